@@ -1,0 +1,51 @@
+package corridor
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"time"
+)
+
+// JournalEntry is one accepted input to the hub, in the order the sequencer
+// applied it. Replaying every entry in order rebuilds the hub's state.
+type JournalEntry struct {
+	Seq      uint64    // 1, 2, 3 …, without gaps.
+	Time     time.Time // The sequencer's clock when it took the entry; UTC, nanoseconds.
+	Kind     string    // The command, such as "payment.submit".
+	Payload  []byte    // The command's own encoding.
+	PrevHash [32]byte  // Hash of entry Seq-1; zero for the first.
+	Hash     [32]byte  // SHA-256 over Seq, Time, Kind, Payload and PrevHash.
+}
+
+// ComputeHash returns the SHA-256 that chains e to its predecessor.
+func (e *JournalEntry) ComputeHash() [32]byte {
+	h := sha256.New()
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], e.Seq)
+	binary.BigEndian.PutUint64(b[8:], uint64(e.Time.UnixNano()))
+	h.Write(b[:])
+	binary.BigEndian.PutUint64(b[:8], uint64(len(e.Kind)))
+	h.Write(b[:8])
+	h.Write([]byte(e.Kind))
+	binary.BigEndian.PutUint64(b[:8], uint64(len(e.Payload)))
+	h.Write(b[:8])
+	h.Write(e.Payload)
+	h.Write(e.PrevHash[:])
+	var sum [32]byte
+	copy(sum[:], h.Sum(nil))
+	return sum
+}
+
+// Journal is the durable, append-only record of the hub's inputs. The sqlite
+// package implements it.
+type Journal interface {
+	// Append writes entries, which continue the journal without a gap, in one
+	// transaction and returns only once they are durable (fsynced).
+	Append(ctx context.Context, entries []JournalEntry) error
+	// Replay calls fn for every entry in order, starting after seq after. It
+	// returns an error if an entry's hash does not chain to its predecessor.
+	Replay(ctx context.Context, after uint64, fn func(JournalEntry) error) error
+	// Close releases the store.
+	Close() error
+}

@@ -1,0 +1,61 @@
+package corridor
+
+import "errors"
+
+// ReasonCode is an ISO 20022 ExternalStatusReason1Code, sent in pacs.002
+// TxInfAndSts/StsRsnInf/Rsn/Cd and in the API's error bodies.
+type ReasonCode string
+
+// The reason codes the hub gives. Each is from the ISO 20022 external code set.
+const (
+	ReasonAccountInvalid     ReasonCode = "AC01" // Account number is invalid or missing.
+	ReasonAccountBlocked     ReasonCode = "AC06" // Account is blocked.
+	ReasonInsufficientFunds  ReasonCode = "AM04" // Amount of funds available to cover the amount is insufficient.
+	ReasonDuplicate          ReasonCode = "AM05" // Duplication.
+	ReasonZeroAmount         ReasonCode = "AM01" // Specified message amount is equal to zero.
+	ReasonAmountExceeded     ReasonCode = "AM02" // Amount exceeds the maximum allowed.
+	ReasonCurrency           ReasonCode = "AM03" // Currency is not processable.
+	ReasonDecimals           ReasonCode = "CH20" // Number of decimal points not compatible with the currency.
+	ReasonInvalidDate        ReasonCode = "DT01" // Invalid date.
+	ReasonInvalidFormat      ReasonCode = "FF01" // Syntax or format error in the message.
+	ReasonInvalidFileFormat  ReasonCode = "FF02" // Syntax error in the message.
+	ReasonUnknownBIC         ReasonCode = "RC01" // Bank identifier code is incorrect.
+	ReasonInvalidDebtorAgent ReasonCode = "RC07" // Instructing agent or debtor agent is not the sender.
+	ReasonInvalidCreditorBIC ReasonCode = "RC08" // Creditor agent is not a participant.
+	ReasonNotAllowed         ReasonCode = "AG01" // Transaction forbidden on this type of account or for this sender.
+	ReasonSettlementFailed   ReasonCode = "ED05" // Settlement of the transaction has failed.
+	ReasonNotSpecified       ReasonCode = "NARR" // Reason given in the additional information.
+)
+
+// RejectError reports that an input was refused for a business reason. It
+// travels as a value; the edge turns it into a pacs.002 RJCT or an HTTP 4xx.
+type RejectError struct {
+	Reason ReasonCode
+	Detail string // Sent as AddtlInf: never secrets, never full account numbers; at most 105 characters.
+}
+
+func (e *RejectError) Error() string {
+	return "corridor: rejected " + string(e.Reason) + ": " + e.Detail
+}
+
+// Reject returns a *RejectError with the reason and detail.
+func Reject(reason ReasonCode, detail string) *RejectError {
+	return &RejectError{Reason: reason, Detail: detail}
+}
+
+// ReasonOf returns the reason of the first *RejectError in err's chain.
+func ReasonOf(err error) (ReasonCode, bool) {
+	var re *RejectError
+	if errors.As(err, &re) {
+		return re.Reason, true
+	}
+	return "", false
+}
+
+// Sentinel errors a caller branches on.
+var (
+	ErrNotFound     = errors.New("corridor: not found")
+	ErrBusy         = errors.New("corridor: busy, retry later")
+	ErrStopped      = errors.New("corridor: hub stopped")
+	ErrUnauthorized = errors.New("corridor: not authorised")
+)
