@@ -1,0 +1,89 @@
+package ledger
+
+import (
+	"fmt"
+
+	"corridor"
+)
+
+// Kind says what an account is for.
+type Kind uint8
+
+// The kinds of account.
+const (
+	KindSettlement Kind = 1 // A participant's settlement account; has a floor.
+	KindCentral    Kind = 2 // The operator's central account of a currency; no floor.
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindSettlement:
+		return "settlement"
+	case KindCentral:
+		return "central"
+	}
+	return fmt.Sprintf("kind(%d)", uint8(k))
+}
+
+// AccountID names an account: its kind, owner and currency. The central
+// account of a currency has no owner.
+type AccountID struct {
+	Kind     Kind
+	Owner    corridor.BIC
+	Currency corridor.Currency
+}
+
+// Settlement is the ID of owner's settlement account in currency c.
+func Settlement(owner corridor.BIC, c corridor.Currency) AccountID {
+	return AccountID{Kind: KindSettlement, Owner: owner, Currency: c}
+}
+
+// Central is the ID of the operator's central account in currency c.
+func Central(c corridor.Currency) AccountID {
+	return AccountID{Kind: KindCentral, Currency: c}
+}
+
+func (id AccountID) String() string {
+	if id.Kind == KindCentral {
+		return "central/" + string(id.Currency)
+	}
+	return string(id.Owner) + "/" + string(id.Currency)
+}
+
+// less orders account IDs for deterministic output: by currency, kind, owner.
+func (id AccountID) less(o AccountID) bool {
+	if id.Currency != o.Currency {
+		return id.Currency < o.Currency
+	}
+	if id.Kind != o.Kind {
+		return id.Kind > o.Kind // Central first.
+	}
+	return id.Owner < o.Owner
+}
+
+// Account is a settlement or central account with its posted totals.
+type Account struct {
+	ID            AccountID
+	DebitsPosted  corridor.Amount // Sum of every debit, in minor units.
+	CreditsPosted corridor.Amount // Sum of every credit, in minor units.
+	CreditLimit   corridor.Amount // How far below zero a settlement account may go; 0 for none.
+}
+
+// Balance is credits less debits: what the hub owes the account's owner. It is
+// negative only for a central account or a settlement account using its credit limit.
+func (a Account) Balance() int64 {
+	return int64(a.CreditsPosted) - int64(a.DebitsPosted)
+}
+
+// Available is how much the account can still be debited; -1 for no limit.
+func (a Account) Available() int64 {
+	if a.ID.Kind == KindCentral {
+		return -1
+	}
+	return a.Balance() + int64(a.CreditLimit)
+}
+
+// withinFloor reports whether the account respects its floor.
+func (a Account) withinFloor() bool {
+	return a.ID.Kind == KindCentral || a.Balance() >= -int64(a.CreditLimit)
+}
