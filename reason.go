@@ -8,23 +8,22 @@ type ReasonCode string
 
 // The reason codes the hub gives. Each is from the ISO 20022 external code set.
 const (
-	ReasonAccountInvalid     ReasonCode = "AC01" // Account number is invalid or missing.
-	ReasonAccountBlocked     ReasonCode = "AC06" // Account is blocked.
-	ReasonInsufficientFunds  ReasonCode = "AM04" // Amount of funds available to cover the amount is insufficient.
-	ReasonDuplicate          ReasonCode = "AM05" // Duplication.
-	ReasonZeroAmount         ReasonCode = "AM01" // Specified message amount is equal to zero.
-	ReasonAmountExceeded     ReasonCode = "AM02" // Amount exceeds the maximum allowed.
-	ReasonCurrency           ReasonCode = "AM03" // Currency is not processable.
-	ReasonDecimals           ReasonCode = "CH20" // Number of decimal points not compatible with the currency.
-	ReasonInvalidDate        ReasonCode = "DT01" // Invalid date.
-	ReasonInvalidFormat      ReasonCode = "FF01" // Syntax or format error in the message.
-	ReasonInvalidFileFormat  ReasonCode = "FF02" // Syntax error in the message.
-	ReasonUnknownBIC         ReasonCode = "RC01" // Bank identifier code is incorrect.
-	ReasonInvalidDebtorAgent ReasonCode = "RC07" // Instructing agent or debtor agent is not the sender.
-	ReasonInvalidCreditorBIC ReasonCode = "RC08" // Creditor agent is not a participant.
-	ReasonNotAllowed         ReasonCode = "AG01" // Transaction forbidden on this type of account or for this sender.
-	ReasonSettlementFailed   ReasonCode = "ED05" // Settlement of the transaction has failed.
-	ReasonNotSpecified       ReasonCode = "NARR" // Reason given in the additional information.
+	ReasonAccountInvalid       ReasonCode = "AC01" // Account number is invalid or missing.
+	ReasonAccountBlocked       ReasonCode = "AC06" // Account is blocked.
+	ReasonInsufficientFunds    ReasonCode = "AM04" // Amount of funds available to cover the amount is insufficient.
+	ReasonDuplicate            ReasonCode = "AM05" // Duplication.
+	ReasonZeroAmount           ReasonCode = "AM01" // Specified message amount is equal to zero.
+	ReasonAmountExceeded       ReasonCode = "AM02" // Amount exceeds the maximum allowed.
+	ReasonCurrency             ReasonCode = "AM03" // Currency is not processable.
+	ReasonDecimals             ReasonCode = "CH20" // Number of decimal points not compatible with the currency.
+	ReasonInvalidDate          ReasonCode = "DT01" // Invalid date.
+	ReasonInvalidFormat        ReasonCode = "FF01" // Syntax or format error in the message.
+	ReasonInvalidFileFormat    ReasonCode = "FF02" // Syntax error in the message.
+	ReasonUnknownBIC           ReasonCode = "RC01" // Bank identifier code is incorrect.
+	ReasonUnknownCreditorAgent ReasonCode = "RC07" // Creditor (instructed) agent BIC is invalid: not a participant of the hub.
+	ReasonNotAllowed           ReasonCode = "AG01" // Transaction forbidden on this type of account or for this sender.
+	ReasonSettlementFailed     ReasonCode = "ED05" // Settlement of the transaction has failed.
+	ReasonNotSpecified         ReasonCode = "NARR" // Reason given in the additional information.
 )
 
 // RejectError reports that an input was refused for a business reason. It
