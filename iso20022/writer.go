@@ -1,0 +1,112 @@
+package iso20022
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"unicode/utf8"
+)
+
+// EnvelopeNamespace is the namespace of the element that holds the AppHdr
+// and the Document side by side in what the encoders write.
+const EnvelopeNamespace = "urn:swift:xsd:envelope"
+
+// writer writes indented XML in one fixed layout, so that the same calls
+// give the same bytes. The first text that XML cannot carry is kept in err.
+type writer struct {
+	buf   bytes.Buffer
+	depth int
+	err   error
+}
+
+func newWriter() *writer {
+	w := &writer{}
+	w.buf.WriteString(xml.Header)
+	return w
+}
+
+func (w *writer) indent() {
+	for i := 0; i < w.depth; i++ {
+		w.buf.WriteString("  ")
+	}
+}
+
+// open writes a start tag with an optional default namespace.
+func (w *writer) open(name, ns string) {
+	w.indent()
+	w.buf.WriteString("<" + name)
+	if ns != "" {
+		w.buf.WriteString(` xmlns="`)
+		w.escape(ns)
+		w.buf.WriteString(`"`)
+	}
+	w.buf.WriteString(">\n")
+	w.depth++
+}
+
+func (w *writer) close(name string) {
+	w.depth--
+	w.indent()
+	w.buf.WriteString("</" + name + ">\n")
+}
+
+// leaf writes an element holding text and, when attr is not empty, one
+// attribute attr="value".
+func (w *writer) leaf(name, text, attr, value string) {
+	w.indent()
+	w.buf.WriteString("<" + name)
+	if attr != "" {
+		w.buf.WriteString(" " + attr + `="`)
+		w.escape(value)
+		w.buf.WriteString(`"`)
+	}
+	w.buf.WriteString(">")
+	w.escape(text)
+	w.buf.WriteString("</" + name + ">\n")
+}
+
+// text writes a leaf without attributes.
+func (w *writer) text(name, text string) { w.leaf(name, text, "", "") }
+
+// agent writes a BranchAndFinancialInstitutionIdentification6 by its BIC.
+func (w *writer) agent(name, bic string) {
+	w.open(name, "")
+	w.open("FinInstnId", "")
+	w.text("BICFI", bic)
+	w.close("FinInstnId")
+	w.close(name)
+}
+
+// escape writes s as character data, refusing what XML 1.0 cannot hold
+// rather than letting encoding/xml replace it.
+func (w *writer) escape(s string) {
+	if w.err == nil {
+		if err := checkXMLText(s); err != nil {
+			w.err = err
+		}
+	}
+	_ = xml.EscapeText(&w.buf, []byte(s)) // A bytes.Buffer does not fail.
+}
+
+func (w *writer) bytes() ([]byte, error) {
+	if w.err != nil {
+		return nil, w.err
+	}
+	return w.buf.Bytes(), nil
+}
+
+// checkXMLText reports whether s is UTF-8 made only of XML 1.0 characters.
+func checkXMLText(s string) error {
+	if !utf8.ValidString(s) {
+		return errors.New("iso20022: text is not valid UTF-8")
+	}
+	for _, r := range s {
+		ok := r == 0x09 || r == 0x0A || r == 0x0D ||
+			(r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
+		if !ok {
+			return fmt.Errorf("iso20022: text holds %U, which XML cannot carry", r)
+		}
+	}
+	return nil
+}
