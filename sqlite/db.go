@@ -1,0 +1,162 @@
+// Package sqlite is the embedded store: one SQLite file, in WAL mode with
+// synchronous=FULL, that holds the hub's durable journal. It implements
+// corridor.Journal on modernc.org/sqlite, a SQLite that needs no cgo.
+//
+// The sequencer hands Append a batch of entries (group commit); the batch is
+// written in one transaction and Append returns once the WAL is fsynced.
+// Every entry is checked against the SHA-256 hash chain before it is written
+// and again when it is read back, so an altered file is detected on replay.
+//
+// The file is an ordinary SQLite database that the sqlite3 shell can inspect:
+//
+//	sqlite3 corridor.db 'SELECT seq, kind, hex(hash) FROM journal ORDER BY seq DESC LIMIT 5'
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // Registers the "sqlite" database/sql driver.
+)
+
+// BusyTimeout is how long a statement waits for a lock held by another
+// process, such as the sqlite3 shell, before it fails with SQLITE_BUSY.
+const BusyTimeout = 5 * time.Second
+
+// walJournalMode and fullSynchronous are what PRAGMA journal_mode and PRAGMA
+// synchronous must report: a commit is durable once the WAL is fsynced.
+const (
+	walJournalMode  = "wal"
+	fullSynchronous = 2
+)
+
+// ErrCorrupt reports that the journal in the file does not match its hash
+// chain: an entry was altered, removed or reordered outside the hub.
+var ErrCorrupt = errors.New("sqlite: journal corrupt")
+
+// DB is the embedded store: one SQLite file in WAL mode with synchronous=FULL.
+// Every statement runs on one connection, so transactions serialize.
+type DB struct {
+	sql     *sql.DB
+	insert  *sql.Stmt // Inserts one journal row; reused by every Append.
+	journal Journal
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Open opens the store at path, creating the file if needed. It sets the
+// PRAGMAs (journal_mode=WAL, synchronous=FULL, foreign_keys=ON, busy_timeout)
+// on the connection, checks that they took effect, applies the schema
+// migrations and reads the journal's last seq and hash. It returns an error
+// wrapping ErrCorrupt if the last entry does not match its hash.
+func Open(ctx context.Context, path string) (*DB, error) {
+	dsn, err := dataSourceName(path)
+	if err != nil {
+		return nil, err
+	}
+	sdb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	// One connection: write transactions serialize without SQLITE_BUSY, and
+	// each statement runs with the PRAGMAs the DSN applies to it.
+	sdb.SetMaxOpenConns(1)
+	sdb.SetMaxIdleConns(1)
+	sdb.SetConnMaxLifetime(0)
+	db := &DB{sql: sdb}
+	db.journal.db = db
+	if err := db.init(ctx); err != nil {
+		return nil, errors.Join(fmt.Errorf("open store %s: %w", path, err), db.Close())
+	}
+	return db, nil
+}
+
+// dataSourceName returns the modernc.org/sqlite DSN for path. The PRAGMAs go
+// in the DSN, not in an Exec after Open, so that the driver applies them to
+// every connection it opens, including one that replaces a broken one.
+func dataSourceName(path string) (string, error) {
+	if path == "" {
+		return "", errors.New("open store: empty path")
+	}
+	if strings.Contains(path, "?") || strings.HasPrefix(path, "file:") {
+		// The driver would read these as a URI or as DSN parameters.
+		return "", fmt.Errorf("open store %s: path is a URI or contains '?'", path)
+	}
+	q := url.Values{}
+	q.Set("_busy_timeout", strconv.FormatInt(BusyTimeout.Milliseconds(), 10))
+	q.Set("_foreign_keys", "on")
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", "FULL")
+	q.Set("_txlock", "immediate") // BEGIN IMMEDIATE: take the write lock up front.
+	return path + "?" + q.Encode(), nil
+}
+
+// init checks the connection's durability, migrates the schema, prepares the
+// insert statement and loads the journal's last entry.
+func (db *DB) init(ctx context.Context) error {
+	if err := checkDurability(ctx, db.sql); err != nil {
+		return err
+	}
+	if err := migrate(ctx, db.sql); err != nil {
+		return err
+	}
+	stmt, err := db.sql.PrepareContext(ctx, insertEntrySQL)
+	if err != nil {
+		return fmt.Errorf("prepare journal insert: %w", err)
+	}
+	db.insert = stmt
+	last, err := readLast(ctx, db.sql)
+	if err != nil {
+		return err
+	}
+	db.journal.lastSeq, db.journal.lastHash = last.Seq, last.Hash
+	return nil
+}
+
+// checkDurability returns an error unless the connection is in WAL mode with
+// synchronous=FULL. SQLite answers a journal_mode it cannot apply (on some
+// network file systems, say) with the mode it kept, not with an error.
+func checkDurability(ctx context.Context, sdb *sql.DB) error {
+	var mode string
+	if err := sdb.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		return fmt.Errorf("read journal_mode: %w", err)
+	}
+	if !strings.EqualFold(mode, walJournalMode) {
+		return fmt.Errorf("journal_mode is %q, want %q", mode, walJournalMode)
+	}
+	var synchronous int
+	if err := sdb.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&synchronous); err != nil {
+		return fmt.Errorf("read synchronous: %w", err)
+	}
+	if synchronous != fullSynchronous {
+		return fmt.Errorf("synchronous is %d, want %d (FULL)", synchronous, fullSynchronous)
+	}
+	return nil
+}
+
+// Journal returns the journal view of the store.
+func (db *DB) Journal() *Journal { return &db.journal }
+
+// Close closes the store. It is safe to call more than once, and through
+// Journal.Close; later calls return the first call's result.
+func (db *DB) Close() error {
+	db.closeOnce.Do(func() {
+		var stmtErr error
+		if db.insert != nil {
+			stmtErr = db.insert.Close()
+		}
+		db.closeErr = errors.Join(stmtErr, db.sql.Close())
+		if db.closeErr != nil {
+			db.closeErr = fmt.Errorf("close store: %w", db.closeErr)
+		}
+	})
+	return db.closeErr
+}

@@ -1,0 +1,66 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations are the schema's versions in order; PRAGMA user_version counts
+// how many of them the file has. Only ever append a step: a released step is
+// already in somebody's file.
+var migrations = [...]string{
+	// 1: the journal. Rows are never updated or deleted; the triggers make
+	// that hold for the sqlite3 shell too. seq is the rowid, so a row is
+	// found by seq without a separate index.
+	`CREATE TABLE journal (
+		seq       INTEGER PRIMARY KEY CHECK (seq > 0),
+		time_ns   INTEGER NOT NULL,
+		kind      TEXT    NOT NULL,
+		payload   BLOB    NOT NULL,
+		prev_hash BLOB    NOT NULL CHECK (length(prev_hash) = 32),
+		hash      BLOB    NOT NULL CHECK (length(hash) = 32)
+	);
+	CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal
+	BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+	CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
+	BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;`,
+}
+
+// SchemaVersion is the schema version this build writes: the file's PRAGMA
+// user_version once Open has migrated it.
+const SchemaVersion = len(migrations)
+
+// migrate brings the file's schema up to SchemaVersion in one transaction,
+// so a crash mid-way leaves the previous version intact. It refuses a file
+// written by a newer build.
+func migrate(ctx context.Context, sdb *sql.DB) error {
+	tx, err := sdb.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin schema migration: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }() // After Commit it is a no-op; before, the cause is already returned.
+	var version int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if version > SchemaVersion {
+		return fmt.Errorf("schema version %d is newer than this build's %d", version, SchemaVersion)
+	}
+	if version == SchemaVersion {
+		return nil
+	}
+	for v := version; v < SchemaVersion; v++ {
+		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+			return fmt.Errorf("migrate schema to version %d: %w", v+1, err)
+		}
+	}
+	// PRAGMA takes no bound parameters; the value is an integer we control.
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", SchemaVersion)); err != nil {
+		return fmt.Errorf("set schema version %d: %w", SchemaVersion, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit schema version %d: %w", SchemaVersion, err)
+	}
+	return nil
+}
