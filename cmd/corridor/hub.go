@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"corridor"
+	"corridor/httpapi"
+	"corridor/hub"
+	"corridor/pki"
+	"corridor/sqlite"
+)
+
+// Main holds the configuration and the running parts of a hub, so that tests
+// and the demo run the same hub as the command does.
+type Main struct {
+	Config Config
+	Logger *slog.Logger
+
+	DB  *sqlite.DB
+	Hub *hub.Hub
+	API *httpapi.Server
+
+	stop   context.CancelFunc
+	done   chan struct{} // Closed when the sequencer has stopped.
+	wg     sync.WaitGroup
+	runErr error // Set when the sequencer stops on a journal failure; read after wg.Wait.
+}
+
+// NewMain returns a Main with the default configuration.
+func NewMain() *Main { return &Main{Config: DefaultConfig(), Logger: slog.Default()} }
+
+// Run opens the store, replays the journal, starts the sequencer and the API,
+// and returns once they are up.
+func (m *Main) Run(ctx context.Context) error {
+	if err := m.Config.Validate(); err != nil {
+		return err
+	}
+	ca, err := pki.LoadCA(caDir(m.Config.DataDir))
+	if err != nil {
+		return fmt.Errorf("load CA (run 'corridor ca init --data %s' first): %w", m.Config.DataDir, err)
+	}
+	tlsConfig, err := pki.ServerTLSConfig(caDir(m.Config.DataDir))
+	if err != nil {
+		return err
+	}
+	if m.DB, err = sqlite.Open(ctx, dbPath(m.Config.DataDir)); err != nil {
+		return err
+	}
+	bic, _ := corridor.ParseBIC(m.Config.BIC) // Validated above.
+	m.Hub, err = hub.Open(ctx, hub.Config{BIC: bic, Journal: m.DB.Journal(), Logger: m.Logger})
+	if err != nil {
+		return err
+	}
+	m.startSequencer()
+	m.API = &httpapi.Server{Hub: m.Hub, CA: ca, TLS: tlsConfig, Logger: m.Logger, MaxBodyBytes: m.Config.MaxBodyBytes}
+	if err := m.API.Open(m.Config.Addr); err != nil {
+		return err
+	}
+	if err := os.WriteFile(addrFile(m.Config.DataDir), []byte(m.API.URL()+"\n"), 0o644); err != nil {
+		return fmt.Errorf("write hub address: %w", err)
+	}
+	m.Logger.Info("hub listening", "url", m.API.URL(), "data", m.Config.DataDir)
+	return nil
+}
+
+func (m *Main) startSequencer() {
+	ctx, cancel := context.WithCancel(context.Background())
+	m.stop = cancel
+	m.done = make(chan struct{})
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		defer close(m.done)
+		m.runErr = m.Hub.Run(ctx)
+	}()
+}
+
+// Close stops the API, then the sequencer, then the store.
+func (m *Main) Close() error {
+	var errs []error
+	if m.API != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		errs = append(errs, m.API.Close(ctx))
+		cancel()
+	}
+	if m.stop != nil {
+		m.stop()
+		m.wg.Wait()
+		errs = append(errs, m.runErr)
+	}
+	if m.DB != nil {
+		errs = append(errs, m.DB.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	m := NewMain()
+	fs := flag.NewFlagSet("hub", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&m.Config.DataDir, "data", "", "data directory (made by 'corridor ca init')")
+	fs.StringVar(&m.Config.Addr, "addr", m.Config.Addr, "address the API listens on")
+	fs.StringVar(&m.Config.BIC, "bic", m.Config.BIC, "the hub's own BIC")
+	fs.Int64Var(&m.Config.MaxBodyBytes, "max-body-bytes", m.Config.MaxBodyBytes, "largest message accepted")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	m.Logger = slog.New(slog.NewTextHandler(stderr, nil))
+	err := m.Run(ctx)
+	if err == nil {
+		fmt.Fprintln(stdout, "corridor hub listening on", m.API.URL())
+		select {
+		case <-ctx.Done():
+		case <-m.done: // The journal failed: Close returns why.
+		}
+	}
+	return errors.Join(err, m.Close())
+}

@@ -1,0 +1,69 @@
+// Command corridor is the one binary of the Corridor payment network: the hub,
+// the demo and the operator's commands.
+//
+//	corridor demo [--data DIR] [--once]
+//	corridor hub --data DIR [--addr HOST:PORT] [--bic BIC]
+//	corridor ca init --data DIR [--host NAME]...
+//	corridor participant add --hub URL --data DIR --bic BIC --name NAME --currency CCY... --out DIR
+//	corridor participant fund --hub URL --data DIR --bic BIC --currency CCY --amount DECIMAL
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "corridor:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `corridor: a cross-border interbank payment hub
+
+Usage:
+  corridor demo [--data DIR] [--once]        a hub, an Indian and a Russian bank, three payments
+  corridor hub --data DIR [--addr HOST:PORT]  run the hub
+  corridor ca init --data DIR                 make the hub's CA, server and operator certificates
+  corridor participant add ...                register a bank and write its certificate (operator)
+  corridor participant fund ...               move liquidity into a bank's settlement account (operator)
+
+Run "corridor COMMAND --help" for a command's flags.
+`
+
+// run dispatches to a subcommand; each lives in a file of its own.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "demo":
+		return runDemo(ctx, rest, stdout, stderr)
+	case "hub":
+		return runHub(ctx, rest, stdout, stderr)
+	case "ca":
+		return runCA(rest, stdout, stderr)
+	case "participant":
+		return runParticipant(ctx, rest, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}

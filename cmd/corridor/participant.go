@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"corridor"
+	"corridor/httpapi"
+	"corridor/pki"
+)
+
+func runParticipant(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, "usage: corridor participant add|fund [flags]")
+		return errors.New("participant: add or fund?")
+	}
+	switch args[0] {
+	case "add":
+		return runParticipantAdd(ctx, args[1:], stdout, stderr)
+	case "fund":
+		return runParticipantFund(ctx, args[1:], stdout, stderr)
+	}
+	return fmt.Errorf("participant: unknown subcommand %q", args[0])
+}
+
+// operatorFlags locate the hub and the operator's certificate.
+type operatorFlags struct {
+	hub, data string
+}
+
+func (o *operatorFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&o.hub, "hub", "", "hub URL (default: the address the hub wrote into DATA/hub.addr)")
+	fs.StringVar(&o.data, "data", "", "the hub's data directory, holding ca/operator.crt")
+}
+
+// client is an operator client of the hub.
+func (o *operatorFlags) client() (*httpapi.Client, error) {
+	if o.data == "" {
+		return nil, errors.New("--data is required (it holds the operator certificate)")
+	}
+	url := o.hub
+	if url == "" {
+		b, err := os.ReadFile(addrFile(o.data))
+		if err != nil {
+			return nil, fmt.Errorf("no --hub given and no running hub's address: %w", err)
+		}
+		url = strings.TrimSpace(string(b))
+	}
+	dir := caDir(o.data)
+	tlsConfig, err := pki.ClientTLSConfig(filepath.Join(dir, pki.OperatorCertFile), filepath.Join(dir, pki.OperatorKeyFile),
+		filepath.Join(dir, pki.CACertFile))
+	if err != nil {
+		return nil, err
+	}
+	return httpapi.NewClient(url, tlsConfig), nil
+}
+
+// currencyList collects repeated --currency flags.
+type currencyList []string
+
+func (c *currencyList) String() string     { return strings.Join(*c, ",") }
+func (c *currencyList) Set(s string) error { *c = append(*c, s); return nil }
+
+func runParticipantAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("participant add", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var op operatorFlags
+	op.register(fs)
+	bic := fs.String("bic", "", "the participant's BIC (8 or 11 characters)")
+	name := fs.String("name", "", "the participant's legal name")
+	out := fs.String("out", "", "directory to write the participant's certificate and key into")
+	var currencies currencyList
+	fs.Var(&currencies, "currency", "currency of a settlement account to open (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return errors.New("participant add: --out is required")
+	}
+	c, err := op.client()
+	if err != nil {
+		return fmt.Errorf("participant add: %w", err)
+	}
+	defer c.Close()
+	files, err := addParticipant(ctx, c, *bic, *name, currencies, *out)
+	if err != nil {
+		return fmt.Errorf("participant add: %w", err)
+	}
+	fmt.Fprintf(stdout, "registered %s; certificate %s, key %s, hub CA %s\n", *bic, files.cert, files.key, files.ca)
+	return nil
+}
+
+type participantFiles struct{ cert, key, ca string }
+
+// addParticipant makes the participant's key, has the hub register it and
+// sign its certificate, and writes both into dir.
+func addParticipant(ctx context.Context, c *httpapi.Client, bicText, name string, currencies []string, dir string) (participantFiles, error) {
+	bic, err := corridor.ParseBIC(bicText)
+	if err != nil {
+		return participantFiles{}, err
+	}
+	keyPEM, csrPEM, err := pki.NewParticipantKey(bic, name)
+	if err != nil {
+		return participantFiles{}, err
+	}
+	resp, err := c.RegisterParticipant(ctx, httpapi.RegisterRequest{BIC: bicText, Name: name, Currencies: currencies, CSR: string(csrPEM)})
+	if err != nil {
+		return participantFiles{}, err
+	}
+	var f participantFiles
+	f.cert, f.key, f.ca, err = pki.WriteParticipantFiles(dir, bic, []byte(resp.Certificate), keyPEM, []byte(resp.CACertificate))
+	return f, err
+}
+
+func runParticipantFund(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("participant fund", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var op operatorFlags
+	op.register(fs)
+	var req httpapi.FundRequest
+	fs.StringVar(&req.BIC, "bic", "", "the participant's BIC")
+	fs.StringVar(&req.Currency, "currency", "", "currency of the settlement account")
+	fs.StringVar(&req.Amount, "amount", "", "amount in major units, such as 1000000.00")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	c, err := op.client()
+	if err != nil {
+		return fmt.Errorf("participant fund: %w", err)
+	}
+	defer c.Close()
+	bals, err := c.Fund(ctx, req)
+	if err != nil {
+		return fmt.Errorf("participant fund: %w", err)
+	}
+	for _, b := range bals {
+		fmt.Fprintf(stdout, "%s %s balance %s available %s\n", req.BIC, b.Currency, b.Balance, b.Available)
+	}
+	return nil
+}

@@ -1,0 +1,51 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"corridor"
+	"corridor/iso20022"
+)
+
+// writeError is the one place where errors become HTTP responses: 400 for a
+// malformed message (with every problem), 413 for a body over the limit, 403
+// for a caller acting as someone else, 404, 422 for a business reject, 503 when
+// the hub is busy or stopped. Anything else is a 500 whose detail only the log sees.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	status, body := errorResponse(err)
+	if status == http.StatusInternalServerError {
+		s.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+	} else {
+		s.Logger.Debug("request refused", "method", r.Method, "path", r.URL.Path, "status", status, "error", err)
+	}
+	writeJSON(w, status, body)
+}
+
+func errorResponse(err error) (int, ErrorBody) {
+	var invalid *iso20022.InvalidError
+	if errors.As(err, &invalid) {
+		body := ErrorBody{Error: "the message is not valid", Reason: string(invalid.Problems[0].Reason)}
+		for _, p := range invalid.Problems {
+			body.Problems = append(body.Problems, ProblemBody{Path: p.Path, Rule: p.Rule, Reason: string(p.Reason)})
+		}
+		return http.StatusBadRequest, body
+	}
+	reason, isReject := corridor.ReasonOf(err)
+	switch {
+	case errors.Is(err, errTooLarge):
+		return http.StatusRequestEntityTooLarge, ErrorBody{Error: err.Error(), Reason: string(corridor.ReasonInvalidFormat)}
+	case errors.Is(err, corridor.ErrUnauthorized):
+		return http.StatusForbidden, ErrorBody{Error: err.Error()}
+	case errors.Is(err, corridor.ErrNotFound):
+		return http.StatusNotFound, ErrorBody{Error: err.Error()}
+	case isReject:
+		return http.StatusUnprocessableEntity, ErrorBody{Error: err.Error(), Reason: string(reason)}
+	case errors.Is(err, corridor.ErrBusy), errors.Is(err, corridor.ErrStopped):
+		return http.StatusServiceUnavailable, ErrorBody{Error: err.Error()}
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable, ErrorBody{Error: "request ended before the hub answered; ask again to learn the outcome"}
+	}
+	return http.StatusInternalServerError, ErrorBody{Error: "internal error"}
+}

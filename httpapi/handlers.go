@@ -1,0 +1,178 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"corridor"
+	"corridor/iso20022"
+)
+
+// handleSubmit takes a pacs.008 with its AppHdr, checks that the caller is
+// who the message says sent it, and hands it to the sequencer. The 202 is
+// written only after the journal has made the payment durable.
+func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, id corridor.Identity) {
+	body, err := readBody(w, r, s.MaxBodyBytes)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	cct, err := iso20022.DecodeCustomerCreditTransfer(body)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := senderIs(id.BIC, cct); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res, err := s.Hub.SubmitPayment(r.Context(), id.BIC, cct.Payment, cct.InstrID, body)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.Logger.Info("payment accepted", corridor.LogKeyUETR, res.UETR, corridor.LogKeyBIC, id.BIC,
+		"reference", res.Reference, "status", res.Status, "duplicate", res.Duplicate)
+	writeJSON(w, http.StatusAccepted, SubmitResponse{Reference: res.Reference, UETR: string(res.UETR),
+		Status: string(res.Status), Reason: string(res.Reason), Detail: res.Detail, Duplicate: res.Duplicate})
+}
+
+// senderIs checks that the certificate's BIC sent the message: it must be the
+// AppHdr's Fr and the instructing agent.
+func senderIs(bic corridor.BIC, cct *iso20022.CustomerCreditTransfer) error {
+	if cct.Header.From != bic {
+		return fmt.Errorf("AppHdr/Fr is %s but the client certificate is %s's: %w", cct.Header.From, bic, corridor.ErrUnauthorized)
+	}
+	if cct.Payment.InstructingAgent != bic {
+		return fmt.Errorf("InstgAgt is %s but the client certificate is %s's: %w", cct.Payment.InstructingAgent, bic, corridor.ErrUnauthorized)
+	}
+	return nil
+}
+
+// errTooLarge is a body over the limit.
+var errTooLarge = errors.New("httpapi: body too large")
+
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, fmt.Errorf("body is over the limit of %d bytes: %w", limit, errTooLarge)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read body: %w", err)
+	}
+	return body, nil
+}
+
+func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request, id corridor.Identity) {
+	q := r.URL.Query()
+	after, err := parseUint(q.Get("after"))
+	if err != nil {
+		s.writeError(w, r, corridor.Reject(corridor.ReasonInvalidFormat, "after must be a message seq: "+err.Error()))
+		return
+	}
+	wait, err := parseWait(q.Get("wait"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	msgs, err := s.Hub.Inbox(r.Context(), id.BIC, after, wait)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	resp := InboxResponse{Messages: make([]InboxMessageBody, 0, len(msgs))}
+	for _, m := range msgs {
+		resp.Messages = append(resp.Messages, InboxMessageBody{Seq: m.Seq, MsgDefID: m.MsgDefID, UETR: string(m.UETR),
+			Reference: m.Reference, Time: m.Time, PossibleDuplicate: m.PossibleDuplicate, Body: string(m.Body)})
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+func parseUint(s string) (uint64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	return strconv.ParseUint(s, 10, 64)
+}
+
+func parseWait(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 || d > MaxInboxWait {
+		return 0, corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("wait must be a duration from 0s to %s", MaxInboxWait))
+	}
+	return d, nil
+}
+
+func (s *Server) handleAck(w http.ResponseWriter, r *http.Request, id corridor.Identity) {
+	var req AckRequest
+	if err := readJSON(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.Hub.Ack(r.Context(), id.BIC, req.Through); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleAccounts(w http.ResponseWriter, r *http.Request, id corridor.Identity) {
+	bals, err := s.Hub.Balances(r.Context(), id.BIC)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, accountsResponse(bals))
+}
+
+func accountsResponse(bals []corridor.Balance) AccountsResponse {
+	resp := AccountsResponse{Accounts: make([]BalanceBody, 0, len(bals))}
+	for _, b := range bals {
+		resp.Accounts = append(resp.Accounts, balanceBody(b))
+	}
+	return resp
+}
+
+func (s *Server) handleTrack(w http.ResponseWriter, r *http.Request, id corridor.Identity) {
+	uetr, err := corridor.ParseUETR(r.PathValue("uetr"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	legs, err := s.Hub.Track(r.Context(), id, uetr)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	resp := TrackResponse{UETR: string(uetr)}
+	for _, l := range legs {
+		resp.Legs = append(resp.Legs, legBody(l))
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	body, err := readBody(w, r, MaxJSONBodyBytes)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return corridor.Reject(corridor.ReasonInvalidFormat, "body is not the expected JSON: "+err.Error())
+	}
+	return nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v) // The client hung up; nothing left to tell it.
+}

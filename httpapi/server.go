@@ -1,0 +1,171 @@
+// Package httpapi is the hub's HTTPS API, mutual TLS 1.3 only, and the Go
+// client that banks import to use it. The caller's identity is the verified
+// client certificate: a participant acts only as the BIC it names.
+package httpapi
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"corridor"
+	"corridor/pki"
+)
+
+// Limits of the API.
+const (
+	DefaultMaxBodyBytes = 1 << 20 // A message or request body.
+	MaxJSONBodyBytes    = 64 << 10
+	MaxInboxWait        = 60 * time.Second
+	MaxHeaderBytes      = 16 << 10
+	ReadHeaderTimeout   = 10 * time.Second
+	ReadTimeout         = 30 * time.Second
+	WriteTimeout        = MaxInboxWait + 15*time.Second // A long poll writes after its wait.
+	IdleTimeout         = 120 * time.Second
+)
+
+// Hub is what the API serves: the sequencer's commands and queries. The hub
+// package implements it.
+type Hub interface {
+	RegisterParticipant(ctx context.Context, p corridor.Participant) error
+	Fund(ctx context.Context, bic corridor.BIC, m corridor.Money) error
+	SubmitPayment(ctx context.Context, sender corridor.BIC, p corridor.Payment, instrID string, message []byte) (corridor.PaymentResult, error)
+	Ack(ctx context.Context, bic corridor.BIC, through uint64) error
+	Inbox(ctx context.Context, bic corridor.BIC, after uint64, wait time.Duration) ([]corridor.InboxMessage, error)
+	Track(ctx context.Context, caller corridor.Identity, uetr corridor.UETR) ([]corridor.PaymentTrack, error)
+	Balances(ctx context.Context, bic corridor.BIC) ([]corridor.Balance, error)
+	Participant(ctx context.Context, bic corridor.BIC) (corridor.Participant, error)
+}
+
+// Server is the API server.
+type Server struct {
+	Hub          Hub
+	CA           *pki.CA     // Issues participant certificates.
+	TLS          *tls.Config // From pki.ServerTLSConfig: TLS 1.3, client certificates required.
+	Logger       *slog.Logger
+	Now          func() time.Time
+	MaxBodyBytes int64
+
+	srv *http.Server
+	ln  net.Listener
+	wg  sync.WaitGroup
+}
+
+// Open listens on addr ("127.0.0.1:0" picks a port) and serves until Close.
+func (s *Server) Open(addr string) error {
+	if s.TLS == nil || s.TLS.ClientAuth != tls.RequireAndVerifyClientCert || s.TLS.MinVersion < tls.VersionTLS13 {
+		return errors.New("httpapi: TLS must be 1.3 with verified client certificates")
+	}
+	s.defaults()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", addr, err)
+	}
+	s.ln = ln
+	s.srv = &http.Server{Handler: s.Handler(), TLSConfig: s.TLS, MaxHeaderBytes: MaxHeaderBytes,
+		ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout, WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout,
+		ErrorLog: slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn)}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		if err := s.srv.ServeTLS(ln, "", ""); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.Logger.Error("api server stopped", "error", err)
+		}
+	}()
+	return nil
+}
+
+func (s *Server) defaults() {
+	if s.Logger == nil {
+		s.Logger = slog.Default()
+	}
+	s.Logger = s.Logger.With(corridor.LogKeyComponent, "httpapi")
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	if s.MaxBodyBytes <= 0 {
+		s.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+}
+
+// Addr is the address the server listens on.
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// URL is the server's base URL.
+func (s *Server) URL() string { return "https://" + s.Addr() }
+
+// Close stops accepting requests, waits up to ctx for those in flight, and
+// returns when the server goroutine has ended.
+func (s *Server) Close(ctx context.Context) error {
+	if s.srv == nil {
+		return nil
+	}
+	err := s.srv.Shutdown(ctx)
+	if err != nil {
+		err = errors.Join(err, s.srv.Close())
+	}
+	s.wg.Wait()
+	return err
+}
+
+// Handler routes the API. Every route requires an authenticated caller.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/messages", s.participant(s.handleSubmit))
+	mux.HandleFunc("GET /v1/inbox", s.participant(s.handleInbox))
+	mux.HandleFunc("POST /v1/inbox/ack", s.participant(s.handleAck))
+	mux.HandleFunc("GET /v1/accounts", s.participant(s.handleAccounts))
+	mux.HandleFunc("GET /v1/payments/{uetr}", s.anyone(s.handleTrack))
+	mux.HandleFunc("POST /v1/participants", s.operator(s.handleRegister))
+	mux.HandleFunc("POST /v1/accounts/fund", s.operator(s.handleFund))
+	return mux
+}
+
+// authenticate reads the caller from the verified client certificate. The TLS
+// handshake already refused a connection without one.
+func (s *Server) authenticate(r *http.Request) (corridor.Identity, error) {
+	if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 || len(r.TLS.PeerCertificates) == 0 {
+		return corridor.Identity{}, fmt.Errorf("no verified client certificate: %w", corridor.ErrUnauthorized)
+	}
+	id, err := pki.IdentityOf(r.TLS.PeerCertificates[0])
+	if err != nil {
+		return corridor.Identity{}, err
+	}
+	if id.Role == corridor.RoleParticipant {
+		if _, err := s.Hub.Participant(r.Context(), id.BIC); err != nil {
+			if errors.Is(err, corridor.ErrNotFound) {
+				return corridor.Identity{}, fmt.Errorf("%s is not a registered participant: %w", id.BIC, corridor.ErrUnauthorized)
+			}
+			return corridor.Identity{}, err
+		}
+	}
+	return id, nil
+}
+
+type handler func(w http.ResponseWriter, r *http.Request, id corridor.Identity)
+
+func (s *Server) withRole(role corridor.Role, h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := s.authenticate(r)
+		if err == nil && role != "" && id.Role != role {
+			err = fmt.Errorf("this endpoint is for the %s role: %w", role, corridor.ErrUnauthorized)
+		}
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		h(w, r.WithContext(corridor.NewContextWithIdentity(r.Context(), id)), id)
+	}
+}
+
+func (s *Server) participant(h handler) http.HandlerFunc {
+	return s.withRole(corridor.RoleParticipant, h)
+}
+func (s *Server) operator(h handler) http.HandlerFunc { return s.withRole(corridor.RoleOperator, h) }
+func (s *Server) anyone(h handler) http.HandlerFunc   { return s.withRole("", h) }

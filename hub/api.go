@@ -1,0 +1,161 @@
+package hub
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"corridor"
+	"corridor/internal/assert"
+)
+
+// do hands r to the sequencer and waits for its answer. A full queue is
+// ErrBusy at once; ctx bounds only the wait: a command taken by the sequencer
+// is executed, and its caller can learn the outcome by asking again.
+func (h *Hub) do(ctx context.Context, r request) (result, error) {
+	r.reply = make(chan result, 1)
+	select {
+	case <-h.stopped:
+		return result{}, corridor.ErrStopped
+	default:
+	}
+	select {
+	case h.requests <- r:
+	default:
+		return result{}, corridor.ErrBusy
+	}
+	select {
+	case res := <-r.reply:
+		return res, res.err
+	case <-h.stopped:
+		return result{}, corridor.ErrStopped
+	case <-ctx.Done():
+		return result{}, ctx.Err()
+	}
+}
+
+// RegisterParticipant registers p and opens a settlement account in each of
+// its currencies. Registering the same participant again is a no-op; the same
+// BIC with other details is an AG01 reject.
+func (h *Hub) RegisterParticipant(ctx context.Context, p corridor.Participant) error {
+	_, err := h.do(ctx, request{cmd: registerCmd{BIC: p.BIC, Name: p.Name, Currencies: p.Currencies}})
+	return err
+}
+
+// Fund moves amount from the central account of its currency into bic's
+// settlement account. Returns RC07 for an unknown participant and AC01 when it
+// has no account in the currency.
+func (h *Hub) Fund(ctx context.Context, bic corridor.BIC, m corridor.Money) error {
+	_, err := h.do(ctx, request{cmd: fundCmd{BIC: bic, Currency: m.Currency, Amount: m.Amount}})
+	return err
+}
+
+// SubmitPayment accepts a validated pacs.008 from sender, journals it, settles
+// it gross and answers once the journal is durable. A repeat of an earlier
+// payment gets its first answer with Duplicate set. Refusals that change
+// nothing: RC07 (instructed agent unknown), AC01 (no account in the currency),
+// DT01 (settlement date is not today), AM05 (MsgId or UETR reused for another
+// payment), ErrBusy (an inbox is full).
+func (h *Hub) SubmitPayment(ctx context.Context, sender corridor.BIC, p corridor.Payment, instrID string, message []byte) (corridor.PaymentResult, error) {
+	assert.That(sender == p.InstructingAgent, "sender %s is not the instructing agent %s", sender, p.InstructingAgent)
+	res, err := h.do(ctx, request{cmd: paymentCmd{Sender: sender, Payment: p, InstrID: instrID, Message: message}})
+	return res.payment, err
+}
+
+// Ack acknowledges every message in bic's inbox up to and including through.
+func (h *Hub) Ack(ctx context.Context, bic corridor.BIC, through uint64) error {
+	_, err := h.do(ctx, request{cmd: ackCmd{BIC: bic, Through: through}})
+	return err
+}
+
+// Inbox returns up to MaxInboxRead of bic's unacknowledged messages after seq
+// after, waiting up to wait for one to arrive when there is none.
+func (h *Hub) Inbox(ctx context.Context, bic corridor.BIC, after uint64, wait time.Duration) ([]corridor.InboxMessage, error) {
+	deadline := time.NewTimer(wait)
+	defer deadline.Stop()
+	for {
+		var msgs []corridor.InboxMessage
+		var wake <-chan struct{}
+		var err error
+		_, qerr := h.do(ctx, request{query: func(s *state) {
+			in, ok := s.inboxes[bic]
+			if !ok {
+				err = corridor.ErrNotFound
+				return
+			}
+			if msgs = in.read(after, MaxInboxRead); len(msgs) == 0 {
+				wake = h.waker(bic)
+			}
+		}})
+		if qerr != nil || err != nil || len(msgs) > 0 {
+			return msgs, firstErr(qerr, err)
+		}
+		select {
+		case <-wake:
+		case <-deadline.C:
+			return nil, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// Track returns every leg of the payment with this UETR that caller may see:
+// a participant sees the legs it instructed or was instructed on, the operator
+// all of them. ErrNotFound when there is none.
+func (h *Hub) Track(ctx context.Context, caller corridor.Identity, uetr corridor.UETR) ([]corridor.PaymentTrack, error) {
+	var out []corridor.PaymentTrack
+	_, err := h.do(ctx, request{query: func(s *state) {
+		for _, p := range s.byUETR[uetr] {
+			pay := p.cmd.Payment
+			if caller.Role == corridor.RoleOperator || caller.BIC == pay.InstructingAgent || caller.BIC == pay.InstructedAgent {
+				out = append(out, p.track())
+			}
+		}
+	}})
+	if err == nil && len(out) == 0 {
+		err = fmt.Errorf("payment %s: %w", uetr, corridor.ErrNotFound)
+	}
+	return out, err
+}
+
+// Balances returns bic's settlement accounts; ErrNotFound for an unknown BIC.
+func (h *Hub) Balances(ctx context.Context, bic corridor.BIC) ([]corridor.Balance, error) {
+	var out []corridor.Balance
+	var err error
+	_, qerr := h.do(ctx, request{query: func(s *state) { out, err = s.balances(bic) }})
+	return out, firstErr(qerr, err)
+}
+
+// Participant returns the registered participant with this BIC.
+func (h *Hub) Participant(ctx context.Context, bic corridor.BIC) (corridor.Participant, error) {
+	var p corridor.Participant
+	var err error
+	_, qerr := h.do(ctx, request{query: func(s *state) {
+		if sp, ok := s.participants[bic]; ok {
+			p = *sp
+			p.Currencies = append([]corridor.Currency(nil), sp.Currencies...)
+		} else {
+			err = fmt.Errorf("participant %s: %w", bic, corridor.ErrNotFound)
+		}
+	}})
+	return p, firstErr(qerr, err)
+}
+
+// StateSum is a SHA-256 of the whole state and the last journal seq, for
+// tests that compare a hub before a restart with the hub replayed after it.
+func (h *Hub) StateSum(ctx context.Context) ([32]byte, uint64, error) {
+	var sum [32]byte
+	var seq uint64
+	_, err := h.do(ctx, request{query: func(s *state) { sum, seq = s.Sum(), s.lastSeq }})
+	return sum, seq, err
+}
+
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,85 @@
+package hub
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"corridor"
+)
+
+// The kinds of journaled command; each names its payload type below.
+const (
+	kindRegister = "participant.register"
+	kindFund     = "account.fund"
+	kindPayment  = "payment.submit"
+	kindAck      = "inbox.ack"
+)
+
+// command is an input that may change state. The sequencer executes it and,
+// when it did change state, journals it; replaying the journal executes the
+// same commands in the same order to rebuild the same state.
+type command interface {
+	kind() string
+}
+
+// registerCmd registers a participant and opens its settlement accounts.
+type registerCmd struct {
+	BIC        corridor.BIC
+	Name       string
+	Currencies []corridor.Currency
+}
+
+// fundCmd moves liquidity from the central account into a settlement account.
+type fundCmd struct {
+	BIC      corridor.BIC
+	Currency corridor.Currency
+	Amount   corridor.Amount
+}
+
+// paymentCmd is a validated pacs.008 from Sender, with the bytes it arrived as.
+type paymentCmd struct {
+	Sender  corridor.BIC
+	Payment corridor.Payment
+	InstrID string
+	Message []byte // The message as received, delivered as it is to the instructed agent.
+}
+
+// ackCmd acknowledges every message of BIC's inbox up to and including Through.
+type ackCmd struct {
+	BIC     corridor.BIC
+	Through uint64
+}
+
+func (registerCmd) kind() string { return kindRegister }
+func (fundCmd) kind() string     { return kindFund }
+func (paymentCmd) kind() string  { return kindPayment }
+func (ackCmd) kind() string      { return kindAck }
+
+// encodeCommand is the journal payload of c.
+func encodeCommand(c command) ([]byte, error) {
+	return json.Marshal(c)
+}
+
+// decodeCommand reads a journal payload of the given kind.
+func decodeCommand(kind string, payload []byte) (command, error) {
+	var err error
+	switch kind {
+	case kindRegister:
+		var c registerCmd
+		err = json.Unmarshal(payload, &c)
+		return c, err
+	case kindFund:
+		var c fundCmd
+		err = json.Unmarshal(payload, &c)
+		return c, err
+	case kindPayment:
+		var c paymentCmd
+		err = json.Unmarshal(payload, &c)
+		return c, err
+	case kindAck:
+		var c ackCmd
+		err = json.Unmarshal(payload, &c)
+		return c, err
+	}
+	return nil, fmt.Errorf("unknown journal entry kind %q", kind)
+}

@@ -1,0 +1,89 @@
+package hub
+
+import (
+	"time"
+
+	"corridor"
+	"corridor/internal/assert"
+)
+
+// inbox is a participant's ordered queue of delivered messages, kept until the
+// participant acknowledges them.
+type inbox struct {
+	next     uint64      // Seq of the last message delivered.
+	messages []*inboxMsg // Unacknowledged, in Seq order.
+}
+
+type inboxMsg struct {
+	corridor.InboxMessage
+	sender corridor.BIC // The payment leg's instructing agent, to find it on acknowledgement.
+	reads  int          // How often it was read; not part of the journaled state.
+}
+
+// full reports whether the inbox holds its maximum of unacknowledged messages.
+func (in *inbox) full() bool { return len(in.messages) >= MaxInboxMessages }
+
+func (in *inbox) deliver(m corridor.InboxMessage, sender corridor.BIC) {
+	assert.That(!in.full(), "deliver into a full inbox")
+	in.next++
+	m.Seq = in.next
+	in.messages = append(in.messages, &inboxMsg{InboxMessage: m, sender: sender})
+}
+
+// ack removes every message up to and including through and returns them.
+func (in *inbox) ack(through uint64) []*inboxMsg {
+	n := 0
+	for n < len(in.messages) && in.messages[n].Seq <= through {
+		n++
+	}
+	acked := in.messages[:n:n]
+	in.messages = in.messages[n:]
+	return acked
+}
+
+// read returns up to limit messages after seq after, marking those read
+// before as possible duplicates.
+func (in *inbox) read(after uint64, limit int) []corridor.InboxMessage {
+	var out []corridor.InboxMessage
+	for _, m := range in.messages {
+		if m.Seq <= after {
+			continue
+		}
+		if len(out) == limit {
+			break
+		}
+		msg := m.InboxMessage
+		msg.PossibleDuplicate = m.reads > 0
+		m.reads++
+		out = append(out, msg)
+	}
+	return out
+}
+
+// markAllRead is called after a restart: any message may have been read
+// before the hub stopped, so its next reading is a possible duplicate.
+func (in *inbox) markAllRead() {
+	for _, m := range in.messages {
+		m.reads = max(m.reads, 1)
+	}
+}
+
+// inboxSnapshot is the journaled part of an inbox, for the state hash.
+type inboxSnapshot struct {
+	Next uint64
+	Seqs []uint64
+	UETR []corridor.UETR
+	Time []time.Time
+	Body [][]byte
+}
+
+func (in *inbox) snapshot() inboxSnapshot {
+	s := inboxSnapshot{Next: in.next}
+	for _, m := range in.messages {
+		s.Seqs = append(s.Seqs, m.Seq)
+		s.UETR = append(s.UETR, m.UETR)
+		s.Time = append(s.Time, m.Time)
+		s.Body = append(s.Body, m.Body)
+	}
+	return s
+}

@@ -1,0 +1,185 @@
+package hub
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"corridor"
+	"corridor/internal/assert"
+	"corridor/iso20022"
+	"corridor/ledger"
+)
+
+// Message definitions the hub receives and writes.
+const (
+	msgDefPacs008 = "pacs.008.001.08"
+	msgDefPacs002 = "pacs.002.001.10"
+)
+
+// payment is one leg of a payment at the hub: its input, status and history.
+type payment struct {
+	seq    uint64 // The journal entry that accepted it.
+	ref    string
+	cmd    paymentCmd
+	status corridor.PaymentStatus
+	reason corridor.ReasonCode
+	detail string
+	events []corridor.PaymentEvent
+}
+
+func (p *payment) event(e corridor.PaymentEvent) { p.events = append(p.events, e) }
+
+func (p *payment) result(duplicate bool) corridor.PaymentResult {
+	return corridor.PaymentResult{Reference: p.ref, UETR: p.cmd.Payment.UETR, Status: p.status,
+		Reason: p.reason, Detail: p.detail, Duplicate: duplicate}
+}
+
+func (p *payment) track() corridor.PaymentTrack {
+	return corridor.PaymentTrack{Reference: p.ref, Payment: p.cmd.Payment, Status: p.status, Reason: p.reason,
+		Events: append([]corridor.PaymentEvent(nil), p.events...)}
+}
+
+// reference is the hub's reference of the input journaled as seq.
+func reference(seq uint64) string { return fmt.Sprintf("CRDR%012d", seq) }
+
+// submit accepts a payment and settles it gross, or refuses it without
+// changing anything. A repeat gets the first payment's answer.
+func (s *state) submit(c paymentCmd, seq uint64, now time.Time) (result, bool) {
+	if first, dup, err := s.duplicateOf(c); err != nil || dup {
+		if err != nil {
+			return result{err: err}, false
+		}
+		return result{payment: first.result(true)}, false
+	}
+	if err := s.admissible(c, now); err != nil {
+		return result{err: err}, false
+	}
+	p := &payment{seq: seq, ref: reference(seq), cmd: c, status: corridor.StatusAccepted}
+	p.event(corridor.PaymentEvent{Time: now, Status: corridor.StatusAccepted, Event: "accepted", Detail: "journaled as " + p.ref})
+	s.payments[legKey{c.Payment.UETR, c.Sender}] = p
+	s.byMsgID[msgKey{c.Sender, c.Payment.MsgID}] = p
+	s.byUETR[c.Payment.UETR] = append(s.byUETR[c.Payment.UETR], p)
+	s.settle(p, seq, now)
+	return result{payment: p.result(false)}, true
+}
+
+// duplicateOf finds an earlier payment that c repeats: the same MsgId from the
+// same sender, or the same UETR from the same instructing agent. A repeat with
+// other details is an AM05 reject.
+func (s *state) duplicateOf(c paymentCmd) (*payment, bool, error) {
+	first := s.byMsgID[msgKey{c.Sender, c.Payment.MsgID}]
+	if first == nil {
+		first = s.payments[legKey{c.Payment.UETR, c.Sender}]
+	}
+	if first == nil {
+		return nil, false, nil
+	}
+	again, before := c.Payment, first.cmd.Payment
+	again.MsgID = before.MsgID // A resend under a new MsgId is still the same payment.
+	if again != before {
+		return nil, false, corridor.Reject(corridor.ReasonDuplicate,
+			fmt.Sprintf("MsgId %s or UETR %s was already used for another payment (%s)", c.Payment.MsgID, c.Payment.UETR, first.ref))
+	}
+	return first, true, nil
+}
+
+// admissible checks what the message alone could not: that both agents are
+// participants with accounts in the currency, the settlement date is today and
+// the inboxes have room.
+func (s *state) admissible(c paymentCmd, now time.Time) error {
+	p := c.Payment
+	if _, ok := s.participants[p.InstructedAgent]; !ok {
+		return corridor.Reject(corridor.ReasonUnknownCreditorAgent, fmt.Sprintf("instructed agent %s is not a participant", p.InstructedAgent))
+	}
+	for _, bic := range []corridor.BIC{p.InstructingAgent, p.InstructedAgent} {
+		if _, ok := s.ledger.Account(ledger.Settlement(bic, p.Currency)); !ok {
+			return corridor.Reject(corridor.ReasonAccountInvalid, fmt.Sprintf("%s has no %s settlement account", bic, p.Currency))
+		}
+	}
+	if today := corridor.DateOf(now.UTC()); p.SettlementDate != today {
+		return corridor.Reject(corridor.ReasonInvalidDate,
+			fmt.Sprintf("settlement date %s is not the business date %s", p.SettlementDate, today))
+	}
+	if s.inboxes[p.InstructingAgent].full() || s.inboxes[p.InstructedAgent].full() {
+		return corridor.ErrBusy
+	}
+	return nil
+}
+
+// settle posts the payment gross, debiting the instructing agent and
+// crediting the instructed agent, and delivers the messages that follow.
+func (s *state) settle(p *payment, seq uint64, now time.Time) {
+	pay := p.cmd.Payment
+	t := ledger.Transfer{ID: ledger.TransferID(seq), Debit: ledger.Settlement(pay.InstructingAgent, pay.Currency),
+		Credit: ledger.Settlement(pay.InstructedAgent, pay.Currency), Amount: pay.Amount}
+	if err := s.ledger.Apply(t); err != nil {
+		reason, ok := corridor.ReasonOf(err)
+		if !ok {
+			reason = corridor.ReasonSettlementFailed
+		}
+		p.status, p.reason, p.detail = corridor.StatusRejected, reason, rejectDetail(err)
+		p.event(corridor.PaymentEvent{Time: now, Status: corridor.StatusRejected, Event: "rejected", Reason: reason, Detail: p.detail})
+		s.deliverStatus(p, now)
+		return
+	}
+	p.status = corridor.StatusSettled
+	p.event(corridor.PaymentEvent{Time: now, Status: corridor.StatusSettled, Event: "settled",
+		Detail: fmt.Sprintf("%s debited, %s credited", pay.InstructingAgent, pay.InstructedAgent)})
+	s.deliver(pay.InstructedAgent, corridor.InboxMessage{MsgDefID: msgDefPacs008, UETR: pay.UETR, Reference: p.ref,
+		Time: now, Body: p.cmd.Message}, p)
+	p.event(corridor.PaymentEvent{Time: now, Event: "delivered", Detail: "pacs.008 to " + string(pay.InstructedAgent)})
+	s.deliverStatus(p, now)
+}
+
+func rejectDetail(err error) string {
+	var re *corridor.RejectError
+	if errors.As(err, &re) {
+		return re.Detail
+	}
+	return "settlement failed"
+}
+
+// deliverStatus writes the pacs.002 for p into the instructing agent's inbox.
+func (s *state) deliverStatus(p *payment, now time.Time) {
+	pay := p.cmd.Payment
+	body := statusReport(s.hubBIC, p, now)
+	s.deliver(pay.InstructingAgent, corridor.InboxMessage{MsgDefID: msgDefPacs002, UETR: pay.UETR, Reference: p.ref,
+		Time: now, Body: body}, p)
+	p.event(corridor.PaymentEvent{Time: now, Event: "delivered", Detail: "pacs.002 " + string(p.status) + " to " + string(pay.InstructingAgent)})
+}
+
+func (s *state) deliver(to corridor.BIC, m corridor.InboxMessage, p *payment) {
+	s.inboxes[to].deliver(m, p.cmd.Sender)
+	s.woken[to] = true
+}
+
+// statusReport is the pacs.002 the hub writes about p.
+func statusReport(hubBIC corridor.BIC, p *payment, now time.Time) []byte {
+	pay := p.cmd.Payment
+	sr := iso20022.StatusReport{
+		From: hubBIC, To: pay.InstructingAgent, MsgID: fmt.Sprintf("CRDS%012d", p.seq), Created: now,
+		OriginalMsgID: pay.MsgID, OriginalMsgDefID: msgDefPacs008, OriginalInstrID: p.cmd.InstrID,
+		OriginalEndToEndID: pay.EndToEndID, OriginalUETR: pay.UETR, Status: p.status,
+		InstructingAgent: pay.InstructingAgent, InstructedAgent: pay.InstructedAgent,
+	}
+	if p.status == corridor.StatusSettled {
+		sr.SettlementDate = pay.SettlementDate // FctvIntrBkSttlmDt: only a settled payment has one.
+	}
+	if p.status == corridor.StatusRejected {
+		sr.Reason, sr.AdditionalInfo = p.reason, truncate(p.detail, 105)
+	}
+	body, err := iso20022.EncodeStatusReport(sr)
+	// Every field came from a validated message and the hub's own state: an
+	// encoding error is a bug, and the state must not go on without the report.
+	assert.That(err == nil, "encode pacs.002 for %s: %v", p.ref, err)
+	return body
+}
+
+func truncate(s string, runes int) string {
+	r := []rune(s)
+	if len(r) <= runes {
+		return s
+	}
+	return string(r[:runes])
+}

@@ -1,0 +1,142 @@
+package hub
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"corridor"
+	"corridor/internal/assert"
+)
+
+// replay executes every journal entry in order. Each was accepted once, so each
+// must change the state again: a command that does not is a determinism bug.
+func (h *Hub) replay(ctx context.Context) error {
+	err := h.cfg.Journal.Replay(ctx, 0, func(e corridor.JournalEntry) error {
+		c, err := decodeCommand(e.Kind, e.Payload)
+		if err != nil {
+			return fmt.Errorf("journal entry %d: %w", e.Seq, err)
+		}
+		_, changed := h.state.execute(c, e.Seq, e.Time)
+		assert.That(changed, "journal entry %d (%s) changed nothing on replay", e.Seq, e.Kind)
+		h.lastHash = e.Hash
+		if e.Seq%replayLogStep == 0 {
+			h.log.Info("replaying journal", corridor.LogKeySeq, e.Seq)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("replay journal: %w", err)
+	}
+	for _, in := range h.state.inboxes {
+		in.markAllRead()
+	}
+	clear(h.state.woken)
+	h.log.Info("journal replayed", corridor.LogKeySeq, h.state.lastSeq)
+	return nil
+}
+
+// Run is the sequencer. It alone touches the state until it returns, which it
+// does when ctx is done or the journal fails; after a journal failure the
+// in-memory state is ahead of the durable one, so the hub must stop and be
+// restarted from the journal.
+func (h *Hub) Run(ctx context.Context) error {
+	defer close(h.stopped)
+	batch := make([]request, 0, MaxBatch)
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case r := <-h.requests:
+			batch = append(batch[:0], r)
+		}
+		batch = h.drain(batch)
+		if err := h.process(ctx, batch); err != nil {
+			h.log.Error("journal append failed; the hub stops", "error", err)
+			return err
+		}
+	}
+}
+
+// drain adds waiting requests to batch without blocking, up to MaxBatch.
+func (h *Hub) drain(batch []request) []request {
+	for len(batch) < MaxBatch {
+		select {
+		case r := <-h.requests:
+			batch = append(batch, r)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// process executes a batch, makes the changes durable in one journal append,
+// and answers. Queries run after the append, so no caller ever sees state that
+// is not yet durable.
+func (h *Hub) process(ctx context.Context, batch []request) error {
+	now := h.cfg.Now().UTC()
+	entries := make([]corridor.JournalEntry, 0, len(batch))
+	results := make([]result, len(batch))
+	prev := h.lastHash
+	for i, r := range batch {
+		if r.cmd == nil {
+			continue
+		}
+		seq := h.state.lastSeq + 1
+		res, changed := h.state.execute(r.cmd, seq, now)
+		results[i] = res
+		if !changed {
+			continue
+		}
+		e := journalEntry(r.cmd, seq, now, prev)
+		prev = e.Hash
+		entries = append(entries, e)
+	}
+	if len(entries) > 0 {
+		if err := h.cfg.Journal.Append(context.WithoutCancel(ctx), entries); err != nil {
+			for _, r := range batch {
+				r.reply <- result{err: fmt.Errorf("journal: %w", corridor.ErrStopped)}
+			}
+			return err
+		}
+		h.lastHash = prev
+	}
+	for i, r := range batch {
+		if r.query != nil {
+			r.query(h.state)
+		}
+		r.reply <- results[i]
+	}
+	h.wake()
+	return nil
+}
+
+func journalEntry(c command, seq uint64, now time.Time, prev [32]byte) corridor.JournalEntry {
+	payload, err := encodeCommand(c)
+	assert.That(err == nil, "encode %s: %v", c.kind(), err)
+	e := corridor.JournalEntry{Seq: seq, Time: now, Kind: c.kind(), Payload: payload, PrevHash: prev}
+	e.Hash = e.ComputeHash()
+	return e
+}
+
+// wake tells the long polls of every inbox that got messages in this batch.
+func (h *Hub) wake() {
+	for bic := range h.state.woken {
+		if ch, ok := h.wakers[bic]; ok {
+			close(ch)
+			delete(h.wakers, bic)
+		}
+	}
+	clear(h.state.woken)
+}
+
+// waker is the channel closed at the next delivery into bic's inbox.
+func (h *Hub) waker(bic corridor.BIC) <-chan struct{} {
+	ch, ok := h.wakers[bic]
+	if !ok {
+		ch = make(chan struct{})
+		h.wakers[bic] = ch
+	}
+	return ch
+}
