@@ -90,10 +90,10 @@ func (b *treeBuilder) add(tok xml.Token) *Problem {
 func (b *treeBuilder) start(t xml.StartElement) *Problem {
 	b.elements++
 	if b.elements > MaxElements {
-		return b.problem(fmt.Sprintf("more than %d elements", MaxElements))
+		return b.problemAt(t.Name.Local, fmt.Sprintf("more than %d elements", MaxElements))
 	}
 	if len(b.stack) >= MaxDepth {
-		return b.problem(fmt.Sprintf("elements nested deeper than %d", MaxDepth))
+		return b.problemAt(t.Name.Local, fmt.Sprintf("elements nested deeper than %d", MaxDepth))
 	}
 	n := &node{space: t.Name.Space, local: t.Name.Local}
 	for _, a := range t.Attr {
@@ -117,11 +117,19 @@ func (b *treeBuilder) start(t xml.StartElement) *Problem {
 // problem is an FF01 problem at the element being read, its path counted
 // from below the envelope as every other path is.
 func (b *treeBuilder) problem(rule string) *Problem {
+	return b.problemAt("", rule)
+}
+
+// problemAt is problem at the child named local of the element being read.
+func (b *treeBuilder) problemAt(local, rule string) *Problem {
 	names := make([]string, 0, len(b.stack))
 	for i, n := range b.stack {
 		if i > 0 {
 			names = append(names, n.local)
 		}
+	}
+	if local != "" && len(b.stack) > 0 {
+		names = append(names, local)
 	}
 	return &Problem{Path: strings.Join(names, "/"), Rule: rule, Reason: corridor.ReasonInvalidFormat}
 }
