@@ -1,0 +1,61 @@
+package hub_test
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"corridor"
+	"corridor/hub"
+)
+
+// BenchmarkSubmit sends payments through the sequencer one at a time: every
+// payment waits for its own fsync.
+func BenchmarkSubmit(b *testing.B) {
+	h, msgs, pays := mustBenchHub(b)
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := h.SubmitPayment(ctx, bankIN, pays[i], "", msgs[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "payments/s")
+}
+
+// BenchmarkSubmit64 sends payments from 64 concurrent submitters, so the
+// sequencer commits them in groups.
+func BenchmarkSubmit64(b *testing.B) {
+	h, msgs, pays := mustBenchHub(b)
+	ctx := context.Background()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	for w := 0; w < 64; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < b.N; i = int(next.Add(1)) - 1 {
+				if _, err := h.SubmitPayment(ctx, bankIN, pays[i], "", msgs[i]); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "payments/s")
+}
+
+func mustBenchHub(b *testing.B) (*hub.Hub, [][]byte, []corridor.Payment) {
+	h, _ := mustHub(b, b.TempDir())
+	mustSetUp(b, h, "9000000000.00")
+	pays := make([]corridor.Payment, b.N)
+	msgs := make([][]byte, b.N)
+	for i := range pays {
+		pays[i] = payment(i+1, 100)
+		msgs[i] = mustMessage(b, pays[i])
+	}
+	return h, msgs, pays
+}
