@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"corridor"
@@ -42,6 +43,11 @@ type Hub struct {
 	state    *state        // Owned by Run once it starts; by Open before.
 	lastHash [32]byte      // Hash of the last journal entry.
 	wakers   map[corridor.BIC]chan struct{}
+
+	// The registry lets the API authenticate a caller without a trip through
+	// the sequencer. The sequencer publishes to it after each durable commit.
+	mu       sync.RWMutex // guards registry
+	registry map[corridor.BIC]corridor.Participant
 }
 
 // request is one caller's command or query and where to send the answer.
@@ -63,7 +69,8 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 		cfg.Logger = slog.Default()
 	}
 	h := &Hub{cfg: cfg, log: cfg.Logger.With(corridor.LogKeyComponent, "hub"), requests: make(chan request, QueueDepth),
-		stopped: make(chan struct{}), state: newState(cfg.BIC), wakers: make(map[corridor.BIC]chan struct{})}
+		stopped: make(chan struct{}), state: newState(cfg.BIC), wakers: make(map[corridor.BIC]chan struct{}),
+		registry: make(map[corridor.BIC]corridor.Participant)}
 	if err := h.replay(ctx); err != nil {
 		return nil, err
 	}

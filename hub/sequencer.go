@@ -32,6 +32,7 @@ func (h *Hub) replay(ctx context.Context) error {
 		in.markAllRead()
 	}
 	clear(h.state.woken)
+	h.publish()
 	h.log.Info("journal replayed", corridor.LogKeySeq, h.state.lastSeq)
 	return nil
 }
@@ -109,7 +110,22 @@ func (h *Hub) process(ctx context.Context, batch []request) error {
 		r.reply <- results[i]
 	}
 	h.wake()
+	h.publish()
 	return nil
+}
+
+// publish adds the participants registered since the last commit to the
+// registry that the API reads.
+func (h *Hub) publish() {
+	if len(h.state.joined) == 0 {
+		return
+	}
+	h.mu.Lock()
+	for _, p := range h.state.joined {
+		h.registry[p.BIC] = p
+	}
+	h.mu.Unlock()
+	h.state.joined = h.state.joined[:0]
 }
 
 func journalEntry(c command, seq uint64, now time.Time, prev [32]byte) corridor.JournalEntry {

@@ -33,6 +33,7 @@ type state struct {
 	byUETR       map[corridor.UETR][]*payment // Every leg of a UETR, in order.
 	inboxes      map[corridor.BIC]*inbox      //
 	woken        map[corridor.BIC]bool        // Inboxes that got messages since the last commit; not state.
+	joined       []corridor.Participant       // Registered since the last commit; not state.
 	lastSeq      uint64                       // The last journal entry applied.
 }
 
@@ -114,6 +115,7 @@ func (s *state) register(c registerCmd) (error, bool) {
 	}
 	s.participants[p.BIC] = &p
 	s.inboxes[p.BIC] = &inbox{}
+	s.joined = append(s.joined, p)
 	return nil, true
 }
 
