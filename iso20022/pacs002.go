@@ -163,16 +163,7 @@ func writePacs002(w *writer, sr StatusReport) {
 	w.text("OrgnlEndToEndId", sr.OriginalEndToEndID)
 	w.text("OrgnlUETR", string(sr.OriginalUETR))
 	w.text("TxSts", string(sr.Status))
-	if sr.Reason != "" || sr.AdditionalInfo != "" {
-		w.open("StsRsnInf", "")
-		w.open("Rsn", "")
-		w.text("Cd", string(sr.Reason))
-		w.close("Rsn")
-		if sr.AdditionalInfo != "" {
-			w.text("AddtlInf", sr.AdditionalInfo)
-		}
-		w.close("StsRsnInf")
-	}
+	writeStatusReason(w, sr)
 	if sr.SettlementDate != (corridor.Date{}) {
 		w.open("FctvIntrBkSttlmDt", "")
 		w.text("Dt", sr.SettlementDate.String())
@@ -187,6 +178,21 @@ func writePacs002(w *writer, sr StatusReport) {
 	w.close("TxInfAndSts")
 	w.close("FIToFIPmtStsRpt")
 	w.close("Document")
+}
+
+// writeStatusReason writes StsRsnInf when sr has a reason or information.
+func writeStatusReason(w *writer, sr StatusReport) {
+	if sr.Reason == "" && sr.AdditionalInfo == "" {
+		return
+	}
+	w.open("StsRsnInf", "")
+	w.open("Rsn", "")
+	w.text("Cd", string(sr.Reason))
+	w.close("Rsn")
+	if sr.AdditionalInfo != "" {
+		w.text("AddtlInf", sr.AdditionalInfo)
+	}
+	w.close("StsRsnInf")
 }
 
 // statusReportChanges names the fields of want that got does not reproduce.

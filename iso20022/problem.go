@@ -1,6 +1,7 @@
 package iso20022
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -19,6 +20,7 @@ type Problem struct {
 	Reason corridor.ReasonCode // The ISO 20022 reason a reject carries: FF01, CH20, AM03, RC01, DT01, ...
 }
 
+// String is "REASON path: rule".
 func (p Problem) String() string {
 	if p.Path == "" {
 		return string(p.Reason) + " " + p.Rule
@@ -33,9 +35,14 @@ type InvalidError struct {
 	Problems []Problem // At least one, at most MaxProblems+1, in document order.
 }
 
+// Error lists every problem.
 func (e *InvalidError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "iso20022: invalid message (%d problems)", len(e.Problems))
+	if len(e.Problems) == 1 {
+		b.WriteString("iso20022: invalid message (1 problem)")
+	} else {
+		fmt.Fprintf(&b, "iso20022: invalid message (%d problems)", len(e.Problems))
+	}
 	for _, p := range e.Problems {
 		b.WriteString("; ")
 		b.WriteString(p.String())
@@ -88,7 +95,8 @@ func (ps *problems) reject(path string, err error) {
 		reason = corridor.ReasonInvalidFormat
 	}
 	rule := err.Error()
-	if re, ok := err.(*corridor.RejectError); ok {
+	var re *corridor.RejectError
+	if errors.As(err, &re) {
 		rule = re.Detail
 	}
 	ps.add(path, rule, reason)

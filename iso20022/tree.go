@@ -174,20 +174,6 @@ func (e elem) req(local string) elem {
 	return c
 }
 
-// count is how many children are named local.
-func (e elem) count(local string) int {
-	if e.n == nil {
-		return 0
-	}
-	k := 0
-	for _, n := range e.n.children {
-		if n.local == local {
-			k++
-		}
-	}
-	return k
-}
-
 // attr returns the unqualified attribute named local and whether it is there.
 func (e elem) attr(local string) (string, bool) {
 	if e.n == nil {
