@@ -10,6 +10,10 @@ import (
 // handleRegister registers a participant, opens its settlement accounts and
 // signs a client certificate for the key in its CSR. Registering again with
 // the same details issues a new certificate (a bank that lost its key).
+//
+// The certificate is signed before the hub registers the participant, so that
+// a CSR the CA refuses is an FF01 answer that changes nothing; a certificate
+// signed for a registration the hub then refuses is never handed out.
 func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request, _ corridor.Identity) {
 	var req RegisterRequest
 	if err := readJSON(w, r, &req); err != nil {
@@ -21,12 +25,13 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request, _ corrid
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.Hub.RegisterParticipant(r.Context(), p); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	cert, err := s.CA.IssueParticipant([]byte(req.CSR), p.BIC, p.Name, s.Now())
 	if err != nil {
+		// The BIC and name are valid (participantOf), so the CSR is what the CA refused.
+		s.writeError(w, r, fmt.Errorf("%w: %w", corridor.Reject(corridor.ReasonInvalidFormat, "the CSR cannot be signed"), err))
+		return
+	}
+	if err := s.Hub.RegisterParticipant(r.Context(), p); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
