@@ -62,24 +62,23 @@ func encodeCommand(c command) ([]byte, error) {
 
 // decodeCommand reads a journal payload of the given kind.
 func decodeCommand(kind string, payload []byte) (command, error) {
-	var err error
 	switch kind {
 	case kindRegister:
-		var c registerCmd
-		err = json.Unmarshal(payload, &c)
-		return c, err
+		return decodeAs[registerCmd](payload)
 	case kindFund:
-		var c fundCmd
-		err = json.Unmarshal(payload, &c)
-		return c, err
+		return decodeAs[fundCmd](payload)
 	case kindPayment:
-		var c paymentCmd
-		err = json.Unmarshal(payload, &c)
-		return c, err
+		return decodeAs[paymentCmd](payload)
 	case kindAck:
-		var c ackCmd
-		err = json.Unmarshal(payload, &c)
-		return c, err
+		return decodeAs[ackCmd](payload)
 	}
 	return nil, fmt.Errorf("unknown journal entry kind %q", kind)
+}
+
+func decodeAs[C command](payload []byte) (command, error) {
+	var c C
+	if err := json.Unmarshal(payload, &c); err != nil {
+		return nil, fmt.Errorf("decode %s: %w", c.kind(), err)
+	}
+	return c, nil
 }
