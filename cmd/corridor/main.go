@@ -6,6 +6,7 @@
 //	corridor ca init --data DIR [--host NAME]...
 //	corridor participant add --hub URL --data DIR --bic BIC --name NAME --currency CCY... --out DIR
 //	corridor participant fund --hub URL --data DIR --bic BIC --currency CCY --amount DECIMAL
+//	corridor validate [--json] FILE...
 package main
 
 import (
@@ -40,6 +41,7 @@ Usage:
   corridor ca init --data DIR                 make the hub's CA, server and operator certificates
   corridor participant add ...                register a bank and write its certificate (operator)
   corridor participant fund ...               move liquidity into a bank's settlement account (operator)
+  corridor validate [--json] FILE...          check ISO 20022 messages against the schema and CBPR+ rules
 
 Run "corridor COMMAND --help" for a command's flags.
 `
@@ -59,6 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runCA(rest, stdout, stderr)
 	case "participant":
 		return runParticipant(ctx, rest, stdout, stderr)
+	case "validate":
+		return runValidate(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
