@@ -49,3 +49,22 @@ type Journal interface {
 	// Close releases the store.
 	Close() error
 }
+
+// Checkpoint is the hub's signature over the head of its journal: whoever
+// rewrites the journal from some entry on cannot make the signatures of the
+// checkpoints after it match.
+type Checkpoint struct {
+	Seq       uint64    // The journal entry signed.
+	Hash      [32]byte  // That entry's Hash.
+	Signature []byte    // The hub's signature over CheckpointMessage(Seq, Hash).
+	Time      time.Time // When the hub signed it.
+}
+
+// CheckpointMessage is the byte string a checkpoint signature covers.
+func CheckpointMessage(seq uint64, hash [32]byte) []byte {
+	const label = "corridor journal checkpoint v1\n"
+	b := make([]byte, 0, len(label)+8+32)
+	b = append(b, label...)
+	b = binary.BigEndian.AppendUint64(b, seq)
+	return append(b, hash[:]...)
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -118,7 +119,7 @@ func TestDurability(t *testing.T) {
 		"synchronous":  "2", // FULL: the WAL is fsynced at every commit.
 		"foreign_keys": "1",
 		"busy_timeout": "5000",
-		"user_version": "1",
+		"user_version": strconv.Itoa(sqlite.SchemaVersion),
 	}
 	for name, w := range want {
 		got, err := sqlite.Pragma(ctx, db, name)
@@ -143,8 +144,8 @@ func TestSchema(t *testing.T) {
 			t.Fatalf("Close: %v", err)
 		}
 		db = MustOpen(t, path) // Migrations already applied: nothing to do, nothing lost.
-		if v, err := sqlite.Pragma(ctx, db, "user_version"); err != nil || v != "1" {
-			t.Errorf("user_version = %q, %v; want 1", v, err)
+		if v, err := sqlite.Pragma(ctx, db, "user_version"); err != nil || v != strconv.Itoa(sqlite.SchemaVersion) {
+			t.Errorf("user_version = %q, %v; want %d", v, err, sqlite.SchemaVersion)
 		}
 		if seq, _ := db.Journal().LastSeq(); seq != want[len(want)-1].Seq {
 			t.Errorf("LastSeq() = %d; want %d", seq, want[len(want)-1].Seq)

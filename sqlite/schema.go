@@ -25,6 +25,19 @@ var migrations = [...]string{
 	BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
 	CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
 	BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;`,
+	// 2: signed checkpoints. The hub signs the head of the journal from time
+	// to time, so that a journal rewritten from some entry on, hash chain and
+	// all, no longer matches a signature only the hub's key could make.
+	`CREATE TABLE checkpoint (
+		seq       INTEGER PRIMARY KEY REFERENCES journal (seq),
+		hash      BLOB    NOT NULL CHECK (length(hash) = 32),
+		signature BLOB    NOT NULL,
+		time_ns   INTEGER NOT NULL
+	);
+	CREATE TRIGGER checkpoint_no_update BEFORE UPDATE ON checkpoint
+	BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+	CREATE TRIGGER checkpoint_no_delete BEFORE DELETE ON checkpoint
+	BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;`,
 }
 
 // SchemaVersion is the schema version this build writes: the file's PRAGMA

@@ -1,0 +1,143 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"corridor"
+)
+
+const (
+	insertCheckpointSQL = `INSERT INTO checkpoint (seq, hash, signature, time_ns) VALUES (?, ?, ?, ?)`
+	checkpointsSQL      = `SELECT seq, hash, signature, time_ns FROM checkpoint ORDER BY seq LIMIT ?`
+	// MaxCheckpoints bounds what an audit reads of the checkpoint table.
+	MaxCheckpoints = 1_000_000
+	// MaxSignatureBytes bounds a stored checkpoint signature.
+	MaxSignatureBytes = 512
+)
+
+// AppendCheckpoint stores the hub's signature over a journal entry that is
+// already durable. It refuses a checkpoint whose hash is not that entry's.
+func (j *Journal) AppendCheckpoint(ctx context.Context, cp corridor.Checkpoint) error {
+	if len(cp.Signature) == 0 || len(cp.Signature) > MaxSignatureBytes {
+		return fmt.Errorf("checkpoint %d: signature of %d bytes", cp.Seq, len(cp.Signature))
+	}
+	e, err := scanEntry(j.db.sql.QueryRowContext(ctx, entrySQL, int64(cp.Seq)))
+	if err != nil {
+		return fmt.Errorf("checkpoint %d: read entry: %w", cp.Seq, err)
+	}
+	if e.Hash != cp.Hash {
+		return fmt.Errorf("checkpoint %d: hash is not the entry's", cp.Seq)
+	}
+	_, err = j.db.sql.ExecContext(ctx, insertCheckpointSQL, int64(cp.Seq), cp.Hash[:], cp.Signature, cp.Time.UnixNano())
+	if err != nil {
+		return fmt.Errorf("store checkpoint %d: %w", cp.Seq, err)
+	}
+	return nil
+}
+
+// AuditReport is what an audit found in an intact journal.
+type AuditReport struct {
+	Entries        uint64   // Entries in the journal; the last one's seq.
+	Head           [32]byte // Hash of the last entry.
+	Checkpoints    int      // Signed checkpoints verified.
+	LastCheckpoint uint64   // Seq of the newest checkpoint, 0 if none.
+}
+
+// Audit walks the whole journal of the store at path, checking every entry's
+// hash and link, and every checkpoint against its entry and with verify (the
+// hub's signature check). It returns an error wrapping ErrCorrupt that names
+// the first entry or checkpoint that does not match.
+func Audit(ctx context.Context, path string, verify func(corridor.Checkpoint) error) (AuditReport, error) {
+	db, err := openForAudit(ctx, path)
+	if err != nil {
+		return AuditReport{}, err
+	}
+	defer func() { _ = db.Close() }() // Read only: nothing to lose.
+	var r AuditReport
+	var prev [32]byte
+	for {
+		page, err := db.readPage(ctx, r.Entries)
+		if err != nil {
+			return r, fmt.Errorf("audit journal after %d: %w", r.Entries, err)
+		}
+		for i := range page {
+			if err := verifyLink(&page[i], r.Entries, prev); err != nil {
+				return r, err
+			}
+			r.Entries, prev = page[i].Seq, page[i].Hash
+		}
+		if len(page) < ReplayPageEntries {
+			break
+		}
+	}
+	r.Head = prev
+	return r, db.auditCheckpoints(ctx, &r, verify)
+}
+
+// openForAudit opens the file without migrating it or checking its last
+// entry: the audit itself reports what is wrong.
+func openForAudit(ctx context.Context, path string) (*DB, error) {
+	dsn, err := dataSourceName(path)
+	if err != nil {
+		return nil, err
+	}
+	sdb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	sdb.SetMaxOpenConns(1)
+	var version int
+	if err := sdb.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil || version == 0 {
+		return nil, errors.Join(fmt.Errorf("open store %s: not a corridor store (schema version %d): %v", path, version, err), sdb.Close())
+	}
+	return &DB{sql: sdb}, nil
+}
+
+func (db *DB) auditCheckpoints(ctx context.Context, r *AuditReport, verify func(corridor.Checkpoint) error) error {
+	cps, err := db.checkpoints(ctx)
+	if err != nil {
+		return err
+	}
+	for _, cp := range cps {
+		e, err := scanEntry(db.sql.QueryRowContext(ctx, entrySQL, int64(cp.Seq)))
+		if err != nil || cp.Seq > r.Entries || e.Hash != cp.Hash {
+			return fmt.Errorf("%w: checkpoint at entry %d does not match the journal", ErrCorrupt, cp.Seq)
+		}
+		if err := verify(cp); err != nil {
+			return fmt.Errorf("%w: checkpoint at entry %d: signature: %v", ErrCorrupt, cp.Seq, err)
+		}
+		r.Checkpoints++
+		r.LastCheckpoint = cp.Seq
+	}
+	return nil
+}
+
+func (db *DB) checkpoints(ctx context.Context) ([]corridor.Checkpoint, error) {
+	rows, err := db.sql.QueryContext(ctx, checkpointsSQL, MaxCheckpoints)
+	if err != nil {
+		return nil, fmt.Errorf("query checkpoints: %w", err)
+	}
+	defer func() { _ = rows.Close() }() // rows.Err below reports what matters.
+	var out []corridor.Checkpoint
+	for rows.Next() {
+		var seq, ns int64
+		var hash, sig []byte
+		if err := rows.Scan(&seq, &hash, &sig, &ns); err != nil {
+			return nil, fmt.Errorf("read checkpoint: %w", err)
+		}
+		if len(hash) != 32 {
+			return nil, fmt.Errorf("%w: checkpoint at entry %d: hash is %d bytes", ErrCorrupt, seq, len(hash))
+		}
+		cp := corridor.Checkpoint{Seq: uint64(seq), Signature: sig, Time: time.Unix(0, ns).UTC()}
+		copy(cp.Hash[:], hash)
+		out = append(out, cp)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read checkpoints: %w", err)
+	}
+	return out, nil
+}
