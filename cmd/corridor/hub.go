@@ -28,10 +28,11 @@ type Main struct {
 	Hub *hub.Hub
 	API *httpapi.Server
 
-	stop   context.CancelFunc
-	done   chan struct{} // Closed when the sequencer has stopped.
-	wg     sync.WaitGroup
-	runErr error // Set when the sequencer stops on a journal failure; read after wg.Wait.
+	checkpoints *checkpointer
+	stop        context.CancelFunc
+	done        chan struct{} // Closed when the sequencer has stopped.
+	wg          sync.WaitGroup
+	runErr      error // Set when the sequencer stops on a journal failure; read after wg.Wait.
 }
 
 // NewMain returns a Main with the default configuration.
@@ -59,6 +60,11 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	signer, err := pki.LoadHubSigner(caDir(m.Config.DataDir))
+	if err != nil {
+		return err
+	}
+	m.checkpoints = &checkpointer{journal: m.DB.Journal(), signer: signer}
 	m.startSequencer()
 	m.API = &httpapi.Server{Hub: m.Hub, CA: ca, TLS: tlsConfig, Logger: m.Logger, MaxBodyBytes: m.Config.MaxBodyBytes}
 	if err := m.API.Open(m.Config.Addr); err != nil {
@@ -75,11 +81,15 @@ func (m *Main) startSequencer() {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.stop = cancel
 	m.done = make(chan struct{})
-	m.wg.Add(1)
+	m.wg.Add(2)
 	go func() {
 		defer m.wg.Done()
 		defer close(m.done)
 		m.runErr = m.Hub.Run(ctx)
+	}()
+	go func() {
+		defer m.wg.Done()
+		m.checkpoints.run(ctx, m)
 	}()
 }
 
@@ -94,7 +104,7 @@ func (m *Main) Close() error {
 	if m.stop != nil {
 		m.stop()
 		m.wg.Wait()
-		errs = append(errs, m.runErr)
+		errs = append(errs, m.runErr, m.checkpoints.write(context.Background()))
 	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())

@@ -41,6 +41,7 @@ Usage:
   corridor ca init --data DIR                 make the hub's CA, server and operator certificates
   corridor participant add ...                register a bank and write its certificate (operator)
   corridor participant fund ...               move liquidity into a bank's settlement account (operator)
+  corridor audit verify --data DIR            prove the journal was not altered
   corridor validate [--json] FILE...          check ISO 20022 messages against the schema and CBPR+ rules
 
 Run "corridor COMMAND --help" for a command's flags.
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runCA(rest, stdout, stderr)
 	case "participant":
 		return runParticipant(ctx, rest, stdout, stderr)
+	case "audit":
+		return runAudit(ctx, rest, stdout, stderr)
 	case "validate":
 		return runValidate(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"corridor"
+	"corridor/pki"
+	"corridor/sqlite"
+)
+
+// CheckpointInterval is how often the hub signs the head of its journal.
+const CheckpointInterval = 10 * time.Second
+
+// checkpointer signs the journal's head with the hub's key whenever it has
+// moved since the last checkpoint.
+type checkpointer struct {
+	journal *sqlite.Journal
+	signer  *pki.Signer
+	last    uint64 // Seq of the last checkpoint written; owned by the goroutine, then by Close.
+}
+
+// run writes a checkpoint every interval until ctx is done.
+func (c *checkpointer) run(ctx context.Context, m *Main) {
+	t := time.NewTicker(CheckpointInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := c.write(ctx); err != nil {
+				m.Logger.Warn("journal checkpoint not written", "error", err)
+			}
+		}
+	}
+}
+
+func (c *checkpointer) write(ctx context.Context) error {
+	seq, hash := c.journal.LastSeq()
+	if seq == 0 || seq == c.last {
+		return nil
+	}
+	sig, err := c.signer.Sign(corridor.CheckpointMessage(seq, hash))
+	if err != nil {
+		return err
+	}
+	cp := corridor.Checkpoint{Seq: seq, Hash: hash, Signature: sig, Time: time.Now().UTC()}
+	if err := c.journal.AppendCheckpoint(ctx, cp); err != nil {
+		return fmt.Errorf("checkpoint %d: %w", seq, err)
+	}
+	c.last = seq
+	return nil
+}
