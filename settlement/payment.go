@@ -1,0 +1,146 @@
+package settlement
+
+import (
+	"fmt"
+	"time"
+
+	"corridor"
+	"corridor/ledger"
+)
+
+// The reason codes settlement gives that the root does not name yet. Each is
+// an ISO 20022 ExternalStatusReason1Code.
+const (
+	ReasonCancelled    corridor.ReasonCode = "DS02" // Order cancelled: an authorised user cancelled it.
+	ReasonQuoteExpired corridor.ReasonCode = "TM01" // Received after the agreed cut-off time: the quote's.
+	ReasonWrongAmount  corridor.ReasonCode = "AM09" // Amount is not the amount agreed: more than quoted.
+)
+
+// PaymentID identifies a payment to settlement; the hub uses the journal
+// sequence number that accepted it. Zero is not an ID.
+type PaymentID uint64
+
+// Priority orders queued payments: urgent before normal. It comes from the
+// pacs.008's PmtTpInf/InstrPrty (HIGH is urgent, NORM normal).
+type Priority uint8
+
+// The priorities, in settlement order.
+const (
+	Urgent Priority = 1
+	Normal Priority = 2
+)
+
+func (p Priority) String() string {
+	switch p {
+	case Urgent:
+		return "urgent"
+	case Normal:
+		return "normal"
+	}
+	return fmt.Sprintf("priority(%d)", uint8(p))
+}
+
+// Valid reports whether p is a known priority.
+func (p Priority) Valid() bool { return p == Urgent || p == Normal }
+
+// Payment is what settlement needs of a payment: who pays whom how much.
+type Payment struct {
+	ID       PaymentID
+	Debtor   corridor.BIC // The instructing agent, whose settlement account is debited.
+	Creditor corridor.BIC // The instructed agent, whose settlement account is credited.
+	Currency corridor.Currency
+	Amount   corridor.Amount // In minor units of Currency, in (0, MaxAmount].
+	Priority Priority        // Ignored by net cycles.
+}
+
+// validate checks p as input: an invalid payment is a reject, never a bug.
+func (p Payment) validate() error {
+	switch {
+	case p.ID == 0:
+		return corridor.Reject(corridor.ReasonInvalidFormat, "payment ID is zero")
+	case !p.Currency.Valid():
+		return corridor.Reject(corridor.ReasonCurrency, fmt.Sprintf("currency %.3q is not processable", string(p.Currency)))
+	case p.Amount <= 0:
+		return corridor.Reject(corridor.ReasonZeroAmount, "amount is not positive")
+	case p.Amount > corridor.MaxAmount:
+		return corridor.Reject(corridor.ReasonAmountExceeded, "amount exceeds the maximum")
+	case p.Debtor == p.Creditor:
+		return corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("%s pays itself", p.Debtor))
+	case !p.Priority.Valid():
+		return corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("priority %d is unknown", p.Priority))
+	}
+	return nil
+}
+
+// checkAccounts returns AC01 unless both settlement accounts of p exist.
+func checkAccounts(l *ledger.Ledger, p Payment) error {
+	for _, bic := range []corridor.BIC{p.Debtor, p.Creditor} {
+		if _, ok := l.Account(ledger.Settlement(bic, p.Currency)); !ok {
+			return corridor.Reject(corridor.ReasonAccountInvalid, fmt.Sprintf("%s has no %s settlement account", bic, p.Currency))
+		}
+	}
+	return nil
+}
+
+// Settled is a payment that settled, with the transfers that posted it in the
+// order they were applied.
+type Settled struct {
+	Payment   Payment
+	Transfers []ledger.Transfer
+}
+
+// Rejected is a payment that left settlement unsettled, with the ISO reason
+// the pacs.002 RJCT carries.
+type Rejected struct {
+	Payment Payment
+	Reason  corridor.ReasonCode
+	Detail  string // At most 105 characters, as AddtlInf.
+}
+
+// TechnicalOwner and FXOwner stand in the Owner field of the operator's
+// technical (settlement in progress) and FX position accounts, which are
+// KindCentral accounts (no floor) until the ledger has kinds of their own.
+// They are not BICs of participants: the pattern has a digit where ISO 9362
+// wants the country.
+const (
+	TechnicalOwner corridor.BIC = "CRDR0TECXXX"
+	FXOwner        corridor.BIC = "CRDR0FXPXXX"
+)
+
+// Technical is the ID of currency c's technical account, through which
+// gridlock resolution and net cycles settle. Its balance is zero between calls.
+func Technical(c corridor.Currency) ledger.AccountID {
+	return ledger.AccountID{Kind: ledger.KindCentral, Owner: TechnicalOwner, Currency: c}
+}
+
+// FXPosition is the ID of the hub's FX position account in currency c: it
+// receives the debtor's leg of a conversion in c and pays the creditor's leg in c.
+func FXPosition(c corridor.Currency) ledger.AccountID {
+	return ledger.AccountID{Kind: ledger.KindCentral, Owner: FXOwner, Currency: c}
+}
+
+// OpenAccounts opens currency c's technical and FX position accounts if they
+// are not open yet. The hub calls it wherever it opens a central account.
+func OpenAccounts(l *ledger.Ledger, c corridor.Currency) error {
+	for _, id := range []ledger.AccountID{Technical(c), FXPosition(c)} {
+		if _, ok := l.Account(id); ok {
+			continue
+		}
+		if err := l.Open(id, 0); err != nil {
+			return fmt.Errorf("open %s account %s: %w", id.Owner, c, err)
+		}
+	}
+	return nil
+}
+
+// available is the debtor's available liquidity in p's currency.
+func available(l *ledger.Ledger, bic corridor.BIC, c corridor.Currency) int64 {
+	a, ok := l.Account(ledger.Settlement(bic, c))
+	if !ok {
+		return 0
+	}
+	return a.Available()
+}
+
+// clock formats t for a reject's detail.
+func clock(t time.Time) string { return t.UTC().Format(time.RFC3339) }
