@@ -52,7 +52,7 @@ func TestSubmit(t *testing.T) {
 
 		wantInboxB := []httpapi.InboxMessageBody{{Seq: 1, MsgDefID: iso20022.MsgDefCustomerCreditTransfer,
 			UETR: string(m.pay.UETR), Reference: resp.Reference, Time: businessDay, Body: string(body)}}
-		if diff := cmp.Diff(wantInboxB, mustInbox(t, f.b, 0)); diff != "" {
+		if diff := cmp.Diff(wantInboxB, mustInbox(t, f.b, 0), hubSigned); diff != "" {
 			t.Errorf("B's inbox (-want +got):\n%s", diff)
 		}
 
@@ -446,13 +446,13 @@ func TestInbox(t *testing.T) {
 		}
 		want := []httpapi.InboxMessageBody{{Seq: 1, MsgDefID: iso20022.MsgDefCustomerCreditTransfer,
 			UETR: string(m.pay.UETR), Reference: resp.Reference, Time: businessDay, Body: string(body)}}
-		if diff := cmp.Diff(want, p.msgs); diff != "" {
+		if diff := cmp.Diff(want, p.msgs, hubSigned); diff != "" {
 			t.Fatalf("Inbox(wait 5s) (-want +got):\n%s", diff)
 		}
 
 		// Not acknowledged: reading again may be a duplicate delivery.
 		want[0].PossibleDuplicate = true
-		if diff := cmp.Diff(want, mustInbox(t, f.b, 0)); diff != "" {
+		if diff := cmp.Diff(want, mustInbox(t, f.b, 0), hubSigned); diff != "" {
 			t.Errorf("Inbox read again (-want +got):\n%s", diff)
 		}
 		if got := mustInbox(t, f.b, 1); len(got) != 0 {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,16 +16,24 @@ import (
 	"time"
 
 	"corridor"
+	"corridor/pki"
 )
 
 // MaxResponseBytes bounds what the client reads of one response: a full inbox
 // page of messages at their maximum size.
 const MaxResponseBytes = 128 << 20
 
+// SignatureHeader carries the detached JWS over a request's or a message's
+// exact bytes.
+const SignatureHeader = "X-Corridor-Signature"
+
 // Client is the Go client of the hub's API that a bank's own code imports.
+// It signs every message it sends with the key of its client certificate and
+// verifies the hub's signature on every message it receives.
 type Client struct {
-	base string
-	http *http.Client
+	base   string
+	http   *http.Client
+	signer *pki.Signer // Nil when the certificate's key cannot sign (then Submit fails).
 }
 
 // NewClient returns a client of the hub at baseURL ("https://host:port") that
@@ -32,7 +41,11 @@ type Client struct {
 func NewClient(baseURL string, tlsConfig *tls.Config) *Client {
 	tr := &http.Transport{TLSClientConfig: tlsConfig, ForceAttemptHTTP2: true, MaxIdleConnsPerHost: 64,
 		IdleConnTimeout: 90 * time.Second, TLSHandshakeTimeout: 10 * time.Second}
-	return &Client{base: strings.TrimRight(baseURL, "/"), http: &http.Client{Transport: tr, Timeout: WriteTimeout + 10*time.Second}}
+	c := &Client{base: strings.TrimRight(baseURL, "/"), http: &http.Client{Transport: tr, Timeout: WriteTimeout + 10*time.Second}}
+	if tlsConfig != nil && len(tlsConfig.Certificates) > 0 {
+		c.signer, _ = pki.SignerFromTLS(tlsConfig.Certificates[0]) // Without one, Submit says why.
+	}
+	return c
 }
 
 // Close releases the client's idle connections.
@@ -77,8 +90,16 @@ func (e *APIError) Unwrap() []error {
 // Submit sends an ISO 20022 message (AppHdr and Document in an envelope) and
 // returns the hub's answer once the hub has made it durable.
 func (c *Client) Submit(ctx context.Context, message []byte) (SubmitResponse, error) {
+	if c.signer == nil {
+		return SubmitResponse{}, errors.New("submit: the client certificate's key cannot sign (ECDSA P-256 needed)")
+	}
+	sig, err := c.signer.SignDetached(message)
+	if err != nil {
+		return SubmitResponse{}, fmt.Errorf("submit: %w", err)
+	}
 	var resp SubmitResponse
-	err := c.do(ctx, http.MethodPost, "/v1/messages", "application/xml", message, http.StatusAccepted, &resp)
+	_, err = c.do(ctx, request{method: http.MethodPost, path: "/v1/messages", contentType: "application/xml",
+		body: message, signature: sig, want: http.StatusAccepted}, &resp)
 	return resp, err
 }
 
@@ -87,8 +108,16 @@ func (c *Client) Submit(ctx context.Context, message []byte) (SubmitResponse, er
 func (c *Client) Inbox(ctx context.Context, after uint64, wait time.Duration) ([]InboxMessageBody, error) {
 	q := url.Values{"after": {strconv.FormatUint(after, 10)}, "wait": {wait.String()}}
 	var resp InboxResponse
-	err := c.do(ctx, http.MethodGet, "/v1/inbox?"+q.Encode(), "", nil, http.StatusOK, &resp)
-	return resp.Messages, err
+	hubCert, err := c.do(ctx, request{method: http.MethodGet, path: "/v1/inbox?" + q.Encode(), want: http.StatusOK}, &resp)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range resp.Messages {
+		if err := pki.VerifyDetached(m.Signature, []byte(m.Body), hubCert); err != nil {
+			return nil, fmt.Errorf("inbox message %d: the hub's signature: %w", m.Seq, err)
+		}
+	}
+	return resp.Messages, nil
 }
 
 // Ack acknowledges every message of the caller's inbox up to and including through.
@@ -99,14 +128,14 @@ func (c *Client) Ack(ctx context.Context, through uint64) error {
 // Track returns the tracker's view of a payment.
 func (c *Client) Track(ctx context.Context, uetr corridor.UETR) (TrackResponse, error) {
 	var resp TrackResponse
-	err := c.do(ctx, http.MethodGet, "/v1/payments/"+url.PathEscape(string(uetr)), "", nil, http.StatusOK, &resp)
+	_, err := c.do(ctx, request{method: http.MethodGet, path: "/v1/payments/" + url.PathEscape(string(uetr)), want: http.StatusOK}, &resp)
 	return resp, err
 }
 
 // Accounts returns the caller's settlement accounts.
 func (c *Client) Accounts(ctx context.Context) ([]BalanceBody, error) {
 	var resp AccountsResponse
-	err := c.do(ctx, http.MethodGet, "/v1/accounts", "", nil, http.StatusOK, &resp)
+	_, err := c.do(ctx, request{method: http.MethodGet, path: "/v1/accounts", want: http.StatusOK}, &resp)
 	return resp.Accounts, err
 }
 
@@ -130,41 +159,60 @@ func (c *Client) doJSON(ctx context.Context, method, path string, in any, want i
 	if err != nil {
 		return fmt.Errorf("encode %s request: %w", path, err)
 	}
-	return c.do(ctx, method, path, "application/json", body, want, out)
+	_, err = c.do(ctx, request{method: method, path: path, contentType: "application/json", body: body, want: want}, out)
+	return err
 }
 
-func (c *Client) do(ctx context.Context, method, path, contentType string, body []byte, want int, out any) error {
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, bytes.NewReader(body))
+// request is one call of the API.
+type request struct {
+	method, path, contentType string
+	body                      []byte
+	signature                 string // Detached JWS over body, if any.
+	want                      int    // The status of success.
+}
+
+// do sends r, decodes a successful answer into out and returns the hub's
+// certificate as the TLS handshake verified it.
+func (c *Client) do(ctx context.Context, r request, out any) (*x509.Certificate, error) {
+	req, err := http.NewRequestWithContext(ctx, r.method, c.base+r.path, bytes.NewReader(r.body))
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", method, path, err)
+		return nil, fmt.Errorf("%s %s: %w", r.method, r.path, err)
 	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+	if r.contentType != "" {
+		req.Header.Set("Content-Type", r.contentType)
+	}
+	if r.signature != "" {
+		req.Header.Set(SignatureHeader, r.signature)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", method, path, err)
+		return nil, fmt.Errorf("%s %s: %w", r.method, r.path, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes))
 	if err != nil {
-		return fmt.Errorf("%s %s: read response: %w", method, path, err)
+		return nil, fmt.Errorf("%s %s: read response: %w", r.method, r.path, err)
 	}
-	if resp.StatusCode != want {
-		apiErr := &APIError{Status: resp.StatusCode}
-		if json.Unmarshal(data, &apiErr.Body) != nil || apiErr.Body.Error == "" {
-			apiErr.Body.Error = strings.TrimSpace(string(data))
+	if resp.StatusCode != r.want {
+		return nil, apiError(resp.StatusCode, data)
+	}
+	if resp.TLS == nil || len(resp.TLS.PeerCertificates) == 0 {
+		return nil, fmt.Errorf("%s %s: the hub presented no certificate", r.method, r.path)
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			return nil, fmt.Errorf("%s %s: decode response: %w", r.method, r.path, err)
 		}
-		return apiErr
 	}
-	if out == nil {
-		return nil
+	return resp.TLS.PeerCertificates[0], nil
+}
+
+func apiError(status int, data []byte) *APIError {
+	e := &APIError{Status: status}
+	if json.Unmarshal(data, &e.Body) != nil || e.Body.Error == "" {
+		e.Body.Error = strings.TrimSpace(string(data))
 	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("%s %s: decode response: %w", method, path, err)
-	}
-	return nil
+	return e
 }
 
 var _ error = (*APIError)(nil)
-var _ = errors.Is

@@ -7,6 +7,7 @@ import (
 
 	"corridor"
 	"corridor/iso20022"
+	"corridor/pki"
 )
 
 // writeError is the one place where errors become HTTP responses: 400 for a
@@ -36,6 +37,8 @@ func errorResponse(err error) (int, ErrorBody) {
 	switch {
 	case errors.Is(err, errTooLarge):
 		return http.StatusRequestEntityTooLarge, ErrorBody{Error: err.Error(), Reason: string(corridor.ReasonInvalidFormat)}
+	case errors.Is(err, pki.ErrSignature):
+		return http.StatusForbidden, ErrorBody{Error: "message signature refused: " + err.Error()}
 	case errors.Is(err, corridor.ErrUnauthorized):
 		return http.StatusForbidden, ErrorBody{Error: err.Error()}
 	case errors.Is(err, corridor.ErrNotFound):

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"corridor"
 	"corridor/httpapi"
 	"corridor/hub"
@@ -148,7 +150,11 @@ func mustServer(tb testing.TB, h httpapi.Hub, caDir string) *httpapi.Server {
 	if err != nil {
 		tb.Fatalf("LoadCA: %v", err)
 	}
-	srv := &httpapi.Server{Hub: h, CA: ca, TLS: tlsConfig, Logger: discard}
+	signer, err := pki.LoadHubSigner(caDir)
+	if err != nil {
+		tb.Fatalf("LoadHubSigner: %v", err)
+	}
+	srv := &httpapi.Server{Hub: h, CA: ca, Signer: signer, TLS: tlsConfig, Logger: discard}
 	if err := srv.Open("127.0.0.1:0"); err != nil {
 		tb.Fatalf("Open: %v", err)
 	}
@@ -344,3 +350,8 @@ func mustStatusReport(tb testing.TB, m httpapi.InboxMessageBody) *iso20022.Statu
 	}
 	return sr
 }
+
+// hubSigned compares inbox messages without their signatures, which the
+// client has already verified and which differ at every reading (ES256 is
+// randomised).
+var hubSigned = cmpopts.IgnoreFields(httpapi.InboxMessageBody{}, "Signature")

@@ -11,6 +11,7 @@ import (
 
 	"corridor"
 	"corridor/iso20022"
+	"corridor/pki"
 )
 
 // handleSubmit takes a pacs.008 with its AppHdr, checks that the caller is
@@ -19,6 +20,13 @@ import (
 func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, id corridor.Identity) {
 	body, err := readBody(w, r, s.MaxBodyBytes)
 	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	// The signature covers the exact bytes received: verify it before
+	// anything reads them, and never over a re-encoding.
+	sig := r.Header.Get(SignatureHeader)
+	if err := pki.VerifyDetached(sig, body, r.TLS.PeerCertificates[0]); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -31,7 +39,7 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, id corrido
 		s.writeError(w, r, err)
 		return
 	}
-	res, err := s.Hub.SubmitPayment(r.Context(), id.BIC, cct.Payment, cct.InstrID, body)
+	res, err := s.Hub.SubmitPayment(r.Context(), id.BIC, cct.Payment, cct.InstrID, corridor.SignedMessage{Body: body, Signature: sig})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -88,8 +96,13 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request, id corridor
 	}
 	resp := InboxResponse{Messages: make([]InboxMessageBody, 0, len(msgs))}
 	for _, m := range msgs {
+		sig, err := s.Signer.SignDetached(m.Body)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 		resp.Messages = append(resp.Messages, InboxMessageBody{Seq: m.Seq, MsgDefID: m.MsgDefID, UETR: string(m.UETR),
-			Reference: m.Reference, Time: m.Time, PossibleDuplicate: m.PossibleDuplicate, Body: string(m.Body)})
+			Reference: m.Reference, Time: m.Time, PossibleDuplicate: m.PossibleDuplicate, Body: string(m.Body), Signature: sig})
 	}
 	writeJSON(w, http.StatusOK, resp)
 }

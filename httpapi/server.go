@@ -35,7 +35,7 @@ const (
 type Hub interface {
 	RegisterParticipant(ctx context.Context, p corridor.Participant) error
 	Fund(ctx context.Context, bic corridor.BIC, m corridor.Money) error
-	SubmitPayment(ctx context.Context, sender corridor.BIC, p corridor.Payment, instrID string, message []byte) (corridor.PaymentResult, error)
+	SubmitPayment(ctx context.Context, sender corridor.BIC, p corridor.Payment, instrID string, msg corridor.SignedMessage) (corridor.PaymentResult, error)
 	Ack(ctx context.Context, bic corridor.BIC, through uint64) error
 	Inbox(ctx context.Context, bic corridor.BIC, after uint64, wait time.Duration) ([]corridor.InboxMessage, error)
 	Track(ctx context.Context, caller corridor.Identity, uetr corridor.UETR) ([]corridor.PaymentTrack, error)
@@ -47,6 +47,7 @@ type Hub interface {
 type Server struct {
 	Hub          Hub
 	CA           *pki.CA     // Issues participant certificates.
+	Signer       *pki.Signer // The hub's key: signs every message it delivers.
 	TLS          *tls.Config // From pki.ServerTLSConfig: TLS 1.3, client certificates required.
 	Logger       *slog.Logger
 	Now          func() time.Time
@@ -61,6 +62,9 @@ type Server struct {
 func (s *Server) Open(addr string) error {
 	if s.TLS == nil || s.TLS.ClientAuth != tls.RequireAndVerifyClientCert || s.TLS.MinVersion < tls.VersionTLS13 {
 		return errors.New("httpapi: TLS must be 1.3 with verified client certificates")
+	}
+	if s.Signer == nil || s.CA == nil {
+		return errors.New("httpapi: the server needs the hub's CA and signing key")
 	}
 	s.defaults()
 	ln, err := net.Listen("tcp", addr)

@@ -48,6 +48,7 @@ type InboxMessageBody struct {
 	Time              time.Time `json:"time"`
 	PossibleDuplicate bool      `json:"possibleDuplicate,omitempty"`
 	Body              string    `json:"body"`
+	Signature         string    `json:"signature"` // The hub's detached JWS over Body.
 }
 
 // AckRequest is the body of POST /v1/inbox/ack.

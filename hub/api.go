@@ -56,9 +56,10 @@ func (h *Hub) Fund(ctx context.Context, bic corridor.BIC, m corridor.Money) erro
 // nothing: RC07 (instructed agent unknown), AC01 (no account in the currency),
 // DT01 (settlement date is not today), AM05 (MsgId or UETR reused for another
 // payment), ErrBusy (an inbox is full).
-func (h *Hub) SubmitPayment(ctx context.Context, sender corridor.BIC, p corridor.Payment, instrID string, message []byte) (corridor.PaymentResult, error) {
+func (h *Hub) SubmitPayment(ctx context.Context, sender corridor.BIC, p corridor.Payment, instrID string, msg corridor.SignedMessage) (corridor.PaymentResult, error) {
 	assert.That(sender == p.InstructingAgent, "sender %s is not the instructing agent %s", sender, p.InstructingAgent)
-	res, err := h.do(ctx, request{cmd: paymentCmd{Sender: sender, Payment: p, InstrID: instrID, Message: message}})
+	cmd := paymentCmd{Sender: sender, Payment: p, InstrID: instrID, Message: msg.Body, Signature: msg.Signature}
+	res, err := h.do(ctx, request{cmd: cmd})
 	return res.payment, err
 }
 

@@ -17,7 +17,7 @@ func BenchmarkSubmit(b *testing.B) {
 	ctx := context.Background()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := h.SubmitPayment(ctx, bankIN, pays[i], "", msgs[i]); err != nil {
+		if _, err := h.SubmitPayment(ctx, bankIN, pays[i], "", corridor.SignedMessage{Body: msgs[i]}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -37,7 +37,7 @@ func BenchmarkSubmit64(b *testing.B) {
 		go func() {
 			defer wg.Done()
 			for i := int(next.Add(1)) - 1; i < b.N; i = int(next.Add(1)) - 1 {
-				if _, err := h.SubmitPayment(ctx, bankIN, pays[i], "", msgs[i]); err != nil {
+				if _, err := h.SubmitPayment(ctx, bankIN, pays[i], "", corridor.SignedMessage{Body: msgs[i]}); err != nil {
 					b.Error(err)
 					return
 				}

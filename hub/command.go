@@ -41,7 +41,8 @@ type paymentCmd struct {
 	Sender  corridor.BIC
 	Payment corridor.Payment
 	InstrID string
-	Message []byte // The message as received, delivered as it is to the instructed agent.
+	Message   []byte // The message as received, delivered as it is to the instructed agent.
+	Signature string // The sender's detached JWS over Message, kept as evidence.
 }
 
 // ackCmd acknowledges every message of BIC's inbox up to and including Through.

@@ -110,7 +110,7 @@ func mustMessage(tb testing.TB, p corridor.Payment) []byte {
 
 func submit(tb testing.TB, h *hub.Hub, p corridor.Payment) (corridor.PaymentResult, error) {
 	tb.Helper()
-	return h.SubmitPayment(context.Background(), p.InstructingAgent, p, "", mustMessage(tb, p))
+	return h.SubmitPayment(context.Background(), p.InstructingAgent, p, "", corridor.SignedMessage{Body: mustMessage(tb, p)})
 }
 
 func TestSubmit(t *testing.T) {

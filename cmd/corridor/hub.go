@@ -66,7 +66,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.checkpoints = &checkpointer{journal: m.DB.Journal(), signer: signer}
 	m.startSequencer()
-	m.API = &httpapi.Server{Hub: m.Hub, CA: ca, TLS: tlsConfig, Logger: m.Logger, MaxBodyBytes: m.Config.MaxBodyBytes}
+	m.API = &httpapi.Server{Hub: m.Hub, CA: ca, Signer: signer, TLS: tlsConfig, Logger: m.Logger, MaxBodyBytes: m.Config.MaxBodyBytes}
 	if err := m.API.Open(m.Config.Addr); err != nil {
 		return err
 	}
