@@ -1,0 +1,196 @@
+package settlement
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"time"
+
+	"corridor"
+	"corridor/internal/assert"
+	"corridor/ledger"
+)
+
+// Bounds of the quote book.
+const (
+	MaxQuotes    = 100_000        // Live quotes; Prune drops expired ones.
+	MaxQuoteLife = 24 * time.Hour // From issue to expiry.
+)
+
+// Pair is a currency pair: From is sold, To bought.
+type Pair struct {
+	From, To corridor.Currency
+}
+
+func (p Pair) String() string { return string(p.From) + "/" + string(p.To) }
+
+// Rates holds the rates the operator (or an FX provider) published, one per
+// pair. Pairs are bounded by the currencies the hub knows.
+type Rates struct {
+	byPair map[Pair]Rate
+}
+
+// NewRates returns an empty rate table.
+func NewRates() *Rates { return &Rates{byPair: make(map[Pair]Rate)} }
+
+// Publish sets the rate of a pair, replacing any before. It returns AM03 for
+// an unknown currency or a pair of one currency.
+func (rs *Rates) Publish(p Pair, r Rate) error {
+	if !p.From.Valid() || !p.To.Valid() || p.From == p.To {
+		return corridor.Reject(corridor.ReasonCurrency, fmt.Sprintf("pair %.7s is not processable", p))
+	}
+	if r.IsZero() {
+		return corridor.Reject(corridor.ReasonInvalidFormat, "rate is zero")
+	}
+	rs.byPair[p] = r
+	return nil
+}
+
+// Rate returns the published rate of a pair.
+func (rs *Rates) Rate(p Pair) (Rate, bool) {
+	r, ok := rs.byPair[p]
+	return r, ok
+}
+
+// Pairs returns the pairs with a published rate, sorted.
+func (rs *Rates) Pairs() []Pair {
+	ps := make([]Pair, 0, len(rs.byPair))
+	for p := range rs.byPair {
+		ps = append(ps, p)
+	}
+	slices.SortFunc(ps, func(a, b Pair) int {
+		if a.From != b.From {
+			return cmp.Compare(a.From, b.From)
+		}
+		return cmp.Compare(a.To, b.To)
+	})
+	return ps
+}
+
+// QuoteID identifies a quote; the hub uses the journal sequence number that
+// issued it.
+type QuoteID uint64
+
+// Quote is a rate locked for one participant, one amount and a while.
+type Quote struct {
+	ID         QuoteID
+	Requester  corridor.BIC
+	Conversion Conversion // The quoted amount, converted at the locked rate.
+	Issued     time.Time
+	Expires    time.Time // The quote is live before Expires.
+	Used       bool
+}
+
+// Quotes is the book of issued quotes. It is not safe for concurrent use.
+type Quotes struct {
+	byID map[QuoteID]*Quote
+}
+
+// NewQuotes returns an empty quote book.
+func NewQuotes() *Quotes { return &Quotes{byID: make(map[QuoteID]*Quote)} }
+
+// Len is the number of quotes held.
+func (b *Quotes) Len() int { return len(b.byID) }
+
+// Issue locks rate for requester to convert amount of pair.From until
+// expires. It returns Convert's rejects, AM05 for a repeated ID, DT01 for an
+// expiry not after now or more than MaxQuoteLife away, and ErrBusy when the
+// book is full.
+func (b *Quotes) Issue(id QuoteID, requester corridor.BIC, amount corridor.Amount, p Pair, rate Rate, now, expires time.Time) (Quote, error) {
+	if _, dup := b.byID[id]; dup || id == 0 {
+		return Quote{}, corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("quote %d exists", id))
+	}
+	if !expires.After(now) || expires.Sub(now) > MaxQuoteLife {
+		return Quote{}, corridor.Reject(corridor.ReasonInvalidDate, fmt.Sprintf("quote expiry must be within %s", MaxQuoteLife))
+	}
+	cv, err := Convert(amount, p.From, p.To, rate)
+	if err != nil {
+		return Quote{}, err
+	}
+	if len(b.byID) >= MaxQuotes {
+		return Quote{}, corridor.ErrBusy
+	}
+	q := &Quote{ID: id, Requester: requester, Conversion: cv, Issued: now, Expires: expires}
+	b.byID[id] = q
+	return *q, nil
+}
+
+// Lookup returns the quote with the given ID.
+func (b *Quotes) Lookup(id QuoteID) (Quote, bool) {
+	q, ok := b.byID[id]
+	if !ok {
+		return Quote{}, false
+	}
+	return *q, true
+}
+
+// Consume uses quote id, once, for by's payment of amount in pair p at now,
+// and returns the payment's conversion at the locked rate. It returns NARR
+// for an unknown quote, AG01 for another participant's, AM05 for a used one,
+// TM01 for an expired one, AM03 for another pair and AM09 for an amount above
+// the quoted one. A refused quote stays as it was.
+func (b *Quotes) Consume(id QuoteID, by corridor.BIC, amount corridor.Amount, p Pair, now time.Time) (Conversion, error) {
+	q, ok := b.byID[id]
+	switch {
+	case !ok:
+		return Conversion{}, corridor.Reject(corridor.ReasonNotSpecified, fmt.Sprintf("FX quote %d is unknown", id))
+	case q.Requester != by:
+		return Conversion{}, corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("FX quote %d was issued to another participant", id))
+	case q.Used:
+		return Conversion{}, corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("FX quote %d was used", id))
+	case !now.Before(q.Expires):
+		return Conversion{}, corridor.Reject(ReasonQuoteExpired, fmt.Sprintf("FX quote %d expired at %s", id, clock(q.Expires)))
+	case p != (Pair{q.Conversion.From.Currency, q.Conversion.To.Currency}):
+		return Conversion{}, corridor.Reject(corridor.ReasonCurrency, fmt.Sprintf("FX quote %d is not for %s", id, p))
+	case amount > q.Conversion.From.Amount:
+		return Conversion{}, corridor.Reject(ReasonWrongAmount, fmt.Sprintf("FX quote %d is for at most %s", id, q.Conversion.From))
+	}
+	cv, err := Convert(amount, p.From, p.To, q.Conversion.Rate)
+	if err != nil {
+		return Conversion{}, err
+	}
+	q.Used = true
+	return cv, nil
+}
+
+// Prune drops every quote that expired at or before now, used or not, and
+// returns how many. The hub calls it on a timer; afterwards a dropped quote's
+// ID is unknown (NARR).
+func (b *Quotes) Prune(now time.Time) int {
+	n := 0
+	for id, q := range b.byID { // Deleting in map order is deterministic: the result is a set.
+		if !now.Before(q.Expires) {
+			delete(b.byID, id)
+			n++
+		}
+	}
+	return n
+}
+
+// SettleFX posts a converted payment as two linked transfers, both or
+// neither: the debtor's settlement account in cv.From's currency pays
+// FXPosition of that currency, and FXPosition of cv.To's currency pays the
+// creditor's settlement account. The FX position accounts (OpenAccounts) have
+// no floor. It returns AC01 when an account is missing and AM04 when the
+// debtor's liquidity does not cover cv.From; then nothing is posted.
+func SettleFX(l *ledger.Ledger, debtor, creditor corridor.BIC, cv Conversion, nextID func() ledger.TransferID) ([2]ledger.Transfer, error) {
+	from, to := cv.From.Currency, cv.To.Currency
+	for _, id := range []ledger.AccountID{ledger.Settlement(debtor, from), FXPosition(from), FXPosition(to), ledger.Settlement(creditor, to)} {
+		if _, ok := l.Account(id); !ok {
+			return [2]ledger.Transfer{}, corridor.Reject(corridor.ReasonAccountInvalid, fmt.Sprintf("account %s/%s does not exist", id.Owner, id.Currency))
+		}
+	}
+	if avail := available(l, debtor, from); avail < int64(cv.From.Amount) {
+		return [2]ledger.Transfer{}, corridor.Reject(corridor.ReasonInsufficientFunds,
+			fmt.Sprintf("%s has %s %s available", debtor, corridor.Amount(avail).Format(from), from))
+	}
+	legs := [2]ledger.Transfer{
+		{ID: nextID(), Debit: ledger.Settlement(debtor, from), Credit: FXPosition(from), Amount: cv.From.Amount},
+		{ID: nextID(), Debit: FXPosition(to), Credit: ledger.Settlement(creditor, to), Amount: cv.To.Amount},
+	}
+	for _, t := range legs {
+		err := l.Apply(t) // Checked above: a failure here is a bug, and the pair must not stay half posted.
+		assert.That(err == nil, "FX leg %d from %s to %s: %v", t.ID, t.Debit, t.Credit, err)
+	}
+	return legs, nil
+}
