@@ -3,6 +3,8 @@ package corridor
 import (
 	"context"
 	"fmt"
+	"slices"
+	"time"
 	"unicode/utf8"
 )
 
@@ -72,4 +74,63 @@ func NewContextWithIdentity(ctx context.Context, id Identity) context.Context {
 func IdentityFromContext(ctx context.Context) (Identity, bool) {
 	id, ok := ctx.Value(identityKey{}).(Identity)
 	return id, ok
+}
+
+// Certificate is what the hub keeps of a client certificate it issued.
+type Certificate struct {
+	Serial   string    // Serial number, lower-case hex.
+	NotAfter time.Time // When it expires.
+}
+
+// Membership is a participant's standing at the hub: whether it may act, and
+// with which certificates.
+type Membership struct {
+	Participant  Participant
+	Suspended    bool          // Its requests and payments to it are refused until resumed.
+	Certificates []Certificate // Its valid (issued, not revoked) certificates.
+}
+
+// HasCertificate reports whether serial names one of m's valid certificates.
+func (m Membership) HasCertificate(serial string) bool {
+	for _, c := range m.Certificates {
+		if c.Serial == serial {
+			return true
+		}
+	}
+	return false
+}
+
+// Relationship authorises a counterparty to send a participant messages of
+// the given types, as SWIFT's RMA does.
+type Relationship struct {
+	Counterparty BIC
+	Messages     []string // Message types without version, such as "pacs.008".
+}
+
+// RelationshipPolicy is whom a participant accepts messages from. An open
+// policy (the default of a new participant) accepts every message type from
+// every participant; a restricted one accepts only what Allow lists.
+type RelationshipPolicy struct {
+	Restricted bool
+	Allow      []Relationship
+}
+
+// Limits of a relationship policy.
+const (
+	MaxRelationships        = 1000
+	MaxRelationshipMessages = 16
+)
+
+// Allows reports whether the policy accepts a message of type msgType (such
+// as "pacs.008") from sender.
+func (p RelationshipPolicy) Allows(sender BIC, msgType string) bool {
+	if !p.Restricted {
+		return true
+	}
+	for _, r := range p.Allow {
+		if r.Counterparty == sender && slices.Contains(r.Messages, msgType) {
+			return true
+		}
+	}
+	return false
 }

@@ -505,13 +505,19 @@ func TestRegister(t *testing.T) {
 		if diff := cmp.Diff(want, mustAccounts(t, d)); diff != "" {
 			t.Errorf("accounts of a new participant (-want +got):\n%s", diff)
 		}
-		// A bank that lost its key registers again with the same details.
+		// A bank rotating its key registers again with the same details: the
+		// hub records the new certificate (one journal entry) and both work
+		// until one is revoked or expires.
 		registered := mustStateSum(t, f.hub)
 		again := mustParticipant(t, f.op, f.url, bic, name, "EUR")
-		if diff := cmp.Diff(want, mustAccounts(t, again)); diff != "" {
-			t.Errorf("accounts with the new certificate (-want +got):\n%s", diff)
+		for _, c := range []*httpapi.Client{again, d} {
+			if diff := cmp.Diff(want, mustAccounts(t, c)); diff != "" {
+				t.Errorf("accounts with the new and the old certificate (-want +got):\n%s", diff)
+			}
 		}
-		mustUnchanged(t, f.hub, registered)
+		if now := mustStateSum(t, f.hub); now.Seq != registered.Seq+1 {
+			t.Errorf("rotation took journal entries %d to %d; want one", registered.Seq, now.Seq)
+		}
 	})
 
 	t.Run("ErrOtherDetails", func(t *testing.T) {

@@ -216,3 +216,34 @@ func apiError(status int, data []byte) *APIError {
 }
 
 var _ error = (*APIError)(nil)
+
+// Relationships returns whom the caller accepts messages from.
+func (c *Client) Relationships(ctx context.Context) (RelationshipsBody, error) {
+	var resp RelationshipsBody
+	_, err := c.do(ctx, request{method: http.MethodGet, path: "/v1/relationships", want: http.StatusOK}, &resp)
+	return resp, err
+}
+
+// SetRelationships replaces whom the caller accepts messages from.
+func (c *Client) SetRelationships(ctx context.Context, p RelationshipsBody) (RelationshipsBody, error) {
+	var resp RelationshipsBody
+	err := c.doJSON(ctx, http.MethodPut, "/v1/relationships", p, http.StatusOK, &resp)
+	return resp, err
+}
+
+// Revoke (operator) revokes one certificate of bic, or all when serial is empty.
+func (c *Client) Revoke(ctx context.Context, bic corridor.BIC, serial string) error {
+	return c.doJSON(ctx, http.MethodPost, "/v1/participants/"+url.PathEscape(string(bic))+"/revoke",
+		RevokeRequest{Serial: serial}, http.StatusNoContent, nil)
+}
+
+// Suspend (operator) suspends bic, or resumes it when suspended is false.
+func (c *Client) Suspend(ctx context.Context, bic corridor.BIC, suspended bool) error {
+	action := "/resume"
+	if suspended {
+		action = "/suspend"
+	}
+	_, err := c.do(ctx, request{method: http.MethodPost, path: "/v1/participants/" + url.PathEscape(string(bic)) + action,
+		want: http.StatusNoContent}, nil)
+	return err
+}

@@ -3,8 +3,10 @@ package httpapi
 import (
 	"fmt"
 	"net/http"
+	"time"
 
 	"corridor"
+	"corridor/pki"
 )
 
 // handleRegister registers a participant, opens its settlement accounts and
@@ -25,19 +27,69 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request, _ corrid
 		s.writeError(w, r, err)
 		return
 	}
-	cert, err := s.CA.IssueParticipant([]byte(req.CSR), p.BIC, p.Name, s.Now())
-	if err != nil {
-		// The BIC and name are valid (participantOf), so the CSR is what the CA refused.
-		s.writeError(w, r, fmt.Errorf("%w: %w", corridor.Reject(corridor.ReasonInvalidFormat, "the CSR cannot be signed"), err))
-		return
+	validity := pki.DefaultValidity
+	if req.ValidityDays != 0 {
+		validity = time.Duration(req.ValidityDays) * 24 * time.Hour
 	}
-	if err := s.Hub.RegisterParticipant(r.Context(), p); err != nil {
+	cert, err := s.CA.IssueParticipantFor([]byte(req.CSR), p.BIC, p.Name, s.Now(), validity)
+	if _, isReject := corridor.ReasonOf(err); err != nil && !isReject {
+		// The BIC and name are valid (participantOf), so the CSR is what the CA refused.
+		err = fmt.Errorf("%w: %w", corridor.Reject(corridor.ReasonInvalidFormat, "the CSR cannot be signed"), err)
+	}
+	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.Logger.Info("participant registered", corridor.LogKeyBIC, p.BIC, "currencies", p.Currencies)
+	issued, err := pki.CertificateOf(cert)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.Hub.RegisterParticipant(r.Context(), p, issued); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.Logger.Info("participant registered", corridor.LogKeyBIC, p.BIC, "currencies", p.Currencies, "serial", issued.Serial)
 	writeJSON(w, http.StatusCreated, RegisterResponse{BIC: string(p.BIC), Certificate: string(cert),
-		CACertificate: string(s.CA.CertificatePEM())})
+		CACertificate: string(s.CA.CertificatePEM()), Serial: issued.Serial, NotAfter: issued.NotAfter})
+}
+
+// handleRevoke revokes one certificate of a participant (body {"serial": S})
+// or all of them (no serial). The participant's next request is refused.
+func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request, _ corridor.Identity) {
+	bic, err := corridor.ParseBIC(r.PathValue("bic"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var req RevokeRequest
+	if err := readJSON(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.Hub.RevokeCertificate(r.Context(), bic, req.Serial); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.Logger.Warn("certificate revoked", corridor.LogKeyBIC, bic, "serial", req.Serial)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// handleSuspend suspends or resumes a participant.
+func (s *Server) handleSuspend(suspended bool) handler {
+	return func(w http.ResponseWriter, r *http.Request, _ corridor.Identity) {
+		bic, err := corridor.ParseBIC(r.PathValue("bic"))
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if err := s.Hub.Suspend(r.Context(), bic, suspended); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		s.Logger.Warn("participant standing changed", corridor.LogKeyBIC, bic, "suspended", suspended)
+		w.WriteHeader(http.StatusNoContent)
+	}
 }
 
 func participantOf(req RegisterRequest) (corridor.Participant, error) {

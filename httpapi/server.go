@@ -33,14 +33,18 @@ const (
 // Hub is what the API serves: the sequencer's commands and queries. The hub
 // package implements it.
 type Hub interface {
-	RegisterParticipant(ctx context.Context, p corridor.Participant) error
+	RegisterParticipant(ctx context.Context, p corridor.Participant, cert corridor.Certificate) error
+	RevokeCertificate(ctx context.Context, bic corridor.BIC, serial string) error
+	Suspend(ctx context.Context, bic corridor.BIC, suspended bool) error
+	SetRelationships(ctx context.Context, bic corridor.BIC, p corridor.RelationshipPolicy) error
+	Relationships(ctx context.Context, bic corridor.BIC) (corridor.RelationshipPolicy, error)
 	Fund(ctx context.Context, bic corridor.BIC, m corridor.Money) error
 	SubmitPayment(ctx context.Context, sender corridor.BIC, p corridor.Payment, instrID string, msg corridor.SignedMessage) (corridor.PaymentResult, error)
 	Ack(ctx context.Context, bic corridor.BIC, through uint64) error
 	Inbox(ctx context.Context, bic corridor.BIC, after uint64, wait time.Duration) ([]corridor.InboxMessage, error)
 	Track(ctx context.Context, caller corridor.Identity, uetr corridor.UETR) ([]corridor.PaymentTrack, error)
 	Balances(ctx context.Context, bic corridor.BIC) ([]corridor.Balance, error)
-	Participant(ctx context.Context, bic corridor.BIC) (corridor.Participant, error)
+	Membership(ctx context.Context, bic corridor.BIC) (corridor.Membership, error)
 }
 
 // Server is the API server.
@@ -128,6 +132,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/payments/{uetr}", s.anyone(s.handleTrack))
 	mux.HandleFunc("POST /v1/participants", s.operator(s.handleRegister))
 	mux.HandleFunc("POST /v1/accounts/fund", s.operator(s.handleFund))
+	mux.HandleFunc("POST /v1/participants/{bic}/revoke", s.operator(s.handleRevoke))
+	mux.HandleFunc("POST /v1/participants/{bic}/suspend", s.operator(s.handleSuspend(true)))
+	mux.HandleFunc("POST /v1/participants/{bic}/resume", s.operator(s.handleSuspend(false)))
+	mux.HandleFunc("GET /v1/relationships", s.participant(s.handleGetRelationships))
+	mux.HandleFunc("PUT /v1/relationships", s.participant(s.handlePutRelationships))
 	return mux
 }
 
@@ -142,14 +151,31 @@ func (s *Server) authenticate(r *http.Request) (corridor.Identity, error) {
 		return corridor.Identity{}, err
 	}
 	if id.Role == corridor.RoleParticipant {
-		if _, err := s.Hub.Participant(r.Context(), id.BIC); err != nil {
-			if errors.Is(err, corridor.ErrNotFound) {
-				return corridor.Identity{}, fmt.Errorf("%s is not a registered participant: %w", id.BIC, corridor.ErrUnauthorized)
-			}
+		if err := s.inGoodStanding(r, id.BIC, pki.Serial(r.TLS.PeerCertificates[0])); err != nil {
 			return corridor.Identity{}, err
 		}
 	}
 	return id, nil
+}
+
+// inGoodStanding checks, at every request, that the caller is registered,
+// not suspended, and presents a certificate the hub has not revoked: a
+// revocation cuts off an open connection at its next request.
+func (s *Server) inGoodStanding(r *http.Request, bic corridor.BIC, serial string) error {
+	m, err := s.Hub.Membership(r.Context(), bic)
+	if errors.Is(err, corridor.ErrNotFound) {
+		return fmt.Errorf("%s is not a registered participant: %w", bic, corridor.ErrUnauthorized)
+	}
+	if err != nil {
+		return err
+	}
+	if !m.HasCertificate(serial) {
+		return fmt.Errorf("certificate %s of %s is revoked or was not issued by this hub: %w", serial, bic, corridor.ErrUnauthorized)
+	}
+	if m.Suspended {
+		return fmt.Errorf("participant %s is suspended: %w", bic, corridor.ErrUnauthorized)
+	}
+	return nil
 }
 
 type handler func(w http.ResponseWriter, r *http.Request, id corridor.Identity)

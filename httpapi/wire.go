@@ -104,17 +104,39 @@ type EventBody struct {
 
 // RegisterRequest is the operator's POST /v1/participants.
 type RegisterRequest struct {
-	BIC        string   `json:"bic"`
-	Name       string   `json:"name"`
-	Currencies []string `json:"currencies"`
-	CSR        string   `json:"csr"` // PEM certificate request for the participant's own key.
+	BIC          string   `json:"bic"`
+	Name         string   `json:"name"`
+	Currencies   []string `json:"currencies"`
+	CSR          string   `json:"csr"`                    // PEM certificate request for the participant's own key.
+	ValidityDays int      `json:"validityDays,omitempty"` // Of the certificate; 0 for the default of a year.
+}
+
+// RevokeRequest is the operator's POST /v1/participants/{bic}/revoke.
+type RevokeRequest struct {
+	Serial string `json:"serial,omitempty"` // One certificate (hex serial); empty for all of them.
+}
+
+// RelationshipsBody is a participant's relationship policy (GET and PUT
+// /v1/relationships): "open" accepts every message type from every
+// participant; "restricted" only what allow lists.
+type RelationshipsBody struct {
+	Mode  string             `json:"mode"`
+	Allow []RelationshipBody `json:"allow"`
+}
+
+// RelationshipBody authorises one counterparty for some message types.
+type RelationshipBody struct {
+	Counterparty string   `json:"counterparty"`
+	Messages     []string `json:"messages"` // "pacs.008", "pacs.009", "pacs.004", "camt.056", "camt.029".
 }
 
 // RegisterResponse carries the participant's new client certificate.
 type RegisterResponse struct {
-	BIC           string `json:"bic"`
-	Certificate   string `json:"certificate"`   // PEM.
-	CACertificate string `json:"caCertificate"` // PEM of the hub CA, to trust the hub.
+	BIC           string    `json:"bic"`
+	Certificate   string    `json:"certificate"`   // PEM.
+	CACertificate string    `json:"caCertificate"` // PEM of the hub CA, to trust the hub.
+	Serial        string    `json:"serial"`        // The certificate's serial, to revoke it by.
+	NotAfter      time.Time `json:"notAfter"`
 }
 
 // FundRequest is the operator's POST /v1/accounts/fund.

@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"corridor"
@@ -34,11 +35,13 @@ func (h *Hub) do(ctx context.Context, r request) (result, error) {
 	}
 }
 
-// RegisterParticipant registers p and opens a settlement account in each of
-// its currencies. Registering the same participant again is a no-op; the same
-// BIC with other details is an AG01 reject.
-func (h *Hub) RegisterParticipant(ctx context.Context, p corridor.Participant) error {
-	_, err := h.do(ctx, request{cmd: registerCmd{BIC: p.BIC, Name: p.Name, Currencies: p.Currencies}})
+// RegisterParticipant registers p with the certificate the CA just issued it
+// and opens a settlement account in each of its currencies. Registering the
+// same participant again adds the new certificate (rotation: both stay valid
+// until one is revoked or expires); the same BIC with other details is an
+// AG01 reject.
+func (h *Hub) RegisterParticipant(ctx context.Context, p corridor.Participant, cert corridor.Certificate) error {
+	_, err := h.do(ctx, request{cmd: registerCmd{BIC: p.BIC, Name: p.Name, Currencies: p.Currencies, Certificate: cert}})
 	return err
 }
 
@@ -128,17 +131,53 @@ func (h *Hub) Balances(ctx context.Context, bic corridor.BIC) ([]corridor.Balanc
 	return out, firstErr(qerr, err)
 }
 
-// Participant returns the registered participant with this BIC, as of the
-// last durable commit. It does not wait for the sequencer.
-func (h *Hub) Participant(_ context.Context, bic corridor.BIC) (corridor.Participant, error) {
+// Membership returns the standing of the participant with this BIC, as of the
+// last durable commit. It does not wait for the sequencer: the API calls it
+// on every request to authenticate the caller.
+func (h *Hub) Membership(_ context.Context, bic corridor.BIC) (corridor.Membership, error) {
 	h.mu.RLock()
-	p, ok := h.registry[bic]
+	m, ok := h.registry[bic]
 	h.mu.RUnlock()
 	if !ok {
-		return corridor.Participant{}, fmt.Errorf("participant %s: %w", bic, corridor.ErrNotFound)
+		return corridor.Membership{}, fmt.Errorf("participant %s: %w", bic, corridor.ErrNotFound)
 	}
-	p.Currencies = append([]corridor.Currency(nil), p.Currencies...)
-	return p, nil
+	return m, nil // The registry holds copies that nothing changes.
+}
+
+// RevokeCertificate revokes bic's certificate with this serial, or every one
+// of its certificates when serial is empty. It takes effect at the caller's
+// next request. ErrNotFound for an unknown participant or serial.
+func (h *Hub) RevokeCertificate(ctx context.Context, bic corridor.BIC, serial string) error {
+	_, err := h.do(ctx, request{cmd: revokeCmd{BIC: bic, Serial: serial}})
+	return err
+}
+
+// Suspend stops (or, with suspended false, restarts) a participant: its
+// requests and payments to it are refused; its accounts and inbox are kept.
+func (h *Hub) Suspend(ctx context.Context, bic corridor.BIC, suspended bool) error {
+	_, err := h.do(ctx, request{cmd: suspendCmd{BIC: bic, Suspended: suspended}})
+	return err
+}
+
+// SetRelationships replaces whom bic accepts messages from.
+func (h *Hub) SetRelationships(ctx context.Context, bic corridor.BIC, p corridor.RelationshipPolicy) error {
+	_, err := h.do(ctx, request{cmd: policyCmd{BIC: bic, Policy: p}})
+	return err
+}
+
+// Relationships returns whom bic accepts messages from.
+func (h *Hub) Relationships(ctx context.Context, bic corridor.BIC) (corridor.RelationshipPolicy, error) {
+	var p corridor.RelationshipPolicy
+	var err error
+	_, qerr := h.do(ctx, request{query: func(s *state) {
+		m, ok := s.participants[bic]
+		if !ok {
+			err = fmt.Errorf("participant %s: %w", bic, corridor.ErrNotFound)
+			return
+		}
+		p = corridor.RelationshipPolicy{Restricted: m.Policy.Restricted, Allow: slices.Clone(m.Policy.Allow)}
+	}})
+	return p, firstErr(qerr, err)
 }
 
 // StateSum is a SHA-256 of the whole state and the last journal seq, for

@@ -13,6 +13,9 @@ const (
 	kindFund     = "account.fund"
 	kindPayment  = "payment.submit"
 	kindAck      = "inbox.ack"
+	kindRevoke   = "certificate.revoke"
+	kindSuspend  = "participant.suspend"
+	kindPolicy   = "relationships.put"
 )
 
 // command is an input that may change state. The sequencer executes it and,
@@ -22,11 +25,31 @@ type command interface {
 	kind() string
 }
 
-// registerCmd registers a participant and opens its settlement accounts.
+// registerCmd registers a participant and opens its settlement accounts, or
+// adds a certificate to one registered with the same details (rotation).
 type registerCmd struct {
-	BIC        corridor.BIC
-	Name       string
-	Currencies []corridor.Currency
+	BIC         corridor.BIC
+	Name        string
+	Currencies  []corridor.Currency
+	Certificate corridor.Certificate // The certificate issued with this registration.
+}
+
+// revokeCmd revokes one of a participant's certificates, or all of them.
+type revokeCmd struct {
+	BIC    corridor.BIC
+	Serial string // Empty: every certificate of BIC.
+}
+
+// suspendCmd suspends a participant or resumes it.
+type suspendCmd struct {
+	BIC       corridor.BIC
+	Suspended bool
+}
+
+// policyCmd replaces whom a participant accepts messages from.
+type policyCmd struct {
+	BIC    corridor.BIC
+	Policy corridor.RelationshipPolicy
 }
 
 // fundCmd moves liquidity from the central account into a settlement account.
@@ -55,6 +78,9 @@ func (registerCmd) kind() string { return kindRegister }
 func (fundCmd) kind() string     { return kindFund }
 func (paymentCmd) kind() string  { return kindPayment }
 func (ackCmd) kind() string      { return kindAck }
+func (revokeCmd) kind() string   { return kindRevoke }
+func (suspendCmd) kind() string  { return kindSuspend }
+func (policyCmd) kind() string   { return kindPolicy }
 
 // encodeCommand is the journal payload of c.
 func encodeCommand(c command) ([]byte, error) {
@@ -72,6 +98,12 @@ func decodeCommand(kind string, payload []byte) (command, error) {
 		return decodeAs[paymentCmd](payload)
 	case kindAck:
 		return decodeAs[ackCmd](payload)
+	case kindRevoke:
+		return decodeAs[revokeCmd](payload)
+	case kindSuspend:
+		return decodeAs[suspendCmd](payload)
+	case kindPolicy:
+		return decodeAs[policyCmd](payload)
 	}
 	return nil, fmt.Errorf("unknown journal entry kind %q", kind)
 }

@@ -47,7 +47,7 @@ type Hub struct {
 	// The registry lets the API authenticate a caller without a trip through
 	// the sequencer. The sequencer publishes to it after each durable commit.
 	mu       sync.RWMutex // guards registry
-	registry map[corridor.BIC]corridor.Participant
+	registry map[corridor.BIC]corridor.Membership
 }
 
 // request is one caller's command or query and where to send the answer.
@@ -70,7 +70,7 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 	}
 	h := &Hub{cfg: cfg, log: cfg.Logger.With(corridor.LogKeyComponent, "hub"), requests: make(chan request, QueueDepth),
 		stopped: make(chan struct{}), state: newState(cfg.BIC), wakers: make(map[corridor.BIC]chan struct{}),
-		registry: make(map[corridor.BIC]corridor.Participant)}
+		registry: make(map[corridor.BIC]corridor.Membership)}
 	if err := h.replay(ctx); err != nil {
 		return nil, err
 	}

@@ -77,7 +77,7 @@ func mustSetUp(tb testing.TB, h *hub.Hub, inr string) {
 		{BIC: bankIN, Name: "Demo Bank of India", Currencies: []corridor.Currency{"INR"}},
 		{BIC: bankRU, Name: "Демо Банк Москва", Currencies: []corridor.Currency{"INR", "RUB"}},
 	} {
-		if err := h.RegisterParticipant(ctx, p); err != nil {
+		if err := h.RegisterParticipant(ctx, p, certificate(p.BIC)); err != nil {
 			tb.Fatalf("register %s: %v", p.BIC, err)
 		}
 	}
@@ -88,6 +88,11 @@ func mustSetUp(tb testing.TB, h *hub.Hub, inr string) {
 	if err := h.Fund(ctx, bankIN, corridor.Money{Amount: a, Currency: "INR"}); err != nil {
 		tb.Fatalf("fund: %v", err)
 	}
+}
+
+// certificate is what the hub would keep of bic's certificate.
+func certificate(bic corridor.BIC) corridor.Certificate {
+	return corridor.Certificate{Serial: fmt.Sprintf("%x", []byte(bic)), NotAfter: businessDay.AddDate(1, 0, 0)}
 }
 
 // payment is the i-th test payment of amount minor units from the Indian bank.

@@ -85,12 +85,23 @@ func (s *state) duplicateOf(c paymentCmd) (*payment, bool, error) {
 }
 
 // admissible checks what the message alone could not: that both agents are
-// participants with accounts in the currency, the settlement date is today and
-// the inboxes have room.
+// participants in good standing with accounts in the currency, that the
+// receiver accepts pacs.008 from the sender, that the settlement date is
+// today and that the inboxes have room.
 func (s *state) admissible(c paymentCmd, now time.Time) error {
 	p := c.Payment
-	if _, ok := s.participants[p.InstructedAgent]; !ok {
+	receiver, ok := s.participants[p.InstructedAgent]
+	if !ok {
 		return corridor.Reject(corridor.ReasonUnknownCreditorAgent, fmt.Sprintf("instructed agent %s is not a participant", p.InstructedAgent))
+	}
+	for _, bic := range []corridor.BIC{p.InstructingAgent, p.InstructedAgent} {
+		if m := s.participants[bic]; m == nil || m.Suspended {
+			return corridor.Reject(corridor.ReasonAccountBlocked, fmt.Sprintf("participant %s is suspended", bic))
+		}
+	}
+	if !receiver.Policy.Allows(c.Sender, "pacs.008") {
+		return corridor.Reject(corridor.ReasonNotAllowed,
+			fmt.Sprintf("%s has not authorised pacs.008 from %s (relationship management)", p.InstructedAgent, c.Sender))
 	}
 	for _, bic := range []corridor.BIC{p.InstructingAgent, p.InstructedAgent} {
 		if _, ok := s.ledger.Account(ledger.Settlement(bic, p.Currency)); !ok {

@@ -114,18 +114,18 @@ func (h *Hub) process(ctx context.Context, batch []request) error {
 	return nil
 }
 
-// publish adds the participants registered since the last commit to the
+// publish copies the memberships changed since the last commit into the
 // registry that the API reads.
 func (h *Hub) publish() {
-	if len(h.state.joined) == 0 {
+	if len(h.state.republish) == 0 {
 		return
 	}
 	h.mu.Lock()
-	for _, p := range h.state.joined {
-		h.registry[p.BIC] = p
+	for _, bic := range h.state.republish {
+		h.registry[bic] = h.state.participants[bic].membership()
 	}
 	h.mu.Unlock()
-	h.state.joined = h.state.joined[:0]
+	h.state.republish = h.state.republish[:0]
 }
 
 func journalEntry(c command, seq uint64, now time.Time, prev [32]byte) corridor.JournalEntry {

@@ -26,14 +26,14 @@ const (
 // state, byte for byte.
 type state struct {
 	hubBIC       corridor.BIC
-	participants map[corridor.BIC]*corridor.Participant
+	participants map[corridor.BIC]*member
 	ledger       *ledger.Ledger
 	payments     map[legKey]*payment          // By UETR and instructing agent.
 	byMsgID      map[msgKey]*payment          // By instructing agent and MsgId.
 	byUETR       map[corridor.UETR][]*payment // Every leg of a UETR, in order.
 	inboxes      map[corridor.BIC]*inbox      //
 	woken        map[corridor.BIC]bool        // Inboxes that got messages since the last commit; not state.
-	joined       []corridor.Participant       // Registered since the last commit; not state.
+	republish    []corridor.BIC               // Memberships changed since the last commit; not state.
 	lastSeq      uint64                       // The last journal entry applied.
 }
 
@@ -52,7 +52,7 @@ type msgKey struct {
 func newState(hubBIC corridor.BIC) *state {
 	return &state{
 		hubBIC:       hubBIC,
-		participants: make(map[corridor.BIC]*corridor.Participant),
+		participants: make(map[corridor.BIC]*member),
 		ledger:       ledger.New(),
 		payments:     make(map[legKey]*payment),
 		byMsgID:      make(map[msgKey]*payment),
@@ -77,7 +77,13 @@ func (s *state) execute(c command, seq uint64, now time.Time) (result, bool) {
 	var changed bool
 	switch c := c.(type) {
 	case registerCmd:
-		r.err, changed = s.register(c)
+		r.err, changed = s.register(c, now)
+	case revokeCmd:
+		r.err, changed = s.revoke(c)
+	case suspendCmd:
+		r.err, changed = s.suspend(c)
+	case policyCmd:
+		r.err, changed = s.setPolicy(c)
 	case fundCmd:
 		r.err, changed = s.fund(c, seq)
 	case paymentCmd:
@@ -91,32 +97,6 @@ func (s *state) execute(c command, seq uint64, now time.Time) (result, bool) {
 		s.lastSeq = seq
 	}
 	return r, changed
-}
-
-func (s *state) register(c registerCmd) (error, bool) {
-	p := corridor.Participant{BIC: c.BIC, Name: c.Name, Currencies: c.Currencies}
-	if err := p.Validate(); err != nil {
-		return err, false
-	}
-	if old, ok := s.participants[c.BIC]; ok {
-		if old.Name == p.Name && slices.Equal(old.Currencies, p.Currencies) {
-			return nil, false // The same registration again: nothing to do.
-		}
-		return corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("participant %s is already registered with other details", c.BIC)), false
-	}
-	if len(s.participants) >= MaxParticipants {
-		return corridor.Reject(corridor.ReasonNotAllowed, "the hub has its maximum of participants"), false
-	}
-	for _, cur := range p.Currencies {
-		if _, ok := s.ledger.Account(ledger.Central(cur)); !ok {
-			assert.That(s.ledger.Open(ledger.Central(cur), 0) == nil, "open central account %s", cur)
-		}
-		assert.That(s.ledger.Open(ledger.Settlement(p.BIC, cur), 0) == nil, "open settlement account %s/%s", p.BIC, cur)
-	}
-	s.participants[p.BIC] = &p
-	s.inboxes[p.BIC] = &inbox{}
-	s.joined = append(s.joined, p)
-	return nil, true
 }
 
 func (s *state) fund(c fundCmd, seq uint64) (error, bool) {

@@ -33,9 +33,8 @@ const MaxHubHosts = 32
 // Validity periods. Certificates start an hour before the clock says, so that a
 // peer whose clock lags a little still accepts them.
 const (
-	clockSkew     = time.Hour
-	caValidYears  = 10
-	leafValidYear = 1
+	clockSkew    = time.Hour
+	caValidYears = 10
 )
 
 // Subject values that IdentityOf reads back.
@@ -110,7 +109,7 @@ func newCAFiles(now time.Time, hubHosts []string) ([]caFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("issue hub certificate: %w", err)
 	}
-	opTmpl, err := leafTemplate(now, ca.cert, pkix.Name{
+	opTmpl, err := leafTemplate(now, DefaultValidity, ca.cert, pkix.Name{
 		CommonName:         operatorCN,
 		Organization:       []string{organization},
 		OrganizationalUnit: []string{ouOperator},
@@ -191,7 +190,7 @@ func caTemplate(now time.Time) (*x509.Certificate, error) {
 
 // hubTemplate is the hub's server certificate for the default hosts and extra.
 func hubTemplate(now time.Time, ca *x509.Certificate, extra []string) (*x509.Certificate, error) {
-	tmpl, err := leafTemplate(now, ca, pkix.Name{
+	tmpl, err := leafTemplate(now, DefaultValidity, ca, pkix.Name{
 		CommonName:         hubCN,
 		Organization:       []string{organization},
 		OrganizationalUnit: []string{ouHub},
@@ -217,14 +216,14 @@ func hubTemplate(now time.Time, ca *x509.Certificate, extra []string) (*x509.Cer
 	return tmpl, nil
 }
 
-// leafTemplate is an end-entity certificate for one use, valid for a year but
-// never past the CA.
-func leafTemplate(now time.Time, ca *x509.Certificate, subject pkix.Name, usage x509.ExtKeyUsage) (*x509.Certificate, error) {
+// leafTemplate is an end-entity certificate for one use, valid from now for
+// validity but never past the CA.
+func leafTemplate(now time.Time, validity time.Duration, ca *x509.Certificate, subject pkix.Name, usage x509.ExtKeyUsage) (*x509.Certificate, error) {
 	serial, err := newSerial()
 	if err != nil {
 		return nil, err
 	}
-	notAfter := now.AddDate(leafValidYear, 0, 0)
+	notAfter := now.Add(validity)
 	if notAfter.After(ca.NotAfter) {
 		notAfter = ca.NotAfter
 	}

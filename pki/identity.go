@@ -44,3 +44,16 @@ func IdentityOf(cert *x509.Certificate) (corridor.Identity, error) {
 			s.CommonName, ou, corridor.ErrUnauthorized)
 	}
 }
+
+// Serial is a certificate's serial number in lower-case hex: how the hub
+// names a certificate it issued, revokes or accepts.
+func Serial(cert *x509.Certificate) string { return cert.SerialNumber.Text(16) }
+
+// CertificateOf reads what the hub keeps of a certificate it issued.
+func CertificateOf(certPEM []byte) (corridor.Certificate, error) {
+	cert, err := parseCertPEM(certPEM)
+	if err != nil {
+		return corridor.Certificate{}, fmt.Errorf("read certificate: %w", err)
+	}
+	return corridor.Certificate{Serial: Serial(cert), NotAfter: cert.NotAfter.UTC()}, nil
+}

@@ -182,4 +182,3 @@ func signingInput(protected string, payload []byte) []byte {
 	base64.RawURLEncoding.Encode(b[len(protected)+1:], payload)
 	return b
 }
-

@@ -32,6 +32,23 @@ const minRSABits = 2048
 // as PEM. A malformed BIC is an RC01 reject and a bad name an FF01 reject; a
 // bad request is an error.
 func (ca *CA) IssueParticipant(csrPEM []byte, bic corridor.BIC, name string, now time.Time) ([]byte, error) {
+	return ca.IssueParticipantFor(csrPEM, bic, name, now, DefaultValidity)
+}
+
+// Certificate validity: a year unless the operator says otherwise, and at
+// most 825 days, the CA/Browser Forum's old ceiling for leaf certificates.
+const (
+	DefaultValidity = 365 * 24 * time.Hour
+	MaxValidity     = 825 * 24 * time.Hour
+	MinValidity     = time.Hour
+)
+
+// IssueParticipantFor is IssueParticipant with a validity of the operator's
+// choosing, between MinValidity and MaxValidity (an FF01 reject otherwise).
+func (ca *CA) IssueParticipantFor(csrPEM []byte, bic corridor.BIC, name string, now time.Time, validity time.Duration) ([]byte, error) {
+	if validity < MinValidity || validity > MaxValidity {
+		return nil, corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("certificate validity %s is outside %s to %s", validity, MinValidity, MaxValidity))
+	}
 	subject, err := participantSubject(bic, name)
 	if err != nil {
 		return nil, err
@@ -40,7 +57,7 @@ func (ca *CA) IssueParticipant(csrPEM []byte, bic corridor.BIC, name string, now
 	if err != nil {
 		return nil, fmt.Errorf("issue participant %s: %w", subject.CommonName, err)
 	}
-	tmpl, err := leafTemplate(now, ca.cert, subject, x509.ExtKeyUsageClientAuth)
+	tmpl, err := leafTemplate(now, validity, ca.cert, subject, x509.ExtKeyUsageClientAuth)
 	if err != nil {
 		return nil, fmt.Errorf("issue participant %s: %w", subject.CommonName, err)
 	}

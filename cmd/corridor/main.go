@@ -41,6 +41,7 @@ Usage:
   corridor ca init --data DIR                 make the hub's CA, server and operator certificates
   corridor participant add ...                register a bank and write its certificate (operator)
   corridor participant fund ...               move liquidity into a bank's settlement account (operator)
+  corridor participant revoke|suspend|resume  revoke a bank's certificates, stop or restart it (operator)
   corridor audit verify --data DIR            prove the journal was not altered
   corridor validate [--json] FILE...          check ISO 20022 messages against the schema and CBPR+ rules
 

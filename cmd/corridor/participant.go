@@ -17,14 +17,16 @@ import (
 
 func runParticipant(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: corridor participant add|fund [flags]")
-		return errors.New("participant: add or fund?")
+		fmt.Fprintln(stderr, "usage: corridor participant add|fund|revoke|suspend|resume [flags]")
+		return errors.New("participant: add, fund, revoke, suspend or resume?")
 	}
 	switch args[0] {
 	case "add":
 		return runParticipantAdd(ctx, args[1:], stdout, stderr)
 	case "fund":
 		return runParticipantFund(ctx, args[1:], stdout, stderr)
+	case "revoke", "suspend", "resume":
+		return runParticipantStanding(ctx, args[0], args[1:], stdout, stderr)
 	}
 	return fmt.Errorf("participant: unknown subcommand %q", args[0])
 }
@@ -74,6 +76,7 @@ func runParticipantAdd(ctx context.Context, args []string, stdout, stderr io.Wri
 	op.register(fs)
 	bic := fs.String("bic", "", "the participant's BIC (8 or 11 characters)")
 	name := fs.String("name", "", "the participant's legal name")
+	validity := fs.Int("validity-days", 365, "days the certificate is valid")
 	out := fs.String("out", "", "directory to write the participant's certificate and key into")
 	var currencies currencyList
 	fs.Var(&currencies, "currency", "currency of a settlement account to open (repeatable)")
@@ -88,7 +91,7 @@ func runParticipantAdd(ctx context.Context, args []string, stdout, stderr io.Wri
 		return fmt.Errorf("participant add: %w", err)
 	}
 	defer c.Close()
-	files, err := addParticipant(ctx, c, *bic, *name, currencies, *out)
+	files, err := addParticipantFor(ctx, c, *bic, *name, currencies, *out, *validity)
 	if err != nil {
 		return fmt.Errorf("participant add: %w", err)
 	}
@@ -99,8 +102,13 @@ func runParticipantAdd(ctx context.Context, args []string, stdout, stderr io.Wri
 type participantFiles struct{ cert, key, ca string }
 
 // addParticipant makes the participant's key, has the hub register it and
-// sign its certificate, and writes both into dir.
+// sign its certificate for a year, and writes both into dir.
 func addParticipant(ctx context.Context, c *httpapi.Client, bicText, name string, currencies []string, dir string) (participantFiles, error) {
+	return addParticipantFor(ctx, c, bicText, name, currencies, dir, 365)
+}
+
+// addParticipantFor is addParticipant with a certificate valid for days.
+func addParticipantFor(ctx context.Context, c *httpapi.Client, bicText, name string, currencies []string, dir string, days int) (participantFiles, error) {
 	bic, err := corridor.ParseBIC(bicText)
 	if err != nil {
 		return participantFiles{}, err
@@ -109,7 +117,8 @@ func addParticipant(ctx context.Context, c *httpapi.Client, bicText, name string
 	if err != nil {
 		return participantFiles{}, err
 	}
-	resp, err := c.RegisterParticipant(ctx, httpapi.RegisterRequest{BIC: bicText, Name: name, Currencies: currencies, CSR: string(csrPEM)})
+	resp, err := c.RegisterParticipant(ctx, httpapi.RegisterRequest{BIC: bicText, Name: name, Currencies: currencies,
+		CSR: string(csrPEM), ValidityDays: days})
 	if err != nil {
 		return participantFiles{}, err
 	}
@@ -142,5 +151,38 @@ func runParticipantFund(ctx context.Context, args []string, stdout, stderr io.Wr
 	for _, b := range bals {
 		fmt.Fprintf(stdout, "%s %s balance %s available %s\n", req.BIC, b.Currency, b.Balance, b.Available)
 	}
+	return nil
+}
+
+// runParticipantStanding is `corridor participant revoke|suspend|resume`.
+func runParticipantStanding(ctx context.Context, action string, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("participant "+action, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var op operatorFlags
+	op.register(fs)
+	bicText := fs.String("bic", "", "the participant's BIC")
+	serial := fs.String("serial", "", "revoke: the certificate's serial (hex); default all of the participant's certificates")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	bic, err := corridor.ParseBIC(*bicText)
+	if err != nil {
+		return fmt.Errorf("participant %s: %w", action, err)
+	}
+	c, err := op.client()
+	if err != nil {
+		return fmt.Errorf("participant %s: %w", action, err)
+	}
+	defer c.Close()
+	switch action {
+	case "revoke":
+		err = c.Revoke(ctx, bic, *serial)
+	default:
+		err = c.Suspend(ctx, bic, action == "suspend")
+	}
+	if err != nil {
+		return fmt.Errorf("participant %s: %w", action, err)
+	}
+	fmt.Fprintf(stdout, "%s: %s done\n", bic, action)
 	return nil
 }

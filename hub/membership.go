@@ -1,0 +1,155 @@
+package hub
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"corridor"
+	"corridor/internal/assert"
+	"corridor/ledger"
+)
+
+// MaxCertificates bounds a participant's valid certificates: the current one
+// and a few more while it rotates.
+const MaxCertificates = 8
+
+// member is a registered participant and its standing.
+type member struct {
+	corridor.Participant
+	Suspended    bool
+	Certificates []corridor.Certificate // Valid ones, in the order issued.
+	Policy       corridor.RelationshipPolicy
+}
+
+func (m *member) membership() corridor.Membership {
+	p := m.Participant
+	p.Currencies = slices.Clone(p.Currencies)
+	return corridor.Membership{Participant: p, Suspended: m.Suspended, Certificates: slices.Clone(m.Certificates)}
+}
+
+// addCertificate records a newly issued certificate, dropping those expired
+// by now; a participant holding MaxCertificates valid ones gets none more.
+func (m *member) addCertificate(c corridor.Certificate, now time.Time) error {
+	m.Certificates = slices.DeleteFunc(m.Certificates, func(old corridor.Certificate) bool { return !old.NotAfter.After(now) })
+	if len(m.Certificates) >= MaxCertificates {
+		return corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("%s holds %d valid certificates; revoke one first", m.BIC, MaxCertificates))
+	}
+	m.Certificates = append(m.Certificates, c)
+	return nil
+}
+
+func (s *state) register(c registerCmd, now time.Time) (error, bool) {
+	p := corridor.Participant{BIC: c.BIC, Name: c.Name, Currencies: c.Currencies}
+	if err := p.Validate(); err != nil {
+		return err, false
+	}
+	if c.Certificate.Serial == "" || !c.Certificate.NotAfter.After(now) {
+		return corridor.Reject(corridor.ReasonNotAllowed, "a registration needs a valid certificate"), false
+	}
+	if old, ok := s.participants[c.BIC]; ok {
+		if old.Name != p.Name || !slices.Equal(old.Currencies, p.Currencies) {
+			return corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("participant %s is already registered with other details", c.BIC)), false
+		}
+		if err := old.addCertificate(c.Certificate, now); err != nil {
+			return err, false
+		}
+		s.changed(c.BIC)
+		return nil, true
+	}
+	if len(s.participants) >= MaxParticipants {
+		return corridor.Reject(corridor.ReasonNotAllowed, "the hub has its maximum of participants"), false
+	}
+	s.openAccounts(p)
+	s.participants[p.BIC] = &member{Participant: p, Certificates: []corridor.Certificate{c.Certificate}}
+	s.inboxes[p.BIC] = &inbox{}
+	s.changed(p.BIC)
+	return nil, true
+}
+
+func (s *state) openAccounts(p corridor.Participant) {
+	for _, cur := range p.Currencies {
+		if _, ok := s.ledger.Account(ledger.Central(cur)); !ok {
+			assert.That(s.ledger.Open(ledger.Central(cur), 0) == nil, "open central account %s", cur)
+		}
+		assert.That(s.ledger.Open(ledger.Settlement(p.BIC, cur), 0) == nil, "open settlement account %s/%s", p.BIC, cur)
+	}
+}
+
+// changed marks bic's membership for publishing after the commit.
+func (s *state) changed(bic corridor.BIC) {
+	if !slices.Contains(s.republish, bic) {
+		s.republish = append(s.republish, bic)
+	}
+}
+
+func (s *state) revoke(c revokeCmd) (error, bool) {
+	m, ok := s.participants[c.BIC]
+	if !ok {
+		return fmt.Errorf("participant %s: %w", c.BIC, corridor.ErrNotFound), false
+	}
+	n := len(m.Certificates)
+	m.Certificates = slices.DeleteFunc(m.Certificates, func(cert corridor.Certificate) bool {
+		return c.Serial == "" || cert.Serial == c.Serial
+	})
+	if len(m.Certificates) == n {
+		return fmt.Errorf("certificate %q of %s: %w", c.Serial, c.BIC, corridor.ErrNotFound), false
+	}
+	s.changed(c.BIC)
+	return nil, true
+}
+
+func (s *state) suspend(c suspendCmd) (error, bool) {
+	m, ok := s.participants[c.BIC]
+	if !ok {
+		return fmt.Errorf("participant %s: %w", c.BIC, corridor.ErrNotFound), false
+	}
+	if m.Suspended == c.Suspended {
+		return nil, false
+	}
+	m.Suspended = c.Suspended
+	s.changed(c.BIC)
+	return nil, true
+}
+
+func (s *state) setPolicy(c policyCmd) (error, bool) {
+	m, ok := s.participants[c.BIC]
+	if !ok {
+		return fmt.Errorf("participant %s: %w", c.BIC, corridor.ErrNotFound), false
+	}
+	if err := validPolicy(c.Policy); err != nil {
+		return err, false
+	}
+	m.Policy = c.Policy
+	return nil, true
+}
+
+func validPolicy(p corridor.RelationshipPolicy) error {
+	if len(p.Allow) > corridor.MaxRelationships {
+		return corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("at most %d relationships", corridor.MaxRelationships))
+	}
+	for _, r := range p.Allow {
+		if _, err := corridor.ParseBIC(string(r.Counterparty)); err != nil {
+			return err
+		}
+		if len(r.Messages) == 0 || len(r.Messages) > corridor.MaxRelationshipMessages {
+			return corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("a relationship names 1 to %d message types", corridor.MaxRelationshipMessages))
+		}
+		for _, t := range r.Messages {
+			if !knownMessageType(t) {
+				return corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("message type %.20q is not one the hub routes", t))
+			}
+		}
+	}
+	return nil
+}
+
+// knownMessageType reports whether t is a message type (without version)
+// that the hub routes between participants.
+func knownMessageType(t string) bool {
+	switch t {
+	case "pacs.008", "pacs.009", "pacs.004", "camt.056", "camt.029":
+		return true
+	}
+	return false
+}
