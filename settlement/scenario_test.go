@@ -1,0 +1,530 @@
+package settlement_test
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"corridor"
+	"corridor/ledger"
+	"corridor/settlement"
+)
+
+var update = flag.Bool("update", false, "rewrite the expected output of testdata/*.txt")
+
+// TestScenarios runs the data-driven scenarios in testdata: each block is a
+// command line, its input lines, "----" and the expected output, ended by a
+// blank line. Lines starting with # between blocks are comments.
+func TestScenarios(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no scenarios: %v", err)
+	}
+	for _, f := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".txt"), func(t *testing.T) { runScenario(t, f) })
+	}
+}
+
+type block struct {
+	cmd    string
+	input  []string
+	want   []string
+	line   int
+	spaces []string // Comment and blank lines before the block, kept for -update.
+}
+
+func parseScenario(tb testing.TB, text string) []block {
+	tb.Helper()
+	var out []block
+	var pre []string
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	for i := 0; i < len(lines); i++ {
+		if lines[i] == "" || strings.HasPrefix(lines[i], "#") {
+			pre = append(pre, lines[i])
+			continue
+		}
+		b := block{cmd: lines[i], line: i + 1, spaces: pre}
+		pre = nil
+		for i++; i < len(lines) && lines[i] != "----"; i++ {
+			b.input = append(b.input, lines[i])
+		}
+		if i == len(lines) {
+			tb.Fatalf("line %d: %q has no ----", b.line, b.cmd)
+		}
+		for i++; i < len(lines) && lines[i] != ""; i++ {
+			b.want = append(b.want, lines[i])
+		}
+		i-- // The blank line, if any, goes to the next block's spaces.
+		out = append(out, b)
+	}
+	return out
+}
+
+func runScenario(t *testing.T, file string) {
+	text, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := parseScenario(t, string(text))
+	w := newWorld(t)
+	var rewritten strings.Builder
+	for _, b := range blocks {
+		got := w.run(b.cmd, b.input)
+		w.check(t)
+		for _, s := range b.spaces {
+			rewritten.WriteString(s + "\n")
+		}
+		rewritten.WriteString(b.cmd + "\n")
+		for _, s := range b.input {
+			rewritten.WriteString(s + "\n")
+		}
+		rewritten.WriteString("----\n")
+		for _, s := range got {
+			rewritten.WriteString(s + "\n")
+		}
+		if !*update && strings.Join(got, "\n") != strings.Join(b.want, "\n") {
+			t.Errorf("%s:%d: %s\ngot:\n%s\nwant:\n%s", file, b.line, b.cmd, strings.Join(got, "\n"), strings.Join(b.want, "\n"))
+		}
+	}
+	if *update {
+		if err := os.WriteFile(file, []byte(rewritten.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// day is the business date every scenario runs on.
+var day = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+
+// world is a scenario's state: a ledger and the settlement machinery.
+type world struct {
+	tb     testing.TB
+	l      *ledger.Ledger
+	q      *settlement.Queue
+	cycle  *settlement.Cycle
+	rates  *settlement.Rates
+	quotes *settlement.Quotes
+	nextID ledger.TransferID
+}
+
+func newWorld(tb testing.TB) *world {
+	return &world{tb: tb, l: ledger.New(), q: settlement.NewQueue(), rates: settlement.NewRates(), quotes: settlement.NewQuotes()}
+}
+
+func (w *world) transferID() ledger.TransferID {
+	w.nextID++
+	return w.nextID
+}
+
+// check asserts the ledger's invariants from the outside.
+func (w *world) check(tb testing.TB) {
+	tb.Helper()
+	checkLedger(tb, w.l)
+}
+
+// checkLedger asserts double entry per currency and every floor.
+func checkLedger(tb testing.TB, l *ledger.Ledger) {
+	tb.Helper()
+	sums := make(map[corridor.Currency][2]int64)
+	for _, a := range l.Accounts() {
+		s := sums[a.ID.Currency]
+		s[0] += int64(a.DebitsPosted)
+		s[1] += int64(a.CreditsPosted)
+		sums[a.ID.Currency] = s
+		if a.ID.Kind == ledger.KindSettlement && a.Balance() < -int64(a.CreditLimit) {
+			tb.Fatalf("%s below its floor: balance %d, limit %d", a.ID, a.Balance(), a.CreditLimit)
+		}
+	}
+	for c, s := range sums {
+		if s[0] != s[1] {
+			tb.Fatalf("%s: debits %d != credits %d", c, s[0], s[1])
+		}
+	}
+}
+
+// run executes one command and returns its output lines.
+func (w *world) run(cmd string, input []string) []string {
+	f := strings.Fields(cmd)
+	args := args{tb: w.tb, pos: f[1:], named: map[string]string{}}
+	args.split()
+	switch f[0] {
+	case "setup":
+		return w.setup(input)
+	case "fund":
+		return w.fund(args)
+	case "submit":
+		return w.submit(args)
+	case "cancel", "cancel-operator", "front", "back", "priority":
+		return w.operate(f[0], args)
+	case "queue":
+		return w.queue()
+	case "release":
+		return settledLines(w.q.Release(w.l, w.transferID))
+	case "resolve":
+		return settledLines(w.q.Resolve(w.l, w.transferID))
+	case "expire":
+		return rejectedLines(w.q.Expire(args.clock("at")))
+	case "balances":
+		return w.balances()
+	case "cycle-open", "accept", "cycle-close":
+		return w.cycleCmd(f[0], args)
+	case "rate", "quote", "fx", "convert":
+		return w.fx(f[0], args)
+	}
+	w.tb.Fatalf("unknown command %q", f[0])
+	return nil
+}
+
+// args are a command's positional and name=value arguments.
+type args struct {
+	tb    testing.TB
+	pos   []string
+	named map[string]string
+}
+
+func (a *args) split() {
+	var pos []string
+	for _, s := range a.pos {
+		if k, v, ok := strings.Cut(s, "="); ok {
+			a.named[k] = v
+		} else {
+			pos = append(pos, s)
+		}
+	}
+	a.pos = pos
+}
+
+func (a args) at(i int) string {
+	if i >= len(a.pos) {
+		a.tb.Fatalf("missing argument %d in %v", i, a.pos)
+	}
+	return a.pos[i]
+}
+
+func (a args) bic(i int) corridor.BIC { return mustBIC(a.tb, a.at(i)) }
+
+func (a args) id(i int) uint64 {
+	n, err := strconv.ParseUint(a.at(i), 10, 64)
+	if err != nil {
+		a.tb.Fatalf("id %q: %v", a.at(i), err)
+	}
+	return n
+}
+
+func (a args) amount(i int, c corridor.Currency) corridor.Amount { return mustAmount(a.tb, a.at(i), c) }
+
+// clock reads a named HH:MM on the business day; at defaults to 09:00 and
+// deadline to 17:00.
+func (a args) clock(name string) time.Time {
+	v, ok := a.named[name]
+	if !ok {
+		v = map[string]string{"at": "09:00", "deadline": "17:00", "expires": "09:05"}[name]
+	}
+	t, err := time.Parse("15:04", v)
+	if err != nil {
+		a.tb.Fatalf("%s=%q: %v", name, v, err)
+	}
+	return day.Add(time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute)
+}
+
+func mustBIC(tb testing.TB, s string) corridor.BIC {
+	b, err := corridor.ParseBIC(s)
+	if err != nil {
+		tb.Fatalf("BIC %q: %v", s, err)
+	}
+	return b
+}
+
+func mustAmount(tb testing.TB, s string, c corridor.Currency) corridor.Amount {
+	a, err := corridor.ParseAmount(s, c)
+	if err != nil {
+		tb.Fatalf("amount %q %s: %v", s, c, err)
+	}
+	return a
+}
+
+func short(b corridor.BIC) string { return strings.TrimSuffix(string(b), "XXX") }
+
+func errLine(err error) []string {
+	if r, ok := corridor.ReasonOf(err); ok {
+		return []string{"reject " + string(r)}
+	}
+	return []string{"error " + err.Error()}
+}
+
+// setup opens accounts from lines "BIC CCY balance [limit=L]", funding each
+// balance from the central account.
+func (w *world) setup(input []string) []string {
+	for _, line := range input {
+		a := args{tb: w.tb, pos: strings.Fields(line), named: map[string]string{}}
+		a.split()
+		c := corridor.Currency(a.at(1))
+		w.openCurrency(c)
+		var limit corridor.Amount
+		if v, ok := a.named["limit"]; ok {
+			limit = mustAmount(w.tb, v, c)
+		}
+		if err := w.l.Open(ledger.Settlement(a.bic(0), c), limit); err != nil {
+			w.tb.Fatalf("open %s: %v", line, err)
+		}
+		if a.at(2) != "0" {
+			w.mustFund(a.bic(0), c, a.amount(2, c))
+		}
+	}
+	return nil
+}
+
+func (w *world) openCurrency(c corridor.Currency) {
+	if _, ok := w.l.Account(ledger.Central(c)); !ok {
+		if err := w.l.Open(ledger.Central(c), 0); err != nil {
+			w.tb.Fatal(err)
+		}
+	}
+	if err := settlement.OpenAccounts(w.l, c); err != nil {
+		w.tb.Fatal(err)
+	}
+}
+
+func (w *world) mustFund(b corridor.BIC, c corridor.Currency, amt corridor.Amount) {
+	t := ledger.Transfer{ID: w.transferID(), Debit: ledger.Central(c), Credit: ledger.Settlement(b, c), Amount: amt}
+	if err := w.l.Apply(t); err != nil {
+		w.tb.Fatalf("fund %s: %v", b, err)
+	}
+}
+
+// fund BIC CCY amount: liquidity arrives, then the queue is released.
+func (w *world) fund(a args) []string {
+	c := corridor.Currency(a.at(1))
+	w.mustFund(a.bic(0), c, a.amount(2, c))
+	return settledLines(w.q.Release(w.l, w.transferID))
+}
+
+// payment reads "ID DEBTOR CREDITOR CCY AMOUNT [PRIORITY]".
+func (a args) payment() settlement.Payment {
+	c := corridor.Currency(a.at(3))
+	p := settlement.Payment{ID: settlement.PaymentID(a.id(0)), Debtor: a.bic(1), Creditor: a.bic(2), Currency: c,
+		Amount: a.amount(4, c), Priority: settlement.Normal}
+	if len(a.pos) > 5 && a.pos[5] == "urgent" {
+		p.Priority = settlement.Urgent
+	}
+	return p
+}
+
+func (w *world) submit(a args) []string {
+	p := a.payment()
+	_, settled, err := w.q.Submit(w.l, p, a.clock("at"), a.clock("deadline"), w.transferID)
+	switch {
+	case err != nil:
+		return errLine(err)
+	case settled:
+		return []string{fmt.Sprintf("settled %d", p.ID)}
+	}
+	return []string{fmt.Sprintf("queued %d", p.ID)}
+}
+
+func (w *world) operate(op string, a args) []string {
+	id := settlement.PaymentID(a.id(0))
+	var err error
+	var r settlement.Rejected
+	switch op {
+	case "cancel":
+		r, err = w.q.Cancel(id, a.bic(1))
+	case "cancel-operator":
+		r, err = w.q.CancelByOperator(id)
+	case "front":
+		err = w.q.Reorder(id, settlement.ToFront)
+	case "back":
+		err = w.q.Reorder(id, settlement.ToBack)
+	case "priority":
+		p := settlement.Normal
+		if a.at(1) == "urgent" {
+			p = settlement.Urgent
+		}
+		err = w.q.SetPriority(id, p)
+	}
+	if err != nil {
+		return errLine(err)
+	}
+	if r.Reason != "" {
+		return rejectedLines([]settlement.Rejected{r})
+	}
+	return w.queue()
+}
+
+func (w *world) queue() []string {
+	var out []string
+	for _, e := range w.q.All() {
+		out = append(out, fmt.Sprintf("%d %s %s -> %s %s %s", e.ID, e.Priority, short(e.Debtor), short(e.Creditor),
+			e.Amount.Format(e.Currency), e.Currency))
+	}
+	for _, c := range []corridor.Currency{"INR", "JPY", "KWD", "RUB"} {
+		if tot := w.q.Total(c); tot != 0 {
+			out = append(out, fmt.Sprintf("total %s %s", tot.Format(c), c))
+		}
+	}
+	if len(out) == 0 {
+		return []string{"empty"}
+	}
+	return out
+}
+
+func settledLines(ss []settlement.Settled) []string {
+	if len(ss) == 0 {
+		return []string{"none"}
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = fmt.Sprintf("settled %d %s -> %s %s %s", s.Payment.ID, short(s.Payment.Debtor), short(s.Payment.Creditor),
+			s.Payment.Amount.Format(s.Payment.Currency), s.Payment.Currency)
+	}
+	return out
+}
+
+func rejectedLines(rs []settlement.Rejected) []string {
+	if len(rs) == 0 {
+		return []string{"none"}
+	}
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = fmt.Sprintf("rejected %d %s: %s", r.Payment.ID, r.Reason, r.Detail)
+	}
+	return out
+}
+
+func (w *world) balances() []string {
+	var out []string
+	for _, a := range w.l.Accounts() {
+		name := short(a.ID.Owner)
+		switch {
+		case a.ID == ledger.Central(a.ID.Currency):
+			name = "central"
+		case a.ID == settlement.Technical(a.ID.Currency):
+			name = "technical"
+		case a.ID == settlement.FXPosition(a.ID.Currency):
+			name = "fxposition"
+		}
+		out = append(out, fmt.Sprintf("%s/%s %s", name, a.ID.Currency, signed(a.Balance(), a.ID.Currency)))
+	}
+	return out
+}
+
+func signed(v int64, c corridor.Currency) string {
+	if v < 0 {
+		return "-" + corridor.Amount(-v).Format(c)
+	}
+	return corridor.Amount(v).Format(c)
+}
+
+func (w *world) cycleCmd(op string, a args) []string {
+	switch op {
+	case "cycle-open":
+		w.cycle = settlement.NewCycle(settlement.CycleID(a.id(0)), a.clock("at"))
+		return []string{fmt.Sprintf("cycle %d open", a.id(0))}
+	case "accept":
+		p := a.payment()
+		if err := w.cycle.Accept(p); err != nil {
+			return errLine(err)
+		}
+		return []string{fmt.Sprintf("ACCP %d", p.ID)}
+	}
+	res := w.cycle.Close(w.l, a.clock("at"), w.transferID)
+	out := []string{fmt.Sprintf("cycle %d closed", res.Cycle)}
+	for _, p := range res.Settled {
+		out = append(out, fmt.Sprintf("ACSC %d", p.ID))
+	}
+	for _, r := range res.Removed {
+		out = append(out, rejectedLines([]settlement.Rejected{r})...)
+	}
+	for _, m := range res.Movements {
+		if m.Direction == "" {
+			m.Direction = "flat"
+		}
+		out = append(out, fmt.Sprintf("net %s %s sent %s received %s %s %s", short(m.Participant), m.Currency,
+			m.Sent.Format(m.Currency), m.Received.Format(m.Currency), m.Direction, m.Net.Format(m.Currency)))
+	}
+	return out
+}
+
+func (w *world) fx(op string, a args) []string {
+	switch op {
+	case "rate":
+		return w.publish(a)
+	case "quote":
+		return w.quote(a)
+	case "fx":
+		return w.settleFX(a)
+	}
+	rate, err := settlement.ParseRate(a.at(3))
+	if err != nil {
+		return errLine(err)
+	}
+	from := corridor.Currency(a.at(1))
+	cv, err := settlement.Convert(a.amount(0, from), from, corridor.Currency(a.at(2)), rate)
+	if err != nil {
+		return errLine(err)
+	}
+	return []string{conversionLine(cv)}
+}
+
+func conversionLine(cv settlement.Conversion) string {
+	return fmt.Sprintf("%s -> %s at %s remainder %s minor", cv.From, cv.To, cv.Rate, cv.Remainder)
+}
+
+func pair(tb testing.TB, s string) settlement.Pair {
+	from, to, ok := strings.Cut(s, "/")
+	if !ok {
+		tb.Fatalf("pair %q is not FROM/TO", s)
+	}
+	return settlement.Pair{From: corridor.Currency(from), To: corridor.Currency(to)}
+}
+
+// rate FROM/TO RATE
+func (w *world) publish(a args) []string {
+	r, err := settlement.ParseRate(a.at(1))
+	if err != nil {
+		return errLine(err)
+	}
+	if err := w.rates.Publish(pair(w.tb, a.at(0)), r); err != nil {
+		return errLine(err)
+	}
+	return []string{"published " + a.at(0) + " " + r.String()}
+}
+
+// quote ID BIC FROM/TO AMOUNT at=HH:MM expires=HH:MM
+func (w *world) quote(a args) []string {
+	p := pair(w.tb, a.at(2))
+	r, ok := w.rates.Rate(p)
+	if !ok {
+		return []string{"no rate for " + p.String()}
+	}
+	q, err := w.quotes.Issue(settlement.QuoteID(a.id(0)), a.bic(1), a.amount(3, p.From), p, r, a.clock("at"), a.clock("expires"))
+	if err != nil {
+		return errLine(err)
+	}
+	return []string{fmt.Sprintf("quote %d %s until %s", q.ID, conversionLine(q.Conversion), q.Expires.Format("15:04"))}
+}
+
+// fx QUOTE DEBTOR CREDITOR FROM/TO AMOUNT at=HH:MM
+func (w *world) settleFX(a args) []string {
+	p := pair(w.tb, a.at(3))
+	debtor := a.bic(1)
+	cv, err := w.quotes.Consume(settlement.QuoteID(a.id(0)), debtor, a.amount(4, p.From), p, a.clock("at"))
+	if err != nil {
+		return errLine(err)
+	}
+	legs, err := settlement.SettleFX(w.l, debtor, a.bic(2), cv, w.transferID)
+	if err != nil {
+		return errLine(err)
+	}
+	out := []string{conversionLine(cv)}
+	for _, t := range legs {
+		out = append(out, fmt.Sprintf("leg %d %s/%s -> %s/%s %s", t.ID, short(t.Debit.Owner), t.Debit.Currency,
+			short(t.Credit.Owner), t.Credit.Currency, t.Amount.Format(t.Debit.Currency)))
+	}
+	return out
+}
