@@ -1,0 +1,313 @@
+package screening
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"corridor"
+)
+
+// Screen scores p against every list entry that shares at least one word
+// (within one edit of its phonetic key) with p's name, or whose BIC is p's.
+// It never compares p with all names. Same input, same output.
+func (s *Screener) Screen(p Party) Result {
+	variants := analyse(p.Name)
+	best := map[int32]candidate{}
+	for _, toks := range variants {
+		ptoks := s.partyWeights(toks)
+		for _, fid := range s.candidates(ptoks) {
+			f := &s.forms[fid]
+			sc := alignScore(ptoks, f.tokens)
+			if f.low {
+				sc -= LowQualityPenalty
+			}
+			if c, ok := best[f.entry]; !ok || sc > c.score {
+				best[f.entry] = candidate{score: sc, form: fid, party: ptoks}
+			}
+		}
+	}
+	s.bicCandidates(p.BIC, best)
+	return s.result(p, best)
+}
+
+// candidate is the best form of one entry so far.
+type candidate struct {
+	score float64
+	form  int32 // -1 for a BIC match.
+	party []token
+}
+
+func (s *Screener) partyWeights(toks []token) []token {
+	out := slices.Clone(toks)
+	for i := range out {
+		out[i].weight *= s.frequencyFactor(out[i].key)
+	}
+	return out
+}
+
+// candidates are the forms sharing a word with ptoks, in ascending order.
+func (s *Screener) candidates(ptoks []token) []int32 {
+	allGeneric := true
+	for _, t := range ptoks {
+		allGeneric = allGeneric && t.generic
+	}
+	var ids []int32
+	for _, t := range ptoks {
+		if t.generic && !allGeneric {
+			continue
+		}
+		for _, k := range lookupKeys(t, t.abjad) {
+			ids = append(ids, s.index[k]...)
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+func (s *Screener) bicCandidates(bic corridor.BIC, best map[int32]candidate) {
+	if len(bic) < 8 {
+		return
+	}
+	for _, eid := range s.bics[string(bic[:8])] {
+		best[eid] = candidate{score: 1, form: -1}
+	}
+}
+
+// alignScore is the weighted token-set similarity of two names: words are
+// paired greedily, most similar first, each at most once; a pair counts when
+// its similarity is at least TokenMatchMin. The score is
+//
+//	Σ sim(p,c)·(w(p)+w(c)) / (Σ w(party words) + Σ w(listed words))
+//
+// so word order does not matter and unmatched words on either side lower it.
+func alignScore(ptoks, ctoks []token) float64 {
+	pairs := align(ptoks, ctoks)
+	var num, den float64
+	for _, t := range ptoks {
+		den += t.weight
+	}
+	for _, t := range ctoks {
+		den += t.weight
+	}
+	for _, pr := range pairs {
+		num += pr.sim * (ptoks[pr.p].weight + ctoks[pr.c].weight)
+	}
+	if den == 0 {
+		return 0
+	}
+	return num / den
+}
+
+type pair struct {
+	p, c int
+	sim  float64
+}
+
+// align pairs words greedily by descending similarity; ties go to the
+// earlier party word, then the earlier listed word.
+func align(ptoks, ctoks []token) []pair {
+	var all [MaxTokens * MaxTokens]pair
+	n := 0
+	for i := range ptoks {
+		for j := range ctoks {
+			if sim := tokenSim(&ptoks[i], &ctoks[j]); sim >= TokenMatchMin {
+				all[n] = pair{i, j, sim}
+				n++
+			}
+		}
+	}
+	cand := all[:n]
+	slices.SortStableFunc(cand, func(a, b pair) int {
+		switch {
+		case a.sim > b.sim:
+			return -1
+		case a.sim < b.sim:
+			return 1
+		}
+		return 0
+	})
+	var usedP, usedC uint32
+	out := cand[:0:0]
+	for _, pr := range cand {
+		if usedP&(1<<pr.p) != 0 || usedC&(1<<pr.c) != 0 {
+			continue
+		}
+		usedP |= 1 << pr.p
+		usedC |= 1 << pr.c
+		out = append(out, pr)
+	}
+	return out
+}
+
+// tokenSim is 1 for words with one phonetic key. Otherwise it is the mean
+// of the Jaro-Winkler similarity of the keys and their normalised edit
+// similarity (1 - distance/length), and at least 0.9 when the keys are one
+// edit apart and at least 4 long (a typo): Jaro-Winkler alone rates shared
+// prefixes so high that Korolev and Korobov would pass for one name. Initials
+// match only an initial or a word they begin. A word romanised from Arabic
+// script scores at least 0.9 against a word with its consonant skeleton.
+func tokenSim(a, b *token) float64 {
+	if a.key == b.key {
+		return 1
+	}
+	if len(a.form) == 1 || len(b.form) == 1 {
+		if a.form[0] == b.form[0] {
+			return 0.9
+		}
+		return 0
+	}
+	sim := 0.0
+	if jw := jaroWinkler(a.keyR, b.keyR); jw >= 0.75 {
+		n := max(len(a.keyR), len(b.keyR))
+		d := editDistance(a.keyR, b.keyR)
+		sim = 0.5*jw + 0.5*(1-float64(d)/float64(n))
+		if d == 1 && min(len(a.keyR), len(b.keyR)) >= 4 {
+			sim = max(sim, 0.9)
+		}
+	}
+	if (a.abjad || b.abjad) && len(a.skel) >= 2 && a.skel == b.skel {
+		sim = max(sim, 0.9)
+	}
+	return sim
+}
+
+// result adjusts the candidates by the party's attributes and keeps the best.
+func (s *Screener) result(p Party, best map[int32]candidate) Result {
+	country := countryCode(p.Country)
+	births := parseBirths(p.DateOfBirth)
+	var hits []Hit
+	for eid, c := range best {
+		if c.score < s.cfg.MinScore-DOBExactBonus-CountryMatchBonus {
+			continue
+		}
+		ref := &s.entries[eid]
+		adj, why := adjust(ref, country, births)
+		score := clamp(c.score + adj)
+		if c.form < 0 {
+			score = 1
+		}
+		if score < s.cfg.MinScore {
+			continue
+		}
+		hits = append(hits, s.hit(ref, c, score, why))
+	}
+	sortHits(hits)
+	if len(hits) > s.cfg.MaxHits {
+		hits = hits[:s.cfg.MaxHits]
+	}
+	return Result{Party: p, Hits: hits, Hold: len(hits) > 0 && hits[0].Score >= s.cfg.Threshold}
+}
+
+func clamp(x float64) float64 {
+	x = math.Max(0, math.Min(1, x))
+	return math.Round(x*10000) / 10000 // Four places: stable output, no float noise.
+}
+
+func (s *Screener) hit(ref *entryRef, c candidate, score float64, adj []string) Hit {
+	l := s.lists[ref.list]
+	h := Hit{Score: score, List: l.Name, ListVersion: l.Version, EntryID: ref.entry.ID, Kind: ref.entry.Kind}
+	if c.form < 0 {
+		h.MatchedName = ref.entry.Names[0].Full
+		h.Why = "BIC matches " + bicList(ref.entry.BICs)
+		return h
+	}
+	f := &s.forms[c.form]
+	h.MatchedName = ref.entry.Names[f.name].Full
+	h.Why = explain(c.party, f, adj)
+	return h
+}
+
+func bicList(bics []corridor.BIC) string {
+	parts := make([]string, len(bics))
+	for i, b := range bics {
+		parts[i] = string(b)
+	}
+	return strings.Join(parts, ",")
+}
+
+// explain writes which words matched and how, then the adjustments:
+// "igor=igor 1.00, sherbakov~shcherbakov 1.00 (key); unmatched: petrovich; country RU +0.03".
+func explain(ptoks []token, f *form, adj []string) string {
+	pairs := align(ptoks, f.tokens)
+	var parts []string
+	matchedP, matchedC := map[int]bool{}, map[int]bool{}
+	for _, pr := range pairs {
+		a, b := &ptoks[pr.p], &f.tokens[pr.c]
+		op, note := "~", ""
+		if string(a.form) == string(b.form) {
+			op = "="
+		} else if a.key == b.key {
+			note = " (same key " + a.key + ")"
+		}
+		parts = append(parts, fmt.Sprintf("%s%s%s %.2f%s", string(a.form), op, string(b.form), pr.sim, note))
+		matchedP[pr.p], matchedC[pr.c] = true, true
+	}
+	why := strings.Join(parts, ", ")
+	if un := unmatched(ptoks, matchedP); un != "" {
+		why += "; party words unmatched: " + un
+	}
+	if un := unmatched(f.tokens, matchedC); un != "" {
+		why += "; listed words unmatched: " + un
+	}
+	if f.low {
+		why += fmt.Sprintf("; low-quality alias -%.2f", LowQualityPenalty)
+	}
+	for _, a := range adj {
+		why += "; " + a
+	}
+	return why
+}
+
+func unmatched(toks []token, matched map[int]bool) string {
+	var words []string
+	for i, t := range toks {
+		if !matched[i] {
+			words = append(words, string(t.form))
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// adjust is the attribute adjustment of an entry for the party's country and
+// date of birth, with its explanation.
+func adjust(ref *entryRef, country string, births []birth) (float64, []string) {
+	var adj float64
+	var why []string
+	if country != "" && len(ref.countries) > 0 {
+		if ref.countries[country] {
+			adj += CountryMatchBonus
+			why = append(why, fmt.Sprintf("country %s matches +%.2f", country, CountryMatchBonus))
+		} else {
+			adj -= CountryMismatchPenalty
+			why = append(why, fmt.Sprintf("country %s not listed -%.2f", country, CountryMismatchPenalty))
+		}
+	}
+	if len(births) == 0 || len(ref.births) == 0 {
+		return adj, why
+	}
+	d, w := birthAdjustment(births[0], ref.births)
+	return adj + d, append(why, w)
+}
+
+func birthAdjustment(b birth, listed []birth) (float64, string) {
+	yearClose := false
+	for _, l := range listed {
+		if l.Year == b.Year && l.Month != 0 && l.Month == b.Month && l.Day == b.Day {
+			return DOBExactBonus, fmt.Sprintf("date of birth matches +%.2f", DOBExactBonus)
+		}
+		yearClose = yearClose || abs(l.Year-b.Year) <= 1
+	}
+	if yearClose {
+		return DOBYearBonus, fmt.Sprintf("year of birth matches +%.2f", DOBYearBonus)
+	}
+	return -DOBMismatchPenalty, fmt.Sprintf("year of birth %d differs -%.2f", b.Year, DOBMismatchPenalty)
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

@@ -1,0 +1,225 @@
+package screening
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Transliteration: every name is compared in Latin letters. Cyrillic,
+// Devanagari and Arabic are transliterated by the tables below; other scripts
+// are kept as they are (and then match only names in the same script).
+
+// scriptOf names the script of the first letter of s that is not Latin.
+func scriptOf(s string) string {
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Cyrillic, r):
+			return "Cyrillic"
+		case unicode.Is(unicode.Devanagari, r):
+			return "Devanagari"
+		case unicode.Is(unicode.Arabic, r):
+			return "Arabic"
+		case unicode.IsLetter(r) && !unicode.Is(unicode.Latin, r):
+			return "Other"
+		}
+	}
+	return "Latin"
+}
+
+// System is a romanisation system for Cyrillic.
+type System int
+
+// The Cyrillic romanisation systems the matcher knows. BGN/PCGN is the
+// canonical one; the others give the variants a payment may carry.
+const (
+	BGN        System = iota // BGN/PCGN 1947: щ shch, х kh, ц ts, ю yu, я ya, й y, ж zh.
+	ICAO                     // ICAO Doc 9303 (Russian passports since 2013): ю iu, я ia, й i, ъ ie.
+	GOST                     // GOST 7.79-2000 system B: щ shh, х x, ц cz, й j, ё yo.
+	Scientific               // Scholarly, diacritics dropped: щ sc, х ch, ц c, ж z, ю ju, я ja, й j.
+	Common                   // Everyday English spellings: щ sch, х h, ж zh, ё yo, е ye after a vowel.
+)
+
+// cyrillic maps each lower-case Cyrillic letter to its romanisation in
+// BGN, ICAO, GOST, Scientific and Common order. Ukrainian and Belarusian
+// letters are included; ь and ъ are dropped (apart from ICAO ъ).
+var cyrillic = map[rune][5]string{
+	'а': {"a", "a", "a", "a", "a"}, 'б': {"b", "b", "b", "b", "b"}, 'в': {"v", "v", "v", "v", "v"},
+	'г': {"g", "g", "g", "g", "g"}, 'д': {"d", "d", "d", "d", "d"}, 'е': {"e", "e", "e", "e", "e"},
+	'ё': {"e", "e", "yo", "e", "yo"}, 'ж': {"zh", "zh", "zh", "z", "zh"}, 'з': {"z", "z", "z", "z", "z"},
+	'и': {"i", "i", "i", "i", "i"}, 'й': {"y", "i", "j", "j", "y"}, 'к': {"k", "k", "k", "k", "k"},
+	'л': {"l", "l", "l", "l", "l"}, 'м': {"m", "m", "m", "m", "m"}, 'н': {"n", "n", "n", "n", "n"},
+	'о': {"o", "o", "o", "o", "o"}, 'п': {"p", "p", "p", "p", "p"}, 'р': {"r", "r", "r", "r", "r"},
+	'с': {"s", "s", "s", "s", "s"}, 'т': {"t", "t", "t", "t", "t"}, 'у': {"u", "u", "u", "u", "u"},
+	'ф': {"f", "f", "f", "f", "f"}, 'х': {"kh", "kh", "x", "ch", "h"}, 'ц': {"ts", "ts", "cz", "c", "ts"},
+	'ч': {"ch", "ch", "ch", "c", "ch"}, 'ш': {"sh", "sh", "sh", "s", "sh"}, 'щ': {"shch", "shch", "shh", "sc", "sch"},
+	'ъ': {"", "ie", "", "", ""}, 'ы': {"y", "y", "y", "y", "y"}, 'ь': {"", "", "", "", ""},
+	'э': {"e", "e", "e", "e", "e"}, 'ю': {"yu", "iu", "yu", "ju", "yu"}, 'я': {"ya", "ia", "ya", "ja", "ya"},
+	'і': {"i", "i", "i", "i", "i"}, 'ї': {"yi", "i", "yi", "ji", "yi"}, 'є': {"ye", "ie", "ye", "je", "ye"},
+	'ґ': {"g", "g", "g", "g", "g"}, 'ў': {"w", "u", "u", "u", "w"},
+}
+
+// Cyrillic romanises s in system sys; letters of other scripts pass through.
+// The Scientific system's č š ž are written here without their háček (see
+// the diacritics table, which writes them as ch sh zh when a name already
+// carries them).
+func Cyrillic(s string, sys System) string {
+	var b strings.Builder
+	prev := ' '
+	for _, r := range s {
+		lr := unicode.ToLower(r)
+		t, ok := cyrillic[lr]
+		if !ok {
+			b.WriteRune(r)
+			prev = r
+			continue
+		}
+		out := t[sys]
+		if sys == Common && lr == 'е' && (isVowelRune(prev) || !unicode.IsLetter(prev)) {
+			out = "ye" // Yevgeny, Andreyev: е at a word's start or after a vowel.
+		}
+		b.WriteString(out)
+		prev = lr
+	}
+	return b.String()
+}
+
+func isVowelRune(r rune) bool {
+	return strings.ContainsRune("аеёиоуыэюяaeiou", unicode.ToLower(r))
+}
+
+// Devanagari tables, Hunterian style (the Government of India's spelling of
+// names): long vowels are written like short ones (ā a, ī i, ū u), श and ष
+// sh, व v, the inherent vowel a is written after a consonant that carries no
+// vowel sign and no virama, except at the end of a word (राम ram).
+var devaConsonants = map[rune]string{
+	'क': "k", 'ख': "kh", 'ग': "g", 'घ': "gh", 'ङ': "n", 'च': "ch", 'छ': "chh", 'ज': "j", 'झ': "jh", 'ञ': "n",
+	'ट': "t", 'ठ': "th", 'ड': "d", 'ढ': "dh", 'ण': "n", 'त': "t", 'थ': "th", 'द': "d", 'ध': "dh", 'न': "n",
+	'प': "p", 'फ': "ph", 'ब': "b", 'भ': "bh", 'म': "m", 'य': "y", 'र': "r", 'ल': "l", 'व': "v", 'श': "sh",
+	'ष': "sh", 'स': "s", 'ह': "h", 'ळ': "l", '\u0958': "q", '\u0959': "kh", '\u095A': "g", '\u095B': "z", '\u095C': "r", '\u095D': "rh", '\u095E': "f",
+}
+
+var devaVowels = map[rune]string{
+	'अ': "a", 'आ': "a", 'इ': "i", 'ई': "i", 'उ': "u", 'ऊ': "u", 'ऋ': "ri", 'ए': "e", 'ऐ': "ai", 'ओ': "o", 'औ': "au",
+	'ऑ': "o", 'ॐ': "om",
+}
+
+var devaSigns = map[rune]string{
+	'ा': "a", 'ि': "i", 'ी': "i", 'ु': "u", 'ू': "u", 'ृ': "ri", 'े': "e", 'ै': "ai", 'ो': "o", 'ौ': "au", 'ॉ': "o",
+}
+
+// nukta turns a consonant into its Perso-Arabic counterpart: ज़ is ज then ़.
+var devaNukta = map[rune]rune{'क': '\u0958', 'ख': '\u0959', 'ग': '\u095A', 'ज': '\u095B', 'ड': '\u095C', 'ढ': '\u095D', 'फ': '\u095E'}
+
+const (
+	devaVirama     = '्'
+	devaNuktaSign  = '़'
+	devaAnusvara   = 'ं'
+	devaCandrabind = 'ँ'
+	devaVisarga    = 'ः'
+)
+
+// Devanagari romanises s. A consonant's inherent vowel is written unless a
+// vowel sign or virama follows it or it ends a word (schwa deletion at the
+// word's end only: कुमार kumar, शर्मा sharma, अग्रवाल agraval).
+func Devanagari(s string) string {
+	rs := []rune(s)
+	var b strings.Builder
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		if i+1 < len(rs) && rs[i+1] == devaNuktaSign {
+			if n, ok := devaNukta[r]; ok {
+				r = n
+			}
+			rs = append(rs[:i+1], rs[i+2:]...) // Drop the nukta; rs is our own copy.
+		}
+		if c, ok := devaConsonants[r]; ok {
+			b.WriteString(c)
+			if devaInherent(rs, i) {
+				b.WriteString("a")
+			}
+			continue
+		}
+		b.WriteString(devaOther(r))
+	}
+	return b.String()
+}
+
+// devaInherent reports whether the consonant at i sounds its inherent a.
+func devaInherent(rs []rune, i int) bool {
+	if i+1 >= len(rs) {
+		return false
+	}
+	next := rs[i+1]
+	if _, sign := devaSigns[next]; sign || next == devaVirama {
+		return false
+	}
+	if next == devaAnusvara || next == devaCandrabind || next == devaVisarga {
+		return true
+	}
+	return unicode.Is(unicode.Devanagari, next)
+}
+
+func devaOther(r rune) string {
+	if v, ok := devaVowels[r]; ok {
+		return v
+	}
+	if v, ok := devaSigns[r]; ok {
+		return v
+	}
+	switch r {
+	case devaVirama, devaNuktaSign:
+		return ""
+	case devaAnusvara, devaCandrabind:
+		return "n"
+	case devaVisarga:
+		return "h"
+	case '।', '॥':
+		return " "
+	}
+	if r >= '०' && r <= '९' {
+		return string('0' + (r - '०'))
+	}
+	return string(r)
+}
+
+// arabic romanises the Arabic letters consonant by consonant (the script
+// writes no short vowels): alif a, waw w, ya y, ta marbuta a, hamza and ayn
+// dropped. It serves the UN list's NAME_ORIGINAL_SCRIPT names.
+var arabic = map[rune]string{
+	'ا': "a", 'أ': "a", 'إ': "i", 'آ': "a", 'ٱ': "a", 'ب': "b", 'ت': "t", 'ث': "th", 'ج': "j", 'ح': "h",
+	'خ': "kh", 'د': "d", 'ذ': "dh", 'ر': "r", 'ز': "z", 'س': "s", 'ش': "sh", 'ص': "s", 'ض': "d", 'ط': "t",
+	'ظ': "z", 'ع': "", 'غ': "gh", 'ف': "f", 'ق': "q", 'ك': "k", 'ل': "l", 'م': "m", 'ن': "n", 'ه': "h",
+	'ة': "a", 'و': "w", 'ي': "y", 'ى': "a", 'ء': "", 'ئ': "y", 'ؤ': "w", 'پ': "p", 'چ': "ch", 'ژ': "zh",
+	'گ': "g", 'ک': "k", 'ی': "y",
+}
+
+// Arabic romanises s with the arabic table; harakat and tatweel are dropped.
+func Arabic(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if t, ok := arabic[r]; ok {
+			b.WriteString(t)
+		} else if !unicode.Is(unicode.Mn, r) && r != 'ـ' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Latin returns the romanisations of s the matcher compares: for Cyrillic
+// one per system (duplicates removed), else one.
+func Latin(s string) []string {
+	switch scriptOf(s) {
+	case "Cyrillic":
+		var out []string
+		for _, sys := range []System{BGN, ICAO, GOST, Scientific, Common} {
+			out = appendValue(out, Cyrillic(s, sys))
+		}
+		return out
+	case "Devanagari":
+		return []string{Devanagari(s)}
+	case "Arabic":
+		return []string{Arabic(s)}
+	}
+	return []string{s}
+}
