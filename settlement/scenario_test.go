@@ -38,7 +38,7 @@ type block struct {
 	spaces []string // Comment and blank lines before the block, kept for -update.
 }
 
-func parseScenario(tb testing.TB, text string) []block {
+func parseScenario(tb fataler, text string) []block {
 	tb.Helper()
 	var out []block
 	var pre []string
@@ -98,12 +98,19 @@ func runScenario(t *testing.T, file string) {
 	}
 }
 
+// fataler is what the helpers need of a test: *testing.T and *rapid.T both have it.
+type fataler interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+}
+
 // day is the business date every scenario runs on.
 var day = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 
 // world is a scenario's state: a ledger and the settlement machinery.
 type world struct {
-	tb     testing.TB
+	tb     fataler
 	l      *ledger.Ledger
 	q      *settlement.Queue
 	cycle  *settlement.Cycle
@@ -112,7 +119,7 @@ type world struct {
 	nextID ledger.TransferID
 }
 
-func newWorld(tb testing.TB) *world {
+func newWorld(tb fataler) *world {
 	return &world{tb: tb, l: ledger.New(), q: settlement.NewQueue(), rates: settlement.NewRates(), quotes: settlement.NewQuotes()}
 }
 
@@ -122,13 +129,13 @@ func (w *world) transferID() ledger.TransferID {
 }
 
 // check asserts the ledger's invariants from the outside.
-func (w *world) check(tb testing.TB) {
-	tb.Helper()
-	checkLedger(tb, w.l)
+func (w *world) check(t fataler) {
+	t.Helper()
+	checkLedger(t, w.l)
 }
 
 // checkLedger asserts double entry per currency and every floor.
-func checkLedger(tb testing.TB, l *ledger.Ledger) {
+func checkLedger(tb fataler, l *ledger.Ledger) {
 	tb.Helper()
 	sums := make(map[corridor.Currency][2]int64)
 	for _, a := range l.Accounts() {
@@ -182,7 +189,7 @@ func (w *world) run(cmd string, input []string) []string {
 
 // args are a command's positional and name=value arguments.
 type args struct {
-	tb    testing.TB
+	tb    fataler
 	pos   []string
 	named map[string]string
 }
@@ -232,7 +239,7 @@ func (a args) clock(name string) time.Time {
 	return day.Add(time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute)
 }
 
-func mustBIC(tb testing.TB, s string) corridor.BIC {
+func mustBIC(tb fataler, s string) corridor.BIC {
 	b, err := corridor.ParseBIC(s)
 	if err != nil {
 		tb.Fatalf("BIC %q: %v", s, err)
@@ -240,7 +247,7 @@ func mustBIC(tb testing.TB, s string) corridor.BIC {
 	return b
 }
 
-func mustAmount(tb testing.TB, s string, c corridor.Currency) corridor.Amount {
+func mustAmount(tb fataler, s string, c corridor.Currency) corridor.Amount {
 	a, err := corridor.ParseAmount(s, c)
 	if err != nil {
 		tb.Fatalf("amount %q %s: %v", s, c, err)
@@ -475,7 +482,7 @@ func conversionLine(cv settlement.Conversion) string {
 	return fmt.Sprintf("%s -> %s at %s remainder %s minor", cv.From, cv.To, cv.Rate, cv.Remainder)
 }
 
-func pair(tb testing.TB, s string) settlement.Pair {
+func pair(tb fataler, s string) settlement.Pair {
 	from, to, ok := strings.Cut(s, "/")
 	if !ok {
 		tb.Fatalf("pair %q is not FROM/TO", s)
