@@ -124,6 +124,16 @@ func (b *Quotes) Lookup(id QuoteID) (Quote, bool) {
 	return *q, true
 }
 
+// All returns every quote held, by ID: for snapshots and the state hash.
+func (b *Quotes) All() []Quote {
+	out := make([]Quote, 0, len(b.byID))
+	for _, q := range b.byID {
+		out = append(out, *q)
+	}
+	slices.SortFunc(out, func(x, y Quote) int { return cmp.Compare(x.ID, y.ID) })
+	return out
+}
+
 // Consume uses quote id, once, for by's payment of amount in pair p at now,
 // and returns the payment's conversion at the locked rate. It returns NARR
 // for an unknown quote, AG01 for another participant's, AM05 for a used one,
