@@ -77,7 +77,7 @@ func (e *APIError) Unwrap() []error {
 		errs = append(errs, corridor.Reject(corridor.ReasonCode(e.Body.Reason), e.Body.Error))
 	}
 	switch e.Status {
-	case http.StatusServiceUnavailable:
+	case http.StatusServiceUnavailable, http.StatusTooManyRequests:
 		errs = append(errs, corridor.ErrBusy)
 	case http.StatusNotFound:
 		errs = append(errs, corridor.ErrNotFound)

@@ -16,6 +16,10 @@ import (
 // the hub is busy or stopped. Anything else is a 500 whose detail only the log sees.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status, body := errorResponse(err)
+	var limited *limitError
+	if errors.As(err, &limited) {
+		w.Header().Set("Retry-After", retryAfterSeconds(limited.retryAfter))
+	}
 	if status == http.StatusInternalServerError {
 		s.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "error", err)
 	} else {
@@ -34,7 +38,12 @@ func errorResponse(err error) (int, ErrorBody) {
 		return http.StatusBadRequest, body
 	}
 	reason, isReject := corridor.ReasonOf(err)
+	var limited *limitError
 	switch {
+	case errors.As(err, &limited):
+		return http.StatusTooManyRequests, ErrorBody{Error: err.Error()}
+	case errors.Is(err, errBodyRead):
+		return http.StatusRequestTimeout, ErrorBody{Error: err.Error()}
 	case errors.Is(err, errTooLarge):
 		return http.StatusRequestEntityTooLarge, ErrorBody{Error: err.Error(), Reason: string(corridor.ReasonInvalidFormat)}
 	case errors.Is(err, pki.ErrSignature):

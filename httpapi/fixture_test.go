@@ -56,12 +56,12 @@ type fixture struct {
 // mustFixture starts a hub and its API, registers A, B and C through the
 // operator exactly as "corridor participant add" does, and funds them.
 // Everything stops when the test ends.
-func mustFixture(tb testing.TB) *fixture {
+func mustFixture(tb testing.TB, opts ...func(*httpapi.Server)) *fixture {
 	tb.Helper()
 	caDir := mustCA(tb)
 	h := mustHub(tb)
 	polls := make(chan struct{}, 16)
-	srv := mustServer(tb, &pollingHub{Hub: h, polls: polls}, caDir)
+	srv := mustServer(tb, &pollingHub{Hub: h, polls: polls}, caDir, opts...)
 	f := &fixture{hub: h, url: srv.URL(), caDir: caDir, polls: polls}
 	f.op = mustClient(tb, f.url, filepath.Join(caDir, pki.OperatorCertFile), filepath.Join(caDir, pki.OperatorKeyFile),
 		filepath.Join(caDir, pki.CACertFile))
@@ -140,7 +140,7 @@ func (p *pollingHub) Inbox(ctx context.Context, bic corridor.BIC, after uint64, 
 
 // mustServer serves h on 127.0.0.1 with the TLS configuration and CA in caDir.
 // The server issues certificates with the real clock, as TLS needs.
-func mustServer(tb testing.TB, h httpapi.Hub, caDir string) *httpapi.Server {
+func mustServer(tb testing.TB, h httpapi.Hub, caDir string, opts ...func(*httpapi.Server)) *httpapi.Server {
 	tb.Helper()
 	tlsConfig, err := pki.ServerTLSConfig(caDir)
 	if err != nil {
@@ -155,6 +155,9 @@ func mustServer(tb testing.TB, h httpapi.Hub, caDir string) *httpapi.Server {
 		tb.Fatalf("LoadHubSigner: %v", err)
 	}
 	srv := &httpapi.Server{Hub: h, CA: ca, Signer: signer, TLS: tlsConfig, Logger: discard}
+	for _, opt := range opts {
+		opt(srv)
+	}
 	if err := srv.Open("127.0.0.1:0"); err != nil {
 		tb.Fatalf("Open: %v", err)
 	}

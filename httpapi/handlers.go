@@ -62,8 +62,11 @@ func senderIs(bic corridor.BIC, cct *iso20022.CustomerCreditTransfer) error {
 	return nil
 }
 
-// errTooLarge is a body over the limit.
-var errTooLarge = errors.New("httpapi: body too large")
+// Errors of reading a request body.
+var (
+	errTooLarge = errors.New("httpapi: body too large")
+	errBodyRead = errors.New("httpapi: request body not read in time")
+)
 
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
@@ -72,7 +75,7 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 		return nil, fmt.Errorf("body is over the limit of %d bytes: %w", limit, errTooLarge)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read body: %w", err)
+		return nil, fmt.Errorf("%w: %v", errBodyRead, err)
 	}
 	return body, nil
 }

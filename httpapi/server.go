@@ -1,9 +1,7 @@
-// Package httpapi is the hub's HTTPS API, mutual TLS 1.3 only, and the Go
-// client that banks import to use it. The caller's identity is the verified
-// client certificate: a participant acts only as the BIC it names.
 package httpapi
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -56,10 +54,15 @@ type Server struct {
 	Logger       *slog.Logger
 	Now          func() time.Time
 	MaxBodyBytes int64
+	RateLimit    int           // Requests per second per participant; DefaultRatePerSecond if 0.
+	RateBurst    int           // DefaultRateBurst if 0.
+	MaxInFlight  int           // Concurrent requests per participant; DefaultMaxInFlight if 0.
+	ReadTimeout  time.Duration // To read a whole request; ReadTimeout if 0.
 
-	srv *http.Server
-	ln  net.Listener
-	wg  sync.WaitGroup
+	limits *limiter
+	srv    *http.Server
+	ln     net.Listener
+	wg     sync.WaitGroup
 }
 
 // Open listens on addr ("127.0.0.1:0" picks a port) and serves until Close.
@@ -77,7 +80,7 @@ func (s *Server) Open(addr string) error {
 	}
 	s.ln = ln
 	s.srv = &http.Server{Handler: s.Handler(), TLSConfig: s.TLS, MaxHeaderBytes: MaxHeaderBytes,
-		ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout, WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout,
+		ReadHeaderTimeout: min(ReadHeaderTimeout, s.ReadTimeout), ReadTimeout: s.ReadTimeout, WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout,
 		ErrorLog: slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn)}
 	s.wg.Add(1)
 	go func() {
@@ -100,6 +103,11 @@ func (s *Server) defaults() {
 	if s.MaxBodyBytes <= 0 {
 		s.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	s.RateLimit = cmp.Or(s.RateLimit, DefaultRatePerSecond)
+	s.RateBurst = cmp.Or(s.RateBurst, DefaultRateBurst)
+	s.MaxInFlight = cmp.Or(s.MaxInFlight, DefaultMaxInFlight)
+	s.limits = newLimiter(s.RateLimit, s.RateBurst, s.MaxInFlight)
+	s.ReadTimeout = cmp.Or(s.ReadTimeout, ReadTimeout)
 }
 
 // Addr is the address the server listens on.
@@ -189,6 +197,13 @@ func (s *Server) withRole(role corridor.Role, h handler) http.HandlerFunc {
 		if err != nil {
 			s.writeError(w, r, err)
 			return
+		}
+		if id.Role == corridor.RoleParticipant {
+			if err := s.limits.acquire(id.BIC, s.Now()); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			defer s.limits.release(id.BIC)
 		}
 		h(w, r.WithContext(corridor.NewContextWithIdentity(r.Context(), id)), id)
 	}

@@ -1,0 +1,88 @@
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+	"time"
+
+	"corridor"
+)
+
+// Default per-participant limits. A bank past them gets 429 with
+// Retry-After; the operator is not limited.
+const (
+	DefaultRatePerSecond = 500  // Sustained requests per second.
+	DefaultRateBurst     = 1000 // Requests allowed at once above the rate.
+	DefaultMaxInFlight   = 128  // Requests of one participant being served at once.
+)
+
+// errRateLimited is a request over its participant's rate or concurrency.
+var errRateLimited = errors.New("httpapi: too many requests")
+
+// limitError says when to try again.
+type limitError struct {
+	retryAfter time.Duration
+	why        string
+}
+
+func (e *limitError) Error() string { return e.why }
+func (e *limitError) Unwrap() error { return errRateLimited }
+
+// limiter holds one token bucket and one in-flight count per participant.
+// Buckets exist only for authenticated participants, so the map is bounded
+// by the hub's participants.
+type limiter struct {
+	rate        float64 // Tokens per second; a rate, not money.
+	burst       float64
+	maxInFlight int
+
+	mu      sync.Mutex // guards buckets
+	buckets map[corridor.BIC]*bucket
+}
+
+type bucket struct {
+	tokens   float64
+	last     time.Time
+	inFlight int
+}
+
+func newLimiter(rate, burst, maxInFlight int) *limiter {
+	return &limiter{rate: float64(rate), burst: float64(burst), maxInFlight: maxInFlight, buckets: make(map[corridor.BIC]*bucket)}
+}
+
+// acquire takes a token and an in-flight slot for bic, or says how long to
+// wait. A successful acquire must be followed by release.
+func (l *limiter) acquire(bic corridor.BIC, now time.Time) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.buckets[bic]
+	if !ok {
+		b = &bucket{tokens: l.burst, last: now}
+		l.buckets[bic] = b
+	}
+	b.tokens = math.Min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
+	b.last = now
+	if b.inFlight >= l.maxInFlight {
+		return &limitError{retryAfter: time.Second, why: fmt.Sprintf("%s has %d requests in flight; at most %d", bic, b.inFlight, l.maxInFlight)}
+	}
+	if b.tokens < 1 {
+		wait := time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
+		return &limitError{retryAfter: wait, why: fmt.Sprintf("%s is over %g requests per second", bic, l.rate)}
+	}
+	b.tokens--
+	b.inFlight++
+	return nil
+}
+
+func (l *limiter) release(bic corridor.BIC) {
+	l.mu.Lock()
+	l.buckets[bic].inFlight--
+	l.mu.Unlock()
+}
+
+// retryAfterSeconds is the Retry-After header value: whole seconds, at least 1.
+func retryAfterSeconds(d time.Duration) string {
+	return fmt.Sprint(max(1, int(math.Ceil(d.Seconds()))))
+}
