@@ -75,15 +75,17 @@ func unsupported(got, want string) string {
 }
 
 // openEnvelope parses data and returns its AppHdr and Document, each checked to
-// be in the namespace of its supported version. An element that cannot be
-// used comes back absent, its problem recorded.
+// be in the namespace of its supported version and against its XSD. An
+// element that cannot be used comes back absent, its problem recorded. The
+// problems the caller records after it are of LayerUsage, and dropped where
+// the schema already found one.
 func openEnvelope(data []byte, docID string) (hdr, doc elem, ps *problems) {
 	ps = &problems{}
 	hdr = elem{path: "AppHdr", ps: ps}
 	doc = elem{path: "Document", ps: ps}
 	root, p := parse(data)
 	if p != nil {
-		ps.list = append(ps.list, *p)
+		ps.addLayer(p.Path, LayerSchema, p.Rule, p.Reason)
 		return hdr, doc, ps
 	}
 	if root.local == "AppHdr" || root.local == "Document" {
@@ -104,6 +106,13 @@ func openEnvelope(data []byte, docID string) (hdr, doc elem, ps *problems) {
 	}
 	hdr = hdr.version(MsgDefAppHdr)
 	doc = doc.version(docID)
+	if hdr.n != nil {
+		checkSchema(hdr.n, schemaFor(MsgDefAppHdr), ps)
+	}
+	if doc.n != nil {
+		checkSchema(doc.n, schemaFor(docID), ps)
+	}
+	ps.layer = LayerUsage // What the decoders find beyond the schema.
 	return hdr, doc, ps
 }
 
@@ -123,8 +132,7 @@ func (e elem) version(id string) elem {
 		e.n = nil
 		return e
 	}
-	e.checkNamespace(e.n.space)
-	return e
+	return e // checkSchema checks the namespace of every element below.
 }
 
 // decodeAppHdr reads h, which must name msgDef as its MsgDefIdr.

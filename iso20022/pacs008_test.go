@@ -100,7 +100,7 @@ func TestDecodeCustomerCreditTransfer_Rejects(t *testing.T) {
 		{"FrNotInstgAgt", strings.Replace(valid, fromBIC, "<BICFI>OTHRINBBXXX</BICFI>", 1), "AppHdr/Fr/FIId/FinInstnId/BICFI", "FF01", "not the instructing agent"},
 		{"ToNotInstdAgt", strings.Replace(valid, "<To>\n      <FIId>\n        <FinInstnId>\n          <BICFI>DEMORUMMXXX", "<To>\n      <FIId>\n        <FinInstnId>\n          <BICFI>OTHRRUMMXXX", 1), "AppHdr/To/FIId/FinInstnId/BICFI", "FF01", "not the instructed agent"},
 		{"NbOfTxs2", strings.Replace(valid, "<NbOfTxs>1<", "<NbOfTxs>2<", 1), grpHdr + "NbOfTxs", "FF01", "exactly 1"},
-		{"TwoTransactions", strings.Replace(valid, "</CdtTrfTxInf>", "</CdtTrfTxInf><CdtTrfTxInf/>", 1), "Document/FIToFICstmrCdtTrf/CdtTrfTxInf", "FF01", "at most once"},
+		{"TwoTransactions", strings.Replace(valid, "<CdtTrfTxInf>", strings.Replace(valid[strings.Index(valid, "<CdtTrfTxInf>"):strings.Index(valid, "</CdtTrfTxInf>")+len("</CdtTrfTxInf>")], "E2E-OIL-CARGO-17", "E2E-2", 1)+"<CdtTrfTxInf>", 1), "Document/FIToFICstmrCdtTrf/CdtTrfTxInf", "FF01", "at most once"},
 		{"MsgIdTooLong", strings.Replace(valid, "<MsgId>MSG-0001<", "<MsgId>"+strings.Repeat("M", 36)+"<", 1), grpHdr + "MsgId", "FF01", "1 to 35"},
 		{"EmptyEndToEndId", strings.Replace(valid, "<EndToEndId>E2E-OIL-CARGO-17<", "<EndToEndId><", 1), tx + "PmtId/EndToEndId", "FF01", "1 to 35"},
 		{"SttlmMtd", strings.Replace(valid, "<SttlmMtd>CLRG<", "<SttlmMtd>CASH<", 1), grpHdr + "SttlmInf/SttlmMtd", "FF01", "INDA, INGA, COVE, CLRG"},
@@ -156,11 +156,11 @@ func TestDecodeCustomerCreditTransfer_AllProblems(t *testing.T) {
 	for _, p := range problemsOf(t, err) {
 		got = append(got, string(p.Reason)+" "+p.Path)
 	}
-	want := []string{ // Header, then the body in document order, then the usage rules.
-		"FF01 " + grpHdr + "NbOfTxs",
+	want := []string{ // In document order, then the usage rules that need the whole message.
 		"FF01 " + tx + "PmtId/UETR",
 		"CH20 " + tx + "IntrBkSttlmAmt",
 		"DT01 " + tx + "IntrBkSttlmDt",
+		"FF01 " + grpHdr + "NbOfTxs",
 		"FF01 AppHdr/Fr/FIId/FinInstnId/BICFI",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

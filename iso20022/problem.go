@@ -18,7 +18,19 @@ type Problem struct {
 	Path   string              // Where, e.g. "Document/FIToFICstmrCdtTrf/CdtTrfTxInf/PmtId/UETR".
 	Rule   string              // What is wrong, for a person: "required", "UETR ... is not a lower-case UUIDv4".
 	Reason corridor.ReasonCode // The ISO 20022 reason a reject carries: FF01, CH20, AM03, RC01, DT01, ...
+	Layer  Layer               // Which rules: the XML and the XSD, or the CBPR+ usage rules.
 }
+
+// Layer names the set of rules a problem breaks.
+type Layer string
+
+// The two layers of validation. A message valid in LayerSchema is what
+// xmllint accepts against the official XSD; LayerUsage adds the rules of
+// cross-border payments (CBPR+) and of the hub.
+const (
+	LayerSchema Layer = "schema" // Well-formedness, bounds, version and the XSD.
+	LayerUsage  Layer = "usage"  // CBPR+ usage rules and what the hub needs.
+)
 
 // String is "REASON path: rule".
 func (p Problem) String() string {
@@ -74,22 +86,51 @@ func truncate(s string, n int) string {
 }
 
 // problems collects what a decoder finds, in order, up to MaxProblems.
+// Problems of layer usage are the decoders' own checks, which overlap the
+// schema's: one at a path where, or under where, a problem is already
+// recorded says nothing new and is dropped.
 type problems struct {
-	list []Problem
+	list  []Problem
+	layer Layer // Of the problems add records; LayerSchema when "".
 }
 
+// add records a problem of the current layer.
 func (ps *problems) add(path, rule string, reason corridor.ReasonCode) {
+	ps.addLayer(path, ps.layer, rule, reason)
+}
+
+func (ps *problems) addLayer(path string, layer Layer, rule string, reason corridor.ReasonCode) {
+	if layer == "" {
+		layer = LayerSchema
+	}
+	if layer == LayerUsage && ps.covered(path) {
+		return
+	}
 	switch {
 	case len(ps.list) < MaxProblems:
-		ps.list = append(ps.list, Problem{Path: path, Rule: rule, Reason: reason})
+		ps.list = append(ps.list, Problem{Path: path, Rule: rule, Reason: reason, Layer: layer})
 	case len(ps.list) == MaxProblems:
-		ps.list = append(ps.list, Problem{Rule: "more problems not listed", Reason: corridor.ReasonInvalidFormat})
+		ps.list = append(ps.list, Problem{Rule: "more problems not listed", Reason: corridor.ReasonInvalidFormat, Layer: layer})
 	}
 }
 
-// reject records err, which a root parser returned, at path: its reason and
-// detail become the problem's.
+// covered reports whether a problem is recorded at path or above it.
+func (ps *problems) covered(path string) bool {
+	for _, p := range ps.list {
+		if p.Path == path || (strings.HasPrefix(path, p.Path) && path[len(p.Path)] == '/') {
+			return true
+		}
+	}
+	return false
+}
+
+// reject records err, which a root parser returned, at path in the current
+// layer: its reason and detail become the problem's.
 func (ps *problems) reject(path string, err error) {
+	ps.rejectLayer(path, ps.layer, err)
+}
+
+func (ps *problems) rejectLayer(path string, layer Layer, err error) {
 	reason, ok := corridor.ReasonOf(err)
 	if !ok {
 		reason = corridor.ReasonInvalidFormat
@@ -99,7 +140,7 @@ func (ps *problems) reject(path string, err error) {
 	if errors.As(err, &re) {
 		rule = re.Detail
 	}
-	ps.add(path, rule, reason)
+	ps.addLayer(path, layer, rule, reason)
 }
 
 // err returns the problems as an *InvalidError, or nil when there are none.

@@ -3,9 +3,7 @@ package iso20022
 import (
 	"bytes"
 	"encoding/xml"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"corridor"
@@ -42,25 +40,7 @@ func parse(data []byte) (*node, *Problem) {
 	if len(data) > MaxMessageBytes {
 		return nil, &Problem{Rule: fmt.Sprintf("message is %d bytes; at most %d are accepted", len(data), MaxMessageBytes), Reason: corridor.ReasonInvalidFormat}
 	}
-	d := xml.NewDecoder(bytes.NewReader(data))
-	d.Strict = true
-	var b treeBuilder
-	for {
-		tok, err := d.Token()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, b.problem("malformed XML: " + err.Error())
-		}
-		if p := b.add(tok); p != nil {
-			return nil, p
-		}
-	}
-	if b.root == nil {
-		return nil, b.problem("malformed XML: no root element")
-	}
-	return b.root, nil
+	return buildTree(data) // The scanner of xmlscan.go, strict and bounded.
 }
 
 func (b *treeBuilder) add(tok xml.Token) *Problem {
@@ -185,26 +165,4 @@ func (e elem) attr(local string) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// checkNamespace reports the first element under e not in namespace ns: a
-// message mixes no namespaces.
-func (e elem) checkNamespace(ns string) {
-	if e.n == nil {
-		return
-	}
-	var walk func(n *node, path string) bool
-	walk = func(n *node, path string) bool {
-		if n.space != ns {
-			e.ps.add(path, fmt.Sprintf("element in namespace %.80q; expected %s", n.space, ns), corridor.ReasonInvalidFormat)
-			return false
-		}
-		for _, c := range n.children {
-			if !walk(c, path+"/"+c.local) {
-				return false
-			}
-		}
-		return true
-	}
-	walk(e.n, e.path)
 }
