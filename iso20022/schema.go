@@ -15,11 +15,11 @@ const xsiNamespace = "http://www.w3.org/2001/XMLSchema-instance"
 // records every problem: those of the schema, and those of the usage rules
 // it can check on the way (amounts within their currency).
 type checker struct {
-	ps            *problems
-	ns            string             // The schema's target namespace.
-	root          *xsdSchema         // For lax wildcards holding a root element.
-	names         [MaxDepth + 1]string // Local names from the root to the element checked.
-	depth         int
+	ps    *problems
+	ns    string               // The schema's target namespace.
+	root  *xsdSchema           // For lax wildcards holding a root element.
+	names [MaxDepth + 1]string // Local names from the root to the element checked.
+	depth int
 }
 
 // checkSchema checks n, the root element of message definition s, and

@@ -16,8 +16,8 @@ import (
 // schema, its name prefixed with the schema's short name.
 type set struct {
 	messages []*message
-	types    []*typeDef                   // Sorted by table name.
-	index    map[*typeDef]int             // Position in types.
+	types    []*typeDef                     // Sorted by table name.
+	index    map[*typeDef]int               // Position in types.
 	resolve  map[string]map[string]*typeDef // Message id, then XSD name.
 	patterns []*pattern
 	patIndex map[string]int // Pattern text to its index + 1.
@@ -188,10 +188,10 @@ func (s *set) compilePatterns() error {
 
 func checkPatterns(ps []*pattern) error {
 	examples := map[string][2][]string{ // Matching, then not matching.
-		"[A-Z0-9]{4,4}[A-Z]{2,2}[A-Z0-9]{2,2}([A-Z0-9]{3,3}){0,1}": {{"DEUTDEFF", "DEUTDEFF500", "1234DE12XXX"}, {"DEUTDEF", "DEUTDEFF50", "DEUT1EFFXXX", "deutdeff", "DEUTDEFF5000"}},
-		"[a-f0-9]{8}-[a-f0-9]{4}-4[a-f0-9]{3}-[89ab][a-f0-9]{3}-[a-f0-9]{12}":       {{"8a562c67-ca16-48ba-b074-65581be6f001"}, {"8a562c67-ca16-38ba-b074-65581be6f001", "8A562c67-ca16-48ba-b074-65581be6f001", "8a562c67-ca16-48ba-c074-65581be6f001"}},
-		"[A-Z]{2,2}[0-9]{2,2}[a-zA-Z0-9]{1,30}":                                      {{"GB29NWBK60161331926819", "DE12X"}, {"GB29", "gb29NWBK", "GB2XNWBK"}},
-		"\\+[0-9]{1,3}-[0-9()+\\-]{1,30}":                                            {{"+44-(0)20-1234", "+1-1"}, {"+1234-1", "44-1", "+4-"}},
+		"[A-Z0-9]{4,4}[A-Z]{2,2}[A-Z0-9]{2,2}([A-Z0-9]{3,3}){0,1}":            {{"DEUTDEFF", "DEUTDEFF500", "1234DE12XXX"}, {"DEUTDEF", "DEUTDEFF50", "DEUT1EFFXXX", "deutdeff", "DEUTDEFF5000"}},
+		"[a-f0-9]{8}-[a-f0-9]{4}-4[a-f0-9]{3}-[89ab][a-f0-9]{3}-[a-f0-9]{12}": {{"8a562c67-ca16-48ba-b074-65581be6f001"}, {"8a562c67-ca16-38ba-b074-65581be6f001", "8A562c67-ca16-48ba-b074-65581be6f001", "8a562c67-ca16-48ba-c074-65581be6f001"}},
+		"[A-Z]{2,2}[0-9]{2,2}[a-zA-Z0-9]{1,30}":                               {{"GB29NWBK60161331926819", "DE12X"}, {"GB29", "gb29NWBK", "GB2XNWBK"}},
+		"\\+[0-9]{1,3}-[0-9()+\\-]{1,30}":                                     {{"+44-(0)20-1234", "+1-1"}, {"+1234-1", "44-1", "+4-"}},
 	}
 	for _, p := range ps {
 		ex, ok := examples[p.text]

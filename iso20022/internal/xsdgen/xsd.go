@@ -81,14 +81,14 @@ type message struct {
 // typeDef is a type of one schema in a form that compares across schemas.
 type typeDef struct {
 	name   string
-	simple *simpleDef  // A simple type.
-	group  string      // "sequence" or "choice" for a complex type with elements.
-	elems  []elemDef   // Its elements, in order.
-	any    *anyDef     // Or its single xs:any.
-	value  string      // Simple content: the type of the text.
-	attrs  []attrDef   // Simple content: its attributes.
-	key    string      // Canonical text of the definition, to compare schemas.
-	goName string      // Name of the Go type, when it has one.
+	simple *simpleDef // A simple type.
+	group  string     // "sequence" or "choice" for a complex type with elements.
+	elems  []elemDef  // Its elements, in order.
+	any    *anyDef    // Or its single xs:any.
+	value  string     // Simple content: the type of the text.
+	attrs  []attrDef  // Simple content: its attributes.
+	key    string     // Canonical text of the definition, to compare schemas.
+	goName string     // Name of the Go type, when it has one.
 }
 
 type elemDef struct {
