@@ -13,7 +13,7 @@ const (
 	DOBExactBonus          = 0.05 // Same date of birth.
 	DOBYearBonus           = 0.02 // Same year of birth, within one year (lists often say "circa").
 	DOBMismatchPenalty     = 0.10 // The entry gives years of birth and the party's is more than a year off all of them.
-	LowQualityPenalty      = 0.04 // The matched name is a low-quality (UN "Low", OFAC "weak") alias.
+	LowQualityPenalty      = 0.03 // The matched name is a low-quality (UN "Low", OFAC "weak") alias.
 )
 
 // countryCodes maps country names as the lists write them (folded) to ISO

@@ -70,19 +70,20 @@ var legalForms = []string{
 	"incorporated", "llp", "lp", "sa", "sac", "sas", "sarl", "srl", "sl", "spa", "ag", "bv", "nv", "oy",
 	"ab", "kg", "fze", "fzc", "fzco", "sdn", "bhd", "opc", "obshchestvo", "aktsionernoe", "zakrytoe",
 	"otkrytoe", "publichnoe", "nepublichnoe", "ogranichennoy", "otvetstvennostyu", "kompaniya",
-	"tovarishchestvo", "ip",
+	"tovarishchestvo", "ip", "obschestvo", "obshestvo", "otkrytoye", "aktsionernoye", "zakrytoye", "publichnoye",
 }
 
-// legalPhrases are legal forms of several words, removed only together.
-var legalPhrases = [][]string{
-	{"private", "limited"}, {"joint", "stock"}, {"limited", "liability"}, {"open", "joint", "stock"},
-	{"closed", "joint", "stock"}, {"public", "joint", "stock"}, {"private", "joint", "stock"},
-	{"obshchestvo", "s", "ogranichennoy", "otvetstvennostyu"}, {"de", "cv"}, {"s", "de", "rl"},
-	{"societe", "anonyme"}, {"joint", "venture"},
-}
+// legalContext are words that belong to a legal form only next to one:
+// "open joint stock company", "obshchestvo s ogranichennoy otvetstvennostyu",
+// "S.A. de C.V.". They are removed when they touch a removed legal word,
+// in any order, so "Company Stock Joint Open" loses them too.
+var legalContext = []string{"private", "joint", "stock", "liability", "open", "closed", "public", "s",
+	"venture", "societe", "anonyme", "rl", "cv", "responsabilidad", "limitada", "de"}
 
 // stopWords carry no identity.
-var stopWords = []string{"the", "of", "and", "des", "de", "du", "la", "le", "les", "et", "y", "for"}
+// "al" and "el" are the Arabic (and Spanish) article: al-Tikriti is
+// Tikriti, and the Arabic-script article is split off before (see Arabic).
+var stopWords = []string{"the", "of", "and", "des", "de", "du", "la", "le", "les", "et", "y", "for", "al", "el"}
 
 // synonyms write a word the way its English counterpart is written, for
 // the few generic words a Russian name often carries translated or not:
@@ -125,7 +126,16 @@ func wordSet(words []string) map[string]bool {
 
 var (
 	legalKeys   = wordSet(legalForms)
-	stopKeys    = wordSet(stopWords)
+	contextKeys = wordSet(legalContext)
+	stopForms   = func() map[string]bool {
+		m := map[string]bool{}
+		for _, w := range stopWords {
+			m[w] = true
+		}
+		return m
+	}()
+	longLegal   = longWords(legalForms)
+	longContext = longWords(legalContext)
 	genericKeys = wordSet(genericWords)
 	synonymKeys = func() map[string]string {
 		m := map[string]string{}
@@ -134,13 +144,40 @@ var (
 		}
 		return m
 	}()
-	phraseKeys = func() [][]string {
-		out := make([][]string, len(legalPhrases))
-		for i, p := range legalPhrases {
-			for _, w := range p {
-				out[i] = append(out[i], phoneticKey(w))
-			}
-		}
-		return out
-	}()
 )
+
+// longWords are the words of at least 5 letters.
+func longWords(words []string) [][]rune {
+	var out [][]rune
+	for _, w := range words {
+		if len(w) >= 5 {
+			out = append(out, []rune(w))
+		}
+	}
+	return out
+}
+
+// isLegal reports whether a folded word with its key is a legal form,
+// allowing one typo in legal words of at least 5 letters (obshchesto, limitd).
+func isLegal(word, key string) bool {
+	return legalKeys[key] || nearOne(word, longLegal)
+}
+
+// isContext is isLegal for legalContext words.
+func isContext(word, key string) bool {
+	return contextKeys[key] || nearOne(word, longContext)
+}
+
+// nearOne reports whether word is one edit from one of the words.
+func nearOne(word string, words [][]rune) bool {
+	kr := []rune(word)
+	if len(kr) < 4 {
+		return false
+	}
+	for _, l := range words {
+		if abs(len(l)-len(kr)) <= 1 && editDistance(kr, l) <= 1 {
+			return true
+		}
+	}
+	return false
+}

@@ -141,13 +141,12 @@ func align(ptoks, ctoks []token) []pair {
 	return out
 }
 
-// tokenSim is 1 for words with one phonetic key. Otherwise it is the mean
-// of the Jaro-Winkler similarity of the keys and their normalised edit
-// similarity (1 - distance/length), and at least 0.9 when the keys are one
-// edit apart and at least 4 long (a typo): Jaro-Winkler alone rates shared
-// prefixes so high that Korolev and Korobov would pass for one name. Initials
-// match only an initial or a word they begin. A word romanised from Arabic
-// script scores at least 0.9 against a word with its consonant skeleton.
+// tokenSim is 1 for words with one phonetic key. Otherwise it is the better
+// of editSim over the keys and over the folded words: the key merges
+// spelling variants, the words keep a typo to a one-letter difference where
+// the key rules might spread it. Initials match only an initial. A word
+// romanised from Arabic script scores at least 0.9 against a word with its
+// consonant skeleton.
 func tokenSim(a, b *token) float64 {
 	if a.key == b.key {
 		return 1
@@ -158,17 +157,33 @@ func tokenSim(a, b *token) float64 {
 		}
 		return 0
 	}
-	sim := 0.0
-	if jw := jaroWinkler(a.keyR, b.keyR); jw >= 0.75 {
-		n := max(len(a.keyR), len(b.keyR))
-		d := editDistance(a.keyR, b.keyR)
-		sim = 0.5*jw + 0.5*(1-float64(d)/float64(n))
-		if d == 1 && min(len(a.keyR), len(b.keyR)) >= 4 {
-			sim = max(sim, 0.9)
-		}
-	}
+	sim := max(editSim(a.keyR, b.keyR), editSim(a.form, b.form))
 	if (a.abjad || b.abjad) && len(a.skel) >= 2 && a.skel == b.skel {
 		sim = max(sim, 0.9)
+	}
+	return sim
+}
+
+// editSim is the mean of the Jaro-Winkler similarity and the normalised
+// edit similarity (1 - distance/length) of a and b; words one edit apart
+// score at least TypoSim (at least 5 letters) or 0.9 (4 letters). Jaro-Winkler
+// alone rates a shared prefix so high that Korolev and Korobov would pass for
+// one name.
+func editSim(a, b []rune) float64 {
+	jw := jaroWinkler(a, b)
+	if jw < 0.75 {
+		return 0 // Under TokenMatchMin whatever the edit distance.
+	}
+	n := max(len(a), len(b))
+	d := editDistance(a, b)
+	sim := 0.5*jw + 0.5*(1-float64(d)/float64(n))
+	if d == 1 {
+		switch short := min(len(a), len(b)); {
+		case short >= 5:
+			sim = max(sim, TypoSim)
+		case short == 4:
+			sim = max(sim, 0.9)
+		}
 	}
 	return sim
 }

@@ -19,6 +19,9 @@ const (
 	// matching at all: partial credit for unlike words would let two common
 	// first names and any surname reach the threshold.
 	TokenMatchMin = 0.84
+	// TypoSim is the least similarity of two words of at least 5 letters that
+	// are one edit (insertion, deletion, substitution, transposition) apart.
+	TypoSim = 0.92
 )
 
 // Config tunes a Screener. The zero value means the defaults.
@@ -189,6 +192,14 @@ func (s *Screener) addForm(f form) {
 // skeleton: indexed for every listed word, looked up for Arabic-script words.
 func lookupKeys(t token, skel bool) []string {
 	keys := []string{t.key}
+	if f := string(t.form); f != t.key {
+		keys = append(keys, f)
+		if len(t.form) >= 4 {
+			for i := range t.form {
+				keys = append(keys, string(t.form[:i])+string(t.form[i+1:]))
+			}
+		}
+	}
 	if skel && len(t.skel) >= 2 {
 		keys = append(keys, "#"+t.skel)
 	}

@@ -7,7 +7,7 @@ import (
 
 // MaxTokens bounds the words of one name that are compared; the rest are
 // ignored (no list name has more).
-const MaxTokens = 16
+const MaxTokens = 24
 
 // token is one word of a name, ready to compare.
 type token struct {
@@ -52,17 +52,15 @@ func joinKeys(toks []token) string {
 	return strings.Join(keys, " ")
 }
 
-// tokenize folds a romanised name into words, joins the Arabic article to
-// its noun (al-Tikriti, Al Tikriti and Altikriti are one word), removes
-// legal forms and stop words, and writes synonyms in their English form.
+// tokenize folds a romanised name into words, removes legal forms and stop
+// words, and writes synonyms in their English form.
 func tokenize(s string, abjad bool) []token {
 	words := strings.Fields(fold(s))
-	words = joinArticles(words)
 	keys := make([]string, len(words))
 	for i, w := range words {
 		keys[i] = phoneticKey(w)
 	}
-	keep := removeLegal(keys)
+	keep := removeLegal(words, keys)
 	var toks []token
 	for i, w := range words {
 		if !keep[i] || len(toks) == MaxTokens {
@@ -88,36 +86,20 @@ func newToken(w, key string, abjad bool) token {
 	return t
 }
 
-func joinArticles(words []string) []string {
-	out := words[:0:0]
-	for i := 0; i < len(words); i++ {
-		w := words[i]
-		if (w == "al" || w == "el") && i+1 < len(words) && len(words[i+1]) >= 3 {
-			w += words[i+1]
-			i++
-		}
-		out = append(out, w)
-	}
-	return out
-}
-
-// removeLegal marks which words to keep: not legal forms (as phrases first,
-// then single words) and not stop words, unless that would remove every word.
-func removeLegal(keys []string) []bool {
+// removeLegal marks which words to keep: not legal forms, not legal
+// context words touching a removed legal word, not stop words; unless that
+// would remove every word, when all are kept.
+func removeLegal(words, keys []string) []bool {
 	keep := make([]bool, len(keys))
-	for i := range keep {
-		keep[i] = true
+	for i, k := range keys {
+		keep[i] = !isLegal(words[i], k) && !stopForms[words[i]]
 	}
-	for i := range keys {
-		for _, p := range phraseKeys {
-			if hasPhrase(keys, i, p) {
-				for k := range p {
-					keep[i+k] = false
-				}
+	for changed := true; changed; {
+		changed = false
+		for i, k := range keys {
+			if keep[i] && isContext(words[i], k) && touchesRemoved(keep, words, keys, i) {
+				keep[i], changed = false, true
 			}
-		}
-		if legalKeys[keys[i]] || stopKeys[keys[i]] {
-			keep[i] = false
 		}
 	}
 	for _, k := range keep {
@@ -126,21 +108,20 @@ func removeLegal(keys []string) []bool {
 		}
 	}
 	for i := range keep {
-		keep[i] = !stopKeys[keys[i]]
+		keep[i] = true
 	}
 	return keep
 }
 
-func hasPhrase(keys []string, at int, phrase []string) bool {
-	if at+len(phrase) > len(keys) {
-		return false
-	}
-	for k, w := range phrase {
-		if keys[at+k] != w {
-			return false
+// touchesRemoved reports whether a neighbour of word i is a removed legal
+// (or legal context) word, not merely a stop word.
+func touchesRemoved(keep []bool, words, keys []string, i int) bool {
+	for _, j := range []int{i - 1, i + 1} {
+		if j >= 0 && j < len(keys) && !keep[j] && (isLegal(words[j], keys[j]) || isContext(words[j], keys[j])) {
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 // Normalize returns the words of name as the matcher compares them, for

@@ -193,10 +193,19 @@ var arabic = map[rune]string{
 	'گ': "g", 'ک': "k", 'ی': "y",
 }
 
-// Arabic romanises s with the arabic table; harakat and tatweel are dropped.
+// Arabic romanises s with the arabic table; harakat and tatweel are dropped
+// and the article ال at a word's start is written apart ("al tkryty").
 func Arabic(s string) string {
 	var b strings.Builder
-	for _, r := range s {
+	rs := []rune(s)
+	for i, r := range rs {
+		if r == 'ا' && i+1 < len(rs) && rs[i+1] == 'ل' && (i == 0 || unicode.IsSpace(rs[i-1])) && i+3 < len(rs) {
+			b.WriteString("al ")
+			continue
+		}
+		if r == 'ل' && i > 0 && rs[i-1] == 'ا' && (i == 1 || unicode.IsSpace(rs[i-2])) && i+2 < len(rs) {
+			continue
+		}
 		if t, ok := arabic[r]; ok {
 			b.WriteString(t)
 		} else if !unicode.Is(unicode.Mn, r) && r != 'ـ' {
