@@ -44,6 +44,7 @@ Usage:
   corridor participant revoke|suspend|resume  revoke a bank's certificates, stop or restart it (operator)
   corridor audit verify --data DIR            prove the journal was not altered
   corridor validate [--json] FILE...          check ISO 20022 messages against the schema and CBPR+ rules
+  corridor screening check --list NAME=FILE... PARTY...  screen names offline against sanctions lists
 
 Run "corridor COMMAND --help" for a command's flags.
 `
@@ -67,6 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runAudit(ctx, rest, stdout, stderr)
 	case "validate":
 		return runValidate(ctx, rest, stdout, stderr)
+	case "screening":
+		return runScreening(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
