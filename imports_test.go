@@ -12,9 +12,11 @@ func TestImports(t *testing.T) {
 	forbidden := map[string]bool{"os": true, "net": true, "net/http": true, "database/sql": true,
 		"log": true, "log/slog": true, "crypto/tls": true, "os/exec": true}
 	allowed := map[string][]string{
-		"corridor":          {},
-		"corridor/ledger":   {"corridor", "corridor/internal/assert"},
-		"corridor/iso20022": {"corridor", "corridor/internal/assert"},
+		"corridor":            {},
+		"corridor/ledger":     {"corridor", "corridor/internal/assert"},
+		"corridor/iso20022":   {"corridor", "corridor/internal/assert"},
+		"corridor/settlement": {"corridor", "corridor/ledger", "corridor/internal/assert"},
+		"corridor/screening":  {"corridor", "corridor/internal/assert"},
 	}
 	for pkg, own := range allowed {
 		out, err := exec.Command("go", "list", "-f", `{{join .Imports "\n"}}`, pkg).Output()

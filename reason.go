@@ -24,6 +24,9 @@ const (
 	ReasonNotAllowed           ReasonCode = "AG01" // Transaction forbidden on this type of account or for this sender.
 	ReasonSettlementFailed     ReasonCode = "ED05" // Settlement of the transaction has failed.
 	ReasonNotSpecified         ReasonCode = "NARR" // Reason given in the additional information.
+	ReasonCancelled            ReasonCode = "DS02" // Order cancelled by an authorised user.
+	ReasonQuoteExpired         ReasonCode = "TM01" // Received after the cut-off time: here, the FX quote's expiry.
+	ReasonWrongAmount          ReasonCode = "AM09" // Amount is not the amount agreed or expected.
 )
 
 // RejectError reports that an input was refused for a business reason. It

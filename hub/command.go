@@ -61,9 +61,9 @@ type fundCmd struct {
 
 // paymentCmd is a validated pacs.008 from Sender, with the bytes it arrived as.
 type paymentCmd struct {
-	Sender  corridor.BIC
-	Payment corridor.Payment
-	InstrID string
+	Sender    corridor.BIC
+	Payment   corridor.Payment
+	InstrID   string
 	Message   []byte // The message as received, delivered as it is to the instructed agent.
 	Signature string // The sender's detached JWS over Message, kept as evidence.
 }

@@ -13,6 +13,8 @@ type Kind uint8
 const (
 	KindSettlement Kind = 1 // A participant's settlement account; has a floor.
 	KindCentral    Kind = 2 // The operator's central account of a currency; no floor.
+	KindTechnical  Kind = 3 // The hub's technical account of a currency, through which offsetting and net settlement post; no floor, back at zero after each use.
+	KindFXPosition Kind = 4 // The hub's FX position in a currency: the other side of every conversion, and its rounding remainders; no floor.
 )
 
 func (k Kind) String() string {
@@ -21,6 +23,10 @@ func (k Kind) String() string {
 		return "settlement"
 	case KindCentral:
 		return "central"
+	case KindTechnical:
+		return "technical"
+	case KindFXPosition:
+		return "fx-position"
 	}
 	return fmt.Sprintf("kind(%d)", uint8(k))
 }
@@ -43,9 +49,19 @@ func Central(c corridor.Currency) AccountID {
 	return AccountID{Kind: KindCentral, Currency: c}
 }
 
+// Technical is the ID of the hub's technical account in currency c.
+func Technical(c corridor.Currency) AccountID {
+	return AccountID{Kind: KindTechnical, Currency: c}
+}
+
+// FXPosition is the ID of the hub's FX position account in currency c.
+func FXPosition(c corridor.Currency) AccountID {
+	return AccountID{Kind: KindFXPosition, Currency: c}
+}
+
 func (id AccountID) String() string {
-	if id.Kind == KindCentral {
-		return "central/" + string(id.Currency)
+	if id.Kind != KindSettlement {
+		return id.Kind.String() + "/" + string(id.Currency)
 	}
 	return string(id.Owner) + "/" + string(id.Currency)
 }
@@ -56,12 +72,20 @@ func (id AccountID) less(o AccountID) bool {
 		return id.Currency < o.Currency
 	}
 	if id.Kind != o.Kind {
-		return id.Kind > o.Kind // Central first.
+		return id.Kind.order() < o.Kind.order()
 	}
 	return id.Owner < o.Owner
 }
 
-// Account is a settlement or central account with its posted totals.
+// order puts the operator's accounts of a currency before the participants'.
+func (k Kind) order() int {
+	if k == KindSettlement {
+		return 10
+	}
+	return int(k)
+}
+
+// Account is a settlement or operator account with its posted totals.
 type Account struct {
 	ID            AccountID
 	DebitsPosted  corridor.Amount // Sum of every debit, in minor units.
@@ -77,7 +101,7 @@ func (a Account) Balance() int64 {
 
 // Available is how much the account can still be debited; -1 for no limit.
 func (a Account) Available() int64 {
-	if a.ID.Kind == KindCentral {
+	if a.ID.Kind != KindSettlement {
 		return -1
 	}
 	return a.Balance() + int64(a.CreditLimit)
@@ -85,5 +109,5 @@ func (a Account) Available() int64 {
 
 // withinFloor reports whether the account respects its floor.
 func (a Account) withinFloor() bool {
-	return a.ID.Kind == KindCentral || a.Balance() >= -int64(a.CreditLimit)
+	return a.ID.Kind != KindSettlement || a.Balance() >= -int64(a.CreditLimit)
 }

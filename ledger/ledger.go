@@ -59,7 +59,8 @@ func (l *Ledger) Open(id AccountID, creditLimit corridor.Amount) error {
 	if len(l.accounts) >= MaxAccounts {
 		return corridor.Reject(corridor.ReasonNotAllowed, "the ledger holds its maximum of accounts")
 	}
-	assert.That(id.Kind == KindSettlement || id.Kind == KindCentral, "account %s has kind %s", id, id.Kind)
+	assert.That(id.Kind >= KindSettlement && id.Kind <= KindFXPosition, "account %s has kind %s", id, id.Kind)
+	assert.That((id.Kind == KindSettlement) == (id.Owner != ""), "account %s: only settlement accounts have an owner", id)
 	assert.That(creditLimit >= 0 && creditLimit <= corridor.MaxAmount, "credit limit %d out of range", creditLimit)
 	l.accounts[id] = &Account{ID: id, CreditLimit: creditLimit}
 	if l.totals[id.Currency] == nil {
@@ -96,6 +97,54 @@ func (l *Ledger) Apply(t Transfer) error {
 			fmt.Sprintf("account %s has %s available", dr.ID, corridor.Amount(avail).Format(dr.ID.Currency)))
 	}
 	l.post(t, dr, cr)
+	return nil
+}
+
+// MaxLinkedTransfers bounds the transfers ApplyLinked posts together.
+const MaxLinkedTransfers = 100_000
+
+// ApplyLinked posts every transfer of ts, in order, or none of them: it checks
+// the whole sequence against the balances as they would be after each
+// earlier transfer before it posts the first. It returns the reject of the
+// first transfer that would fail, with its index in the detail.
+func (l *Ledger) ApplyLinked(ts []Transfer) error {
+	assert.That(len(ts) <= MaxLinkedTransfers, "%d linked transfers", len(ts))
+	balances := make(map[AccountID]int64)
+	seen := make(map[TransferID]bool, len(ts))
+	for i, t := range ts {
+		if err := l.check(t, balances, seen); err != nil {
+			return fmt.Errorf("linked transfer %d of %d: %w", i+1, len(ts), err)
+		}
+	}
+	for _, t := range ts {
+		assert.That(l.Apply(t) == nil, "linked transfer %d failed after its check", t.ID)
+	}
+	return nil
+}
+
+// check is Apply's test of t without posting, against balances that earlier
+// transfers of the same batch changed.
+func (l *Ledger) check(t Transfer, balances map[AccountID]int64, seen map[TransferID]bool) error {
+	assert.That(t.ID != 0, "transfer ID is zero")
+	assert.That(t.Amount > 0 && t.Amount <= corridor.MaxAmount, "transfer %d amount %d out of range", t.ID, t.Amount)
+	dr, cr, err := l.accountsOf(t)
+	if err != nil {
+		return err
+	}
+	if _, dup := l.applied[t.ID]; dup || seen[t.ID] {
+		return corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("transfer %d was already applied", t.ID))
+	}
+	for _, a := range []*Account{dr, cr} {
+		if _, ok := balances[a.ID]; !ok {
+			balances[a.ID] = a.Balance()
+		}
+	}
+	balances[dr.ID] -= int64(t.Amount)
+	balances[cr.ID] += int64(t.Amount)
+	if dr.ID.Kind == KindSettlement && balances[dr.ID] < -int64(dr.CreditLimit) {
+		return corridor.Reject(corridor.ReasonInsufficientFunds, fmt.Sprintf("account %s cannot cover transfer %d", dr.ID, t.ID))
+	}
+	seen[t.ID] = true
 	return nil
 }
 

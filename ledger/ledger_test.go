@@ -150,3 +150,37 @@ func checkBooks(t *rapid.T, l *ledger.Ledger) {
 		}
 	}
 }
+
+func TestApplyLinked(t *testing.T) {
+	l := mustLedger(t)
+	_ = l.Open(ledger.Technical("INR"), 0) // Fresh account: cannot fail.
+	fund := ledger.Transfer{ID: 1, Debit: ledger.Central("INR"), Credit: ledger.Settlement(bankIN, "INR"), Amount: 100}
+	if err := l.Apply(fund); err != nil {
+		t.Fatal(err)
+	}
+	// Offsetting: RU pays IN 300 it does not have, IN pays RU 250 out of 100 + 300.
+	offset := []ledger.Transfer{
+		{ID: 2, Debit: ledger.Technical("INR"), Credit: ledger.Settlement(bankIN, "INR"), Amount: 300},
+		{ID: 3, Debit: ledger.Technical("INR"), Credit: ledger.Settlement(bankRU, "INR"), Amount: 250},
+		{ID: 4, Debit: ledger.Settlement(bankIN, "INR"), Credit: ledger.Technical("INR"), Amount: 250},
+		{ID: 5, Debit: ledger.Settlement(bankRU, "INR"), Credit: ledger.Technical("INR"), Amount: 300},
+	}
+	before := l.Sum()
+	if r, _ := corridor.ReasonOf(l.ApplyLinked(offset)); r != corridor.ReasonInsufficientFunds {
+		t.Fatalf("ApplyLinked with RU short by 50: reason %q; want AM04", r)
+	}
+	if l.Sum() != before {
+		t.Fatal("a refused linked batch changed the ledger")
+	}
+	offset[3].Amount, offset[0].Amount = 250, 250
+	if err := l.ApplyLinked(offset); err != nil {
+		t.Fatalf("ApplyLinked of a covered offset: %v", err)
+	}
+	if tech, _ := l.Account(ledger.Technical("INR")); tech.Balance() != 0 {
+		t.Errorf("technical account at %d after offsetting; want 0", tech.Balance())
+	}
+	if r, _ := corridor.ReasonOf(l.ApplyLinked([]ledger.Transfer{{ID: 9, Debit: ledger.Settlement(bankIN, "INR"), Credit: ledger.Settlement(bankRU, "INR"), Amount: 1},
+		{ID: 9, Debit: ledger.Settlement(bankIN, "INR"), Credit: ledger.Settlement(bankRU, "INR"), Amount: 1}})); r != corridor.ReasonDuplicate {
+		t.Errorf("a batch repeating an ID: reason %q; want AM05", r)
+	}
+}

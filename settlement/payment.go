@@ -11,9 +11,9 @@ import (
 // The reason codes settlement gives that the root does not name yet. Each is
 // an ISO 20022 ExternalStatusReason1Code.
 const (
-	ReasonCancelled    corridor.ReasonCode = "DS02" // Order cancelled: an authorised user cancelled it.
-	ReasonQuoteExpired corridor.ReasonCode = "TM01" // Received after the agreed cut-off time: the quote's.
-	ReasonWrongAmount  corridor.ReasonCode = "AM09" // Amount is not the amount agreed: more than quoted.
+	ReasonCancelled    = corridor.ReasonCancelled    // A queued payment cancelled by its debtor or the operator.
+	ReasonQuoteExpired = corridor.ReasonQuoteExpired // A quote used at or after its expiry.
+	ReasonWrongAmount  = corridor.ReasonWrongAmount  // More than the quoted amount.
 )
 
 // PaymentID identifies a payment to settlement; the hub uses the journal
@@ -97,26 +97,16 @@ type Rejected struct {
 	Detail  string // At most 105 characters, as AddtlInf.
 }
 
-// TechnicalOwner and FXOwner stand in the Owner field of the operator's
-// technical (settlement in progress) and FX position accounts, which are
-// KindCentral accounts (no floor) until the ledger has kinds of their own.
-// They are not BICs of participants: the pattern has a digit where ISO 9362
-// wants the country.
-const (
-	TechnicalOwner corridor.BIC = "CRDR0TECXXX"
-	FXOwner        corridor.BIC = "CRDR0FXPXXX"
-)
-
 // Technical is the ID of currency c's technical account, through which
 // gridlock resolution and net cycles settle. Its balance is zero between calls.
 func Technical(c corridor.Currency) ledger.AccountID {
-	return ledger.AccountID{Kind: ledger.KindCentral, Owner: TechnicalOwner, Currency: c}
+	return ledger.Technical(c)
 }
 
 // FXPosition is the ID of the hub's FX position account in currency c: it
 // receives the debtor's leg of a conversion in c and pays the creditor's leg in c.
 func FXPosition(c corridor.Currency) ledger.AccountID {
-	return ledger.AccountID{Kind: ledger.KindCentral, Owner: FXOwner, Currency: c}
+	return ledger.FXPosition(c)
 }
 
 // OpenAccounts opens currency c's technical and FX position accounts if they
@@ -127,7 +117,7 @@ func OpenAccounts(l *ledger.Ledger, c corridor.Currency) error {
 			continue
 		}
 		if err := l.Open(id, 0); err != nil {
-			return fmt.Errorf("open %s account %s: %w", id.Owner, c, err)
+			return fmt.Errorf("open account %s: %w", id, err)
 		}
 	}
 	return nil
