@@ -7,12 +7,12 @@ import (
 
 // diacritics maps Latin letters with diacritics, and a few ligatures, to
 // plain letters. Slavic háček letters keep their sound (č ch, š sh, ž zh),
-// so that a scholarly "Ščerbakov" meets "Shcherbakov"; Turkish ç ş and
-// Romanian ș ț do the same. Everything else loses its mark. Combining marks
+// so that a scholarly "Ščerbakov" meets "Shcherbakov"; Turkish and
+// Romanian ş ș and Romanian ț do the same, but ç is c (François, Gonçalves). Everything else loses its mark. Combining marks
 // (U+0300-U+036F) are dropped wherever they occur.
 var diacritics = map[rune]string{
 	'à': "a", 'á': "a", 'â': "a", 'ã': "a", 'ä': "a", 'å': "a", 'ā': "a", 'ă': "a", 'ą': "a", 'ǎ': "a",
-	'æ': "ae", 'ç': "ch", 'ć': "c", 'ĉ': "c", 'ċ': "c", 'č': "ch", 'ď': "d", 'đ': "d", 'ð': "d",
+	'æ': "ae", 'ç': "c", 'ć': "c", 'ĉ': "c", 'ċ': "c", 'č': "ch", 'ď': "d", 'đ': "d", 'ð': "d",
 	'è': "e", 'é': "e", 'ê': "e", 'ë': "e", 'ē': "e", 'ĕ': "e", 'ė': "e", 'ę': "e", 'ě': "e",
 	'ĝ': "g", 'ğ': "g", 'ġ': "g", 'ģ': "g", 'ĥ': "h", 'ħ': "h", 'ḥ': "h", 'ì': "i", 'í': "i", 'î': "i",
 	'ï': "i", 'ĩ': "i", 'ī': "i", 'ĭ': "i", 'į': "i", 'ı': "i", 'ǐ': "i", 'ĵ': "j", 'ķ': "k", 'ĺ': "l",

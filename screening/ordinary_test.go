@@ -130,7 +130,7 @@ func romanise(name string, n int) string {
 	if n%5 == 0 {
 		return name
 	}
-	return strings.ToUpper(screening.Cyrillic(name, systems[n%len(systems)])[:1]) + screening.Cyrillic(name, systems[n%len(systems)])[1:]
+	return screening.Cyrillic(name, systems[n%len(systems)])
 }
 
 func russianCompanies() []string {

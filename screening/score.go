@@ -15,11 +15,15 @@ import (
 func (s *Screener) Screen(p Party) Result {
 	variants := analyse(p.Name)
 	best := map[int32]candidate{}
+	buf := make([]pair, 0, 64)
+	compared := 0
 	for _, toks := range variants {
 		ptoks := s.partyWeights(toks)
-		for _, fid := range s.candidates(ptoks) {
+		ids := s.candidates(ptoks)
+		compared += len(ids)
+		for _, fid := range ids {
 			f := &s.forms[fid]
-			sc := alignScore(ptoks, f.tokens)
+			sc := alignScore(ptoks, f.tokens, &buf)
 			if f.low {
 				sc -= LowQualityPenalty
 			}
@@ -29,7 +33,9 @@ func (s *Screener) Screen(p Party) Result {
 		}
 	}
 	s.bicCandidates(p.BIC, best)
-	return s.result(p, best)
+	r := s.result(p, best)
+	r.Compared = compared
+	return r
 }
 
 // candidate is the best form of one entry so far.
@@ -82,8 +88,9 @@ func (s *Screener) bicCandidates(bic corridor.BIC, best map[int32]candidate) {
 //	Σ sim(p,c)·(w(p)+w(c)) / (Σ w(party words) + Σ w(listed words))
 //
 // so word order does not matter and unmatched words on either side lower it.
-func alignScore(ptoks, ctoks []token) float64 {
-	pairs := align(ptoks, ctoks)
+func alignScore(ptoks, ctoks []token, buf *[]pair) float64 {
+	pairs := align(ptoks, ctoks, *buf)
+	*buf = pairs
 	var num, den float64
 	for _, t := range ptoks {
 		den += t.weight
@@ -106,39 +113,34 @@ type pair struct {
 }
 
 // align pairs words greedily by descending similarity; ties go to the
-// earlier party word, then the earlier listed word.
-func align(ptoks, ctoks []token) []pair {
-	var all [MaxTokens * MaxTokens]pair
-	n := 0
+// earlier party word, then the earlier listed word. It works in buf, which
+// it returns (grown if need be) holding the chosen pairs.
+func align(ptoks, ctoks []token, buf []pair) []pair {
+	cand := buf[:0]
 	for i := range ptoks {
 		for j := range ctoks {
 			if sim := tokenSim(&ptoks[i], &ctoks[j]); sim >= TokenMatchMin {
-				all[n] = pair{i, j, sim}
-				n++
+				cand = append(cand, pair{i, j, sim})
 			}
 		}
 	}
-	cand := all[:n]
-	slices.SortStableFunc(cand, func(a, b pair) int {
-		switch {
-		case a.sim > b.sim:
-			return -1
-		case a.sim < b.sim:
-			return 1
+	for i := 1; i < len(cand); i++ { // Insertion sort: stable, few pairs, no allocation.
+		for k := i; k > 0 && cand[k].sim > cand[k-1].sim; k-- {
+			cand[k], cand[k-1] = cand[k-1], cand[k]
 		}
-		return 0
-	})
+	}
 	var usedP, usedC uint32
-	out := cand[:0:0]
+	n := 0
 	for _, pr := range cand {
 		if usedP&(1<<pr.p) != 0 || usedC&(1<<pr.c) != 0 {
 			continue
 		}
 		usedP |= 1 << pr.p
 		usedC |= 1 << pr.c
-		out = append(out, pr)
+		cand[n] = pr
+		n++
 	}
-	return out
+	return cand[:n]
 }
 
 // tokenSim is 1 for words with one phonetic key. Otherwise it is the better
@@ -245,7 +247,7 @@ func bicList(bics []corridor.BIC) string {
 // explain writes which words matched and how, then the adjustments:
 // "igor=igor 1.00, sherbakov~shcherbakov 1.00 (key); unmatched: petrovich; country RU +0.03".
 func explain(ptoks []token, f *form, adj []string) string {
-	pairs := align(ptoks, f.tokens)
+	pairs := align(ptoks, f.tokens, nil)
 	var parts []string
 	matchedP, matchedC := map[int]bool{}, map[int]bool{}
 	for _, pr := range pairs {

@@ -83,6 +83,9 @@ type Result struct {
 	Party Party
 	Hits  []Hit // Best first; ties by list name, then entry ID. At most Config.MaxHits.
 	Hold  bool  // Some hit scores at or above Config.Threshold.
+	// Compared counts the listed names the index chose for scoring: a small
+	// share of Names(), never all of them.
+	Compared int
 }
 
 // entryRef is an entry with what scoring needs precomputed.
@@ -240,6 +243,10 @@ func (s *Screener) Lists() []ListInfo {
 	}
 	return out
 }
+
+// Names counts the indexed names (each romanisation of each name of each
+// entry): what a screening without the index would compare every party with.
+func (s *Screener) Names() int { return len(s.forms) }
 
 // Config returns s's configuration with the defaults filled in.
 func (s *Screener) Config() Config { return s.cfg }

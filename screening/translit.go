@@ -65,7 +65,8 @@ var cyrillic = map[rune][5]string{
 func Cyrillic(s string, sys System) string {
 	var b strings.Builder
 	prev := ' '
-	for _, r := range s {
+	rs := []rune(s)
+	for i, r := range rs {
 		lr := unicode.ToLower(r)
 		t, ok := cyrillic[lr]
 		if !ok {
@@ -77,10 +78,23 @@ func Cyrillic(s string, sys System) string {
 		if sys == Common && lr == 'е' && (isVowelRune(prev) || !unicode.IsLetter(prev)) {
 			out = "ye" // Yevgeny, Andreyev: е at a word's start or after a vowel.
 		}
-		b.WriteString(out)
+		b.WriteString(matchCase(out, r, rs, i))
 		prev = lr
 	}
 	return b.String()
+}
+
+// matchCase writes out, the romanisation of rs[i] == r, in r's case: Щ
+// is Shch, and ЩЕРБАКОВ is SHCHERBAKOV (an upper-case letter next to
+// another is all upper case).
+func matchCase(out string, r rune, rs []rune, i int) string {
+	if out == "" || !unicode.IsUpper(r) {
+		return out
+	}
+	if (i+1 < len(rs) && unicode.IsUpper(rs[i+1])) || (i > 0 && unicode.IsUpper(rs[i-1])) {
+		return strings.ToUpper(out)
+	}
+	return strings.ToUpper(out[:1]) + out[1:]
 }
 
 func isVowelRune(r rune) bool {
