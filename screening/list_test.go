@@ -52,7 +52,9 @@ func TestLoadUN(t *testing.T) {
 	if !slices.Equal(saddam.DatesOfBirth, []string{"1937-04-28"}) {
 		t.Errorf("IQi.001 dates of birth = %q", saddam.DatesOfBirth)
 	}
-	if !slices.ContainsFunc(saddam.Names, func(n screening.Name) bool { return n.Script == "Arabic" && n.Full == "صدام حسين التكريتي" }) {
+	if !slices.ContainsFunc(saddam.Names, func(n screening.Name) bool {
+		return n.Script == "Arabic" && n.Full == "صدام حسين التكريتي"
+	}) {
 		t.Errorf("IQi.001 lacks its original-script name: %+v", saddam.Names)
 	}
 	glbc := entry(t, l, "CDe.003")

@@ -25,7 +25,7 @@ func TestNormalize(t *testing.T) {
 		{"François Müller-Lüdenscheidt", "francois muller ludenscheidt"},
 		{"MURADOV, Georgiy L'vovich", "muradov georgiy lvovich"},
 		{"Bank Melli", "bank melli"}, // bank is kept (a generic word, weighted down).
-		{"Limited", "limited"},      // Nothing but a legal form: kept.
+		{"Limited", "limited"},       // Nothing but a legal form: kept.
 	}
 	for _, tt := range tests {
 		if got := screening.Normalize(tt.in); len(got) == 0 || got[0] != tt.want {
