@@ -19,6 +19,15 @@ type Payment struct {
 	SettlementDate   Date   // CdtTrfTxInf/IntrBkSttlmDt.
 	DebtorName       string // CdtTrfTxInf/Dbtr/Nm.
 	CreditorName     string // CdtTrfTxInf/Cdtr/Nm.
+	Urgent           bool   // CdtTrfTxInf/PmtTpInf/InstrPrty is HIGH: it settles before normal payments.
+	Instructed       Money  // CdtTrfTxInf/InstdAmt; zero when absent. In another currency than Currency, the payment converts.
+	FXQuote          uint64 // The FX quote named in CdtTrfTxInf/InstrForNxtAgt/InstrInf as "/FXQT/<id>"; 0 for none.
+}
+
+// Converts reports whether p's instructed amount is in another currency than
+// its interbank settlement amount, so that settling it needs an FX conversion.
+func (p Payment) Converts() bool {
+	return p.Instructed.Currency != "" && p.Instructed.Currency != p.Currency
 }
 
 // Date is a calendar date without a zone, as ISO 20022's ISODate.
@@ -62,4 +71,6 @@ const (
 	StatusAccepted PaymentStatus = "ACTC" // Accepted technical validation; journaled, the hub owns it.
 	StatusSettled  PaymentStatus = "ACSC" // Accepted settlement completed.
 	StatusRejected PaymentStatus = "RJCT" // Rejected, with a reason.
+	StatusPending  PaymentStatus = "PDNG" // Waiting in the RTGS queue for liquidity.
+	StatusInCycle  PaymentStatus = "ACCP" // Accepted into a deferred net settlement cycle; settles at its close.
 )

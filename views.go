@@ -59,3 +59,76 @@ type SignedMessage struct {
 	Body      []byte
 	Signature string // Compact JWS with detached content: header..signature.
 }
+
+// QueuedPayment is a payment waiting in the RTGS queue, as the queue's
+// listing shows it: in settlement order, urgent before normal, then position.
+type QueuedPayment struct {
+	Reference string
+	UETR      UETR
+	Debtor    BIC // The instructing agent, whose account will be debited.
+	Creditor  BIC // The instructed agent.
+	Money     Money
+	Urgent    bool
+	Position  int64     // Within its priority: lower settles first.
+	QueuedAt  time.Time //
+	Deadline  time.Time // When the cut-off rejects it if it has not settled.
+}
+
+// Position is a participant's liquidity in one currency: its balance, what
+// waits in the RTGS queue to and from it, and where it stands in the open
+// net settlement cycle.
+type Position struct {
+	Balance
+	QueuedOut      Amount // Its own payments waiting in the queue.
+	QueuedOutCount int
+	QueuedIn       Amount // Payments to it waiting in the queue.
+	QueuedInCount  int
+	CycleSent      Amount // Its payments in the open net cycle, as debtor.
+	CycleReceived  Amount // Payments to it in the open net cycle.
+}
+
+// FXRate is a published exchange rate: one unit of From buys Rate units of To.
+type FXRate struct {
+	From, To Currency
+	Rate     string // An exact decimal, such as "1.0823".
+}
+
+// FXQuote is a rate locked for one participant, one amount and a while.
+type FXQuote struct {
+	ID        uint64
+	Requester BIC
+	From      Money  // The amount quoted, at most what a payment may convert.
+	To        Money  // From converted at Rate, rounded once, half-even.
+	Rate      string // Exact decimal.
+	Remainder string // Exact value less To, in minor units of To's currency.
+	Issued    time.Time
+	Expires   time.Time // Live before Expires.
+	Used      bool
+}
+
+// CycleMovement is one participant's net movement in one currency at a net
+// settlement cycle's close.
+type CycleMovement struct {
+	Participant BIC
+	Currency    Currency
+	Sent        Amount
+	Received    Amount
+	Net         Amount
+	Direction   string // "DBIT", "CRDT", or empty when Net is zero.
+}
+
+// CycleReport is what closing a net settlement cycle did.
+type CycleReport struct {
+	Cycle     uint64
+	Closed    time.Time
+	Settled   int // Payments settled, each with a pacs.002 ACSC.
+	Removed   int // Payments removed, each with a pacs.002 RJCT AM04.
+	Movements []CycleMovement
+}
+
+// SettlementReport is what a gridlock resolution or a cut-off did.
+type SettlementReport struct {
+	Released int // Queued payments settled gross.
+	Resolved int // Queued payments settled together by offsetting.
+	Expired  int // Queued payments rejected at the cut-off.
+}
