@@ -1,7 +1,9 @@
 package screening_test
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -9,6 +11,11 @@ import (
 
 	"corridor/screening"
 )
+
+type scored struct {
+	name  string
+	score float64
+}
 
 // qualityCase is a party name that must (or must not) hit an entry.
 type qualityCase struct {
@@ -26,9 +33,12 @@ func TestQuality(t *testing.T) {
 	}
 	cases := listedCases(lists)
 	missed := 0
+	byHow, missedHow := map[string]int{}, map[string]int{}
 	for _, c := range cases {
+		byHow[c.how]++
 		if !hits(s, c) {
 			missed++
+			missedHow[c.how]++
 			if missed <= 40 {
 				t.Logf("miss: %s %s %q (%s) %s", c.list, c.entry, c.name, c.how, best(s, c.name))
 			}
@@ -36,13 +46,26 @@ func TestQuality(t *testing.T) {
 	}
 	recall := float64(len(cases)-missed) / float64(len(cases))
 
+	for _, how := range slices.Sorted(maps.Keys(byHow)) {
+		t.Logf("%-22s %5d cases, %3d missed", how, byHow[how], missedHow[how])
+	}
+
 	clean, excluded := ordinaryNames(lists)
 	falsePositives := 0
+	var top []scored
 	for _, n := range clean {
-		if r := s.Screen(screening.Party{Name: n}); r.Hold {
+		r := s.Screen(screening.Party{Name: n})
+		if r.Hold {
 			falsePositives++
 			t.Logf("false positive: %q %s", n, best(s, n))
 		}
+		if len(r.Hits) > 0 {
+			top = append(top, scored{n, r.Hits[0].Score})
+		}
+	}
+	slices.SortStableFunc(top, func(a, b scored) int { return cmp.Compare(b.score, a.score) })
+	for _, sc := range top[:min(5, len(top))] {
+		t.Logf("highest-scoring ordinary name: %.4f %q %s", sc.score, sc.name, best(s, sc.name))
 	}
 	fpr := float64(falsePositives) / float64(len(clean))
 	t.Logf("threshold %.2f: recall %.4f (%d of %d listed-name variants hit), false-positive rate %.4f (%d of %d ordinary names held; %d generated names excluded as containing a listed name)",
