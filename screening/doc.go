@@ -27,8 +27,12 @@
 // in flight finish on the old one. Screen(Party) returns a Result with the best
 // candidates (at most Config.MaxHits, best first, ties ordered by list name
 // then entry ID) and Hold, true when the best score is at or above
-// Config.Threshold. Journal Screener.Lists() (name, version, hash, entries)
-// with every result, so each decision names the list versions it used.
+// Config.Threshold. PaymentParties gives the parties of a payment to screen
+// (debtor and creditor by name, each agent by BIC, with their Role). Journal
+// Screener.Lists() (name, version, hash, entries) with every result, so each
+// decision names the list versions it used. Keep a whitelist of confirmed
+// false positives by (PartyKey(name), list name, entry ID): PartyKey does not
+// change with the spelling or word order of the name.
 //
 // # The score
 //

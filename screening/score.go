@@ -107,6 +107,9 @@ func alignScore(ptoks, ctoks []token, buf *[]pair) float64 {
 	return num / den
 }
 
+// The alignment marks used words in a uint32.
+const _ uint = 32 - MaxTokens
+
 type pair struct {
 	p, c int
 	sim  float64

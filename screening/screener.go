@@ -64,7 +64,7 @@ type Party struct {
 	Country     string       // ISO 3166 alpha-2 (or a country name); optional.
 	DateOfBirth string       // YYYY-MM-DD or YYYY; optional, individuals only.
 	BIC         corridor.BIC // Agents; optional.
-	Role        string       // "debtor", "creditor", "ultimate debtor", "debtor agent"...; carried, not scored.
+	Role        Role         // Debtor, creditor, an agent...: carried into the result, not scored.
 }
 
 // Hit is one candidate list entry for a party.

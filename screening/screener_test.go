@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"corridor"
 	"corridor/screening"
 )
 
@@ -111,5 +112,39 @@ func TestScreenerConfig(t *testing.T) {
 	infos := s.Lists()
 	if len(infos) != 4 || infos[0].Name != "un" || infos[0].Entries != 110 || len(infos[1].Hash) != 64 {
 		t.Errorf("Lists() = %+v", infos)
+	}
+}
+
+func TestPaymentParties(t *testing.T) {
+	p := corridor.Payment{DebtorName: "Ravi Iyer", CreditorName: "Bank Rossiya", DebtorAgent: "DEMOINBBXXX",
+		CreditorAgent: "ROSYRU2PXXX", InstructingAgent: "DEMOINBBXXX", InstructedAgent: "ROSYRU2PXXX"}
+	got := screening.PaymentParties(p)
+	want := []screening.Party{
+		{Name: "Ravi Iyer", Role: screening.RoleDebtor},
+		{Name: "Bank Rossiya", Role: screening.RoleCreditor},
+		{BIC: "DEMOINBBXXX", Role: screening.RoleDebtorAgent},
+		{BIC: "ROSYRU2PXXX", Role: screening.RoleCreditorAgent},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("PaymentParties = %+v; want %+v", got, want)
+	}
+	s := mustScreener(t, screening.Config{})
+	held := 0
+	for _, party := range got {
+		if s.Screen(party).Hold {
+			held++
+		}
+	}
+	if held != 2 { // The creditor by name, its agent by BIC.
+		t.Errorf("%d parties held; want 2", held)
+	}
+}
+
+func TestPartyKey(t *testing.T) {
+	if a, b := screening.PartyKey("Shcherbakov Igor"), screening.PartyKey("IGOR SHERBAKOV"); a != b || a == "" {
+		t.Errorf("PartyKey: %q vs %q", a, b)
+	}
+	if a, b := screening.PartyKey("Igor Sechin"), screening.PartyKey("Igor Sechkin"); a == b {
+		t.Errorf("PartyKey(Sechin) == PartyKey(Sechkin) == %q", a)
 	}
 }
