@@ -3,8 +3,10 @@ package hub
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"corridor"
+	"corridor/settlement"
 )
 
 // The kinds of journaled command; each names its payload type below.
@@ -16,6 +18,14 @@ const (
 	kindRevoke   = "certificate.revoke"
 	kindSuspend  = "participant.suspend"
 	kindPolicy   = "relationships.put"
+	kindConfig   = "settlement.config"
+	kindResolve  = "settlement.resolve"
+	kindCutoff   = "settlement.cutoff"
+	kindClose    = "settlement.cycle.close"
+	kindCancel   = "payment.cancel"
+	kindMove     = "queue.move"
+	kindRate     = "fx.rate"
+	kindQuote    = "fx.quote"
 )
 
 // command is an input that may change state. The sequencer executes it and,
@@ -74,7 +84,62 @@ type ackCmd struct {
 	Through uint64
 }
 
+// configCmd records the settlement configuration the hub started with, so
+// that a replay settles every later payment the way it was settled.
+type configCmd struct {
+	NetCurrencies []corridor.Currency // Settled in deferred net cycles; the rest gross (RTGS).
+	PublishedRate bool                // A conversion without a quote may use the published rate.
+}
+
+// resolveCmd runs gridlock resolution over the RTGS queue.
+type resolveCmd struct{}
+
+// cutoffCmd ends the business day: a last release and resolution, then every
+// payment still queued is rejected AM04, and long-expired quotes are dropped.
+type cutoffCmd struct{}
+
+// closeCmd closes the open net settlement cycle.
+type closeCmd struct{}
+
+// cancelCmd takes a queued payment out of the queue: by its instructing agent
+// BIC, or by the operator when BIC is empty.
+type cancelCmd struct {
+	BIC  corridor.BIC
+	UETR corridor.UETR
+}
+
+// moveCmd reorders a queued payment on the operator's order: to the front or
+// back of its priority, or to the back of another priority.
+type moveCmd struct {
+	UETR     corridor.UETR
+	Move     settlement.Move     // ToFront or ToBack; 0 when Priority is set.
+	Priority settlement.Priority // 0 when Move is set.
+}
+
+// rateCmd publishes the exchange rate of a currency pair.
+type rateCmd struct {
+	Pair settlement.Pair
+	Rate string // Exact decimal, parsed again on replay.
+}
+
+// quoteCmd locks the published rate of a pair for a participant and an
+// amount; the quote's ID is the command's journal seq.
+type quoteCmd struct {
+	Requester corridor.BIC
+	Amount    corridor.Amount
+	Pair      settlement.Pair
+	Life      time.Duration // From the command's time to the quote's expiry.
+}
+
 func (registerCmd) kind() string { return kindRegister }
+func (configCmd) kind() string   { return kindConfig }
+func (resolveCmd) kind() string  { return kindResolve }
+func (cutoffCmd) kind() string   { return kindCutoff }
+func (closeCmd) kind() string    { return kindClose }
+func (cancelCmd) kind() string   { return kindCancel }
+func (moveCmd) kind() string     { return kindMove }
+func (rateCmd) kind() string     { return kindRate }
+func (quoteCmd) kind() string    { return kindQuote }
 func (fundCmd) kind() string     { return kindFund }
 func (paymentCmd) kind() string  { return kindPayment }
 func (ackCmd) kind() string      { return kindAck }
@@ -104,6 +169,28 @@ func decodeCommand(kind string, payload []byte) (command, error) {
 		return decodeAs[suspendCmd](payload)
 	case kindPolicy:
 		return decodeAs[policyCmd](payload)
+	}
+	return decodeSettlementCommand(kind, payload)
+}
+
+func decodeSettlementCommand(kind string, payload []byte) (command, error) {
+	switch kind {
+	case kindConfig:
+		return decodeAs[configCmd](payload)
+	case kindResolve:
+		return decodeAs[resolveCmd](payload)
+	case kindCutoff:
+		return decodeAs[cutoffCmd](payload)
+	case kindClose:
+		return decodeAs[closeCmd](payload)
+	case kindCancel:
+		return decodeAs[cancelCmd](payload)
+	case kindMove:
+		return decodeAs[moveCmd](payload)
+	case kindRate:
+		return decodeAs[rateCmd](payload)
+	case kindQuote:
+		return decodeAs[quoteCmd](payload)
 	}
 	return nil, fmt.Errorf("unknown journal entry kind %q", kind)
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -32,6 +33,10 @@ type Config struct {
 	Journal corridor.Journal // Where accepted commands are made durable.
 	Now     func() time.Time // The clock; time.Now unless a test fixes it.
 	Logger  *slog.Logger
+
+	NetCurrencies []corridor.Currency // Payments in these settle in deferred net cycles; the rest gross (RTGS).
+	PublishedRate bool                // A conversion without an FX quote may use the published rate.
+	QuoteLife     time.Duration       // How long an FX quote stays live; DefaultQuoteLife if 0.
 }
 
 // Hub is the sequencer and the state it owns.
@@ -68,11 +73,35 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.QuoteLife == 0 {
+		cfg.QuoteLife = DefaultQuoteLife
+	}
+	if cfg.QuoteLife < 0 || cfg.QuoteLife > MaxQuoteLife {
+		return nil, fmt.Errorf("hub quote life %s is not within (0, %s]", cfg.QuoteLife, MaxQuoteLife)
+	}
+	for _, c := range cfg.NetCurrencies {
+		if !c.Valid() {
+			return nil, fmt.Errorf("hub net currency %q is not processable", c)
+		}
+	}
 	h := &Hub{cfg: cfg, log: cfg.Logger.With(corridor.LogKeyComponent, "hub"), requests: make(chan request, QueueDepth),
 		stopped: make(chan struct{}), state: newState(cfg.BIC), wakers: make(map[corridor.BIC]chan struct{}),
 		registry: make(map[corridor.BIC]corridor.Membership)}
 	if err := h.replay(ctx); err != nil {
 		return nil, err
 	}
+	h.configure()
 	return h, nil
+}
+
+// configure has the sequencer journal the settlement configuration as its
+// first command when it differs from the one the journal last recorded, so
+// that a replay settles each payment as it was settled.
+func (h *Hub) configure() {
+	c := configCmd{NetCurrencies: slices.Clone(h.cfg.NetCurrencies), PublishedRate: h.cfg.PublishedRate}
+	slices.Sort(c.NetCurrencies)
+	if slices.Equal(c.NetCurrencies, h.state.config.NetCurrencies) && c.PublishedRate == h.state.config.PublishedRate {
+		return
+	}
+	h.requests <- request{cmd: c, reply: make(chan result, 1)} // The queue is empty: Run has not started.
 }

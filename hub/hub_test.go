@@ -41,13 +41,22 @@ var businessDay = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 // sequencer until the returned stop function (also a cleanup) is called.
 func mustHub(tb testing.TB, dir string) (*hub.Hub, func()) {
 	tb.Helper()
+	h, _, stop := mustHubWith(tb, dir, hub.Config{})
+	return h, stop
+}
+
+// mustHubWith is mustHub with the settlement settings of cfg, and the clock,
+// which a test may move forward.
+func mustHubWith(tb testing.TB, dir string, cfg hub.Config) (*hub.Hub, *clock, func()) {
+	tb.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(dir, "corridor.db"))
 	if err != nil {
 		tb.Fatalf("open store: %v", err)
 	}
 	c := &clock{t: businessDay}
-	h, err := hub.Open(ctx, hub.Config{BIC: hubBIC, Journal: db.Journal(), Now: c.Now, Logger: slog.New(slog.DiscardHandler)})
+	cfg.BIC, cfg.Journal, cfg.Now, cfg.Logger = hubBIC, db.Journal(), c.Now, slog.New(slog.DiscardHandler)
+	h, err := hub.Open(ctx, cfg)
 	if err != nil {
 		tb.Fatalf("open hub: %v", err)
 	}
@@ -67,7 +76,14 @@ func mustHub(tb testing.TB, dir string) (*hub.Hub, func()) {
 		})
 	}
 	tb.Cleanup(stop)
-	return h, stop
+	return h, c, stop
+}
+
+// advance moves the clock forward by d.
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
 }
 
 func mustSetUp(tb testing.TB, h *hub.Hub, inr string) {
@@ -130,7 +146,7 @@ func TestSubmit(t *testing.T) {
 		refused   corridor.ReasonCode
 	}{
 		{"OK", payment(1, 60000), corridor.StatusSettled, "", false, ""},
-		{"ErrInsufficientFunds", payment(2, 60000), corridor.StatusRejected, "AM04", false, ""},
+		{"Queued", payment(2, 60000), corridor.StatusPending, "", false, ""},
 		{"Replay", payment(1, 60000), corridor.StatusSettled, "", true, ""},
 		{"ReplayNewMsgID", func() corridor.Payment { p := payment(1, 60000); p.MsgID = "RESEND1"; return p }(), corridor.StatusSettled, "", true, ""},
 		{"ErrMsgIDReused", func() corridor.Payment { p := payment(3, 100); p.MsgID = "MSG00000001"; return p }(), "", "", false, "AM05"},
@@ -167,7 +183,8 @@ func TestSubmit(t *testing.T) {
 // checks that replaying the journal gives the same state, byte for byte.
 func TestRestart(t *testing.T) {
 	dir := t.TempDir()
-	h, stop := mustHub(t, dir)
+	cfg := hub.Config{NetCurrencies: []corridor.Currency{"RUB"}}
+	h, _, stop := mustHubWith(t, dir, cfg)
 	mustSetUp(t, h, "500.00")
 	for i := 1; i <= 20; i++ {
 		if _, err := submit(t, h, payment(i, corridor.Amount(i*500))); err != nil {
@@ -184,12 +201,13 @@ func TestRestart(t *testing.T) {
 	if err := h.Ack(context.Background(), bankRU, msgs[1].Seq); err != nil {
 		t.Fatal(err)
 	}
+	mustSettlementState(t, h)
 	sum, seq, err := h.StateSum(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	stop()
-	h2, _ := mustHub(t, dir)
+	h2, _, _ := mustHubWith(t, dir, cfg)
 	sum2, seq2, err := h2.StateSum(context.Background())
 	if err != nil || sum2 != sum || seq2 != seq {
 		t.Fatalf("after restart: state %x at seq %d, %v; want %x at seq %d", sum2[:8], seq2, err, sum[:8], seq)
@@ -200,6 +218,54 @@ func TestRestart(t *testing.T) {
 	again, _ := h2.Inbox(context.Background(), bankRU, 0, 0)
 	if len(again) == 0 || !again[0].PossibleDuplicate {
 		t.Errorf("after restart, unacknowledged messages must come back marked as possible duplicates: %+v", again)
+	}
+	mustRestartedSettlement(t, h2)
+}
+
+// mustSettlementState leaves payments in the queue, a net cycle open, rates
+// published and quotes issued, one of them used, for TestRestart.
+func mustSettlementState(t *testing.T, h *hub.Hub) {
+	ctx := context.Background()
+	q, _ := h.Queue(ctx, corridor.Identity{Role: corridor.RoleOperator})
+	if len(q) < 5 {
+		t.Fatalf("%d payments queued; want at least 5", len(q))
+	}
+	if err := h.MoveQueued(ctx, q[len(q)-1].UETR, true); err != nil {
+		t.Fatal(err)
+	}
+	ae := corridor.Participant{BIC: "DEMOAEADXXX", Name: "Demo Bank of the Emirates", Currencies: []corridor.Currency{"RUB"}}
+	if err := h.RegisterParticipant(ctx, ae, certificate(ae.BIC)); err != nil {
+		t.Fatal(err)
+	}
+	mustFund(t, h, bankRU, corridor.Money{Amount: 1000_00, Currency: "RUB"})
+	net := payment(40, 300_00)
+	net.InstructingAgent, net.DebtorAgent, net.InstructedAgent, net.CreditorAgent, net.Currency = bankRU, bankRU, ae.BIC, ae.BIC, "RUB"
+	mustSubmit(t, h, net, corridor.StatusInCycle)
+	if err := h.PublishRate(ctx, corridor.FXRate{From: "INR", To: "RUB", Rate: "1.0823"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []corridor.Amount{100, 200} {
+		if _, err := h.Quote(ctx, bankRU, corridor.Money{Amount: a, Currency: "INR"}, "RUB"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// mustRestartedSettlement checks that the queue, the cycle and the quotes
+// came back and still work.
+func mustRestartedSettlement(t *testing.T, h *hub.Hub) {
+	ctx := context.Background()
+	qs, err := h.Quotes(ctx, bankRU)
+	if err != nil || len(qs) != 2 || qs[1].To.Amount != 216 {
+		t.Fatalf("quotes after restart: %+v, %v; want 2, the second 2.16 RUB", qs, err)
+	}
+	rep, err := h.CloseCycle(ctx)
+	if err != nil || rep.Settled != 1 {
+		t.Fatalf("CloseCycle after restart = %+v, %v; want the RUB payment settled", rep, err)
+	}
+	mustFund(t, h, bankIN, corridor.Money{Amount: 1_000_000_00, Currency: "INR"})
+	if q, _ := h.Queue(ctx, corridor.Identity{Role: corridor.RoleOperator}); len(q) != 0 {
+		t.Errorf("queue after funding: %d payments; want none", len(q))
 	}
 }
 

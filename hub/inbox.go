@@ -5,6 +5,7 @@ import (
 
 	"corridor"
 	"corridor/internal/assert"
+	"corridor/settlement"
 )
 
 // inbox is a participant's ordered queue of delivered messages, kept until the
@@ -23,8 +24,14 @@ type inboxMsg struct {
 // full reports whether the inbox holds its maximum of unacknowledged messages.
 func (in *inbox) full() bool { return len(in.messages) >= MaxInboxMessages }
 
+// inboxOverflow bounds what settlement may deliver into an inbox past
+// MaxInboxMessages: admission stops at the limit, but payments already queued
+// or in a cycle still settle (a pacs.008 and a pacs.002 each), and cycles
+// close (a camt.054 per currency).
+const inboxOverflow = 2*(settlement.MaxQueued+settlement.MaxCyclePayments) + corridor.MaxParticipantCurrencies
+
 func (in *inbox) deliver(m corridor.InboxMessage, sender corridor.BIC) {
-	assert.That(!in.full(), "deliver into a full inbox")
+	assert.That(len(in.messages) < MaxInboxMessages+inboxOverflow, "deliver into an overflowing inbox")
 	in.next++
 	m.Seq = in.next
 	in.messages = append(in.messages, &inboxMsg{InboxMessage: m, sender: sender})

@@ -8,6 +8,7 @@ import (
 	"corridor"
 	"corridor/internal/assert"
 	"corridor/ledger"
+	"corridor/settlement"
 )
 
 // MaxCertificates bounds a participant's valid certificates: the current one
@@ -71,6 +72,8 @@ func (s *state) openAccounts(p corridor.Participant) {
 	for _, cur := range p.Currencies {
 		if _, ok := s.ledger.Account(ledger.Central(cur)); !ok {
 			assert.That(s.ledger.Open(ledger.Central(cur), 0) == nil, "open central account %s", cur)
+			err := settlement.OpenAccounts(s.ledger, cur)
+			assert.That(err == nil, "open technical and FX position accounts %s: %v", cur, err)
 		}
 		assert.That(s.ledger.Open(ledger.Settlement(p.BIC, cur), 0) == nil, "open settlement account %s/%s", p.BIC, cur)
 	}

@@ -43,8 +43,10 @@ func (p *payment) track() corridor.PaymentTrack {
 // reference is the hub's reference of the input journaled as seq.
 func reference(seq uint64) string { return fmt.Sprintf("CRDR%012d", seq) }
 
-// submit accepts a payment and settles it gross, or refuses it without
-// changing anything. A repeat gets the first payment's answer.
+// submit accepts a payment and settles it: converted through the FX
+// position accounts, into the open net cycle in a net currency, else gross or
+// into the RTGS queue. A refusal changes nothing; a repeat gets the first
+// payment's answer.
 func (s *state) submit(c paymentCmd, seq uint64, now time.Time) (result, bool) {
 	if first, dup, err := s.duplicateOf(c); err != nil || dup {
 		if err != nil {
@@ -56,12 +58,29 @@ func (s *state) submit(c paymentCmd, seq uint64, now time.Time) (result, bool) {
 		return result{err: err}, false
 	}
 	p := &payment{seq: seq, ref: reference(seq), cmd: c, status: corridor.StatusAccepted}
+	var err error
+	switch {
+	case c.Payment.Converts():
+		err = s.settleFX(p, now)
+	case s.netted(c.Payment.Currency):
+		err = s.acceptIntoCycle(p, now)
+	default:
+		err = s.settleGross(p, now)
+	}
+	if err != nil {
+		return result{err: err}, false
+	}
+	return result{payment: p.result(false)}, true
+}
+
+// record makes p known to the hub: from here on the payment is journaled.
+func (s *state) record(p *payment, now time.Time) {
+	c := p.cmd
 	p.event(corridor.PaymentEvent{Time: now, Status: corridor.StatusAccepted, Event: "accepted", Detail: "journaled as " + p.ref})
 	s.payments[legKey{c.Payment.UETR, c.Sender}] = p
 	s.byMsgID[msgKey{c.Sender, c.Payment.MsgID}] = p
 	s.byUETR[c.Payment.UETR] = append(s.byUETR[c.Payment.UETR], p)
-	s.settle(p, seq, now)
-	return result{payment: p.result(false)}, true
+	s.bySeq[p.seq] = p
 }
 
 // duplicateOf finds an earlier payment that c repeats: the same MsgId from the
@@ -103,9 +122,13 @@ func (s *state) admissible(c paymentCmd, now time.Time) error {
 		return corridor.Reject(corridor.ReasonNotAllowed,
 			fmt.Sprintf("%s has not authorised pacs.008 from %s (relationship management)", p.InstructedAgent, c.Sender))
 	}
-	for _, bic := range []corridor.BIC{p.InstructingAgent, p.InstructedAgent} {
-		if _, ok := s.ledger.Account(ledger.Settlement(bic, p.Currency)); !ok {
-			return corridor.Reject(corridor.ReasonAccountInvalid, fmt.Sprintf("%s has no %s settlement account", bic, p.Currency))
+	debit := p.Currency
+	if p.Converts() {
+		debit = p.Instructed.Currency
+	}
+	for _, acct := range []ledger.AccountID{ledger.Settlement(p.InstructingAgent, debit), ledger.Settlement(p.InstructedAgent, p.Currency)} {
+		if _, ok := s.ledger.Account(acct); !ok {
+			return corridor.Reject(corridor.ReasonAccountInvalid, fmt.Sprintf("%s has no %s settlement account", acct.Owner, acct.Currency))
 		}
 	}
 	if today := corridor.DateOf(now.UTC()); p.SettlementDate != today {
@@ -118,28 +141,23 @@ func (s *state) admissible(c paymentCmd, now time.Time) error {
 	return nil
 }
 
-// settle posts the payment gross, debiting the instructing agent and
-// crediting the instructed agent, and delivers the messages that follow.
-func (s *state) settle(p *payment, seq uint64, now time.Time) {
+// settled marks p settled and delivers the pacs.008 to the instructed agent
+// and the pacs.002 ACSC to the instructing agent.
+func (s *state) settled(p *payment, now time.Time, detail string) {
 	pay := p.cmd.Payment
-	t := ledger.Transfer{ID: ledger.TransferID(seq), Debit: ledger.Settlement(pay.InstructingAgent, pay.Currency),
-		Credit: ledger.Settlement(pay.InstructedAgent, pay.Currency), Amount: pay.Amount}
-	if err := s.ledger.Apply(t); err != nil {
-		reason, ok := corridor.ReasonOf(err)
-		if !ok {
-			reason = corridor.ReasonSettlementFailed
-		}
-		p.status, p.reason, p.detail = corridor.StatusRejected, reason, rejectDetail(err)
-		p.event(corridor.PaymentEvent{Time: now, Status: corridor.StatusRejected, Event: "rejected", Reason: reason, Detail: p.detail})
-		s.deliverStatus(p, now)
-		return
-	}
-	p.status = corridor.StatusSettled
-	p.event(corridor.PaymentEvent{Time: now, Status: corridor.StatusSettled, Event: "settled",
-		Detail: fmt.Sprintf("%s debited, %s credited", pay.InstructingAgent, pay.InstructedAgent)})
+	p.status, p.reason, p.detail = corridor.StatusSettled, "", ""
+	p.event(corridor.PaymentEvent{Time: now, Status: corridor.StatusSettled, Event: "settled", Detail: detail})
 	s.deliver(pay.InstructedAgent, corridor.InboxMessage{MsgDefID: msgDefPacs008, UETR: pay.UETR, Reference: p.ref,
 		Time: now, Body: p.cmd.Message}, p)
 	p.event(corridor.PaymentEvent{Time: now, Event: "delivered", Detail: "pacs.008 to " + string(pay.InstructedAgent)})
+	s.deliverStatus(p, now)
+}
+
+// rejected marks p rejected and delivers the pacs.002 RJCT to the
+// instructing agent.
+func (s *state) rejected(p *payment, now time.Time, reason corridor.ReasonCode, detail string) {
+	p.status, p.reason, p.detail = corridor.StatusRejected, reason, truncate(detail, 105)
+	p.event(corridor.PaymentEvent{Time: now, Status: corridor.StatusRejected, Event: "rejected", Reason: reason, Detail: p.detail})
 	s.deliverStatus(p, now)
 }
 

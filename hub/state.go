@@ -13,6 +13,7 @@ import (
 	"corridor"
 	"corridor/internal/assert"
 	"corridor/ledger"
+	"corridor/settlement"
 )
 
 // Limits of the hub's state. At a limit the hub refuses new input.
@@ -35,6 +36,15 @@ type state struct {
 	woken        map[corridor.BIC]bool        // Inboxes that got messages since the last commit; not state.
 	republish    []corridor.BIC               // Memberships changed since the last commit; not state.
 	lastSeq      uint64                       // The last journal entry applied.
+
+	bySeq     map[uint64]*payment // By the journal seq that accepted it: settlement's PaymentID.
+	queue     *settlement.Queue   // The RTGS liquidity queue.
+	cycle     *settlement.Cycle   // The open net settlement cycle; nil until a payment opens one.
+	cycles    uint64              // Net settlement cycles closed.
+	rates     *settlement.Rates   // Published exchange rates.
+	quotes    *settlement.Quotes  // Issued FX quotes.
+	config    configCmd           // The settlement configuration in force.
+	transfers ledger.TransferID   // The last transfer ID assigned; settlement posts several per command.
 }
 
 // legKey identifies a payment leg: a UETR is end to end, so the next hop of
@@ -59,12 +69,26 @@ func newState(hubBIC corridor.BIC) *state {
 		byUETR:       make(map[corridor.UETR][]*payment),
 		inboxes:      make(map[corridor.BIC]*inbox),
 		woken:        make(map[corridor.BIC]bool),
+		bySeq:        make(map[uint64]*payment),
+		queue:        settlement.NewQueue(),
+		rates:        settlement.NewRates(),
+		quotes:       settlement.NewQuotes(),
 	}
+}
+
+// nextTransfer assigns the next transfer ID. Replaying the same commands
+// assigns the same IDs.
+func (s *state) nextTransfer() ledger.TransferID {
+	s.transfers++
+	return s.transfers
 }
 
 // result is a command's answer.
 type result struct {
 	payment corridor.PaymentResult
+	report  corridor.SettlementReport // Of resolveCmd and cutoffCmd.
+	cycle   corridor.CycleReport      // Of closeCmd.
+	quote   corridor.FXQuote          // Of quoteCmd.
 	err     error
 }
 
@@ -85,13 +109,13 @@ func (s *state) execute(c command, seq uint64, now time.Time) (result, bool) {
 	case policyCmd:
 		r.err, changed = s.setPolicy(c)
 	case fundCmd:
-		r.err, changed = s.fund(c, seq)
+		r.err, changed = s.fund(c, now)
 	case paymentCmd:
 		r, changed = s.submit(c, seq, now)
 	case ackCmd:
 		r.err, changed = s.ack(c, now)
 	default:
-		assert.That(false, "unknown command %T", c)
+		r, changed = s.executeSettlement(c, seq, now)
 	}
 	if changed {
 		s.lastSeq = seq
@@ -99,17 +123,46 @@ func (s *state) execute(c command, seq uint64, now time.Time) (result, bool) {
 	return r, changed
 }
 
-func (s *state) fund(c fundCmd, seq uint64) (error, bool) {
+// executeSettlement runs the commands of the settlement rules.
+func (s *state) executeSettlement(c command, seq uint64, now time.Time) (result, bool) {
+	var r result
+	var changed bool
+	switch c := c.(type) {
+	case configCmd:
+		r.err, changed = s.configure(c)
+	case resolveCmd:
+		r.report, changed = s.resolve(now)
+	case cutoffCmd:
+		r.report, changed = s.cutoff(now)
+	case closeCmd:
+		r.cycle, changed = s.closeCycle(now)
+	case cancelCmd:
+		r, changed = s.cancel(c, now)
+	case moveCmd:
+		r.err, changed = s.move(c, now)
+	case rateCmd:
+		r.err, changed = s.publishRate(c)
+	case quoteCmd:
+		r.quote, r.err, changed = s.issueQuote(c, seq, now)
+	default:
+		assert.That(false, "unknown command %T", c)
+	}
+	return r, changed
+}
+
+func (s *state) fund(c fundCmd, now time.Time) (error, bool) {
 	if _, ok := s.participants[c.BIC]; !ok {
 		return corridor.Reject(corridor.ReasonUnknownCreditorAgent, fmt.Sprintf("%s is not a participant", c.BIC)), false
 	}
 	if c.Amount <= 0 || c.Amount > corridor.MaxAmount {
 		return corridor.Reject(corridor.ReasonAmountExceeded, "amount must be between one minor unit and the maximum"), false
 	}
-	t := ledger.Transfer{ID: ledger.TransferID(seq), Debit: ledger.Central(c.Currency), Credit: ledger.Settlement(c.BIC, c.Currency), Amount: c.Amount}
+	t := ledger.Transfer{ID: s.transfers + 1, Debit: ledger.Central(c.Currency), Credit: ledger.Settlement(c.BIC, c.Currency), Amount: c.Amount}
 	if err := s.ledger.Apply(t); err != nil {
 		return err, false
 	}
+	s.transfers = t.ID
+	s.release(now) // Liquidity arrived: queued payments may settle now.
 	return nil, true
 }
 
@@ -167,6 +220,7 @@ func (s *state) Sum() [32]byte {
 	for _, k := range keys {
 		writeJSON(h, s.payments[k].track())
 	}
+	s.hashSettlement(h)
 	var sum [32]byte
 	copy(sum[:], h.Sum(nil))
 	return sum

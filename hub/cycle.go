@@ -1,0 +1,120 @@
+package hub
+
+import (
+	"fmt"
+	"time"
+
+	"corridor"
+	"corridor/internal/assert"
+	"corridor/iso20022"
+	"corridor/settlement"
+)
+
+const msgDefCamt054 = "camt.054.001.08"
+
+// acceptIntoCycle takes p into the open net settlement cycle (ACCP), opening
+// one if there is none. It settles, net, when the cycle closes.
+func (s *state) acceptIntoCycle(p *payment, now time.Time) error {
+	c := s.cycle
+	if c == nil {
+		c = settlement.NewCycle(settlement.CycleID(s.cycles+1), now)
+	}
+	if err := c.Accept(toSettlement(p)); err != nil {
+		return err
+	}
+	s.cycle = c
+	s.record(p, now)
+	p.status = corridor.StatusInCycle
+	p.event(corridor.PaymentEvent{Time: now, Status: corridor.StatusInCycle, Event: "accepted into cycle",
+		Detail: fmt.Sprintf("net settlement cycle %d; settles at its close", c.ID())})
+	return nil
+}
+
+// closeCycle nets and settles the open cycle: every settled payment gets its
+// pacs.008 delivered and a pacs.002 ACSC, every removed one a pacs.002 RJCT
+// AM04, and every participant whose position moved a camt.054.
+func (s *state) closeCycle(now time.Time) (corridor.CycleReport, bool) {
+	if s.cycle == nil {
+		return corridor.CycleReport{}, false
+	}
+	res := s.cycle.Close(s.ledger, now, s.nextTransfer)
+	s.cycle = nil
+	s.cycles++
+	rep := corridor.CycleReport{Cycle: uint64(res.Cycle), Closed: now, Settled: len(res.Settled), Removed: len(res.Removed)}
+	for _, sp := range res.Settled {
+		s.settled(s.cyclePayment(sp), now, fmt.Sprintf("net in cycle %d", res.Cycle))
+	}
+	for _, rj := range res.Removed {
+		s.rejected(s.cyclePayment(rj.Payment), now, rj.Reason, rj.Detail)
+	}
+	for _, m := range res.Movements {
+		rep.Movements = append(rep.Movements, corridor.CycleMovement{Participant: m.Participant, Currency: m.Currency,
+			Sent: m.Sent, Received: m.Received, Net: m.Net, Direction: string(m.Direction)})
+		if m.Net > 0 {
+			s.notify(res.Cycle, m, now)
+		}
+	}
+	s.release(now)
+	return rep, true
+}
+
+func (s *state) cyclePayment(sp settlement.Payment) *payment {
+	p := s.bySeq[uint64(sp.ID)]
+	assert.That(p != nil, "cycle payment %d is unknown", sp.ID)
+	assert.That(p.status == corridor.StatusInCycle, "cycle payment %s is %s", p.ref, p.status)
+	return p
+}
+
+// notify delivers a camt.054 of m, a net movement, to its participant. The
+// message is built from the hub's own state and validated before delivery.
+func (s *state) notify(cycle settlement.CycleID, m settlement.Movement, now time.Time) {
+	body, err := netNotification(s.hubBIC, cycle, m, now)
+	if err != nil {
+		return // The camt.054 is a courtesy: without a valid one the participant gets none, as its tests check.
+	}
+	s.inboxes[m.Participant].deliver(corridor.InboxMessage{MsgDefID: msgDefCamt054,
+		Reference: fmt.Sprintf("CRDN%06d%s", cycle, m.Currency), Time: now, Body: body}, "")
+	s.woken[m.Participant] = true
+}
+
+// netNotification is the camt.054.001.08 of a net movement: one entry, booked,
+// debiting or crediting the participant's settlement account.
+func netNotification(hubBIC corridor.BIC, cycle settlement.CycleID, m settlement.Movement, now time.Time) ([]byte, error) {
+	id := fmt.Sprintf("CRDN%06d%s%s", cycle, m.Currency, m.Participant)
+	created := now.UTC().Format("2006-01-02T15:04:05.000-07:00")
+	date := corridor.DateOf(now.UTC()).String()
+	acct, ccy, status, code := string(m.Participant)+"/"+string(m.Currency), string(m.Currency), "BOOK", "NETS"
+	info := fmt.Sprintf("net settlement cycle %d: sent %s, received %s", cycle, m.Sent.Format(m.Currency), m.Received.Format(m.Currency))
+	doc := &iso20022.Camt054Document{BkToCstmrDbtCdtNtfctn: iso20022.BankToCustomerDebitCreditNotificationV08{
+		GrpHdr: iso20022.GroupHeader81{MsgId: id, CreDtTm: created},
+		Ntfctn: []iso20022.AccountNotification17{{
+			Id: id, CreDtTm: &created,
+			Acct: iso20022.CashAccount39{Id: iso20022.AccountIdentification4Choice{Othr: &iso20022.GenericAccountIdentification1{Id: acct}}, Ccy: &ccy},
+			Ntry: []iso20022.ReportEntry10{{
+				Amt:       iso20022.ActiveOrHistoricCurrencyAndAmount{Value: m.Net.Format(m.Currency), Ccy: ccy},
+				CdtDbtInd: string(m.Direction), Sts: iso20022.EntryStatus1Choice{Cd: &status},
+				BookgDt: &iso20022.DateAndDateTime2Choice{Dt: &date}, ValDt: &iso20022.DateAndDateTime2Choice{Dt: &date},
+				BkTxCd:       iso20022.BankTransactionCodeStructure4{Prtry: &iso20022.ProprietaryBankTransactionCodeStructure1{Cd: code}},
+				AddtlNtryInf: &info,
+			}},
+		}},
+	}}
+	body, err := iso20022.Encode(iso20022.Message{AppHdr: appHdr(hubBIC, m.Participant, id, msgDefCamt054, created), Document: doc})
+	if err != nil {
+		return nil, err
+	}
+	if ps := iso20022.Validate(body); len(ps) > 0 {
+		return nil, fmt.Errorf("camt.054 %s does not validate: %v", id, ps)
+	}
+	return body, nil
+}
+
+// appHdr is the head.001.001.02 of a message the hub writes.
+func appHdr(from, to corridor.BIC, id, msgDef, created string) *iso20022.BusinessApplicationHeaderV02 {
+	fr, t := string(from), string(to)
+	return &iso20022.BusinessApplicationHeaderV02{
+		Fr:        iso20022.Party44Choice{FIId: &iso20022.BranchAndFinancialInstitutionIdentification6{FinInstnId: iso20022.FinancialInstitutionIdentification18{BICFI: &fr}}},
+		To:        iso20022.Party44Choice{FIId: &iso20022.BranchAndFinancialInstitutionIdentification6{FinInstnId: iso20022.FinancialInstitutionIdentification18{BICFI: &t}}},
+		BizMsgIdr: id, MsgDefIdr: msgDef, CreDt: created,
+	}
+}

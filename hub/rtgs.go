@@ -1,0 +1,293 @@
+package hub
+
+import (
+	"fmt"
+	"hash"
+	"slices"
+	"time"
+
+	"corridor"
+	"corridor/internal/assert"
+	"corridor/ledger"
+	"corridor/settlement"
+)
+
+// toSettlement is what the settlement rules need of p.
+func toSettlement(p *payment) settlement.Payment {
+	pay := p.cmd.Payment
+	prio := settlement.Normal
+	if pay.Urgent {
+		prio = settlement.Urgent
+	}
+	return settlement.Payment{ID: settlement.PaymentID(p.seq), Debtor: pay.InstructingAgent, Creditor: pay.InstructedAgent,
+		Currency: pay.Currency, Amount: pay.Amount, Priority: prio}
+}
+
+// endOfDay is the deadline of a payment queued at now: the end of its UTC
+// business day. The cut-off rejects whatever is still queued by then.
+func endOfDay(now time.Time) time.Time {
+	y, m, d := now.UTC().Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
+}
+
+// settleGross settles p at once when its debtor's liquidity covers it and
+// none of the debtor's payments wait ahead of it; otherwise p waits in the
+// queue (PDNG). A full queue is ErrBusy and changes nothing.
+func (s *state) settleGross(p *payment, now time.Time) error {
+	st, ok, err := s.queue.Submit(s.ledger, toSettlement(p), now, endOfDay(now), s.nextTransfer)
+	if err != nil {
+		return err
+	}
+	s.record(p, now)
+	if !ok {
+		s.queued(p, now)
+		return nil
+	}
+	s.settled(p, now, "gross: "+transfersDetail(st.Transfers))
+	s.release(now)
+	return nil
+}
+
+// queued marks p as waiting in the RTGS queue. The pacs.002 waits for the
+// final outcome.
+func (s *state) queued(p *payment, now time.Time) {
+	pay := p.cmd.Payment
+	a, _ := s.ledger.Account(ledger.Settlement(pay.InstructingAgent, pay.Currency))
+	p.status = corridor.StatusPending
+	p.event(corridor.PaymentEvent{Time: now, Status: corridor.StatusPending, Event: "queued",
+		Detail: fmt.Sprintf("%s has %s available; waits for liquidity until the cut-off", pay.InstructingAgent, signedAmount(a.Available(), pay.Currency))})
+}
+
+// release settles every queued payment that liquidity now covers. The hub
+// calls it whenever liquidity arrives: a funding, a settlement, a cycle close.
+func (s *state) release(now time.Time) int {
+	sts := s.queue.Release(s.ledger, s.nextTransfer)
+	for _, st := range sts {
+		s.settled(s.queuedPayment(st.Payment), now, "released from the queue: "+transfersDetail(st.Transfers))
+	}
+	return len(sts)
+}
+
+func (s *state) queuedPayment(sp settlement.Payment) *payment {
+	p := s.bySeq[uint64(sp.ID)]
+	assert.That(p != nil, "queued payment %d is unknown", sp.ID)
+	assert.That(p.status == corridor.StatusPending, "queued payment %s is %s", p.ref, p.status)
+	return p
+}
+
+// resolve runs gridlock resolution, then releases what the settled set's
+// credits now cover.
+func (s *state) resolve(now time.Time) (corridor.SettlementReport, bool) {
+	var r corridor.SettlementReport
+	for _, st := range s.queue.Resolve(s.ledger, s.nextTransfer) {
+		s.settled(s.queuedPayment(st.Payment), now, "by gridlock resolution, offset through technical/"+
+			string(st.Payment.Currency)+": "+transfersDetail(st.Transfers))
+		r.Resolved++
+	}
+	if r.Resolved > 0 {
+		r.Released = s.release(now)
+	}
+	return r, r.Resolved > 0
+}
+
+// quoteRetention is how long an expired quote stays known, so that a payment
+// naming it is refused TM01 (expired) rather than NARR (unknown).
+const quoteRetention = 24 * time.Hour
+
+// cutoff ends the business day: a last release and resolution, then every
+// payment still queued is rejected AM04.
+func (s *state) cutoff(now time.Time) (corridor.SettlementReport, bool) {
+	r := corridor.SettlementReport{Released: s.release(now)}
+	res, _ := s.resolve(now)
+	r.Resolved, r.Released = res.Resolved, r.Released+res.Released
+	for _, rj := range s.queue.Expire(endOfDay(now)) {
+		s.rejected(s.queuedPayment(rj.Payment), now, rj.Reason, rj.Detail)
+		r.Expired++
+	}
+	pruned := s.quotes.Prune(now.Add(-quoteRetention))
+	return r, r.Released+r.Resolved+r.Expired+pruned > 0
+}
+
+// cancel takes a queued payment out of the queue, rejected DS02: the
+// instructing agent's own, or any on the operator's order (empty BIC). A
+// participant asking about a payment it did not instruct learns nothing: 404.
+func (s *state) cancel(c cancelCmd, now time.Time) (result, bool) {
+	p := s.legOf(c.UETR, c.BIC)
+	if p == nil {
+		return result{err: fmt.Errorf("payment %s: %w", c.UETR, corridor.ErrNotFound)}, false
+	}
+	if p.status != corridor.StatusPending {
+		return result{err: corridor.Reject(corridor.ReasonNotAllowed,
+			fmt.Sprintf("payment %s is %s, not queued; only a queued payment can be cancelled", p.ref, p.status))}, false
+	}
+	var rj settlement.Rejected
+	var err error
+	if c.BIC == "" {
+		rj, err = s.queue.CancelByOperator(settlement.PaymentID(p.seq))
+	} else {
+		rj, err = s.queue.Cancel(settlement.PaymentID(p.seq), c.BIC)
+	}
+	assert.That(err == nil, "cancel queued payment %s: %v", p.ref, err)
+	s.rejected(p, now, rj.Reason, rj.Detail)
+	s.release(now) // A blocked lane head may have gone.
+	return result{payment: p.result(false)}, true
+}
+
+// legOf is the leg of uetr that bic instructed, preferring a queued one; with
+// an empty bic (the operator), the queued leg, else the first.
+func (s *state) legOf(uetr corridor.UETR, bic corridor.BIC) *payment {
+	var found *payment
+	for _, p := range s.byUETR[uetr] {
+		if bic != "" && p.cmd.Sender != bic {
+			continue
+		}
+		if p.status == corridor.StatusPending {
+			return p
+		}
+		if found == nil {
+			found = p
+		}
+	}
+	return found
+}
+
+// move reorders a queued payment on the operator's order.
+func (s *state) move(c moveCmd, now time.Time) (error, bool) {
+	p := s.legOf(c.UETR, "")
+	if p == nil || p.status != corridor.StatusPending {
+		return fmt.Errorf("queued payment %s: %w", c.UETR, corridor.ErrNotFound), false
+	}
+	id := settlement.PaymentID(p.seq)
+	var err error
+	if c.Priority != 0 {
+		err = s.queue.SetPriority(id, c.Priority)
+	} else {
+		err = s.queue.Reorder(id, c.Move)
+	}
+	if err != nil {
+		return err, false
+	}
+	q, _ := s.queue.Get(id)
+	p.event(corridor.PaymentEvent{Time: now, Event: "reordered",
+		Detail: fmt.Sprintf("by the operator: %s, position %d", q.Priority, q.Position)})
+	return nil, true
+}
+
+// queueView lists the queue in settlement order: everything for the
+// operator, a participant's own payments for it.
+func (s *state) queueView(caller corridor.Identity) []corridor.QueuedPayment {
+	var qs []settlement.Queued
+	if caller.Role == corridor.RoleOperator {
+		qs = s.queue.All()
+	} else {
+		qs = s.queue.Queued(caller.BIC)
+	}
+	out := make([]corridor.QueuedPayment, 0, len(qs))
+	for _, q := range qs {
+		p := s.bySeq[uint64(q.ID)]
+		out = append(out, corridor.QueuedPayment{Reference: p.ref, UETR: p.cmd.Payment.UETR, Debtor: q.Debtor, Creditor: q.Creditor,
+			Money: corridor.Money{Amount: q.Amount, Currency: q.Currency}, Urgent: q.Priority == settlement.Urgent,
+			Position: q.Position, QueuedAt: q.QueuedAt, Deadline: q.Deadline})
+	}
+	return out
+}
+
+// positions is bic's liquidity per currency: balances, the queue to and from
+// it, and the open net cycle.
+func (s *state) positions(bic corridor.BIC) ([]corridor.Position, error) {
+	bals, err := s.balances(bic)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]corridor.Position, len(bals))
+	for i, b := range bals {
+		out[i].Balance = b
+	}
+	at := func(c corridor.Currency) *corridor.Position {
+		i := slices.IndexFunc(out, func(p corridor.Position) bool { return p.Currency == c })
+		if i < 0 {
+			return nil
+		}
+		return &out[i]
+	}
+	for _, q := range s.queue.All() {
+		if pos := at(q.Currency); pos != nil && q.Debtor == bic {
+			pos.QueuedOut, pos.QueuedOutCount = pos.QueuedOut+q.Amount, pos.QueuedOutCount+1
+		} else if pos != nil && q.Creditor == bic {
+			pos.QueuedIn, pos.QueuedInCount = pos.QueuedIn+q.Amount, pos.QueuedInCount+1
+		}
+	}
+	if s.cycle != nil {
+		for _, p := range s.cycle.Payments() {
+			if pos := at(p.Currency); pos != nil && p.Debtor == bic {
+				pos.CycleSent += p.Amount
+			} else if pos != nil && p.Creditor == bic {
+				pos.CycleReceived += p.Amount
+			}
+		}
+	}
+	return out, nil
+}
+
+// configure records the settlement configuration when it changed.
+func (s *state) configure(c configCmd) (error, bool) {
+	c.NetCurrencies = slices.Clone(c.NetCurrencies)
+	slices.Sort(c.NetCurrencies)
+	for _, cur := range c.NetCurrencies {
+		if !cur.Valid() {
+			return corridor.Reject(corridor.ReasonCurrency, fmt.Sprintf("net currency %.3q is not processable", string(cur))), false
+		}
+	}
+	if slices.Equal(c.NetCurrencies, s.config.NetCurrencies) && c.PublishedRate == s.config.PublishedRate {
+		return nil, false
+	}
+	s.config = c
+	return nil, true
+}
+
+// netted reports whether payments in cur settle in deferred net cycles.
+func (s *state) netted(cur corridor.Currency) bool {
+	return slices.Contains(s.config.NetCurrencies, cur)
+}
+
+// hashSettlement writes the queue, the open cycle, the rates, the quotes and
+// the counters into h, each in a fixed order.
+func (s *state) hashSettlement(h hash.Hash) {
+	writeUint(h, uint64(s.transfers))
+	writeUint(h, s.cycles)
+	writeJSON(h, s.config)
+	writeJSON(h, s.queue.All())
+	if s.cycle != nil {
+		writeUint(h, uint64(s.cycle.ID()))
+		writeJSON(h, s.cycle.Opened())
+		writeJSON(h, s.cycle.Payments())
+	}
+	for _, pair := range s.rates.Pairs() {
+		r, _ := s.rates.Rate(pair)
+		writeJSON(h, pair)
+		h.Write([]byte(r.String()))
+	}
+	for _, q := range s.quotes.All() {
+		writeJSON(h, quoteView(q))
+	}
+}
+
+// transfersDetail lists transfers for the tracker: "transfer 7 A/INR → B/INR 10.00".
+func transfersDetail(ts []ledger.Transfer) string {
+	var b []byte
+	for i, t := range ts {
+		if i > 0 {
+			b = append(b, "; "...)
+		}
+		b = fmt.Appendf(b, "transfer %d %s → %s %s", t.ID, t.Debit, t.Credit, t.Amount.Format(t.Debit.Currency))
+	}
+	return string(b)
+}
+
+// signedAmount formats a signed count of minor units of c.
+func signedAmount(v int64, c corridor.Currency) string {
+	if v < 0 {
+		return "-" + corridor.Amount(-v).Format(c) + " " + string(c)
+	}
+	return corridor.Amount(v).Format(c) + " " + string(c)
+}
