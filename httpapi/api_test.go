@@ -116,24 +116,15 @@ func TestSubmit(t *testing.T) {
 		}
 	})
 
-	t.Run("ErrInsufficientFunds", func(t *testing.T) {
+	t.Run("QueuedThenCancelled", func(t *testing.T) {
 		f := mustFixture(t)
 		m := rupees(1, bankA, bankB, 2_000_000_00) // Twice what A holds.
 		resp := mustSubmit(t, f.a, mustEncode(t, m))
-		if resp.Status != string(corridor.StatusRejected) || resp.Reason != string(corridor.ReasonInsufficientFunds) ||
-			resp.Duplicate || resp.Reference == "" {
-			t.Fatalf("Submit = %+v; want status RJCT, reason AM04", resp)
+		if resp.Status != string(corridor.StatusPending) || resp.Reason != "" || resp.Duplicate || resp.Reference == "" {
+			t.Fatalf("Submit = %+v; want status PDNG: queued for liquidity", resp)
 		}
-
-		inboxA := mustInbox(t, f.a, 0)
-		if len(inboxA) != 1 {
-			t.Fatalf("A's inbox = %+v; want one pacs.002", inboxA)
-		}
-		sr := mustStatusReport(t, inboxA[0])
-		if sr.OriginalUETR != m.pay.UETR || sr.Status != corridor.StatusRejected || sr.Reason != corridor.ReasonInsufficientFunds ||
-			sr.SettlementDate != (corridor.Date{}) {
-			t.Errorf("A's pacs.002: UETR %s, status %s, reason %s, settled %v; want %s, RJCT, AM04, not settled",
-				sr.OriginalUETR, sr.Status, sr.Reason, sr.SettlementDate, m.pay.UETR)
+		if got := mustInbox(t, f.a, 0); len(got) != 0 {
+			t.Errorf("A's inbox while queued = %+v; want no pacs.002 before the final outcome", got)
 		}
 		if got := mustInbox(t, f.b, 0); len(got) != 0 {
 			t.Errorf("B's inbox = %+v; want it empty", got)
@@ -141,12 +132,23 @@ func TestSubmit(t *testing.T) {
 		if diff := cmp.Diff(fundedAccountsA, mustAccounts(t, f.a)); diff != "" {
 			t.Errorf("A's accounts (-want +got):\n%s", diff)
 		}
-		if diff := cmp.Diff(fundedAccountsB, mustAccounts(t, f.b)); diff != "" {
-			t.Errorf("B's accounts (-want +got):\n%s", diff)
+		cancelled, err := f.a.Cancel(ctx, m.pay.UETR)
+		if err != nil || cancelled.Status != string(corridor.StatusRejected) || cancelled.Reason != string(corridor.ReasonCancelled) {
+			t.Fatalf("Cancel = %+v, %v; want RJCT DS02", cancelled, err)
+		}
+		inboxA := mustInbox(t, f.a, 0)
+		if len(inboxA) != 1 {
+			t.Fatalf("A's inbox = %+v; want one pacs.002", inboxA)
+		}
+		sr := mustStatusReport(t, inboxA[0])
+		if sr.OriginalUETR != m.pay.UETR || sr.Status != corridor.StatusRejected || sr.Reason != corridor.ReasonCancelled ||
+			sr.SettlementDate != (corridor.Date{}) {
+			t.Errorf("A's pacs.002: UETR %s, status %s, reason %s, settled %v; want %s, RJCT, DS02, not settled",
+				sr.OriginalUETR, sr.Status, sr.Reason, sr.SettlementDate, m.pay.UETR)
 		}
 		tr := mustTrack(t, f.a, m.pay.UETR)
-		if len(tr.Legs) != 1 || tr.Legs[0].Status != string(corridor.StatusRejected) || tr.Legs[0].Reason != string(corridor.ReasonInsufficientFunds) {
-			t.Errorf("tracker = %+v; want one leg, RJCT AM04", tr)
+		if len(tr.Legs) != 1 || tr.Legs[0].Status != string(corridor.StatusRejected) || tr.Legs[0].Reason != string(corridor.ReasonCancelled) {
+			t.Errorf("tracker = %+v; want one leg, RJCT DS02", tr)
 		}
 	})
 

@@ -247,3 +247,72 @@ func (c *Client) Suspend(ctx context.Context, bic corridor.BIC, suspended bool) 
 		want: http.StatusNoContent}, nil)
 	return err
 }
+
+// Positions returns the caller's liquidity per currency: balances, queued
+// payments out and in, and the open net cycle.
+func (c *Client) Positions(ctx context.Context) ([]PositionBody, error) {
+	var resp PositionsResponse
+	_, err := c.do(ctx, request{method: http.MethodGet, path: "/v1/positions", want: http.StatusOK}, &resp)
+	return resp.Positions, err
+}
+
+// Queue lists the RTGS queue: the caller's own payments, or all of them for
+// the operator.
+func (c *Client) Queue(ctx context.Context) ([]QueuedBody, error) {
+	var resp QueueResponse
+	_, err := c.do(ctx, request{method: http.MethodGet, path: "/v1/queue", want: http.StatusOK}, &resp)
+	return resp.Payments, err
+}
+
+// Cancel cancels a queued payment (the caller's own; any for the operator).
+func (c *Client) Cancel(ctx context.Context, uetr corridor.UETR) (SubmitResponse, error) {
+	var resp SubmitResponse
+	_, err := c.do(ctx, request{method: http.MethodPost, path: "/v1/payments/" + url.PathEscape(string(uetr)) + "/cancel",
+		want: http.StatusOK}, &resp)
+	return resp, err
+}
+
+// Move (operator) reorders a queued payment.
+func (c *Client) Move(ctx context.Context, uetr corridor.UETR, req MoveRequest) error {
+	return c.doJSON(ctx, http.MethodPost, "/v1/queue/"+url.PathEscape(string(uetr))+"/move", req, http.StatusNoContent, nil)
+}
+
+// Resolve (operator) runs gridlock resolution now.
+func (c *Client) Resolve(ctx context.Context) (SettlementReportBody, error) {
+	var resp SettlementReportBody
+	_, err := c.do(ctx, request{method: http.MethodPost, path: "/v1/settlement/resolve", want: http.StatusOK}, &resp)
+	return resp, err
+}
+
+// Cutoff (operator) ends the business day: what is still queued is rejected.
+func (c *Client) Cutoff(ctx context.Context) (SettlementReportBody, error) {
+	var resp SettlementReportBody
+	_, err := c.do(ctx, request{method: http.MethodPost, path: "/v1/settlement/cutoff", want: http.StatusOK}, &resp)
+	return resp, err
+}
+
+// CloseCycle (operator) closes the open net settlement cycle.
+func (c *Client) CloseCycle(ctx context.Context) (CycleBody, error) {
+	var resp CycleBody
+	_, err := c.do(ctx, request{method: http.MethodPost, path: "/v1/settlement/cycles/close", want: http.StatusOK}, &resp)
+	return resp, err
+}
+
+// PublishRate (operator) publishes the rate of a pair such as "INR/RUB".
+func (c *Client) PublishRate(ctx context.Context, r RateBody) error {
+	return c.doJSON(ctx, http.MethodPost, "/v1/fx/rates", r, http.StatusOK, nil)
+}
+
+// Rates lists the published rates.
+func (c *Client) Rates(ctx context.Context) ([]RateBody, error) {
+	var resp RatesResponse
+	_, err := c.do(ctx, request{method: http.MethodGet, path: "/v1/fx/rates", want: http.StatusOK}, &resp)
+	return resp.Rates, err
+}
+
+// Quote asks for an FX quote: the published rate locked for the caller.
+func (c *Client) Quote(ctx context.Context, req QuoteRequest) (QuoteBody, error) {
+	var resp QuoteBody
+	err := c.doJSON(ctx, http.MethodPost, "/v1/fx/quotes", req, http.StatusCreated, &resp)
+	return resp, err
+}

@@ -39,6 +39,10 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, id corrido
 		s.writeError(w, r, err)
 		return
 	}
+	if err := paymentExtras(body, &cct.Payment); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	res, err := s.Hub.SubmitPayment(r.Context(), id.BIC, cct.Payment, cct.InstrID, corridor.SignedMessage{Body: body, Signature: sig})
 	if err != nil {
 		s.writeError(w, r, err)

@@ -43,6 +43,7 @@ type Hub interface {
 	Track(ctx context.Context, caller corridor.Identity, uetr corridor.UETR) ([]corridor.PaymentTrack, error)
 	Balances(ctx context.Context, bic corridor.BIC) ([]corridor.Balance, error)
 	Membership(ctx context.Context, bic corridor.BIC) (corridor.Membership, error)
+	SettlementHub
 }
 
 // Server is the API server.
@@ -145,6 +146,16 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/participants/{bic}/resume", s.operator(s.handleSuspend(false)))
 	mux.HandleFunc("GET /v1/relationships", s.participant(s.handleGetRelationships))
 	mux.HandleFunc("PUT /v1/relationships", s.participant(s.handlePutRelationships))
+	mux.HandleFunc("GET /v1/positions", s.participant(s.handlePositions))
+	mux.HandleFunc("GET /v1/queue", s.anyone(s.handleQueue))
+	mux.HandleFunc("POST /v1/queue/{uetr}/move", s.operator(s.handleMove))
+	mux.HandleFunc("POST /v1/payments/{uetr}/cancel", s.anyone(s.handleCancel))
+	mux.HandleFunc("POST /v1/settlement/resolve", s.operator(s.handleResolve))
+	mux.HandleFunc("POST /v1/settlement/cutoff", s.operator(s.handleCutoff))
+	mux.HandleFunc("POST /v1/settlement/cycles/close", s.operator(s.handleCloseCycle))
+	mux.HandleFunc("GET /v1/fx/rates", s.anyone(s.handleRates))
+	mux.HandleFunc("POST /v1/fx/rates", s.operator(s.handlePublishRate))
+	mux.HandleFunc("POST /v1/fx/quotes", s.participant(s.handleQuote))
 	return mux
 }
 

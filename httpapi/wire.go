@@ -172,3 +172,136 @@ func legBody(t corridor.PaymentTrack) LegBody {
 	}
 	return l
 }
+
+// SettlementReportBody answers POST /v1/settlement/resolve and /cutoff.
+type SettlementReportBody struct {
+	Released int `json:"released"` // Queued payments settled gross.
+	Resolved int `json:"resolved"` // Queued payments settled together by offsetting.
+	Expired  int `json:"expired"`  // Queued payments rejected AM04 at the cut-off.
+}
+
+// CycleBody answers POST /v1/settlement/cycles/close.
+type CycleBody struct {
+	Cycle     uint64         `json:"cycle"` // 0 when no cycle was open.
+	Closed    time.Time      `json:"closed"`
+	Settled   int            `json:"settled"`
+	Removed   int            `json:"removed"`
+	Movements []MovementBody `json:"movements"`
+}
+
+// MovementBody is one participant's net movement in one currency.
+type MovementBody struct {
+	Participant string `json:"participant"`
+	Currency    string `json:"currency"`
+	Sent        string `json:"sent"`
+	Received    string `json:"received"`
+	Net         string `json:"net"`
+	Direction   string `json:"direction,omitempty"` // "DBIT" or "CRDT".
+}
+
+// QueueResponse answers GET /v1/queue, in settlement order.
+type QueueResponse struct {
+	Payments []QueuedBody `json:"payments"`
+}
+
+// QueuedBody is one payment waiting in the RTGS queue.
+type QueuedBody struct {
+	Reference string    `json:"reference"`
+	UETR      string    `json:"uetr"`
+	Debtor    string    `json:"debtor"`
+	Creditor  string    `json:"creditor"`
+	Amount    string    `json:"amount"`
+	Currency  string    `json:"currency"`
+	Priority  string    `json:"priority"` // "urgent" or "normal".
+	Position  int64     `json:"position"`
+	QueuedAt  time.Time `json:"queuedAt"`
+	Deadline  time.Time `json:"deadline"`
+}
+
+// MoveRequest is the operator's POST /v1/queue/{uetr}/move: one of To
+// ("front", "back") or Priority ("urgent", "normal").
+type MoveRequest struct {
+	To       string `json:"to,omitempty"`
+	Priority string `json:"priority,omitempty"`
+}
+
+// PositionsResponse answers GET /v1/positions.
+type PositionsResponse struct {
+	Positions []PositionBody `json:"positions"`
+}
+
+// PositionBody is a participant's liquidity in one currency.
+type PositionBody struct {
+	BalanceBody
+	QueuedOut      string `json:"queuedOut"`
+	QueuedOutCount int    `json:"queuedOutCount"`
+	QueuedIn       string `json:"queuedIn"`
+	QueuedInCount  int    `json:"queuedInCount"`
+	CycleSent      string `json:"cycleSent"`     // In the open net cycle, as debtor.
+	CycleReceived  string `json:"cycleReceived"` // In the open net cycle, as creditor.
+	CycleNet       string `json:"cycleNet"`      // Received less sent: negative is a net debit.
+}
+
+// RateBody is a published rate: POST and GET /v1/fx/rates.
+type RateBody struct {
+	Pair string `json:"pair"` // "INR/RUB": one INR buys Rate RUB.
+	Rate string `json:"rate"` // Exact decimal, at most 12 decimals and 18 digits.
+}
+
+// RatesResponse answers GET /v1/fx/rates.
+type RatesResponse struct {
+	Rates []RateBody `json:"rates"`
+}
+
+// QuoteRequest is a participant's POST /v1/fx/quotes.
+type QuoteRequest struct {
+	Amount string `json:"amount"` // In major units of From: the most a payment may convert with the quote.
+	From   string `json:"from"`
+	To     string `json:"to"`
+}
+
+// QuoteBody is an issued FX quote. A pacs.008 uses it by carrying
+// "/FXQT/<id>" in CdtTrfTxInf/InstrForNxtAgt/InstrInf.
+type QuoteBody struct {
+	ID        uint64    `json:"id"`
+	Amount    string    `json:"amount"`
+	From      string    `json:"from"`
+	Converted string    `json:"converted"`
+	To        string    `json:"to"`
+	Rate      string    `json:"rate"`
+	Remainder string    `json:"remainder"` // Exact value less Converted, in minor units of To.
+	Expires   time.Time `json:"expires"`
+	Used      bool      `json:"used,omitempty"`
+}
+
+func cycleBody(r corridor.CycleReport) CycleBody {
+	b := CycleBody{Cycle: r.Cycle, Closed: r.Closed, Settled: r.Settled, Removed: r.Removed, Movements: []MovementBody{}}
+	for _, m := range r.Movements {
+		b.Movements = append(b.Movements, MovementBody{Participant: string(m.Participant), Currency: string(m.Currency),
+			Sent: m.Sent.Format(m.Currency), Received: m.Received.Format(m.Currency), Net: m.Net.Format(m.Currency), Direction: m.Direction})
+	}
+	return b
+}
+
+func queuedBody(q corridor.QueuedPayment) QueuedBody {
+	prio := "normal"
+	if q.Urgent {
+		prio = "urgent"
+	}
+	return QueuedBody{Reference: q.Reference, UETR: string(q.UETR), Debtor: string(q.Debtor), Creditor: string(q.Creditor),
+		Amount: q.Money.Amount.Format(q.Money.Currency), Currency: string(q.Money.Currency), Priority: prio,
+		Position: q.Position, QueuedAt: q.QueuedAt, Deadline: q.Deadline}
+}
+
+func positionBody(p corridor.Position) PositionBody {
+	c := p.Currency
+	return PositionBody{BalanceBody: balanceBody(p.Balance), QueuedOut: p.QueuedOut.Format(c), QueuedOutCount: p.QueuedOutCount,
+		QueuedIn: p.QueuedIn.Format(c), QueuedInCount: p.QueuedInCount, CycleSent: p.CycleSent.Format(c),
+		CycleReceived: p.CycleReceived.Format(c), CycleNet: signed(int64(p.CycleReceived)-int64(p.CycleSent), c)}
+}
+
+func quoteBody(q corridor.FXQuote) QuoteBody {
+	return QuoteBody{ID: q.ID, Amount: q.From.Amount.Format(q.From.Currency), From: string(q.From.Currency),
+		Converted: q.To.Amount.Format(q.To.Currency), To: string(q.To.Currency), Rate: q.Rate, Remainder: q.Remainder,
+		Expires: q.Expires, Used: q.Used}
+}

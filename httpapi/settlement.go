@@ -1,0 +1,293 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"corridor"
+	"corridor/iso20022"
+)
+
+// SettlementHub is what the settlement endpoints need of the hub. The hub
+// package implements it.
+type SettlementHub interface {
+	Resolve(ctx context.Context) (corridor.SettlementReport, error)
+	Cutoff(ctx context.Context) (corridor.SettlementReport, error)
+	CloseCycle(ctx context.Context) (corridor.CycleReport, error)
+	Queue(ctx context.Context, caller corridor.Identity) ([]corridor.QueuedPayment, error)
+	CancelPayment(ctx context.Context, caller corridor.Identity, uetr corridor.UETR) (corridor.PaymentResult, error)
+	MoveQueued(ctx context.Context, uetr corridor.UETR, front bool) error
+	PrioritiseQueued(ctx context.Context, uetr corridor.UETR, urgent bool) error
+	Positions(ctx context.Context, bic corridor.BIC) ([]corridor.Position, error)
+	PublishRate(ctx context.Context, r corridor.FXRate) error
+	Rates(ctx context.Context) ([]corridor.FXRate, error)
+	Quote(ctx context.Context, bic corridor.BIC, amount corridor.Money, to corridor.Currency) (corridor.FXQuote, error)
+}
+
+// FXQuotePrefix starts the InstrForNxtAgt/InstrInf of a pacs.008 that names
+// an FX quote: "/FXQT/42" converts at quote 42's locked rate.
+const FXQuotePrefix = "/FXQT/"
+
+// paymentExtras reads what DecodeCustomerCreditTransfer leaves out of a
+// pacs.008 through the typed message: the instruction priority, the
+// instructed amount and the FX quote. The message must validate against the
+// schema; a malformed quote reference or instructed amount is FF01.
+func paymentExtras(body []byte, p *corridor.Payment) error {
+	msg, err := iso20022.Decode(body)
+	if err != nil {
+		return err
+	}
+	doc, ok := msg.Document.(*iso20022.Pacs008Document)
+	if !ok || len(doc.FIToFICstmrCdtTrf.CdtTrfTxInf) != 1 {
+		return corridor.Reject(corridor.ReasonInvalidFormat, "the message is not a pacs.008 of one transaction")
+	}
+	tx := doc.FIToFICstmrCdtTrf.CdtTrfTxInf[0]
+	p.Urgent = tx.PmtTpInf != nil && tx.PmtTpInf.InstrPrty != nil && *tx.PmtTpInf.InstrPrty == "HIGH"
+	if tx.InstdAmt != nil {
+		c, err := corridor.ParseCurrency(tx.InstdAmt.Ccy)
+		if err != nil {
+			return err
+		}
+		a, err := corridor.ParseAmount(tx.InstdAmt.Value, c)
+		if err != nil {
+			return err
+		}
+		p.Instructed = corridor.Money{Amount: a, Currency: c}
+	}
+	for _, in := range tx.InstrForNxtAgt {
+		if in.InstrInf == nil || !strings.HasPrefix(*in.InstrInf, FXQuotePrefix) {
+			continue
+		}
+		id, err := strconv.ParseUint(strings.TrimPrefix(*in.InstrInf, FXQuotePrefix), 10, 64)
+		if err != nil || id == 0 {
+			return corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("InstrForNxtAgt/InstrInf %.40q is not %s<quote id>", *in.InstrInf, FXQuotePrefix))
+		}
+		p.FXQuote = id
+	}
+	return nil
+}
+
+func (s *Server) handleResolve(w http.ResponseWriter, r *http.Request, _ corridor.Identity) {
+	rep, err := s.Hub.Resolve(r.Context())
+	s.writeReport(w, r, rep, err)
+}
+
+func (s *Server) handleCutoff(w http.ResponseWriter, r *http.Request, _ corridor.Identity) {
+	rep, err := s.Hub.Cutoff(r.Context())
+	s.writeReport(w, r, rep, err)
+}
+
+func (s *Server) writeReport(w http.ResponseWriter, r *http.Request, rep corridor.SettlementReport, err error) {
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.Logger.Info("settlement run", "path", r.URL.Path, "released", rep.Released, "resolved", rep.Resolved, "expired", rep.Expired)
+	writeJSON(w, http.StatusOK, SettlementReportBody{Released: rep.Released, Resolved: rep.Resolved, Expired: rep.Expired})
+}
+
+func (s *Server) handleCloseCycle(w http.ResponseWriter, r *http.Request, _ corridor.Identity) {
+	rep, err := s.Hub.CloseCycle(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.Logger.Info("net cycle closed", "cycle", rep.Cycle, "settled", rep.Settled, "removed", rep.Removed)
+	writeJSON(w, http.StatusOK, cycleBody(rep))
+}
+
+func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request, id corridor.Identity) {
+	qs, err := s.Hub.Queue(r.Context(), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	resp := QueueResponse{Payments: make([]QueuedBody, 0, len(qs))}
+	for _, q := range qs {
+		resp.Payments = append(resp.Payments, queuedBody(q))
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// handleCancel cancels a queued payment: a participant's own, or any for the
+// operator. Another participant's payment is 404, as if it did not exist.
+func (s *Server) handleCancel(w http.ResponseWriter, r *http.Request, id corridor.Identity) {
+	uetr, err := corridor.ParseUETR(r.PathValue("uetr"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res, err := s.Hub.CancelPayment(r.Context(), id, uetr)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.Logger.Info("queued payment cancelled", corridor.LogKeyUETR, uetr, "by", id.Name)
+	writeJSON(w, http.StatusOK, SubmitResponse{Reference: res.Reference, UETR: string(res.UETR), Status: string(res.Status),
+		Reason: string(res.Reason), Detail: res.Detail})
+}
+
+// handleMove reorders a queued payment: {"to": "front"|"back"} or
+// {"priority": "urgent"|"normal"}.
+func (s *Server) handleMove(w http.ResponseWriter, r *http.Request, _ corridor.Identity) {
+	uetr, err := corridor.ParseUETR(r.PathValue("uetr"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var req MoveRequest
+	if err := readJSON(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	switch {
+	case req.To != "" && req.Priority != "":
+		err = corridor.Reject(corridor.ReasonInvalidFormat, "give either to or priority")
+	case req.To == "front" || req.To == "back":
+		err = s.Hub.MoveQueued(r.Context(), uetr, req.To == "front")
+	case req.Priority == "urgent" || req.Priority == "normal":
+		err = s.Hub.PrioritiseQueued(r.Context(), uetr, req.Priority == "urgent")
+	default:
+		err = corridor.Reject(corridor.ReasonInvalidFormat, `to must be "front" or "back", or priority "urgent" or "normal"`)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handlePositions(w http.ResponseWriter, r *http.Request, id corridor.Identity) {
+	ps, err := s.Hub.Positions(r.Context(), id.BIC)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	resp := PositionsResponse{Positions: make([]PositionBody, 0, len(ps))}
+	for _, p := range ps {
+		resp.Positions = append(resp.Positions, positionBody(p))
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// handlePublishRate publishes {"pair": "INR/RUB", "rate": "1.0823"}.
+func (s *Server) handlePublishRate(w http.ResponseWriter, r *http.Request, _ corridor.Identity) {
+	var req RateBody
+	if err := readJSON(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	rate, err := rateOf(req)
+	if err == nil {
+		err = s.Hub.PublishRate(r.Context(), rate)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.Logger.Info("FX rate published", "pair", req.Pair, "rate", req.Rate)
+	writeJSON(w, http.StatusOK, req)
+}
+
+func rateOf(b RateBody) (corridor.FXRate, error) {
+	from, to, ok := strings.Cut(b.Pair, "/")
+	if !ok {
+		return corridor.FXRate{}, corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("pair %.20q is not FROM/TO", b.Pair))
+	}
+	f, err := corridor.ParseCurrency(from)
+	if err != nil {
+		return corridor.FXRate{}, err
+	}
+	t, err := corridor.ParseCurrency(to)
+	if err != nil {
+		return corridor.FXRate{}, err
+	}
+	return corridor.FXRate{From: f, To: t, Rate: b.Rate}, nil
+}
+
+func (s *Server) handleRates(w http.ResponseWriter, r *http.Request, _ corridor.Identity) {
+	rates, err := s.Hub.Rates(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	resp := RatesResponse{Rates: make([]RateBody, 0, len(rates))}
+	for _, rt := range rates {
+		resp.Rates = append(resp.Rates, RateBody{Pair: string(rt.From) + "/" + string(rt.To), Rate: rt.Rate})
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// handleQuote locks the published rate for the caller: {"amount", "from", "to"}.
+func (s *Server) handleQuote(w http.ResponseWriter, r *http.Request, id corridor.Identity) {
+	var req QuoteRequest
+	if err := readJSON(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	m, to, err := quoteOf(req)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	q, err := s.Hub.Quote(r.Context(), id.BIC, m, to)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, quoteBody(q))
+}
+
+func quoteOf(req QuoteRequest) (corridor.Money, corridor.Currency, error) {
+	from, err := corridor.ParseCurrency(req.From)
+	if err != nil {
+		return corridor.Money{}, "", err
+	}
+	to, err := corridor.ParseCurrency(req.To)
+	if err != nil {
+		return corridor.Money{}, "", err
+	}
+	a, err := corridor.ParseAmount(req.Amount, from)
+	if err != nil {
+		return corridor.Money{}, "", err
+	}
+	return corridor.Money{Amount: a, Currency: from}, to, nil
+}
+
+// Pacs008Options are the fields of a pacs.008 that
+// iso20022.EncodeCustomerCreditTransfer does not write.
+type Pacs008Options struct {
+	Urgent     bool           // PmtTpInf/InstrPrty HIGH.
+	Instructed corridor.Money // InstdAmt; zero for none.
+	FXQuote    uint64         // InstrForNxtAgt/InstrInf "/FXQT/<id>"; 0 for none.
+}
+
+// AddPacs008Options writes o into msg, a pacs.008 with its AppHdr, and
+// returns the new message, as a bank does before it signs and sends it.
+func AddPacs008Options(msg []byte, o Pacs008Options) ([]byte, error) {
+	m, err := iso20022.Decode(msg)
+	if err != nil {
+		return nil, err
+	}
+	doc, ok := m.Document.(*iso20022.Pacs008Document)
+	if !ok || len(doc.FIToFICstmrCdtTrf.CdtTrfTxInf) != 1 {
+		return nil, fmt.Errorf("add pacs.008 options: not a pacs.008 of one transaction")
+	}
+	tx := &doc.FIToFICstmrCdtTrf.CdtTrfTxInf[0]
+	if o.Urgent {
+		high := "HIGH"
+		tx.PmtTpInf = &iso20022.PaymentTypeInformation28{InstrPrty: &high}
+	}
+	if o.Instructed.Currency != "" {
+		tx.InstdAmt = &iso20022.ActiveOrHistoricCurrencyAndAmount{Value: o.Instructed.Amount.Format(o.Instructed.Currency),
+			Ccy: string(o.Instructed.Currency)}
+	}
+	if o.FXQuote != 0 {
+		ref := FXQuotePrefix + strconv.FormatUint(o.FXQuote, 10)
+		tx.InstrForNxtAgt = append(tx.InstrForNxtAgt, iso20022.InstructionForNextAgent1{InstrInf: &ref})
+	}
+	return iso20022.Encode(*m)
+}
