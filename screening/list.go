@@ -102,11 +102,12 @@ func checkSize(format string, data []byte) error {
 type builder struct {
 	format string
 	list   *List
+	ids    map[string]bool
 }
 
 func newBuilder(format, name string, data []byte) *builder {
 	h := hashBytes(data)
-	return &builder{format: format, list: &List{Name: name, Hash: h, Version: "sha256:" + h[:12]}}
+	return &builder{format: format, list: &List{Name: name, Hash: h, Version: "sha256:" + h[:12]}, ids: map[string]bool{}}
 }
 
 // add appends e after cleaning it, or reports the bound it breaks.
@@ -114,6 +115,10 @@ func (b *builder) add(e Entry) error {
 	if len(b.list.Entries) >= MaxEntries {
 		return fmt.Errorf("screening: %s list has more than MaxEntries (%d) entries", b.format, MaxEntries)
 	}
+	if b.ids[e.ID] {
+		return fmt.Errorf("screening: %s list has two entries with id %q", b.format, e.ID)
+	}
+	b.ids[e.ID] = true
 	e.Names = cleanNames(e.Names)
 	if len(e.Names) == 0 {
 		return fmt.Errorf("screening: %s entry %q has no name", b.format, e.ID)

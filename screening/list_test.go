@@ -162,6 +162,7 @@ func TestLoadErrors(t *testing.T) {
 			return screening.LoadOFACCSV([]byte("1,\"A\"\n1,\"B\"\n"), nil, nil)
 		}, "duplicate"},
 		{"OFACCSVNoName", func() (*screening.List, error) { return screening.LoadOFACCSV([]byte("1,-0- \n"), nil, nil) }, "no name"},
+		{"CSVDuplicateID", func() (*screening.List, error) { return screening.LoadCSV("own", []byte("id,name\n1,A\n1,B\n")) }, "two entries"},
 		{"CSVNoNameColumn", func() (*screening.List, error) { return screening.LoadCSV("own", []byte("id,alias\n1,x\n")) }, `no "name" column`},
 		{"CSVTooManyNames", func() (*screening.List, error) {
 			return screening.LoadCSV("own", []byte(tooManyNamesDistinct.String()+"\n"))
