@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"net"
 	"path/filepath"
+	"time"
 
 	"corridor"
 	"corridor/httpapi"
+	"corridor/hub"
 )
 
 // Config is how the hub runs.
@@ -16,15 +18,26 @@ type Config struct {
 	Addr         string // Where the API listens.
 	BIC          string // The hub's own BIC, the sender of the messages it writes.
 	MaxBodyBytes int64  // Largest message accepted.
+
+	NetCurrencies []string      // Settled in deferred net cycles (--net-currency, repeatable); the rest gross.
+	PublishedRate bool          // A conversion without an FX quote may use the published rate.
+	QuoteLife     time.Duration // How long an FX quote stays live.
+	ResolveEvery  time.Duration // Gridlock resolution timer; 0 for off.
+	CycleEvery    time.Duration // Net cycle close timer; 0 for off.
 }
 
 // DefaultConfig is the configuration flags start from.
 func DefaultConfig() Config {
-	return Config{Addr: "127.0.0.1:8443", BIC: "CRDRINBBXXX", MaxBodyBytes: httpapi.DefaultMaxBodyBytes}
+	return Config{Addr: "127.0.0.1:8443", BIC: "CRDRINBBXXX", MaxBodyBytes: httpapi.DefaultMaxBodyBytes,
+		QuoteLife: hub.DefaultQuoteLife, ResolveEvery: 30 * time.Second, CycleEvery: time.Hour}
 }
 
 // Limits of the configuration.
-const maxBodyBytesLimit = 16 << 20
+const (
+	maxBodyBytesLimit = 16 << 20
+	minTimer          = time.Second // Shortest resolution or cycle timer.
+	maxTimer          = 24 * time.Hour
+)
 
 // Validate reports every problem with c at once.
 func (c Config) Validate() error {
@@ -41,7 +54,41 @@ func (c Config) Validate() error {
 	if c.MaxBodyBytes < 1024 || c.MaxBodyBytes > maxBodyBytesLimit {
 		errs = append(errs, fmt.Errorf("--max-body-bytes must be between 1024 and %d", maxBodyBytesLimit))
 	}
+	errs = append(errs, c.validateSettlement()...)
 	return errors.Join(errs...)
+}
+
+func (c Config) validateSettlement() []error {
+	var errs []error
+	if len(c.NetCurrencies) > corridor.MaxParticipantCurrencies {
+		errs = append(errs, fmt.Errorf("at most %d --net-currency", corridor.MaxParticipantCurrencies))
+	}
+	for _, cur := range c.NetCurrencies {
+		if _, err := corridor.ParseCurrency(cur); err != nil {
+			errs = append(errs, fmt.Errorf("--net-currency: %w", err))
+		}
+	}
+	if c.QuoteLife <= 0 || c.QuoteLife > hub.MaxQuoteLife {
+		errs = append(errs, fmt.Errorf("--quote-life must be within (0, %s]", hub.MaxQuoteLife))
+	}
+	for _, t := range []struct {
+		flag string
+		d    time.Duration
+	}{{"--resolve-every", c.ResolveEvery}, {"--cycle-every", c.CycleEvery}} {
+		if t.d != 0 && (t.d < minTimer || t.d > maxTimer) {
+			errs = append(errs, fmt.Errorf("%s must be 0 (off) or within [%s, %s]", t.flag, minTimer, maxTimer))
+		}
+	}
+	return errs
+}
+
+// netCurrencies are the validated --net-currency values.
+func (c Config) netCurrencies() []corridor.Currency {
+	out := make([]corridor.Currency, len(c.NetCurrencies))
+	for i, s := range c.NetCurrencies {
+		out[i] = corridor.Currency(s)
+	}
+	return out
 }
 
 // Paths inside the data directory.

@@ -104,7 +104,7 @@ func demoRun(ctx context.Context, m *Main, out io.Writer) error {
 	if err := demoFund(ctx, op, out); err != nil {
 		return err
 	}
-	return demoPayments(ctx, out)
+	return demoPayments(ctx, op, out)
 }
 
 // connect registers the bank (unless an earlier run did) and opens its client.

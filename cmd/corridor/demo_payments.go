@@ -13,19 +13,24 @@ import (
 )
 
 // demoPayments sends an oil cargo payment that settles, one that the Indian
-// bank's rupees cannot cover, and the first one again, then shows what each
-// bank received and how the balances moved.
-func demoPayments(ctx context.Context, out io.Writer) error {
+// bank's rupees cannot cover (it queues), and the first one again; then a
+// payment from the Russian bank that waits until the operator funds it, and
+// an INR→RUB conversion at a quoted rate; the cut-off rejects what is still
+// queued. It shows what each bank received and how the balances moved.
+func demoPayments(ctx context.Context, op *httpapi.Client, out io.Writer) error {
 	before, err := demoBalances(ctx)
 	if err != nil {
 		return err
 	}
 	printBalances(out, "\nbalances before", before)
-	cargo, cargoUETR, err := demoPacs008(time.Now(), "350000000.00")
+	if err := demoQueueReleased(ctx, op, out); err != nil {
+		return err
+	}
+	cargo, cargoUETR, err := demoPacs008(&demoIndia, &demoRussia, time.Now(), "350000000.00", "INR")
 	if err != nil {
 		return err
 	}
-	big, _, err := demoPacs008(time.Now(), "420000000.00")
+	big, bigUETR, err := demoPacs008(&demoIndia, &demoRussia, time.Now(), "420000000.00", "INR")
 	if err != nil {
 		return err
 	}
@@ -37,15 +42,24 @@ func demoPayments(ctx context.Context, out io.Writer) error {
 		{"second cargo, INR 420,000,000.00", big},
 		{"the first cargo's message sent again", cargo},
 	} {
-		if err := demoSubmit(ctx, out, step.what, step.msg); err != nil {
+		if _, err := demoSubmit(ctx, out, &demoIndia, &demoRussia, step.what, step.msg); err != nil {
 			return err
 		}
+	}
+	fxUETR, err := demoFX(ctx, op, out)
+	if err != nil {
+		return err
+	}
+	if err := demoCutoff(ctx, op, out, bigUETR); err != nil {
+		return err
 	}
 	if err := demoInboxes(ctx, out); err != nil {
 		return err
 	}
-	if err := demoTrack(ctx, out, cargoUETR); err != nil {
-		return err
+	for _, uetr := range []corridor.UETR{cargoUETR, fxUETR} {
+		if err := demoTrack(ctx, out, uetr); err != nil {
+			return err
+		}
 	}
 	after, err := demoBalances(ctx)
 	if err != nil {
@@ -55,36 +69,138 @@ func demoPayments(ctx context.Context, out io.Writer) error {
 	return demoCheck(out, before, after)
 }
 
-func demoSubmit(ctx context.Context, out io.Writer, what string, msg []byte) error {
-	resp, err := demoIndia.client.Submit(ctx, msg)
+// The amounts of the demo's liquidity and FX steps.
+const (
+	demoRussiaPays   = "12000000.00" // More than the Russian bank's 10,000,000.00 rupees.
+	demoTopUp        = "5000000.00"  // The operator's funding that releases it.
+	demoFXRate       = "1.0823"      // INR/RUB.
+	demoFXRupees     = "1000000.00"
+	demoFXRoubles    = "1082300.00" // demoFXRupees at demoFXRate.
+	demoCargoPaid    = 35_000_000_000
+	demoRussiaPaid   = 1_200_000_000
+	demoTopUpMinor   = 500_000_000
+	demoFXRupeeMinor = 100_000_000
+	demoFXRoubleMin  = 108_230_000
+)
+
+func demoSubmit(ctx context.Context, out io.Writer, from, to *demoBank, what string, msg []byte) (httpapi.SubmitResponse, error) {
+	resp, err := from.client.Submit(ctx, msg)
 	if err != nil {
-		return fmt.Errorf("submit %s: %w", what, err)
+		return resp, fmt.Errorf("submit %s: %w", what, err)
 	}
-	fmt.Fprintf(out, "\n%s → %s sends %s\n  UETR %s  reference %s  status %s", demoIndia.BIC, demoRussia.BIC, what,
+	fmt.Fprintf(out, "\n%s → %s sends %s\n  UETR %s  reference %s  status %s", from.BIC, to.BIC, what,
 		resp.UETR, resp.Reference, resp.Status)
 	if resp.Reason != "" {
 		fmt.Fprintf(out, "  reason %s (%s)", resp.Reason, resp.Detail)
+	}
+	if resp.Status == string(corridor.StatusPending) {
+		fmt.Fprint(out, "  QUEUED: waits for liquidity")
 	}
 	if resp.Duplicate {
 		fmt.Fprint(out, "  DUPLICATE: answered with the first payment's outcome, nothing paid twice")
 	}
 	fmt.Fprintln(out)
+	return resp, nil
+}
+
+// demoQueueReleased has the Russian bank pay more rupees than it holds: the
+// payment queues, the operator funds the bank, and the payment settles.
+func demoQueueReleased(ctx context.Context, op *httpapi.Client, out io.Writer) error {
+	msg, uetr, err := demoPacs008(&demoRussia, &demoIndia, time.Now(), demoRussiaPays, "INR")
+	if err != nil {
+		return err
+	}
+	if _, err := demoSubmit(ctx, out, &demoRussia, &demoIndia, "INR "+demoRussiaPays+", more than it holds", msg); err != nil {
+		return err
+	}
+	if err := demoQueue(ctx, op, out); err != nil {
+		return err
+	}
+	if _, err := op.Fund(ctx, httpapi.FundRequest{BIC: string(demoRussia.BIC), Currency: "INR", Amount: demoTopUp}); err != nil {
+		return fmt.Errorf("fund %s: %w", demoRussia.BIC, err)
+	}
+	tr, err := demoRussia.client.Track(ctx, uetr)
+	if err != nil {
+		return fmt.Errorf("track %s: %w", uetr, err)
+	}
+	fmt.Fprintf(out, "operator funded %s with %s INR: the queued payment is now %s (RELEASED by incoming liquidity)\n",
+		demoRussia.BIC, demoTopUp, tr.Legs[0].Status)
 	return nil
 }
 
-// demoPacs008 is a pacs.008 from the Indian bank to the Russian bank in rupees.
-func demoPacs008(now time.Time, amount string) ([]byte, corridor.UETR, error) {
+// demoQueue prints the operator's view of the RTGS queue.
+func demoQueue(ctx context.Context, op *httpapi.Client, out io.Writer) error {
+	q, err := op.Queue(ctx)
+	if err != nil {
+		return fmt.Errorf("queue: %w", err)
+	}
+	fmt.Fprintf(out, "RTGS queue GET /v1/queue (%d waiting):\n", len(q))
+	for _, p := range q {
+		fmt.Fprintf(out, "  %-6s #%d %s %s → %s %s %s\n", p.Priority, p.Position, p.Reference, p.Debtor, p.Creditor, p.Amount, p.Currency)
+	}
+	return nil
+}
+
+// demoFX publishes the INR/RUB rate, has the Indian bank take a quote and pay
+// roubles out of its rupees at the locked rate.
+func demoFX(ctx context.Context, op *httpapi.Client, out io.Writer) (corridor.UETR, error) {
+	if err := op.PublishRate(ctx, httpapi.RateBody{Pair: "INR/RUB", Rate: demoFXRate}); err != nil {
+		return "", fmt.Errorf("publish rate: %w", err)
+	}
+	fmt.Fprintf(out, "\noperator published INR/RUB %s\n", demoFXRate)
+	q, err := demoIndia.client.Quote(ctx, httpapi.QuoteRequest{Amount: demoFXRupees, From: "INR", To: "RUB"})
+	if err != nil {
+		return "", fmt.Errorf("quote: %w", err)
+	}
+	fmt.Fprintf(out, "%s got FX quote %d: %s INR → %s RUB at %s, remainder %s kopecks, live until %s\n", demoIndia.BIC, q.ID,
+		q.Amount, q.Converted, q.Rate, q.Remainder, q.Expires.Format(time.TimeOnly))
+	msg, uetr, err := demoPacs008(&demoIndia, &demoRussia, time.Now(), q.Converted, "RUB")
+	if err != nil {
+		return "", err
+	}
+	rupees, _ := corridor.ParseAmount(demoFXRupees, "INR") // A constant that parses.
+	msg, err = httpapi.AddPacs008Options(msg, httpapi.Pacs008Options{Instructed: corridor.Money{Amount: rupees, Currency: "INR"}, FXQuote: q.ID})
+	if err != nil {
+		return "", err
+	}
+	_, err = demoSubmit(ctx, out, &demoIndia, &demoRussia, fmt.Sprintf("INR %s converted to RUB %s with quote %d", q.Amount, q.Converted, q.ID), msg)
+	return uetr, err
+}
+
+// demoCutoff ends the business day: what is still queued, the second cargo,
+// is rejected.
+func demoCutoff(ctx context.Context, op *httpapi.Client, out io.Writer, queued corridor.UETR) error {
+	if err := demoQueue(ctx, op, out); err != nil {
+		return err
+	}
+	rep, err := op.Cutoff(ctx)
+	if err != nil {
+		return fmt.Errorf("cut-off: %w", err)
+	}
+	fmt.Fprintf(out, "operator ran the cut-off: released %d, resolved %d, expired %d\n", rep.Released, rep.Resolved, rep.Expired)
+	tr, err := demoIndia.client.Track(ctx, queued)
+	if err != nil {
+		return fmt.Errorf("track %s: %w", queued, err)
+	}
+	leg := tr.Legs[0]
+	fmt.Fprintf(out, "  UETR %s  reference %s  status %s  reason %s (%s)\n", queued, leg.Reference, leg.Status, leg.Reason,
+		leg.Events[len(leg.Events)-2].Detail)
+	return nil
+}
+
+// demoPacs008 is a pacs.008 from one demo bank to the other.
+func demoPacs008(from, to *demoBank, now time.Time, amount string, cur corridor.Currency) ([]byte, corridor.UETR, error) {
 	uetr := newUETR()
-	a, err := corridor.ParseAmount(amount, "INR")
+	a, err := corridor.ParseAmount(amount, cur)
 	if err != nil {
 		return nil, "", err
 	}
 	msgID := "DEMO" + string(uetr[:8]) + string(uetr[24:])
 	p := corridor.Payment{MsgID: msgID, UETR: uetr, EndToEndID: "E2E" + string(uetr[:8]),
-		InstructingAgent: demoIndia.BIC, InstructedAgent: demoRussia.BIC, DebtorAgent: demoIndia.BIC, CreditorAgent: demoRussia.BIC,
-		Amount: a, Currency: "INR", SettlementDate: corridor.DateOf(now.UTC()),
-		DebtorName: demoIndia.Customer, CreditorName: demoRussia.Customer}
-	h := iso20022.AppHdr{From: demoIndia.BIC, To: demoRussia.BIC, BizMsgID: msgID, MsgDefID: "pacs.008.001.08",
+		InstructingAgent: from.BIC, InstructedAgent: to.BIC, DebtorAgent: from.BIC, CreditorAgent: to.BIC,
+		Amount: a, Currency: cur, SettlementDate: corridor.DateOf(now.UTC()),
+		DebtorName: from.Customer, CreditorName: to.Customer}
+	h := iso20022.AppHdr{From: from.BIC, To: to.BIC, BizMsgID: msgID, MsgDefID: "pacs.008.001.08",
 		BizSvc: "swift.cbprplus.02", Created: now.UTC().Truncate(time.Second)}
 	msg, err := iso20022.EncodeCustomerCreditTransfer(h, p, msgID)
 	return msg, uetr, err
@@ -188,8 +304,10 @@ func printBalances(out io.Writer, title string, bals []demoBalance) {
 	}
 }
 
-// demoCheck proves that the balances add up: the rupees the two banks hold
-// together did not change, and the Indian bank paid exactly one cargo.
+// demoCheck proves that the balances add up: rupees left the two banks only
+// through the FX conversion and arrived only with the operator's funding;
+// roubles arrived only out of the FX position; the Indian bank paid exactly
+// one cargo and the conversion, and received the Russian bank's payment.
 func demoCheck(out io.Writer, before, after []demoBalance) error {
 	total := func(bals []demoBalance, ccy string) (sum int64) {
 		for _, b := range bals {
@@ -200,10 +318,13 @@ func demoCheck(out io.Writer, before, after []demoBalance) error {
 		return sum
 	}
 	paid := before[0].minor - after[0].minor
-	fmt.Fprintf(out, "\nINR held by both banks: %s before, %s after; %s paid once\n",
+	fmt.Fprintf(out, "\nINR held by both banks: %s before, %s after (+%s funded, -%s converted); %s paid net by %s\n",
 		corridor.Amount(total(before, "INR")).Format("INR"), corridor.Amount(total(after, "INR")).Format("INR"),
-		corridor.Amount(paid).Format("INR"))
-	if total(before, "INR") != total(after, "INR") || paid != 35_000_000_000 {
+		demoTopUp, demoFXRupees, corridor.Amount(paid).Format("INR"), demoIndia.BIC)
+	fmt.Fprintf(out, "RUB held by both banks: %s before, %s after (+%s out of the FX position)\n",
+		corridor.Amount(total(before, "RUB")).Format("RUB"), corridor.Amount(total(after, "RUB")).Format("RUB"), demoFXRoubles)
+	if total(after, "INR") != total(before, "INR")+demoTopUpMinor-demoFXRupeeMinor ||
+		total(after, "RUB") != total(before, "RUB")+demoFXRoubleMin || paid != demoCargoPaid-demoRussiaPaid+demoFXRupeeMinor {
 		return fmt.Errorf("balances do not add up")
 	}
 	fmt.Fprintln(out, "balances add up: every debit has its credit, the duplicate paid nothing")

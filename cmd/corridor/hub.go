@@ -56,7 +56,8 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	bic, _ := corridor.ParseBIC(m.Config.BIC) // Validated above.
-	m.Hub, err = hub.Open(ctx, hub.Config{BIC: bic, Journal: m.DB.Journal(), Logger: m.Logger})
+	m.Hub, err = hub.Open(ctx, hub.Config{BIC: bic, Journal: m.DB.Journal(), Logger: m.Logger,
+		NetCurrencies: m.Config.netCurrencies(), PublishedRate: m.Config.PublishedRate, QuoteLife: m.Config.QuoteLife})
 	if err != nil {
 		return err
 	}
@@ -81,7 +82,7 @@ func (m *Main) startSequencer() {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.stop = cancel
 	m.done = make(chan struct{})
-	m.wg.Add(2)
+	m.wg.Add(4)
 	go func() {
 		defer m.wg.Done()
 		defer close(m.done)
@@ -91,6 +92,40 @@ func (m *Main) startSequencer() {
 		defer m.wg.Done()
 		m.checkpoints.run(ctx, m)
 	}()
+	go func() {
+		defer m.wg.Done()
+		m.every(ctx, m.Config.ResolveEvery, "gridlock resolution", func(ctx context.Context) error {
+			_, err := m.Hub.Resolve(ctx)
+			return err
+		})
+	}()
+	go func() {
+		defer m.wg.Done()
+		m.every(ctx, m.Config.CycleEvery, "net cycle close", func(ctx context.Context) error {
+			_, err := m.Hub.CloseCycle(ctx)
+			return err
+		})
+	}()
+}
+
+// every runs a journaled settlement command every d until ctx is done; d 0
+// is off. A failure is logged and the next tick tries again.
+func (m *Main) every(ctx context.Context, d time.Duration, what string, run func(context.Context) error) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := run(ctx); err != nil && ctx.Err() == nil {
+				m.Logger.Warn(what+" did not run", "error", err)
+			}
+		}
+	}
 }
 
 // Close stops the API, then the sequencer, then the store.
@@ -120,6 +155,7 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&m.Config.Addr, "addr", m.Config.Addr, "address the API listens on")
 	fs.StringVar(&m.Config.BIC, "bic", m.Config.BIC, "the hub's own BIC")
 	fs.Int64Var(&m.Config.MaxBodyBytes, "max-body-bytes", m.Config.MaxBodyBytes, "largest message accepted")
+	m.settlementFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -133,4 +169,13 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 	}
 	return errors.Join(err, m.Close())
+}
+
+// settlementFlags are the hub's settlement settings.
+func (m *Main) settlementFlags(fs *flag.FlagSet) {
+	fs.Var((*currencyList)(&m.Config.NetCurrencies), "net-currency", "settle this currency in deferred net cycles (repeatable)")
+	fs.BoolVar(&m.Config.PublishedRate, "published-rate", m.Config.PublishedRate, "let a payment convert at the published rate without an FX quote")
+	fs.DurationVar(&m.Config.QuoteLife, "quote-life", m.Config.QuoteLife, "how long an FX quote stays live")
+	fs.DurationVar(&m.Config.ResolveEvery, "resolve-every", m.Config.ResolveEvery, "run gridlock resolution this often (0: only on demand)")
+	fs.DurationVar(&m.Config.CycleEvery, "cycle-every", m.Config.CycleEvery, "close the net settlement cycle this often (0: only on demand)")
 }

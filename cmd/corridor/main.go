@@ -6,6 +6,8 @@
 //	corridor ca init --data DIR [--host NAME]...
 //	corridor participant add --hub URL --data DIR --bic BIC --name NAME --currency CCY... --out DIR
 //	corridor participant fund --hub URL --data DIR --bic BIC --currency CCY --amount DECIMAL
+//	corridor settlement resolve|cutoff|close-cycle|queue --data DIR
+//	corridor fx rate --data DIR --from CCY --to CCY --rate DECIMAL
 //	corridor validate [--json] FILE...
 package main
 
@@ -42,6 +44,8 @@ Usage:
   corridor participant add ...                register a bank and write its certificate (operator)
   corridor participant fund ...               move liquidity into a bank's settlement account (operator)
   corridor participant revoke|suspend|resume  revoke a bank's certificates, stop or restart it (operator)
+  corridor settlement resolve|cutoff|close-cycle|queue  gridlock resolution, end of day, net cycle, the queue (operator)
+  corridor fx rate --from INR --to RUB --rate 1.0823    publish an exchange rate (operator)
   corridor audit verify --data DIR            prove the journal was not altered
   corridor validate [--json] FILE...          check ISO 20022 messages against the schema and CBPR+ rules
   corridor screening check --list NAME=FILE... PARTY...  screen names offline against sanctions lists
@@ -64,6 +68,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runCA(rest, stdout, stderr)
 	case "participant":
 		return runParticipant(ctx, rest, stdout, stderr)
+	case "settlement":
+		return runSettlement(ctx, rest, stdout, stderr)
+	case "fx":
+		return runFX(ctx, rest, stdout, stderr)
 	case "audit":
 		return runAudit(ctx, rest, stdout, stderr)
 	case "validate":
