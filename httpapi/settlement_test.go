@@ -108,6 +108,9 @@ func TestFXAPI(t *testing.T) {
 		t.Errorf("A's INR account %+v; want 999000.00", got)
 	}
 	tr := mustTrack(t, f.b, m.pay.UETR)
+	if leg := tr.Legs[0]; leg.Instructed != "1000.00 INR" || leg.FXQuote != q.ID || leg.Amount != "1082.30" || leg.Currency != "RUB" {
+		t.Errorf("tracker leg %+v; want 1000.00 INR instructed, quote %d, 1082.30 RUB settled", leg, q.ID)
+	}
 	if ev := tr.Legs[0].Events; len(ev) < 2 || ev[1].Event != "converted" {
 		t.Errorf("tracker events %+v; want accepted, converted, ...", ev)
 	}

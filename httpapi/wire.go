@@ -90,6 +90,9 @@ type LegBody struct {
 	SettlementDate   string      `json:"settlementDate"`
 	Status           string      `json:"status"`
 	Reason           string      `json:"reason,omitempty"`
+	Instructed       string      `json:"instructed,omitempty"` // InstdAmt as "1000000.00 INR", when it converts.
+	FXQuote          uint64      `json:"fxQuote,omitempty"`    // The quote it converted with.
+	Urgent           bool        `json:"urgent,omitempty"`     // InstrPrty HIGH.
 	Events           []EventBody `json:"events"`
 }
 
@@ -165,7 +168,10 @@ func legBody(t corridor.PaymentTrack) LegBody {
 		InstructingAgent: string(p.InstructingAgent), InstructedAgent: string(p.InstructedAgent),
 		DebtorAgent: string(p.DebtorAgent), CreditorAgent: string(p.CreditorAgent),
 		Amount: p.Amount.Format(p.Currency), Currency: string(p.Currency), SettlementDate: p.SettlementDate.String(),
-		Status: string(t.Status), Reason: string(t.Reason)}
+		Status: string(t.Status), Reason: string(t.Reason), FXQuote: p.FXQuote, Urgent: p.Urgent}
+	if p.Converts() {
+		l.Instructed = p.Instructed.String()
+	}
 	for _, e := range t.Events {
 		l.Events = append(l.Events, EventBody{Time: e.Time, Event: e.Event, Status: string(e.Status),
 			Reason: string(e.Reason), Detail: e.Detail})

@@ -113,6 +113,9 @@ func (s *state) issueQuote(c quoteCmd, seq uint64, now time.Time) (corridor.FXQu
 	if !ok {
 		return corridor.FXQuote{}, corridor.Reject(corridor.ReasonNotSpecified, fmt.Sprintf("no rate is published for %s", c.Pair)), false
 	}
+	if s.quotes.Len() >= settlement.MaxQuotes {
+		s.quotes.Prune(now) // A full book first drops every expired quote, however recent.
+	}
 	q, err := s.quotes.Issue(settlement.QuoteID(seq), c.Requester, c.Amount, c.Pair, r, now, now.Add(c.Life))
 	if err != nil {
 		return corridor.FXQuote{}, err, false
