@@ -104,6 +104,10 @@ func demoRun(ctx context.Context, m *Main, out io.Writer) error {
 	if err := demoFund(ctx, op, out); err != nil {
 		return err
 	}
+	if err := demoTrust(ctx, op, m.API.URL(), m.Config.DataDir, out); err != nil {
+		return err
+	}
+	defer demoEmirates.client.Close()
 	return demoPayments(ctx, op, out)
 }
 
