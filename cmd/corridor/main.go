@@ -41,6 +41,7 @@ Usage:
   corridor demo [--data DIR] [--once]        a hub, an Indian and a Russian bank, three payments
   corridor hub --data DIR [--addr HOST:PORT]  run the hub
   corridor ca init --data DIR                 make the hub's CA, server and operator certificates
+  corridor ca operator --data DIR --name N    issue another operator certificate (from --csr, or with a new key)
   corridor participant add ...                register a bank and write its certificate (operator)
   corridor participant fund ...               move liquidity into a bank's settlement account (operator)
   corridor participant revoke|suspend|resume  revoke a bank's certificates, stop or restart it (operator)
