@@ -27,7 +27,8 @@
 // in flight finish on the old one. Screen(Party) returns a Result with the best
 // candidates (at most Config.MaxHits, best first, ties ordered by list name
 // then entry ID) and Hold, true when the best score is at or above
-// Config.Threshold. PaymentParties gives the parties of a payment to screen
+// Config.Threshold. Every Result carries the Screener's ID, a SHA-256 over
+// its configuration and its lists' names, versions and hashes. PaymentParties gives the parties of a payment to screen
 // (debtor and creditor by name, each agent by BIC, with their Role). Journal
 // Screener.Lists() (name, version, hash, entries) with every result, so each
 // decision names the list versions it used. Keep a whitelist of confirmed
@@ -58,6 +59,11 @@
 // at least TypoSim (0.92) when at least 5 letters long, 0.9 when 4. An initial
 // matches a word it begins with at 0.9. A word romanised from Arabic script
 // scores at least 0.9 against a word with the same consonant skeleton.
+//
+// A name of several words is also compared written as one word, when the
+// party and the listed name have different numbers of words ("Invest
+// Capital Bank" and INVESTCAPITALBANK, "Aerocaribbean" and AERO-CARIBBEAN):
+// the score is then the better of the two comparisons.
 //
 // Each entry is scored by its best name; a low-quality alias (UN "Low",
 // OFAC "weak") loses LowQualityPenalty (0.03). Then the party's attributes
@@ -136,6 +142,7 @@
 // (non-generic) word is indexed under its phonetic key, its folded form, each
 // with any one character deleted, and its consonant skeleton. A party's words
 // are looked up the same way (one deletion on each side finds any single
-// edit), and only the names found are scored: on the sample lists about 13 of
+// edit), names of several words also under their words written as one, and
+// only the names found are scored: on the sample lists about 13 of
 // 1,503 names per party (BenchmarkScreen reports it; Result.Compared counts it).
 package screening

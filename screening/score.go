@@ -21,9 +21,10 @@ func (s *Screener) Screen(p Party) Result {
 		ptoks := s.partyWeights(toks)
 		ids := s.candidates(ptoks)
 		compared += len(ids)
+		pj := joined(ptoks)
 		for _, fid := range ids {
 			f := &s.forms[fid]
-			sc := alignScore(ptoks, f.tokens, &buf)
+			sc := max(alignScore(ptoks, f.tokens, &buf), joinedScore(pj, ptoks, f))
 			if f.low {
 				sc -= LowQualityPenalty
 			}
@@ -34,7 +35,7 @@ func (s *Screener) Screen(p Party) Result {
 	}
 	s.bicCandidates(p.BIC, best)
 	r := s.result(p, best)
-	r.Compared = compared
+	r.Compared, r.Screener = compared, s.id
 	return r
 }
 
@@ -67,6 +68,10 @@ func (s *Screener) candidates(ptoks []token) []int32 {
 		for _, k := range lookupKeys(t, t.abjad) {
 			ids = append(ids, s.index[k]...)
 		}
+	}
+	if j := joined(ptoks); j != nil {
+		ids = append(ids, s.index[string(j)]...)
+		ids = append(ids, s.index[phoneticKey(string(j))]...)
 	}
 	slices.Sort(ids)
 	return slices.Compact(ids)
@@ -109,6 +114,29 @@ func alignScore(ptoks, ctoks []token, buf *[]pair) float64 {
 
 // The alignment marks used words in a uint32.
 const _ uint = 32 - MaxTokens
+
+// joinedScore compares a party and a listed name each written as one word
+// (see joined), when they have different numbers of words: one of them split
+// a compound the other wrote whole. It is 0 when that does not apply.
+func joinedScore(pj []rune, ptoks []token, f *form) float64 {
+	if len(ptoks) == len(f.tokens) {
+		return 0
+	}
+	a, b := pj, f.joined
+	if a == nil && len(ptoks) == 1 {
+		a = ptoks[0].form
+	}
+	if b == nil && len(f.tokens) == 1 {
+		b = f.tokens[0].form
+	}
+	if len(a) < minJoinedRunes || len(b) < minJoinedRunes {
+		return 0
+	}
+	if sim := editSim(a, b); sim >= TokenMatchMin {
+		return sim
+	}
+	return 0
+}
 
 type pair struct {
 	p, c int
@@ -235,8 +263,20 @@ func (s *Screener) hit(ref *entryRef, c candidate, score float64, adj []string) 
 	}
 	f := &s.forms[c.form]
 	h.MatchedName = ref.entry.Names[f.name].Full
-	h.Why = explain(c.party, f, adj)
+	j := joinedScore(joined(c.party), c.party, f)
+	if j <= alignScore(c.party, f.tokens, new([]pair)) {
+		j = 0
+	}
+	h.Why = explain(c.party, f, adj, j)
 	return h
+}
+
+func oneWord(toks []token) string {
+	var b strings.Builder
+	for _, t := range toks {
+		b.WriteString(string(t.form))
+	}
+	return b.String()
 }
 
 func bicList(bics []corridor.BIC) string {
@@ -249,7 +289,10 @@ func bicList(bics []corridor.BIC) string {
 
 // explain writes which words matched and how, then the adjustments:
 // "igor=igor 1.00, sherbakov~shcherbakov 1.00 (key); unmatched: petrovich; country RU +0.03".
-func explain(ptoks []token, f *form, adj []string) string {
+func explain(ptoks []token, f *form, adj []string, joinedSim float64) string {
+	if joinedSim > 0 {
+		return fmt.Sprintf("written as one word %s~%s %.2f", oneWord(ptoks), oneWord(f.tokens), joinedSim) + explainTail(f, adj)
+	}
 	pairs := align(ptoks, f.tokens, nil)
 	var parts []string
 	matchedP, matchedC := map[int]bool{}, map[int]bool{}
@@ -271,6 +314,12 @@ func explain(ptoks []token, f *form, adj []string) string {
 	if un := unmatched(f.tokens, matchedC); un != "" {
 		why += "; listed words unmatched: " + un
 	}
+	return why + explainTail(f, adj)
+}
+
+// explainTail writes the quality penalty and the attribute adjustments.
+func explainTail(f *form, adj []string) string {
+	why := ""
 	if f.low {
 		why += fmt.Sprintf("; low-quality alias -%.2f", LowQualityPenalty)
 	}

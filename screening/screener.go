@@ -1,6 +1,8 @@
 package screening
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -86,6 +88,7 @@ type Result struct {
 	// Compared counts the listed names the index chose for scoring: a small
 	// share of Names(), never all of them.
 	Compared int
+	Screener string // The ID of the Screener that produced it: which list versions and thresholds.
 }
 
 // entryRef is an entry with what scoring needs precomputed.
@@ -101,7 +104,8 @@ type form struct {
 	entry  int32
 	name   int32
 	tokens []token
-	low    bool // A low-quality alias.
+	joined []rune // See joined; nil for one word.
+	low    bool   // A low-quality alias.
 }
 
 // Screener matches parties against a set of lists. It is immutable once
@@ -115,6 +119,7 @@ type Screener struct {
 	index   map[string][]int32 // Word key, and keys one deletion away, to forms.
 	bics    map[string][]int32 // BIC (first 8 characters) to entries.
 	df      map[string]int     // Word key to the number of entries using it.
+	id      string
 }
 
 // NewScreener indexes lists. The lists must not change afterwards.
@@ -138,8 +143,25 @@ func NewScreener(cfg Config, lists ...*List) (*Screener, error) {
 		}
 	}
 	s.weigh()
+	s.id = screenerID(cfg, lists)
 	return s, nil
 }
+
+// screenerID is the hex SHA-256 of the configuration and of each list's
+// name, version and hash, in order.
+func screenerID(cfg Config, lists []*List) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "threshold=%v min=%v hits=%d\n", cfg.Threshold, cfg.MinScore, cfg.MaxHits)
+	for _, l := range lists {
+		fmt.Fprintf(h, "%q %q %s %d\n", l.Name, l.Version, l.Hash, len(l.Entries))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// ID identifies s by its lists (names, versions, hashes) and configuration:
+// every Result carries it, so the hub can journal the list versions once per
+// Screener and the ID with each result.
+func (s *Screener) ID() string { return s.id }
 
 func (s *Screener) addEntry(list int, e *Entry) {
 	id := int32(len(s.entries))
@@ -159,7 +181,7 @@ func (s *Screener) addEntry(list int, e *Entry) {
 	words := map[string]bool{}
 	for ni, n := range e.Names {
 		for _, toks := range analyse(n.Full) {
-			f := form{entry: id, name: int32(ni), tokens: toks, low: n.Quality == QualityLow}
+			f := form{entry: id, name: int32(ni), tokens: toks, joined: joined(toks), low: n.Quality == QualityLow}
 			s.addForm(f)
 			for _, t := range toks {
 				words[t.key] = true
@@ -178,14 +200,18 @@ func (s *Screener) addForm(f form) {
 	for _, t := range f.tokens {
 		allGeneric = allGeneric && t.generic
 	}
+	var keys []string
 	for _, t := range f.tokens {
-		if t.generic && !allGeneric {
-			continue
+		if !t.generic || allGeneric {
+			keys = append(keys, lookupKeys(t, true)...)
 		}
-		for _, k := range lookupKeys(t, true) {
-			if posts := s.index[k]; len(posts) == 0 || posts[len(posts)-1] != fid {
-				s.index[k] = append(posts, fid)
-			}
+	}
+	if f.joined != nil {
+		keys = append(keys, string(f.joined)) // A party writing the name as one word finds it.
+	}
+	for _, k := range keys {
+		if posts := s.index[k]; len(posts) == 0 || posts[len(posts)-1] != fid {
+			s.index[k] = append(posts, fid)
 		}
 	}
 }

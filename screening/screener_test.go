@@ -31,6 +31,8 @@ func TestScreen(t *testing.T) {
 		{"BIC", screening.Party{Name: "Some Bank", BIC: "ROSYRU2PXXX"}, true, "ofac-csv", "16681", "BIC matches"},
 		{"ArabicScript", screening.Party{Name: "صدام حسين التكريتي"}, true, "un", "IQi.001", ""},
 		{"LegalFormsRussian", screening.Party{Name: "ПАО Мособлбанк"}, true, "ofac-csv", "19036", ""},
+		{"SplitCompound", screening.Party{Name: "Invest Capital Bank"}, true, "ofac-csv", "16810", "written as one word"},
+		{"JoinedCompound", screening.Party{Name: "Aerocaribbean"}, true, "ofac", "36", "aerocaribbean"},
 		{"Ordinary", screening.Party{Name: "Ravi Shankar Iyer"}, false, "", "", ""},
 	}
 	for _, tt := range tests {
@@ -108,6 +110,12 @@ func TestScreenerConfig(t *testing.T) {
 	}
 	if r := s.Screen(screening.Party{Name: "Igor Sechim"}); r.Hold || len(r.Hits) != 1 {
 		t.Errorf("at 0.99 a typo holds: %+v", r)
+	}
+	if id := s.Screen(screening.Party{Name: "x"}).Screener; id != s.ID() || len(id) != 64 {
+		t.Errorf("result names screener %q; want %q", id, s.ID())
+	}
+	if other := mustScreener(t, screening.Config{}); other.ID() == s.ID() {
+		t.Error("two configurations share a screener ID")
 	}
 	infos := s.Lists()
 	if len(infos) != 4 || infos[0].Name != "un" || infos[0].Entries != 110 || len(infos[1].Hash) != 64 {

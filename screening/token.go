@@ -147,3 +147,24 @@ func Keys(name string) []string {
 	}
 	return out
 }
+
+// minJoinedRunes is the least length of a name written as one word that is
+// compared as such: shorter ones are too easily alike.
+const minJoinedRunes = 8
+
+// joined writes a name of several words as one word, the way compound names
+// drift between spellings (Aero-Caribbean, Aerocaribbean; Invest Capital
+// Bank, Investcapitalbank). It is nil for a one-word or short name.
+func joined(toks []token) []rune {
+	if len(toks) < 2 {
+		return nil
+	}
+	var out []rune
+	for _, t := range toks {
+		out = append(out, t.form...)
+	}
+	if len(out) < minJoinedRunes || len(out) > maxJaroRunes {
+		return nil
+	}
+	return out
+}

@@ -21,7 +21,8 @@ const screeningUsage = `usage: corridor screening check --list NAME=FILE... [--t
 
 Screens each PARTY name offline against the list files and prints its best
 candidates (score, list, entry, matched name, why) and whether the threshold
-would hold a payment to or from it. Flags go before the party names.
+would hold a payment to or from it. Flags may come before or after the party
+names; after "--" everything is a party name.
 
 The format of a list comes from NAME's prefix, else from the file:
   un=FILE          UN Security Council consolidated list XML
@@ -79,14 +80,15 @@ func runScreeningCheck(ctx context.Context, args []string, stdout, stderr io.Wri
 	fs.StringVar(&c.country, "country", "", "the parties' country (ISO 3166 alpha-2)")
 	fs.StringVar(&c.dob, "dob", "", "the parties' date of birth (YYYY-MM-DD or YYYY)")
 	fs.StringVar(&c.bicArg, "bic", "", "the parties' BIC")
-	if err := fs.Parse(args); err != nil {
+	names, err := parseInterleaved(fs, args)
+	if err != nil {
 		return err
 	}
-	if len(c.lists) == 0 || fs.NArg() == 0 {
+	if len(c.lists) == 0 || len(names) == 0 {
 		fs.Usage()
 		return errors.New("screening check: give at least one --list and one PARTY")
 	}
-	parties, err := c.parties(fs.Args())
+	parties, err := c.parties(names)
 	if err != nil {
 		return err
 	}
@@ -103,6 +105,26 @@ func runScreeningCheck(ctx context.Context, args []string, stdout, stderr io.Wri
 	}
 	writeScreeningText(stdout, s, results)
 	return nil
+}
+
+// parseInterleaved parses flags placed before, between or after the
+// positional arguments, which it returns; after "--" all are positional.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
 }
 
 func (c *screeningCheck) parties(names []string) ([]screening.Party, error) {

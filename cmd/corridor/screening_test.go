@@ -29,7 +29,7 @@ func TestScreeningCheck(t *testing.T) {
 		"--list", "ofac="+sanctionsTestdata+"ofac-csv-2021-slice",
 		"--list", "ofac-xml="+sanctionsTestdata+"ofac-xml/sdn.xml",
 		"--list", "own="+own,
-		"Игорь Сечин", "Romashka OOO", "Ravi Sharma")
+		"Игорь Сечин", "Romashka OOO", "--country", "IN", "--", "Ravi Sharma")
 	if err != nil {
 		t.Fatalf("check: %v\n%s", err, out)
 	}
