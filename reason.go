@@ -27,6 +27,7 @@ const (
 	ReasonCancelled            ReasonCode = "DS02" // Order cancelled by an authorised user.
 	ReasonQuoteExpired         ReasonCode = "TM01" // Received after the cut-off time: here, the FX quote's expiry.
 	ReasonWrongAmount          ReasonCode = "AM09" // Amount is not the amount agreed or expected.
+	ReasonRegulatory           ReasonCode = "RR04" // Regulatory reason: rejected after sanctions screening.
 )
 
 // RejectError reports that an input was refused for a business reason. It

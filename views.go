@@ -132,3 +132,34 @@ type SettlementReport struct {
 	Resolved int // Queued payments settled together by offsetting.
 	Expired  int // Queued payments rejected at the cut-off.
 }
+
+// ScreeningHit is one candidate list entry that screening found for a party
+// of a payment, as the operator sees it. Banks never see hits.
+type ScreeningHit struct {
+	Party         string // The name or BIC screened.
+	Role          string // Debtor, creditor, an agent…
+	List          string
+	ListVersion   string
+	EntryID       string
+	MatchedName   string
+	ScorePermille int    // Similarity 0 to 1000.
+	Why           string // Which words matched how well, and the attribute adjustments.
+	Whitelisted   bool   // A confirmed false positive: it does not hold payments.
+}
+
+// ComplianceHold is a payment held by screening for the operator's decision.
+type ComplianceHold struct {
+	Reference string
+	Payment   Payment
+	Held      time.Time
+	Screener  string // ID of the list versions and threshold that screened it.
+	Hits      []ScreeningHit
+}
+
+// ListInfo identifies a loaded sanctions list version.
+type ListInfo struct {
+	Name    string
+	Version string
+	Hash    string // Hex SHA-256 of the file bytes as loaded.
+	Entries int
+}

@@ -61,7 +61,8 @@ func (h *Hub) Fund(ctx context.Context, bic corridor.BIC, m corridor.Money) erro
 // payment), ErrBusy (an inbox is full).
 func (h *Hub) SubmitPayment(ctx context.Context, sender corridor.BIC, p corridor.Payment, instrID string, msg corridor.SignedMessage) (corridor.PaymentResult, error) {
 	assert.That(sender == p.InstructingAgent, "sender %s is not the instructing agent %s", sender, p.InstructingAgent)
-	cmd := paymentCmd{Sender: sender, Payment: p, InstrID: instrID, Message: msg.Body, Signature: msg.Signature}
+	cmd := paymentCmd{Sender: sender, Payment: p, InstrID: instrID, Message: msg.Body, Signature: msg.Signature,
+		Screening: screenPayment(h.screener.Load(), p)} // Here, on the caller's goroutine: screening is CPU work.
 	res, err := h.do(ctx, request{cmd: cmd})
 	return res.payment, err
 }
@@ -196,4 +197,42 @@ func firstErr(errs ...error) error {
 		}
 	}
 	return nil
+}
+
+// LoadList loads or replaces the sanctions list name from its published
+// files (see ParseList for the formats). The files are parsed here, on the
+// caller's goroutine, and journaled whole, so that a replay rebuilds the same
+// screener. Every payment accepted afterwards is screened against it.
+func (h *Hub) LoadList(ctx context.Context, name, format string, files [][]byte) (corridor.ListInfo, error) {
+	l, err := ParseList(name, format, files)
+	if err != nil {
+		return corridor.ListInfo{}, err
+	}
+	res, err := h.do(ctx, request{cmd: listCmd{Name: name, Format: format, Files: files, parsed: l}})
+	return res.list, err
+}
+
+// Lists returns the sanctions lists loaded, by name.
+func (h *Hub) Lists(ctx context.Context) ([]corridor.ListInfo, error) {
+	var out []corridor.ListInfo
+	_, err := h.do(ctx, request{query: func(s *state) { out = s.listInfos() }})
+	return out, err
+}
+
+// Holds returns the payments screening holds for the operator's decision,
+// with every hit: for the operator's eyes only.
+func (h *Hub) Holds(ctx context.Context) ([]corridor.ComplianceHold, error) {
+	var out []corridor.ComplianceHold
+	_, err := h.do(ctx, request{query: func(s *state) { out = s.holds() }})
+	return out, err
+}
+
+// Decide releases the held payment with this UETR into settlement, or
+// rejects it RR04 (a pacs.002 RJCT to its sender). by names the operator;
+// why is journaled with the decision. whitelist, on a release, records its
+// hits as false positives for these parties and entries. ErrNotFound when no
+// payment with this UETR is held.
+func (h *Hub) Decide(ctx context.Context, by string, uetr corridor.UETR, release bool, why string, whitelist bool) error {
+	_, err := h.do(ctx, request{cmd: decideCmd{UETR: uetr, Release: release, By: by, Why: why, Whitelist: whitelist}})
+	return err
 }

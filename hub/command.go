@@ -19,6 +19,8 @@ const (
 	kindSuspend  = "participant.suspend"
 	kindPolicy   = "relationships.put"
 	kindConfig   = "settlement.config"
+	kindList     = "screening.list"
+	kindDecide   = "compliance.decide"
 	kindResolve  = "settlement.resolve"
 	kindCutoff   = "settlement.cutoff"
 	kindClose    = "settlement.cycle.close"
@@ -76,6 +78,8 @@ type paymentCmd struct {
 	InstrID   string
 	Message   []byte // The message as received, delivered as it is to the instructed agent.
 	Signature string // The sender's detached JWS over Message, kept as evidence.
+
+	Screening *screeningRecord // Screened by the caller, outside the sequencer; nil without lists.
 }
 
 // ackCmd acknowledges every message of BIC's inbox up to and including Through.
@@ -89,6 +93,8 @@ type ackCmd struct {
 type configCmd struct {
 	NetCurrencies []corridor.Currency // Settled in deferred net cycles; the rest gross (RTGS).
 	PublishedRate bool                // A conversion without a quote may use the published rate.
+
+	ScreeningThreshold float64 // Score at or above which screening holds a payment; 0 for screening's default. A score, not money.
 }
 
 // resolveCmd runs gridlock resolution over the RTGS queue.
@@ -133,6 +139,8 @@ type quoteCmd struct {
 
 func (registerCmd) kind() string { return kindRegister }
 func (configCmd) kind() string   { return kindConfig }
+func (listCmd) kind() string     { return kindList }
+func (decideCmd) kind() string   { return kindDecide }
 func (resolveCmd) kind() string  { return kindResolve }
 func (cutoffCmd) kind() string   { return kindCutoff }
 func (closeCmd) kind() string    { return kindClose }
@@ -175,6 +183,10 @@ func decodeCommand(kind string, payload []byte) (command, error) {
 
 func decodeSettlementCommand(kind string, payload []byte) (command, error) {
 	switch kind {
+	case kindList:
+		return decodeAs[listCmd](payload)
+	case kindDecide:
+		return decodeAs[decideCmd](payload)
 	case kindConfig:
 		return decodeAs[configCmd](payload)
 	case kindResolve:

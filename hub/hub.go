@@ -11,9 +11,11 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"corridor"
+	"corridor/screening"
 )
 
 // Bounds of the sequencer.
@@ -37,6 +39,8 @@ type Config struct {
 	NetCurrencies []corridor.Currency // Payments in these settle in deferred net cycles; the rest gross (RTGS).
 	PublishedRate bool                // A conversion without an FX quote may use the published rate.
 	QuoteLife     time.Duration       // How long an FX quote stays live; DefaultQuoteLife if 0.
+
+	ScreeningThreshold float64 // Screening score at or above which a payment is held; screening's default if 0.
 }
 
 // Hub is the sequencer and the state it owns.
@@ -53,6 +57,11 @@ type Hub struct {
 	// the sequencer. The sequencer publishes to it after each durable commit.
 	mu       sync.RWMutex // guards registry
 	registry map[corridor.BIC]corridor.Membership
+
+	// screener is the sanctions screener in force, published by the sequencer
+	// after each commit that changed it, so that callers screen their payments
+	// on their own goroutines.
+	screener atomic.Pointer[screening.Screener]
 }
 
 // request is one caller's command or query and where to send the answer.
@@ -98,9 +107,10 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 // first command when it differs from the one the journal last recorded, so
 // that a replay settles each payment as it was settled.
 func (h *Hub) configure() {
-	c := configCmd{NetCurrencies: slices.Clone(h.cfg.NetCurrencies), PublishedRate: h.cfg.PublishedRate}
+	c := configCmd{NetCurrencies: slices.Clone(h.cfg.NetCurrencies), PublishedRate: h.cfg.PublishedRate,
+		ScreeningThreshold: h.cfg.ScreeningThreshold}
 	slices.Sort(c.NetCurrencies)
-	if slices.Equal(c.NetCurrencies, h.state.config.NetCurrencies) && c.PublishedRate == h.state.config.PublishedRate {
+	if sameConfig(c, h.state.config) {
 		return
 	}
 	h.requests <- request{cmd: c, reply: make(chan result, 1)} // The queue is empty: Run has not started.

@@ -26,6 +26,8 @@ type payment struct {
 	reason corridor.ReasonCode
 	detail string
 	events []corridor.PaymentEvent
+
+	screening *screeningRecord // What sanctions screening found; nil when no list was loaded.
 }
 
 func (p *payment) event(e corridor.PaymentEvent) { p.events = append(p.events, e) }
@@ -57,24 +59,36 @@ func (s *state) submit(c paymentCmd, seq uint64, now time.Time) (result, bool) {
 	if err := s.admissible(c, now); err != nil {
 		return result{err: err}, false
 	}
-	p := &payment{seq: seq, ref: reference(seq), cmd: c, status: corridor.StatusAccepted}
-	var err error
-	switch {
-	case c.Payment.Converts():
-		err = s.settleFX(p, now)
-	case s.netted(c.Payment.Currency):
-		err = s.acceptIntoCycle(p, now)
-	default:
-		err = s.settleGross(p, now)
+	p := &payment{seq: seq, ref: reference(seq), cmd: c, status: corridor.StatusAccepted, screening: s.screeningOf(c)}
+	if len(s.holdingHits(p.screening)) > 0 {
+		s.hold(p, now)
+		return result{payment: p.result(false)}, true
 	}
-	if err != nil {
+	if err := s.route(p, now); err != nil {
 		return result{err: err}, false
 	}
 	return result{payment: p.result(false)}, true
 }
 
+// route settles p the way its currencies ask: converted through the FX
+// position accounts, into the open net cycle, or gross (else queued). An
+// error is a refusal; a payment not yet recorded stays unknown.
+func (s *state) route(p *payment, now time.Time) error {
+	switch {
+	case p.cmd.Payment.Converts():
+		return s.settleFX(p, now)
+	case s.netted(p.cmd.Payment.Currency):
+		return s.acceptIntoCycle(p, now)
+	default:
+		return s.settleGross(p, now)
+	}
+}
+
 // record makes p known to the hub: from here on the payment is journaled.
 func (s *state) record(p *payment, now time.Time) {
+	if s.bySeq[p.seq] == p {
+		return // Recorded when it was held; now released.
+	}
 	c := p.cmd
 	p.event(corridor.PaymentEvent{Time: now, Status: corridor.StatusAccepted, Event: "accepted", Detail: "journaled as " + p.ref})
 	s.payments[legKey{c.Payment.UETR, c.Sender}] = p

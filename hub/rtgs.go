@@ -3,6 +3,7 @@ package hub
 import (
 	"fmt"
 	"hash"
+	"math"
 	"slices"
 	"time"
 
@@ -238,11 +239,23 @@ func (s *state) configure(c configCmd) (error, bool) {
 			return corridor.Reject(corridor.ReasonCurrency, fmt.Sprintf("net currency %.3q is not processable", string(cur))), false
 		}
 	}
-	if slices.Equal(c.NetCurrencies, s.config.NetCurrencies) && c.PublishedRate == s.config.PublishedRate {
+	if math.IsNaN(c.ScreeningThreshold) || c.ScreeningThreshold < 0 || c.ScreeningThreshold > 1 {
+		return corridor.Reject(corridor.ReasonNotAllowed, "the screening threshold is a score from 0 to 1"), false
+	}
+	if sameConfig(c, s.config) {
 		return nil, false
 	}
+	scr, err := buildScreener(s.screening.lists, c.ScreeningThreshold)
+	if err != nil {
+		return corridor.Reject(corridor.ReasonNotAllowed, err.Error()), false
+	}
 	s.config = c
+	s.screening.screener, s.screening.changed = scr, true
 	return nil, true
+}
+
+func sameConfig(a, b configCmd) bool {
+	return slices.Equal(a.NetCurrencies, b.NetCurrencies) && a.PublishedRate == b.PublishedRate && a.ScreeningThreshold == b.ScreeningThreshold
 }
 
 // netted reports whether payments in cur settle in deferred net cycles.

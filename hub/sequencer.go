@@ -117,6 +117,10 @@ func (h *Hub) process(ctx context.Context, batch []request) error {
 // publish copies the memberships changed since the last commit into the
 // registry that the API reads.
 func (h *Hub) publish() {
+	if h.state.screening.changed {
+		h.screener.Store(h.state.screening.screener)
+		h.state.screening.changed = false
+	}
 	if len(h.state.republish) == 0 {
 		return
 	}

@@ -45,6 +45,8 @@ type state struct {
 	quotes    *settlement.Quotes  // Issued FX quotes.
 	config    configCmd           // The settlement configuration in force.
 	transfers ledger.TransferID   // The last transfer ID assigned; settlement posts several per command.
+
+	screening screeningState // Sanctions lists, confirmed false positives and held payments.
 }
 
 // legKey identifies a payment leg: a UETR is end to end, so the next hop of
@@ -73,6 +75,7 @@ func newState(hubBIC corridor.BIC) *state {
 		queue:        settlement.NewQueue(),
 		rates:        settlement.NewRates(),
 		quotes:       settlement.NewQuotes(),
+		screening:    newScreeningState(),
 	}
 }
 
@@ -89,6 +92,7 @@ type result struct {
 	report  corridor.SettlementReport // Of resolveCmd and cutoffCmd.
 	cycle   corridor.CycleReport      // Of closeCmd.
 	quote   corridor.FXQuote          // Of quoteCmd.
+	list    corridor.ListInfo         // Of listCmd.
 	err     error
 }
 
@@ -114,6 +118,10 @@ func (s *state) execute(c command, seq uint64, now time.Time) (result, bool) {
 		r, changed = s.submit(c, seq, now)
 	case ackCmd:
 		r.err, changed = s.ack(c, now)
+	case listCmd:
+		r.list, r.err, changed = s.loadList(c)
+	case decideCmd:
+		r.err, changed = s.decide(c, now)
 	default:
 		r, changed = s.executeSettlement(c, seq, now)
 	}
@@ -221,6 +229,7 @@ func (s *state) Sum() [32]byte {
 		writeJSON(h, s.payments[k].track())
 	}
 	s.hashSettlement(h)
+	writeJSON(h, s.screeningSum())
 	var sum [32]byte
 	copy(sum[:], h.Sum(nil))
 	return sum
