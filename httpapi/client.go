@@ -316,3 +316,33 @@ func (c *Client) Quote(ctx context.Context, req QuoteRequest) (QuoteBody, error)
 	err := c.doJSON(ctx, http.MethodPost, "/v1/fx/quotes", req, http.StatusCreated, &resp)
 	return resp, err
 }
+
+// LoadList (operator) loads or replaces a sanctions list from its files.
+func (c *Client) LoadList(ctx context.Context, req ListRequest) (ListBody, error) {
+	var resp ListBody
+	err := c.doJSON(ctx, http.MethodPost, "/v1/screening/lists", req, http.StatusOK, &resp)
+	return resp, err
+}
+
+// Lists (operator) returns the sanctions lists loaded.
+func (c *Client) Lists(ctx context.Context) ([]ListBody, error) {
+	var resp []ListBody
+	_, err := c.do(ctx, request{method: http.MethodGet, path: "/v1/screening/lists", want: http.StatusOK}, &resp)
+	return resp, err
+}
+
+// Holds (operator) returns the payments held by screening, with their hits.
+func (c *Client) Holds(ctx context.Context) ([]HoldBody, error) {
+	var resp []HoldBody
+	_, err := c.do(ctx, request{method: http.MethodGet, path: "/v1/compliance/holds", want: http.StatusOK}, &resp)
+	return resp, err
+}
+
+// Decide (operator) releases or rejects a held payment.
+func (c *Client) Decide(ctx context.Context, uetr corridor.UETR, release bool, req DecisionRequest) error {
+	action := "/reject"
+	if release {
+		action = "/release"
+	}
+	return c.doJSON(ctx, http.MethodPost, "/v1/compliance/holds/"+url.PathEscape(string(uetr))+action, req, http.StatusNoContent, nil)
+}

@@ -43,6 +43,10 @@ type Hub interface {
 	Track(ctx context.Context, caller corridor.Identity, uetr corridor.UETR) ([]corridor.PaymentTrack, error)
 	Balances(ctx context.Context, bic corridor.BIC) ([]corridor.Balance, error)
 	Membership(ctx context.Context, bic corridor.BIC) (corridor.Membership, error)
+	LoadList(ctx context.Context, name, format string, files [][]byte) (corridor.ListInfo, error)
+	Lists(ctx context.Context) ([]corridor.ListInfo, error)
+	Holds(ctx context.Context) ([]corridor.ComplianceHold, error)
+	Decide(ctx context.Context, by string, uetr corridor.UETR, release bool, why string, whitelist bool) error
 	SettlementHub
 }
 
@@ -144,6 +148,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/participants/{bic}/revoke", s.operator(s.handleRevoke))
 	mux.HandleFunc("POST /v1/participants/{bic}/suspend", s.operator(s.handleSuspend(true)))
 	mux.HandleFunc("POST /v1/participants/{bic}/resume", s.operator(s.handleSuspend(false)))
+	mux.HandleFunc("POST /v1/screening/lists", s.operator(s.handleLoadList))
+	mux.HandleFunc("GET /v1/screening/lists", s.operator(s.handleLists))
+	mux.HandleFunc("GET /v1/compliance/holds", s.operator(s.handleHolds))
+	mux.HandleFunc("POST /v1/compliance/holds/{uetr}/release", s.operator(s.handleDecide(true)))
+	mux.HandleFunc("POST /v1/compliance/holds/{uetr}/reject", s.operator(s.handleDecide(false)))
 	mux.HandleFunc("GET /v1/relationships", s.participant(s.handleGetRelationships))
 	mux.HandleFunc("PUT /v1/relationships", s.participant(s.handlePutRelationships))
 	mux.HandleFunc("GET /v1/positions", s.participant(s.handlePositions))
