@@ -9,9 +9,10 @@ import (
 	"corridor"
 )
 
-// Screen scores p against every list entry that shares at least one word
-// (within one edit of its phonetic key) with p's name, or whose BIC is p's.
-// It never compares p with all names. Same input, same output.
+// Screen scores p against the list entries the index finds for it: those
+// with a word within one edit of one of p's words (by phonetic key or folded
+// form), or with p's name written as one word, or whose BIC is p's. It never
+// compares p with all names. Same input, same output.
 func (s *Screener) Screen(p Party) Result {
 	variants := analyse(p.Name)
 	best := map[int32]candidate{}
