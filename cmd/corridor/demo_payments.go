@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"corridor"
@@ -50,6 +51,9 @@ func demoPayments(ctx context.Context, op *httpapi.Client, out io.Writer) error 
 	if err != nil {
 		return err
 	}
+	if err := demoScreening(ctx, op, out); err != nil {
+		return err
+	}
 	if err := demoCutoff(ctx, op, out, bigUETR); err != nil {
 		return err
 	}
@@ -93,7 +97,10 @@ func demoSubmit(ctx context.Context, out io.Writer, from, to *demoBank, what str
 	if resp.Reason != "" {
 		fmt.Fprintf(out, "  reason %s (%s)", resp.Reason, resp.Detail)
 	}
-	if resp.Status == string(corridor.StatusPending) {
+	switch {
+	case resp.Status == string(corridor.StatusPending) && strings.Contains(resp.Detail, "compliance"):
+		fmt.Fprint(out, "  HELD: screening found a possible match")
+	case resp.Status == string(corridor.StatusPending):
 		fmt.Fprint(out, "  QUEUED: waits for liquidity")
 	}
 	if resp.Duplicate {

@@ -48,6 +48,7 @@ Usage:
   corridor settlement resolve|cutoff|close-cycle|queue  gridlock resolution, end of day, net cycle, the queue (operator)
   corridor fx rate --from INR --to RUB --rate 1.0823    publish an exchange rate (operator)
   corridor audit verify --data DIR            prove the journal was not altered
+  corridor compliance list|release|reject    payments held by sanctions screening, and the operator's decisions
   corridor validate [--json] FILE...          check ISO 20022 messages against the schema and CBPR+ rules
   corridor screening check --list NAME=FILE... PARTY...  screen names offline against sanctions lists
 
@@ -75,6 +76,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runFX(ctx, rest, stdout, stderr)
 	case "audit":
 		return runAudit(ctx, rest, stdout, stderr)
+	case "compliance":
+		return runCompliance(ctx, rest, stdout, stderr)
 	case "validate":
 		return runValidate(ctx, rest, stdout, stderr)
 	case "screening":

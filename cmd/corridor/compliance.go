@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"corridor"
+	"corridor/httpapi"
+)
+
+// runCompliance is `corridor compliance list|release|reject`: the operator's
+// view of payments held by screening, and its decisions.
+func runCompliance(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, "usage: corridor compliance list|release|reject --data DIR [--uetr U --why TEXT [--whitelist]]")
+		return errors.New("compliance: list, release or reject?")
+	}
+	action := args[0]
+	fs := flag.NewFlagSet("compliance "+action, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var op operatorFlags
+	op.register(fs)
+	uetr := fs.String("uetr", "", "release, reject: the held payment's UETR")
+	why := fs.String("why", "", "release, reject: the reason, journaled with the decision")
+	whitelist := fs.Bool("whitelist", false, "release: the hits were false positives; do not hold these parties for these entries again")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	c, err := op.client()
+	if err != nil {
+		return fmt.Errorf("compliance %s: %w", action, err)
+	}
+	defer c.Close()
+	switch action {
+	case "list":
+		return listHolds(ctx, c, stdout)
+	case "release", "reject":
+		u, err := corridor.ParseUETR(*uetr)
+		if err != nil {
+			return fmt.Errorf("compliance %s: %w", action, err)
+		}
+		if err := c.Decide(ctx, u, action == "release", httpapi.DecisionRequest{Why: *why, Whitelist: *whitelist}); err != nil {
+			return fmt.Errorf("compliance %s: %w", action, err)
+		}
+		fmt.Fprintf(stdout, "%s: %sd\n", u, action)
+		return nil
+	}
+	return fmt.Errorf("compliance: unknown subcommand %q", action)
+}
+
+func listHolds(ctx context.Context, c *httpapi.Client, out io.Writer) error {
+	holds, err := c.Holds(ctx)
+	if err != nil {
+		return fmt.Errorf("compliance list: %w", err)
+	}
+	if len(holds) == 0 {
+		fmt.Fprintln(out, "no payment is held")
+	}
+	for _, h := range holds {
+		fmt.Fprintf(out, "%s %s %s → %s %s %s, held %s\n", h.UETR, h.Reference, h.Leg.InstructingAgent, h.Leg.InstructedAgent,
+			h.Leg.Amount, h.Leg.Currency, h.Held.Format("2006-01-02 15:04:05"))
+		for _, hit := range h.Hits {
+			mark := ""
+			if hit.Whitelisted {
+				mark = " (whitelisted)"
+			}
+			fmt.Fprintf(out, "  %s %q ~ %s %s entry %s %q score %s%s: %s\n", hit.Role, hit.Party, hit.List, hit.ListVersion,
+				hit.EntryID, hit.MatchedName, hit.Score, mark, hit.Why)
+		}
+	}
+	return nil
+}
