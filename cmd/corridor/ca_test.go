@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,6 +27,7 @@ func TestCAOperator(t *testing.T) {
 	}
 	m := NewMain()
 	m.Config.DataDir, m.Config.Addr = data, "127.0.0.1:0"
+	m.Logger = slog.New(slog.DiscardHandler)
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 
 const screeningUsage = `usage: corridor screening check --list NAME=FILE... [--threshold X] [--json]
                                 [--country CC] [--dob YYYY-MM-DD] [--bic BIC] PARTY...
+       corridor screening load --data DIR [--hub URL] --list NAME --format un|ofac-xml|ofac-csv|csv FILE
 
 Screens each PARTY name offline against the list files and prints its best
 candidates (score, list, entry, matched name, why) and whether the threshold
@@ -37,13 +38,15 @@ func runScreening(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stderr, screeningUsage)
 		if len(args) == 0 {
-			return errors.New("screening: check?")
+			return errors.New("screening: check or load?")
 		}
 		return flag.ErrHelp
 	}
 	switch args[0] {
 	case "check":
 		return runScreeningCheck(ctx, args[1:], stdout, stderr)
+	case "load":
+		return runScreeningLoad(ctx, args[1:], stdout, stderr)
 	}
 	fmt.Fprint(stderr, screeningUsage)
 	return fmt.Errorf("screening: unknown subcommand %q", args[0])
