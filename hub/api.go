@@ -208,7 +208,7 @@ func (h *Hub) LoadList(ctx context.Context, name, format string, files [][]byte)
 	if err != nil {
 		return corridor.ListInfo{}, err
 	}
-	res, err := h.do(ctx, request{cmd: listCmd{Name: name, Format: format, Files: files, parsed: l}})
+	res, err := h.do(ctx, request{cmd: listCmd{Name: name, Version: l.Version, Hash: l.Hash, Format: format, Files: files, parsed: l}})
 	return res.list, err
 }
 

@@ -51,10 +51,12 @@ func newScreeningState() screeningState {
 
 // listCmd loads (or replaces) a sanctions list from its published files.
 type listCmd struct {
-	Name   string
-	Format string
-	Files  [][]byte
-	parsed *screening.List // Parsed by the caller, outside the sequencer; nil on replay.
+	Name    string
+	Version string // The list's own version, as parsed when it was loaded.
+	Hash    string // SHA-256 of its files, as parsed when it was loaded.
+	Format  string
+	Files   [][]byte
+	parsed  *screening.List // Parsed by the caller, outside the sequencer; nil on replay.
 }
 
 // decideCmd is the operator's decision on a held payment.
@@ -121,6 +123,9 @@ func (s *state) loadList(c listCmd) (corridor.ListInfo, error, bool) {
 		if l, err = ParseList(c.Name, c.Format, c.Files); err != nil {
 			return corridor.ListInfo{}, err, false
 		}
+	}
+	if c.Version != l.Version || c.Hash != l.Hash {
+		return corridor.ListInfo{}, corridor.Reject(corridor.ReasonInvalidFormat, "list "+c.Name+": version or hash does not match its files"), false
 	}
 	if _, ok := s.screening.lists[c.Name]; !ok && len(s.screening.lists) >= MaxLists {
 		return corridor.ListInfo{}, corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("at most %d lists", MaxLists)), false

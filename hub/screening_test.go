@@ -3,10 +3,13 @@ package hub_test
 import (
 	"context"
 	"errors"
+	"path/filepath"
+	"slices"
 	"testing"
 
 	"corridor"
 	"corridor/hub"
+	"corridor/sqlite"
 )
 
 // ownList is an operator's own list naming one Russian company.
@@ -34,7 +37,8 @@ func TestScreeningHold(t *testing.T) {
 		name := map[bool]string{true: "Release", false: "Reject"}[release]
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			h, _ := mustHub(t, t.TempDir())
+			dir := t.TempDir()
+			h, stop := mustHub(t, dir)
 			mustSetUp(t, h, "500.00")
 			mustOwnList(t, h)
 			if res, err := submit(t, h, payment(1, 100)); err != nil || res.Status != corridor.StatusSettled {
@@ -64,6 +68,8 @@ func TestScreeningHold(t *testing.T) {
 			if err := h.Decide(ctx, "operator", p.UETR, release, "again", false); !errors.Is(err, corridor.ErrNotFound) {
 				t.Errorf("a second decision: %v; want ErrNotFound", err)
 			}
+			stop()
+			mustJournalSays(t, dir, "screening.list", "payment.submit", "payment.submit", "compliance.decide")
 		})
 	}
 }
@@ -127,5 +133,26 @@ func TestLoadListRefused(t *testing.T) {
 		if _, err := h.LoadList(context.Background(), "bad", tt.format, tt.files); err == nil {
 			t.Errorf("LoadList(%s) accepted", tt.format)
 		}
+	}
+}
+
+// mustJournalSays checks that the journal in dir holds entries of these
+// kinds, in this order, after the set-up's registrations and funding.
+func mustJournalSays(tb testing.TB, dir string, kinds ...string) {
+	tb.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "corridor.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	var got []string
+	err = db.Journal().Replay(context.Background(), 0, func(e corridor.JournalEntry) error {
+		if e.Kind != "participant.register" && e.Kind != "account.fund" && e.Kind != "settlement.config" {
+			got = append(got, e.Kind)
+		}
+		return nil
+	})
+	if err != nil || !slices.Equal(got, kinds) {
+		tb.Errorf("journal kinds %v, %v; want %v", got, err, kinds)
 	}
 }
