@@ -19,6 +19,8 @@ type Payment struct {
 	SettlementDate   Date   // CdtTrfTxInf/IntrBkSttlmDt.
 	DebtorName       string // CdtTrfTxInf/Dbtr/Nm.
 	CreditorName     string // CdtTrfTxInf/Cdtr/Nm.
+	UltimateDebtor   string // CdtTrfTxInf/UltmtDbtr/Nm: on whose behalf the debtor pays; screened too.
+	UltimateCreditor string // CdtTrfTxInf/UltmtCdtr/Nm: for whom the creditor receives; screened too.
 	Urgent           bool   // CdtTrfTxInf/PmtTpInf/InstrPrty is HIGH: it settles before normal payments.
 	Instructed       Money  // CdtTrfTxInf/InstdAmt; zero when absent. In another currency than Currency, the payment converts.
 	FXQuote          uint64 // The FX quote named in CdtTrfTxInf/InstrForNxtAgt/InstrInf as "/FXQT/<id>"; 0 for none.

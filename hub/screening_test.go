@@ -156,3 +156,20 @@ func mustJournalSays(tb testing.TB, dir string, kinds ...string) {
 		tb.Errorf("journal kinds %v, %v; want %v", got, err, kinds)
 	}
 }
+
+// TestScreeningUltimateCreditor holds a payment whose ultimate creditor, not
+// its creditor, is on the list.
+func TestScreeningUltimateCreditor(t *testing.T) {
+	h, _ := mustHub(t, t.TempDir())
+	mustSetUp(t, h, "500.00")
+	mustOwnList(t, h)
+	p := payment(1, 100)
+	p.UltimateCreditor = "Neftegaz Vostok LLC"
+	if res, err := submit(t, h, p); err != nil || res.Status != corridor.StatusPending {
+		t.Fatalf("a listed ultimate creditor: %+v, %v; want held", res, err)
+	}
+	holds, _ := h.Holds(context.Background())
+	if len(holds) != 1 || holds[0].Hits[0].Role != "ultimate creditor" {
+		t.Errorf("Holds = %+v; want a hit on the ultimate creditor", holds)
+	}
+}

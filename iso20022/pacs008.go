@@ -75,6 +75,8 @@ func decodePacs008(m elem) (corridor.Payment, string) {
 	p.DebtorAgent = tx.req("DbtrAgt").bic()
 	p.CreditorAgent = tx.req("CdtrAgt").bic()
 	p.CreditorName = tx.req("Cdtr").child("Nm").text(MaxNameChars)
+	p.UltimateDebtor = tx.child("UltmtDbtr").child("Nm").text(MaxNameChars)
+	p.UltimateCreditor = tx.child("UltmtCdtr").child("Nm").text(MaxNameChars)
 	return p, instrID
 }
 
@@ -187,10 +189,16 @@ func writePacs008(w *writer, h AppHdr, p corridor.Payment, instrID string) {
 	w.text("ChrgBr", encodedChargeBearer)
 	w.agent("InstgAgt", string(p.InstructingAgent))
 	w.agent("InstdAgt", string(p.InstructedAgent))
+	if p.UltimateDebtor != "" {
+		writeParty(w, "UltmtDbtr", p.UltimateDebtor)
+	}
 	writeParty(w, "Dbtr", p.DebtorName)
 	w.agent("DbtrAgt", string(p.DebtorAgent))
 	w.agent("CdtrAgt", string(p.CreditorAgent))
 	writeParty(w, "Cdtr", p.CreditorName)
+	if p.UltimateCreditor != "" {
+		writeParty(w, "UltmtCdtr", p.UltimateCreditor)
+	}
 	w.close("CdtTrfTxInf")
 	w.close("FIToFICstmrCdtTrf")
 	w.close("Document")
@@ -222,6 +230,8 @@ func paymentChanges(got, want corridor.Payment) []string {
 		{"SettlementDate", got.SettlementDate == want.SettlementDate},
 		{"DebtorName", got.DebtorName == want.DebtorName},
 		{"CreditorName", got.CreditorName == want.CreditorName},
+		{"UltimateDebtor", got.UltimateDebtor == want.UltimateDebtor},
+		{"UltimateCreditor", got.UltimateCreditor == want.UltimateCreditor},
 	}
 	var changed []string
 	for _, f := range fields {

@@ -23,8 +23,8 @@ const (
 	RoleIntermediaryAgent Role = "intermediary agent"
 )
 
-// PaymentParties lists the parties of p to screen: the debtor and creditor
-// by name, and every agent by BIC. Empty names and BICs are left out, and an
+// PaymentParties lists the parties of p to screen: the debtor, creditor and
+// ultimate debtor and creditor by name, and every agent by BIC. Empty names and BICs are left out, and an
 // agent that appears in several roles is screened once, in its first role.
 func PaymentParties(p corridor.Payment) []Party {
 	var out []Party
@@ -33,6 +33,12 @@ func PaymentParties(p corridor.Payment) []Party {
 	}
 	if strings.TrimSpace(p.CreditorName) != "" {
 		out = append(out, Party{Name: p.CreditorName, Role: RoleCreditor})
+	}
+	if strings.TrimSpace(p.UltimateDebtor) != "" {
+		out = append(out, Party{Name: p.UltimateDebtor, Role: RoleUltimateDebtor})
+	}
+	if strings.TrimSpace(p.UltimateCreditor) != "" {
+		out = append(out, Party{Name: p.UltimateCreditor, Role: RoleUltimateCreditor})
 	}
 	agents := []struct {
 		bic  corridor.BIC
