@@ -14,7 +14,8 @@ import (
 	"corridor/pki"
 )
 
-// handleSubmit takes a pacs.008 with its AppHdr, checks that the caller is
+// handleSubmit takes a message with its AppHdr (a pacs.008, or a pacs.004,
+// pacs.009, camt.056 or camt.029), checks that the caller is
 // who the message says sent it, and hands it to the sequencer. The 202 is
 // written only after the journal has made the payment durable.
 func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, id corridor.Identity) {
@@ -30,20 +31,7 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, id corrido
 		s.writeError(w, r, err)
 		return
 	}
-	cct, err := iso20022.DecodeCustomerCreditTransfer(body)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if err := senderIs(id.BIC, cct); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if err := paymentExtras(body, &cct.Payment); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	res, err := s.Hub.SubmitPayment(r.Context(), id.BIC, cct.Payment, cct.InstrID, corridor.SignedMessage{Body: body, Signature: sig})
+	res, err := s.submit(r, id.BIC, corridor.SignedMessage{Body: body, Signature: sig})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -52,6 +40,29 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, id corrido
 		"reference", res.Reference, "status", res.Status, "duplicate", res.Duplicate)
 	writeJSON(w, http.StatusAccepted, SubmitResponse{Reference: res.Reference, UETR: string(res.UETR),
 		Status: string(res.Status), Reason: string(res.Reason), Detail: res.Detail, Duplicate: res.Duplicate})
+}
+
+// submit routes a message on its message definition: a pacs.008 through the
+// payment path, every other through the hub's SubmitMessage.
+func (s *Server) submit(r *http.Request, bic corridor.BIC, msg corridor.SignedMessage) (corridor.PaymentResult, error) {
+	def, err := iso20022.MessageDefinition(msg.Body)
+	if err != nil {
+		return corridor.PaymentResult{}, err
+	}
+	if def != iso20022.MsgDefCustomerCreditTransfer {
+		return s.Hub.SubmitMessage(r.Context(), bic, msg)
+	}
+	cct, err := iso20022.DecodeCustomerCreditTransfer(msg.Body)
+	if err != nil {
+		return corridor.PaymentResult{}, err
+	}
+	if err := senderIs(bic, cct); err != nil {
+		return corridor.PaymentResult{}, err
+	}
+	if err := paymentExtras(msg.Body, &cct.Payment); err != nil {
+		return corridor.PaymentResult{}, err
+	}
+	return s.Hub.SubmitPayment(r.Context(), bic, cct.Payment, cct.InstrID, msg)
 }
 
 // senderIs checks that the certificate's BIC sent the message: it must be the

@@ -38,6 +38,7 @@ type Hub interface {
 	Relationships(ctx context.Context, bic corridor.BIC) (corridor.RelationshipPolicy, error)
 	Fund(ctx context.Context, bic corridor.BIC, m corridor.Money) error
 	SubmitPayment(ctx context.Context, sender corridor.BIC, p corridor.Payment, instrID string, msg corridor.SignedMessage) (corridor.PaymentResult, error)
+	SubmitMessage(ctx context.Context, sender corridor.BIC, msg corridor.SignedMessage) (corridor.PaymentResult, error)
 	Ack(ctx context.Context, bic corridor.BIC, through uint64) error
 	Inbox(ctx context.Context, bic corridor.BIC, after uint64, wait time.Duration) ([]corridor.InboxMessage, error)
 	Track(ctx context.Context, caller corridor.Identity, uetr corridor.UETR) ([]corridor.PaymentTrack, error)

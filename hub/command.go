@@ -28,6 +28,7 @@ const (
 	kindMove     = "queue.move"
 	kindRate     = "fx.rate"
 	kindQuote    = "fx.quote"
+	kindReturn   = "payment.return"
 )
 
 // command is an input that may change state. The sequencer executes it and,
@@ -203,6 +204,16 @@ func decodeSettlementCommand(kind string, payload []byte) (command, error) {
 		return decodeAs[rateCmd](payload)
 	case kindQuote:
 		return decodeAs[quoteCmd](payload)
+	}
+	return decodeLifeCommand(kind, payload)
+}
+
+// decodeLifeCommand reads the commands of the rest of a payment's life:
+// returns, cancellations, statements and liquidity.
+func decodeLifeCommand(kind string, payload []byte) (command, error) {
+	switch kind {
+	case kindReturn:
+		return decodeAs[returnCmd](payload)
 	}
 	return nil, fmt.Errorf("unknown journal entry kind %q", kind)
 }

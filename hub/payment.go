@@ -22,12 +22,17 @@ type payment struct {
 	seq    uint64 // The journal entry that accepted it.
 	ref    string
 	cmd    paymentCmd
+	msgDef string // The instruction: msgDefPacs008, or msgDefPacs004 for a return.
 	status corridor.PaymentStatus
 	reason corridor.ReasonCode
 	detail string
 	events []corridor.PaymentEvent
 
 	screening *screeningRecord // What sanctions screening found; nil when no list was loaded.
+
+	orig      *payment        // Of a return: the payment it returns.
+	returning corridor.Amount // Of a pacs.008: its returns accepted and not rejected, settled or not; at most its amount.
+	returned  corridor.Amount // Of a pacs.008: its returns settled; at most returning.
 }
 
 func (p *payment) event(e corridor.PaymentEvent) { p.events = append(p.events, e) }
@@ -56,10 +61,10 @@ func (s *state) submit(c paymentCmd, seq uint64, now time.Time) (result, bool) {
 		}
 		return result{payment: first.result(true)}, false
 	}
-	if err := s.admissible(c, now); err != nil {
+	if err := s.admissible(c, "pacs.008", now); err != nil {
 		return result{err: err}, false
 	}
-	p := &payment{seq: seq, ref: reference(seq), cmd: c, status: corridor.StatusAccepted, screening: s.screeningOf(c)}
+	p := &payment{seq: seq, ref: reference(seq), cmd: c, msgDef: msgDefPacs008, status: corridor.StatusAccepted, screening: s.screeningOf(c)}
 	if len(s.holdingHits(p.screening)) > 0 {
 		s.hold(p, now)
 		return result{payment: p.result(false)}, true
@@ -75,6 +80,8 @@ func (s *state) submit(c paymentCmd, seq uint64, now time.Time) (result, bool) {
 // error is a refusal; a payment not yet recorded stays unknown.
 func (s *state) route(p *payment, now time.Time) error {
 	switch {
+	case p.msgDef == msgDefPacs004:
+		return s.settleGross(p, now) // Returns settle gross, whatever the currency's mode.
 	case p.cmd.Payment.Converts():
 		return s.settleFX(p, now)
 	case s.netted(p.cmd.Payment.Currency):
@@ -91,7 +98,9 @@ func (s *state) record(p *payment, now time.Time) {
 	}
 	c := p.cmd
 	p.event(corridor.PaymentEvent{Time: now, Status: corridor.StatusAccepted, Event: "accepted", Detail: "journaled as " + p.ref})
-	s.payments[legKey{c.Payment.UETR, c.Sender}] = p
+	if p.msgDef == msgDefPacs008 { // A return is found by its MsgId and its UETR's legs.
+		s.payments[legKey{c.Payment.UETR, c.Sender}] = p
+	}
 	s.byMsgID[msgKey{c.Sender, c.Payment.MsgID}] = p
 	s.byUETR[c.Payment.UETR] = append(s.byUETR[c.Payment.UETR], p)
 	s.bySeq[p.seq] = p
@@ -119,9 +128,9 @@ func (s *state) duplicateOf(c paymentCmd) (*payment, bool, error) {
 
 // admissible checks what the message alone could not: that both agents are
 // participants in good standing with accounts in the currency, that the
-// receiver accepts pacs.008 from the sender, that the settlement date is
-// today and that the inboxes have room.
-func (s *state) admissible(c paymentCmd, now time.Time) error {
+// receiver accepts msgType ("pacs.008", "pacs.004") from the sender, that
+// the settlement date is today and that the inboxes have room.
+func (s *state) admissible(c paymentCmd, msgType string, now time.Time) error {
 	p := c.Payment
 	receiver, ok := s.participants[p.InstructedAgent]
 	if !ok {
@@ -132,9 +141,9 @@ func (s *state) admissible(c paymentCmd, now time.Time) error {
 			return corridor.Reject(corridor.ReasonAccountBlocked, fmt.Sprintf("participant %s is suspended", bic))
 		}
 	}
-	if !receiver.Policy.Allows(c.Sender, "pacs.008") {
+	if !receiver.Policy.Allows(c.Sender, msgType) {
 		return corridor.Reject(corridor.ReasonNotAllowed,
-			fmt.Sprintf("%s has not authorised pacs.008 from %s (relationship management)", p.InstructedAgent, c.Sender))
+			fmt.Sprintf("%s has not authorised %s from %s (relationship management)", p.InstructedAgent, msgType, c.Sender))
 	}
 	debit := p.Currency
 	if p.Converts() {
@@ -155,17 +164,24 @@ func (s *state) admissible(c paymentCmd, now time.Time) error {
 	return nil
 }
 
-// settled marks p settled and delivers the pacs.008 to the instructed agent
-// and the pacs.002 ACSC to the instructing agent.
+// settled marks p settled and delivers its instruction (the pacs.008, or
+// the pacs.004 of a return) to the instructed agent and the pacs.002 ACSC to
+// the instructing agent.
 func (s *state) settled(p *payment, now time.Time, detail string) {
 	pay := p.cmd.Payment
 	p.status, p.reason, p.detail = corridor.StatusSettled, "", ""
 	p.event(corridor.PaymentEvent{Time: now, Status: corridor.StatusSettled, Event: "settled", Detail: detail})
-	s.deliver(pay.InstructedAgent, corridor.InboxMessage{MsgDefID: msgDefPacs008, UETR: pay.UETR, Reference: p.ref,
+	s.deliver(pay.InstructedAgent, corridor.InboxMessage{MsgDefID: p.msgDef, UETR: pay.UETR, Reference: p.ref,
 		Time: now, Body: p.cmd.Message}, p)
-	p.event(corridor.PaymentEvent{Time: now, Event: "delivered", Detail: "pacs.008 to " + string(pay.InstructedAgent)})
+	p.event(corridor.PaymentEvent{Time: now, Event: "delivered", Detail: msgType(p.msgDef) + " to " + string(pay.InstructedAgent)})
 	s.deliverStatus(p, now)
+	if p.orig != nil {
+		s.returnSettled(p, now)
+	}
 }
+
+// msgType is the message type of a message definition: "pacs.008" of "pacs.008.001.08".
+func msgType(msgDef string) string { return msgDef[:min(len(msgDef), len("pacs.008"))] }
 
 // rejected marks p rejected and delivers the pacs.002 RJCT to the
 // instructing agent.
@@ -173,6 +189,9 @@ func (s *state) rejected(p *payment, now time.Time, reason corridor.ReasonCode, 
 	p.status, p.reason, p.detail = corridor.StatusRejected, reason, truncate(detail, 105)
 	p.event(corridor.PaymentEvent{Time: now, Status: corridor.StatusRejected, Event: "rejected", Reason: reason, Detail: p.detail})
 	s.deliverStatus(p, now)
+	if p.orig != nil {
+		s.returnRejected(p, now)
+	}
 }
 
 func rejectDetail(err error) string {
@@ -202,7 +221,7 @@ func statusReport(hubBIC corridor.BIC, p *payment, now time.Time) []byte {
 	pay := p.cmd.Payment
 	sr := iso20022.StatusReport{
 		From: hubBIC, To: pay.InstructingAgent, MsgID: fmt.Sprintf("CRDS%012d", p.seq), Created: now,
-		OriginalMsgID: pay.MsgID, OriginalMsgDefID: msgDefPacs008, OriginalInstrID: p.cmd.InstrID,
+		OriginalMsgID: pay.MsgID, OriginalMsgDefID: p.msgDef, OriginalInstrID: p.cmd.InstrID,
 		OriginalEndToEndID: pay.EndToEndID, OriginalUETR: pay.UETR, Status: p.status,
 		InstructingAgent: pay.InstructingAgent, InstructedAgent: pay.InstructedAgent,
 	}

@@ -153,6 +153,20 @@ func (s *state) executeSettlement(c command, seq uint64, now time.Time) (result,
 	case quoteCmd:
 		r.quote, r.err, changed = s.issueQuote(c, seq, now)
 	default:
+		r, changed = s.executeLife(c, seq, now)
+	}
+	return r, changed
+}
+
+// executeLife runs the commands of the rest of a payment's life: returns,
+// cancellations, statements and liquidity.
+func (s *state) executeLife(c command, seq uint64, now time.Time) (result, bool) {
+	var r result
+	var changed bool
+	switch c := c.(type) {
+	case returnCmd:
+		r, changed = s.submitReturn(c, seq, now)
+	default:
 		assert.That(false, "unknown command %T", c)
 	}
 	return r, changed

@@ -1,0 +1,210 @@
+package hub
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"corridor"
+	"corridor/iso20022"
+)
+
+// ReasonReturnExceeded refuses a return that would take the sum of a
+// payment's returns above its original amount: AM09, "amount received is not
+// the amount agreed or expected" (ExternalStatusReason1Code), since no more
+// than the original can be expected back.
+const ReasonReturnExceeded = corridor.ReasonWrongAmount
+
+// returnCmd is a validated pacs.004 from the creditor agent of a settled
+// payment: it settles gross, like a payment, from the returning agent to the
+// original instructing agent. Its Payment is the return as a payment: the
+// returner instructs, the original sender is instructed, the original's
+// parties swap roles (and are screened), the UETR is the original's.
+type returnCmd struct {
+	paymentCmd
+	Reason string // TxInf/RtrRsnInf/Rsn/Cd or Prtry: why it comes back; for the tracker.
+}
+
+func (returnCmd) kind() string { return kindReturn }
+
+// returnOf reads a pacs.004 of one transaction into a returnCmd, screened
+// against the parties of the payment it returns.
+func (h *Hub) returnOf(ctx context.Context, sender corridor.BIC, d *iso20022.Pacs004Document, msg corridor.SignedMessage) (command, error) {
+	r := d.PmtRtr
+	if len(r.TxInf) != 1 {
+		return nil, corridor.Reject(corridor.ReasonInvalidFormat, "a pacs.004 returns exactly one transaction (TxInf)")
+	}
+	tx := r.TxInf[0]
+	p, err := returnedPayment(r.GrpHdr, tx)
+	if err != nil {
+		return nil, err
+	}
+	if p.InstructingAgent != sender {
+		return nil, fmt.Errorf("TxInf/InstgAgt is %s but the client certificate is %s's: %w", p.InstructingAgent, sender, corridor.ErrUnauthorized)
+	}
+	c := returnCmd{paymentCmd: paymentCmd{Sender: sender, InstrID: text(tx.RtrId), Message: msg.Body, Signature: msg.Signature}}
+	c.Reason = returnReason(tx.RtrRsnInf)
+	var orig *corridor.Payment
+	if _, err := h.do(ctx, request{query: func(s *state) { orig = s.returnedParties(p) }}); err != nil {
+		return nil, err
+	}
+	if orig != nil { // Else the sequencer refuses it; nothing to screen.
+		p = withReturnedParties(p, *orig)
+		c.Screening = screenPayment(h.screener.Load(), p) // Here, on the caller's goroutine: screening is CPU work.
+	}
+	c.Payment = p
+	return c, nil
+}
+
+// returnedPayment is the return in tx as a payment from its instructing to
+// its instructed agent, without the parties (the sequencer takes them from
+// the original payment).
+func returnedPayment(g iso20022.GroupHeader90, tx iso20022.PaymentTransaction112) (corridor.Payment, error) {
+	var p corridor.Payment
+	var err error
+	if p.UETR, err = uetrOf(tx.OrgnlUETR, "TxInf/OrgnlUETR"); err != nil {
+		return p, err
+	}
+	if p.InstructingAgent, err = fiBIC(tx.InstgAgt, "TxInf/InstgAgt"); err != nil {
+		return p, err
+	}
+	if p.InstructedAgent, err = fiBIC(tx.InstdAgt, "TxInf/InstdAgt"); err != nil {
+		return p, err
+	}
+	m, err := moneyOf(tx.RtrdIntrBkSttlmAmt.Ccy, tx.RtrdIntrBkSttlmAmt.Value)
+	if err != nil {
+		return p, err
+	}
+	if p.SettlementDate, err = dateOf(tx.IntrBkSttlmDt); err != nil {
+		return p, err
+	}
+	p.MsgID, p.EndToEndID, p.Amount, p.Currency = g.MsgId, text(tx.OrgnlEndToEndId), m.Amount, m.Currency
+	p.DebtorAgent, p.CreditorAgent = p.InstructingAgent, p.InstructedAgent
+	p.Urgent = tx.SttlmPrty != nil && *tx.SttlmPrty == "HIGH"
+	return p, nil
+}
+
+// withReturnedParties gives the return the original's parties, swapped:
+// the money goes back from the creditor to the debtor.
+func withReturnedParties(p, orig corridor.Payment) corridor.Payment {
+	p.DebtorName, p.CreditorName = orig.CreditorName, orig.DebtorName
+	p.UltimateDebtor, p.UltimateCreditor = orig.UltimateCreditor, orig.UltimateDebtor
+	if p.EndToEndID == "" {
+		p.EndToEndID = orig.EndToEndID
+	}
+	return p
+}
+
+func returnReason(rs []iso20022.PaymentReturnReason6) string {
+	for _, r := range rs {
+		if r.Rsn != nil && r.Rsn.Cd != nil {
+			return *r.Rsn.Cd
+		}
+		if r.Rsn != nil && r.Rsn.Prtry != nil {
+			return *r.Rsn.Prtry
+		}
+	}
+	return ""
+}
+
+// returnedParties is a copy of the payment that the return p would return,
+// or nil when there is none.
+func (s *state) returnedParties(p corridor.Payment) *corridor.Payment {
+	orig := s.returnable(p)
+	if orig == nil {
+		return nil
+	}
+	cp := orig.cmd.Payment
+	return &cp
+}
+
+// returnable is the settled pacs.008 leg that p returns: the one with p's
+// UETR that p's instructed agent instructed to p's instructing agent.
+func (s *state) returnable(p corridor.Payment) *payment {
+	for _, o := range s.byUETR[p.UETR] {
+		op := o.cmd.Payment
+		if o.msgDef == msgDefPacs008 && op.InstructingAgent == p.InstructedAgent && op.InstructedAgent == p.InstructingAgent {
+			return o
+		}
+	}
+	return nil
+}
+
+// submitReturn accepts a pacs.004 and settles it gross (else queued, or held
+// by screening). A refusal changes nothing; a repeat of the same MsgId gets
+// the first answer.
+func (s *state) submitReturn(c returnCmd, seq uint64, now time.Time) (result, bool) {
+	if first := s.byMsgID[msgKey{c.Sender, c.Payment.MsgID}]; first != nil {
+		if first.msgDef != msgDefPacs004 || first.cmd.Payment != c.Payment {
+			return result{err: corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("MsgId %s was already used (%s)", c.Payment.MsgID, first.ref))}, false
+		}
+		return result{payment: first.result(true)}, false
+	}
+	orig, err := s.originalOf(c, now)
+	if err != nil {
+		return result{err: err}, false
+	}
+	if c.Payment = withReturnedParties(c.Payment, orig.cmd.Payment); c.Payment.SettlementDate == (corridor.Date{}) {
+		c.Payment.SettlementDate = corridor.DateOf(now.UTC()) // IntrBkSttlmDt is optional in a pacs.004: today.
+	}
+	if err := s.admissible(c.paymentCmd, "pacs.004", now); err != nil {
+		return result{err: err}, false
+	}
+	p := &payment{seq: seq, ref: reference(seq), cmd: c.paymentCmd, msgDef: msgDefPacs004, orig: orig,
+		status: corridor.StatusAccepted, screening: s.screeningOf(c.paymentCmd)}
+	mark := len(orig.events)
+	orig.returning += c.Payment.Amount
+	orig.event(corridor.PaymentEvent{Time: now, Event: "return requested", Detail: fmt.Sprintf("pacs.004 %s from %s: %s %s, reason %s",
+		c.Payment.MsgID, c.Sender, c.Payment.Amount.Format(c.Payment.Currency), c.Payment.Currency, c.Reason)})
+	if len(s.holdingHits(p.screening)) > 0 {
+		s.hold(p, now)
+		return result{payment: p.result(false)}, true
+	}
+	if err := s.route(p, now); err != nil { // A full queue: undo, nothing happened.
+		orig.returning -= c.Payment.Amount
+		orig.events = slices.Delete(orig.events, mark, len(orig.events))
+		return result{err: err}, false
+	}
+	return result{payment: p.result(false)}, true
+}
+
+// originalOf finds the settled payment c returns and checks that c may
+// return it: same currency, and no more than what is left of it.
+func (s *state) originalOf(c returnCmd, now time.Time) (*payment, error) {
+	orig := s.returnable(c.Payment)
+	if orig == nil {
+		return nil, fmt.Errorf("payment %s from %s to %s: %w", c.Payment.UETR, c.Payment.InstructedAgent, c.Sender, corridor.ErrNotFound)
+	}
+	op := orig.cmd.Payment
+	if orig.status != corridor.StatusSettled {
+		return nil, corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("payment %s is %s; only a settled payment can be returned", orig.ref, orig.status))
+	}
+	if c.Payment.Currency != op.Currency {
+		return nil, corridor.Reject(corridor.ReasonCurrency, fmt.Sprintf("payment %s settled in %s; a return must be in %s too", orig.ref, op.Currency, op.Currency))
+	}
+	left := op.Amount - orig.returning
+	if c.Payment.Amount > left {
+		return nil, corridor.Reject(ReasonReturnExceeded, fmt.Sprintf("payment %s was %s %s; at most %s is left to return",
+			orig.ref, op.Amount.Format(op.Currency), op.Currency, left.Format(op.Currency)))
+	}
+	return orig, nil
+}
+
+// returnSettled records on the original that its return p settled.
+func (s *state) returnSettled(p *payment, now time.Time) {
+	o := p.orig
+	o.returned += p.cmd.Payment.Amount
+	pay := p.cmd.Payment
+	o.event(corridor.PaymentEvent{Time: now, Event: "returned", Detail: fmt.Sprintf("%s %s back to %s by %s (%s); %s of %s returned",
+		pay.Amount.Format(pay.Currency), pay.Currency, pay.InstructedAgent, p.ref, pay.MsgID,
+		o.returned.Format(pay.Currency), o.cmd.Payment.Amount.Format(pay.Currency))})
+}
+
+// returnRejected records on the original that its return p failed, so that
+// its amount may be returned again.
+func (s *state) returnRejected(p *payment, now time.Time) {
+	o := p.orig
+	o.returning -= p.cmd.Payment.Amount
+	o.event(corridor.PaymentEvent{Time: now, Event: "return rejected", Reason: p.reason, Detail: fmt.Sprintf("%s (%s)", p.ref, p.cmd.Payment.MsgID)})
+}
