@@ -58,3 +58,40 @@ func eventNames(l httpapi.LegBody) string {
 	}
 	return strings.Join(names, " ")
 }
+
+// TestCancelAPI sends camt.056 and camt.029 through POST /v1/messages.
+func TestCancelAPI(t *testing.T) {
+	f := mustFixture(t)
+	queued := rupees(1, bankB, bankA, 600_00) // B holds 500.00 INR.
+	mustSubmit(t, f.b, mustEncode(t, queued))
+	cxl, err := httpapi.CancelRequestMessage(httpapi.CancelRequest{ID: "CXL-1", Created: businessDay, Original: queued.pay, Reason: "DUPL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp := mustSubmit(t, f.b, cxl); resp.Status != string(corridor.StatusRejected) || resp.Reason != "DS02" {
+		t.Fatalf("cancellation of a queued payment = %+v; want RJCT DS02", resp)
+	}
+	settled := rupees(2, bankA, bankB, 100_00)
+	mustSubmit(t, f.a, mustEncode(t, settled))
+	cxl, err = httpapi.CancelRequestMessage(httpapi.CancelRequest{ID: "CXL-2", Created: businessDay, Original: settled.pay, Reason: "CUST"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp := mustSubmit(t, f.a, cxl); resp.Status != string(corridor.StatusSettled) {
+		t.Fatalf("cancellation of a settled payment = %+v; want ACSC (forwarded)", resp)
+	}
+	msgs := mustInbox(t, f.b, 0)
+	if last := msgs[len(msgs)-1]; last.MsgDefID != "camt.056.001.08" {
+		t.Fatalf("B's last message: %s; want the camt.056", last.MsgDefID)
+	}
+	ans, err := httpapi.ResolutionMessage(httpapi.Resolution{ID: "ANS-2", CaseID: "CXL-2", Created: businessDay, Original: settled.pay,
+		Status: "RJCR", Reason: "CUST"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustSubmit(t, f.b, ans)
+	msgs = mustInbox(t, f.a, 0)
+	if last := msgs[len(msgs)-1]; last.MsgDefID != "camt.029.001.09" || last.Body != string(ans) {
+		t.Errorf("A's last message: %s; want B's camt.029", last.MsgDefID)
+	}
+}

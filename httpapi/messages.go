@@ -85,3 +85,70 @@ func optional(s string) *string {
 	}
 	return &s
 }
+
+// CancelRequest is what an instructing agent says in a camt.056.001.08 that
+// asks to cancel one of its payments.
+type CancelRequest struct {
+	ID       string           // Assgnmt/Id, AppHdr/BizMsgIdr and Case/Id: unique per sender.
+	Created  time.Time        // Assgnmt/CreDtTm and AppHdr/CreDt.
+	Original corridor.Payment // The payment to cancel.
+	Reason   string           // CxlRsnInf/Rsn/Cd: an ExternalCancellationReason1Code such as DUPL, CUST or FRAD.
+}
+
+// CancelRequestMessage is the camt.056 of r, from the original's instructing
+// agent, assigned to its instructed agent.
+func CancelRequestMessage(r CancelRequest) ([]byte, error) {
+	o := r.Original
+	from, to := o.InstructingAgent, o.InstructedAgent
+	tx := iso20022.PaymentTransaction106{
+		OrgnlGrpInf:         &iso20022.OriginalGroupInformation29{OrgnlMsgId: o.MsgID, OrgnlMsgNmId: iso20022.MsgDefCustomerCreditTransfer},
+		OrgnlEndToEndId:     optional(o.EndToEndID),
+		OrgnlUETR:           optional(string(o.UETR)),
+		OrgnlIntrBkSttlmAmt: &iso20022.ActiveOrHistoricCurrencyAndAmount{Value: o.Amount.Format(o.Currency), Ccy: string(o.Currency)},
+		OrgnlIntrBkSttlmDt:  optional(o.SettlementDate.String()),
+		CxlRsnInf:           []iso20022.PaymentCancellationReason5{{Rsn: &iso20022.CancellationReason33Choice{Cd: optional(r.Reason)}}},
+	}
+	doc := &iso20022.Camt056Document{FIToFIPmtCxlReq: iso20022.FIToFIPaymentCancellationRequestV08{
+		Assgnmt: iso20022.CaseAssignment5{Id: r.ID, Assgnr: iso20022.Party40Choice{Agt: agent(from)},
+			Assgne: iso20022.Party40Choice{Agt: agent(to)}, CreDtTm: isoTime(r.Created)},
+		Case:    &iso20022.Case5{Id: r.ID, Cretr: iso20022.Party40Choice{Agt: agent(from)}},
+		Undrlyg: []iso20022.UnderlyingTransaction23{{TxInf: []iso20022.PaymentTransaction106{tx}}},
+	}}
+	return encode(from, to, r.ID, r.Created, doc)
+}
+
+// Resolution is what a creditor agent answers in a camt.029.001.09 to a
+// cancellation request the hub forwarded to it.
+type Resolution struct {
+	ID       string           // Assgnmt/Id and AppHdr/BizMsgIdr: unique per sender.
+	CaseID   string           // RslvdCase/Id: the Case/Id of the camt.056.
+	Created  time.Time        // Assgnmt/CreDtTm and AppHdr/CreDt.
+	Original corridor.Payment // The payment the request was about.
+	Status   string           // Sts/Conf: CNCL (accepted: a pacs.004 follows), RJCR (rejected) or PDCR (pending).
+	Reason   string           // CxlStsRsnInf/Rsn/Cd of a rejection, such as LEGL, CUST, NOAS or ARDT; "" for none.
+}
+
+// ResolutionMessage is the camt.029 of r, from the original's instructed
+// agent to its instructing agent.
+func ResolutionMessage(r Resolution) ([]byte, error) {
+	o := r.Original
+	from, to := o.InstructedAgent, o.InstructingAgent
+	txSts := map[string]string{"CNCL": "ACCR", "RJCR": "RJCR", "PDCR": "PDCR"}[r.Status]
+	tx := iso20022.PaymentTransaction102{
+		OrgnlGrpInf:     &iso20022.OriginalGroupInformation29{OrgnlMsgId: o.MsgID, OrgnlMsgNmId: iso20022.MsgDefCustomerCreditTransfer},
+		OrgnlEndToEndId: optional(o.EndToEndID),
+		OrgnlUETR:       optional(string(o.UETR)),
+		TxCxlSts:        optional(txSts),
+	}
+	if r.Reason != "" {
+		tx.CxlStsRsnInf = []iso20022.CancellationStatusReason4{{Rsn: &iso20022.CancellationStatusReason3Choice{Cd: optional(r.Reason)}}}
+	}
+	doc := &iso20022.Camt029Document{RsltnOfInvstgtn: iso20022.ResolutionOfInvestigationV09{
+		Assgnmt: iso20022.CaseAssignment5{Id: r.ID, Assgnr: iso20022.Party40Choice{Agt: agent(from)},
+			Assgne: iso20022.Party40Choice{Agt: agent(to)}, CreDtTm: isoTime(r.Created)},
+		RslvdCase: &iso20022.Case5{Id: r.CaseID, Cretr: iso20022.Party40Choice{Agt: agent(to)}},
+		Sts:       iso20022.InvestigationStatus5Choice{Conf: optional(r.Status)},
+		CxlDtls:   []iso20022.UnderlyingTransaction22{{TxInfAndSts: []iso20022.PaymentTransaction102{tx}}},
+	}}
+	return encode(from, to, r.ID, r.Created, doc)
+}

@@ -29,6 +29,9 @@ const (
 	kindRate     = "fx.rate"
 	kindQuote    = "fx.quote"
 	kindReturn   = "payment.return"
+
+	kindCancelRequest = "cancellation.request"
+	kindResolution    = "cancellation.resolution"
 )
 
 // command is an input that may change state. The sequencer executes it and,
@@ -214,6 +217,10 @@ func decodeLifeCommand(kind string, payload []byte) (command, error) {
 	switch kind {
 	case kindReturn:
 		return decodeAs[returnCmd](payload)
+	case kindCancelRequest:
+		return decodeAs[cancelRequestCmd](payload)
+	case kindResolution:
+		return decodeAs[resolutionCmd](payload)
 	}
 	return nil, fmt.Errorf("unknown journal entry kind %q", kind)
 }

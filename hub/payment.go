@@ -33,6 +33,7 @@ type payment struct {
 	orig      *payment        // Of a return: the payment it returns.
 	returning corridor.Amount // Of a pacs.008: its returns accepted and not rejected, settled or not; at most its amount.
 	returned  corridor.Amount // Of a pacs.008: its returns settled; at most returning.
+	cancel    *cancelCase     // Of a pacs.008: the last cancellation request (camt.056) on it; nil for none.
 }
 
 func (p *payment) event(e corridor.PaymentEvent) { p.events = append(p.events, e) }

@@ -199,6 +199,10 @@ func (s *state) returnSettled(p *payment, now time.Time) {
 	o.event(corridor.PaymentEvent{Time: now, Event: "returned", Detail: fmt.Sprintf("%s %s back to %s by %s (%s); %s of %s returned",
 		pay.Amount.Format(pay.Currency), pay.Currency, pay.InstructedAgent, p.ref, pay.MsgID,
 		o.returned.Format(pay.Currency), o.cmd.Payment.Amount.Format(pay.Currency))})
+	if o.cancel != nil && o.cancel.Status == caseAccepted {
+		o.cancel.Status = caseReturned
+		o.event(corridor.PaymentEvent{Time: now, Event: "cancellation completed", Detail: "case " + o.cancel.CaseID + " closed by return " + p.ref})
+	}
 }
 
 // returnRejected records on the original that its return p failed, so that

@@ -170,4 +170,10 @@ func mustLifeState(t *testing.T, h *hub.Hub) {
 	if res, err := submitMessage(t, h, bankRU, returnOf(t, 1, settled, 200, "AC04")); err != nil || res.Status != corridor.StatusSettled {
 		t.Fatalf("return = %+v, %v; want ACSC", res, err)
 	}
+	mustCancel(t, h, "CXL-QUEUED", payment(19, 19*500), corridor.StatusRejected)
+	forwarded := payment(2, 1000)
+	mustCancel(t, h, "CXL-SETTLED", forwarded, corridor.StatusSettled)
+	if _, err := submitMessage(t, h, bankRU, resolutionOf(t, "ANS-1", "CXL-SETTLED", forwarded, "RJCR", "CUST")); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -47,6 +47,8 @@ type state struct {
 	transfers ledger.TransferID   // The last transfer ID assigned; settlement posts several per command.
 
 	screening screeningState // Sanctions lists, confirmed false positives and held payments.
+
+	caseMsgs map[msgKey]*payment // camt.056 and camt.029 by sender and "camt.056/"+Assgnmt/Id: the payment each is about.
 }
 
 // legKey identifies a payment leg: a UETR is end to end, so the next hop of
@@ -76,6 +78,7 @@ func newState(hubBIC corridor.BIC) *state {
 		rates:        settlement.NewRates(),
 		quotes:       settlement.NewQuotes(),
 		screening:    newScreeningState(),
+		caseMsgs:     make(map[msgKey]*payment),
 	}
 }
 
@@ -166,6 +169,10 @@ func (s *state) executeLife(c command, seq uint64, now time.Time) (result, bool)
 	switch c := c.(type) {
 	case returnCmd:
 		r, changed = s.submitReturn(c, seq, now)
+	case cancelRequestCmd:
+		r, changed = s.requestCancel(c, now)
+	case resolutionCmd:
+		r, changed = s.resolveCancel(c, now)
 	default:
 		assert.That(false, "unknown command %T", c)
 	}
@@ -244,6 +251,7 @@ func (s *state) Sum() [32]byte {
 	}
 	s.hashSettlement(h)
 	writeJSON(h, s.screeningSum())
+	writeJSON(h, s.lifeSum())
 	var sum [32]byte
 	copy(sum[:], h.Sum(nil))
 	return sum

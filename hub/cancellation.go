@@ -1,0 +1,323 @@
+package hub
+
+import (
+	"fmt"
+	"time"
+
+	"corridor"
+	"corridor/internal/assert"
+	"corridor/iso20022"
+	"corridor/settlement"
+)
+
+// The states of a cancellation case, as the tracker names them.
+const (
+	caseCancelled = "cancelled" // The hub cancelled the payment before it settled.
+	caseForwarded = "forwarded" // The payment had settled: the request went to the creditor agent.
+	casePending   = "pending"   // The creditor agent answered PDCR: it is still working on it.
+	caseAccepted  = "accepted"  // The creditor agent accepted: a pacs.004 return must follow.
+	caseRejected  = "rejected"  // The creditor agent refused (RJCR).
+	caseReturned  = "returned"  // Accepted, and a return of the payment settled.
+)
+
+// cancelCase is a cancellation request (camt.056) on a payment and where it
+// stands. A payment has at most one open case.
+type cancelCase struct {
+	ID        string       // Assgnmt/Id of the camt.056.
+	CaseID    string       // Case/Id, or ID when the request names none.
+	Requester corridor.BIC // The payment's instructing agent.
+	Reason    string       // CxlRsnInf/Rsn/Cd, such as DUPL, CUST, FRAD.
+	Status    string       // One of the case states above.
+	Answer    string       // The creditor agent's camt.029 Assgnmt/Id and its reason, once it answered.
+}
+
+// open reports whether the case still waits for the creditor agent.
+func (c *cancelCase) open() bool { return c.Status == caseForwarded || c.Status == casePending }
+
+// cancelRequestCmd is a validated camt.056 from the instructing agent of a
+// payment.
+type cancelRequestCmd struct {
+	Sender    corridor.BIC
+	ID        string // Assgnmt/Id: unique per sender, the repeat key.
+	CaseID    string
+	UETR      corridor.UETR
+	Reason    string
+	Message   []byte // As received: forwarded as it is for a settled payment.
+	Signature string
+}
+
+// resolutionCmd is a validated camt.029 from the creditor agent of a payment
+// that a camt.056 was forwarded to.
+type resolutionCmd struct {
+	Sender    corridor.BIC
+	ID        string // Assgnmt/Id: unique per sender, the repeat key.
+	UETR      corridor.UETR
+	Status    string // CNCL (accepted), RJCR (rejected) or PDCR (pending).
+	Reason    string // CxlStsRsnInf/Rsn/Cd of a rejection.
+	Message   []byte // As received: forwarded as it is to the requester.
+	Signature string
+}
+
+func (cancelRequestCmd) kind() string { return kindCancelRequest }
+func (resolutionCmd) kind() string    { return kindResolution }
+
+// cancelRequestOf reads a camt.056 of one transaction.
+func cancelRequestOf(sender corridor.BIC, d *iso20022.Camt056Document, msg corridor.SignedMessage) (command, error) {
+	r := d.FIToFIPmtCxlReq
+	if len(r.Undrlyg) != 1 || len(r.Undrlyg[0].TxInf) != 1 {
+		return nil, corridor.Reject(corridor.ReasonInvalidFormat, "a camt.056 cancels exactly one transaction (Undrlyg/TxInf)")
+	}
+	assigner, err := agentBIC(&r.Assgnmt.Assgnr, "Assgnmt/Assgnr")
+	if err != nil {
+		return nil, err
+	}
+	if assigner != sender {
+		return nil, fmt.Errorf("Assgnmt/Assgnr is %s but the client certificate is %s's: %w", assigner, sender, corridor.ErrUnauthorized)
+	}
+	tx := r.Undrlyg[0].TxInf[0]
+	uetr, err := uetrOf(tx.OrgnlUETR, "Undrlyg/TxInf/OrgnlUETR")
+	if err != nil {
+		return nil, err
+	}
+	c := cancelRequestCmd{Sender: sender, ID: r.Assgnmt.Id, CaseID: r.Assgnmt.Id, UETR: uetr, Message: msg.Body, Signature: msg.Signature}
+	if r.Case != nil {
+		c.CaseID = r.Case.Id
+	}
+	for _, ri := range tx.CxlRsnInf {
+		if ri.Rsn != nil && c.Reason == "" {
+			c.Reason = text(ri.Rsn.Cd) + text(ri.Rsn.Prtry)
+		}
+	}
+	return c, nil
+}
+
+// resolutionOf reads a camt.029 answering a cancellation request of one
+// transaction.
+func resolutionOf(sender corridor.BIC, d *iso20022.Camt029Document, msg corridor.SignedMessage) (command, error) {
+	r := d.RsltnOfInvstgtn
+	if len(r.CxlDtls) != 1 || len(r.CxlDtls[0].TxInfAndSts) != 1 {
+		return nil, corridor.Reject(corridor.ReasonInvalidFormat, "a camt.029 answers exactly one cancelled transaction (CxlDtls/TxInfAndSts)")
+	}
+	tx := r.CxlDtls[0].TxInfAndSts[0]
+	uetr, err := uetrOf(tx.OrgnlUETR, "CxlDtls/TxInfAndSts/OrgnlUETR")
+	if err != nil {
+		return nil, err
+	}
+	c := resolutionCmd{Sender: sender, ID: r.Assgnmt.Id, UETR: uetr, Message: msg.Body, Signature: msg.Signature}
+	switch st := text(r.Sts.Conf) + "/" + text(tx.TxCxlSts); st {
+	case "CNCL/", "CNCL/ACCR", "/ACCR":
+		c.Status = "CNCL"
+	case "RJCR/", "RJCR/RJCR", "/RJCR":
+		c.Status = "RJCR"
+	case "PDCR/", "PDCR/PDCR", "/PDCR":
+		c.Status = "PDCR"
+	default:
+		return nil, corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("Sts/Conf and TxCxlSts %.30q: want CNCL (ACCR), RJCR or PDCR", st))
+	}
+	for _, ri := range tx.CxlStsRsnInf {
+		if ri.Rsn != nil && c.Reason == "" {
+			c.Reason = text(ri.Rsn.Cd) + text(ri.Rsn.Prtry)
+		}
+	}
+	return c, nil
+}
+
+// requestCancel handles a camt.056: a payment not yet settled (queued, held
+// by screening, waiting on a limit or in the open net cycle) is cancelled at
+// once, RJCT DS02 to its sender with a camt.029 CNCL; a settled one has the
+// request forwarded to its creditor agent. A repeat of the same Assgnmt/Id
+// gets the first answer.
+func (s *state) requestCancel(c cancelRequestCmd, now time.Time) (result, bool) {
+	key := msgKey{c.Sender, "camt.056/" + c.ID}
+	if p := s.caseMsgs[key]; p != nil {
+		return s.repeatedCaseMsg(p, c.UETR, c.ID)
+	}
+	p := s.payments[legKey{c.UETR, c.Sender}]
+	if p == nil {
+		return result{err: fmt.Errorf("payment %s from %s: %w", c.UETR, c.Sender, corridor.ErrNotFound)}, false
+	}
+	if err := s.cancellable(p, c); err != nil {
+		return result{err: err}, false
+	}
+	p.cancel = &cancelCase{ID: c.ID, CaseID: c.CaseID, Requester: c.Sender, Reason: c.Reason}
+	p.event(corridor.PaymentEvent{Time: now, Event: "cancellation requested", Detail: fmt.Sprintf("camt.056 %s from %s, reason %s", c.ID, c.Sender, c.Reason)})
+	s.caseMsgs[key] = p
+	if p.status == corridor.StatusSettled {
+		s.forwardCancel(p, c, now)
+	} else {
+		s.cancelUnsettled(p, now)
+	}
+	return result{payment: p.result(false)}, true
+}
+
+// cancellable refuses what the hub cannot do with c: a payment already
+// rejected (AG01), a case already open (AM05), a full inbox (ErrBusy), or a
+// creditor agent that does not accept camt.056 from the requester (AG01).
+func (s *state) cancellable(p *payment, c cancelRequestCmd) error {
+	pay := p.cmd.Payment
+	switch {
+	case p.status == corridor.StatusRejected:
+		return corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("payment %s is already rejected; nothing to cancel", p.ref))
+	case p.cancel != nil && p.cancel.open():
+		return corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("cancellation case %s on payment %s is still open", p.cancel.CaseID, p.ref))
+	case s.inboxes[pay.InstructingAgent].full() || s.inboxes[pay.InstructedAgent].full():
+		return corridor.ErrBusy
+	case p.status == corridor.StatusSettled && !s.participants[pay.InstructedAgent].Policy.Allows(c.Sender, "camt.056"):
+		return corridor.Reject(corridor.ReasonNotAllowed,
+			fmt.Sprintf("%s has not authorised camt.056 from %s (relationship management)", pay.InstructedAgent, c.Sender))
+	}
+	return nil
+}
+
+// repeatedCaseMsg answers a repeat of a camt.056 or camt.029: the payment
+// as it stands now, or AM05 when the same Assgnmt/Id named another payment.
+func (s *state) repeatedCaseMsg(p *payment, uetr corridor.UETR, id string) (result, bool) {
+	if p.cmd.Payment.UETR != uetr {
+		return result{err: corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("Assgnmt/Id %s was already used for payment %s", id, p.ref))}, false
+	}
+	return result{payment: p.result(true)}, false
+}
+
+// cancelUnsettled takes p, not yet settled, out of wherever it waits and
+// rejects it DS02, then tells the requester with a camt.029 CNCL.
+func (s *state) cancelUnsettled(p *payment, now time.Time) {
+	id := settlement.PaymentID(p.seq)
+	switch {
+	case s.screening.holds[p.seq] == p:
+		delete(s.screening.holds, p.seq)
+	case p.status == corridor.StatusInCycle:
+		s.leaveCycle(id)
+	case s.unwait(p):
+	default:
+		_, err := s.queue.Cancel(id, p.cmd.Payment.InstructingAgent)
+		assert.That(err == nil, "cancel queued payment %s: %v", p.ref, err)
+	}
+	s.rejected(p, now, corridor.ReasonCancelled, fmt.Sprintf("cancelled at the request of %s (camt.056 %s)", p.cancel.Requester, p.cancel.ID))
+	p.cancel.Status = caseCancelled
+	s.deliverResolution(p, now)
+	s.release(now) // A blocked lane head may have gone.
+}
+
+// leaveCycle takes payment id out of the open net cycle. settlement.Cycle
+// has no removal, so the cycle is rebuilt with the same ID and opening time
+// and every other payment accepted again, in order.
+func (s *state) leaveCycle(id settlement.PaymentID) {
+	old := s.cycle
+	c := settlement.NewCycle(old.ID(), old.Opened())
+	for _, sp := range old.Payments() {
+		if sp.ID != id {
+			err := c.Accept(sp)
+			assert.That(err == nil, "accept payment %d again into cycle %d: %v", sp.ID, c.ID(), err)
+		}
+	}
+	assert.That(len(c.Payments()) == len(old.Payments())-1, "payment %d was not in cycle %d", id, c.ID())
+	s.cycle = c
+}
+
+// forwardCancel delivers the camt.056, as received, to the creditor agent
+// of p, which settled: only it can give the money back, with a pacs.004.
+func (s *state) forwardCancel(p *payment, c cancelRequestCmd, now time.Time) {
+	to := p.cmd.Payment.InstructedAgent
+	s.deliver(to, corridor.InboxMessage{MsgDefID: msgDefCamt056, UETR: c.UETR, Reference: p.ref, Time: now, Body: c.Message}, p)
+	p.cancel.Status = caseForwarded
+	p.event(corridor.PaymentEvent{Time: now, Event: "cancellation forwarded", Detail: "camt.056 to " + string(to) + "; the payment had settled"})
+}
+
+// resolve handles the creditor agent's camt.029 on a forwarded case: it goes
+// to the requester as received, and the case is accepted (a pacs.004 must
+// follow), rejected or still pending.
+func (s *state) resolveCancel(c resolutionCmd, now time.Time) (result, bool) {
+	key := msgKey{c.Sender, "camt.029/" + c.ID}
+	if p := s.caseMsgs[key]; p != nil {
+		return s.repeatedCaseMsg(p, c.UETR, c.ID)
+	}
+	p := s.openCaseOf(c.UETR, c.Sender)
+	if p == nil {
+		return result{err: fmt.Errorf("open cancellation case on %s for %s: %w", c.UETR, c.Sender, corridor.ErrNotFound)}, false
+	}
+	to := p.cancel.Requester
+	if s.inboxes[to].full() {
+		return result{err: corridor.ErrBusy}, false
+	}
+	s.caseMsgs[key] = p
+	p.cancel.Answer = c.ID + " " + c.Status + " " + c.Reason
+	p.cancel.Status = map[string]string{"CNCL": caseAccepted, "RJCR": caseRejected, "PDCR": casePending}[c.Status]
+	p.event(corridor.PaymentEvent{Time: now, Event: "cancellation " + p.cancel.Status,
+		Detail: fmt.Sprintf("camt.029 %s from %s: %s %s", c.ID, c.Sender, c.Status, c.Reason)})
+	s.deliver(to, corridor.InboxMessage{MsgDefID: msgDefCamt029, UETR: c.UETR, Reference: p.ref, Time: now, Body: c.Message}, p)
+	p.event(corridor.PaymentEvent{Time: now, Event: "delivered", Detail: "camt.029 to " + string(to)})
+	return result{payment: p.result(false)}, true
+}
+
+// openCaseOf is the payment with this UETR whose creditor agent is bic and
+// whose cancellation case waits for bic's answer.
+func (s *state) openCaseOf(uetr corridor.UETR, bic corridor.BIC) *payment {
+	for _, p := range s.byUETR[uetr] {
+		if p.msgDef == msgDefPacs008 && p.cmd.Payment.InstructedAgent == bic && p.cancel != nil && p.cancel.open() {
+			return p
+		}
+	}
+	return nil
+}
+
+// deliverResolution writes the hub's own camt.029 CNCL to the requester of
+// p's cancellation, which the hub carried out.
+func (s *state) deliverResolution(p *payment, now time.Time) {
+	to := p.cancel.Requester
+	body := resolution(s.hubBIC, p, now)
+	s.deliver(to, corridor.InboxMessage{MsgDefID: msgDefCamt029, UETR: p.cmd.Payment.UETR, Reference: p.ref, Time: now, Body: body}, p)
+	p.event(corridor.PaymentEvent{Time: now, Event: "delivered", Detail: "camt.029 CNCL to " + string(to)})
+}
+
+// resolution is the camt.029.001.09 with which the hub confirms that it
+// cancelled p (Sts/Conf CNCL, TxCxlSts ACCR).
+func resolution(hubBIC corridor.BIC, p *payment, now time.Time) []byte {
+	pay, cs := p.cmd.Payment, p.cancel
+	id, created := fmt.Sprintf("CRDC%012d", p.seq), isoTime(now)
+	hub, req := agentOf(hubBIC), agentOf(cs.Requester)
+	tx := iso20022.PaymentTransaction102{
+		OrgnlGrpInf:         &iso20022.OriginalGroupInformation29{OrgnlMsgId: pay.MsgID, OrgnlMsgNmId: p.msgDef},
+		OrgnlInstrId:        optionalText(p.cmd.InstrID),
+		OrgnlEndToEndId:     optionalText(pay.EndToEndID),
+		OrgnlUETR:           ptr(string(pay.UETR)),
+		TxCxlSts:            ptr("ACCR"),
+		OrgnlIntrBkSttlmAmt: &iso20022.ActiveOrHistoricCurrencyAndAmount{Value: pay.Amount.Format(pay.Currency), Ccy: string(pay.Currency)},
+		OrgnlIntrBkSttlmDt:  ptr(pay.SettlementDate.String()),
+	}
+	doc := &iso20022.Camt029Document{RsltnOfInvstgtn: iso20022.ResolutionOfInvestigationV09{
+		Assgnmt:   iso20022.CaseAssignment5{Id: id, Assgnr: iso20022.Party40Choice{Agt: hub}, Assgne: iso20022.Party40Choice{Agt: req}, CreDtTm: created},
+		RslvdCase: &iso20022.Case5{Id: cs.CaseID, Cretr: iso20022.Party40Choice{Agt: req}},
+		Sts:       iso20022.InvestigationStatus5Choice{Conf: ptr("CNCL")},
+		CxlDtls:   []iso20022.UnderlyingTransaction22{{TxInfAndSts: []iso20022.PaymentTransaction102{tx}}},
+	}}
+	body, err := encodeHubMessage(hubBIC, cs.Requester, id, created, doc)
+	// Built from validated messages and the hub's own state: an error is a bug.
+	assert.That(err == nil, "encode camt.029 for %s: %v", p.ref, err)
+	return body
+}
+
+// encodeHubMessage encodes doc with the hub's AppHdr and validates it.
+func encodeHubMessage(hubBIC, to corridor.BIC, id, created string, doc iso20022.Document) ([]byte, error) {
+	body, err := iso20022.Encode(iso20022.Message{AppHdr: appHdr(hubBIC, to, id, doc.MessageDefinition(), created), Document: doc})
+	if err != nil {
+		return nil, err
+	}
+	if ps := iso20022.Validate(body); len(ps) > 0 {
+		return nil, fmt.Errorf("%s %s does not validate: %v", doc.MessageDefinition(), id, ps)
+	}
+	return body, nil
+}
+
+func agentOf(bic corridor.BIC) *iso20022.BranchAndFinancialInstitutionIdentification6 {
+	return &iso20022.BranchAndFinancialInstitutionIdentification6{FinInstnId: iso20022.FinancialInstitutionIdentification18{BICFI: ptr(string(bic))}}
+}
+
+// isoTime is t as an ISODateTime in UTC with its zone offset, as CBPR+ wants.
+func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000-07:00") }
+
+func optionalText(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
