@@ -95,3 +95,31 @@ func TestCancelAPI(t *testing.T) {
 		t.Errorf("A's last message: %s; want B's camt.029", last.MsgDefID)
 	}
 }
+
+// TestStatementAPI checks statements, reports and notifications: own
+// accounts only for a participant, any for the operator.
+func TestStatementAPI(t *testing.T) {
+	ctx := context.Background()
+	f := mustFixture(t)
+	if err := f.b.SetNotifications(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	mustSubmit(t, f.a, mustEncode(t, rupees(1, bankA, bankB, 100_00)))
+	msgs := mustInbox(t, f.b, 0)
+	if last := msgs[len(msgs)-1]; last.MsgDefID != "camt.054.001.08" {
+		t.Errorf("B's last message: %s; want a camt.054 of the credit", last.MsgDefID)
+	}
+	today := corridor.DateOf(businessDay)
+	st, err := f.b.Statement(ctx, "", "INR", today, 1)
+	if err != nil || st.MsgDefID != "camt.053.001.08" || !strings.Contains(st.Body, "<Amt Ccy=\"INR\">600.00</Amt>") {
+		t.Fatalf("B's statement = %+v, %v; want a camt.053 closing at 600.00", st, err)
+	}
+	_, err = f.b.Statement(ctx, bankA, "INR", today, 1)
+	mustAPIError(t, err, http.StatusForbidden, "")
+	if _, err := f.op.Statement(ctx, bankA, "INR", today, 1); err != nil {
+		t.Errorf("operator's statement of A: %v", err)
+	}
+	if rp, err := f.a.Report(ctx, "INR"); err != nil || rp.MsgDefID != "camt.052.001.08" {
+		t.Errorf("A's report = %+v, %v", rp, err)
+	}
+}

@@ -38,7 +38,6 @@ type Hub interface {
 	Relationships(ctx context.Context, bic corridor.BIC) (corridor.RelationshipPolicy, error)
 	Fund(ctx context.Context, bic corridor.BIC, m corridor.Money) error
 	SubmitPayment(ctx context.Context, sender corridor.BIC, p corridor.Payment, instrID string, msg corridor.SignedMessage) (corridor.PaymentResult, error)
-	SubmitMessage(ctx context.Context, sender corridor.BIC, msg corridor.SignedMessage) (corridor.PaymentResult, error)
 	Ack(ctx context.Context, bic corridor.BIC, through uint64) error
 	Inbox(ctx context.Context, bic corridor.BIC, after uint64, wait time.Duration) ([]corridor.InboxMessage, error)
 	Track(ctx context.Context, caller corridor.Identity, uetr corridor.UETR) ([]corridor.PaymentTrack, error)
@@ -49,6 +48,7 @@ type Hub interface {
 	Holds(ctx context.Context) ([]corridor.ComplianceHold, error)
 	Decide(ctx context.Context, by string, uetr corridor.UETR, release bool, why string, whitelist bool) error
 	SettlementHub
+	LifeHub
 }
 
 // Server is the API server.
@@ -166,6 +166,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/fx/rates", s.anyone(s.handleRates))
 	mux.HandleFunc("POST /v1/fx/rates", s.operator(s.handlePublishRate))
 	mux.HandleFunc("POST /v1/fx/quotes", s.participant(s.handleQuote))
+	mux.HandleFunc("GET /v1/statements", s.anyone(s.handleStatement))
+	mux.HandleFunc("GET /v1/reports/intraday", s.anyone(s.handleReport))
+	mux.HandleFunc("PUT /v1/notifications", s.participant(s.handlePutNotifications))
+	mux.HandleFunc("GET /v1/notifications", s.participant(s.handleGetNotifications))
 	return mux
 }
 

@@ -32,6 +32,7 @@ const (
 
 	kindCancelRequest = "cancellation.request"
 	kindResolution    = "cancellation.resolution"
+	kindNotifications = "notifications.put"
 )
 
 // command is an input that may change state. The sequencer executes it and,
@@ -221,6 +222,8 @@ func decodeLifeCommand(kind string, payload []byte) (command, error) {
 		return decodeAs[cancelRequestCmd](payload)
 	case kindResolution:
 		return decodeAs[resolutionCmd](payload)
+	case kindNotifications:
+		return decodeAs[notificationsCmd](payload)
 	}
 	return nil, fmt.Errorf("unknown journal entry kind %q", kind)
 }

@@ -42,12 +42,15 @@ func (s *state) closeCycle(now time.Time) (corridor.CycleReport, bool) {
 	s.cycles++
 	rep := corridor.CycleReport{Cycle: uint64(res.Cycle), Closed: now, Settled: len(res.Settled), Removed: len(res.Removed)}
 	for _, sp := range res.Settled {
-		s.settled(s.cyclePayment(sp), now, fmt.Sprintf("net in cycle %d", res.Cycle))
+		s.settled(s.cyclePayment(sp), now, fmt.Sprintf("net in cycle %d", res.Cycle), nil) // Its cycle's movements post it.
 	}
 	for _, rj := range res.Removed {
 		s.rejected(s.cyclePayment(rj.Payment), now, rj.Reason, rj.Detail)
 	}
 	for _, m := range res.Movements {
+		if m.Transfer.ID != 0 {
+			s.book(m.Transfer, now, source{ref: fmt.Sprintf("CRDN%06d", res.Cycle), code: codeNet})
+		}
 		rep.Movements = append(rep.Movements, corridor.CycleMovement{Participant: m.Participant, Currency: m.Currency,
 			Sent: m.Sent, Received: m.Received, Net: m.Net, Direction: string(m.Direction)})
 		if m.Net > 0 {

@@ -54,7 +54,7 @@ func (s *state) settleFX(p *payment, now time.Time) error {
 	assert.That(err == nil, "FX settlement of %s after its checks: %v", p.ref, err) // The quote is used: no way back.
 	s.record(p, now)
 	p.event(corridor.PaymentEvent{Time: now, Event: "converted", Detail: conversionDetail(cv, pay.FXQuote)})
-	s.settled(p, now, "FX legs: "+transfersDetail(legs[:]))
+	s.settled(p, now, "FX legs: "+transfersDetail(legs[:]), legs[:])
 	s.release(now)
 	return nil
 }

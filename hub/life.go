@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+
+	"corridor"
 )
 
 // lifeSum is the state of the rest of payments' lives in a fixed order, for
@@ -12,6 +14,9 @@ import (
 type lifeSum struct {
 	Payments []paymentLife
 	CaseMsgs []string // Sender and key, each with the payment's seq.
+	Camt054  []corridor.BIC
+	Books    []*book // By account, in the ledger's order.
+	Booked   uint64
 }
 
 type paymentLife struct {
@@ -32,5 +37,12 @@ func (s *state) lifeSum() lifeSum {
 		sum.CaseMsgs = append(sum.CaseMsgs, fmt.Sprintf("%s %s %d", k.sender, k.msgID, p.seq))
 	}
 	slices.Sort(sum.CaseMsgs)
+	sum.Camt054 = sortedKeys(s.camt054)
+	for _, a := range s.ledger.Accounts() {
+		if b := s.books[a.ID]; b != nil {
+			sum.Books = append(sum.Books, b)
+		}
+	}
+	sum.Booked = s.booked
 	return sum
 }

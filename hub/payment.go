@@ -165,10 +165,10 @@ func (s *state) admissible(c paymentCmd, msgType string, now time.Time) error {
 	return nil
 }
 
-// settled marks p settled and delivers its instruction (the pacs.008, or
+// settled marks p settled, books its transfers ts, and delivers its instruction (the pacs.008, or
 // the pacs.004 of a return) to the instructed agent and the pacs.002 ACSC to
 // the instructing agent.
-func (s *state) settled(p *payment, now time.Time, detail string) {
+func (s *state) settled(p *payment, now time.Time, detail string, ts []ledger.Transfer) {
 	pay := p.cmd.Payment
 	p.status, p.reason, p.detail = corridor.StatusSettled, "", ""
 	p.event(corridor.PaymentEvent{Time: now, Status: corridor.StatusSettled, Event: "settled", Detail: detail})
@@ -176,6 +176,7 @@ func (s *state) settled(p *payment, now time.Time, detail string) {
 		Time: now, Body: p.cmd.Message}, p)
 	p.event(corridor.PaymentEvent{Time: now, Event: "delivered", Detail: msgType(p.msgDef) + " to " + string(pay.InstructedAgent)})
 	s.deliverStatus(p, now)
+	s.bookTransfers(ts, now, paymentSource(p)) // After the messages: a camt.054 follows them.
 	if p.orig != nil {
 		s.returnSettled(p, now)
 	}

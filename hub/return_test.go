@@ -166,6 +166,9 @@ func TestReturnScreened(t *testing.T) {
 // the state of TestRestart.
 func mustLifeState(t *testing.T, h *hub.Hub) {
 	t.Helper()
+	if err := h.SetNotifications(context.Background(), bankIN, true); err != nil {
+		t.Fatal(err)
+	}
 	settled := payment(1, 500)
 	if res, err := submitMessage(t, h, bankRU, returnOf(t, 1, settled, 200, "AC04")); err != nil || res.Status != corridor.StatusSettled {
 		t.Fatalf("return = %+v, %v; want ACSC", res, err)

@@ -44,7 +44,7 @@ func (s *state) settleGross(p *payment, now time.Time) error {
 		s.queued(p, now)
 		return nil
 	}
-	s.settled(p, now, "gross: "+transfersDetail(st.Transfers))
+	s.settled(p, now, "gross: "+transfersDetail(st.Transfers), st.Transfers)
 	s.release(now)
 	return nil
 }
@@ -64,7 +64,7 @@ func (s *state) queued(p *payment, now time.Time) {
 func (s *state) release(now time.Time) int {
 	sts := s.queue.Release(s.ledger, s.nextTransfer)
 	for _, st := range sts {
-		s.settled(s.queuedPayment(st.Payment), now, "released from the queue: "+transfersDetail(st.Transfers))
+		s.settled(s.queuedPayment(st.Payment), now, "released from the queue: "+transfersDetail(st.Transfers), st.Transfers)
 	}
 	return len(sts)
 }
@@ -82,7 +82,7 @@ func (s *state) resolve(now time.Time) (corridor.SettlementReport, bool) {
 	var r corridor.SettlementReport
 	for _, st := range s.queue.Resolve(s.ledger, s.nextTransfer) {
 		s.settled(s.queuedPayment(st.Payment), now, "by gridlock resolution, offset through technical/"+
-			string(st.Payment.Currency)+": "+transfersDetail(st.Transfers))
+			string(st.Payment.Currency)+": "+transfersDetail(st.Transfers), st.Transfers)
 		r.Resolved++
 	}
 	if r.Resolved > 0 {

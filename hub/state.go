@@ -48,6 +48,11 @@ type state struct {
 
 	screening screeningState // Sanctions lists, confirmed false positives and held payments.
 
+	books   map[ledger.AccountID]*book // Every settlement account's entries, for statements.
+	booked  uint64                     // Transfers booked: always the ledger's count after a command.
+	touched []ledger.AccountID         // Books changed by the command running; not state.
+	camt054 map[corridor.BIC]bool      // Participants who asked for a camt.054 on every entry.
+
 	caseMsgs map[msgKey]*payment // camt.056 and camt.029 by sender and "camt.056/"+Assgnmt/Id: the payment each is about.
 }
 
@@ -79,6 +84,8 @@ func newState(hubBIC corridor.BIC) *state {
 		quotes:       settlement.NewQuotes(),
 		screening:    newScreeningState(),
 		caseMsgs:     make(map[msgKey]*payment),
+		books:        make(map[ledger.AccountID]*book),
+		camt054:      make(map[corridor.BIC]bool),
 	}
 }
 
@@ -116,7 +123,7 @@ func (s *state) execute(c command, seq uint64, now time.Time) (result, bool) {
 	case policyCmd:
 		r.err, changed = s.setPolicy(c)
 	case fundCmd:
-		r.err, changed = s.fund(c, now)
+		r.err, changed = s.fund(c, seq, now)
 	case paymentCmd:
 		r, changed = s.submit(c, seq, now)
 	case ackCmd:
@@ -128,6 +135,7 @@ func (s *state) execute(c command, seq uint64, now time.Time) (result, bool) {
 	default:
 		r, changed = s.executeSettlement(c, seq, now)
 	}
+	s.checkBooks()
 	if changed {
 		s.lastSeq = seq
 	}
@@ -173,13 +181,15 @@ func (s *state) executeLife(c command, seq uint64, now time.Time) (result, bool)
 		r, changed = s.requestCancel(c, now)
 	case resolutionCmd:
 		r, changed = s.resolveCancel(c, now)
+	case notificationsCmd:
+		r.err, changed = s.setNotifications(c)
 	default:
 		assert.That(false, "unknown command %T", c)
 	}
 	return r, changed
 }
 
-func (s *state) fund(c fundCmd, now time.Time) (error, bool) {
+func (s *state) fund(c fundCmd, seq uint64, now time.Time) (error, bool) {
 	if _, ok := s.participants[c.BIC]; !ok {
 		return corridor.Reject(corridor.ReasonUnknownCreditorAgent, fmt.Sprintf("%s is not a participant", c.BIC)), false
 	}
@@ -191,6 +201,7 @@ func (s *state) fund(c fundCmd, now time.Time) (error, bool) {
 		return err, false
 	}
 	s.transfers = t.ID
+	s.book(t, now, source{ref: reference(seq), code: codeFund})
 	s.release(now) // Liquidity arrived: queued payments may settle now.
 	return nil, true
 }

@@ -8,6 +8,7 @@
 //	corridor participant fund --hub URL --data DIR --bic BIC --currency CCY --amount DECIMAL
 //	corridor settlement resolve|cutoff|close-cycle|queue --data DIR
 //	corridor fx rate --data DIR --from CCY --to CCY --rate DECIMAL
+//	corridor statement --data DIR --bic BIC --currency CCY --date YYYY-MM-DD [--out FILE]
 //	corridor validate [--json] FILE...
 package main
 
@@ -47,6 +48,7 @@ Usage:
   corridor participant revoke|suspend|resume  revoke a bank's certificates, stop or restart it (operator)
   corridor settlement resolve|cutoff|close-cycle|queue  gridlock resolution, end of day, net cycle, the queue (operator)
   corridor fx rate --from INR --to RUB --rate 1.0823    publish an exchange rate (operator)
+  corridor statement --bic BIC --currency CCY --date YYYY-MM-DD   a participant's camt.053 end-of-day statement (operator)
   corridor audit verify --data DIR            prove the journal was not altered
   corridor compliance list|release|reject    payments held by sanctions screening, and the operator's decisions
   corridor validate [--json] FILE...          check ISO 20022 messages against the schema and CBPR+ rules
@@ -78,6 +80,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runAudit(ctx, rest, stdout, stderr)
 	case "compliance":
 		return runCompliance(ctx, rest, stdout, stderr)
+	case "statement":
+		return runStatement(ctx, rest, stdout, stderr)
 	case "validate":
 		return runValidate(ctx, rest, stdout, stderr)
 	case "screening":

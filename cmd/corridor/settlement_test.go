@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestSettlementCommands runs the operator's settlement and FX commands
@@ -37,6 +38,9 @@ func TestSettlementCommands(t *testing.T) {
 		{[]string{"settlement", "queue"}, "0 queued"},
 		{[]string{"settlement", "cutoff"}, "expired at the cut-off 0"},
 		{[]string{"settlement", "close-cycle"}, "no net settlement cycle was open"},
+		{[]string{"participant", "add", "--bic", "DEMOINBB", "--name", "Demo Bank of India", "--currency", "INR", "--out", t.TempDir()}, ""},
+		{[]string{"participant", "fund", "--bic", "DEMOINBB", "--currency", "INR", "--amount", "10.00"}, ""},
+		{[]string{"statement", "--bic", "DEMOINBB", "--currency", "INR", "--date", time.Now().UTC().Format(time.DateOnly)}, `<Amt Ccy="INR">10.00</Amt>`},
 	} {
 		var out, errs bytes.Buffer
 		args := append(tt.args, "--data", dir)
