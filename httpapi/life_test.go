@@ -123,3 +123,26 @@ func TestStatementAPI(t *testing.T) {
 		t.Errorf("A's report = %+v, %v", rp, err)
 	}
 }
+
+// TestLiquidityAPI sets limits with PUT /v1/limits and defunds with a pacs.009.
+func TestLiquidityAPI(t *testing.T) {
+	ctx := context.Background()
+	f := mustFixture(t)
+	err := f.a.SetLimits(ctx, httpapi.LimitsBody{Currency: "INR", Reserve: "100.00", Bilateral: map[string]string{string(bankB): "50.00"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp := mustSubmit(t, f.a, mustEncode(t, rupees(1, bankA, bankB, 60_00))); resp.Status != string(corridor.StatusPending) {
+		t.Errorf("a payment over the bilateral limit = %+v; want PDNG", resp)
+	}
+	err = f.a.SetLimits(ctx, httpapi.LimitsBody{Currency: "RUB"})
+	mustAPIError(t, err, http.StatusUnprocessableEntity, corridor.ReasonAccountInvalid)
+	msg, err := httpapi.DefundMessage(httpapi.Defund{MsgID: "DEFUND-1", UETR: "0a1b2c3d-0000-4000-8000-000000000001", Created: businessDay,
+		From: bankB, Hub: hubBIC, Amount: corridor.Money{Amount: 100_00, Currency: "INR"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp := mustSubmit(t, f.b, msg); resp.Status != string(corridor.StatusSettled) {
+		t.Errorf("defund = %+v; want ACSC", resp)
+	}
+}

@@ -152,3 +152,31 @@ func ResolutionMessage(r Resolution) ([]byte, error) {
 	}}
 	return encode(from, to, r.ID, r.Created, doc)
 }
+
+// Defund is what a participant says in a pacs.009.001.08 to the hub's BIC:
+// move this much from its settlement account back to the central account.
+type Defund struct {
+	MsgID   string // GrpHdr/MsgId, AppHdr/BizMsgIdr, InstrId and EndToEndId.
+	UETR    corridor.UETR
+	Created time.Time
+	From    corridor.BIC // The participant.
+	Hub     corridor.BIC // The hub's BIC.
+	Amount  corridor.Money
+}
+
+// DefundMessage is the pacs.009 of d.
+func DefundMessage(d Defund) ([]byte, error) {
+	date := corridor.DateOf(d.Created.UTC()).String()
+	tx := iso20022.CreditTransferTransaction36{
+		PmtId:          iso20022.PaymentIdentification7{InstrId: optional(d.MsgID), EndToEndId: d.MsgID, UETR: optional(string(d.UETR))},
+		IntrBkSttlmAmt: iso20022.ActiveCurrencyAndAmount{Value: d.Amount.Amount.Format(d.Amount.Currency), Ccy: string(d.Amount.Currency)},
+		IntrBkSttlmDt:  &date,
+		InstgAgt:       agent(d.From), InstdAgt: agent(d.Hub),
+		Dbtr: *agent(d.From), Cdtr: *agent(d.Hub),
+	}
+	doc := &iso20022.Pacs009Document{FICdtTrf: iso20022.FinancialInstitutionCreditTransferV08{
+		GrpHdr:      iso20022.GroupHeader93{MsgId: d.MsgID, CreDtTm: isoTime(d.Created), NbOfTxs: "1", SttlmInf: iso20022.SettlementInstruction7{SttlmMtd: "CLRG"}},
+		CdtTrfTxInf: []iso20022.CreditTransferTransaction36{tx},
+	}}
+	return encode(d.From, d.Hub, d.MsgID, d.Created, doc)
+}

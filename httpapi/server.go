@@ -170,6 +170,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/reports/intraday", s.anyone(s.handleReport))
 	mux.HandleFunc("PUT /v1/notifications", s.participant(s.handlePutNotifications))
 	mux.HandleFunc("GET /v1/notifications", s.participant(s.handleGetNotifications))
+	mux.HandleFunc("PUT /v1/limits", s.participant(s.handlePutLimits))
 	return mux
 }
 

@@ -19,6 +19,67 @@ type LifeHub interface {
 	Report(ctx context.Context, bic corridor.BIC, cur corridor.Currency, page int) (corridor.InboxMessage, error)
 	SetNotifications(ctx context.Context, bic corridor.BIC, camt054 bool) error
 	Notifications(ctx context.Context, bic corridor.BIC) (bool, error)
+	SetLimits(ctx context.Context, bic corridor.BIC, cur corridor.Currency, reserve, multilateral corridor.Amount, bilateral map[corridor.BIC]corridor.Amount) error
+}
+
+// LimitsBody is PUT /v1/limits: a participant's urgent reserve and sender
+// limits in one currency, amounts in major units ("0" or "" for none).
+type LimitsBody struct {
+	Currency     string            `json:"currency"`
+	Reserve      string            `json:"reserve,omitempty"`      // Liquidity only urgent payments may use.
+	Multilateral string            `json:"multilateral,omitempty"` // The most it pays all others in a business day.
+	Bilateral    map[string]string `json:"bilateral,omitempty"`    // By counterparty BIC: the most it pays it in a business day.
+}
+
+func (s *Server) handlePutLimits(w http.ResponseWriter, r *http.Request, id corridor.Identity) {
+	var req LimitsBody
+	if err := readJSON(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	err := setLimits(r, s.Hub, id.BIC, req)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, req)
+}
+
+func setLimits(r *http.Request, h LifeHub, bic corridor.BIC, req LimitsBody) error {
+	cur, err := corridor.ParseCurrency(req.Currency)
+	if err != nil {
+		return err
+	}
+	amount := func(s string) (corridor.Amount, error) {
+		if s == "" {
+			return 0, nil
+		}
+		return corridor.ParseAmount(s, cur)
+	}
+	reserve, err := amount(req.Reserve)
+	if err != nil {
+		return err
+	}
+	multi, err := amount(req.Multilateral)
+	if err != nil {
+		return err
+	}
+	bi := make(map[corridor.BIC]corridor.Amount, len(req.Bilateral))
+	for b, a := range req.Bilateral {
+		to, err := corridor.ParseBIC(b)
+		if err != nil {
+			return err
+		}
+		if bi[to], err = amount(a); err != nil {
+			return err
+		}
+	}
+	return h.SetLimits(r.Context(), bic, cur, reserve, multi, bi)
+}
+
+// SetLimits sets the caller's urgent reserve and sender limits in one currency.
+func (c *Client) SetLimits(ctx context.Context, l LimitsBody) error {
+	return c.doJSON(ctx, http.MethodPut, "/v1/limits", l, http.StatusOK, nil)
 }
 
 // MessageBody is a message the hub writes on request (a camt.053 statement,

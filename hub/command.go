@@ -33,6 +33,8 @@ const (
 	kindCancelRequest = "cancellation.request"
 	kindResolution    = "cancellation.resolution"
 	kindNotifications = "notifications.put"
+	kindLimits        = "limits.put"
+	kindDefund        = "account.defund"
 )
 
 // command is an input that may change state. The sequencer executes it and,
@@ -224,6 +226,10 @@ func decodeLifeCommand(kind string, payload []byte) (command, error) {
 		return decodeAs[resolutionCmd](payload)
 	case kindNotifications:
 		return decodeAs[notificationsCmd](payload)
+	case kindLimits:
+		return decodeAs[limitsCmd](payload)
+	case kindDefund:
+		return decodeAs[defundCmd](payload)
 	}
 	return nil, fmt.Errorf("unknown journal entry kind %q", kind)
 }

@@ -17,6 +17,10 @@ type lifeSum struct {
 	Camt054  []corridor.BIC
 	Books    []*book // By account, in the ledger's order.
 	Booked   uint64
+	Limits   []string // "BIC CCY" and the limits, in that order.
+	Used     []string
+	Waiting  []uint64
+	Defunds  []string
 }
 
 type paymentLife struct {
@@ -44,5 +48,26 @@ func (s *state) lifeSum() lifeSum {
 		}
 	}
 	sum.Booked = s.booked
+	for k, l := range s.limits {
+		sum.Limits = append(sum.Limits, fmt.Sprintf("%s %s %d %d %v", k.bic, k.cur, l.Reserve, l.Multilateral, sortedKeys(l.Bilateral)))
+		for _, b := range sortedKeys(l.Bilateral) {
+			sum.Limits = append(sum.Limits, fmt.Sprintf("%s %s %s %d", k.bic, k.cur, b, l.Bilateral[b]))
+		}
+	}
+	for k, u := range s.used {
+		sum.Used = append(sum.Used, fmt.Sprintf("%s %s %s %d", k.bic, k.cur, u.Day, u.Total))
+		for _, b := range sortedKeys(u.To) {
+			sum.Used = append(sum.Used, fmt.Sprintf("%s %s %s %d", k.bic, k.cur, b, u.To[b]))
+		}
+	}
+	slices.Sort(sum.Limits)
+	slices.Sort(sum.Used)
+	for _, p := range s.waiting {
+		sum.Waiting = append(sum.Waiting, p.seq)
+	}
+	for k, r := range s.defunds {
+		sum.Defunds = append(sum.Defunds, fmt.Sprintf("%s %s %s", k.sender, k.msgID, r.Reference))
+	}
+	slices.Sort(sum.Defunds)
 	return sum
 }

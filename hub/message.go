@@ -40,6 +40,8 @@ func (h *Hub) SubmitMessage(ctx context.Context, sender corridor.BIC, msg corrid
 		c, err = cancelRequestOf(sender, d, msg)
 	case *iso20022.Camt029Document:
 		c, err = resolutionOf(sender, d, msg)
+	case *iso20022.Pacs009Document:
+		c, err = h.defundOf(sender, d, msg)
 	default:
 		err = iso20022.Unsupported(m.Document.MessageDefinition(), "pacs.008.001.08, pacs.004.001.09, pacs.009.001.08, camt.056.001.08 or camt.029.001.09")
 	}

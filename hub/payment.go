@@ -214,7 +214,11 @@ func (s *state) deliverStatus(p *payment, now time.Time) {
 }
 
 func (s *state) deliver(to corridor.BIC, m corridor.InboxMessage, p *payment) {
-	s.inboxes[to].deliver(m, p.cmd.Sender)
+	var sender corridor.BIC
+	if p != nil {
+		sender = p.cmd.Sender
+	}
+	s.inboxes[to].deliver(m, sender)
 	s.woken[to] = true
 }
 

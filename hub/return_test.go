@@ -169,6 +169,9 @@ func mustLifeState(t *testing.T, h *hub.Hub) {
 	if err := h.SetNotifications(context.Background(), bankIN, true); err != nil {
 		t.Fatal(err)
 	}
+	if err := h.SetLimits(context.Background(), bankRU, "INR", 0, 0, map[corridor.BIC]corridor.Amount{bankIN: 100}); err != nil {
+		t.Fatal(err)
+	}
 	settled := payment(1, 500)
 	if res, err := submitMessage(t, h, bankRU, returnOf(t, 1, settled, 200, "AC04")); err != nil || res.Status != corridor.StatusSettled {
 		t.Fatalf("return = %+v, %v; want ACSC", res, err)

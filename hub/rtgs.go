@@ -34,7 +34,26 @@ func endOfDay(now time.Time) time.Time {
 // settleGross settles p at once when its debtor's liquidity covers it and
 // none of the debtor's payments wait ahead of it; otherwise p waits in the
 // queue (PDNG). A full queue is ErrBusy and changes nothing.
+//
+// A normal payment that its debtor's sender limits or urgent reserve hold
+// back waits in the limit queue first (see Limits).
 func (s *state) settleGross(p *payment, now time.Time) error {
+	if why := s.gate(p, now); why != "" {
+		s.wait(p, why, now)
+		return nil
+	}
+	if err := s.enterQueue(p, now); err != nil {
+		return err
+	}
+	s.use(p, now)
+	if p.status == corridor.StatusSettled {
+		s.release(now)
+	}
+	return nil
+}
+
+// enterQueue settles p gross or queues it for liquidity.
+func (s *state) enterQueue(p *payment, now time.Time) error {
 	st, ok, err := s.queue.Submit(s.ledger, toSettlement(p), now, endOfDay(now), s.nextTransfer)
 	if err != nil {
 		return err
@@ -45,7 +64,6 @@ func (s *state) settleGross(p *payment, now time.Time) error {
 		return nil
 	}
 	s.settled(p, now, "gross: "+transfersDetail(st.Transfers), st.Transfers)
-	s.release(now)
 	return nil
 }
 
@@ -61,12 +79,20 @@ func (s *state) queued(p *payment, now time.Time) {
 
 // release settles every queued payment that liquidity now covers. The hub
 // calls it whenever liquidity arrives: a funding, a settlement, a cycle close.
+// Payments waiting on a limit that may now pass enter settlement too, and
+// the release repeats while they do.
 func (s *state) release(now time.Time) int {
-	sts := s.queue.Release(s.ledger, s.nextTransfer)
-	for _, st := range sts {
-		s.settled(s.queuedPayment(st.Payment), now, "released from the queue: "+transfersDetail(st.Transfers), st.Transfers)
+	n := 0
+	for {
+		sts := s.queue.Release(s.ledger, s.nextTransfer)
+		for _, st := range sts {
+			s.settled(s.queuedPayment(st.Payment), now, "released from the queue: "+transfersDetail(st.Transfers), st.Transfers)
+		}
+		n += len(sts)
+		if s.admitWaiting(now) == 0 {
+			return n
+		}
 	}
-	return len(sts)
 }
 
 func (s *state) queuedPayment(sp settlement.Payment) *payment {
@@ -105,6 +131,7 @@ func (s *state) cutoff(now time.Time) (corridor.SettlementReport, bool) {
 		s.rejected(s.queuedPayment(rj.Payment), now, rj.Reason, rj.Detail)
 		r.Expired++
 	}
+	r.Expired += s.expireWaiting(now)
 	pruned := s.quotes.Prune(now.Add(-quoteRetention))
 	return r, r.Released+r.Resolved+r.Expired+pruned > 0
 }

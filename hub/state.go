@@ -53,6 +53,11 @@ type state struct {
 	touched []ledger.AccountID         // Books changed by the command running; not state.
 	camt054 map[corridor.BIC]bool      // Participants who asked for a camt.054 on every entry.
 
+	limits  map[limitKey]*Limits              // Reserves and sender limits, by participant and currency.
+	used    map[limitKey]*usage               // What normal payments used of the limits today.
+	waiting []*payment                        // The limit queue, in order.
+	defunds map[msgKey]corridor.PaymentResult // Defundings (pacs.009) by sender and MsgId.
+
 	caseMsgs map[msgKey]*payment // camt.056 and camt.029 by sender and "camt.056/"+Assgnmt/Id: the payment each is about.
 }
 
@@ -86,6 +91,9 @@ func newState(hubBIC corridor.BIC) *state {
 		caseMsgs:     make(map[msgKey]*payment),
 		books:        make(map[ledger.AccountID]*book),
 		camt054:      make(map[corridor.BIC]bool),
+		limits:       make(map[limitKey]*Limits),
+		used:         make(map[limitKey]*usage),
+		defunds:      make(map[msgKey]corridor.PaymentResult),
 	}
 }
 
@@ -183,6 +191,10 @@ func (s *state) executeLife(c command, seq uint64, now time.Time) (result, bool)
 		r, changed = s.resolveCancel(c, now)
 	case notificationsCmd:
 		r.err, changed = s.setNotifications(c)
+	case limitsCmd:
+		r.err, changed = s.setLimits(c, now)
+	case defundCmd:
+		r, changed = s.defund(c, seq, now)
 	default:
 		assert.That(false, "unknown command %T", c)
 	}

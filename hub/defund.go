@@ -1,0 +1,98 @@
+package hub
+
+import (
+	"fmt"
+	"time"
+
+	"corridor"
+	"corridor/internal/assert"
+	"corridor/iso20022"
+	"corridor/ledger"
+)
+
+// defundCmd is a validated pacs.009 from a participant to the hub's BIC: it
+// moves liquidity from the participant's settlement account back to the
+// central account of its currency (defunding). The operator funds through
+// the fund endpoint.
+type defundCmd struct {
+	Sender    corridor.BIC
+	MsgID     string
+	UETR      corridor.UETR
+	Money     corridor.Money
+	Date      corridor.Date // IntrBkSttlmDt: today, or zero.
+	Message   []byte
+	Signature string
+}
+
+func (defundCmd) kind() string { return kindDefund }
+
+// defundOf reads a pacs.009 of one transaction from sender to the hub.
+func (h *Hub) defundOf(sender corridor.BIC, d *iso20022.Pacs009Document, msg corridor.SignedMessage) (command, error) {
+	if len(d.FICdtTrf.CdtTrfTxInf) != 1 {
+		return nil, corridor.Reject(corridor.ReasonInvalidFormat, "a pacs.009 moves exactly one transaction")
+	}
+	tx := d.FICdtTrf.CdtTrfTxInf[0]
+	to, err := fiBIC(tx.InstdAgt, "CdtTrfTxInf/InstdAgt")
+	if err != nil {
+		return nil, err
+	}
+	if to != h.cfg.BIC {
+		return nil, corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("a pacs.009 to the hub defunds; %s is not the hub %s (pay a bank with a pacs.008)", to, h.cfg.BIC))
+	}
+	from, err := fiBIC(tx.InstgAgt, "CdtTrfTxInf/InstgAgt")
+	if err != nil {
+		return nil, err
+	}
+	if from != sender {
+		return nil, fmt.Errorf("CdtTrfTxInf/InstgAgt is %s but the client certificate is %s's: %w", from, sender, corridor.ErrUnauthorized)
+	}
+	c := defundCmd{Sender: sender, MsgID: d.FICdtTrf.GrpHdr.MsgId, Message: msg.Body, Signature: msg.Signature}
+	if c.UETR, err = uetrOf(tx.PmtId.UETR, "CdtTrfTxInf/PmtId/UETR"); err != nil {
+		return nil, err
+	}
+	if c.Money, err = moneyOf(tx.IntrBkSttlmAmt.Ccy, tx.IntrBkSttlmAmt.Value); err != nil {
+		return nil, err
+	}
+	if c.Date, err = dateOf(tx.IntrBkSttlmDt); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// defund moves c's amount from the sender's settlement account to the
+// central account and answers with a pacs.002 ACSC. AM04 when the account's
+// available liquidity does not cover it (a defunding never queues), AC01
+// without an account, DT01 for another day; a repeat of the MsgId gets the
+// first answer.
+func (s *state) defund(c defundCmd, seq uint64, now time.Time) (result, bool) {
+	key := msgKey{c.Sender, c.MsgID}
+	if first, ok := s.defunds[key]; ok {
+		first.Duplicate = true
+		return result{payment: first}, false
+	}
+	acct := ledger.Settlement(c.Sender, c.Money.Currency)
+	a, ok := s.ledger.Account(acct)
+	switch {
+	case !ok:
+		return result{err: corridor.Reject(corridor.ReasonAccountInvalid, fmt.Sprintf("%s has no %s settlement account", c.Sender, c.Money.Currency))}, false
+	case c.Date != (corridor.Date{}) && c.Date != corridor.DateOf(now.UTC()):
+		return result{err: corridor.Reject(corridor.ReasonInvalidDate, "IntrBkSttlmDt "+c.Date.String()+" is not today")}, false
+	case a.Available() < int64(c.Money.Amount):
+		return result{err: corridor.Reject(corridor.ReasonInsufficientFunds, fmt.Sprintf("%s has %s available", acct, signedAmount(a.Available(), c.Money.Currency)))}, false
+	case s.inboxes[c.Sender].full():
+		return result{err: corridor.ErrBusy}, false
+	}
+	t := ledger.Transfer{ID: s.nextTransfer(), Debit: acct, Credit: ledger.Central(c.Money.Currency), Amount: c.Money.Amount}
+	err := s.ledger.Apply(t)
+	assert.That(err == nil, "defund %s after its checks: %v", acct, err)
+	ref := reference(seq)
+	s.book(t, now, source{ref: ref, msgID: c.MsgID, uetr: c.UETR, code: codeDefund})
+	res := corridor.PaymentResult{Reference: ref, UETR: c.UETR, Status: corridor.StatusSettled, Detail: "defunded to the central account"}
+	s.defunds[key] = res
+	body, err := iso20022.EncodeStatusReport(iso20022.StatusReport{From: s.hubBIC, To: c.Sender, MsgID: fmt.Sprintf("CRDS%012d", seq),
+		Created: now, OriginalMsgID: c.MsgID, OriginalMsgDefID: msgDefPacs009, OriginalEndToEndID: c.MsgID, OriginalUETR: c.UETR,
+		Status: corridor.StatusSettled, InstructingAgent: c.Sender, InstructedAgent: s.hubBIC, SettlementDate: corridor.DateOf(now.UTC())})
+	assert.That(err == nil, "encode pacs.002 of defunding %s: %v", ref, err)
+	s.deliver(c.Sender, corridor.InboxMessage{MsgDefID: msgDefPacs002, UETR: c.UETR, Reference: ref, Time: now, Body: body}, nil)
+	return result{payment: res}, true
+}
