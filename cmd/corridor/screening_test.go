@@ -73,7 +73,7 @@ func TestScreeningCheckErrors(t *testing.T) {
 		want string
 	}{
 		{"NoSubcommand", nil, "check?"},
-		{"Unknown", []string{"load"}, "unknown subcommand"},
+		{"Unknown", []string{"frobnicate"}, "unknown subcommand"},
 		{"NoList", []string{"check", "X"}, "at least one --list"},
 		{"BadList", []string{"check", "--list", "un", "X"}, "NAME=FILE"},
 		{"Missing", []string{"check", "--list", "un=/nonexistent.xml", "X"}, "no such file"},
