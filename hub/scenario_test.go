@@ -1,0 +1,231 @@
+package hub_test
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"corridor"
+	"corridor/httpapi"
+	"corridor/hub"
+)
+
+var update = flag.Bool("update", false, "rewrite the expected output of testdata/*.txt")
+
+// TestScenarios runs the hub's data-driven scenarios in testdata: each block
+// is a command line, "----" and the expected output, ended by a blank line;
+// lines starting with # between blocks are comments. Commands:
+//
+//	register BIC CCY[,CCY]            a participant with accounts
+//	fund BIC CCY AMOUNT               liquidity from the central account
+//	pay N FROM TO CCY AMOUNT          pacs.008 number N
+//	return N AMOUNT REASON            pacs.004 of payment N by its creditor agent
+//	cancel N                          camt.056 by payment N's sender (a new one once the last was answered)
+//	answer N CNCL|RJCR|PDCR [REASON]  camt.029 by payment N's creditor agent to the last request
+//	balances BIC...                   settlement balances
+//	track N                           the tracker's events of payment N's leg
+//	inbox BIC                         the message definitions in an inbox
+func TestScenarios(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no scenarios: %v", err)
+	}
+	for _, f := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".txt"), func(t *testing.T) { runScenario(t, f) })
+	}
+}
+
+func runScenario(t *testing.T, file string) {
+	text, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := mustHub(t, t.TempDir())
+	w := &world{t: t, h: h, payments: map[string]corridor.Payment{}, cases: map[string]int{}, answered: map[string]bool{}}
+	var out strings.Builder
+	lines := strings.Split(strings.TrimRight(string(text), "\n"), "\n")
+	for i := 0; i < len(lines); i++ {
+		if lines[i] == "" || strings.HasPrefix(lines[i], "#") {
+			out.WriteString(lines[i] + "\n")
+			continue
+		}
+		cmd, at := lines[i], i+1
+		if i+1 >= len(lines) || lines[i+1] != "----" {
+			t.Fatalf("%s:%d: %q has no ----", file, at, cmd)
+		}
+		var want []string
+		for i += 2; i < len(lines) && lines[i] != ""; i++ {
+			want = append(want, lines[i])
+		}
+		i--
+		got := w.run(cmd)
+		if !*update && got != strings.Join(want, "\n") {
+			t.Errorf("%s:%d: %s\ngot:\n%s\nwant:\n%s", file, at, cmd, got, strings.Join(want, "\n"))
+		}
+		out.WriteString(cmd + "\n----\n" + got + "\n")
+	}
+	if *update {
+		if err := os.WriteFile(file, []byte(out.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// world is a scenario's hub and the payments it sent, by number.
+type world struct {
+	t        *testing.T
+	h        *hub.Hub
+	payments map[string]corridor.Payment
+	cases    map[string]int  // Cancellation requests sent per payment.
+	answered map[string]bool // The latest request of a payment got an answer.
+}
+
+// caseOf is the Case/Id of payment n's latest cancellation request, or of a
+// new one: CXL-1-1, CXL-1-2…; a "cancel" repeats the last request while
+// the case it opened has no answer yet.
+func (w *world) caseOf(n string, next bool) string {
+	if next && w.answered[n] {
+		w.cases[n]++
+		w.answered[n] = false
+	}
+	if w.cases[n] == 0 {
+		w.cases[n] = 1
+	}
+	return fmt.Sprintf("CXL-%s-%d", n, w.cases[n])
+}
+
+func (w *world) run(line string) string {
+	f := strings.Fields(line)
+	ctx := context.Background()
+	switch {
+	case f[0] == "register" && len(f) == 3:
+		var curs []corridor.Currency
+		for _, c := range strings.Split(f[2], ",") {
+			curs = append(curs, corridor.Currency(c))
+		}
+		bic := bicOf(f[1])
+		return outcome(corridor.PaymentResult{}, w.h.RegisterParticipant(ctx, corridor.Participant{BIC: bic, Name: "Bank " + f[1], Currencies: curs}, certificate(bic)))
+	case f[0] == "fund" && len(f) == 4:
+		a, err := corridor.ParseAmount(f[3], corridor.Currency(f[2]))
+		if err == nil {
+			err = w.h.Fund(ctx, bicOf(f[1]), corridor.Money{Amount: a, Currency: corridor.Currency(f[2])})
+		}
+		return outcome(corridor.PaymentResult{}, err)
+	case f[0] == "pay" && len(f) == 6:
+		return w.pay(f[1], bicOf(f[2]), bicOf(f[3]), corridor.Currency(f[4]), f[5])
+	case f[0] == "return" && len(f) == 4:
+		p := w.payments[f[1]]
+		a, err := corridor.ParseAmount(f[2], p.Currency)
+		if err != nil {
+			return outcome(corridor.PaymentResult{}, err)
+		}
+		msg, err := httpapi.ReturnMessage(httpapi.Return{MsgID: "RTR-" + f[1] + "-" + f[2], ReturnID: "RTRID-" + f[1], Created: businessDay, Original: p, Amount: a, Reason: f[3]})
+		return w.submit(p.InstructedAgent, msg, err)
+	case f[0] == "cancel" && len(f) == 2:
+		p := w.payments[f[1]]
+		msg, err := httpapi.CancelRequestMessage(httpapi.CancelRequest{ID: w.caseOf(f[1], true), Created: businessDay, Original: p, Reason: "DUPL"})
+		return w.submit(p.InstructingAgent, msg, err)
+	case f[0] == "answer" && (len(f) == 3 || len(f) == 4):
+		p := w.payments[f[1]]
+		defer func() { w.answered[f[1]] = true }()
+		msg, err := httpapi.ResolutionMessage(httpapi.Resolution{ID: "ANS-" + w.caseOf(f[1], false) + "-" + f[2], CaseID: w.caseOf(f[1], false), Created: businessDay,
+			Original: p, Status: f[2], Reason: strings.Join(f[3:], "")})
+		return w.submit(p.InstructedAgent, msg, err)
+	case f[0] == "balances":
+		return w.balances(f[1:])
+	case f[0] == "track" && len(f) == 2:
+		return w.track(f[1])
+	case f[0] == "inbox" && len(f) == 2:
+		return inboxKinds(w.t, w.h, bicOf(f[1]))
+	}
+	w.t.Fatalf("unknown command %q", line)
+	return ""
+}
+
+// bicOf is the test BIC of a short name: "IN" → "DEMOINBBXXX".
+func bicOf(name string) corridor.BIC { return corridor.BIC("DEMO" + name + "BBXXX") }
+
+func (w *world) pay(n string, from, to corridor.BIC, cur corridor.Currency, amount string) string {
+	a, err := corridor.ParseAmount(amount, cur)
+	if err != nil {
+		return outcome(corridor.PaymentResult{}, err)
+	}
+	var i int
+	fmt.Sscan(n, &i)
+	p := pay(i, from, to, a)
+	p.Currency = cur
+	w.payments[n] = p
+	res, err := submit(w.t, w.h, p)
+	return outcome(res, err)
+}
+
+func (w *world) submit(from corridor.BIC, msg []byte, err error) string {
+	if err != nil {
+		w.t.Fatalf("encode: %v", err)
+	}
+	res, err := submitMessage(w.t, w.h, from, msg)
+	return outcome(res, err)
+}
+
+// outcome is a command's answer: "ok", a status with its reason, or the refusal.
+func outcome(res corridor.PaymentResult, err error) string {
+	if r, ok := corridor.ReasonOf(err); ok {
+		return "reject " + string(r)
+	}
+	switch {
+	case errors.Is(err, corridor.ErrNotFound):
+		return "error not found"
+	case errors.Is(err, corridor.ErrUnauthorized):
+		return "error not authorised"
+	case err != nil:
+		return "error " + err.Error()
+	case res.Status == "":
+		return "ok"
+	}
+	return strings.TrimSpace(string(res.Status) + " " + string(res.Reason))
+}
+
+func (w *world) balances(names []string) string {
+	var out []string
+	for _, n := range names {
+		bals, err := w.h.Balances(context.Background(), bicOf(n))
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		for _, b := range bals {
+			out = append(out, fmt.Sprintf("%s %s %s", n, b.Currency, signedText(b.Balance, b.Currency)))
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func signedText(v int64, c corridor.Currency) string {
+	if v < 0 {
+		return "-" + corridor.Amount(-v).Format(c)
+	}
+	return corridor.Amount(v).Format(c)
+}
+
+func (w *world) track(n string) string {
+	p := w.payments[n]
+	legs, err := w.h.Track(context.Background(), corridor.Identity{Role: corridor.RoleOperator}, p.UETR)
+	if err != nil {
+		return outcome(corridor.PaymentResult{}, err)
+	}
+	var out []string
+	for _, l := range legs {
+		if l.Payment.MsgID != p.MsgID {
+			out = append(out, fmt.Sprintf("return %s %s %s", l.Reference, l.Status, l.Payment.Amount.Format(l.Payment.Currency)))
+			continue
+		}
+		for _, e := range l.Events {
+			out = append(out, strings.TrimSpace(e.Event+" "+string(e.Status)+" "+string(e.Reason)))
+		}
+	}
+	return strings.Join(out, "\n")
+}
