@@ -72,7 +72,7 @@ func TestScreeningCheckErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"NoSubcommand", nil, "check?"},
+		{"NoSubcommand", nil, "check or load?"},
 		{"Unknown", []string{"frobnicate"}, "unknown subcommand"},
 		{"NoList", []string{"check", "X"}, "at least one --list"},
 		{"BadList", []string{"check", "--list", "un", "X"}, "NAME=FILE"},
