@@ -103,6 +103,9 @@ func (h *Hub) process(ctx context.Context, batch []request) error {
 		}
 		h.lastHash = prev
 	}
+	// Publish before answering: a caller told that a revocation or a list
+	// load is done must find it in force at its next request.
+	h.publish()
 	for i, r := range batch {
 		if r.query != nil {
 			r.query(h.state)
@@ -110,7 +113,6 @@ func (h *Hub) process(ctx context.Context, batch []request) error {
 		r.reply <- results[i]
 	}
 	h.wake()
-	h.publish()
 	return nil
 }
 
