@@ -3,9 +3,7 @@ package iso20022
 import (
 	"bytes"
 	"encoding/xml"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"corridor"
@@ -42,25 +40,7 @@ func parse(data []byte) (*node, *Problem) {
 	if len(data) > MaxMessageBytes {
 		return nil, &Problem{Rule: fmt.Sprintf("message is %d bytes; at most %d are accepted", len(data), MaxMessageBytes), Reason: corridor.ReasonInvalidFormat}
 	}
-	d := xml.NewDecoder(bytes.NewReader(data))
-	d.Strict = true
-	var b treeBuilder
-	for {
-		tok, err := d.Token()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, b.problem("malformed XML: " + err.Error())
-		}
-		if p := b.add(tok); p != nil {
-			return nil, p
-		}
-	}
-	if b.root == nil {
-		return nil, b.problem("malformed XML: no root element")
-	}
-	return b.root, nil
+	return buildTree(data) // The scanner of xmlscan.go, strict and bounded.
 }
 
 func (b *treeBuilder) add(tok xml.Token) *Problem {
