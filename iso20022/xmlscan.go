@@ -10,13 +10,6 @@ import (
 	"corridor"
 )
 
-// Bounds the scanner adds to those of parse. Like those, a message past
-// either is refused before it is interpreted.
-const (
-	MaxAttributes     = 16   // Attributes of one element, namespace declarations included.
-	MaxAttrValueBytes = 1024 // One attribute value, after references are replaced.
-)
-
 // The namespaces the Namespaces in XML recommendation reserves.
 const (
 	xmlNamespace   = "http://www.w3.org/XML/1998/namespace" // Bound to the prefix xml, always.
@@ -38,8 +31,9 @@ const (
 )
 
 // scanner reads an XML 1.0 document with namespaces, strictly and within the
-// bounds above, one token at a time. It keeps no copy of the input: names and
-// most text are substrings of src. Whatever it cannot read is a *scanError.
+// bounds of tree.go, one token at a time. It keeps no copy of the input:
+// names and most text are substrings of src. Whatever it cannot read is a
+// *scanError.
 //
 // It accepts a document that is well-formed under XML 1.0 (fifth edition)
 // and namespace-well-formed under Namespaces in XML 1.0, in UTF-8, without a
