@@ -45,81 +45,39 @@ func MustSamples(tb testing.TB) map[string][]byte {
 	return samples
 }
 
-// splitParts cuts data's AppHdr and Document (the root or its children).
+// splitParts cuts data's AppHdr and Document with iso20022.SplitEnvelope.
 func splitParts(tb testing.TB, name string, data []byte) []part {
 	tb.Helper()
-	d := xml.NewDecoder(bytes.NewReader(data))
-	var scopes [][]xml.Attr // Declarations per open element.
+	hdr, doc, err := iso20022.SplitEnvelope(data)
+	if err != nil {
+		tb.Fatalf("SplitEnvelope(%s) = %v", name, err)
+	}
 	var parts []part
-	var start int64
-	var inherited []xml.Attr
-	for {
-		before := d.InputOffset()
-		tok, err := d.Token()
-		if err != nil {
-			break
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if len(scopes) <= 1 && (t.Name.Local == "AppHdr" || t.Name.Local == "Document") {
-				start, inherited = before, undeclared(scopes, t.Attr)
-			}
-			scopes = append(scopes, declarations(t.Attr))
-		case xml.EndElement:
-			scopes = scopes[:len(scopes)-1]
-			if len(scopes) <= 1 && (t.Name.Local == "AppHdr" || t.Name.Local == "Document") {
-				id := strings.TrimPrefix(t.Name.Space, "urn:iso:std:iso:20022:tech:xsd:")
-				parts = append(parts, part{name: name + "#" + t.Name.Local, id: id, data: withDeclarations(data[start:d.InputOffset()], inherited)})
-			}
+	for _, p := range []struct {
+		local string
+		data  []byte
+	}{{"AppHdr", hdr}, {"Document", doc}} {
+		if p.data != nil {
+			parts = append(parts, part{name: name + "#" + p.local, id: mustRootDefinition(tb, p.data), data: p.data})
 		}
 	}
 	return parts
 }
 
-func declarations(attrs []xml.Attr) []xml.Attr {
-	var ds []xml.Attr
-	for _, a := range attrs {
-		if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
-			ds = append(ds, a)
+// mustRootDefinition is the message definition that names the namespace of
+// data's root element: "head.001.001.02" for an AppHdr.
+func mustRootDefinition(tb testing.TB, data []byte) string {
+	tb.Helper()
+	d := xml.NewDecoder(bytes.NewReader(data))
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			tb.Fatalf("no root element: %v\n%s", err, data)
+		}
+		if t, ok := tok.(xml.StartElement); ok {
+			return strings.TrimPrefix(t.Name.Space, "urn:iso:std:iso:20022:tech:xsd:")
 		}
 	}
-	return ds
-}
-
-// undeclared returns the declarations in scope that own does not redeclare.
-func undeclared(scopes [][]xml.Attr, own []xml.Attr) []xml.Attr {
-	seen := map[string]bool{}
-	for _, a := range declarations(own) {
-		seen[a.Name.Space+":"+a.Name.Local] = true
-	}
-	var out []xml.Attr
-	for i := len(scopes) - 1; i >= 0; i-- {
-		for _, a := range scopes[i] {
-			if k := a.Name.Space + ":" + a.Name.Local; !seen[k] {
-				seen[k] = true
-				out = append(out, a)
-			}
-		}
-	}
-	return out
-}
-
-// withDeclarations adds ds to the start tag that el begins with.
-func withDeclarations(el []byte, ds []xml.Attr) []byte {
-	i := bytes.IndexAny(el, " \t\r\n/>")
-	var b bytes.Buffer
-	b.WriteString(xml.Header)
-	b.Write(el[:i])
-	for _, a := range ds {
-		name := "xmlns"
-		if a.Name.Space == "xmlns" {
-			name += ":" + a.Name.Local
-		}
-		fmt.Fprintf(&b, " %s=%q", name, a.Value)
-	}
-	b.Write(el[i:])
-	b.WriteString("\n")
-	return b.Bytes()
 }
 
 // xmllintVerdicts runs xmllint on each part against the official XSD of
