@@ -15,18 +15,37 @@
 // rule and an ISO reason code (Problem, *InvalidError). LayerSchema is what
 // xmllint checks against the XSD: element order, occurrences, choices,
 // anchored patterns, lengths in characters, digits and enumerations, plus
-// the input bounds (MaxMessageBytes, MaxDepth, MaxElements, MaxTextBytes)
-// and the version check. LayerUsage adds the CBPR+ rules: UETR on pacs.008,
-// pacs.009, pacs.004 and pacs.002, one transaction per message, AppHdr Fr
-// and To equal to the instructing and instructed agents, MsgDefIdr equal
-// to the Document's, zone offsets, no copies, and amounts within their
-// currency's minor units (CH20). A message outside the set is refused with
-// the version the hub supports named.
+// the input bounds (MaxMessageBytes, MaxDepth, MaxElements, MaxTextBytes,
+// MaxAttributes, MaxAttrValueBytes) and the version check. LayerUsage adds
+// the CBPR+ rules:
+//   - UETR on pacs.008 and pacs.009, OrgnlUETR on pacs.004, pacs.002,
+//     camt.056 (Undrlyg/TxInf) and camt.029 (CxlDtls/TxInfAndSts);
+//   - one transaction per pacs.008, pacs.009 and pacs.004;
+//   - with an AppHdr, its Fr and To equal to the instructing and the
+//     instructed agent of a pacs.008, pacs.009 or pacs.004 transaction
+//     (both required), and to the agents Assgnmt/Assgnr/Agt and
+//     Assgnmt/Assgne/Agt of a camt.056 or camt.029 (an assigner or an
+//     assignee that is a party is refused);
+//   - MsgDefIdr equal to the Document's; a zone offset on CreDt; no copies
+//     (CpyDplct COPY or CODU), while a duplicate (DUPL) or a possible
+//     duplicate (PssblDplct) is accepted and reported;
+//   - BizSvc, when present, swift.cbprplus.NN (two digits) on the CBPR+
+//     messages, swift.cbprplus.cov.NN allowed on a pacs.009 too; admi.002
+//     has no CBPR+ guideline and no rule;
+//   - ChrgBr of a pacs.008 DEBT, CRED or SHAR when it has an AppHdr: CBPR+
+//     removed SLEV (a bare Document, such as the Fedwire samples, may carry
+//     it; the pacs.009.001.08 XSD has no ChrgBr);
+//   - amounts within their currency's minor units (CH20).
+//
+// A message outside the set is refused with the version the hub supports
+// named.
 //
 // Decode and Encode handle any message of the set; the hub's own paths
 // (DecodeCustomerCreditTransfer, EncodeStatusReport, ...) map pacs.008 and
 // pacs.002 straight to root types without the generated structs. Every
 // encoder validates what it wrote, so nothing invalid leaves the package.
+// SplitEnvelope cuts an envelope into an AppHdr and a Document that each
+// stand alone, as xmllint wants them.
 //
 // Deliberate differences from xmllint (TestXSDAgreement finds none on the
 // samples and their mutations): inputs past the bounds are refused (an
@@ -34,7 +53,46 @@
 // MaxTextBytes); DTDs are refused; inside an xs:any only a Document of the
 // schema's own namespace is validated, as lax processing with the one
 // schema loaded does; xsi:type and xsi:nil are refused as unknown
-// attributes.
+// attributes. Every rule of LayerUsage is stricter than the XSD, which
+// makes UETR, the agents and BizSvc optional and allows ChrgBr SLEV and any
+// Max35Text as BizSvc: xmllint accepts what those rules refuse.
+//
+// The XML is read by a scanner of our own (xmlscan.go), not encoding/xml.
+// It reads XML 1.0 (fifth edition) with Namespaces in XML 1.0, in UTF-8,
+// without a DTD, and differs from encoding/xml on purpose, each time to
+// follow the recommendations where encoding/xml is lax:
+//   - a character reference to a surrogate (&#xD800;) is refused, where
+//     encoding/xml reads U+FFFD (XML 1.0, WFC Legal Character);
+//   - invalid UTF-8 and characters XML forbids are refused in comments and
+//     processing instructions too, which encoding/xml does not check
+//     (productions 15 and 16);
+//   - the XML declaration must come first (after a byte order mark, if any)
+//     with version 1.0, and be well formed, declaring UTF-8 if it declares
+//     an encoding (production 23); encoding/xml takes <?xml anywhere;
+//   - a processing instruction's target has no colon and is followed by
+//     white space (production 16, Namespaces section 7);
+//   - attributes are separated by white space (production 40) and unique,
+//     also once their prefixes are resolved (WFC Unique Att Spec,
+//     Namespaces section 6.3);
+//   - a name with a colon must be prefix:local, both non-empty: :a and a:
+//     are refused (Namespaces production 7);
+//   - an undeclared prefix is refused, where encoding/xml takes the prefix
+//     as the namespace (NSC Prefix Declared);
+//   - the xml and xmlns prefixes and namespaces cannot be misused (bound,
+//     rebound, undeclared), and an element may not be named xmlns
+//     (Namespaces section 3, the last beyond it);
+//   - only white space may stand around the root element: not a Unicode
+//     space, a character reference or a CDATA section (production 27);
+//   - a byte order mark at the start is accepted;
+//   - names follow the fifth edition's rules, which allow more characters
+//     than encoding/xml's fourth-edition tables;
+//   - tab, newline and carriage return in an attribute value become spaces
+//     (attribute-value normalisation, section 3.3.3), as in a namespace
+//     name.
+//
+// xmlscan_test.go checks the scanner against encoding/xml (scanStricter
+// gives each of these differences its reason) over the samples, a list of
+// inputs, and a fuzz target.
 //
 // The package uses only the standard library and the root package: no I/O,
 // no clock, no logging.

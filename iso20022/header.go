@@ -146,7 +146,11 @@ func decodeAppHdr(h elem, msgDef string) AppHdr {
 	if a.MsgDefID != "" && a.MsgDefID != msgDef {
 		h.ps.add(md.path, fmt.Sprintf("is %q; this message is %s", a.MsgDefID, msgDef), corridor.ReasonInvalidFormat)
 	}
-	a.BizSvc = h.child("BizSvc").text(MaxIDChars)
+	svc := h.child("BizSvc")
+	a.BizSvc = svc.text(MaxIDChars)
+	if rule := businessServiceRule(a.BizSvc, msgDef); a.BizSvc != "" && rule != "" {
+		h.ps.add(svc.path, rule, corridor.ReasonInvalidFormat)
+	}
 	a.Created = h.req("CreDt").dateTime()
 	a.PossibleDuplicate = h.child("PssblDplct").boolean()
 	return a

@@ -8,10 +8,11 @@ import (
 )
 
 // The codes a pacs.008 may carry in GrpHdr/SttlmInf/SttlmMtd and
-// CdtTrfTxInf/ChrgBr.
+// CdtTrfTxInf/ChrgBr: the XSD's, less SLEV, which CBPR+ removed (as
+// Validate's usage layer does).
 var (
 	settlementMethods = []string{"INDA", "INGA", "COVE", "CLRG"}
-	chargeBearers     = []string{"DEBT", "CRED", "SHAR", "SLEV"}
+	chargeBearers     = []string{"DEBT", "CRED", "SHAR"}
 )
 
 // What EncodeCustomerCreditTransfer writes for the fields corridor.Payment does
@@ -35,9 +36,10 @@ type CustomerCreditTransfer struct {
 // everything the hub relies on and returns every problem found as one
 // *InvalidError. Beside the rules of the root parsers (RC01 for a BIC, FF01
 // for a UETR, AM03 for a currency, CH20, AM01, AM02 or FF01 for an amount,
-// DT01 for a date) it requires exactly one transaction and an AppHdr whose Fr
+// DT01 for a date) it requires exactly one transaction, an AppHdr whose Fr
 // and To are the transaction's InstgAgt and InstdAgt (FF01: the header and
-// the body must name the same banks). Elements it does not use are allowed
+// the body must name the same banks), a CBPR+ BizSvc if any and a ChrgBr
+// other than SLEV (FF01), as Validate's usage layer does. Elements it does not use are allowed
 // but must be in the Document's namespace; element order is not checked.
 func DecodeCustomerCreditTransfer(data []byte) (*CustomerCreditTransfer, error) {
 	hdr, doc, ps := openEnvelope(data, MsgDefCustomerCreditTransfer)

@@ -175,8 +175,7 @@ var maxText = regexp.MustCompile(`^Max([0-9]+)Text\b`)
 
 // usageTexts are the MaxNText fields that a usage rule constrains further,
 // left as the sample has them: MsgDefIdr names the Document beside the
-// AppHdr, and CBPR+ fixes BizSvc to swift.cbprplus.NN (a business-service
-// rule of issue 3 that Validate does not check yet).
+// AppHdr, and CBPR+ fixes BizSvc to swift.cbprplus.NN.
 var usageTexts = map[string]bool{
 	"BusinessApplicationHeaderV02.MsgDefIdr": true,
 	"BusinessApplicationHeaderV02.BizSvc":    true,

@@ -198,7 +198,7 @@ func customerCreditTransferGen() *rapid.Generator[iso20022.CustomerCreditTransfe
 			DebtorName: optional(textGen(140)).Draw(t, "dbtr"), CreditorName: optional(textGen(140)).Draw(t, "cdtr"),
 		}
 		h := iso20022.AppHdr{From: p.InstructingAgent, To: p.InstructedAgent, BizMsgID: textGen(35).Draw(t, "bizMsgID"),
-			MsgDefID: iso20022.MsgDefCustomerCreditTransfer, BizSvc: optional(textGen(35)).Draw(t, "bizSvc"),
+			MsgDefID: iso20022.MsgDefCustomerCreditTransfer, BizSvc: rapid.SampledFrom([]string{"", "swift.cbprplus.02", iso20022.BizSvcCBPRPlus}).Draw(t, "bizSvc"),
 			Created: timeGen().Draw(t, "created"), PossibleDuplicate: rapid.Bool().Draw(t, "dup")}
 		return iso20022.CustomerCreditTransfer{Header: h, Payment: p, InstrID: optional(textGen(35)).Draw(t, "instrID")}
 	})
