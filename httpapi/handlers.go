@@ -59,9 +59,6 @@ func (s *Server) submit(r *http.Request, bic corridor.BIC, msg corridor.SignedMe
 	if err := senderIs(bic, cct); err != nil {
 		return corridor.PaymentResult{}, err
 	}
-	if err := paymentExtras(msg.Body, &cct.Payment); err != nil {
-		return corridor.PaymentResult{}, err
-	}
 	return s.Hub.SubmitPayment(r.Context(), bic, cct.Payment, cct.InstrID, msg)
 }
 

@@ -29,46 +29,7 @@ type SettlementHub interface {
 
 // FXQuotePrefix starts the InstrForNxtAgt/InstrInf of a pacs.008 that names
 // an FX quote: "/FXQT/42" converts at quote 42's locked rate.
-const FXQuotePrefix = "/FXQT/"
-
-// paymentExtras reads what DecodeCustomerCreditTransfer leaves out of a
-// pacs.008 through the typed message: the instruction priority, the
-// instructed amount and the FX quote. The message must validate against the
-// schema; a malformed quote reference or instructed amount is FF01.
-func paymentExtras(body []byte, p *corridor.Payment) error {
-	msg, err := iso20022.Decode(body)
-	if err != nil {
-		return err
-	}
-	doc, ok := msg.Document.(*iso20022.Pacs008Document)
-	if !ok || len(doc.FIToFICstmrCdtTrf.CdtTrfTxInf) != 1 {
-		return corridor.Reject(corridor.ReasonInvalidFormat, "the message is not a pacs.008 of one transaction")
-	}
-	tx := doc.FIToFICstmrCdtTrf.CdtTrfTxInf[0]
-	p.Urgent = tx.PmtTpInf != nil && tx.PmtTpInf.InstrPrty != nil && *tx.PmtTpInf.InstrPrty == "HIGH"
-	if tx.InstdAmt != nil {
-		c, err := corridor.ParseCurrency(tx.InstdAmt.Ccy)
-		if err != nil {
-			return err
-		}
-		a, err := corridor.ParseAmount(tx.InstdAmt.Value, c)
-		if err != nil {
-			return err
-		}
-		p.Instructed = corridor.Money{Amount: a, Currency: c}
-	}
-	for _, in := range tx.InstrForNxtAgt {
-		if in.InstrInf == nil || !strings.HasPrefix(*in.InstrInf, FXQuotePrefix) {
-			continue
-		}
-		id, err := strconv.ParseUint(strings.TrimPrefix(*in.InstrInf, FXQuotePrefix), 10, 64)
-		if err != nil || id == 0 {
-			return corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("InstrForNxtAgt/InstrInf %.40q is not %s<quote id>", *in.InstrInf, FXQuotePrefix))
-		}
-		p.FXQuote = id
-	}
-	return nil
-}
+const FXQuotePrefix = iso20022.FXQuotePrefix
 
 func (s *Server) handleResolve(w http.ResponseWriter, r *http.Request, _ corridor.Identity) {
 	rep, err := s.Hub.Resolve(r.Context())

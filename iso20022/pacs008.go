@@ -2,6 +2,7 @@ package iso20022
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"corridor"
@@ -79,7 +80,41 @@ func decodePacs008(m elem) (corridor.Payment, string) {
 	p.CreditorName = tx.req("Cdtr").child("Nm").text(MaxNameChars)
 	p.UltimateDebtor = tx.child("UltmtDbtr").child("Nm").text(MaxNameChars)
 	p.UltimateCreditor = tx.child("UltmtCdtr").child("Nm").text(MaxNameChars)
+	p.Urgent = tx.child("PmtTpInf").child("InstrPrty").token() == "HIGH"
+	if ia := tx.child("InstdAmt"); ia.present() {
+		p.Instructed.Amount, p.Instructed.Currency = ia.amount()
+	}
+	p.FXQuote = fxQuoteOf(tx)
 	return p, instrID
+}
+
+// FXQuotePrefix starts the InstrForNxtAgt/InstrInf of a pacs.008 that names
+// the hub's FX quote it converts at: "/FXQT/42" is quote 42.
+const FXQuotePrefix = "/FXQT/"
+
+// fxQuoteOf finds the FX quote a transaction names in one of its
+// InstrForNxtAgt/InstrInf; 0 for none. A malformed reference is a problem.
+func fxQuoteOf(tx elem) uint64 {
+	if tx.n == nil {
+		return 0
+	}
+	for _, n := range tx.n.children {
+		if n.local != "InstrForNxtAgt" {
+			continue
+		}
+		inf := elem{n: n, path: tx.path + "/InstrForNxtAgt", ps: tx.ps}.child("InstrInf")
+		ref, ok := strings.CutPrefix(inf.token(), FXQuotePrefix)
+		if !ok {
+			continue
+		}
+		id, err := strconv.ParseUint(ref, 10, 64)
+		if err != nil || id == 0 {
+			inf.ps.add(inf.path, fmt.Sprintf("%.40q is not %s<quote id>", inf.token(), FXQuotePrefix), corridor.ReasonInvalidFormat)
+			return 0
+		}
+		return id
+	}
+	return 0
 }
 
 // checkAgents applies the usage rule that the sender and the receiver in the
@@ -186,8 +221,16 @@ func writePacs008(w *writer, h AppHdr, p corridor.Payment, instrID string) {
 	w.text("EndToEndId", p.EndToEndID)
 	w.text("UETR", string(p.UETR))
 	w.close("PmtId")
+	if p.Urgent {
+		w.open("PmtTpInf", "")
+		w.text("InstrPrty", "HIGH")
+		w.close("PmtTpInf")
+	}
 	w.leaf("IntrBkSttlmAmt", p.Amount.Format(p.Currency), "Ccy", string(p.Currency))
 	w.text("IntrBkSttlmDt", p.SettlementDate.String())
+	if p.Instructed.Currency != "" {
+		w.leaf("InstdAmt", p.Instructed.Amount.Format(p.Instructed.Currency), "Ccy", string(p.Instructed.Currency))
+	}
 	w.text("ChrgBr", encodedChargeBearer)
 	w.agent("InstgAgt", string(p.InstructingAgent))
 	w.agent("InstdAgt", string(p.InstructedAgent))
@@ -200,6 +243,11 @@ func writePacs008(w *writer, h AppHdr, p corridor.Payment, instrID string) {
 	writeParty(w, "Cdtr", p.CreditorName)
 	if p.UltimateCreditor != "" {
 		writeParty(w, "UltmtCdtr", p.UltimateCreditor)
+	}
+	if p.FXQuote != 0 {
+		w.open("InstrForNxtAgt", "")
+		w.text("InstrInf", FXQuotePrefix+strconv.FormatUint(p.FXQuote, 10))
+		w.close("InstrForNxtAgt")
 	}
 	w.close("CdtTrfTxInf")
 	w.close("FIToFICstmrCdtTrf")
@@ -234,6 +282,9 @@ func paymentChanges(got, want corridor.Payment) []string {
 		{"CreditorName", got.CreditorName == want.CreditorName},
 		{"UltimateDebtor", got.UltimateDebtor == want.UltimateDebtor},
 		{"UltimateCreditor", got.UltimateCreditor == want.UltimateCreditor},
+		{"Urgent", got.Urgent == want.Urgent},
+		{"Instructed", got.Instructed == want.Instructed},
+		{"FXQuote", got.FXQuote == want.FXQuote},
 	}
 	var changed []string
 	for _, f := range fields {

@@ -33,7 +33,8 @@ func TestDecodeCustomerCreditTransfer_Samples(t *testing.T) {
 			Payment: corridor.Payment{MsgID: "pacs8bizmsgidr03", UETR: "8a562c67-ca16-48ba-b074-65581be6f001",
 				EndToEndID: "pacs008EndToEndId-001", InstructingAgent: "NDEAFIHHXXX", InstructedAgent: "HELSFIHHXXX",
 				DebtorAgent: "RBOSGB2LXXX", CreditorAgent: "HELSFIHHXXX", Amount: 1_566_938, Currency: "EUR",
-				SettlementDate: corridor.Date{Year: 2021, Month: time.April, Day: 9}, DebtorName: "C Consumer", CreditorName: "Evli"},
+				SettlementDate: corridor.Date{Year: 2021, Month: time.April, Day: 9}, DebtorName: "C Consumer", CreditorName: "Evli",
+				Instructed: corridor.Money{Amount: 1_566_938, Currency: "EUR"}},
 			InstrID: "pacs8bizmsgidr03",
 		}},
 		{cctSamples[1], iso20022.CustomerCreditTransfer{
@@ -41,7 +42,8 @@ func TestDecodeCustomerCreditTransfer_Samples(t *testing.T) {
 			Payment: corridor.Payment{MsgID: "A2B0506272708", UETR: "174c245f-2682-4291-ad67-2a41e530cd27",
 				EndToEndID: "E2E04044506271305", InstructingAgent: "CHASGB2LXXX", InstructedAgent: "CHASUS33XXX",
 				DebtorAgent: "CHASGB2LXXX", CreditorAgent: "HNBAUS51XXX", Amount: 13_650_000, Currency: "USD",
-				SettlementDate: corridor.Date{Year: 2021, Month: time.May, Day: 11}, DebtorName: "GB Engineering ", CreditorName: "US Engines"},
+				SettlementDate: corridor.Date{Year: 2021, Month: time.May, Day: 11}, DebtorName: "GB Engineering ", CreditorName: "US Engines",
+				Instructed: corridor.Money{Amount: 13_650_000, Currency: "USD"}},
 			InstrID: "A2B0506272708",
 		}},
 		{cctSamples[2], iso20022.CustomerCreditTransfer{ // COVE, and 8-character BICs that become 11.
@@ -49,7 +51,8 @@ func TestDecodeCustomerCreditTransfer_Samples(t *testing.T) {
 			Payment: corridor.Payment{MsgID: "pcs008bzmsgidr-1", UETR: "7a562c67-ca16-48ba-b074-65581be6f001",
 				EndToEndID: "pacs008EndToEndId-001", InstructingAgent: "CLYDGB2SXXX", InstructedAgent: "CAIXESBBXXX",
 				DebtorAgent: "CLYDGB2SXXX", CreditorAgent: "BSCHESMMXXX", Amount: 6_578_432, Currency: "EUR",
-				SettlementDate: corridor.Date{Year: 2022, Month: time.October, Day: 20}, DebtorName: "A Debiter", CreditorName: "B Creditor Co"},
+				SettlementDate: corridor.Date{Year: 2022, Month: time.October, Day: 20}, DebtorName: "A Debiter", CreditorName: "B Creditor Co",
+				Instructed: corridor.Money{Amount: 6_578_432, Currency: "EUR"}},
 			InstrID: "pcs008bzmsgidr-1",
 		}},
 	}
