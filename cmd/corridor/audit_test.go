@@ -3,10 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"corridor"
+	"corridor/sqlite"
 )
 
 // TestAuditVerify runs the demo, then edits one byte of a journal entry in a
@@ -32,9 +36,31 @@ func TestAuditVerify(t *testing.T) {
 	}
 	out.Reset()
 	err := run(ctx, []string{"audit", "verify", "--data", altered}, &out, &out)
-	if err == nil || !strings.Contains(out.String(), "ALTERED") || !strings.Contains(out.String(), "entry 1:") {
-		t.Errorf("audit of the altered journal = %v, says:\n%s\nwant ALTERED naming entry 1", err, out.String())
+	want := fmt.Sprintf("entry %d:", mustEntryHolding(t, data, "Demo Bank of India"))
+	if err == nil || !strings.Contains(out.String(), "ALTERED") || !strings.Contains(out.String(), want) {
+		t.Errorf("audit of the altered journal = %v, says:\n%s\nwant ALTERED naming %q", err, out.String(), want)
 	}
+}
+
+// mustEntryHolding is the seq of the first journal entry whose payload holds what.
+func mustEntryHolding(tb testing.TB, data, what string) uint64 {
+	tb.Helper()
+	db, err := sqlite.Open(context.Background(), dbPath(data))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	var seq uint64
+	err = db.Journal().Replay(context.Background(), 0, func(e corridor.JournalEntry) error {
+		if seq == 0 && bytes.Contains(e.Payload, []byte(what)) {
+			seq = e.Seq
+		}
+		return nil
+	})
+	if err != nil || seq == 0 {
+		tb.Fatalf("no journal entry holds %q: %v", what, err)
+	}
+	return seq
 }
 
 func mustCopyDir(tb testing.TB, from, to string) {

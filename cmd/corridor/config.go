@@ -10,6 +10,7 @@ import (
 	"corridor"
 	"corridor/httpapi"
 	"corridor/hub"
+	"corridor/screening"
 )
 
 // Config is how the hub runs.
@@ -24,17 +25,23 @@ type Config struct {
 	QuoteLife     time.Duration // How long an FX quote stays live.
 	ResolveEvery  time.Duration // Gridlock resolution timer; 0 for off.
 	CycleEvery    time.Duration // Net cycle close timer; 0 for off.
+
+	RateLimit          int     // Requests per second per participant.
+	RateBurst          int     // Requests a participant may send at once above the rate.
+	ScreeningThreshold float64 // Screening score (0..1] at or above which a payment is held; a score, not money.
 }
 
 // DefaultConfig is the configuration flags start from.
 func DefaultConfig() Config {
 	return Config{Addr: "127.0.0.1:8443", BIC: "CRDRINBBXXX", MaxBodyBytes: httpapi.DefaultMaxBodyBytes,
-		QuoteLife: hub.DefaultQuoteLife, ResolveEvery: 30 * time.Second, CycleEvery: time.Hour}
+		QuoteLife: hub.DefaultQuoteLife, ResolveEvery: 30 * time.Second, CycleEvery: time.Hour,
+		RateLimit: httpapi.DefaultRatePerSecond, RateBurst: httpapi.DefaultRateBurst, ScreeningThreshold: screening.DefaultThreshold}
 }
 
 // Limits of the configuration.
 const (
 	maxBodyBytesLimit = 16 << 20
+	maxRateLimit      = 1_000_000   // Requests per second per participant.
 	minTimer          = time.Second // Shortest resolution or cycle timer.
 	maxTimer          = 24 * time.Hour
 )
@@ -55,6 +62,12 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("--max-body-bytes must be between 1024 and %d", maxBodyBytesLimit))
 	}
 	errs = append(errs, c.validateSettlement()...)
+	if c.RateLimit < 1 || c.RateLimit > maxRateLimit || c.RateBurst < 1 || c.RateBurst > maxRateLimit {
+		errs = append(errs, fmt.Errorf("--rate-limit and --rate-burst must be between 1 and %d", maxRateLimit))
+	}
+	if !(c.ScreeningThreshold > 0 && c.ScreeningThreshold <= 1) {
+		errs = append(errs, errors.New("--screening-threshold must be in (0, 1]"))
+	}
 	return errors.Join(errs...)
 }
 

@@ -57,7 +57,8 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	bic, _ := corridor.ParseBIC(m.Config.BIC) // Validated above.
 	m.Hub, err = hub.Open(ctx, hub.Config{BIC: bic, Journal: m.DB.Journal(), Logger: m.Logger,
-		NetCurrencies: m.Config.netCurrencies(), PublishedRate: m.Config.PublishedRate, QuoteLife: m.Config.QuoteLife})
+		NetCurrencies: m.Config.netCurrencies(), PublishedRate: m.Config.PublishedRate, QuoteLife: m.Config.QuoteLife,
+		ScreeningThreshold: m.Config.ScreeningThreshold})
 	if err != nil {
 		return err
 	}
@@ -67,7 +68,8 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.checkpoints = &checkpointer{journal: m.DB.Journal(), signer: signer}
 	m.startSequencer()
-	m.API = &httpapi.Server{Hub: m.Hub, CA: ca, Signer: signer, TLS: tlsConfig, Logger: m.Logger, MaxBodyBytes: m.Config.MaxBodyBytes}
+	m.API = &httpapi.Server{Hub: m.Hub, CA: ca, Signer: signer, TLS: tlsConfig, Logger: m.Logger, MaxBodyBytes: m.Config.MaxBodyBytes,
+		RateLimit: m.Config.RateLimit, RateBurst: m.Config.RateBurst}
 	if err := m.API.Open(m.Config.Addr); err != nil {
 		return err
 	}
@@ -155,6 +157,9 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&m.Config.Addr, "addr", m.Config.Addr, "address the API listens on")
 	fs.StringVar(&m.Config.BIC, "bic", m.Config.BIC, "the hub's own BIC")
 	fs.Int64Var(&m.Config.MaxBodyBytes, "max-body-bytes", m.Config.MaxBodyBytes, "largest message accepted")
+	fs.IntVar(&m.Config.RateLimit, "rate-limit", m.Config.RateLimit, "requests per second per participant (429 beyond)")
+	fs.IntVar(&m.Config.RateBurst, "rate-burst", m.Config.RateBurst, "requests a participant may send at once above the rate")
+	fs.Float64Var(&m.Config.ScreeningThreshold, "screening-threshold", m.Config.ScreeningThreshold, "sanctions screening score at or above which a payment is held")
 	m.settlementFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err

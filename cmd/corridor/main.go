@@ -51,6 +51,7 @@ Usage:
   corridor statement --bic BIC --currency CCY --date YYYY-MM-DD   a participant's camt.053 end-of-day statement (operator)
   corridor audit verify --data DIR            prove the journal was not altered
   corridor compliance list|release|reject    payments held by sanctions screening, and the operator's decisions
+  corridor bench [--payments N] [--concurrency C]   payments per second through the real API, on a temporary hub
   corridor validate [--json] FILE...          check ISO 20022 messages against the schema and CBPR+ rules
   corridor screening check --list NAME=FILE... PARTY...  screen names offline against sanctions lists
 
@@ -80,6 +81,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runAudit(ctx, rest, stdout, stderr)
 	case "compliance":
 		return runCompliance(ctx, rest, stdout, stderr)
+	case "bench":
+		return runBench(ctx, rest, stdout, stderr)
 	case "statement":
 		return runStatement(ctx, rest, stdout, stderr)
 	case "validate":
