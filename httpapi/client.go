@@ -346,3 +346,8 @@ func (c *Client) Decide(ctx context.Context, uetr corridor.UETR, release bool, r
 	}
 	return c.doJSON(ctx, http.MethodPost, "/v1/compliance/holds/"+url.PathEscape(string(uetr))+action, req, http.StatusNoContent, nil)
 }
+
+// RevokeOperator (operator) revokes an operator certificate by its serial.
+func (c *Client) RevokeOperator(ctx context.Context, serial string) error {
+	return c.doJSON(ctx, http.MethodPost, "/v1/operators/revoke", RevokeRequest{Serial: serial}, http.StatusNoContent, nil)
+}

@@ -152,3 +152,19 @@ func fundingOf(req FundRequest) (corridor.BIC, corridor.Money, error) {
 	}
 	return bic, corridor.Money{Amount: a, Currency: c}, nil
 }
+
+// handleRevokeOperator revokes an operator certificate by serial: its next
+// request is refused.
+func (s *Server) handleRevokeOperator(w http.ResponseWriter, r *http.Request, id corridor.Identity) {
+	var req RevokeRequest
+	if err := readJSON(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.Hub.RevokeOperator(r.Context(), id.Name, req.Serial); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.Logger.Warn("operator certificate revoked", "serial", req.Serial, "by", id.Name)
+	w.WriteHeader(http.StatusNoContent)
+}

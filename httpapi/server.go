@@ -43,6 +43,8 @@ type Hub interface {
 	Track(ctx context.Context, caller corridor.Identity, uetr corridor.UETR) ([]corridor.PaymentTrack, error)
 	Balances(ctx context.Context, bic corridor.BIC) ([]corridor.Balance, error)
 	Membership(ctx context.Context, bic corridor.BIC) (corridor.Membership, error)
+	RevokeOperator(ctx context.Context, by, serial string) error
+	OperatorRevoked(serial string) bool
 	LoadList(ctx context.Context, name, format string, files [][]byte) (corridor.ListInfo, error)
 	Lists(ctx context.Context) ([]corridor.ListInfo, error)
 	Holds(ctx context.Context) ([]corridor.ComplianceHold, error)
@@ -147,6 +149,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/participants", s.operator(s.handleRegister))
 	mux.HandleFunc("POST /v1/accounts/fund", s.operator(s.handleFund))
 	mux.HandleFunc("POST /v1/participants/{bic}/revoke", s.operator(s.handleRevoke))
+	mux.HandleFunc("POST /v1/operators/revoke", s.operator(s.handleRevokeOperator))
 	mux.HandleFunc("POST /v1/participants/{bic}/suspend", s.operator(s.handleSuspend(true)))
 	mux.HandleFunc("POST /v1/participants/{bic}/resume", s.operator(s.handleSuspend(false)))
 	mux.HandleFunc("POST /v1/screening/lists", s.operator(s.handleLoadList))
@@ -184,8 +187,12 @@ func (s *Server) authenticate(r *http.Request) (corridor.Identity, error) {
 	if err != nil {
 		return corridor.Identity{}, err
 	}
+	serial := pki.Serial(r.TLS.PeerCertificates[0])
+	if id.Role == corridor.RoleOperator && s.Hub.OperatorRevoked(serial) {
+		return corridor.Identity{}, fmt.Errorf("operator certificate %s is revoked: %w", serial, corridor.ErrUnauthorized)
+	}
 	if id.Role == corridor.RoleParticipant {
-		if err := s.inGoodStanding(r, id.BIC, pki.Serial(r.TLS.PeerCertificates[0])); err != nil {
+		if err := s.inGoodStanding(r, id.BIC, serial); err != nil {
 			return corridor.Identity{}, err
 		}
 	}

@@ -236,3 +236,19 @@ func (h *Hub) Decide(ctx context.Context, by string, uetr corridor.UETR, release
 	_, err := h.do(ctx, request{cmd: decideCmd{UETR: uetr, Release: release, By: by, Why: why, Whitelist: whitelist}})
 	return err
 }
+
+// RevokeOperator revokes the operator certificate with this serial (hex):
+// its next request is refused. by names the operator who revoked it.
+func (h *Hub) RevokeOperator(ctx context.Context, by, serial string) error {
+	_, err := h.do(ctx, request{cmd: operatorRevokeCmd{Serial: serial, By: by}})
+	return err
+}
+
+// OperatorRevoked reports whether the operator certificate with this serial
+// was revoked, as of the last durable commit. It does not wait for the
+// sequencer: the API asks on every operator request.
+func (h *Hub) OperatorRevoked(serial string) bool {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.revokedOperators[serial]
+}

@@ -18,6 +18,7 @@ const (
 	kindRevoke   = "certificate.revoke"
 	kindSuspend  = "participant.suspend"
 	kindPolicy   = "relationships.put"
+	kindOpRevoke = "operator.revoke"
 	kindConfig   = "settlement.config"
 	kindList     = "screening.list"
 	kindDecide   = "compliance.decide"
@@ -144,23 +145,24 @@ type quoteCmd struct {
 	Life      time.Duration // From the command's time to the quote's expiry.
 }
 
-func (registerCmd) kind() string { return kindRegister }
-func (configCmd) kind() string   { return kindConfig }
-func (listCmd) kind() string     { return kindList }
-func (decideCmd) kind() string   { return kindDecide }
-func (resolveCmd) kind() string  { return kindResolve }
-func (cutoffCmd) kind() string   { return kindCutoff }
-func (closeCmd) kind() string    { return kindClose }
-func (cancelCmd) kind() string   { return kindCancel }
-func (moveCmd) kind() string     { return kindMove }
-func (rateCmd) kind() string     { return kindRate }
-func (quoteCmd) kind() string    { return kindQuote }
-func (fundCmd) kind() string     { return kindFund }
-func (paymentCmd) kind() string  { return kindPayment }
-func (ackCmd) kind() string      { return kindAck }
-func (revokeCmd) kind() string   { return kindRevoke }
-func (suspendCmd) kind() string  { return kindSuspend }
-func (policyCmd) kind() string   { return kindPolicy }
+func (registerCmd) kind() string       { return kindRegister }
+func (configCmd) kind() string         { return kindConfig }
+func (listCmd) kind() string           { return kindList }
+func (decideCmd) kind() string         { return kindDecide }
+func (resolveCmd) kind() string        { return kindResolve }
+func (cutoffCmd) kind() string         { return kindCutoff }
+func (closeCmd) kind() string          { return kindClose }
+func (cancelCmd) kind() string         { return kindCancel }
+func (moveCmd) kind() string           { return kindMove }
+func (rateCmd) kind() string           { return kindRate }
+func (quoteCmd) kind() string          { return kindQuote }
+func (fundCmd) kind() string           { return kindFund }
+func (paymentCmd) kind() string        { return kindPayment }
+func (ackCmd) kind() string            { return kindAck }
+func (revokeCmd) kind() string         { return kindRevoke }
+func (suspendCmd) kind() string        { return kindSuspend }
+func (policyCmd) kind() string         { return kindPolicy }
+func (operatorRevokeCmd) kind() string { return kindOpRevoke }
 
 // encodeCommand is the journal payload of c.
 func encodeCommand(c command) ([]byte, error) {
@@ -182,6 +184,8 @@ func decodeCommand(kind string, payload []byte) (command, error) {
 		return decodeAs[revokeCmd](payload)
 	case kindSuspend:
 		return decodeAs[suspendCmd](payload)
+	case kindOpRevoke:
+		return decodeAs[operatorRevokeCmd](payload)
 	case kindPolicy:
 		return decodeAs[policyCmd](payload)
 	}

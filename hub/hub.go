@@ -55,8 +55,9 @@ type Hub struct {
 
 	// The registry lets the API authenticate a caller without a trip through
 	// the sequencer. The sequencer publishes to it after each durable commit.
-	mu       sync.RWMutex // guards registry
-	registry map[corridor.BIC]corridor.Membership
+	mu               sync.RWMutex // guards registry and revokedOperators
+	registry         map[corridor.BIC]corridor.Membership
+	revokedOperators map[string]bool
 
 	// screener is the sanctions screener in force, published by the sequencer
 	// after each commit that changed it, so that callers screen their payments

@@ -156,3 +156,29 @@ func knownMessageType(t string) bool {
 	}
 	return false
 }
+
+// MaxRevokedOperators bounds the operator certificates the hub remembers as revoked.
+const MaxRevokedOperators = 10_000
+
+// operatorRevokeCmd revokes an operator certificate by its serial. The CA
+// issues operator certificates offline, so the hub keeps the serials it must
+// refuse; they are refused at their next request.
+type operatorRevokeCmd struct {
+	Serial string
+	By     string // The operator who revoked it.
+}
+
+func (s *state) revokeOperator(c operatorRevokeCmd) (error, bool) {
+	if c.Serial == "" || len(c.Serial) > 64 {
+		return corridor.Reject(corridor.ReasonInvalidFormat, "a certificate serial is 1 to 64 hex digits"), false
+	}
+	if s.revokedOperators[c.Serial] {
+		return nil, false
+	}
+	if len(s.revokedOperators) >= MaxRevokedOperators {
+		return corridor.Reject(corridor.ReasonNotAllowed, "the hub holds its maximum of revoked operator certificates"), false
+	}
+	s.revokedOperators[c.Serial] = true
+	s.operatorsChanged = true
+	return nil, true
+}

@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"fmt"
+	"maps"
 	"time"
 
 	"corridor"
@@ -122,6 +123,12 @@ func (h *Hub) publish() {
 	if h.state.screening.changed {
 		h.screener.Store(h.state.screening.screener)
 		h.state.screening.changed = false
+	}
+	if h.state.operatorsChanged {
+		h.mu.Lock()
+		h.revokedOperators = maps.Clone(h.state.revokedOperators)
+		h.mu.Unlock()
+		h.state.operatorsChanged = false
 	}
 	if len(h.state.republish) == 0 {
 		return

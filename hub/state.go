@@ -35,7 +35,10 @@ type state struct {
 	inboxes      map[corridor.BIC]*inbox      //
 	woken        map[corridor.BIC]bool        // Inboxes that got messages since the last commit; not state.
 	republish    []corridor.BIC               // Memberships changed since the last commit; not state.
-	lastSeq      uint64                       // The last journal entry applied.
+
+	revokedOperators map[string]bool // Serials of revoked operator certificates.
+	operatorsChanged bool            // revokedOperators changed since the last commit; not state.
+	lastSeq          uint64          // The last journal entry applied.
 
 	bySeq     map[uint64]*payment // By the journal seq that accepted it: settlement's PaymentID.
 	queue     *settlement.Queue   // The RTGS liquidity queue.
@@ -88,12 +91,14 @@ func newState(hubBIC corridor.BIC) *state {
 		rates:        settlement.NewRates(),
 		quotes:       settlement.NewQuotes(),
 		screening:    newScreeningState(),
-		caseMsgs:     make(map[msgKey]*payment),
-		books:        make(map[ledger.AccountID]*book),
-		camt054:      make(map[corridor.BIC]bool),
-		limits:       make(map[limitKey]*Limits),
-		used:         make(map[limitKey]*usage),
-		defunds:      make(map[msgKey]corridor.PaymentResult),
+
+		revokedOperators: make(map[string]bool),
+		caseMsgs:         make(map[msgKey]*payment),
+		books:            make(map[ledger.AccountID]*book),
+		camt054:          make(map[corridor.BIC]bool),
+		limits:           make(map[limitKey]*Limits),
+		used:             make(map[limitKey]*usage),
+		defunds:          make(map[msgKey]corridor.PaymentResult),
 	}
 }
 
@@ -130,6 +135,8 @@ func (s *state) execute(c command, seq uint64, now time.Time) (result, bool) {
 		r.err, changed = s.suspend(c)
 	case policyCmd:
 		r.err, changed = s.setPolicy(c)
+	case operatorRevokeCmd:
+		r.err, changed = s.revokeOperator(c)
 	case fundCmd:
 		r.err, changed = s.fund(c, seq, now)
 	case paymentCmd:
@@ -274,6 +281,7 @@ func (s *state) Sum() [32]byte {
 	}
 	s.hashSettlement(h)
 	writeJSON(h, s.screeningSum())
+	writeJSON(h, s.revokedOperators) // encoding/json sorts map keys.
 	writeJSON(h, s.lifeSum())
 	var sum [32]byte
 	copy(sum[:], h.Sum(nil))

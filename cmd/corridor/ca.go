@@ -98,26 +98,30 @@ func operatorRequest(name, csrFile string) (keyPEM, csrPEM []byte, err error) {
 	return nil, csrPEM, nil
 }
 
-// writeOperatorFiles writes the certificate, and the key if there is one,
-// refusing to overwrite a key.
+// writeOperatorFiles writes the certificate, and the key if there is one.
+// It refuses to overwrite a key, and then writes nothing: a certificate
+// beside a key it does not belong to would lock its owner out.
 func writeOperatorFiles(dir, name string, certPEM, keyPEM []byte) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
 	base := filepath.Join(dir, strings.Map(safeFileRune, name))
-	files := []string{base + ".crt"}
+	var files []string
+	if keyPEM != nil {
+		f, err := os.OpenFile(base+".key", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return nil, err
+		}
+		_, werr := f.Write(keyPEM)
+		if err := errors.Join(werr, f.Close()); err != nil {
+			return nil, err
+		}
+		files = append(files, base+".key")
+	}
 	if err := os.WriteFile(base+".crt", certPEM, 0o644); err != nil {
 		return nil, err
 	}
-	if keyPEM == nil {
-		return files, nil
-	}
-	f, err := os.OpenFile(base+".key", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	_, werr := f.Write(keyPEM)
-	return append(files, base+".key"), errors.Join(werr, f.Close())
+	return append(files, base+".crt"), nil
 }
 
 // safeFileRune keeps a name's letters and digits for a file name.

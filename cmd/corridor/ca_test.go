@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"corridor"
 	"corridor/httpapi"
 	"corridor/pki"
 )
@@ -48,5 +51,19 @@ func TestCAOperator(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"ca", "operator", "--data", data, "--name", "night-shift", "--out", dir}, &out, &out); err == nil || !strings.Contains(err.Error(), "exists") {
 		t.Errorf("a second key over the first: %v; want a refusal", err)
+	}
+	certPEM, err := os.ReadFile(filepath.Join(dir, "night-shift.crt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	issued, err := pki.CertificateOf(certPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := run(context.Background(), []string{"operator", "revoke", "--data", data, "--serial", issued.Serial}, &out, &out); err != nil {
+		t.Fatalf("operator revoke: %v\n%s", err, out.String())
+	}
+	if _, err := op.Fund(context.Background(), httpapi.FundRequest{BIC: "DEMOINBB", Currency: "INR", Amount: "1.00"}); !errors.Is(err, corridor.ErrUnauthorized) {
+		t.Errorf("the revoked operator's next request: %v; want refused", err)
 	}
 }

@@ -43,6 +43,7 @@ Usage:
   corridor hub --data DIR [--addr HOST:PORT]  run the hub
   corridor ca init --data DIR                 make the hub's CA, server and operator certificates
   corridor ca operator --data DIR --name N    issue another operator certificate (from --csr, or with a new key)
+  corridor operator revoke --serial HEX       refuse an operator certificate from its next request on
   corridor participant add ...                register a bank and write its certificate (operator)
   corridor participant fund ...               move liquidity into a bank's settlement account (operator)
   corridor participant revoke|suspend|resume  revoke a bank's certificates, stop or restart it (operator)
@@ -83,6 +84,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runCompliance(ctx, rest, stdout, stderr)
 	case "bench":
 		return runBench(ctx, rest, stdout, stderr)
+	case "operator":
+		return runOperator(ctx, rest, stdout, stderr)
 	case "statement":
 		return runStatement(ctx, rest, stdout, stderr)
 	case "validate":

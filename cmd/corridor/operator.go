@@ -1,0 +1,36 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+)
+
+// runOperator is `corridor operator revoke --serial S`: the hub refuses the
+// operator certificate with that serial from its next request on.
+func runOperator(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "revoke" {
+		fmt.Fprintln(stderr, "usage: corridor operator revoke --data DIR [--hub URL] --serial HEX")
+		return errors.New("operator: the only subcommand is revoke")
+	}
+	fs := flag.NewFlagSet("operator revoke", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var op operatorFlags
+	op.register(fs)
+	serial := fs.String("serial", "", "the operator certificate's serial number, hex")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	c, err := op.client()
+	if err != nil {
+		return fmt.Errorf("operator revoke: %w", err)
+	}
+	defer c.Close()
+	if err := c.RevokeOperator(ctx, *serial); err != nil {
+		return fmt.Errorf("operator revoke: %w", err)
+	}
+	fmt.Fprintf(stdout, "operator certificate %s revoked\n", *serial)
+	return nil
+}
