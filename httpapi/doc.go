@@ -51,7 +51,7 @@
 //	ExternalEntity                     an external entity (XXE): 400 "DTDs"
 //	UndefinedEntity                    an undefined entity reference: 400 "FF01"
 //	DeepNesting                        2,000 nested elements: 400 "nested deeper than 32"
-//	HugeAttribute                      a 900 KB attribute: 400 "FF01"
+//	HugeAttribute                      a 900 KB attribute: 400 "attribute value longer than 1024 bytes"
 //	ManyElements                       10,000 elements: 400 "more than 5000 elements"
 //	LongText                           a 20,000-character name: 400 "text longer than 10000 bytes"
 //	BodyOverLimit                      a body of 1 MiB + 1 byte: 413 "over the limit"

@@ -378,7 +378,7 @@ func xmlCases() []hostileCase {
 		{"ExternalEntity", signed(doc(`<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><Envelope>&xxe;</Envelope>`)), 400, "DTDs"},
 		{"UndefinedEntity", signed(func(t *testing.T) []byte { return mustReplace(t, own(t), "Bharat Refineries Ltd", "Bharat &evil; Ltd") }), 400, "FF01"},
 		{"DeepNesting", signed(doc(strings.Repeat("<a>", 2000) + strings.Repeat("</a>", 2000))), 400, "nested deeper than 32"},
-		{"HugeAttribute", signed(doc(`<Envelope xmlns="urn:swift:xsd:envelope" junk="` + strings.Repeat("A", 900_000) + `"/>`)), 400, "FF01"},
+		{"HugeAttribute", signed(doc(`<Envelope xmlns="urn:swift:xsd:envelope" junk="` + strings.Repeat("A", 900_000) + `"/>`)), 400, "attribute value longer than 1024 bytes"},
 		{"ManyElements", signed(doc(`<Envelope xmlns="urn:swift:xsd:envelope">` + strings.Repeat("<x/>", 10_000) + `</Envelope>`)), 400, "more than 5000 elements"},
 		{"LongText", signed(func(t *testing.T) []byte {
 			return mustReplace(t, own(t), "Bharat Refineries Ltd", strings.Repeat("Б", 20_000))
