@@ -54,6 +54,9 @@ func demoPayments(ctx context.Context, op *httpapi.Client, out io.Writer) error 
 	if err := demoScreening(ctx, op, out); err != nil {
 		return err
 	}
+	if err := demoReturn(ctx, out, cargo); err != nil {
+		return err
+	}
 	if err := demoCutoff(ctx, op, out, bigUETR); err != nil {
 		return err
 	}
@@ -325,13 +328,13 @@ func demoCheck(out io.Writer, before, after []demoBalance) error {
 		return sum
 	}
 	paid := before[0].minor - after[0].minor
-	fmt.Fprintf(out, "\nINR held by both banks: %s before, %s after (+%s funded, -%s converted); %s paid net by %s\n",
+	fmt.Fprintf(out, "\nINR held by both banks: %s before, %s after (+%s funded, -%s converted); %s paid net by %s (%s returned)\n",
 		corridor.Amount(total(before, "INR")).Format("INR"), corridor.Amount(total(after, "INR")).Format("INR"),
-		demoTopUp, demoFXRupees, corridor.Amount(paid).Format("INR"), demoIndia.BIC)
+		demoTopUp, demoFXRupees, corridor.Amount(paid).Format("INR"), demoIndia.BIC, demoReturned)
 	fmt.Fprintf(out, "RUB held by both banks: %s before, %s after (+%s out of the FX position)\n",
 		corridor.Amount(total(before, "RUB")).Format("RUB"), corridor.Amount(total(after, "RUB")).Format("RUB"), demoFXRoubles)
 	if total(after, "INR") != total(before, "INR")+demoTopUpMinor-demoFXRupeeMinor ||
-		total(after, "RUB") != total(before, "RUB")+demoFXRoubleMin || paid != demoCargoPaid-demoRussiaPaid+demoFXRupeeMinor {
+		total(after, "RUB") != total(before, "RUB")+demoFXRoubleMin || paid != demoCargoPaid-demoRussiaPaid+demoFXRupeeMinor-demoReturnedMinor {
 		return fmt.Errorf("balances do not add up")
 	}
 	fmt.Fprintln(out, "balances add up: every debit has its credit, the duplicate paid nothing")
