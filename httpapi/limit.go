@@ -34,7 +34,7 @@ func (e *limitError) Unwrap() error { return errRateLimited }
 // Buckets exist only for authenticated participants, so the map is bounded
 // by the hub's participants.
 type limiter struct {
-	rate        float64 // Tokens per second; a rate, not money.
+	refill      float64 // Tokens added per second (requests, not money).
 	burst       float64
 	maxInFlight int
 
@@ -48,8 +48,8 @@ type bucket struct {
 	inFlight int
 }
 
-func newLimiter(rate, burst, maxInFlight int) *limiter {
-	return &limiter{rate: float64(rate), burst: float64(burst), maxInFlight: maxInFlight, buckets: make(map[corridor.BIC]*bucket)}
+func newLimiter(perSecond, burst, maxInFlight int) *limiter {
+	return &limiter{refill: float64(perSecond), burst: float64(burst), maxInFlight: maxInFlight, buckets: make(map[corridor.BIC]*bucket)}
 }
 
 // acquire takes a token and an in-flight slot for bic, or says how long to
@@ -62,14 +62,14 @@ func (l *limiter) acquire(bic corridor.BIC, now time.Time) error {
 		b = &bucket{tokens: l.burst, last: now}
 		l.buckets[bic] = b
 	}
-	b.tokens = math.Min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
+	b.tokens = math.Min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.refill)
 	b.last = now
 	if b.inFlight >= l.maxInFlight {
 		return &limitError{retryAfter: time.Second, why: fmt.Sprintf("%s has %d requests in flight; at most %d", bic, b.inFlight, l.maxInFlight)}
 	}
 	if b.tokens < 1 {
-		wait := time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
-		return &limitError{retryAfter: wait, why: fmt.Sprintf("%s is over %g requests per second", bic, l.rate)}
+		wait := time.Duration((1 - b.tokens) / l.refill * float64(time.Second))
+		return &limitError{retryAfter: wait, why: fmt.Sprintf("%s is over %g requests per second", bic, l.refill)}
 	}
 	b.tokens--
 	b.inFlight++
