@@ -21,22 +21,7 @@ func TestUltimateParties(t *testing.T) {
 		Amount: 100_00, Currency: "INR", SettlementDate: corridor.DateOf(created),
 		DebtorName: "Bharat Refineries Ltd", CreditorName: "ООО Нефтеэкспорт",
 		UltimateDebtor: "भारत पेट्रोलियम", UltimateCreditor: "ПАО Нефтегаз Восток"}
-	h := iso20022.AppHdr{From: p.InstructingAgent, To: p.InstructedAgent, BizMsgID: p.MsgID,
-		MsgDefID: iso20022.MsgDefCustomerCreditTransfer, Created: created}
-	data, err := iso20022.EncodeCustomerCreditTransfer(h, p, "")
-	if err != nil {
-		t.Fatalf("Encode: %v", err)
-	}
-	if problems := iso20022.Validate(data); len(problems) > 0 {
-		t.Fatalf("Validate: %v", problems)
-	}
-	got, err := iso20022.DecodeCustomerCreditTransfer(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(p, got.Payment); diff != "" {
-		t.Errorf("round trip (-want +got):\n%s", diff)
-	}
+	mustRoundTrip(t, p, created)
 }
 
 // TestPaymentOptions round-trips the fields the hub settles on beyond the
@@ -48,6 +33,17 @@ func TestPaymentOptions(t *testing.T) {
 		InstructingAgent: "DEMOINBBXXX", InstructedAgent: "DEMORUMMXXX", DebtorAgent: "DEMOINBBXXX", CreditorAgent: "DEMORUMMXXX",
 		Amount: 108_230_000, Currency: "RUB", SettlementDate: corridor.DateOf(created), Urgent: true,
 		Instructed: corridor.Money{Amount: 100_000_000, Currency: "INR"}, FXQuote: 42}
+	data := mustRoundTrip(t, p, created)
+	bad := []byte(strings.Replace(string(data), iso20022.FXQuotePrefix+"42", iso20022.FXQuotePrefix+"x", 1))
+	if _, err := iso20022.DecodeCustomerCreditTransfer(bad); err == nil {
+		t.Error("a malformed quote reference was accepted")
+	}
+}
+
+// mustRoundTrip encodes p, checks that the message validates and decodes
+// back to p, and returns the message.
+func mustRoundTrip(t *testing.T, p corridor.Payment, created time.Time) []byte {
+	t.Helper()
 	h := iso20022.AppHdr{From: p.InstructingAgent, To: p.InstructedAgent, BizMsgID: p.MsgID,
 		MsgDefID: iso20022.MsgDefCustomerCreditTransfer, Created: created}
 	data, err := iso20022.EncodeCustomerCreditTransfer(h, p, "")
@@ -64,8 +60,5 @@ func TestPaymentOptions(t *testing.T) {
 	if diff := cmp.Diff(p, got.Payment); diff != "" {
 		t.Errorf("round trip (-want +got):\n%s", diff)
 	}
-	bad := []byte(strings.Replace(string(data), iso20022.FXQuotePrefix+"42", iso20022.FXQuotePrefix+"x", 1))
-	if _, err := iso20022.DecodeCustomerCreditTransfer(bad); err == nil {
-		t.Error("a malformed quote reference was accepted")
-	}
+	return data
 }

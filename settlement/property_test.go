@@ -147,7 +147,7 @@ func (m *machine) queuedIDs() []settlement.PaymentID {
 func (m *machine) Cancel(t *rapid.T) {
 	ids := m.queuedIDs()
 	if len(ids) == 0 {
-		t.Skip("nothing queued")
+		return // Nothing queued: this action has nothing to act on; the invariants are still checked.
 	}
 	id := rapid.SampledFrom(ids).Draw(t, "id")
 	by := rapid.SampledFrom(m.banks).Draw(t, "by")
@@ -167,7 +167,7 @@ func (m *machine) Cancel(t *rapid.T) {
 func (m *machine) Reorder(t *rapid.T) {
 	ids := m.queuedIDs()
 	if len(ids) == 0 {
-		t.Skip("nothing queued")
+		return // Nothing queued: this action has nothing to act on; the invariants are still checked.
 	}
 	id := rapid.SampledFrom(ids).Draw(t, "id")
 	var err error
