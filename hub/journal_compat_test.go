@@ -1,0 +1,271 @@
+package hub_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"corridor"
+	"corridor/httpapi"
+	"corridor/hub"
+	"corridor/sqlite"
+)
+
+var updateJournal = flag.Bool("update-journal", false, "rewrite testdata/journal-v0.jsonl from a new run (only when the journal format is meant to change)")
+
+// journalFixture is a journal written by the code before the commands were
+// given their versioned payloads: every later hub must replay it to the same
+// state.
+const (
+	journalFixture = "testdata/journal-v0.jsonl"
+	journalState   = "testdata/journal-v0.state"
+)
+
+// fixtureEntry is one journal entry as the fixture keeps it.
+type fixtureEntry struct {
+	Seq      uint64 `json:"seq"`
+	TimeNS   int64  `json:"timeNs"`
+	Kind     string `json:"kind"`
+	Payload  []byte `json:"payload"`
+	PrevHash []byte `json:"prevHash"`
+	Hash     []byte `json:"hash"`
+}
+
+// fixtureConfig is the hub configuration the fixture was written with.
+var fixtureConfig = hub.Config{NetCurrencies: []corridor.Currency{"RUB"}}
+
+// TestOldJournalReplays opens a hub on a copy of the fixture journal and
+// checks that it comes back to the state the old code reached: the same
+// state hash and the same balances, statuses and inboxes.
+func TestOldJournalReplays(t *testing.T) {
+	if *updateJournal {
+		writeJournalFixture(t)
+	}
+	dir := t.TempDir()
+	mustLoadFixture(t, dir)
+	h, _, _ := mustHubWith(t, dir, fixtureConfig)
+	want, err := os.ReadFile(journalState)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := stateReport(t, h); got != string(want) {
+		t.Errorf("replayed state differs from %s:\n got: %s\nwant: %s", journalState, got, want)
+	}
+}
+
+// writeJournalFixture drives a hub through every kind of journaled command
+// and writes its journal and the state it reached.
+func writeJournalFixture(t *testing.T) {
+	dir := t.TempDir()
+	h, _, stop := mustHubWith(t, dir, fixtureConfig)
+	driveEveryCommand(t, h)
+	report := stateReport(t, h)
+	stop()
+	var buf bytes.Buffer
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "corridor.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.Journal().Replay(context.Background(), 0, func(e corridor.JournalEntry) error {
+		b, err := json.Marshal(fixtureEntry{Seq: e.Seq, TimeNS: e.Time.UnixNano(), Kind: e.Kind, Payload: e.Payload,
+			PrevHash: e.PrevHash[:], Hash: e.Hash[:]})
+		buf.Write(b)
+		buf.WriteByte('\n')
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(journalFixture, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(journalState, []byte(report), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// driveEveryCommand leaves at least one journal entry of every kind.
+func driveEveryCommand(t *testing.T, h *hub.Hub) {
+	ctx := context.Background()
+	mustSetUp(t, h, "500.00")
+	for i := 1; i <= 20; i++ {
+		if _, err := submit(t, h, payment(i, corridor.Amount(i*500))); err != nil {
+			t.Fatalf("payment %d: %v", i, err)
+		}
+	}
+	msgs, err := h.Inbox(ctx, bankRU, 0, 0)
+	if err != nil || len(msgs) < 2 {
+		t.Fatalf("inbox: %d messages, %v", len(msgs), err)
+	}
+	if err := h.Ack(ctx, bankRU, msgs[1].Seq); err != nil {
+		t.Fatal(err)
+	}
+	mustSettlementState(t, h)
+	mustLifeState(t, h)
+	mustFixtureExtras(t, h)
+}
+
+// mustFixtureExtras adds the kinds TestRestart's state does not reach:
+// screening, certificates, suspension, relationships, operators, queue
+// priority, cancel, resolution, cut-off, defunding and a net cycle close.
+func mustFixtureExtras(t *testing.T, h *hub.Hub) {
+	ctx := context.Background()
+	mustOwnList(t, h)
+	must := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	held := listedPayment(60)
+	if res, err := submit(t, h, held); err != nil || res.Status != corridor.StatusPending {
+		t.Fatalf("listed payment: %+v, %v", res, err)
+	}
+	must("decide", h.Decide(ctx, "operator", held.UETR, false, "confirmed match", false))
+	q, err := h.Queue(ctx, corridor.Identity{Role: corridor.RoleOperator})
+	if err != nil || len(q) < 3 {
+		t.Fatalf("queue: %d, %v", len(q), err)
+	}
+	must("prioritise", h.PrioritiseQueued(ctx, q[0].UETR, true))
+	_, err = h.CancelPayment(ctx, corridor.Identity{Role: corridor.RoleOperator}, q[1].UETR)
+	must("cancel", err)
+	mustFixtureGridlock(t, h)
+	must("policy", h.SetRelationships(ctx, bankRU, corridor.RelationshipPolicy{Restricted: true,
+		Allow: []corridor.Relationship{{Counterparty: bankIN, Messages: []string{"pacs.008"}}}}))
+	must("suspend", h.Suspend(ctx, bankRU, true))
+	must("resume", h.Suspend(ctx, bankRU, false))
+	must("revoke", h.RevokeCertificate(ctx, bankRU, ""))
+	must("operator revoke", h.RevokeOperator(ctx, "operator", "0a0b"))
+	mustFund(t, h, bankIN, corridor.Money{Amount: 100_00, Currency: "INR"})
+	mustFixtureDefund(t, h)
+	mustSubmit(t, h, pay(62, bankIN, bankRU, 1_000_000_00), corridor.StatusPending) // Rejected at the cut-off.
+	_, err = h.Cutoff(ctx)
+	must("cutoff", err)
+	_, err = h.CloseCycle(ctx)
+	must("close cycle", err)
+}
+
+// stateReport is the state hash and what the participants see of the state,
+// one fact a line, in a form that does not depend on Go type names.
+func stateReport(t *testing.T, h *hub.Hub) string {
+	ctx := context.Background()
+	sum, seq, err := h.StateSum(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "seq %d\nsum %x\n", seq, sum)
+	for _, bic := range []corridor.BIC{bankIN, bankRU, "DEMOAEADXXX"} {
+		bals, err := h.Balances(ctx, bic)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range bals {
+			fmt.Fprintf(&b, "balance %s %s %d\n", bic, a.Currency, a.Balance)
+		}
+		msgs, err := h.Inbox(ctx, bic, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range msgs {
+			fmt.Fprintf(&b, "inbox %s %d %s %s\n", bic, m.Seq, m.MsgDefID, m.UETR)
+		}
+	}
+	var uetrs []corridor.UETR
+	for i := 1; i <= 60; i++ {
+		uetrs = append(uetrs, payment(i, 1).UETR)
+	}
+	for _, u := range slices.Compact(uetrs) {
+		tracks, err := h.Track(ctx, corridor.Identity{Role: corridor.RoleOperator}, u)
+		if err != nil {
+			continue // Not every i is a payment.
+		}
+		for _, tr := range tracks {
+			fmt.Fprintf(&b, "payment %s %s %s %s %d events\n", u, tr.Payment.InstructingAgent, tr.Status, tr.Reason, len(tr.Events))
+		}
+	}
+	return b.String()
+}
+
+// mustLoadFixture appends the fixture's entries to a new journal in dir.
+func mustLoadFixture(t *testing.T, dir string) {
+	f, err := os.Open(journalFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "corridor.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 1<<20), 16<<20)
+	var entries []corridor.JournalEntry
+	for sc.Scan() {
+		var fe fixtureEntry
+		if err := json.Unmarshal(sc.Bytes(), &fe); err != nil {
+			t.Fatalf("fixture line %d: %v", len(entries)+1, err)
+		}
+		entries = append(entries, fe.entry())
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Journal().Append(context.Background(), entries); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (fe fixtureEntry) entry() corridor.JournalEntry {
+	e := corridor.JournalEntry{Seq: fe.Seq, Time: time.Unix(0, fe.TimeNS).UTC(), Kind: fe.Kind, Payload: fe.Payload}
+	copy(e.PrevHash[:], fe.PrevHash)
+	copy(e.Hash[:], fe.Hash)
+	return e
+}
+
+// mustFixtureDefund has the Indian bank take liquidity out by pacs.009.
+func mustFixtureDefund(t *testing.T, h *hub.Hub) {
+	msg, err := httpapi.DefundMessage(httpapi.Defund{MsgID: "DEFUND-FIXTURE", UETR: "0a1b2c3d-0000-4000-8000-0000000000ff",
+		Created: businessDay, From: bankIN, Hub: hubBIC, Amount: corridor.Money{Amount: 10_00, Currency: "INR"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := submitMessage(t, h, bankIN, msg); err != nil || res.Status != corridor.StatusSettled {
+		t.Fatalf("defund = %+v, %v; want ACSC", res, err)
+	}
+}
+
+// mustFixtureGridlock has the Russian bank pay one rupee more than it holds
+// to the Indian bank, whose own payments wait: only resolution settles them.
+// It is urgent: its normal payments to the Indian bank wait on a bilateral limit.
+func mustFixtureGridlock(t *testing.T, h *hub.Hub) {
+	ctx := context.Background()
+	bals, err := h.Balances(ctx, bankRU)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inr int64
+	for _, b := range bals {
+		if b.Currency == "INR" {
+			inr = b.Balance
+		}
+	}
+	p := pay(61, bankRU, bankIN, corridor.Amount(inr+1))
+	p.Urgent = true
+	mustSubmit(t, h, p, corridor.StatusPending)
+	rep, err := h.Resolve(ctx)
+	if err != nil || rep.Resolved == 0 {
+		t.Fatalf("Resolve = %+v, %v; want a gridlock resolved", rep, err)
+	}
+}
