@@ -3,7 +3,7 @@ package corridor_test
 import (
 	"testing"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 func TestParseBIC(t *testing.T) {

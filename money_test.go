@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 func TestParseAmount(t *testing.T) {

@@ -16,10 +16,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"corridor"
-	"corridor/httpapi"
-	"corridor/iso20022"
-	"corridor/pki"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/httpapi"
+	"github.com/corridor-network/corridor/iso20022"
+	"github.com/corridor-network/corridor/pki"
 )
 
 // account is a settlement account with no credit limit, as the API shows it.

@@ -15,8 +15,8 @@ import (
 	"strings"
 	"time"
 
-	"corridor"
-	"corridor/pki"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/pki"
 )
 
 // MaxResponseBytes bounds what the client reads of one response: a full inbox

@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"time"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // MaxListUploadBytes bounds a sanctions list upload: the hub's 64 MiB of

@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"testing"
 
-	"corridor"
-	"corridor/httpapi"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/httpapi"
 )
 
 const ownList = "id,kind,name,aliases,country\nOWN-1,entity,Obshchestvo Neftegaz Vostok,ООО Нефтегаз Восток,RU\n"

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"net/http"
 
-	"corridor"
-	"corridor/iso20022"
-	"corridor/pki"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/iso20022"
+	"github.com/corridor-network/corridor/pki"
 )
 
 // writeError is the one place where errors become HTTP responses: 400 for a

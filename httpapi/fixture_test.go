@@ -12,12 +12,12 @@ import (
 
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"corridor"
-	"corridor/httpapi"
-	"corridor/hub"
-	"corridor/iso20022"
-	"corridor/pki"
-	"corridor/sqlite"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/httpapi"
+	"github.com/corridor-network/corridor/hub"
+	"github.com/corridor-network/corridor/iso20022"
+	"github.com/corridor-network/corridor/pki"
+	"github.com/corridor-network/corridor/sqlite"
 )
 
 // The hub and its participants. A holds rupees; B holds rupees and roubles,

@@ -9,9 +9,9 @@ import (
 	"strconv"
 	"time"
 
-	"corridor"
-	"corridor/iso20022"
-	"corridor/pki"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/iso20022"
+	"github.com/corridor-network/corridor/pki"
 )
 
 // handleSubmit takes a message with its AppHdr (a pacs.008, or a pacs.004,

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"corridor"
-	"corridor/httpapi"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/httpapi"
 )
 
 // mustReturnMessage is a pacs.004 returning amount of m, from its instructed agent.

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // Default per-participant limits. A bank past them gets 429 with

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"time"
 
-	"corridor"
-	"corridor/iso20022"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/iso20022"
 )
 
 // The messages a bank writes to the hub besides the pacs.008, built with the

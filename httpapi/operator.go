@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"time"
 
-	"corridor"
-	"corridor/pki"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/pki"
 )
 
 // handleRegister registers a participant, opens its settlement accounts and

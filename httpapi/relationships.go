@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"net/http"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // Relationship policy modes on the wire.

@@ -15,9 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"corridor"
-	"corridor/httpapi"
-	"corridor/pki"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/httpapi"
+	"github.com/corridor-network/corridor/pki"
 )
 
 // rawBank is a participant whose requests the test writes by hand: any body,

@@ -12,8 +12,8 @@ import (
 	"sync"
 	"time"
 
-	"corridor"
-	"corridor/pki"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/pki"
 )
 
 // Limits of the API.

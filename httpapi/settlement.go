@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"corridor"
-	"corridor/iso20022"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/iso20022"
 )
 
 // SettlementHub is what the settlement endpoints need of the hub. The hub

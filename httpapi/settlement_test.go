@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"testing"
 
-	"corridor"
-	"corridor/httpapi"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/httpapi"
 )
 
 // TestQueueAPI checks who sees and changes the RTGS queue: a participant its

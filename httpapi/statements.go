@@ -7,7 +7,7 @@ import (
 	"net/url"
 	"strconv"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // LifeHub is what the endpoints of the rest of a payment's life need of the

@@ -3,7 +3,7 @@ package httpapi
 import (
 	"time"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // The JSON bodies of the API. Amounts travel as decimal strings in major units

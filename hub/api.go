@@ -6,8 +6,8 @@ import (
 	"slices"
 	"time"
 
-	"corridor"
-	"corridor/internal/assert"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
 )
 
 // do hands r to the sequencer and waits for its answer. A full queue is

@@ -6,8 +6,8 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"corridor"
-	"corridor/hub"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/hub"
 )
 
 // BenchmarkSubmit sends payments through the sequencer one at a time: every

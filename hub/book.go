@@ -3,9 +3,9 @@ package hub
 import (
 	"time"
 
-	"corridor"
-	"corridor/internal/assert"
-	"corridor/ledger"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
+	"github.com/corridor-network/corridor/ledger"
 )
 
 // MaxAccountEntries bounds the entries the hub keeps per settlement account

@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"time"
 
-	"corridor"
-	"corridor/internal/assert"
-	"corridor/iso20022"
-	"corridor/settlement"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
+	"github.com/corridor-network/corridor/iso20022"
+	"github.com/corridor-network/corridor/settlement"
 )
 
 // The states of a cancellation case, as the tracker names them.

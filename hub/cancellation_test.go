@@ -5,9 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"corridor"
-	"corridor/httpapi"
-	"corridor/hub"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/httpapi"
+	"github.com/corridor-network/corridor/hub"
 )
 
 // cancelRequest is the camt.056 of id asking to cancel orig, for reason DUPL.

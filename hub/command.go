@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"corridor"
-	"corridor/settlement"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/settlement"
 )
 
 // The kinds of journaled command; each names its payload type below.

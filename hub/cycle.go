@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"time"
 
-	"corridor"
-	"corridor/internal/assert"
-	"corridor/iso20022"
-	"corridor/settlement"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
+	"github.com/corridor-network/corridor/iso20022"
+	"github.com/corridor-network/corridor/settlement"
 )
 
 const msgDefCamt054 = "camt.054.001.08"

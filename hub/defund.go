@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"time"
 
-	"corridor"
-	"corridor/internal/assert"
-	"corridor/iso20022"
-	"corridor/ledger"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
+	"github.com/corridor-network/corridor/iso20022"
+	"github.com/corridor-network/corridor/ledger"
 )
 
 // defundCmd is a validated pacs.009 from a participant to the hub's BIC: it

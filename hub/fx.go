@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"time"
 
-	"corridor"
-	"corridor/internal/assert"
-	"corridor/ledger"
-	"corridor/settlement"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
+	"github.com/corridor-network/corridor/ledger"
+	"github.com/corridor-network/corridor/settlement"
 )
 
 // Bounds of FX.

@@ -14,8 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"corridor"
-	"corridor/screening"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/screening"
 )
 
 // Bounds of the sequencer.

@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"corridor"
-	"corridor/hub"
-	"corridor/iso20022"
-	"corridor/sqlite"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/hub"
+	"github.com/corridor-network/corridor/iso20022"
+	"github.com/corridor-network/corridor/sqlite"
 )
 
 const (

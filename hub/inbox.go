@@ -3,9 +3,9 @@ package hub
 import (
 	"time"
 
-	"corridor"
-	"corridor/internal/assert"
-	"corridor/settlement"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
+	"github.com/corridor-network/corridor/settlement"
 )
 
 // inbox is a participant's ordered queue of delivered messages, kept until the

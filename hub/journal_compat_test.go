@@ -14,10 +14,10 @@ import (
 	"testing"
 	"time"
 
-	"corridor"
-	"corridor/httpapi"
-	"corridor/hub"
-	"corridor/sqlite"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/httpapi"
+	"github.com/corridor-network/corridor/hub"
+	"github.com/corridor-network/corridor/sqlite"
 )
 
 var updateJournal = flag.Bool("update-journal", false, "rewrite testdata/journal-v0.jsonl from a new run (only when the journal format is meant to change)")

@@ -5,7 +5,7 @@ import (
 	"maps"
 	"slices"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // lifeSum is the state of the rest of payments' lives in a fixed order, for

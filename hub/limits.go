@@ -7,8 +7,8 @@ import (
 	"slices"
 	"time"
 
-	"corridor"
-	"corridor/ledger"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/ledger"
 )
 
 // MaxBilateralLimits bounds the counterparties one participant caps per currency.

@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"corridor"
-	"corridor/httpapi"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/httpapi"
 )
 
 func TestDefund(t *testing.T) {

@@ -5,10 +5,10 @@ import (
 	"slices"
 	"time"
 
-	"corridor"
-	"corridor/internal/assert"
-	"corridor/ledger"
-	"corridor/settlement"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
+	"github.com/corridor-network/corridor/ledger"
+	"github.com/corridor-network/corridor/settlement"
 )
 
 // MaxCertificates bounds a participant's valid certificates: the current one

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"corridor"
-	"corridor/iso20022"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/iso20022"
 )
 
 // Message definitions the hub takes besides the pacs.008, and writes.

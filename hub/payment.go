@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"time"
 
-	"corridor"
-	"corridor/internal/assert"
-	"corridor/iso20022"
-	"corridor/ledger"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
+	"github.com/corridor-network/corridor/iso20022"
+	"github.com/corridor-network/corridor/ledger"
 )
 
 // Message definitions the hub receives and writes.

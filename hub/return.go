@@ -6,8 +6,8 @@ import (
 	"slices"
 	"time"
 
-	"corridor"
-	"corridor/iso20022"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/iso20022"
 )
 
 // ReasonReturnExceeded refuses a return that would take the sum of a

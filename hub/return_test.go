@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"corridor"
-	"corridor/httpapi"
-	"corridor/hub"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/httpapi"
+	"github.com/corridor-network/corridor/hub"
 )
 
 // returnOf is the i-th test return of amount minor units of orig, sent by

@@ -7,10 +7,10 @@ import (
 	"slices"
 	"time"
 
-	"corridor"
-	"corridor/internal/assert"
-	"corridor/ledger"
-	"corridor/settlement"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
+	"github.com/corridor-network/corridor/ledger"
+	"github.com/corridor-network/corridor/settlement"
 )
 
 // toSettlement is what the settlement rules need of p.

@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"corridor"
-	"corridor/httpapi"
-	"corridor/hub"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/httpapi"
+	"github.com/corridor-network/corridor/hub"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected output of testdata/*.txt")

@@ -8,8 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"corridor"
-	"corridor/screening"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/screening"
 )
 
 // Bounds of sanctions screening.

@@ -7,9 +7,9 @@ import (
 	"slices"
 	"testing"
 
-	"corridor"
-	"corridor/hub"
-	"corridor/sqlite"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/hub"
+	"github.com/corridor-network/corridor/sqlite"
 )
 
 // ownList is an operator's own list naming one Russian company.

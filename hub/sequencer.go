@@ -6,8 +6,8 @@ import (
 	"maps"
 	"time"
 
-	"corridor"
-	"corridor/internal/assert"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
 )
 
 // replay executes every journal entry in order. Each was accepted once, so each

@@ -4,8 +4,8 @@ import (
 	"context"
 	"slices"
 
-	"corridor"
-	"corridor/settlement"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/settlement"
 )
 
 // Resolve runs gridlock resolution over the RTGS queue: the largest set of

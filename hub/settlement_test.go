@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"corridor"
-	"corridor/hub"
-	"corridor/iso20022"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/hub"
+	"github.com/corridor-network/corridor/iso20022"
 )
 
 // bankAE is a third bank with rupees, for gridlock.

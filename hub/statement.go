@@ -6,10 +6,10 @@ import (
 	"strconv"
 	"time"
 
-	"corridor"
-	"corridor/internal/assert"
-	"corridor/iso20022"
-	"corridor/ledger"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
+	"github.com/corridor-network/corridor/iso20022"
+	"github.com/corridor-network/corridor/ledger"
 )
 
 // MaxStatementEntries bounds the entries of one camt.053 or camt.052 page;

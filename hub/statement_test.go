@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"corridor"
-	"corridor/hub"
-	"corridor/iso20022"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/hub"
+	"github.com/corridor-network/corridor/iso20022"
 )
 
 func TestStatement(t *testing.T) {

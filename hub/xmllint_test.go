@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"corridor/iso20022"
+	"github.com/corridor-network/corridor/iso20022"
 )
 
 // mustPassXMLLint checks msg, a message the hub wrote, with iso20022.Validate

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"corridor/iso20022"
+	"github.com/corridor-network/corridor/iso20022"
 )
 
 // part is the AppHdr or the Document of a message, cut out with the

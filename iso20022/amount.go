@@ -3,7 +3,7 @@ package iso20022
 import (
 	"strings"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // amount applies the usage rules of an amount in a currency the root

@@ -3,7 +3,7 @@ package iso20022_test
 import (
 	"testing"
 
-	"corridor/iso20022"
+	"github.com/corridor-network/corridor/iso20022"
 )
 
 // BenchmarkDecodeCustomerCreditTransfer decodes and validates (XSD and usage

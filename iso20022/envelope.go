@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // SplitEnvelope returns the AppHdr and the Document of data, each as a

@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"corridor/iso20022"
+	"github.com/corridor-network/corridor/iso20022"
 )
 
 // fuzzMessage seeds f with the samples of message definition id (and a

@@ -5,8 +5,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"corridor"
-	"corridor/iso20022"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/iso20022"
 )
 
 // fuzzInputBytes caps fuzz inputs: the size bound itself is tested in the

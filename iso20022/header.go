@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // The message definitions this package reads and writes, and the namespace

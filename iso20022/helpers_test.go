@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"corridor"
-	"corridor/iso20022"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/iso20022"
 )
 
 // fixedTime is the clock of every fixture: 10:30 in India.

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // StatusReport is the content of a pacs.002.001.10 FIToFIPmtStsRpt that the

@@ -10,8 +10,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"corridor"
-	"corridor/iso20022"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/iso20022"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")

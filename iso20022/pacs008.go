@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // The codes a pacs.008 may carry in GrpHdr/SttlmInf/SttlmMtd and

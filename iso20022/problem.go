@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // MaxProblems bounds the problems one message reports; past it the rest are

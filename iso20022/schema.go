@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // xsiNamespace is the namespace of xsi:schemaLocation and its kin, which

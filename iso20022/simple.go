@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // xmlSpace is the white space XSD's collapse facet removes around a value.

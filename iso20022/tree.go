@@ -4,7 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // Bounds on what a decoder reads. A message past any of them is refused

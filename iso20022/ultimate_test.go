@@ -7,8 +7,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"corridor"
-	"corridor/iso20022"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/iso20022"
 )
 
 // TestUltimateParties round-trips a pacs.008 on behalf of an ultimate debtor

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // usage applies the CBPR+ usage rules to the schema-valid message data;

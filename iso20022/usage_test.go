@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"corridor/iso20022"
+	"github.com/corridor-network/corridor/iso20022"
 )
 
 func TestValidate_Usage(t *testing.T) {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // Validate checks data, an ISO 20022 message as the hub reads it (an

@@ -6,7 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // Lengths of the ISO 20022 text types the hub reads and writes.

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // The namespaces the Namespaces in XML recommendation reserves.

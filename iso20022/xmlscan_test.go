@@ -15,7 +15,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // sharedSamplesDir is where the project's shared ISO 20022 samples live beside

@@ -13,8 +13,8 @@ import (
 
 	"pgregory.net/rapid"
 
-	"corridor"
-	"corridor/iso20022"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/iso20022"
 )
 
 // randomInputs is how many generated inputs of each encoder the XSD test checks.

@@ -3,7 +3,7 @@ package ledger
 import (
 	"fmt"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // Kind says what an account is for.

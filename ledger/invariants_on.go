@@ -3,8 +3,8 @@
 package ledger
 
 import (
-	"corridor"
-	"corridor/internal/assert"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
 )
 
 // checkInvariants recomputes every currency's totals and every floor from the

@@ -7,8 +7,8 @@ import (
 	"hash"
 	"slices"
 
-	"corridor"
-	"corridor/internal/assert"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
 )
 
 // TransferID identifies a transfer; the hub assigns them and never reuses one.

@@ -5,8 +5,8 @@ import (
 
 	"pgregory.net/rapid"
 
-	"corridor"
-	"corridor/ledger"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/ledger"
 )
 
 const (

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"corridor/pki"
+	"github.com/corridor-network/corridor/pki"
 )
 
 // now is the fixed clock of every test.

@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // WriteParticipantFiles writes a participant's certificate (mode 0644), key

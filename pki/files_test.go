@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"corridor"
-	"corridor/pki"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/pki"
 )
 
 // MustWriteParticipant issues a certificate for bic from dir's CA and writes

@@ -4,7 +4,7 @@ import (
 	"crypto/x509"
 	"fmt"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // IdentityOf returns who a verified client certificate belongs to, from its

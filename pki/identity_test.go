@@ -6,8 +6,8 @@ import (
 	"errors"
 	"testing"
 
-	"corridor"
-	"corridor/pki"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/pki"
 )
 
 func TestIdentityOf(t *testing.T) {

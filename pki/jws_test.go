@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"corridor/pki"
+	"github.com/corridor-network/corridor/pki"
 )
 
 func mustHubSigner(tb testing.TB) (*pki.Signer, string) {

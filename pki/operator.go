@@ -10,7 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // MaxOperatorNameChars bounds an operator certificate's CommonName.

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"corridor"
-	"corridor/pki"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/pki"
 )
 
 func TestIssueOperator(t *testing.T) {

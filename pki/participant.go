@@ -14,7 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // MaxCSRBytes bounds the PEM certificate request IssueParticipant accepts.

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"corridor"
-	"corridor/pki"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/pki"
 )
 
 // MustIssue makes a key and CSR for bic and has dir's CA sign it; it returns

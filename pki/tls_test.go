@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"corridor"
-	"corridor/pki"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/pki"
 )
 
 // handshakeTimeout bounds each handshake, so a broken test fails instead of hanging.

@@ -3,7 +3,7 @@ package screening_test
 import (
 	"testing"
 
-	"corridor/screening"
+	"github.com/corridor-network/corridor/screening"
 )
 
 // TestArabicScriptAgainstLatin screens the UN list's Arabic-script names

@@ -3,7 +3,7 @@ package screening_test
 import (
 	"testing"
 
-	"corridor/screening"
+	"github.com/corridor-network/corridor/screening"
 )
 
 // benchParties mix listed names, their variants and ordinary names, as a

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"corridor/screening"
+	"github.com/corridor-network/corridor/screening"
 )
 
 // maxFuzzBytes caps fuzz inputs; the loaders' own bounds are tested in

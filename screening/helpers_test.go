@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"corridor/screening"
+	"github.com/corridor-network/corridor/screening"
 )
 
 func mustRead(tb testing.TB, path string) []byte {

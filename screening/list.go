@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // Bounds on what a loader accepts. A file past a bound is refused with an

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"corridor"
-	"corridor/screening"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/screening"
 )
 
 func entry(tb testing.TB, l *screening.List, id string) screening.Entry {

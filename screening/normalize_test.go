@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"corridor/screening"
+	"github.com/corridor-network/corridor/screening"
 )
 
 func TestNormalize(t *testing.T) {

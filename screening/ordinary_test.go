@@ -3,7 +3,7 @@ package screening_test
 import (
 	"strings"
 
-	"corridor/screening"
+	"github.com/corridor-network/corridor/screening"
 )
 
 // Name parts of ordinary, unlisted Indian and Russian persons and companies.

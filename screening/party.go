@@ -4,7 +4,7 @@ import (
 	"slices"
 	"strings"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // Role is the part a party plays in a payment.

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"unicode"
 
-	"corridor/screening"
+	"github.com/corridor-network/corridor/screening"
 )
 
 type scored struct {

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // Screen scores p against the list entries the index finds for it: those

@@ -8,7 +8,7 @@ import (
 	"math"
 	"sort"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // Defaults of Config, documented in doc.go.

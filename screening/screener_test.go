@@ -6,8 +6,8 @@ import (
 	"sync"
 	"testing"
 
-	"corridor"
-	"corridor/screening"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/screening"
 )
 
 func TestScreen(t *testing.T) {

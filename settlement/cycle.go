@@ -5,9 +5,9 @@ import (
 	"slices"
 	"time"
 
-	"corridor"
-	"corridor/internal/assert"
-	"corridor/ledger"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
+	"github.com/corridor-network/corridor/ledger"
 )
 
 // MaxCyclePayments bounds the payments one net settlement cycle accepts.

@@ -3,9 +3,9 @@ package settlement
 import (
 	"slices"
 
-	"corridor"
-	"corridor/internal/assert"
-	"corridor/ledger"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
+	"github.com/corridor-network/corridor/ledger"
 )
 
 // Resolve settles, in every currency, the largest set of queued payments that

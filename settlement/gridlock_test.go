@@ -8,9 +8,9 @@ import (
 
 	"pgregory.net/rapid"
 
-	"corridor"
-	"corridor/ledger"
-	"corridor/settlement"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/ledger"
+	"github.com/corridor-network/corridor/settlement"
 )
 
 // TestResolveLargest checks Resolve against brute force on small queues: of

@@ -3,8 +3,8 @@ package settlement
 import (
 	"slices"
 
-	"corridor"
-	"corridor/internal/assert"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
 )
 
 // offsetting finds, in one currency, the greatest set of payments that settle

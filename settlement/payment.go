@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"time"
 
-	"corridor"
-	"corridor/ledger"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/ledger"
 )
 
 // The reason codes settlement gives that the root does not name yet. Each is

@@ -8,9 +8,9 @@ import (
 
 	"pgregory.net/rapid"
 
-	"corridor"
-	"corridor/ledger"
-	"corridor/settlement"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/ledger"
+	"github.com/corridor-network/corridor/settlement"
 )
 
 // state is where the model holds a payment: each payment is in exactly one.

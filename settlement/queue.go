@@ -7,9 +7,9 @@ import (
 	"slices"
 	"time"
 
-	"corridor"
-	"corridor/internal/assert"
-	"corridor/ledger"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
+	"github.com/corridor-network/corridor/ledger"
 )
 
 // MaxQueued bounds the payments waiting in a Queue, over all currencies.

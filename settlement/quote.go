@@ -6,9 +6,9 @@ import (
 	"slices"
 	"time"
 
-	"corridor"
-	"corridor/internal/assert"
-	"corridor/ledger"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
+	"github.com/corridor-network/corridor/ledger"
 )
 
 // Bounds of the quote book.

@@ -4,8 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"corridor"
-	"corridor/settlement"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/settlement"
 )
 
 func TestQuoteBook(t *testing.T) {

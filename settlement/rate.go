@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"strings"
 
-	"corridor"
-	"corridor/internal/assert"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
 )
 
 // Bounds of a rate.

@@ -3,8 +3,8 @@ package settlement_test
 import (
 	"testing"
 
-	"corridor"
-	"corridor/settlement"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/settlement"
 )
 
 func TestParseRate(t *testing.T) {

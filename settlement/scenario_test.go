@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"corridor"
-	"corridor/ledger"
-	"corridor/settlement"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/ledger"
+	"github.com/corridor-network/corridor/settlement"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected output of testdata/*.txt")

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 const (

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"corridor/sqlite"
+	"github.com/corridor-network/corridor/sqlite"
 )
 
 // mustOpenRaw opens the store's file with database/sql directly, as the

@@ -9,8 +9,8 @@ import (
 	"sync"
 	"time"
 
-	"corridor"
-	"corridor/internal/assert"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
 )
 
 // ReplayPageEntries is how many entries Replay reads per query. It bounds the

@@ -9,9 +9,9 @@ import (
 	"io"
 	"path/filepath"
 
-	"corridor"
-	"corridor/pki"
-	"corridor/sqlite"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/pki"
+	"github.com/corridor-network/corridor/sqlite"
 )
 
 // runAudit is `corridor audit verify --data DIR`: it walks the whole journal

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"corridor"
-	"corridor/sqlite"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/sqlite"
 )
 
 // TestAuditVerify runs the demo, then edits one byte of a journal entry in a

@@ -12,8 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"corridor"
-	"corridor/httpapi"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/httpapi"
 )
 
 // Bounds of `corridor bench`.

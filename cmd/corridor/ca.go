@@ -11,7 +11,7 @@ import (
 	"time"
 	"unicode"
 
-	"corridor/pki"
+	"github.com/corridor-network/corridor/pki"
 )
 
 // hostList collects repeated --host flags.

@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"corridor"
-	"corridor/httpapi"
-	"corridor/pki"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/httpapi"
+	"github.com/corridor-network/corridor/pki"
 )
 
 // TestCAOperator issues a second operator certificate with `corridor ca

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"corridor"
-	"corridor/pki"
-	"corridor/sqlite"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/pki"
+	"github.com/corridor-network/corridor/sqlite"
 )
 
 // CheckpointInterval is how often the hub signs the head of its journal.

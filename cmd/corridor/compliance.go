@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"io"
 
-	"corridor"
-	"corridor/httpapi"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/httpapi"
 )
 
 // runCompliance is `corridor compliance list|release|reject`: the operator's

@@ -7,10 +7,10 @@ import (
 	"path/filepath"
 	"time"
 
-	"corridor"
-	"corridor/httpapi"
-	"corridor/hub"
-	"corridor/screening"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/httpapi"
+	"github.com/corridor-network/corridor/hub"
+	"github.com/corridor-network/corridor/screening"
 )
 
 // Config is how the hub runs.

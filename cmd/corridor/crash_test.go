@@ -14,10 +14,10 @@ import (
 	"testing"
 	"time"
 
-	"corridor"
-	"corridor/httpapi"
-	"corridor/iso20022"
-	"corridor/pki"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/httpapi"
+	"github.com/corridor-network/corridor/iso20022"
+	"github.com/corridor-network/corridor/pki"
 )
 
 // hubProcess is a `corridor hub` running as a child process.

@@ -12,9 +12,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"corridor"
-	"corridor/httpapi"
-	"corridor/pki"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/httpapi"
+	"github.com/corridor-network/corridor/pki"
 )
 
 // The demo's banks: an Indian importer's bank and a Russian exporter's bank

@@ -6,9 +6,9 @@ import (
 	"io"
 	"time"
 
-	"corridor"
-	"corridor/httpapi"
-	"corridor/iso20022"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/httpapi"
+	"github.com/corridor-network/corridor/iso20022"
 )
 
 // The demo's return: the Russian bank sends back part of the first cargo's

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"corridor"
-	"corridor/httpapi"
-	"corridor/iso20022"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/httpapi"
+	"github.com/corridor-network/corridor/iso20022"
 )
 
 // demoPayments sends an oil cargo payment that settles, one that the Indian

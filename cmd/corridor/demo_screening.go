@@ -7,8 +7,8 @@ import (
 	"io"
 	"time"
 
-	"corridor"
-	"corridor/httpapi"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/httpapi"
 )
 
 // demoWatchlist is an operator's own list of two fictitious names, in the

@@ -7,8 +7,8 @@ import (
 	"io"
 	"time"
 
-	"corridor"
-	"corridor/httpapi"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/httpapi"
 )
 
 // demoEmirates is a third participant the Russian bank has no relationship with.

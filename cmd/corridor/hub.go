@@ -11,11 +11,11 @@ import (
 	"sync"
 	"time"
 
-	"corridor"
-	"corridor/httpapi"
-	"corridor/hub"
-	"corridor/pki"
-	"corridor/sqlite"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/httpapi"
+	"github.com/corridor-network/corridor/hub"
+	"github.com/corridor-network/corridor/pki"
+	"github.com/corridor-network/corridor/sqlite"
 )
 
 // Main holds the configuration and the running parts of a hub, so that tests

@@ -10,9 +10,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"corridor"
-	"corridor/httpapi"
-	"corridor/pki"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/httpapi"
+	"github.com/corridor-network/corridor/pki"
 )
 
 func runParticipant(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -12,8 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"corridor"
-	"corridor/screening"
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/screening"
 )
 
 const screeningUsage = `usage: corridor screening check --list NAME=FILE... [--threshold X] [--json]

@@ -9,8 +9,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"corridor/httpapi"
-	"corridor/hub"
+	"github.com/corridor-network/corridor/httpapi"
+	"github.com/corridor-network/corridor/hub"
 )
 
 // runScreeningLoad is `corridor screening load`: it swaps a sanctions list in

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"corridor/pki"
+	"github.com/corridor-network/corridor/pki"
 )
 
 // TestScreeningLoad swaps lists in a running hub with `corridor screening

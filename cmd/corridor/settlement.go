@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 
-	"corridor/httpapi"
+	"github.com/corridor-network/corridor/httpapi"
 )
 
 // runSettlement is `corridor settlement resolve|cutoff|close-cycle|queue`,

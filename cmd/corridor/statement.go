@@ -7,7 +7,7 @@ import (
 	"io"
 	"os"
 
-	"corridor"
+	"github.com/corridor-network/corridor"
 )
 
 // runStatement is `corridor statement --bic BIC --currency CCY --date YYYY-MM-DD`:

@@ -9,7 +9,7 @@ import (
 	"io"
 	"os"
 
-	"corridor/iso20022"
+	"github.com/corridor-network/corridor/iso20022"
 )
 
 // validateUsage is the synopsis of corridor validate.
