@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/hub"
 )
 
 // MaxListUploadBytes bounds a sanctions list upload: the hub's 64 MiB of
@@ -91,7 +92,7 @@ func (s *Server) handleLists(w http.ResponseWriter, r *http.Request, _ corridor.
 	writeJSON(w, http.StatusOK, out)
 }
 
-func listBody(l corridor.ListInfo) ListBody {
+func listBody(l hub.ListInfo) ListBody {
 	return ListBody{Name: l.Name, Version: l.Version, Hash: l.Hash, Entries: l.Entries}
 }
 
@@ -108,9 +109,9 @@ func (s *Server) handleHolds(w http.ResponseWriter, r *http.Request, _ corridor.
 	writeJSON(w, http.StatusOK, out)
 }
 
-func holdBody(h corridor.ComplianceHold) HoldBody {
+func holdBody(h hub.ComplianceHold) HoldBody {
 	b := HoldBody{Reference: h.Reference, UETR: string(h.Payment.UETR), Held: h.Held, Screener: h.Screener,
-		Leg: legBody(corridor.PaymentTrack{Reference: h.Reference, Payment: h.Payment, Status: corridor.StatusPending}), Hits: []HitBody{}}
+		Leg: legBody(hub.PaymentTrack{Reference: h.Reference, Payment: h.Payment, Status: corridor.StatusPending}), Hits: []HitBody{}}
 	for _, hit := range h.Hits {
 		b.Hits = append(b.Hits, HitBody{Party: hit.Party, Role: hit.Role, List: hit.List, ListVersion: hit.ListVersion,
 			EntryID: hit.EntryID, MatchedName: hit.MatchedName, Score: permille(hit.ScorePermille), Why: hit.Why, Whitelisted: hit.Whitelisted})

@@ -59,9 +59,9 @@ type fixture struct {
 func mustFixture(tb testing.TB, opts ...func(*httpapi.Server)) *fixture {
 	tb.Helper()
 	caDir := mustCA(tb)
-	h := mustHub(tb)
 	polls := make(chan struct{}, 16)
-	srv := mustServer(tb, &pollingHub{Hub: h, polls: polls}, caDir, opts...)
+	h := mustHub(tb, polls)
+	srv := mustServer(tb, h, caDir, opts...)
 	f := &fixture{hub: h, url: srv.URL(), caDir: caDir, polls: polls}
 	f.op = mustClient(tb, f.url, filepath.Join(caDir, pki.OperatorCertFile), filepath.Join(caDir, pki.OperatorKeyFile),
 		filepath.Join(caDir, pki.CACertFile))
@@ -90,8 +90,9 @@ func mustCA(tb testing.TB) string {
 }
 
 // mustHub opens a hub with the fixed clock on a new SQLite journal and runs
-// its sequencer until the test ends.
-func mustHub(tb testing.TB) *hub.Hub {
+// its sequencer until the test ends. polls receives whenever an inbox read
+// starts to wait, so that a test can send a payment while the poll waits.
+func mustHub(tb testing.TB, polls chan<- struct{}) *hub.Hub {
 	tb.Helper()
 	ctx := context.Background()
 	path := filepath.Join(tb.TempDir(), "corridor.db")
@@ -105,7 +106,12 @@ func mustHub(tb testing.TB) *hub.Hub {
 		}
 	})
 	h, err := hub.Open(ctx, hub.Config{BIC: hubBIC, Journal: db.Journal(), Now: func() time.Time { return businessDay },
-		Logger: discard})
+		Logger: discard, OnWait: func(corridor.BIC) {
+			select {
+			case polls <- struct{}{}:
+			default: // Nobody is counting polls.
+			}
+		}})
 	if err != nil {
 		tb.Fatalf("hub.Open: %v", err)
 	}
@@ -121,26 +127,9 @@ func mustHub(tb testing.TB) *hub.Hub {
 	return h
 }
 
-// pollingHub is the real hub; it tells polls whenever the API starts a long
-// poll, so that a test can send a payment while the poll waits.
-type pollingHub struct {
-	*hub.Hub
-	polls chan<- struct{}
-}
-
-func (p *pollingHub) Inbox(ctx context.Context, bic corridor.BIC, after uint64, wait time.Duration) ([]corridor.InboxMessage, error) {
-	if wait > 0 {
-		select {
-		case p.polls <- struct{}{}:
-		default: // Nobody is counting polls.
-		}
-	}
-	return p.Hub.Inbox(ctx, bic, after, wait)
-}
-
 // mustServer serves h on 127.0.0.1 with the TLS configuration and CA in caDir.
 // The server issues certificates with the real clock, as TLS needs.
-func mustServer(tb testing.TB, h httpapi.Hub, caDir string, opts ...func(*httpapi.Server)) *httpapi.Server {
+func mustServer(tb testing.TB, h *hub.Hub, caDir string, opts ...func(*httpapi.Server)) *httpapi.Server {
 	tb.Helper()
 	tlsConfig, err := pki.ServerTLSConfig(caDir)
 	if err != nil {

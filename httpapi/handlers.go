@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/hub"
 	"github.com/corridor-network/corridor/iso20022"
 	"github.com/corridor-network/corridor/pki"
 )
@@ -44,20 +45,20 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, id corrido
 
 // submit routes a message on its message definition: a pacs.008 through the
 // payment path, every other through the hub's SubmitMessage.
-func (s *Server) submit(r *http.Request, bic corridor.BIC, msg corridor.SignedMessage) (corridor.PaymentResult, error) {
+func (s *Server) submit(r *http.Request, bic corridor.BIC, msg corridor.SignedMessage) (hub.PaymentResult, error) {
 	def, err := iso20022.MessageDefinition(msg.Body)
 	if err != nil {
-		return corridor.PaymentResult{}, err
+		return hub.PaymentResult{}, err
 	}
 	if def != iso20022.MsgDefCustomerCreditTransfer {
 		return s.Hub.SubmitMessage(r.Context(), bic, msg)
 	}
 	cct, err := iso20022.DecodeCustomerCreditTransfer(msg.Body)
 	if err != nil {
-		return corridor.PaymentResult{}, err
+		return hub.PaymentResult{}, err
 	}
 	if err := senderIs(bic, cct); err != nil {
-		return corridor.PaymentResult{}, err
+		return hub.PaymentResult{}, err
 	}
 	return s.Hub.SubmitPayment(r.Context(), bic, cct.Payment, cct.InstrID, msg)
 }
@@ -162,7 +163,7 @@ func (s *Server) handleAccounts(w http.ResponseWriter, r *http.Request, id corri
 	writeJSON(w, http.StatusOK, accountsResponse(bals))
 }
 
-func accountsResponse(bals []corridor.Balance) AccountsResponse {
+func accountsResponse(bals []hub.Balance) AccountsResponse {
 	resp := AccountsResponse{Accounts: make([]BalanceBody, 0, len(bals))}
 	for _, b := range bals {
 		resp.Accounts = append(resp.Accounts, balanceBody(b))

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/hub"
 	"github.com/corridor-network/corridor/pki"
 )
 
@@ -28,34 +29,9 @@ const (
 	IdleTimeout         = 120 * time.Second
 )
 
-// Hub is what the API serves: the sequencer's commands and queries. The hub
-// package implements it.
-type Hub interface {
-	RegisterParticipant(ctx context.Context, p corridor.Participant, cert corridor.Certificate) error
-	RevokeCertificate(ctx context.Context, bic corridor.BIC, serial string) error
-	Suspend(ctx context.Context, bic corridor.BIC, suspended bool) error
-	SetRelationships(ctx context.Context, bic corridor.BIC, p corridor.RelationshipPolicy) error
-	Relationships(ctx context.Context, bic corridor.BIC) (corridor.RelationshipPolicy, error)
-	Fund(ctx context.Context, bic corridor.BIC, m corridor.Money) error
-	SubmitPayment(ctx context.Context, sender corridor.BIC, p corridor.Payment, instrID string, msg corridor.SignedMessage) (corridor.PaymentResult, error)
-	Ack(ctx context.Context, bic corridor.BIC, through uint64) error
-	Inbox(ctx context.Context, bic corridor.BIC, after uint64, wait time.Duration) ([]corridor.InboxMessage, error)
-	Track(ctx context.Context, caller corridor.Identity, uetr corridor.UETR) ([]corridor.PaymentTrack, error)
-	Balances(ctx context.Context, bic corridor.BIC) ([]corridor.Balance, error)
-	Membership(ctx context.Context, bic corridor.BIC) (corridor.Membership, error)
-	RevokeOperator(ctx context.Context, by, serial string) error
-	OperatorRevoked(serial string) bool
-	LoadList(ctx context.Context, name, format string, files [][]byte) (corridor.ListInfo, error)
-	Lists(ctx context.Context) ([]corridor.ListInfo, error)
-	Holds(ctx context.Context) ([]corridor.ComplianceHold, error)
-	Decide(ctx context.Context, by string, uetr corridor.UETR, release bool, why string, whitelist bool) error
-	SettlementHub
-	LifeHub
-}
-
 // Server is the API server.
 type Server struct {
-	Hub          Hub
+	Hub          *hub.Hub
 	CA           *pki.CA     // Issues participant certificates.
 	Signer       *pki.Signer // The hub's key: signs every message it delivers.
 	TLS          *tls.Config // From pki.ServerTLSConfig: TLS 1.3, client certificates required.

@@ -1,31 +1,15 @@
 package httpapi
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/hub"
 	"github.com/corridor-network/corridor/iso20022"
 )
-
-// SettlementHub is what the settlement endpoints need of the hub. The hub
-// package implements it.
-type SettlementHub interface {
-	Resolve(ctx context.Context) (corridor.SettlementReport, error)
-	Cutoff(ctx context.Context) (corridor.SettlementReport, error)
-	CloseCycle(ctx context.Context) (corridor.CycleReport, error)
-	Queue(ctx context.Context, caller corridor.Identity) ([]corridor.QueuedPayment, error)
-	CancelPayment(ctx context.Context, caller corridor.Identity, uetr corridor.UETR) (corridor.PaymentResult, error)
-	MoveQueued(ctx context.Context, uetr corridor.UETR, front bool) error
-	PrioritiseQueued(ctx context.Context, uetr corridor.UETR, urgent bool) error
-	Positions(ctx context.Context, bic corridor.BIC) ([]corridor.Position, error)
-	PublishRate(ctx context.Context, r corridor.FXRate) error
-	Rates(ctx context.Context) ([]corridor.FXRate, error)
-	Quote(ctx context.Context, bic corridor.BIC, amount corridor.Money, to corridor.Currency) (corridor.FXQuote, error)
-}
 
 // FXQuotePrefix starts the InstrForNxtAgt/InstrInf of a pacs.008 that names
 // an FX quote: "/FXQT/42" converts at quote 42's locked rate.
@@ -41,7 +25,7 @@ func (s *Server) handleCutoff(w http.ResponseWriter, r *http.Request, _ corridor
 	s.writeReport(w, r, rep, err)
 }
 
-func (s *Server) writeReport(w http.ResponseWriter, r *http.Request, rep corridor.SettlementReport, err error) {
+func (s *Server) writeReport(w http.ResponseWriter, r *http.Request, rep hub.SettlementReport, err error) {
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -153,20 +137,20 @@ func (s *Server) handlePublishRate(w http.ResponseWriter, r *http.Request, _ cor
 	writeJSON(w, http.StatusOK, req)
 }
 
-func rateOf(b RateBody) (corridor.FXRate, error) {
+func rateOf(b RateBody) (hub.FXRate, error) {
 	from, to, ok := strings.Cut(b.Pair, "/")
 	if !ok {
-		return corridor.FXRate{}, corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("pair %.20q is not FROM/TO", b.Pair))
+		return hub.FXRate{}, corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("pair %.20q is not FROM/TO", b.Pair))
 	}
 	f, err := corridor.ParseCurrency(from)
 	if err != nil {
-		return corridor.FXRate{}, err
+		return hub.FXRate{}, err
 	}
 	t, err := corridor.ParseCurrency(to)
 	if err != nil {
-		return corridor.FXRate{}, err
+		return hub.FXRate{}, err
 	}
-	return corridor.FXRate{From: f, To: t, Rate: b.Rate}, nil
+	return hub.FXRate{From: f, To: t, Rate: b.Rate}, nil
 }
 
 func (s *Server) handleRates(w http.ResponseWriter, r *http.Request, _ corridor.Identity) {

@@ -8,19 +8,8 @@ import (
 	"strconv"
 
 	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/hub"
 )
-
-// LifeHub is what the endpoints of the rest of a payment's life need of the
-// hub: the messages besides the pacs.008, statements, reports,
-// notifications and liquidity tools. The hub package implements it.
-type LifeHub interface {
-	SubmitMessage(ctx context.Context, sender corridor.BIC, msg corridor.SignedMessage) (corridor.PaymentResult, error)
-	Statement(ctx context.Context, bic corridor.BIC, cur corridor.Currency, date corridor.Date, page int) (corridor.InboxMessage, error)
-	Report(ctx context.Context, bic corridor.BIC, cur corridor.Currency, page int) (corridor.InboxMessage, error)
-	SetNotifications(ctx context.Context, bic corridor.BIC, camt054 bool) error
-	Notifications(ctx context.Context, bic corridor.BIC) (bool, error)
-	SetLimits(ctx context.Context, bic corridor.BIC, cur corridor.Currency, reserve, multilateral corridor.Amount, bilateral map[corridor.BIC]corridor.Amount) error
-}
 
 // LimitsBody is PUT /v1/limits: a participant's urgent reserve and sender
 // limits in one currency, amounts in major units ("0" or "" for none).
@@ -45,7 +34,7 @@ func (s *Server) handlePutLimits(w http.ResponseWriter, r *http.Request, id corr
 	writeJSON(w, http.StatusOK, req)
 }
 
-func setLimits(r *http.Request, h LifeHub, bic corridor.BIC, req LimitsBody) error {
+func setLimits(r *http.Request, h *hub.Hub, bic corridor.BIC, req LimitsBody) error {
 	cur, err := corridor.ParseCurrency(req.Currency)
 	if err != nil {
 		return err
@@ -155,7 +144,7 @@ func accountQuery(q url.Values, id corridor.Identity) (corridor.BIC, corridor.Cu
 	return bic, cur, page, nil
 }
 
-func (s *Server) writeMessage(w http.ResponseWriter, r *http.Request, msg corridor.InboxMessage, err error) {
+func (s *Server) writeMessage(w http.ResponseWriter, r *http.Request, msg hub.InboxMessage, err error) {
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/hub"
 )
 
 // The JSON bodies of the API. Amounts travel as decimal strings in major units
@@ -149,7 +150,7 @@ type FundRequest struct {
 	Amount   string `json:"amount"` // Decimal in major units: "1000000.00".
 }
 
-func balanceBody(b corridor.Balance) BalanceBody {
+func balanceBody(b hub.Balance) BalanceBody {
 	return BalanceBody{Currency: string(b.Currency), Balance: signed(b.Balance, b.Currency),
 		Available: signed(b.Available, b.Currency), Debits: b.Debits.Format(b.Currency), Credits: b.Credits.Format(b.Currency)}
 }
@@ -162,7 +163,7 @@ func signed(v int64, c corridor.Currency) string {
 	return corridor.Amount(v).Format(c)
 }
 
-func legBody(t corridor.PaymentTrack) LegBody {
+func legBody(t hub.PaymentTrack) LegBody {
 	p := t.Payment
 	l := LegBody{Reference: t.Reference, MsgID: p.MsgID, EndToEndID: p.EndToEndID,
 		InstructingAgent: string(p.InstructingAgent), InstructedAgent: string(p.InstructedAgent),
@@ -280,7 +281,7 @@ type QuoteBody struct {
 	Used      bool      `json:"used,omitempty"`
 }
 
-func cycleBody(r corridor.CycleReport) CycleBody {
+func cycleBody(r hub.CycleReport) CycleBody {
 	b := CycleBody{Cycle: r.Cycle, Closed: r.Closed, Settled: r.Settled, Removed: r.Removed, Movements: []MovementBody{}}
 	for _, m := range r.Movements {
 		b.Movements = append(b.Movements, MovementBody{Participant: string(m.Participant), Currency: string(m.Currency),
@@ -289,7 +290,7 @@ func cycleBody(r corridor.CycleReport) CycleBody {
 	return b
 }
 
-func queuedBody(q corridor.QueuedPayment) QueuedBody {
+func queuedBody(q hub.QueuedPayment) QueuedBody {
 	prio := "normal"
 	if q.Urgent {
 		prio = "urgent"
@@ -299,14 +300,14 @@ func queuedBody(q corridor.QueuedPayment) QueuedBody {
 		Position: q.Position, QueuedAt: q.QueuedAt, Deadline: q.Deadline}
 }
 
-func positionBody(p corridor.Position) PositionBody {
+func positionBody(p hub.Position) PositionBody {
 	c := p.Currency
 	return PositionBody{BalanceBody: balanceBody(p.Balance), QueuedOut: p.QueuedOut.Format(c), QueuedOutCount: p.QueuedOutCount,
 		QueuedIn: p.QueuedIn.Format(c), QueuedInCount: p.QueuedInCount, CycleSent: p.CycleSent.Format(c),
 		CycleReceived: p.CycleReceived.Format(c), CycleNet: signed(int64(p.CycleReceived)-int64(p.CycleSent), c)}
 }
 
-func quoteBody(q corridor.FXQuote) QuoteBody {
+func quoteBody(q hub.FXQuote) QuoteBody {
 	return QuoteBody{ID: q.ID, Amount: q.From.Amount.Format(q.From.Currency), From: string(q.From.Currency),
 		Converted: q.To.Amount.Format(q.To.Currency), To: string(q.To.Currency), Rate: q.Rate, Remainder: q.Remainder,
 		Expires: q.Expires, Used: q.Used}

@@ -59,7 +59,7 @@ func (h *Hub) Fund(ctx context.Context, bic corridor.BIC, m corridor.Money) erro
 // nothing: RC07 (instructed agent unknown), AC01 (no account in the currency),
 // DT01 (settlement date is not today), AM05 (MsgId or UETR reused for another
 // payment), ErrBusy (an inbox is full).
-func (h *Hub) SubmitPayment(ctx context.Context, sender corridor.BIC, p corridor.Payment, instrID string, msg corridor.SignedMessage) (corridor.PaymentResult, error) {
+func (h *Hub) SubmitPayment(ctx context.Context, sender corridor.BIC, p corridor.Payment, instrID string, msg corridor.SignedMessage) (PaymentResult, error) {
 	assert.That(sender == p.InstructingAgent, "sender %s is not the instructing agent %s", sender, p.InstructingAgent)
 	cmd := paymentCmd{Sender: sender, Payment: p, InstrID: instrID, Message: msg.Body, Signature: msg.Signature,
 		Screening: screenPayment(h.screener.Load(), p)} // Here, on the caller's goroutine: screening is CPU work.
@@ -75,11 +75,11 @@ func (h *Hub) Ack(ctx context.Context, bic corridor.BIC, through uint64) error {
 
 // Inbox returns up to MaxInboxRead of bic's unacknowledged messages after seq
 // after, waiting up to wait for one to arrive when there is none.
-func (h *Hub) Inbox(ctx context.Context, bic corridor.BIC, after uint64, wait time.Duration) ([]corridor.InboxMessage, error) {
+func (h *Hub) Inbox(ctx context.Context, bic corridor.BIC, after uint64, wait time.Duration) ([]InboxMessage, error) {
 	deadline := time.NewTimer(wait)
 	defer deadline.Stop()
 	for {
-		var msgs []corridor.InboxMessage
+		var msgs []InboxMessage
 		var wake <-chan struct{}
 		var err error
 		_, qerr := h.do(ctx, request{query: func(s *state) {
@@ -95,6 +95,9 @@ func (h *Hub) Inbox(ctx context.Context, bic corridor.BIC, after uint64, wait ti
 		if qerr != nil || err != nil || len(msgs) > 0 {
 			return msgs, firstErr(qerr, err)
 		}
+		if h.cfg.OnWait != nil {
+			h.cfg.OnWait(bic)
+		}
 		select {
 		case <-wake:
 		case <-deadline.C:
@@ -108,8 +111,8 @@ func (h *Hub) Inbox(ctx context.Context, bic corridor.BIC, after uint64, wait ti
 // Track returns every leg of the payment with this UETR that caller may see:
 // a participant sees the legs it instructed or was instructed on, the operator
 // all of them. ErrNotFound when there is none.
-func (h *Hub) Track(ctx context.Context, caller corridor.Identity, uetr corridor.UETR) ([]corridor.PaymentTrack, error) {
-	var out []corridor.PaymentTrack
+func (h *Hub) Track(ctx context.Context, caller corridor.Identity, uetr corridor.UETR) ([]PaymentTrack, error) {
+	var out []PaymentTrack
 	_, err := h.do(ctx, request{query: func(s *state) {
 		for _, p := range s.byUETR[uetr] {
 			pay := p.cmd.Payment
@@ -125,8 +128,8 @@ func (h *Hub) Track(ctx context.Context, caller corridor.Identity, uetr corridor
 }
 
 // Balances returns bic's settlement accounts; ErrNotFound for an unknown BIC.
-func (h *Hub) Balances(ctx context.Context, bic corridor.BIC) ([]corridor.Balance, error) {
-	var out []corridor.Balance
+func (h *Hub) Balances(ctx context.Context, bic corridor.BIC) ([]Balance, error) {
+	var out []Balance
 	var err error
 	_, qerr := h.do(ctx, request{query: func(s *state) { out, err = s.balances(bic) }})
 	return out, firstErr(qerr, err)
@@ -203,26 +206,26 @@ func firstErr(errs ...error) error {
 // files (see ParseList for the formats). The files are parsed here, on the
 // caller's goroutine, and journaled whole, so that a replay rebuilds the same
 // screener. Every payment accepted afterwards is screened against it.
-func (h *Hub) LoadList(ctx context.Context, name, format string, files [][]byte) (corridor.ListInfo, error) {
+func (h *Hub) LoadList(ctx context.Context, name, format string, files [][]byte) (ListInfo, error) {
 	l, err := ParseList(name, format, files)
 	if err != nil {
-		return corridor.ListInfo{}, err
+		return ListInfo{}, err
 	}
 	res, err := h.do(ctx, request{cmd: listCmd{Name: name, Version: l.Version, Hash: l.Hash, Format: format, Files: files, parsed: l}})
 	return res.list, err
 }
 
 // Lists returns the sanctions lists loaded, by name.
-func (h *Hub) Lists(ctx context.Context) ([]corridor.ListInfo, error) {
-	var out []corridor.ListInfo
+func (h *Hub) Lists(ctx context.Context) ([]ListInfo, error) {
+	var out []ListInfo
 	_, err := h.do(ctx, request{query: func(s *state) { out = s.listInfos() }})
 	return out, err
 }
 
 // Holds returns the payments screening holds for the operator's decision,
 // with every hit: for the operator's eyes only.
-func (h *Hub) Holds(ctx context.Context) ([]corridor.ComplianceHold, error) {
-	var out []corridor.ComplianceHold
+func (h *Hub) Holds(ctx context.Context) ([]ComplianceHold, error) {
+	var out []ComplianceHold
 	_, err := h.do(ctx, request{query: func(s *state) { out = s.holds() }})
 	return out, err
 }

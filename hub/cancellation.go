@@ -140,7 +140,7 @@ func (s *state) requestCancel(c cancelRequestCmd, now time.Time) (result, bool) 
 		return result{err: err}, false
 	}
 	p.cancel = &cancelCase{ID: c.ID, CaseID: c.CaseID, Requester: c.Sender, Reason: c.Reason}
-	p.event(corridor.PaymentEvent{Time: now, Event: "cancellation requested", Detail: fmt.Sprintf("camt.056 %s from %s, reason %s", c.ID, c.Sender, c.Reason)})
+	p.event(PaymentEvent{Time: now, Event: "cancellation requested", Detail: fmt.Sprintf("camt.056 %s from %s, reason %s", c.ID, c.Sender, c.Reason)})
 	s.caseMsgs[key] = p
 	if p.status == corridor.StatusSettled {
 		s.forwardCancel(p, c, now)
@@ -218,9 +218,9 @@ func (s *state) leaveCycle(id settlement.PaymentID) {
 // of p, which settled: only it can give the money back, with a pacs.004.
 func (s *state) forwardCancel(p *payment, c cancelRequestCmd, now time.Time) {
 	to := p.cmd.Payment.InstructedAgent
-	s.deliver(to, corridor.InboxMessage{MsgDefID: msgDefCamt056, UETR: c.UETR, Reference: p.ref, Time: now, Body: c.Message}, p)
+	s.deliver(to, InboxMessage{MsgDefID: msgDefCamt056, UETR: c.UETR, Reference: p.ref, Time: now, Body: c.Message}, p)
 	p.cancel.Status = caseForwarded
-	p.event(corridor.PaymentEvent{Time: now, Event: "cancellation forwarded", Detail: "camt.056 to " + string(to) + "; the payment had settled"})
+	p.event(PaymentEvent{Time: now, Event: "cancellation forwarded", Detail: "camt.056 to " + string(to) + "; the payment had settled"})
 }
 
 // resolve handles the creditor agent's camt.029 on a forwarded case: it goes
@@ -242,10 +242,10 @@ func (s *state) resolveCancel(c resolutionCmd, now time.Time) (result, bool) {
 	s.caseMsgs[key] = p
 	p.cancel.Answer = c.ID + " " + c.Status + " " + c.Reason
 	p.cancel.Status = map[string]string{"CNCL": caseAccepted, "RJCR": caseRejected, "PDCR": casePending}[c.Status]
-	p.event(corridor.PaymentEvent{Time: now, Event: "cancellation " + p.cancel.Status,
+	p.event(PaymentEvent{Time: now, Event: "cancellation " + p.cancel.Status,
 		Detail: fmt.Sprintf("camt.029 %s from %s: %s %s", c.ID, c.Sender, c.Status, c.Reason)})
-	s.deliver(to, corridor.InboxMessage{MsgDefID: msgDefCamt029, UETR: c.UETR, Reference: p.ref, Time: now, Body: c.Message}, p)
-	p.event(corridor.PaymentEvent{Time: now, Event: "delivered", Detail: "camt.029 to " + string(to)})
+	s.deliver(to, InboxMessage{MsgDefID: msgDefCamt029, UETR: c.UETR, Reference: p.ref, Time: now, Body: c.Message}, p)
+	p.event(PaymentEvent{Time: now, Event: "delivered", Detail: "camt.029 to " + string(to)})
 	return result{payment: p.result(false)}, true
 }
 
@@ -265,8 +265,8 @@ func (s *state) openCaseOf(uetr corridor.UETR, bic corridor.BIC) *payment {
 func (s *state) deliverResolution(p *payment, now time.Time) {
 	to := p.cancel.Requester
 	body := resolution(s.hubBIC, p, now)
-	s.deliver(to, corridor.InboxMessage{MsgDefID: msgDefCamt029, UETR: p.cmd.Payment.UETR, Reference: p.ref, Time: now, Body: body}, p)
-	p.event(corridor.PaymentEvent{Time: now, Event: "delivered", Detail: "camt.029 CNCL to " + string(to)})
+	s.deliver(to, InboxMessage{MsgDefID: msgDefCamt029, UETR: p.cmd.Payment.UETR, Reference: p.ref, Time: now, Body: body}, p)
+	p.event(PaymentEvent{Time: now, Event: "delivered", Detail: "camt.029 CNCL to " + string(to)})
 }
 
 // resolution is the camt.029.001.09 with which the hub confirms that it

@@ -31,7 +31,7 @@ func resolutionOf(tb testing.TB, id, caseID string, orig corridor.Payment, statu
 	return msg
 }
 
-func mustCancel(tb testing.TB, h *hub.Hub, id string, orig corridor.Payment, want corridor.PaymentStatus) corridor.PaymentResult {
+func mustCancel(tb testing.TB, h *hub.Hub, id string, orig corridor.Payment, want corridor.PaymentStatus) hub.PaymentResult {
 	tb.Helper()
 	res, err := h.SubmitMessage(context.Background(), orig.InstructingAgent, corridor.SignedMessage{Body: cancelRequest(tb, id, orig)})
 	if err != nil || res.Status != want {

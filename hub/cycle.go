@@ -25,7 +25,7 @@ func (s *state) acceptIntoCycle(p *payment, now time.Time) error {
 	s.cycle = c
 	s.record(p, now)
 	p.status = corridor.StatusInCycle
-	p.event(corridor.PaymentEvent{Time: now, Status: corridor.StatusInCycle, Event: "accepted into cycle",
+	p.event(PaymentEvent{Time: now, Status: corridor.StatusInCycle, Event: "accepted into cycle",
 		Detail: fmt.Sprintf("net settlement cycle %d; settles at its close", c.ID())})
 	return nil
 }
@@ -33,14 +33,14 @@ func (s *state) acceptIntoCycle(p *payment, now time.Time) error {
 // closeCycle nets and settles the open cycle: every settled payment gets its
 // pacs.008 delivered and a pacs.002 ACSC, every removed one a pacs.002 RJCT
 // AM04, and every participant whose position moved a camt.054.
-func (s *state) closeCycle(now time.Time) (corridor.CycleReport, bool) {
+func (s *state) closeCycle(now time.Time) (CycleReport, bool) {
 	if s.cycle == nil {
-		return corridor.CycleReport{}, false
+		return CycleReport{}, false
 	}
 	res := s.cycle.Close(s.ledger, now, s.nextTransfer)
 	s.cycle = nil
 	s.cycles++
-	rep := corridor.CycleReport{Cycle: uint64(res.Cycle), Closed: now, Settled: len(res.Settled), Removed: len(res.Removed)}
+	rep := CycleReport{Cycle: uint64(res.Cycle), Closed: now, Settled: len(res.Settled), Removed: len(res.Removed)}
 	for _, sp := range res.Settled {
 		s.settled(s.cyclePayment(sp), now, fmt.Sprintf("net in cycle %d", res.Cycle), nil) // Its cycle's movements post it.
 	}
@@ -51,7 +51,7 @@ func (s *state) closeCycle(now time.Time) (corridor.CycleReport, bool) {
 		if m.Transfer.ID != 0 {
 			s.book(m.Transfer, now, source{ref: fmt.Sprintf("CRDN%06d", res.Cycle), code: codeNet})
 		}
-		rep.Movements = append(rep.Movements, corridor.CycleMovement{Participant: m.Participant, Currency: m.Currency,
+		rep.Movements = append(rep.Movements, CycleMovement{Participant: m.Participant, Currency: m.Currency,
 			Sent: m.Sent, Received: m.Received, Net: m.Net, Direction: string(m.Direction)})
 		if m.Net > 0 {
 			s.notify(res.Cycle, m, now)
@@ -75,7 +75,7 @@ func (s *state) notify(cycle settlement.CycleID, m settlement.Movement, now time
 	if err != nil {
 		return // The camt.054 is a courtesy: without a valid one the participant gets none, as its tests check.
 	}
-	s.inboxes[m.Participant].deliver(corridor.InboxMessage{MsgDefID: msgDefCamt054,
+	s.inboxes[m.Participant].deliver(InboxMessage{MsgDefID: msgDefCamt054,
 		Reference: fmt.Sprintf("CRDN%06d%s", cycle, m.Currency), Time: now, Body: body}, "")
 	s.woken[m.Participant] = true
 }

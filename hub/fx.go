@@ -53,7 +53,7 @@ func (s *state) settleFX(p *payment, now time.Time) error {
 	legs, err := settlement.SettleFX(s.ledger, pay.InstructingAgent, pay.InstructedAgent, cv, s.nextTransfer)
 	assert.That(err == nil, "FX settlement of %s after its checks: %v", p.ref, err) // The quote is used: no way back.
 	s.record(p, now)
-	p.event(corridor.PaymentEvent{Time: now, Event: "converted", Detail: conversionDetail(cv, pay.FXQuote)})
+	p.event(PaymentEvent{Time: now, Event: "converted", Detail: conversionDetail(cv, pay.FXQuote)})
 	s.settled(p, now, "FX legs: "+transfersDetail(legs[:]), legs[:])
 	s.release(now)
 	return nil
@@ -105,36 +105,36 @@ func (s *state) publishRate(c rateCmd) (error, bool) {
 }
 
 // issueQuote locks the published rate of c's pair for the requester.
-func (s *state) issueQuote(c quoteCmd, seq uint64, now time.Time) (corridor.FXQuote, error, bool) {
+func (s *state) issueQuote(c quoteCmd, seq uint64, now time.Time) (FXQuote, error, bool) {
 	if _, ok := s.participants[c.Requester]; !ok {
-		return corridor.FXQuote{}, fmt.Errorf("participant %s: %w", c.Requester, corridor.ErrNotFound), false
+		return FXQuote{}, fmt.Errorf("participant %s: %w", c.Requester, corridor.ErrNotFound), false
 	}
 	r, ok := s.rates.Rate(c.Pair)
 	if !ok {
-		return corridor.FXQuote{}, corridor.Reject(corridor.ReasonNotSpecified, fmt.Sprintf("no rate is published for %s", c.Pair)), false
+		return FXQuote{}, corridor.Reject(corridor.ReasonNotSpecified, fmt.Sprintf("no rate is published for %s", c.Pair)), false
 	}
 	if s.quotes.Len() >= settlement.MaxQuotes {
 		s.quotes.Prune(now) // A full book first drops every expired quote, however recent.
 	}
 	q, err := s.quotes.Issue(settlement.QuoteID(seq), c.Requester, c.Amount, c.Pair, r, now, now.Add(c.Life))
 	if err != nil {
-		return corridor.FXQuote{}, err, false
+		return FXQuote{}, err, false
 	}
 	return quoteView(q), nil, true
 }
 
-func quoteView(q settlement.Quote) corridor.FXQuote {
+func quoteView(q settlement.Quote) FXQuote {
 	cv := q.Conversion
-	return corridor.FXQuote{ID: uint64(q.ID), Requester: q.Requester, From: cv.From, To: cv.To, Rate: cv.Rate.String(),
+	return FXQuote{ID: uint64(q.ID), Requester: q.Requester, From: cv.From, To: cv.To, Rate: cv.Rate.String(),
 		Remainder: cv.Remainder.String(), Issued: q.Issued, Expires: q.Expires, Used: q.Used}
 }
 
 // ratesView lists the published rates by pair.
-func (s *state) ratesView() []corridor.FXRate {
-	var out []corridor.FXRate
+func (s *state) ratesView() []FXRate {
+	var out []FXRate
 	for _, p := range s.rates.Pairs() {
 		r, _ := s.rates.Rate(p)
-		out = append(out, corridor.FXRate{From: p.From, To: p.To, Rate: r.String()})
+		out = append(out, FXRate{From: p.From, To: p.To, Rate: r.String()})
 	}
 	return out
 }

@@ -41,6 +41,11 @@ type Config struct {
 	QuoteLife     time.Duration       // How long an FX quote stays live; DefaultQuoteLife if 0.
 
 	ScreeningThreshold float64 // Screening score at or above which a payment is held; screening's default if 0.
+
+	// OnWait, when set, is called each time an inbox read finds nothing and
+	// starts to wait, on the reader's goroutine: for gauges and for tests
+	// that must act while a long poll waits. It must not block.
+	OnWait func(corridor.BIC)
 }
 
 // Hub is the sequencer and the state it owns.

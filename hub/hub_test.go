@@ -129,7 +129,7 @@ func mustMessage(tb testing.TB, p corridor.Payment) []byte {
 	return msg
 }
 
-func submit(tb testing.TB, h *hub.Hub, p corridor.Payment) (corridor.PaymentResult, error) {
+func submit(tb testing.TB, h *hub.Hub, p corridor.Payment) (hub.PaymentResult, error) {
 	tb.Helper()
 	return h.SubmitPayment(context.Background(), p.InstructingAgent, p, "", corridor.SignedMessage{Body: mustMessage(tb, p)})
 }
@@ -242,7 +242,7 @@ func mustSettlementState(t *testing.T, h *hub.Hub) {
 	net := payment(40, 300_00)
 	net.InstructingAgent, net.DebtorAgent, net.InstructedAgent, net.CreditorAgent, net.Currency = bankRU, bankRU, ae.BIC, ae.BIC, "RUB"
 	mustSubmit(t, h, net, corridor.StatusInCycle)
-	if err := h.PublishRate(ctx, corridor.FXRate{From: "INR", To: "RUB", Rate: "1.0823"}); err != nil {
+	if err := h.PublishRate(ctx, hub.FXRate{From: "INR", To: "RUB", Rate: "1.0823"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, a := range []corridor.Amount{100, 200} {
@@ -273,7 +273,7 @@ func mustRestartedSettlement(t *testing.T, h *hub.Hub) {
 func TestInboxLongPoll(t *testing.T) {
 	h, _ := mustHub(t, t.TempDir())
 	mustSetUp(t, h, "500.00")
-	got := make(chan []corridor.InboxMessage, 1)
+	got := make(chan []hub.InboxMessage, 1)
 	started := make(chan struct{})
 	go func() {
 		close(started)

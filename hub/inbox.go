@@ -16,7 +16,7 @@ type inbox struct {
 }
 
 type inboxMsg struct {
-	corridor.InboxMessage
+	InboxMessage
 	sender corridor.BIC // The payment leg's instructing agent, to find it on acknowledgement.
 	reads  int          // How often it was read; not part of the journaled state.
 }
@@ -30,7 +30,7 @@ func (in *inbox) full() bool { return len(in.messages) >= MaxInboxMessages }
 // close (a camt.054 per currency).
 const inboxOverflow = 2*(settlement.MaxQueued+settlement.MaxCyclePayments) + corridor.MaxParticipantCurrencies
 
-func (in *inbox) deliver(m corridor.InboxMessage, sender corridor.BIC) {
+func (in *inbox) deliver(m InboxMessage, sender corridor.BIC) {
 	assert.That(len(in.messages) < MaxInboxMessages+inboxOverflow, "deliver into an overflowing inbox")
 	in.next++
 	m.Seq = in.next
@@ -50,8 +50,8 @@ func (in *inbox) ack(through uint64) []*inboxMsg {
 
 // read returns up to limit messages after seq after, marking those read
 // before as possible duplicates.
-func (in *inbox) read(after uint64, limit int) []corridor.InboxMessage {
-	var out []corridor.InboxMessage
+func (in *inbox) read(after uint64, limit int) []InboxMessage {
+	var out []InboxMessage
 	for _, m := range in.messages {
 		if m.Seq <= after {
 			continue

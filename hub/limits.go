@@ -148,7 +148,7 @@ func (s *state) wait(p *payment, why string, now time.Time) {
 	s.record(p, now)
 	p.status = corridor.StatusPending
 	s.waiting = append(s.waiting, p)
-	p.event(corridor.PaymentEvent{Time: now, Status: corridor.StatusPending, Event: "queued on a limit", Detail: why})
+	p.event(PaymentEvent{Time: now, Status: corridor.StatusPending, Event: "queued on a limit", Detail: why})
 }
 
 // admitWaiting lets into settlement every waiting payment the limits now
@@ -160,7 +160,7 @@ func (s *state) admitWaiting(now time.Time) int {
 			continue
 		}
 		s.unwait(p)
-		p.event(corridor.PaymentEvent{Time: now, Event: "limit passed", Detail: "enters settlement"})
+		p.event(PaymentEvent{Time: now, Event: "limit passed", Detail: "enters settlement"})
 		s.use(p, now)
 		if err := s.enterQueue(p, now); err != nil {
 			s.rejected(p, now, corridor.ReasonSettlementFailed, rejectDetail(err))

@@ -24,13 +24,13 @@ const (
 // defunding. It decodes and checks the message here, on the caller's
 // goroutine, then hands the command to the sequencer. The AppHdr's Fr must
 // be sender (ErrUnauthorized otherwise); a message outside these is FF01.
-func (h *Hub) SubmitMessage(ctx context.Context, sender corridor.BIC, msg corridor.SignedMessage) (corridor.PaymentResult, error) {
+func (h *Hub) SubmitMessage(ctx context.Context, sender corridor.BIC, msg corridor.SignedMessage) (PaymentResult, error) {
 	m, err := iso20022.Decode(msg.Body)
 	if err != nil {
-		return corridor.PaymentResult{}, err
+		return PaymentResult{}, err
 	}
 	if err := sentBy(m, sender); err != nil {
-		return corridor.PaymentResult{}, err
+		return PaymentResult{}, err
 	}
 	var c command
 	switch d := m.Document.(type) {
@@ -46,7 +46,7 @@ func (h *Hub) SubmitMessage(ctx context.Context, sender corridor.BIC, msg corrid
 		err = iso20022.Unsupported(m.Document.MessageDefinition(), "pacs.008.001.08, pacs.004.001.09, pacs.009.001.08, camt.056.001.08 or camt.029.001.09")
 	}
 	if err != nil {
-		return corridor.PaymentResult{}, err
+		return PaymentResult{}, err
 	}
 	res, err := h.do(ctx, request{cmd: c})
 	return res.payment, err

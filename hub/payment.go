@@ -26,7 +26,7 @@ type payment struct {
 	status corridor.PaymentStatus
 	reason corridor.ReasonCode
 	detail string
-	events []corridor.PaymentEvent
+	events []PaymentEvent
 
 	screening *screeningRecord // What sanctions screening found; nil when no list was loaded.
 
@@ -36,16 +36,16 @@ type payment struct {
 	cancel    *cancelCase     // Of a pacs.008: the last cancellation request (camt.056) on it; nil for none.
 }
 
-func (p *payment) event(e corridor.PaymentEvent) { p.events = append(p.events, e) }
+func (p *payment) event(e PaymentEvent) { p.events = append(p.events, e) }
 
-func (p *payment) result(duplicate bool) corridor.PaymentResult {
-	return corridor.PaymentResult{Reference: p.ref, UETR: p.cmd.Payment.UETR, Status: p.status,
+func (p *payment) result(duplicate bool) PaymentResult {
+	return PaymentResult{Reference: p.ref, UETR: p.cmd.Payment.UETR, Status: p.status,
 		Reason: p.reason, Detail: p.detail, Duplicate: duplicate}
 }
 
-func (p *payment) track() corridor.PaymentTrack {
-	return corridor.PaymentTrack{Reference: p.ref, Payment: p.cmd.Payment, Status: p.status, Reason: p.reason,
-		Events: append([]corridor.PaymentEvent(nil), p.events...)}
+func (p *payment) track() PaymentTrack {
+	return PaymentTrack{Reference: p.ref, Payment: p.cmd.Payment, Status: p.status, Reason: p.reason,
+		Events: append([]PaymentEvent(nil), p.events...)}
 }
 
 // reference is the hub's reference of the input journaled as seq.
@@ -98,7 +98,7 @@ func (s *state) record(p *payment, now time.Time) {
 		return // Recorded when it was held; now released.
 	}
 	c := p.cmd
-	p.event(corridor.PaymentEvent{Time: now, Status: corridor.StatusAccepted, Event: "accepted", Detail: "journaled as " + p.ref})
+	p.event(PaymentEvent{Time: now, Status: corridor.StatusAccepted, Event: "accepted", Detail: "journaled as " + p.ref})
 	if p.msgDef == msgDefPacs008 { // A return is found by its MsgId and its UETR's legs.
 		s.payments[legKey{c.Payment.UETR, c.Sender}] = p
 	}
@@ -171,10 +171,10 @@ func (s *state) admissible(c paymentCmd, msgType string, now time.Time) error {
 func (s *state) settled(p *payment, now time.Time, detail string, ts []ledger.Transfer) {
 	pay := p.cmd.Payment
 	p.status, p.reason, p.detail = corridor.StatusSettled, "", ""
-	p.event(corridor.PaymentEvent{Time: now, Status: corridor.StatusSettled, Event: "settled", Detail: detail})
-	s.deliver(pay.InstructedAgent, corridor.InboxMessage{MsgDefID: p.msgDef, UETR: pay.UETR, Reference: p.ref,
+	p.event(PaymentEvent{Time: now, Status: corridor.StatusSettled, Event: "settled", Detail: detail})
+	s.deliver(pay.InstructedAgent, InboxMessage{MsgDefID: p.msgDef, UETR: pay.UETR, Reference: p.ref,
 		Time: now, Body: p.cmd.Message}, p)
-	p.event(corridor.PaymentEvent{Time: now, Event: "delivered", Detail: msgType(p.msgDef) + " to " + string(pay.InstructedAgent)})
+	p.event(PaymentEvent{Time: now, Event: "delivered", Detail: msgType(p.msgDef) + " to " + string(pay.InstructedAgent)})
 	s.deliverStatus(p, now)
 	s.bookTransfers(ts, now, paymentSource(p)) // After the messages: a camt.054 follows them.
 	if p.orig != nil {
@@ -189,7 +189,7 @@ func msgType(msgDef string) string { return msgDef[:min(len(msgDef), len("pacs.0
 // instructing agent.
 func (s *state) rejected(p *payment, now time.Time, reason corridor.ReasonCode, detail string) {
 	p.status, p.reason, p.detail = corridor.StatusRejected, reason, truncate(detail, 105)
-	p.event(corridor.PaymentEvent{Time: now, Status: corridor.StatusRejected, Event: "rejected", Reason: reason, Detail: p.detail})
+	p.event(PaymentEvent{Time: now, Status: corridor.StatusRejected, Event: "rejected", Reason: reason, Detail: p.detail})
 	s.deliverStatus(p, now)
 	if p.orig != nil {
 		s.returnRejected(p, now)
@@ -208,12 +208,12 @@ func rejectDetail(err error) string {
 func (s *state) deliverStatus(p *payment, now time.Time) {
 	pay := p.cmd.Payment
 	body := statusReport(s.hubBIC, p, now)
-	s.deliver(pay.InstructingAgent, corridor.InboxMessage{MsgDefID: msgDefPacs002, UETR: pay.UETR, Reference: p.ref,
+	s.deliver(pay.InstructingAgent, InboxMessage{MsgDefID: msgDefPacs002, UETR: pay.UETR, Reference: p.ref,
 		Time: now, Body: body}, p)
-	p.event(corridor.PaymentEvent{Time: now, Event: "delivered", Detail: "pacs.002 " + string(p.status) + " to " + string(pay.InstructingAgent)})
+	p.event(PaymentEvent{Time: now, Event: "delivered", Detail: "pacs.002 " + string(p.status) + " to " + string(pay.InstructingAgent)})
 }
 
-func (s *state) deliver(to corridor.BIC, m corridor.InboxMessage, p *payment) {
+func (s *state) deliver(to corridor.BIC, m InboxMessage, p *payment) {
 	var sender corridor.BIC
 	if p != nil {
 		sender = p.cmd.Sender

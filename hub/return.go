@@ -155,7 +155,7 @@ func (s *state) submitReturn(c returnCmd, seq uint64, now time.Time) (result, bo
 		status: corridor.StatusAccepted, screening: s.screeningOf(c.paymentCmd)}
 	mark := len(orig.events)
 	orig.returning += c.Payment.Amount
-	orig.event(corridor.PaymentEvent{Time: now, Event: "return requested", Detail: fmt.Sprintf("pacs.004 %s from %s: %s %s, reason %s",
+	orig.event(PaymentEvent{Time: now, Event: "return requested", Detail: fmt.Sprintf("pacs.004 %s from %s: %s %s, reason %s",
 		c.Payment.MsgID, c.Sender, c.Payment.Amount.Format(c.Payment.Currency), c.Payment.Currency, c.Reason)})
 	if len(s.holdingHits(p.screening)) > 0 {
 		s.hold(p, now)
@@ -196,12 +196,12 @@ func (s *state) returnSettled(p *payment, now time.Time) {
 	o := p.orig
 	o.returned += p.cmd.Payment.Amount
 	pay := p.cmd.Payment
-	o.event(corridor.PaymentEvent{Time: now, Event: "returned", Detail: fmt.Sprintf("%s %s back to %s by %s (%s); %s of %s returned",
+	o.event(PaymentEvent{Time: now, Event: "returned", Detail: fmt.Sprintf("%s %s back to %s by %s (%s); %s of %s returned",
 		pay.Amount.Format(pay.Currency), pay.Currency, pay.InstructedAgent, p.ref, pay.MsgID,
 		o.returned.Format(pay.Currency), o.cmd.Payment.Amount.Format(pay.Currency))})
 	if o.cancel != nil && o.cancel.Status == caseAccepted {
 		o.cancel.Status = caseReturned
-		o.event(corridor.PaymentEvent{Time: now, Event: "cancellation completed", Detail: "case " + o.cancel.CaseID + " closed by return " + p.ref})
+		o.event(PaymentEvent{Time: now, Event: "cancellation completed", Detail: "case " + o.cancel.CaseID + " closed by return " + p.ref})
 	}
 }
 
@@ -210,5 +210,5 @@ func (s *state) returnSettled(p *payment, now time.Time) {
 func (s *state) returnRejected(p *payment, now time.Time) {
 	o := p.orig
 	o.returning -= p.cmd.Payment.Amount
-	o.event(corridor.PaymentEvent{Time: now, Event: "return rejected", Reason: p.reason, Detail: fmt.Sprintf("%s (%s)", p.ref, p.cmd.Payment.MsgID)})
+	o.event(PaymentEvent{Time: now, Event: "return rejected", Reason: p.reason, Detail: fmt.Sprintf("%s (%s)", p.ref, p.cmd.Payment.MsgID)})
 }

@@ -24,7 +24,7 @@ func returnOf(tb testing.TB, i int, orig corridor.Payment, amount corridor.Amoun
 }
 
 // submitMessage hands msg to the hub as sent by from.
-func submitMessage(tb testing.TB, h *hub.Hub, from corridor.BIC, msg []byte) (corridor.PaymentResult, error) {
+func submitMessage(tb testing.TB, h *hub.Hub, from corridor.BIC, msg []byte) (hub.PaymentResult, error) {
 	tb.Helper()
 	return h.SubmitMessage(context.Background(), from, corridor.SignedMessage{Body: msg})
 }
@@ -44,7 +44,7 @@ func inboxKinds(tb testing.TB, h *hub.Hub, bic corridor.BIC) string {
 }
 
 // lastMessage is the last message of the kind in bic's inbox.
-func lastMessage(tb testing.TB, h *hub.Hub, bic corridor.BIC, msgDef string) corridor.InboxMessage {
+func lastMessage(tb testing.TB, h *hub.Hub, bic corridor.BIC, msgDef string) hub.InboxMessage {
 	tb.Helper()
 	msgs, err := h.Inbox(context.Background(), bic, 0, 0)
 	if err != nil {
@@ -56,7 +56,7 @@ func lastMessage(tb testing.TB, h *hub.Hub, bic corridor.BIC, msgDef string) cor
 		}
 	}
 	tb.Fatalf("no %s in %s's inbox", msgDef, bic)
-	return corridor.InboxMessage{}
+	return hub.InboxMessage{}
 }
 
 func TestReturn(t *testing.T) {

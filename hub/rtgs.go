@@ -73,7 +73,7 @@ func (s *state) queued(p *payment, now time.Time) {
 	pay := p.cmd.Payment
 	a, _ := s.ledger.Account(ledger.Settlement(pay.InstructingAgent, pay.Currency))
 	p.status = corridor.StatusPending
-	p.event(corridor.PaymentEvent{Time: now, Status: corridor.StatusPending, Event: "queued",
+	p.event(PaymentEvent{Time: now, Status: corridor.StatusPending, Event: "queued",
 		Detail: fmt.Sprintf("%s has %s available; waits for liquidity until the cut-off", pay.InstructingAgent, signedAmount(a.Available(), pay.Currency))})
 }
 
@@ -104,8 +104,8 @@ func (s *state) queuedPayment(sp settlement.Payment) *payment {
 
 // resolve runs gridlock resolution, then releases what the settled set's
 // credits now cover.
-func (s *state) resolve(now time.Time) (corridor.SettlementReport, bool) {
-	var r corridor.SettlementReport
+func (s *state) resolve(now time.Time) (SettlementReport, bool) {
+	var r SettlementReport
 	for _, st := range s.queue.Resolve(s.ledger, s.nextTransfer) {
 		s.settled(s.queuedPayment(st.Payment), now, "by gridlock resolution, offset through technical/"+
 			string(st.Payment.Currency)+": "+transfersDetail(st.Transfers), st.Transfers)
@@ -123,8 +123,8 @@ const quoteRetention = 24 * time.Hour
 
 // cutoff ends the business day: a last release and resolution, then every
 // payment still queued is rejected AM04.
-func (s *state) cutoff(now time.Time) (corridor.SettlementReport, bool) {
-	r := corridor.SettlementReport{Released: s.release(now)}
+func (s *state) cutoff(now time.Time) (SettlementReport, bool) {
+	r := SettlementReport{Released: s.release(now)}
 	res, _ := s.resolve(now)
 	r.Resolved, r.Released = res.Resolved, r.Released+res.Released
 	for _, rj := range s.queue.Expire(endOfDay(now)) {
@@ -196,24 +196,24 @@ func (s *state) move(c moveCmd, now time.Time) (error, bool) {
 		return err, false
 	}
 	q, _ := s.queue.Get(id)
-	p.event(corridor.PaymentEvent{Time: now, Event: "reordered",
+	p.event(PaymentEvent{Time: now, Event: "reordered",
 		Detail: fmt.Sprintf("by the operator: %s, position %d", q.Priority, q.Position)})
 	return nil, true
 }
 
 // queueView lists the queue in settlement order: everything for the
 // operator, a participant's own payments for it.
-func (s *state) queueView(caller corridor.Identity) []corridor.QueuedPayment {
+func (s *state) queueView(caller corridor.Identity) []QueuedPayment {
 	var qs []settlement.Queued
 	if caller.Role == corridor.RoleOperator {
 		qs = s.queue.All()
 	} else {
 		qs = s.queue.Queued(caller.BIC)
 	}
-	out := make([]corridor.QueuedPayment, 0, len(qs))
+	out := make([]QueuedPayment, 0, len(qs))
 	for _, q := range qs {
 		p := s.bySeq[uint64(q.ID)]
-		out = append(out, corridor.QueuedPayment{Reference: p.ref, UETR: p.cmd.Payment.UETR, Debtor: q.Debtor, Creditor: q.Creditor,
+		out = append(out, QueuedPayment{Reference: p.ref, UETR: p.cmd.Payment.UETR, Debtor: q.Debtor, Creditor: q.Creditor,
 			Money: corridor.Money{Amount: q.Amount, Currency: q.Currency}, Urgent: q.Priority == settlement.Urgent,
 			Position: q.Position, QueuedAt: q.QueuedAt, Deadline: q.Deadline})
 	}
@@ -222,17 +222,17 @@ func (s *state) queueView(caller corridor.Identity) []corridor.QueuedPayment {
 
 // positions is bic's liquidity per currency: balances, the queue to and from
 // it, and the open net cycle.
-func (s *state) positions(bic corridor.BIC) ([]corridor.Position, error) {
+func (s *state) positions(bic corridor.BIC) ([]Position, error) {
 	bals, err := s.balances(bic)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]corridor.Position, len(bals))
+	out := make([]Position, len(bals))
 	for i, b := range bals {
 		out[i].Balance = b
 	}
-	at := func(c corridor.Currency) *corridor.Position {
-		i := slices.IndexFunc(out, func(p corridor.Position) bool { return p.Currency == c })
+	at := func(c corridor.Currency) *Position {
+		i := slices.IndexFunc(out, func(p Position) bool { return p.Currency == c })
 		if i < 0 {
 			return nil
 		}

@@ -109,20 +109,20 @@ func (w *world) run(line string) string {
 			curs = append(curs, corridor.Currency(c))
 		}
 		bic := bicOf(f[1])
-		return outcome(corridor.PaymentResult{}, w.h.RegisterParticipant(ctx, corridor.Participant{BIC: bic, Name: "Bank " + f[1], Currencies: curs}, certificate(bic)))
+		return outcome(hub.PaymentResult{}, w.h.RegisterParticipant(ctx, corridor.Participant{BIC: bic, Name: "Bank " + f[1], Currencies: curs}, certificate(bic)))
 	case f[0] == "fund" && len(f) == 4:
 		a, err := corridor.ParseAmount(f[3], corridor.Currency(f[2]))
 		if err == nil {
 			err = w.h.Fund(ctx, bicOf(f[1]), corridor.Money{Amount: a, Currency: corridor.Currency(f[2])})
 		}
-		return outcome(corridor.PaymentResult{}, err)
+		return outcome(hub.PaymentResult{}, err)
 	case f[0] == "pay" && len(f) == 6:
 		return w.pay(f[1], bicOf(f[2]), bicOf(f[3]), corridor.Currency(f[4]), f[5])
 	case f[0] == "return" && len(f) == 4:
 		p := w.payments[f[1]]
 		a, err := corridor.ParseAmount(f[2], p.Currency)
 		if err != nil {
-			return outcome(corridor.PaymentResult{}, err)
+			return outcome(hub.PaymentResult{}, err)
 		}
 		msg, err := httpapi.ReturnMessage(httpapi.Return{MsgID: "RTR-" + f[1] + "-" + f[2], ReturnID: "RTRID-" + f[1], Created: businessDay, Original: p, Amount: a, Reason: f[3]})
 		return w.submit(p.InstructedAgent, msg, err)
@@ -153,7 +153,7 @@ func bicOf(name string) corridor.BIC { return corridor.BIC("DEMO" + name + "BBXX
 func (w *world) pay(n string, from, to corridor.BIC, cur corridor.Currency, amount string) string {
 	a, err := corridor.ParseAmount(amount, cur)
 	if err != nil {
-		return outcome(corridor.PaymentResult{}, err)
+		return outcome(hub.PaymentResult{}, err)
 	}
 	var i int
 	fmt.Sscan(n, &i)
@@ -173,7 +173,7 @@ func (w *world) submit(from corridor.BIC, msg []byte, err error) string {
 }
 
 // outcome is a command's answer: "ok", a status with its reason, or the refusal.
-func outcome(res corridor.PaymentResult, err error) string {
+func outcome(res hub.PaymentResult, err error) string {
 	if r, ok := corridor.ReasonOf(err); ok {
 		return "reject " + string(r)
 	}
@@ -215,7 +215,7 @@ func (w *world) track(n string) string {
 	p := w.payments[n]
 	legs, err := w.h.Track(context.Background(), corridor.Identity{Role: corridor.RoleOperator}, p.UETR)
 	if err != nil {
-		return outcome(corridor.PaymentResult{}, err)
+		return outcome(hub.PaymentResult{}, err)
 	}
 	var out []string
 	for _, l := range legs {

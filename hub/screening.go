@@ -116,25 +116,25 @@ func checkListInput(name string, files [][]byte) error {
 }
 
 // loadList replaces or adds a list and rebuilds the screener.
-func (s *state) loadList(c listCmd) (corridor.ListInfo, error, bool) {
+func (s *state) loadList(c listCmd) (ListInfo, error, bool) {
 	l := c.parsed
 	if l == nil {
 		var err error
 		if l, err = ParseList(c.Name, c.Format, c.Files); err != nil {
-			return corridor.ListInfo{}, err, false
+			return ListInfo{}, err, false
 		}
 	}
 	if c.Version != l.Version || c.Hash != l.Hash {
-		return corridor.ListInfo{}, corridor.Reject(corridor.ReasonInvalidFormat, "list "+c.Name+": version or hash does not match its files"), false
+		return ListInfo{}, corridor.Reject(corridor.ReasonInvalidFormat, "list "+c.Name+": version or hash does not match its files"), false
 	}
 	if _, ok := s.screening.lists[c.Name]; !ok && len(s.screening.lists) >= MaxLists {
-		return corridor.ListInfo{}, corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("at most %d lists", MaxLists)), false
+		return ListInfo{}, corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("at most %d lists", MaxLists)), false
 	}
 	lists := maps.Clone(s.screening.lists)
 	lists[c.Name] = l
 	scr, err := buildScreener(lists, s.config.ScreeningThreshold)
 	if err != nil {
-		return corridor.ListInfo{}, corridor.Reject(corridor.ReasonInvalidFormat, err.Error()), false
+		return ListInfo{}, corridor.Reject(corridor.ReasonInvalidFormat, err.Error()), false
 	}
 	s.screening.lists, s.screening.screener, s.screening.changed = lists, scr, true
 	return listInfo(l.Info()), nil, true
@@ -153,8 +153,8 @@ func buildScreener(lists map[string]*screening.List, threshold float64) (*screen
 	return screening.NewScreener(screening.Config{Threshold: threshold}, ordered...)
 }
 
-func listInfo(i screening.ListInfo) corridor.ListInfo {
-	return corridor.ListInfo{Name: i.Name, Version: i.Version, Hash: i.Hash, Entries: i.Entries}
+func listInfo(i screening.ListInfo) ListInfo {
+	return ListInfo{Name: i.Name, Version: i.Version, Hash: i.Hash, Entries: i.Entries}
 }
 
 // screenPayment screens every party of p with scr. It runs on the caller's
@@ -186,12 +186,12 @@ func (s *state) screeningOf(c paymentCmd) *screeningRecord {
 
 // holdingHits are the hits of rec at or above the threshold that no
 // confirmed false positive covers: any of them holds the payment.
-func (s *state) holdingHits(rec *screeningRecord) []corridor.ScreeningHit {
+func (s *state) holdingHits(rec *screeningRecord) []ScreeningHit {
 	if rec == nil {
 		return nil
 	}
 	threshold := s.screening.screener.Config().Threshold
-	var out []corridor.ScreeningHit
+	var out []ScreeningHit
 	for _, r := range rec.Results {
 		for _, h := range r.Hits {
 			hit := screeningHit(r.Party, h)
@@ -217,12 +217,12 @@ func whiteKeyOf(p screening.Party, h screening.Hit) whiteKey {
 	return whiteKey{Party: party, List: h.List, Entry: h.EntryID}
 }
 
-func screeningHit(p screening.Party, h screening.Hit) corridor.ScreeningHit {
+func screeningHit(p screening.Party, h screening.Hit) ScreeningHit {
 	party := p.Name
 	if party == "" {
 		party = string(p.BIC)
 	}
-	return corridor.ScreeningHit{Party: party, Role: string(p.Role), List: h.List, ListVersion: h.ListVersion, EntryID: h.EntryID,
+	return ScreeningHit{Party: party, Role: string(p.Role), List: h.List, ListVersion: h.ListVersion, EntryID: h.EntryID,
 		MatchedName: h.MatchedName, ScorePermille: int(h.Score*1000 + 0.5), Why: h.Why}
 }
 
@@ -231,7 +231,7 @@ func screeningHit(p screening.Party, h screening.Hit) corridor.ScreeningHit {
 func (s *state) hold(p *payment, now time.Time) {
 	s.record(p, now)
 	p.status, p.detail = corridor.StatusPending, "held for compliance review"
-	p.event(corridor.PaymentEvent{Time: now, Status: corridor.StatusPending, Event: "held", Detail: "compliance review"})
+	p.event(PaymentEvent{Time: now, Status: corridor.StatusPending, Event: "held", Detail: "compliance review"})
 	s.screening.holds[p.seq] = p
 }
 
@@ -249,14 +249,14 @@ func (s *state) decide(c decideCmd, now time.Time) (error, bool) {
 	}
 	delete(s.screening.holds, p.seq)
 	if !c.Release {
-		p.event(corridor.PaymentEvent{Time: now, Event: "compliance rejected", Detail: "by " + c.By + ": " + c.Why})
+		p.event(PaymentEvent{Time: now, Event: "compliance rejected", Detail: "by " + c.By + ": " + c.Why})
 		s.rejected(p, now, corridor.ReasonRegulatory, "rejected for a regulatory reason")
 		return nil, true
 	}
 	if c.Whitelist {
 		s.whitelistHits(p, c)
 	}
-	p.event(corridor.PaymentEvent{Time: now, Event: "compliance released", Detail: "by " + c.By + ": " + c.Why})
+	p.event(PaymentEvent{Time: now, Event: "compliance released", Detail: "by " + c.By + ": " + c.Why})
 	if err := s.route(p, now); err != nil {
 		reason, _ := corridor.ReasonOf(err)
 		s.rejected(p, now, cmp.Or(reason, corridor.ReasonSettlementFailed), rejectDetail(err))
@@ -286,12 +286,12 @@ func (s *state) whitelistHits(p *payment, c decideCmd) {
 }
 
 // holds lists the held payments in the order they were accepted.
-func (s *state) holds() []corridor.ComplianceHold {
+func (s *state) holds() []ComplianceHold {
 	seqs := slices.Sorted(maps.Keys(s.screening.holds))
-	out := make([]corridor.ComplianceHold, 0, len(seqs))
+	out := make([]ComplianceHold, 0, len(seqs))
 	for _, seq := range seqs {
 		p := s.screening.holds[seq]
-		h := corridor.ComplianceHold{Reference: p.ref, Payment: p.cmd.Payment, Held: p.events[len(p.events)-1].Time,
+		h := ComplianceHold{Reference: p.ref, Payment: p.cmd.Payment, Held: p.events[len(p.events)-1].Time,
 			Screener: p.screening.Screener}
 		for _, r := range p.screening.Results {
 			for _, hit := range r.Hits {
@@ -306,8 +306,8 @@ func (s *state) holds() []corridor.ComplianceHold {
 }
 
 // lists are the loaded lists, by name.
-func (s *state) listInfos() []corridor.ListInfo {
-	out := make([]corridor.ListInfo, 0, len(s.screening.lists))
+func (s *state) listInfos() []ListInfo {
+	out := make([]ListInfo, 0, len(s.screening.lists))
 	for _, n := range slices.Sorted(maps.Keys(s.screening.lists)) {
 		out = append(out, listInfo(s.screening.lists[n].Info()))
 	}
@@ -316,7 +316,7 @@ func (s *state) listInfos() []corridor.ListInfo {
 
 // screeningSum is the screening state in a fixed order, for the state hash.
 type screeningSum struct {
-	Lists     []corridor.ListInfo
+	Lists     []ListInfo
 	Screener  string
 	Whitelist []whiteKey
 	Holds     []uint64

@@ -12,29 +12,29 @@ import (
 // queued payments that settle together once offset settles atomically. The
 // operator calls it on demand; cmd/corridor on a timer. It journals nothing
 // when nothing settles.
-func (h *Hub) Resolve(ctx context.Context) (corridor.SettlementReport, error) {
+func (h *Hub) Resolve(ctx context.Context) (SettlementReport, error) {
 	res, err := h.do(ctx, request{cmd: resolveCmd{}})
 	return res.report, err
 }
 
 // Cutoff ends the business day: a last release and gridlock resolution, then
 // every payment still queued is rejected AM04 with a pacs.002 RJCT.
-func (h *Hub) Cutoff(ctx context.Context) (corridor.SettlementReport, error) {
+func (h *Hub) Cutoff(ctx context.Context) (SettlementReport, error) {
 	res, err := h.do(ctx, request{cmd: cutoffCmd{}})
 	return res.report, err
 }
 
 // CloseCycle closes the open net settlement cycle. With no open cycle it
 // returns a zero report and journals nothing.
-func (h *Hub) CloseCycle(ctx context.Context) (corridor.CycleReport, error) {
+func (h *Hub) CloseCycle(ctx context.Context) (CycleReport, error) {
 	res, err := h.do(ctx, request{cmd: closeCmd{}})
 	return res.cycle, err
 }
 
 // Queue lists the RTGS queue in settlement order: all of it for the
 // operator, a participant's own payments for a participant.
-func (h *Hub) Queue(ctx context.Context, caller corridor.Identity) ([]corridor.QueuedPayment, error) {
-	var out []corridor.QueuedPayment
+func (h *Hub) Queue(ctx context.Context, caller corridor.Identity) ([]QueuedPayment, error) {
+	var out []QueuedPayment
 	_, err := h.do(ctx, request{query: func(s *state) { out = s.queueView(caller) }})
 	return out, err
 }
@@ -42,7 +42,7 @@ func (h *Hub) Queue(ctx context.Context, caller corridor.Identity) ([]corridor.Q
 // CancelPayment takes a queued payment out of the queue and rejects it DS02
 // with a pacs.002 RJCT. A participant cancels only a payment it instructed
 // (ErrNotFound for any other); the operator any. AG01 when it is not queued.
-func (h *Hub) CancelPayment(ctx context.Context, caller corridor.Identity, uetr corridor.UETR) (corridor.PaymentResult, error) {
+func (h *Hub) CancelPayment(ctx context.Context, caller corridor.Identity, uetr corridor.UETR) (PaymentResult, error) {
 	c := cancelCmd{UETR: uetr}
 	if caller.Role != corridor.RoleOperator {
 		c.BIC = caller.BIC
@@ -74,8 +74,8 @@ func (h *Hub) PrioritiseQueued(ctx context.Context, uetr corridor.UETR, urgent b
 
 // Positions returns bic's liquidity per currency: balances, its queued
 // payments out and in, and the open net cycle. ErrNotFound for an unknown BIC.
-func (h *Hub) Positions(ctx context.Context, bic corridor.BIC) ([]corridor.Position, error) {
-	var out []corridor.Position
+func (h *Hub) Positions(ctx context.Context, bic corridor.BIC) ([]Position, error) {
+	var out []Position
 	var err error
 	_, qerr := h.do(ctx, request{query: func(s *state) { out, err = s.positions(bic) }})
 	return out, firstErr(qerr, err)
@@ -84,7 +84,7 @@ func (h *Hub) Positions(ctx context.Context, bic corridor.BIC) ([]corridor.Posit
 // PublishRate sets the exchange rate of a currency pair: one unit of from
 // buys rate (an exact decimal such as "1.0823") units of to. FF01 for a
 // malformed rate, AM03 for an unknown currency or a pair of one currency.
-func (h *Hub) PublishRate(ctx context.Context, r corridor.FXRate) error {
+func (h *Hub) PublishRate(ctx context.Context, r FXRate) error {
 	if _, err := settlement.ParseRate(r.Rate); err != nil {
 		return err
 	}
@@ -93,17 +93,17 @@ func (h *Hub) PublishRate(ctx context.Context, r corridor.FXRate) error {
 }
 
 // Rates lists the published exchange rates by pair.
-func (h *Hub) Rates(ctx context.Context) ([]corridor.FXRate, error) {
-	var out []corridor.FXRate
+func (h *Hub) Rates(ctx context.Context) ([]FXRate, error) {
+	var out []FXRate
 	_, err := h.do(ctx, request{query: func(s *state) { out = s.ratesView() }})
 	return out, err
 }
 
 // Quote locks the published rate for bic to convert up to amount into to,
 // for the hub's quote life. NARR when no rate is published for the pair.
-func (h *Hub) Quote(ctx context.Context, bic corridor.BIC, amount corridor.Money, to corridor.Currency) (corridor.FXQuote, error) {
+func (h *Hub) Quote(ctx context.Context, bic corridor.BIC, amount corridor.Money, to corridor.Currency) (FXQuote, error) {
 	if amount.Amount <= 0 || amount.Amount > corridor.MaxAmount {
-		return corridor.FXQuote{}, corridor.Reject(corridor.ReasonAmountExceeded, "amount must be between one minor unit and the maximum")
+		return FXQuote{}, corridor.Reject(corridor.ReasonAmountExceeded, "amount must be between one minor unit and the maximum")
 	}
 	c := quoteCmd{Requester: bic, Amount: amount.Amount, Pair: settlement.Pair{From: amount.Currency, To: to}, Life: h.cfg.QuoteLife}
 	res, err := h.do(ctx, request{cmd: c})
@@ -111,8 +111,8 @@ func (h *Hub) Quote(ctx context.Context, bic corridor.BIC, amount corridor.Money
 }
 
 // Quotes lists bic's quotes, live or used, by ID.
-func (h *Hub) Quotes(ctx context.Context, bic corridor.BIC) ([]corridor.FXQuote, error) {
-	var out []corridor.FXQuote
+func (h *Hub) Quotes(ctx context.Context, bic corridor.BIC) ([]FXQuote, error) {
+	var out []FXQuote
 	_, err := h.do(ctx, request{query: func(s *state) {
 		for _, q := range s.quotes.All() {
 			if q.Requester == bic {

@@ -54,7 +54,7 @@ func pay(i int, from, to corridor.BIC, amount corridor.Amount) corridor.Payment 
 	return p
 }
 
-func mustSubmit(tb testing.TB, h *hub.Hub, p corridor.Payment, want corridor.PaymentStatus) corridor.PaymentResult {
+func mustSubmit(tb testing.TB, h *hub.Hub, p corridor.Payment, want corridor.PaymentStatus) hub.PaymentResult {
 	tb.Helper()
 	res, err := submit(tb, h, p)
 	if err != nil || res.Status != want {
@@ -64,7 +64,7 @@ func mustSubmit(tb testing.TB, h *hub.Hub, p corridor.Payment, want corridor.Pay
 }
 
 // mustStatus fails unless the payment's only leg is in status want with reason.
-func mustStatus(tb testing.TB, h *hub.Hub, uetr corridor.UETR, want corridor.PaymentStatus, reason corridor.ReasonCode) corridor.PaymentTrack {
+func mustStatus(tb testing.TB, h *hub.Hub, uetr corridor.UETR, want corridor.PaymentStatus, reason corridor.ReasonCode) hub.PaymentTrack {
 	tb.Helper()
 	legs, err := h.Track(context.Background(), corridor.Identity{Role: corridor.RoleOperator}, uetr)
 	if err != nil || len(legs) != 1 || legs[0].Status != want || legs[0].Reason != reason {
@@ -74,7 +74,7 @@ func mustStatus(tb testing.TB, h *hub.Hub, uetr corridor.UETR, want corridor.Pay
 }
 
 // events are the tracker's event names of a leg, in order.
-func events(t corridor.PaymentTrack) string {
+func events(t hub.PaymentTrack) string {
 	var names []string
 	for _, e := range t.Events {
 		names = append(names, e.Event)
@@ -262,7 +262,7 @@ func TestFX(t *testing.T) {
 	h, clk, _ := mustHubWith(t, t.TempDir(), hub.Config{QuoteLife: time.Minute})
 	mustBanks(t, h, map[corridor.BIC]corridor.Amount{bankIN: 10_000_00}, 10_000_00)
 	ctx := context.Background()
-	if err := h.PublishRate(ctx, corridor.FXRate{From: "INR", To: "RUB", Rate: "1.0823"}); err != nil {
+	if err := h.PublishRate(ctx, hub.FXRate{From: "INR", To: "RUB", Rate: "1.0823"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := h.Quote(ctx, bankIN, corridor.Money{Amount: 1000_00, Currency: "INR"}, "AED"); err == nil {
@@ -328,7 +328,7 @@ func TestFX(t *testing.T) {
 		}
 	})
 	t.Run("RoundingHalfEven", func(t *testing.T) {
-		if err := h.PublishRate(ctx, corridor.FXRate{From: "INR", To: "RUB", Rate: "1.5"}); err != nil {
+		if err := h.PublishRate(ctx, hub.FXRate{From: "INR", To: "RUB", Rate: "1.5"}); err != nil {
 			t.Fatal(err)
 		}
 		q3, err := h.Quote(ctx, bankIN, corridor.Money{Amount: 1, Currency: "INR"}, "RUB")

@@ -56,10 +56,10 @@ type state struct {
 	touched []ledger.AccountID         // Books changed by the command running; not state.
 	camt054 map[corridor.BIC]bool      // Participants who asked for a camt.054 on every entry.
 
-	limits  map[limitKey]*Limits              // Reserves and sender limits, by participant and currency.
-	used    map[limitKey]*usage               // What normal payments used of the limits today.
-	waiting []*payment                        // The limit queue, in order.
-	defunds map[msgKey]corridor.PaymentResult // Defundings (pacs.009) by sender and MsgId.
+	limits  map[limitKey]*Limits     // Reserves and sender limits, by participant and currency.
+	used    map[limitKey]*usage      // What normal payments used of the limits today.
+	waiting []*payment               // The limit queue, in order.
+	defunds map[msgKey]PaymentResult // Defundings (pacs.009) by sender and MsgId.
 
 	caseMsgs map[msgKey]*payment // camt.056 and camt.029 by sender and "camt.056/"+Assgnmt/Id: the payment each is about.
 }
@@ -98,7 +98,7 @@ func newState(hubBIC corridor.BIC) *state {
 		camt054:          make(map[corridor.BIC]bool),
 		limits:           make(map[limitKey]*Limits),
 		used:             make(map[limitKey]*usage),
-		defunds:          make(map[msgKey]corridor.PaymentResult),
+		defunds:          make(map[msgKey]PaymentResult),
 	}
 }
 
@@ -111,11 +111,11 @@ func (s *state) nextTransfer() ledger.TransferID {
 
 // result is a command's answer.
 type result struct {
-	payment corridor.PaymentResult
-	report  corridor.SettlementReport // Of resolveCmd and cutoffCmd.
-	cycle   corridor.CycleReport      // Of closeCmd.
-	quote   corridor.FXQuote          // Of quoteCmd.
-	list    corridor.ListInfo         // Of listCmd.
+	payment PaymentResult
+	report  SettlementReport // Of resolveCmd and cutoffCmd.
+	cycle   CycleReport      // Of closeCmd.
+	quote   FXQuote          // Of quoteCmd.
+	list    ListInfo         // Of listCmd.
 	err     error
 }
 
@@ -239,23 +239,23 @@ func (s *state) ack(c ackCmd, now time.Time) (error, bool) {
 			continue
 		}
 		if p := s.payments[legKey{m.UETR, m.sender}]; p != nil {
-			p.event(corridor.PaymentEvent{Time: now, Event: "acknowledged", Detail: "by " + string(c.BIC)})
+			p.event(PaymentEvent{Time: now, Event: "acknowledged", Detail: "by " + string(c.BIC)})
 		}
 	}
 	return nil, true
 }
 
 // balances is bic's view of its settlement accounts.
-func (s *state) balances(bic corridor.BIC) ([]corridor.Balance, error) {
+func (s *state) balances(bic corridor.BIC) ([]Balance, error) {
 	p, ok := s.participants[bic]
 	if !ok {
 		return nil, corridor.ErrNotFound
 	}
-	out := make([]corridor.Balance, 0, len(p.Currencies))
+	out := make([]Balance, 0, len(p.Currencies))
 	for _, cur := range p.Currencies {
 		a, ok := s.ledger.Account(ledger.Settlement(bic, cur))
 		assert.That(ok, "participant %s has no %s account", bic, cur)
-		out = append(out, corridor.Balance{Currency: cur, Balance: a.Balance(), Available: a.Available(),
+		out = append(out, Balance{Currency: cur, Balance: a.Balance(), Available: a.Available(),
 			Debits: a.DebitsPosted, Credits: a.CreditsPosted})
 	}
 	return out, nil

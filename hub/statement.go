@@ -58,11 +58,11 @@ func (h *Hub) Notifications(ctx context.Context, bic corridor.BIC) (bool, error)
 // day, page (from 1) of MaxStatementEntries entries. A date not yet over
 // gives the entries so far. ErrNotFound for an unknown account; DT01 for a
 // future date or one whose entries are no longer kept.
-func (h *Hub) Statement(ctx context.Context, bic corridor.BIC, cur corridor.Currency, date corridor.Date, page int) (corridor.InboxMessage, error) {
+func (h *Hub) Statement(ctx context.Context, bic corridor.BIC, cur corridor.Currency, date corridor.Date, page int) (InboxMessage, error) {
 	now := h.cfg.Now().UTC()
 	from := time.Date(date.Year, date.Month, date.Day, 0, 0, 0, 0, time.UTC)
 	if from.After(now) {
-		return corridor.InboxMessage{}, corridor.Reject(corridor.ReasonInvalidDate, "date "+date.String()+" is in the future")
+		return InboxMessage{}, corridor.Reject(corridor.ReasonInvalidDate, "date "+date.String()+" is in the future")
 	}
 	return h.accountMessage(ctx, bic, cur, msgDefCamt053, from, from.AddDate(0, 0, 1), page, now)
 }
@@ -70,18 +70,18 @@ func (h *Hub) Statement(ctx context.Context, bic corridor.BIC, cur corridor.Curr
 // Report is the camt.052.001.08 intraday report of bic's settlement account
 // in cur: today's opening booked balance, the interim booked balance now and
 // today's entries so far, page (from 1) of MaxStatementEntries entries.
-func (h *Hub) Report(ctx context.Context, bic corridor.BIC, cur corridor.Currency, page int) (corridor.InboxMessage, error) {
+func (h *Hub) Report(ctx context.Context, bic corridor.BIC, cur corridor.Currency, page int) (InboxMessage, error) {
 	now := h.cfg.Now().UTC()
 	y, m, d := now.Date()
 	return h.accountMessage(ctx, bic, cur, msgDefCamt052, time.Date(y, m, d, 0, 0, 0, 0, time.UTC), now.Add(time.Nanosecond), page, now)
 }
 
 // accountMessage builds a statement or a report of [from, to) on the sequencer.
-func (h *Hub) accountMessage(ctx context.Context, bic corridor.BIC, cur corridor.Currency, msgDef string, from, to time.Time, page int, now time.Time) (corridor.InboxMessage, error) {
+func (h *Hub) accountMessage(ctx context.Context, bic corridor.BIC, cur corridor.Currency, msgDef string, from, to time.Time, page int, now time.Time) (InboxMessage, error) {
 	if page < 1 || page > MaxAccountEntries/MaxStatementEntries+1 {
-		return corridor.InboxMessage{}, corridor.Reject(corridor.ReasonInvalidFormat, "page must be from 1")
+		return InboxMessage{}, corridor.Reject(corridor.ReasonInvalidFormat, "page must be from 1")
 	}
-	var msg corridor.InboxMessage
+	var msg InboxMessage
 	var err error
 	_, qerr := h.do(ctx, request{query: func(s *state) {
 		msg, err = s.accountMessage(ledger.Settlement(bic, cur), msgDef, from, to, page, now)
@@ -100,9 +100,9 @@ type period struct {
 	last             bool
 }
 
-func (s *state) accountMessage(acct ledger.AccountID, msgDef string, from, to time.Time, page int, now time.Time) (corridor.InboxMessage, error) {
+func (s *state) accountMessage(acct ledger.AccountID, msgDef string, from, to time.Time, page int, now time.Time) (InboxMessage, error) {
 	if _, ok := s.ledger.Account(acct); !ok {
-		return corridor.InboxMessage{}, fmt.Errorf("account %s: %w", acct, corridor.ErrNotFound)
+		return InboxMessage{}, fmt.Errorf("account %s: %w", acct, corridor.ErrNotFound)
 	}
 	b := s.books[acct]
 	if b == nil {
@@ -110,19 +110,19 @@ func (s *state) accountMessage(acct ledger.AccountID, msgDef string, from, to ti
 	}
 	opening, es, closing, ok := b.day(from, to)
 	if !ok {
-		return corridor.InboxMessage{}, corridor.Reject(corridor.ReasonInvalidDate,
+		return InboxMessage{}, corridor.Reject(corridor.ReasonInvalidDate,
 			fmt.Sprintf("entries of %s before %s are no longer kept", acct, b.Trimmed.Format(time.RFC3339)))
 	}
 	p := period{acct: acct, msgDef: msgDef, from: from, to: to, opening: opening, closing: closing, page: page}
 	first := (page - 1) * MaxStatementEntries
 	if first > len(es) || (first == len(es) && page > 1) {
-		return corridor.InboxMessage{}, corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("page %d is past the last page", page))
+		return InboxMessage{}, corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("page %d is past the last page", page))
 	}
 	p.entries, p.last = es[first:min(len(es), first+MaxStatementEntries)], first+MaxStatementEntries >= len(es)
 	p.id = periodID(msgDef, acct, from, page, s.lastSeq)
 	body, err := encodeHubMessage(s.hubBIC, acct.Owner, p.id, isoTime(now), periodDocument(p, now))
 	assert.That(err == nil, "encode %s of %s: %v", msgDef, acct, err)
-	return corridor.InboxMessage{MsgDefID: msgDef, Reference: p.id, Time: now, Body: body}, nil
+	return InboxMessage{MsgDefID: msgDef, Reference: p.id, Time: now, Body: body}, nil
 }
 
 // periodID names a statement by account, day and page ("S20261125INRDEMOINBBXXX1"),
@@ -220,6 +220,6 @@ func (s *state) notifyEntry(acct ledger.AccountID, e entry, now time.Time) {
 	}}
 	body, err := encodeHubMessage(s.hubBIC, acct.Owner, id, created, doc)
 	assert.That(err == nil, "encode camt.054 %s: %v", id, err)
-	in.deliver(corridor.InboxMessage{MsgDefID: msgDefCamt054, UETR: e.UETR, Reference: e.Ref, Time: now, Body: body}, "")
+	in.deliver(InboxMessage{MsgDefID: msgDefCamt054, UETR: e.UETR, Reference: e.Ref, Time: now, Body: body}, "")
 	s.woken[acct.Owner] = true
 }

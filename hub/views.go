@@ -1,73 +1,70 @@
-package corridor
+package hub
 
-import "time"
+import (
+	"time"
+
+	"github.com/corridor-network/corridor"
+)
 
 // PaymentResult is the hub's answer to a submitted payment: its reference, and
 // where the payment stood when the answer was written. A repeat of a payment
 // gets the first answer again, with Duplicate set.
 type PaymentResult struct {
-	Reference string        // The hub's reference, unique for every accepted input.
-	UETR      UETR          //
-	Status    PaymentStatus // ACSC when settled, RJCT with Reason when refused at settlement.
-	Reason    ReasonCode    // Set with RJCT.
-	Detail    string        // Why, for people; never secrets.
-	Duplicate bool          // This submission repeated an earlier one; nothing new happened.
+	Reference string                 // The hub's reference, unique for every accepted input.
+	UETR      corridor.UETR          //
+	Status    corridor.PaymentStatus // ACSC when settled, RJCT with Reason when refused at settlement.
+	Reason    corridor.ReasonCode    // Set with RJCT.
+	Detail    string                 // Why, for people; never secrets.
+	Duplicate bool                   // This submission repeated an earlier one; nothing new happened.
 }
 
 // InboxMessage is a message the hub delivered to a participant, kept until the
 // participant acknowledges it.
 type InboxMessage struct {
-	Seq               uint64    // Position in the participant's inbox; 1, 2, 3 … for ever.
-	MsgDefID          string    // "pacs.008.001.08", "pacs.002.001.10".
-	UETR              UETR      // The payment the message is about.
-	Reference         string    // The hub's reference of that payment.
-	Time              time.Time // When the hub delivered it.
-	Body              []byte    // The ISO 20022 message, AppHdr and Document in an envelope.
-	PossibleDuplicate bool      // It may have been read before: the reader checks before acting.
+	Seq               uint64        // Position in the participant's inbox; 1, 2, 3 … for ever.
+	MsgDefID          string        // "pacs.008.001.08", "pacs.002.001.10".
+	UETR              corridor.UETR // The payment the message is about.
+	Reference         string        // The hub's reference of that payment.
+	Time              time.Time     // When the hub delivered it.
+	Body              []byte        // The ISO 20022 message, AppHdr and Document in an envelope.
+	PossibleDuplicate bool          // It may have been read before: the reader checks before acting.
 }
 
 // Balance is one settlement account as its owner sees it.
 type Balance struct {
-	Currency  Currency
-	Balance   int64  // Credits less debits, in minor units; negative only inside a credit limit.
-	Available int64  // What may still be debited, in minor units.
-	Debits    Amount // Sum of debits posted.
-	Credits   Amount // Sum of credits posted.
+	Currency  corridor.Currency
+	Balance   int64           // Credits less debits, in minor units; negative only inside a credit limit.
+	Available int64           // What may still be debited, in minor units.
+	Debits    corridor.Amount // Sum of debits posted.
+	Credits   corridor.Amount // Sum of credits posted.
 }
 
 // PaymentEvent is one change in a payment's life, as the tracker shows it.
 type PaymentEvent struct {
 	Time   time.Time
-	Status PaymentStatus // ACTC, ACSC or RJCT; empty for events that are not a status change.
-	Event  string        // "accepted", "settled", "rejected", "delivered", "acknowledged".
-	Reason ReasonCode    // With RJCT.
+	Status corridor.PaymentStatus // ACTC, ACSC or RJCT; empty for events that are not a status change.
+	Event  string                 // "accepted", "settled", "rejected", "delivered", "acknowledged".
+	Reason corridor.ReasonCode    // With RJCT.
 	Detail string
 }
 
 // PaymentTrack is the tracker's view of one payment leg.
 type PaymentTrack struct {
 	Reference string
-	Payment   Payment
-	Status    PaymentStatus
-	Reason    ReasonCode
+	Payment   corridor.Payment
+	Status    corridor.PaymentStatus
+	Reason    corridor.ReasonCode
 	Events    []PaymentEvent
-}
-
-// SignedMessage is an ISO 20022 message exactly as its sender sent it, with
-// the sender's detached JWS over those bytes, kept together as evidence.
-type SignedMessage struct {
-	Body      []byte
-	Signature string // Compact JWS with detached content: header..signature.
 }
 
 // QueuedPayment is a payment waiting in the RTGS queue, as the queue's
 // listing shows it: in settlement order, urgent before normal, then position.
 type QueuedPayment struct {
 	Reference string
-	UETR      UETR
-	Debtor    BIC // The instructing agent, whose account will be debited.
-	Creditor  BIC // The instructed agent.
-	Money     Money
+	UETR      corridor.UETR
+	Debtor    corridor.BIC // The instructing agent, whose account will be debited.
+	Creditor  corridor.BIC // The instructed agent.
+	Money     corridor.Money
 	Urgent    bool
 	Position  int64     // Within its priority: lower settles first.
 	QueuedAt  time.Time //
@@ -79,28 +76,28 @@ type QueuedPayment struct {
 // net settlement cycle.
 type Position struct {
 	Balance
-	QueuedOut      Amount // Its own payments waiting in the queue.
+	QueuedOut      corridor.Amount // Its own payments waiting in the queue.
 	QueuedOutCount int
-	QueuedIn       Amount // Payments to it waiting in the queue.
+	QueuedIn       corridor.Amount // Payments to it waiting in the queue.
 	QueuedInCount  int
-	CycleSent      Amount // Its payments in the open net cycle, as debtor.
-	CycleReceived  Amount // Payments to it in the open net cycle.
+	CycleSent      corridor.Amount // Its payments in the open net cycle, as debtor.
+	CycleReceived  corridor.Amount // Payments to it in the open net cycle.
 }
 
 // FXRate is a published exchange rate: one unit of From buys Rate units of To.
 type FXRate struct {
-	From, To Currency
+	From, To corridor.Currency
 	Rate     string // An exact decimal, such as "1.0823".
 }
 
 // FXQuote is a rate locked for one participant, one amount and a while.
 type FXQuote struct {
 	ID        uint64
-	Requester BIC
-	From      Money  // The amount quoted, at most what a payment may convert.
-	To        Money  // From converted at Rate, rounded once, half-even.
-	Rate      string // Exact decimal.
-	Remainder string // Exact value less To, in minor units of To's currency.
+	Requester corridor.BIC
+	From      corridor.Money // The amount quoted, at most what a payment may convert.
+	To        corridor.Money // From converted at Rate, rounded once, half-even.
+	Rate      string         // Exact decimal.
+	Remainder string         // Exact value less To, in minor units of To's currency.
 	Issued    time.Time
 	Expires   time.Time // Live before Expires.
 	Used      bool
@@ -109,11 +106,11 @@ type FXQuote struct {
 // CycleMovement is one participant's net movement in one currency at a net
 // settlement cycle's close.
 type CycleMovement struct {
-	Participant BIC
-	Currency    Currency
-	Sent        Amount
-	Received    Amount
-	Net         Amount
+	Participant corridor.BIC
+	Currency    corridor.Currency
+	Sent        corridor.Amount
+	Received    corridor.Amount
+	Net         corridor.Amount
 	Direction   string // "DBIT", "CRDT", or empty when Net is zero.
 }
 
@@ -150,7 +147,7 @@ type ScreeningHit struct {
 // ComplianceHold is a payment held by screening for the operator's decision.
 type ComplianceHold struct {
 	Reference string
-	Payment   Payment
+	Payment   corridor.Payment
 	Held      time.Time
 	Screener  string // ID of the list versions and threshold that screened it.
 	Hits      []ScreeningHit
