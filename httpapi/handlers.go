@@ -39,8 +39,7 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, id corrido
 	}
 	s.Logger.Info("payment accepted", corridor.LogKeyUETR, res.UETR, corridor.LogKeyBIC, id.BIC,
 		"reference", res.Reference, "status", res.Status, "duplicate", res.Duplicate)
-	writeJSON(w, http.StatusAccepted, SubmitResponse{Reference: res.Reference, UETR: string(res.UETR),
-		Status: string(res.Status), Reason: string(res.Reason), Detail: res.Detail, Duplicate: res.Duplicate})
+	writeJSON(w, http.StatusAccepted, submitResponse(res))
 }
 
 // submit routes a message on its message definition: a pacs.008 through the

@@ -71,8 +71,7 @@ func (s *Server) handleCancel(w http.ResponseWriter, r *http.Request, id corrido
 		return
 	}
 	s.Logger.Info("queued payment cancelled", corridor.LogKeyUETR, uetr, "by", id.Name)
-	writeJSON(w, http.StatusOK, SubmitResponse{Reference: res.Reference, UETR: string(res.UETR), Status: string(res.Status),
-		Reason: string(res.Reason), Detail: res.Detail})
+	writeJSON(w, http.StatusOK, submitResponse(res))
 }
 
 // handleMove reorders a queued payment: {"to": "front"|"back"} or

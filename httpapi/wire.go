@@ -30,9 +30,15 @@ type SubmitResponse struct {
 	Reference string `json:"reference"`
 	UETR      string `json:"uetr"`
 	Status    string `json:"status"`
+	Wait      string `json:"wait,omitempty"` // With PDNG: "queue", "limit" or "compliance".
 	Reason    string `json:"reason,omitempty"`
 	Detail    string `json:"detail,omitempty"`
 	Duplicate bool   `json:"duplicate,omitempty"`
+}
+
+func submitResponse(res hub.PaymentResult) SubmitResponse {
+	return SubmitResponse{Reference: res.Reference, UETR: string(res.UETR), Status: string(res.Status), Wait: string(res.Wait),
+		Reason: string(res.Reason), Detail: res.Detail, Duplicate: res.Duplicate}
 }
 
 // InboxResponse answers GET /v1/inbox.
@@ -90,6 +96,7 @@ type LegBody struct {
 	Currency         string      `json:"currency"`
 	SettlementDate   string      `json:"settlementDate"`
 	Status           string      `json:"status"`
+	Wait             string      `json:"wait,omitempty"` // With PDNG: "queue", "limit" or "compliance".
 	Reason           string      `json:"reason,omitempty"`
 	Instructed       string      `json:"instructed,omitempty"` // InstdAmt as "1000000.00 INR", when it converts.
 	FXQuote          uint64      `json:"fxQuote,omitempty"`    // The quote it converted with.
@@ -169,7 +176,7 @@ func legBody(t hub.PaymentTrack) LegBody {
 		InstructingAgent: string(p.InstructingAgent), InstructedAgent: string(p.InstructedAgent),
 		DebtorAgent: string(p.DebtorAgent), CreditorAgent: string(p.CreditorAgent),
 		Amount: p.Amount.Format(p.Currency), Currency: string(p.Currency), SettlementDate: p.SettlementDate.String(),
-		Status: string(t.Status), Reason: string(t.Reason), FXQuote: p.FXQuote, Urgent: p.Urgent}
+		Status: string(t.Status), Wait: string(t.Wait), Reason: string(t.Reason), FXQuote: p.FXQuote, Urgent: p.Urgent}
 	if p.Converts() {
 		l.Instructed = p.Instructed.String()
 	}

@@ -58,9 +58,6 @@ type resolutionCmd struct {
 	Signature string
 }
 
-func (cancelRequestCmd) kind() string { return kindCancelRequest }
-func (resolutionCmd) kind() string    { return kindResolution }
-
 // cancelRequestOf reads a camt.056 of one transaction.
 func cancelRequestOf(sender corridor.BIC, d *iso20022.Camt056Document, msg corridor.SignedMessage) (command, error) {
 	r := d.FIToFIPmtCxlReq
@@ -127,17 +124,17 @@ func resolutionOf(sender corridor.BIC, d *iso20022.Camt029Document, msg corridor
 // once, RJCT DS02 to its sender with a camt.029 CNCL; a settled one has the
 // request forwarded to its creditor agent. A repeat of the same Assgnmt/Id
 // gets the first answer.
-func (s *state) requestCancel(c cancelRequestCmd, now time.Time) (result, bool) {
+func (s *state) requestCancel(c cancelRequestCmd, now time.Time) result {
 	key := msgKey{c.Sender, "camt.056/" + c.ID}
 	if p := s.caseMsgs[key]; p != nil {
 		return s.repeatedCaseMsg(p, c.UETR, c.ID)
 	}
 	p := s.payments[legKey{c.UETR, c.Sender}]
 	if p == nil {
-		return result{err: fmt.Errorf("payment %s from %s: %w", c.UETR, c.Sender, corridor.ErrNotFound)}, false
+		return result{err: fmt.Errorf("payment %s from %s: %w", c.UETR, c.Sender, corridor.ErrNotFound)}
 	}
 	if err := s.cancellable(p, c); err != nil {
-		return result{err: err}, false
+		return result{err: err}
 	}
 	p.cancel = &cancelCase{ID: c.ID, CaseID: c.CaseID, Requester: c.Sender, Reason: c.Reason}
 	p.event(PaymentEvent{Time: now, Event: "cancellation requested", Detail: fmt.Sprintf("camt.056 %s from %s, reason %s", c.ID, c.Sender, c.Reason)})
@@ -147,7 +144,7 @@ func (s *state) requestCancel(c cancelRequestCmd, now time.Time) (result, bool) 
 	} else {
 		s.cancelUnsettled(p, now)
 	}
-	return result{payment: p.result(false)}, true
+	return result{payment: p.result(false), changed: true}
 }
 
 // cancellable refuses what the hub cannot do with c: a payment already
@@ -171,11 +168,11 @@ func (s *state) cancellable(p *payment, c cancelRequestCmd) error {
 
 // repeatedCaseMsg answers a repeat of a camt.056 or camt.029: the payment
 // as it stands now, or AM05 when the same Assgnmt/Id named another payment.
-func (s *state) repeatedCaseMsg(p *payment, uetr corridor.UETR, id string) (result, bool) {
+func (s *state) repeatedCaseMsg(p *payment, uetr corridor.UETR, id string) result {
 	if p.cmd.Payment.UETR != uetr {
-		return result{err: corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("Assgnmt/Id %s was already used for payment %s", id, p.ref))}, false
+		return result{err: corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("Assgnmt/Id %s was already used for payment %s", id, p.ref))}
 	}
-	return result{payment: p.result(true)}, false
+	return result{payment: p.result(true)}
 }
 
 // cancelUnsettled takes p, not yet settled, out of wherever it waits and
@@ -226,18 +223,18 @@ func (s *state) forwardCancel(p *payment, c cancelRequestCmd, now time.Time) {
 // resolve handles the creditor agent's camt.029 on a forwarded case: it goes
 // to the requester as received, and the case is accepted (a pacs.004 must
 // follow), rejected or still pending.
-func (s *state) resolveCancel(c resolutionCmd, now time.Time) (result, bool) {
+func (s *state) resolveCancel(c resolutionCmd, now time.Time) result {
 	key := msgKey{c.Sender, "camt.029/" + c.ID}
 	if p := s.caseMsgs[key]; p != nil {
 		return s.repeatedCaseMsg(p, c.UETR, c.ID)
 	}
 	p := s.openCaseOf(c.UETR, c.Sender)
 	if p == nil {
-		return result{err: fmt.Errorf("open cancellation case on %s for %s: %w", c.UETR, c.Sender, corridor.ErrNotFound)}, false
+		return result{err: fmt.Errorf("open cancellation case on %s for %s: %w", c.UETR, c.Sender, corridor.ErrNotFound)}
 	}
 	to := p.cancel.Requester
 	if s.inboxes[to].full() {
-		return result{err: corridor.ErrBusy}, false
+		return result{err: corridor.ErrBusy}
 	}
 	s.caseMsgs[key] = p
 	p.cancel.Answer = c.ID + " " + c.Status + " " + c.Reason
@@ -246,7 +243,7 @@ func (s *state) resolveCancel(c resolutionCmd, now time.Time) (result, bool) {
 		Detail: fmt.Sprintf("camt.029 %s from %s: %s %s", c.ID, c.Sender, c.Status, c.Reason)})
 	s.deliver(to, InboxMessage{MsgDefID: msgDefCamt029, UETR: c.UETR, Reference: p.ref, Time: now, Body: c.Message}, p)
 	p.event(PaymentEvent{Time: now, Event: "delivered", Detail: "camt.029 to " + string(to)})
-	return result{payment: p.result(false)}, true
+	return result{payment: p.result(false), changed: true}
 }
 
 // openCaseOf is the payment with this UETR whose creditor agent is bic and

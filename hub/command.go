@@ -1,8 +1,6 @@
 package hub
 
 import (
-	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/corridor-network/corridor"
@@ -37,13 +35,6 @@ const (
 	kindLimits        = "limits.put"
 	kindDefund        = "account.defund"
 )
-
-// command is an input that may change state. The sequencer executes it and,
-// when it did change state, journals it; replaying the journal executes the
-// same commands in the same order to rebuild the same state.
-type command interface {
-	kind() string
-}
 
 // registerCmd registers a participant and opens its settlement accounts, or
 // adds a certificate to one registered with the same details (rotation).
@@ -143,105 +134,4 @@ type quoteCmd struct {
 	Amount    corridor.Amount
 	Pair      settlement.Pair
 	Life      time.Duration // From the command's time to the quote's expiry.
-}
-
-func (registerCmd) kind() string       { return kindRegister }
-func (configCmd) kind() string         { return kindConfig }
-func (listCmd) kind() string           { return kindList }
-func (decideCmd) kind() string         { return kindDecide }
-func (resolveCmd) kind() string        { return kindResolve }
-func (cutoffCmd) kind() string         { return kindCutoff }
-func (closeCmd) kind() string          { return kindClose }
-func (cancelCmd) kind() string         { return kindCancel }
-func (moveCmd) kind() string           { return kindMove }
-func (rateCmd) kind() string           { return kindRate }
-func (quoteCmd) kind() string          { return kindQuote }
-func (fundCmd) kind() string           { return kindFund }
-func (paymentCmd) kind() string        { return kindPayment }
-func (ackCmd) kind() string            { return kindAck }
-func (revokeCmd) kind() string         { return kindRevoke }
-func (suspendCmd) kind() string        { return kindSuspend }
-func (policyCmd) kind() string         { return kindPolicy }
-func (operatorRevokeCmd) kind() string { return kindOpRevoke }
-
-// encodeCommand is the journal payload of c.
-func encodeCommand(c command) ([]byte, error) {
-	return json.Marshal(c)
-}
-
-// decodeCommand reads a journal payload of the given kind.
-func decodeCommand(kind string, payload []byte) (command, error) {
-	switch kind {
-	case kindRegister:
-		return decodeAs[registerCmd](payload)
-	case kindFund:
-		return decodeAs[fundCmd](payload)
-	case kindPayment:
-		return decodeAs[paymentCmd](payload)
-	case kindAck:
-		return decodeAs[ackCmd](payload)
-	case kindRevoke:
-		return decodeAs[revokeCmd](payload)
-	case kindSuspend:
-		return decodeAs[suspendCmd](payload)
-	case kindOpRevoke:
-		return decodeAs[operatorRevokeCmd](payload)
-	case kindPolicy:
-		return decodeAs[policyCmd](payload)
-	}
-	return decodeSettlementCommand(kind, payload)
-}
-
-func decodeSettlementCommand(kind string, payload []byte) (command, error) {
-	switch kind {
-	case kindList:
-		return decodeAs[listCmd](payload)
-	case kindDecide:
-		return decodeAs[decideCmd](payload)
-	case kindConfig:
-		return decodeAs[configCmd](payload)
-	case kindResolve:
-		return decodeAs[resolveCmd](payload)
-	case kindCutoff:
-		return decodeAs[cutoffCmd](payload)
-	case kindClose:
-		return decodeAs[closeCmd](payload)
-	case kindCancel:
-		return decodeAs[cancelCmd](payload)
-	case kindMove:
-		return decodeAs[moveCmd](payload)
-	case kindRate:
-		return decodeAs[rateCmd](payload)
-	case kindQuote:
-		return decodeAs[quoteCmd](payload)
-	}
-	return decodeLifeCommand(kind, payload)
-}
-
-// decodeLifeCommand reads the commands of the rest of a payment's life:
-// returns, cancellations, statements and liquidity.
-func decodeLifeCommand(kind string, payload []byte) (command, error) {
-	switch kind {
-	case kindReturn:
-		return decodeAs[returnCmd](payload)
-	case kindCancelRequest:
-		return decodeAs[cancelRequestCmd](payload)
-	case kindResolution:
-		return decodeAs[resolutionCmd](payload)
-	case kindNotifications:
-		return decodeAs[notificationsCmd](payload)
-	case kindLimits:
-		return decodeAs[limitsCmd](payload)
-	case kindDefund:
-		return decodeAs[defundCmd](payload)
-	}
-	return nil, fmt.Errorf("unknown journal entry kind %q", kind)
-}
-
-func decodeAs[C command](payload []byte) (command, error) {
-	var c C
-	if err := json.Unmarshal(payload, &c); err != nil {
-		return nil, fmt.Errorf("decode %s: %w", c.kind(), err)
-	}
-	return c, nil
 }

@@ -24,7 +24,7 @@ func (s *state) acceptIntoCycle(p *payment, now time.Time) error {
 	}
 	s.cycle = c
 	s.record(p, now)
-	p.status = corridor.StatusInCycle
+	p.moveTo(corridor.StatusInCycle, "")
 	p.event(PaymentEvent{Time: now, Status: corridor.StatusInCycle, Event: "accepted into cycle",
 		Detail: fmt.Sprintf("net settlement cycle %d; settles at its close", c.ID())})
 	return nil
@@ -33,9 +33,9 @@ func (s *state) acceptIntoCycle(p *payment, now time.Time) error {
 // closeCycle nets and settles the open cycle: every settled payment gets its
 // pacs.008 delivered and a pacs.002 ACSC, every removed one a pacs.002 RJCT
 // AM04, and every participant whose position moved a camt.054.
-func (s *state) closeCycle(now time.Time) (CycleReport, bool) {
+func (s *state) closeCycle(now time.Time) result {
 	if s.cycle == nil {
-		return CycleReport{}, false
+		return result{}
 	}
 	res := s.cycle.Close(s.ledger, now, s.nextTransfer)
 	s.cycle = nil
@@ -58,7 +58,7 @@ func (s *state) closeCycle(now time.Time) (CycleReport, bool) {
 		}
 	}
 	s.release(now)
-	return rep, true
+	return result{cycle: rep, changed: true}
 }
 
 func (s *state) cyclePayment(sp settlement.Payment) *payment {

@@ -24,8 +24,6 @@ type defundCmd struct {
 	Signature string
 }
 
-func (defundCmd) kind() string { return kindDefund }
-
 // defundOf reads a pacs.009 of one transaction from sender to the hub.
 func (h *Hub) defundOf(sender corridor.BIC, d *iso20022.Pacs009Document, msg corridor.SignedMessage) (command, error) {
 	if len(d.FICdtTrf.CdtTrfTxInf) != 1 {
@@ -64,23 +62,23 @@ func (h *Hub) defundOf(sender corridor.BIC, d *iso20022.Pacs009Document, msg cor
 // available liquidity does not cover it (a defunding never queues), AC01
 // without an account, DT01 for another day; a repeat of the MsgId gets the
 // first answer.
-func (s *state) defund(c defundCmd, seq uint64, now time.Time) (result, bool) {
+func (s *state) defund(c defundCmd, seq uint64, now time.Time) result {
 	key := msgKey{c.Sender, c.MsgID}
 	if first, ok := s.defunds[key]; ok {
 		first.Duplicate = true
-		return result{payment: first}, false
+		return result{payment: first}
 	}
 	acct := ledger.Settlement(c.Sender, c.Money.Currency)
 	a, ok := s.ledger.Account(acct)
 	switch {
 	case !ok:
-		return result{err: corridor.Reject(corridor.ReasonAccountInvalid, fmt.Sprintf("%s has no %s settlement account", c.Sender, c.Money.Currency))}, false
+		return result{err: corridor.Reject(corridor.ReasonAccountInvalid, fmt.Sprintf("%s has no %s settlement account", c.Sender, c.Money.Currency))}
 	case c.Date != (corridor.Date{}) && c.Date != corridor.DateOf(now.UTC()):
-		return result{err: corridor.Reject(corridor.ReasonInvalidDate, "IntrBkSttlmDt "+c.Date.String()+" is not today")}, false
+		return result{err: corridor.Reject(corridor.ReasonInvalidDate, "IntrBkSttlmDt "+c.Date.String()+" is not today")}
 	case a.Available() < int64(c.Money.Amount):
-		return result{err: corridor.Reject(corridor.ReasonInsufficientFunds, fmt.Sprintf("%s has %s available", acct, signedAmount(a.Available(), c.Money.Currency)))}, false
+		return result{err: corridor.Reject(corridor.ReasonInsufficientFunds, fmt.Sprintf("%s has %s available", acct, signedAmount(a.Available(), c.Money.Currency)))}
 	case s.inboxes[c.Sender].full():
-		return result{err: corridor.ErrBusy}, false
+		return result{err: corridor.ErrBusy}
 	}
 	t := ledger.Transfer{ID: s.nextTransfer(), Debit: acct, Credit: ledger.Central(c.Money.Currency), Amount: c.Money.Amount}
 	err := s.ledger.Apply(t)
@@ -94,5 +92,5 @@ func (s *state) defund(c defundCmd, seq uint64, now time.Time) (result, bool) {
 		Status: corridor.StatusSettled, InstructingAgent: c.Sender, InstructedAgent: s.hubBIC, SettlementDate: corridor.DateOf(now.UTC())})
 	assert.That(err == nil, "encode pacs.002 of defunding %s: %v", ref, err)
 	s.deliver(c.Sender, InboxMessage{MsgDefID: msgDefPacs002, UETR: c.UETR, Reference: ref, Time: now, Body: body}, nil)
-	return result{payment: res}, true
+	return result{payment: res, changed: true}
 }

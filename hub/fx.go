@@ -93,34 +93,34 @@ func conversionDetail(cv settlement.Conversion, quote uint64) string {
 }
 
 // publishRate sets the rate of a pair.
-func (s *state) publishRate(c rateCmd) (error, bool) {
+func (s *state) publishRate(c rateCmd) result {
 	r, err := settlement.ParseRate(c.Rate)
 	if err != nil {
-		return err, false
+		return refused(err)
 	}
 	if err := s.rates.Publish(c.Pair, r); err != nil {
-		return err, false
+		return refused(err)
 	}
-	return nil, true
+	return applied()
 }
 
 // issueQuote locks the published rate of c's pair for the requester.
-func (s *state) issueQuote(c quoteCmd, seq uint64, now time.Time) (FXQuote, error, bool) {
+func (s *state) issueQuote(c quoteCmd, seq uint64, now time.Time) result {
 	if _, ok := s.participants[c.Requester]; !ok {
-		return FXQuote{}, fmt.Errorf("participant %s: %w", c.Requester, corridor.ErrNotFound), false
+		return refused(fmt.Errorf("participant %s: %w", c.Requester, corridor.ErrNotFound))
 	}
 	r, ok := s.rates.Rate(c.Pair)
 	if !ok {
-		return FXQuote{}, corridor.Reject(corridor.ReasonNotSpecified, fmt.Sprintf("no rate is published for %s", c.Pair)), false
+		return refused(corridor.Reject(corridor.ReasonNotSpecified, fmt.Sprintf("no rate is published for %s", c.Pair)))
 	}
 	if s.quotes.Len() >= settlement.MaxQuotes {
 		s.quotes.Prune(now) // A full book first drops every expired quote, however recent.
 	}
 	q, err := s.quotes.Issue(settlement.QuoteID(seq), c.Requester, c.Amount, c.Pair, r, now, now.Add(c.Life))
 	if err != nil {
-		return FXQuote{}, err, false
+		return refused(err)
 	}
-	return quoteView(q), nil, true
+	return result{quote: quoteView(q), changed: true}
 }
 
 func quoteView(q settlement.Quote) FXQuote {

@@ -35,8 +35,6 @@ type limitsCmd struct {
 	Limits Limits
 }
 
-func (limitsCmd) kind() string { return kindLimits }
-
 type limitKey struct {
 	bic corridor.BIC
 	cur corridor.Currency
@@ -59,25 +57,25 @@ func (h *Hub) SetLimits(ctx context.Context, bic corridor.BIC, cur corridor.Curr
 	return err
 }
 
-func (s *state) setLimits(c limitsCmd, now time.Time) (error, bool) {
+func (s *state) setLimits(c limitsCmd, now time.Time) result {
 	l := c.Limits
 	if _, ok := s.ledger.Account(ledger.Settlement(c.BIC, l.Currency)); !ok {
-		return corridor.Reject(corridor.ReasonAccountInvalid, fmt.Sprintf("%s has no %s settlement account", c.BIC, l.Currency)), false
+		return refused(corridor.Reject(corridor.ReasonAccountInvalid, fmt.Sprintf("%s has no %s settlement account", c.BIC, l.Currency)))
 	}
 	if len(l.Bilateral) > MaxBilateralLimits {
-		return corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("at most %d bilateral limits", MaxBilateralLimits)), false
+		return refused(corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("at most %d bilateral limits", MaxBilateralLimits)))
 	}
 	for bic, a := range l.Bilateral {
 		if bic == c.BIC || a < 0 || a > corridor.MaxAmount {
-			return corridor.Reject(corridor.ReasonNotAllowed, "a bilateral limit is on another participant, from 0 to the maximum amount"), false
+			return refused(corridor.Reject(corridor.ReasonNotAllowed, "a bilateral limit is on another participant, from 0 to the maximum amount"))
 		}
 	}
 	if l.Reserve < 0 || l.Reserve > corridor.MaxAmount || l.Multilateral < 0 || l.Multilateral > corridor.MaxAmount {
-		return corridor.Reject(corridor.ReasonNotAllowed, "a reserve or a limit is from 0 to the maximum amount"), false
+		return refused(corridor.Reject(corridor.ReasonNotAllowed, "a reserve or a limit is from 0 to the maximum amount"))
 	}
 	s.limits[limitKey{c.BIC, l.Currency}] = &l
 	s.release(now) // A raised limit may let waiting payments through.
-	return nil, true
+	return applied()
 }
 
 // gate says why the normal payment p may not enter settlement now, or "".
@@ -146,7 +144,7 @@ func (s *state) use(p *payment, now time.Time) {
 // wait puts p into the limit queue.
 func (s *state) wait(p *payment, why string, now time.Time) {
 	s.record(p, now)
-	p.status = corridor.StatusPending
+	p.moveTo(corridor.StatusPending, WaitLimit)
 	s.waiting = append(s.waiting, p)
 	p.event(PaymentEvent{Time: now, Status: corridor.StatusPending, Event: "queued on a limit", Detail: why})
 }

@@ -40,32 +40,32 @@ func (m *member) addCertificate(c corridor.Certificate, now time.Time) error {
 	return nil
 }
 
-func (s *state) register(c registerCmd, now time.Time) (error, bool) {
+func (s *state) register(c registerCmd, now time.Time) result {
 	p := corridor.Participant{BIC: c.BIC, Name: c.Name, Currencies: c.Currencies}
 	if err := p.Validate(); err != nil {
-		return err, false
+		return refused(err)
 	}
 	if c.Certificate.Serial == "" || !c.Certificate.NotAfter.After(now) {
-		return corridor.Reject(corridor.ReasonNotAllowed, "a registration needs a valid certificate"), false
+		return refused(corridor.Reject(corridor.ReasonNotAllowed, "a registration needs a valid certificate"))
 	}
 	if old, ok := s.participants[c.BIC]; ok {
 		if old.Name != p.Name || !slices.Equal(old.Currencies, p.Currencies) {
-			return corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("participant %s is already registered with other details", c.BIC)), false
+			return refused(corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("participant %s is already registered with other details", c.BIC)))
 		}
 		if err := old.addCertificate(c.Certificate, now); err != nil {
-			return err, false
+			return refused(err)
 		}
 		s.changed(c.BIC)
-		return nil, true
+		return applied()
 	}
 	if len(s.participants) >= MaxParticipants {
-		return corridor.Reject(corridor.ReasonNotAllowed, "the hub has its maximum of participants"), false
+		return refused(corridor.Reject(corridor.ReasonNotAllowed, "the hub has its maximum of participants"))
 	}
 	s.openAccounts(p)
 	s.participants[p.BIC] = &member{Participant: p, Certificates: []corridor.Certificate{c.Certificate}}
 	s.inboxes[p.BIC] = &inbox{}
 	s.changed(p.BIC)
-	return nil, true
+	return applied()
 }
 
 func (s *state) openAccounts(p corridor.Participant) {
@@ -86,45 +86,45 @@ func (s *state) changed(bic corridor.BIC) {
 	}
 }
 
-func (s *state) revoke(c revokeCmd) (error, bool) {
+func (s *state) revoke(c revokeCmd) result {
 	m, ok := s.participants[c.BIC]
 	if !ok {
-		return fmt.Errorf("participant %s: %w", c.BIC, corridor.ErrNotFound), false
+		return refused(fmt.Errorf("participant %s: %w", c.BIC, corridor.ErrNotFound))
 	}
 	n := len(m.Certificates)
 	m.Certificates = slices.DeleteFunc(m.Certificates, func(cert corridor.Certificate) bool {
 		return c.Serial == "" || cert.Serial == c.Serial
 	})
 	if len(m.Certificates) == n {
-		return fmt.Errorf("certificate %q of %s: %w", c.Serial, c.BIC, corridor.ErrNotFound), false
+		return refused(fmt.Errorf("certificate %q of %s: %w", c.Serial, c.BIC, corridor.ErrNotFound))
 	}
 	s.changed(c.BIC)
-	return nil, true
+	return applied()
 }
 
-func (s *state) suspend(c suspendCmd) (error, bool) {
+func (s *state) suspend(c suspendCmd) result {
 	m, ok := s.participants[c.BIC]
 	if !ok {
-		return fmt.Errorf("participant %s: %w", c.BIC, corridor.ErrNotFound), false
+		return refused(fmt.Errorf("participant %s: %w", c.BIC, corridor.ErrNotFound))
 	}
 	if m.Suspended == c.Suspended {
-		return nil, false
+		return result{}
 	}
 	m.Suspended = c.Suspended
 	s.changed(c.BIC)
-	return nil, true
+	return applied()
 }
 
-func (s *state) setPolicy(c policyCmd) (error, bool) {
+func (s *state) setPolicy(c policyCmd) result {
 	m, ok := s.participants[c.BIC]
 	if !ok {
-		return fmt.Errorf("participant %s: %w", c.BIC, corridor.ErrNotFound), false
+		return refused(fmt.Errorf("participant %s: %w", c.BIC, corridor.ErrNotFound))
 	}
 	if err := validPolicy(c.Policy); err != nil {
-		return err, false
+		return refused(err)
 	}
 	m.Policy = c.Policy
-	return nil, true
+	return applied()
 }
 
 func validPolicy(p corridor.RelationshipPolicy) error {
@@ -168,17 +168,17 @@ type operatorRevokeCmd struct {
 	By     string // The operator who revoked it.
 }
 
-func (s *state) revokeOperator(c operatorRevokeCmd) (error, bool) {
+func (s *state) revokeOperator(c operatorRevokeCmd) result {
 	if c.Serial == "" || len(c.Serial) > 64 {
-		return corridor.Reject(corridor.ReasonInvalidFormat, "a certificate serial is 1 to 64 hex digits"), false
+		return refused(corridor.Reject(corridor.ReasonInvalidFormat, "a certificate serial is 1 to 64 hex digits"))
 	}
 	if s.revokedOperators[c.Serial] {
-		return nil, false
+		return result{}
 	}
 	if len(s.revokedOperators) >= MaxRevokedOperators {
-		return corridor.Reject(corridor.ReasonNotAllowed, "the hub holds its maximum of revoked operator certificates"), false
+		return refused(corridor.Reject(corridor.ReasonNotAllowed, "the hub holds its maximum of revoked operator certificates"))
 	}
 	s.revokedOperators[c.Serial] = true
 	s.operatorsChanged = true
-	return nil, true
+	return applied()
 }

@@ -22,8 +22,9 @@ type payment struct {
 	seq    uint64 // The journal entry that accepted it.
 	ref    string
 	cmd    paymentCmd
-	msgDef string // The instruction: msgDefPacs008, or msgDefPacs004 for a return.
-	status corridor.PaymentStatus
+	msgDef string                 // The instruction: msgDefPacs008, or msgDefPacs004 for a return.
+	status corridor.PaymentStatus // Changed only by moveTo.
+	wait   Wait                   // Why it waits, when status is PDNG.
 	reason corridor.ReasonCode
 	detail string
 	events []PaymentEvent
@@ -39,12 +40,12 @@ type payment struct {
 func (p *payment) event(e PaymentEvent) { p.events = append(p.events, e) }
 
 func (p *payment) result(duplicate bool) PaymentResult {
-	return PaymentResult{Reference: p.ref, UETR: p.cmd.Payment.UETR, Status: p.status,
+	return PaymentResult{Reference: p.ref, UETR: p.cmd.Payment.UETR, Status: p.status, Wait: p.wait,
 		Reason: p.reason, Detail: p.detail, Duplicate: duplicate}
 }
 
 func (p *payment) track() PaymentTrack {
-	return PaymentTrack{Reference: p.ref, Payment: p.cmd.Payment, Status: p.status, Reason: p.reason,
+	return PaymentTrack{Reference: p.ref, Payment: p.cmd.Payment, Status: p.status, Wait: p.wait, Reason: p.reason,
 		Events: append([]PaymentEvent(nil), p.events...)}
 }
 
@@ -55,25 +56,25 @@ func reference(seq uint64) string { return fmt.Sprintf("CRDR%012d", seq) }
 // position accounts, into the open net cycle in a net currency, else gross or
 // into the RTGS queue. A refusal changes nothing; a repeat gets the first
 // payment's answer.
-func (s *state) submit(c paymentCmd, seq uint64, now time.Time) (result, bool) {
+func (s *state) submit(c paymentCmd, seq uint64, now time.Time) result {
 	if first, dup, err := s.duplicateOf(c); err != nil || dup {
 		if err != nil {
-			return result{err: err}, false
+			return result{err: err}
 		}
-		return result{payment: first.result(true)}, false
+		return result{payment: first.result(true)}
 	}
 	if err := s.admissible(c, "pacs.008", now); err != nil {
-		return result{err: err}, false
+		return result{err: err}
 	}
 	p := &payment{seq: seq, ref: reference(seq), cmd: c, msgDef: msgDefPacs008, status: corridor.StatusAccepted, screening: s.screeningOf(c)}
 	if len(s.holdingHits(p.screening)) > 0 {
 		s.hold(p, now)
-		return result{payment: p.result(false)}, true
+		return result{payment: p.result(false), changed: true}
 	}
 	if err := s.route(p, now); err != nil {
-		return result{err: err}, false
+		return result{err: err}
 	}
-	return result{payment: p.result(false)}, true
+	return result{payment: p.result(false), changed: true}
 }
 
 // route settles p the way its currencies ask: converted through the FX
@@ -170,7 +171,8 @@ func (s *state) admissible(c paymentCmd, msgType string, now time.Time) error {
 // the instructing agent.
 func (s *state) settled(p *payment, now time.Time, detail string, ts []ledger.Transfer) {
 	pay := p.cmd.Payment
-	p.status, p.reason, p.detail = corridor.StatusSettled, "", ""
+	p.moveTo(corridor.StatusSettled, "")
+	p.reason, p.detail = "", ""
 	p.event(PaymentEvent{Time: now, Status: corridor.StatusSettled, Event: "settled", Detail: detail})
 	s.deliver(pay.InstructedAgent, InboxMessage{MsgDefID: p.msgDef, UETR: pay.UETR, Reference: p.ref,
 		Time: now, Body: p.cmd.Message}, p)
@@ -188,7 +190,8 @@ func msgType(msgDef string) string { return msgDef[:min(len(msgDef), len("pacs.0
 // rejected marks p rejected and delivers the pacs.002 RJCT to the
 // instructing agent.
 func (s *state) rejected(p *payment, now time.Time, reason corridor.ReasonCode, detail string) {
-	p.status, p.reason, p.detail = corridor.StatusRejected, reason, truncate(detail, 105)
+	p.moveTo(corridor.StatusRejected, "")
+	p.reason, p.detail = reason, truncate(detail, 105)
 	p.event(PaymentEvent{Time: now, Status: corridor.StatusRejected, Event: "rejected", Reason: reason, Detail: p.detail})
 	s.deliverStatus(p, now)
 	if p.orig != nil {

@@ -26,8 +26,6 @@ type returnCmd struct {
 	Reason string // TxInf/RtrRsnInf/Rsn/Cd or Prtry: why it comes back; for the tracker.
 }
 
-func (returnCmd) kind() string { return kindReturn }
-
 // returnOf reads a pacs.004 of one transaction into a returnCmd, screened
 // against the parties of the payment it returns.
 func (h *Hub) returnOf(ctx context.Context, sender corridor.BIC, d *iso20022.Pacs004Document, msg corridor.SignedMessage) (command, error) {
@@ -134,22 +132,22 @@ func (s *state) returnable(p corridor.Payment) *payment {
 // submitReturn accepts a pacs.004 and settles it gross (else queued, or held
 // by screening). A refusal changes nothing; a repeat of the same MsgId gets
 // the first answer.
-func (s *state) submitReturn(c returnCmd, seq uint64, now time.Time) (result, bool) {
+func (s *state) submitReturn(c returnCmd, seq uint64, now time.Time) result {
 	if first := s.byMsgID[msgKey{c.Sender, c.Payment.MsgID}]; first != nil {
 		if first.msgDef != msgDefPacs004 || first.cmd.Payment != c.Payment {
-			return result{err: corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("MsgId %s was already used (%s)", c.Payment.MsgID, first.ref))}, false
+			return result{err: corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("MsgId %s was already used (%s)", c.Payment.MsgID, first.ref))}
 		}
-		return result{payment: first.result(true)}, false
+		return result{payment: first.result(true)}
 	}
 	orig, err := s.originalOf(c, now)
 	if err != nil {
-		return result{err: err}, false
+		return result{err: err}
 	}
 	if c.Payment = withReturnedParties(c.Payment, orig.cmd.Payment); c.Payment.SettlementDate == (corridor.Date{}) {
 		c.Payment.SettlementDate = corridor.DateOf(now.UTC()) // IntrBkSttlmDt is optional in a pacs.004: today.
 	}
 	if err := s.admissible(c.paymentCmd, "pacs.004", now); err != nil {
-		return result{err: err}, false
+		return result{err: err}
 	}
 	p := &payment{seq: seq, ref: reference(seq), cmd: c.paymentCmd, msgDef: msgDefPacs004, orig: orig,
 		status: corridor.StatusAccepted, screening: s.screeningOf(c.paymentCmd)}
@@ -159,14 +157,14 @@ func (s *state) submitReturn(c returnCmd, seq uint64, now time.Time) (result, bo
 		c.Payment.MsgID, c.Sender, c.Payment.Amount.Format(c.Payment.Currency), c.Payment.Currency, c.Reason)})
 	if len(s.holdingHits(p.screening)) > 0 {
 		s.hold(p, now)
-		return result{payment: p.result(false)}, true
+		return result{payment: p.result(false), changed: true}
 	}
 	if err := s.route(p, now); err != nil { // A full queue: undo, nothing happened.
 		orig.returning -= c.Payment.Amount
 		orig.events = slices.Delete(orig.events, mark, len(orig.events))
-		return result{err: err}, false
+		return result{err: err}
 	}
-	return result{payment: p.result(false)}, true
+	return result{payment: p.result(false), changed: true}
 }
 
 // originalOf finds the settled payment c returns and checks that c may

@@ -72,7 +72,7 @@ func (s *state) enterQueue(p *payment, now time.Time) error {
 func (s *state) queued(p *payment, now time.Time) {
 	pay := p.cmd.Payment
 	a, _ := s.ledger.Account(ledger.Settlement(pay.InstructingAgent, pay.Currency))
-	p.status = corridor.StatusPending
+	p.moveTo(corridor.StatusPending, WaitQueue)
 	p.event(PaymentEvent{Time: now, Status: corridor.StatusPending, Event: "queued",
 		Detail: fmt.Sprintf("%s has %s available; waits for liquidity until the cut-off", pay.InstructingAgent, signedAmount(a.Available(), pay.Currency))})
 }
@@ -104,7 +104,7 @@ func (s *state) queuedPayment(sp settlement.Payment) *payment {
 
 // resolve runs gridlock resolution, then releases what the settled set's
 // credits now cover.
-func (s *state) resolve(now time.Time) (SettlementReport, bool) {
+func (s *state) resolve(now time.Time) result {
 	var r SettlementReport
 	for _, st := range s.queue.Resolve(s.ledger, s.nextTransfer) {
 		s.settled(s.queuedPayment(st.Payment), now, "by gridlock resolution, offset through technical/"+
@@ -114,7 +114,7 @@ func (s *state) resolve(now time.Time) (SettlementReport, bool) {
 	if r.Resolved > 0 {
 		r.Released = s.release(now)
 	}
-	return r, r.Resolved > 0
+	return result{report: r, changed: r.Resolved > 0}
 }
 
 // quoteRetention is how long an expired quote stays known, so that a payment
@@ -123,9 +123,9 @@ const quoteRetention = 24 * time.Hour
 
 // cutoff ends the business day: a last release and resolution, then every
 // payment still queued is rejected AM04.
-func (s *state) cutoff(now time.Time) (SettlementReport, bool) {
+func (s *state) cutoff(now time.Time) result {
 	r := SettlementReport{Released: s.release(now)}
-	res, _ := s.resolve(now)
+	res := s.resolve(now).report
 	r.Resolved, r.Released = res.Resolved, r.Released+res.Released
 	for _, rj := range s.queue.Expire(endOfDay(now)) {
 		s.rejected(s.queuedPayment(rj.Payment), now, rj.Reason, rj.Detail)
@@ -133,20 +133,20 @@ func (s *state) cutoff(now time.Time) (SettlementReport, bool) {
 	}
 	r.Expired += s.expireWaiting(now)
 	pruned := s.quotes.Prune(now.Add(-quoteRetention))
-	return r, r.Released+r.Resolved+r.Expired+pruned > 0
+	return result{report: r, changed: r.Released+r.Resolved+r.Expired+pruned > 0}
 }
 
 // cancel takes a queued payment out of the queue, rejected DS02: the
 // instructing agent's own, or any on the operator's order (empty BIC). A
 // participant asking about a payment it did not instruct learns nothing: 404.
-func (s *state) cancel(c cancelCmd, now time.Time) (result, bool) {
+func (s *state) cancel(c cancelCmd, now time.Time) result {
 	p := s.legOf(c.UETR, c.BIC)
 	if p == nil {
-		return result{err: fmt.Errorf("payment %s: %w", c.UETR, corridor.ErrNotFound)}, false
+		return result{err: fmt.Errorf("payment %s: %w", c.UETR, corridor.ErrNotFound)}
 	}
 	if p.status != corridor.StatusPending {
 		return result{err: corridor.Reject(corridor.ReasonNotAllowed,
-			fmt.Sprintf("payment %s is %s, not queued; only a queued payment can be cancelled", p.ref, p.status))}, false
+			fmt.Sprintf("payment %s is %s, not queued; only a queued payment can be cancelled", p.ref, p.status))}
 	}
 	var rj settlement.Rejected
 	var err error
@@ -158,7 +158,7 @@ func (s *state) cancel(c cancelCmd, now time.Time) (result, bool) {
 	assert.That(err == nil, "cancel queued payment %s: %v", p.ref, err)
 	s.rejected(p, now, rj.Reason, rj.Detail)
 	s.release(now) // A blocked lane head may have gone.
-	return result{payment: p.result(false)}, true
+	return result{payment: p.result(false), changed: true}
 }
 
 // legOf is the leg of uetr that bic instructed, preferring a queued one; with
@@ -180,10 +180,10 @@ func (s *state) legOf(uetr corridor.UETR, bic corridor.BIC) *payment {
 }
 
 // move reorders a queued payment on the operator's order.
-func (s *state) move(c moveCmd, now time.Time) (error, bool) {
+func (s *state) move(c moveCmd, now time.Time) result {
 	p := s.legOf(c.UETR, "")
 	if p == nil || p.status != corridor.StatusPending {
-		return fmt.Errorf("queued payment %s: %w", c.UETR, corridor.ErrNotFound), false
+		return refused(fmt.Errorf("queued payment %s: %w", c.UETR, corridor.ErrNotFound))
 	}
 	id := settlement.PaymentID(p.seq)
 	var err error
@@ -193,12 +193,12 @@ func (s *state) move(c moveCmd, now time.Time) (error, bool) {
 		err = s.queue.Reorder(id, c.Move)
 	}
 	if err != nil {
-		return err, false
+		return refused(err)
 	}
 	q, _ := s.queue.Get(id)
 	p.event(PaymentEvent{Time: now, Event: "reordered",
 		Detail: fmt.Sprintf("by the operator: %s, position %d", q.Priority, q.Position)})
-	return nil, true
+	return applied()
 }
 
 // queueView lists the queue in settlement order: everything for the
@@ -258,27 +258,27 @@ func (s *state) positions(bic corridor.BIC) ([]Position, error) {
 }
 
 // configure records the settlement configuration when it changed.
-func (s *state) configure(c configCmd) (error, bool) {
+func (s *state) configure(c configCmd) result {
 	c.NetCurrencies = slices.Clone(c.NetCurrencies)
 	slices.Sort(c.NetCurrencies)
 	for _, cur := range c.NetCurrencies {
 		if !cur.Valid() {
-			return corridor.Reject(corridor.ReasonCurrency, fmt.Sprintf("net currency %.3q is not processable", string(cur))), false
+			return refused(corridor.Reject(corridor.ReasonCurrency, fmt.Sprintf("net currency %.3q is not processable", string(cur))))
 		}
 	}
 	if math.IsNaN(c.ScreeningThreshold) || c.ScreeningThreshold < 0 || c.ScreeningThreshold > 1 {
-		return corridor.Reject(corridor.ReasonNotAllowed, "the screening threshold is a score from 0 to 1"), false
+		return refused(corridor.Reject(corridor.ReasonNotAllowed, "the screening threshold is a score from 0 to 1"))
 	}
 	if sameConfig(c, s.config) {
-		return nil, false
+		return result{}
 	}
 	scr, err := buildScreener(s.screening.lists, c.ScreeningThreshold)
 	if err != nil {
-		return corridor.Reject(corridor.ReasonNotAllowed, err.Error()), false
+		return refused(corridor.Reject(corridor.ReasonNotAllowed, err.Error()))
 	}
 	s.config = c
 	s.screening.screener, s.screening.changed = scr, true
-	return nil, true
+	return applied()
 }
 
 func sameConfig(a, b configCmd) bool {

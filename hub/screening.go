@@ -116,28 +116,28 @@ func checkListInput(name string, files [][]byte) error {
 }
 
 // loadList replaces or adds a list and rebuilds the screener.
-func (s *state) loadList(c listCmd) (ListInfo, error, bool) {
+func (s *state) loadList(c listCmd) result {
 	l := c.parsed
 	if l == nil {
 		var err error
 		if l, err = ParseList(c.Name, c.Format, c.Files); err != nil {
-			return ListInfo{}, err, false
+			return refused(err)
 		}
 	}
 	if c.Version != l.Version || c.Hash != l.Hash {
-		return ListInfo{}, corridor.Reject(corridor.ReasonInvalidFormat, "list "+c.Name+": version or hash does not match its files"), false
+		return refused(corridor.Reject(corridor.ReasonInvalidFormat, "list "+c.Name+": version or hash does not match its files"))
 	}
 	if _, ok := s.screening.lists[c.Name]; !ok && len(s.screening.lists) >= MaxLists {
-		return ListInfo{}, corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("at most %d lists", MaxLists)), false
+		return refused(corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("at most %d lists", MaxLists)))
 	}
 	lists := maps.Clone(s.screening.lists)
 	lists[c.Name] = l
 	scr, err := buildScreener(lists, s.config.ScreeningThreshold)
 	if err != nil {
-		return ListInfo{}, corridor.Reject(corridor.ReasonInvalidFormat, err.Error()), false
+		return refused(corridor.Reject(corridor.ReasonInvalidFormat, err.Error()))
 	}
 	s.screening.lists, s.screening.screener, s.screening.changed = lists, scr, true
-	return listInfo(l.Info()), nil, true
+	return result{list: listInfo(l.Info()), changed: true}
 }
 
 // buildScreener indexes the lists, in name order, at the threshold.
@@ -230,28 +230,29 @@ func screeningHit(p screening.Party, h screening.Hit) ScreeningHit {
 // no word of lists or entries.
 func (s *state) hold(p *payment, now time.Time) {
 	s.record(p, now)
-	p.status, p.detail = corridor.StatusPending, "held for compliance review"
+	p.moveTo(corridor.StatusPending, WaitCompliance)
+	p.detail = "held for compliance review"
 	p.event(PaymentEvent{Time: now, Status: corridor.StatusPending, Event: "held", Detail: "compliance review"})
 	s.screening.holds[p.seq] = p
 }
 
 // decide releases a held payment into settlement or rejects it RR04.
-func (s *state) decide(c decideCmd, now time.Time) (error, bool) {
+func (s *state) decide(c decideCmd, now time.Time) result {
 	p := s.heldLeg(c.UETR)
 	if p == nil {
-		return fmt.Errorf("held payment %s: %w", c.UETR, corridor.ErrNotFound), false
+		return refused(fmt.Errorf("held payment %s: %w", c.UETR, corridor.ErrNotFound))
 	}
 	if n := utf8.RuneCountInString(c.Why); n == 0 || n > MaxDecisionChars {
-		return corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("a decision needs a reason of 1 to %d characters", MaxDecisionChars)), false
+		return refused(corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("a decision needs a reason of 1 to %d characters", MaxDecisionChars)))
 	}
 	if c.Whitelist && (!c.Release || len(s.screening.whitelist) >= MaxWhitelist) {
-		return corridor.Reject(corridor.ReasonNotAllowed, "only a release whitelists, and the whitelist must have room"), false
+		return refused(corridor.Reject(corridor.ReasonNotAllowed, "only a release whitelists, and the whitelist must have room"))
 	}
 	delete(s.screening.holds, p.seq)
 	if !c.Release {
 		p.event(PaymentEvent{Time: now, Event: "compliance rejected", Detail: "by " + c.By + ": " + c.Why})
 		s.rejected(p, now, corridor.ReasonRegulatory, "rejected for a regulatory reason")
-		return nil, true
+		return applied()
 	}
 	if c.Whitelist {
 		s.whitelistHits(p, c)
@@ -261,7 +262,7 @@ func (s *state) decide(c decideCmd, now time.Time) (error, bool) {
 		reason, _ := corridor.ReasonOf(err)
 		s.rejected(p, now, cmp.Or(reason, corridor.ReasonSettlementFailed), rejectDetail(err))
 	}
-	return nil, true
+	return applied()
 }
 
 // heldLeg is the held leg of the payment with this UETR, if any.

@@ -18,8 +18,8 @@ func (h *Hub) replay(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("journal entry %d: %w", e.Seq, err)
 		}
-		_, changed := h.state.execute(c, e.Seq, e.Time)
-		assert.That(changed, "journal entry %d (%s) changed nothing on replay", e.Seq, e.Kind)
+		r := h.state.execute(c, e.Seq, e.Time)
+		assert.That(r.changed, "journal entry %d (%s) changed nothing on replay", e.Seq, e.Kind)
 		h.lastHash = e.Hash
 		if e.Seq%replayLogStep == 0 {
 			h.log.Info("replaying journal", corridor.LogKeySeq, e.Seq)
@@ -86,9 +86,9 @@ func (h *Hub) process(ctx context.Context, batch []request) error {
 			continue
 		}
 		seq := h.state.lastSeq + 1
-		res, changed := h.state.execute(r.cmd, seq, now)
+		res := h.state.execute(r.cmd, seq, now)
 		results[i] = res
-		if !changed {
+		if !res.changed {
 			continue
 		}
 		e := journalEntry(r.cmd, seq, now, prev)

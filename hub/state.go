@@ -109,130 +109,44 @@ func (s *state) nextTransfer() ledger.TransferID {
 	return s.transfers
 }
 
-// result is a command's answer.
-type result struct {
-	payment PaymentResult
-	report  SettlementReport // Of resolveCmd and cutoffCmd.
-	cycle   CycleReport      // Of closeCmd.
-	quote   FXQuote          // Of quoteCmd.
-	list    ListInfo         // Of listCmd.
-	err     error
-}
-
-// execute runs c as journal entry seq at time now. It reports whether c
-// changed the state; a command that did not (a refusal, a duplicate) is not
-// journaled and leaves everything as it was.
-func (s *state) execute(c command, seq uint64, now time.Time) (result, bool) {
+// execute runs c as journal entry seq at time now. A command that did not
+// change the state (a refusal, a duplicate) is not journaled and leaves
+// everything as it was; one that did advances lastSeq.
+func (s *state) execute(c command, seq uint64, now time.Time) result {
 	assert.That(seq == s.lastSeq+1, "executing seq %d after %d", seq, s.lastSeq)
-	var r result
-	var changed bool
-	switch c := c.(type) {
-	case registerCmd:
-		r.err, changed = s.register(c, now)
-	case revokeCmd:
-		r.err, changed = s.revoke(c)
-	case suspendCmd:
-		r.err, changed = s.suspend(c)
-	case policyCmd:
-		r.err, changed = s.setPolicy(c)
-	case operatorRevokeCmd:
-		r.err, changed = s.revokeOperator(c)
-	case fundCmd:
-		r.err, changed = s.fund(c, seq, now)
-	case paymentCmd:
-		r, changed = s.submit(c, seq, now)
-	case ackCmd:
-		r.err, changed = s.ack(c, now)
-	case listCmd:
-		r.list, r.err, changed = s.loadList(c)
-	case decideCmd:
-		r.err, changed = s.decide(c, now)
-	default:
-		r, changed = s.executeSettlement(c, seq, now)
-	}
+	r := c.apply(s, seq, now)
 	s.checkBooks()
-	if changed {
+	if r.changed {
 		s.lastSeq = seq
 	}
-	return r, changed
+	return r
 }
 
-// executeSettlement runs the commands of the settlement rules.
-func (s *state) executeSettlement(c command, seq uint64, now time.Time) (result, bool) {
-	var r result
-	var changed bool
-	switch c := c.(type) {
-	case configCmd:
-		r.err, changed = s.configure(c)
-	case resolveCmd:
-		r.report, changed = s.resolve(now)
-	case cutoffCmd:
-		r.report, changed = s.cutoff(now)
-	case closeCmd:
-		r.cycle, changed = s.closeCycle(now)
-	case cancelCmd:
-		r, changed = s.cancel(c, now)
-	case moveCmd:
-		r.err, changed = s.move(c, now)
-	case rateCmd:
-		r.err, changed = s.publishRate(c)
-	case quoteCmd:
-		r.quote, r.err, changed = s.issueQuote(c, seq, now)
-	default:
-		r, changed = s.executeLife(c, seq, now)
-	}
-	return r, changed
-}
-
-// executeLife runs the commands of the rest of a payment's life: returns,
-// cancellations, statements and liquidity.
-func (s *state) executeLife(c command, seq uint64, now time.Time) (result, bool) {
-	var r result
-	var changed bool
-	switch c := c.(type) {
-	case returnCmd:
-		r, changed = s.submitReturn(c, seq, now)
-	case cancelRequestCmd:
-		r, changed = s.requestCancel(c, now)
-	case resolutionCmd:
-		r, changed = s.resolveCancel(c, now)
-	case notificationsCmd:
-		r.err, changed = s.setNotifications(c)
-	case limitsCmd:
-		r.err, changed = s.setLimits(c, now)
-	case defundCmd:
-		r, changed = s.defund(c, seq, now)
-	default:
-		assert.That(false, "unknown command %T", c)
-	}
-	return r, changed
-}
-
-func (s *state) fund(c fundCmd, seq uint64, now time.Time) (error, bool) {
+func (s *state) fund(c fundCmd, seq uint64, now time.Time) result {
 	if _, ok := s.participants[c.BIC]; !ok {
-		return corridor.Reject(corridor.ReasonUnknownCreditorAgent, fmt.Sprintf("%s is not a participant", c.BIC)), false
+		return refused(corridor.Reject(corridor.ReasonUnknownCreditorAgent, fmt.Sprintf("%s is not a participant", c.BIC)))
 	}
 	if c.Amount <= 0 || c.Amount > corridor.MaxAmount {
-		return corridor.Reject(corridor.ReasonAmountExceeded, "amount must be between one minor unit and the maximum"), false
+		return refused(corridor.Reject(corridor.ReasonAmountExceeded, "amount must be between one minor unit and the maximum"))
 	}
 	t := ledger.Transfer{ID: s.transfers + 1, Debit: ledger.Central(c.Currency), Credit: ledger.Settlement(c.BIC, c.Currency), Amount: c.Amount}
 	if err := s.ledger.Apply(t); err != nil {
-		return err, false
+		return refused(err)
 	}
 	s.transfers = t.ID
 	s.book(t, now, source{ref: reference(seq), code: codeFund})
 	s.release(now) // Liquidity arrived: queued payments may settle now.
-	return nil, true
+	return applied()
 }
 
-func (s *state) ack(c ackCmd, now time.Time) (error, bool) {
+func (s *state) ack(c ackCmd, now time.Time) result {
 	in, ok := s.inboxes[c.BIC]
 	if !ok {
-		return corridor.ErrNotFound, false
+		return refused(corridor.ErrNotFound)
 	}
 	acked := in.ack(c.Through)
 	if len(acked) == 0 {
-		return nil, false
+		return result{}
 	}
 	for _, m := range acked {
 		if m.MsgDefID != msgDefPacs008 {
@@ -242,7 +156,7 @@ func (s *state) ack(c ackCmd, now time.Time) (error, bool) {
 			p.event(PaymentEvent{Time: now, Event: "acknowledged", Detail: "by " + string(c.BIC)})
 		}
 	}
-	return nil, true
+	return applied()
 }
 
 // balances is bic's view of its settlement accounts.

@@ -22,21 +22,19 @@ type notificationsCmd struct {
 	Camt054 bool // A camt.054 into the inbox on every debit and credit of its settlement accounts.
 }
 
-func (notificationsCmd) kind() string { return kindNotifications }
-
-func (s *state) setNotifications(c notificationsCmd) (error, bool) {
+func (s *state) setNotifications(c notificationsCmd) result {
 	if _, ok := s.participants[c.BIC]; !ok {
-		return fmt.Errorf("participant %s: %w", c.BIC, corridor.ErrNotFound), false
+		return refused(fmt.Errorf("participant %s: %w", c.BIC, corridor.ErrNotFound))
 	}
 	if s.camt054[c.BIC] == c.Camt054 {
-		return nil, false
+		return result{}
 	}
 	if c.Camt054 {
 		s.camt054[c.BIC] = true
 	} else {
 		delete(s.camt054, c.BIC)
 	}
-	return nil, true
+	return applied()
 }
 
 // SetNotifications turns bic's camt.054 debit and credit notifications on or

@@ -13,6 +13,7 @@ type PaymentResult struct {
 	Reference string                 // The hub's reference, unique for every accepted input.
 	UETR      corridor.UETR          //
 	Status    corridor.PaymentStatus // ACSC when settled, RJCT with Reason when refused at settlement.
+	Wait      Wait                   // With PDNG: why it waits.
 	Reason    corridor.ReasonCode    // Set with RJCT.
 	Detail    string                 // Why, for people; never secrets.
 	Duplicate bool                   // This submission repeated an earlier one; nothing new happened.
@@ -53,6 +54,7 @@ type PaymentTrack struct {
 	Reference string
 	Payment   corridor.Payment
 	Status    corridor.PaymentStatus
+	Wait      Wait `json:",omitempty"` // With PDNG: the RTGS queue, the limit queue or a compliance hold.
 	Reason    corridor.ReasonCode
 	Events    []PaymentEvent
 }

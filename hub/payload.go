@@ -1,0 +1,98 @@
+package hub
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+)
+
+// payloadVersion is the format of the journal payloads this hub writes:
+//
+//	v0: the command's JSON, bare; written before payloads carried a version
+//	    (testdata/journal-v0.jsonl keeps such a journal).
+//	v1: {"v":1,"cmd":<the command's JSON>}, the same fields as v0.
+//
+// A change to any journaled command's fields is a new version, with its
+// migration in decodePayload; testdata/journal/*.json fails the tests when an
+// encoding changes without one.
+const payloadVersion = 1
+
+// versionPrefix starts every versioned payload: encoding/json writes the
+// fields of payloadEnvelope in order. No v0 payload starts so, for no command
+// has a field named v.
+const versionPrefix = `{"v":`
+
+type payloadEnvelope struct {
+	V   int             `json:"v"`
+	Cmd json.RawMessage `json:"cmd"`
+}
+
+// encodeCommand is the journal payload of c, in the current version.
+func encodeCommand(c command) ([]byte, error) {
+	body, err := json.Marshal(c)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s: %w", c.kind(), err)
+	}
+	return json.Marshal(payloadEnvelope{V: payloadVersion, Cmd: body})
+}
+
+// decodeCommand reads a journal payload of the given kind, of any version
+// this hub knows.
+func decodeCommand(kind string, payload []byte) (command, error) {
+	decode, ok := registry[kind]
+	if !ok {
+		return nil, fmt.Errorf("unknown journal entry kind %q", kind)
+	}
+	return decode(payload)
+}
+
+// decodePayload reads a payload of command type C. Every version so far
+// has the same fields; the first version that changes them migrates here.
+func decodePayload[C command](payload []byte) (command, error) {
+	var c C
+	body, version, err := unwrapPayload(payload)
+	if err != nil {
+		return nil, fmt.Errorf("decode %s: %w", c.kind(), err)
+	}
+	switch version {
+	case 0, 1:
+		err = decodeStrict(body, &c)
+	default:
+		err = fmt.Errorf("payload version %d is newer than this hub's %d", version, payloadVersion)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("decode %s: %w", c.kind(), err)
+	}
+	return c, nil
+}
+
+// unwrapPayload returns the command's JSON and the payload's version.
+func unwrapPayload(payload []byte) ([]byte, int, error) {
+	if !bytes.HasPrefix(payload, []byte(versionPrefix)) {
+		return payload, 0, nil
+	}
+	var env payloadEnvelope
+	if err := decodeStrict(payload, &env); err != nil {
+		return nil, 0, err
+	}
+	if env.V < 1 || len(env.Cmd) == 0 {
+		return nil, 0, fmt.Errorf("payload version %s without a command", strconv.Itoa(env.V))
+	}
+	return env.Cmd, env.V, nil
+}
+
+// decodeStrict decodes one JSON value into v and refuses unknown fields
+// and trailing data: a field this hub does not know is an encoding it must
+// not replay silently.
+func decodeStrict(data []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.DisallowUnknownFields()
+	if err := d.Decode(v); err != nil {
+		return err
+	}
+	if d.More() {
+		return fmt.Errorf("trailing data after the payload")
+	}
+	return nil
+}

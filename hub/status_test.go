@@ -1,0 +1,40 @@
+package hub_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/hub"
+)
+
+// TestWaits checks that the three kinds of PDNG are told apart by the
+// tracker's Wait and the submission's answer, and that Wait goes once the
+// payment settles.
+func TestWaits(t *testing.T) {
+	ctx := context.Background()
+	h, _ := mustHub(t, t.TempDir())
+	mustBanks(t, h, map[corridor.BIC]corridor.Amount{bankIN: 100_00}, 0)
+	mustOwnList(t, h)
+	if err := h.SetLimits(ctx, bankIN, "INR", 0, 0, map[corridor.BIC]corridor.Amount{bankAE: 10_00}); err != nil {
+		t.Fatal(err)
+	}
+	queued, limited, held := pay(1, bankIN, bankRU, 200_00), pay(2, bankIN, bankAE, 20_00), listedPayment(3)
+	for _, c := range []struct {
+		name string
+		p    corridor.Payment
+		want hub.Wait
+	}{{"Queue", queued, hub.WaitQueue}, {"Limit", limited, hub.WaitLimit}, {"Compliance", held, hub.WaitCompliance}} {
+		res := mustSubmit(t, h, c.p, corridor.StatusPending)
+		if res.Wait != c.want {
+			t.Errorf("%s: submission answered wait %q; want %q", c.name, res.Wait, c.want)
+		}
+		if tr := mustStatus(t, h, c.p.UETR, corridor.StatusPending, ""); tr.Wait != c.want {
+			t.Errorf("%s: tracker says wait %q; want %q", c.name, tr.Wait, c.want)
+		}
+	}
+	mustFund(t, h, bankIN, corridor.Money{Amount: 1000_00, Currency: "INR"})
+	if tr := mustStatus(t, h, queued.UETR, corridor.StatusSettled, ""); tr.Wait != "" {
+		t.Errorf("settled payment still says wait %q", tr.Wait)
+	}
+}
