@@ -1,0 +1,127 @@
+package hub
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/settlement"
+)
+
+var updatePayloads = flag.Bool("update-payloads", false, "rewrite testdata/journal/*.json (only with a new payload version and its migration)")
+
+// samplePayment is a payment with every field set, for the payload goldens.
+var samplePayment = corridor.Payment{MsgID: "MSG-1", UETR: "8a562c67-ca16-48ba-b074-65581be6f011", EndToEndID: "E2E-1",
+	InstructingAgent: "DEMOINBBXXX", InstructedAgent: "DEMORUMMXXX", DebtorAgent: "DEMOINBBXXX", CreditorAgent: "DEMORUMMXXX",
+	Amount: 350_000_000_00, Currency: "INR", SettlementDate: corridor.Date{Year: 2026, Month: 11, Day: 25},
+	DebtorName: "Bharat Refineries Ltd", CreditorName: "ООО Нефтеэкспорт", UltimateDebtor: "Bharat Petroleum",
+	UltimateCreditor: "Нефтеэкспорт Трейдинг", Urgent: true, Instructed: corridor.Money{Amount: 100, Currency: "RUB"}, FXQuote: 7}
+
+var sampleTime = time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
+
+// payloadSamples has one command of every journal kind, with its fields set.
+func payloadSamples() []command {
+	pay := paymentCmd{Sender: "DEMOINBBXXX", Payment: samplePayment, InstrID: "INSTR-1", Message: []byte("<Envelope/>"),
+		Signature: "eyJhbGciOiJFUzI1NiJ9..c2ln", Screening: &screeningRecord{Screener: "un@2026-11-01 t0.88"}}
+	return []command{
+		registerCmd{BIC: "DEMOINBBXXX", Name: "Demo Bank of India", Currencies: []corridor.Currency{"INR"},
+			Certificate: corridor.Certificate{Serial: "0a0b", NotAfter: sampleTime}},
+		fundCmd{BIC: "DEMOINBBXXX", Currency: "INR", Amount: 1000_00},
+		pay,
+		ackCmd{BIC: "DEMORUMMXXX", Through: 42},
+		revokeCmd{BIC: "DEMOINBBXXX", Serial: "0a0b"},
+		suspendCmd{BIC: "DEMOINBBXXX", Suspended: true},
+		policyCmd{BIC: "DEMORUMMXXX", Policy: corridor.RelationshipPolicy{Restricted: true,
+			Allow: []corridor.Relationship{{Counterparty: "DEMOINBBXXX", Messages: []string{"pacs.008"}}}}},
+		operatorRevokeCmd{Serial: "0c0d", By: "night-shift"},
+		configCmd{NetCurrencies: []corridor.Currency{"RUB"}, PublishedRate: true, ScreeningThreshold: 0.9},
+		listCmd{Name: "un", Version: "2026-11-01", Hash: "abcd", Format: "un", Files: [][]byte{[]byte("<CONSOLIDATED_LIST/>")}},
+		decideCmd{UETR: samplePayment.UETR, Release: true, By: "operator", Why: "registry checked", Whitelist: true},
+		resolveCmd{}, cutoffCmd{}, closeCmd{},
+		cancelCmd{BIC: "DEMOINBBXXX", UETR: samplePayment.UETR},
+		moveCmd{UETR: samplePayment.UETR, Move: settlement.ToFront},
+		rateCmd{Pair: settlement.Pair{From: "INR", To: "RUB"}, Rate: "1.0823"},
+		quoteCmd{Requester: "DEMOINBBXXX", Amount: 1000_00, Pair: settlement.Pair{From: "INR", To: "RUB"}, Life: time.Minute},
+		returnCmd{paymentCmd: pay, Reason: "AC04"},
+		cancelRequestCmd{Sender: "DEMOINBBXXX", ID: "CXL-1", CaseID: "CASE-1", UETR: samplePayment.UETR, Reason: "DUPL",
+			Message: []byte("<Envelope/>"), Signature: "sig"},
+		resolutionCmd{Sender: "DEMORUMMXXX", ID: "ANS-1", UETR: samplePayment.UETR, Status: "RJCR", Reason: "CUST",
+			Message: []byte("<Envelope/>"), Signature: "sig"},
+		notificationsCmd{BIC: "DEMOINBBXXX", Camt054: true},
+		limitsCmd{BIC: "DEMOINBBXXX", Limits: Limits{Currency: "INR", Reserve: 100_00, Multilateral: 5000_00,
+			Bilateral: map[corridor.BIC]corridor.Amount{"DEMORUMMXXX": 1000_00}}},
+		defundCmd{Sender: "DEMOINBBXXX", MsgID: "DEFUND-1", UETR: samplePayment.UETR, Money: corridor.Money{Amount: 40_00, Currency: "INR"},
+			Date: corridor.Date{Year: 2026, Month: 11, Day: 25}, Message: []byte("<Envelope/>"), Signature: "sig"},
+	}
+}
+
+// TestPayloadGoldens fails when a command's journal encoding changes: each
+// kind's sample must encode to its golden file, and the golden must decode
+// back to the sample. A change needs a new payload version and a migration
+// in decodePayload, then -update-payloads.
+func TestPayloadGoldens(t *testing.T) {
+	samples := payloadSamples()
+	var kinds []string
+	for _, c := range samples {
+		kinds = append(kinds, c.kind())
+		t.Run(c.kind(), func(t *testing.T) { checkPayloadGolden(t, c) })
+	}
+	for kind := range registry {
+		if !slices.Contains(kinds, kind) {
+			t.Errorf("journal kind %s has no payload sample", kind)
+		}
+	}
+}
+
+func checkPayloadGolden(t *testing.T, c command) {
+	got, err := encodeCommand(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("testdata", "journal", c.kind()+".json")
+	if *updatePayloads {
+		if err := os.WriteFile(path, append(got, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = bytes.TrimSuffix(want, []byte("\n"))
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s encodes as\n%s\nwant (%s)\n%s", c.kind(), got, path, want)
+	}
+	back, err := decodeCommand(c.kind(), want)
+	if err != nil {
+		t.Fatalf("decode %s: %v", path, err)
+	}
+	if !reflect.DeepEqual(back, c) {
+		t.Errorf("%s decodes to\n%+v\nwant\n%+v", path, back, c)
+	}
+}
+
+// TestPayloadRefused checks that a journal entry this hub cannot read for
+// sure is an error, not a guess.
+func TestPayloadRefused(t *testing.T) {
+	for name, payload := range map[string]string{
+		"UnknownField": `{"v":1,"cmd":{"BIC":"DEMOINBBXXX","Through":1,"Thru":2}}`,
+		"NewerVersion": `{"v":2,"cmd":{"BIC":"DEMOINBBXXX","Through":1}}`,
+		"NoCommand":    `{"v":1}`,
+		"Trailing":     `{"v":1,"cmd":{"BIC":"DEMOINBBXXX","Through":1}} {}`,
+		"V0Unknown":    `{"BIC":"DEMOINBBXXX","Through":1,"Thru":2}`,
+	} {
+		if c, err := decodeCommand(kindAck, []byte(payload)); err == nil {
+			t.Errorf("%s: decoded %s as %+v; want an error", name, payload, c)
+		}
+	}
+	if _, err := decodeCommand("inbox.nack", []byte(`{"v":1,"cmd":{}}`)); err == nil {
+		t.Error("an unknown kind decoded")
+	}
+}
