@@ -10,6 +10,7 @@
 //	corridor fx rate --data DIR --from CCY --to CCY --rate DECIMAL
 //	corridor statement --data DIR --bic BIC --currency CCY --date YYYY-MM-DD [--out FILE]
 //	corridor validate [--json] FILE...
+//	corridor version
 package main
 
 import (
@@ -55,6 +56,7 @@ Usage:
   corridor bench [--payments N] [--concurrency C]   payments per second through the real API, on a temporary hub
   corridor validate [--json] FILE...          check ISO 20022 messages against the schema and CBPR+ rules
   corridor screening check --list NAME=FILE... PARTY...  screen names offline against sanctions lists
+  corridor version                            the module version and VCS revision of this binary
 
 Run "corridor COMMAND --help" for a command's flags.
 `
@@ -92,6 +94,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runValidate(ctx, rest, stdout, stderr)
 	case "screening":
 		return runScreening(ctx, rest, stdout, stderr)
+	case "version":
+		return runVersion(rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
