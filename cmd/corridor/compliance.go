@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 
@@ -19,10 +18,7 @@ func runCompliance(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return errors.New("compliance: list, release or reject?")
 	}
 	action := args[0]
-	fs := flag.NewFlagSet("compliance "+action, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var op operatorFlags
-	op.register(fs)
+	fs, op := operatorFlagSet("compliance "+action, stderr)
 	uetr := fs.String("uetr", "", "release, reject: the held payment's UETR")
 	why := fs.String("why", "", "release, reject: the reason, journaled with the decision")
 	whitelist := fs.Bool("whitelist", false, "release: the hits were false positives; do not hold these parties for these entries again")

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 )
@@ -15,10 +14,7 @@ func runOperator(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		fmt.Fprintln(stderr, "usage: corridor operator revoke --data DIR [--hub URL] --serial HEX")
 		return errors.New("operator: the only subcommand is revoke")
 	}
-	fs := flag.NewFlagSet("operator revoke", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var op operatorFlags
-	op.register(fs)
+	fs, op := operatorFlagSet("operator revoke", stderr)
 	serial := fs.String("serial", "", "the operator certificate's serial number, hex")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err

@@ -36,6 +36,16 @@ type operatorFlags struct {
 	hub, data string
 }
 
+// operatorFlagSet is the flag set of an operator command named name, with
+// the flags that locate the hub and the operator's certificate.
+func operatorFlagSet(name string, stderr io.Writer) (*flag.FlagSet, *operatorFlags) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	op := &operatorFlags{}
+	op.register(fs)
+	return fs, op
+}
+
 func (o *operatorFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.hub, "hub", "", "hub URL (default: the address the hub wrote into DATA/hub.addr)")
 	fs.StringVar(&o.data, "data", "", "the hub's data directory, holding ca/operator.crt")
@@ -70,10 +80,7 @@ func (c *currencyList) String() string     { return strings.Join(*c, ",") }
 func (c *currencyList) Set(s string) error { *c = append(*c, s); return nil }
 
 func runParticipantAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("participant add", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var op operatorFlags
-	op.register(fs)
+	fs, op := operatorFlagSet("participant add", stderr)
 	bic := fs.String("bic", "", "the participant's BIC (8 or 11 characters)")
 	name := fs.String("name", "", "the participant's legal name")
 	validity := fs.Int("validity-days", 365, "days the certificate is valid")
@@ -128,10 +135,7 @@ func addParticipantFor(ctx context.Context, c *httpapi.Client, bicText, name str
 }
 
 func runParticipantFund(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("participant fund", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var op operatorFlags
-	op.register(fs)
+	fs, op := operatorFlagSet("participant fund", stderr)
 	var req httpapi.FundRequest
 	fs.StringVar(&req.BIC, "bic", "", "the participant's BIC")
 	fs.StringVar(&req.Currency, "currency", "", "currency of the settlement account")
@@ -156,10 +160,7 @@ func runParticipantFund(ctx context.Context, args []string, stdout, stderr io.Wr
 
 // runParticipantStanding is `corridor participant revoke|suspend|resume`.
 func runParticipantStanding(ctx context.Context, action string, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("participant "+action, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var op operatorFlags
-	op.register(fs)
+	fs, op := operatorFlagSet("participant "+action, stderr)
 	bicText := fs.String("bic", "", "the participant's BIC")
 	serial := fs.String("serial", "", "revoke: the certificate's serial (hex); default all of the participant's certificates")
 	if err := fs.Parse(args); err != nil {

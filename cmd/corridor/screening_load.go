@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -17,10 +16,7 @@ import (
 // a running hub, without a restart. The hub journals the list's files, name,
 // version and hash; every payment accepted afterwards is screened against it.
 func runScreeningLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("screening load", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var op operatorFlags
-	op.register(fs)
+	fs, op := operatorFlagSet("screening load", stderr)
 	name := fs.String("list", "", "the list's name at the hub, such as un or ofac")
 	format := fs.String("format", "", "un, ofac-xml, ofac-csv (a directory with sdn.csv, add.csv, alt.csv) or csv")
 	if err := fs.Parse(args); err != nil {

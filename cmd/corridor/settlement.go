@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 
@@ -18,10 +17,7 @@ func runSettlement(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return errors.New("settlement: resolve, cutoff, close-cycle or queue?")
 	}
 	action := args[0]
-	fs := flag.NewFlagSet("settlement "+action, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var op operatorFlags
-	op.register(fs)
+	fs, op := operatorFlagSet("settlement "+action, stderr)
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -94,10 +90,7 @@ func runFX(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "usage: corridor fx rate --data DIR --from CCY --to CCY --rate DECIMAL")
 		return errors.New("fx: rate?")
 	}
-	fs := flag.NewFlagSet("fx rate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var op operatorFlags
-	op.register(fs)
+	fs, op := operatorFlagSet("fx rate", stderr)
 	from := fs.String("from", "", "currency sold, such as INR")
 	to := fs.String("to", "", "currency bought, such as RUB")
 	rate := fs.String("rate", "", "units of --to one unit of --from buys, an exact decimal such as 1.0823")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,10 +13,7 @@ import (
 // the operator fetches a participant's camt.053 end-of-day statement and
 // writes it to stdout or --out.
 func runStatement(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("statement", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var op operatorFlags
-	op.register(fs)
+	fs, op := operatorFlagSet("statement", stderr)
 	bic := fs.String("bic", "", "the participant whose settlement account it is")
 	currency := fs.String("currency", "", "the account's currency, such as INR")
 	date := fs.String("date", "", "the business date, YYYY-MM-DD (UTC)")
