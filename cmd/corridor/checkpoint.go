@@ -21,22 +21,8 @@ type checkpointer struct {
 	last    uint64 // Seq of the last checkpoint written; owned by the goroutine, then by Close.
 }
 
-// run writes a checkpoint every interval until ctx is done.
-func (c *checkpointer) run(ctx context.Context, m *Main) {
-	t := time.NewTicker(CheckpointInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := c.write(ctx); err != nil {
-				m.Logger.Warn("journal checkpoint not written", "error", err)
-			}
-		}
-	}
-}
-
+// write signs the journal's head, unless it was signed already. Main runs it
+// every CheckpointInterval and once more at close.
 func (c *checkpointer) write(ctx context.Context) error {
 	seq, hash := c.journal.LastSeq()
 	if seq == 0 || seq == c.last {

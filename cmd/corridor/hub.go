@@ -92,7 +92,7 @@ func (m *Main) startSequencer() {
 	}()
 	go func() {
 		defer m.wg.Done()
-		m.checkpoints.run(ctx, m)
+		m.every(ctx, CheckpointInterval, "journal checkpoint", m.checkpoints.write)
 	}()
 	go func() {
 		defer m.wg.Done()
