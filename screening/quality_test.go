@@ -26,11 +26,7 @@ type qualityCase struct {
 // positive rate on ordinary Indian and Russian names that are not listed, at
 // the default threshold. Targets: recall ≥ 0.98, false positives ≤ 1%.
 func TestQuality(t *testing.T) {
-	lists := mustLists(t)
-	s, err := screening.NewScreener(screening.Config{}, lists...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	lists, s := mustLists(t), mustSampleScreener(t)
 	cases := listedCases(lists)
 	missed := 0
 	byHow, missedHow := map[string]int{}, map[string]int{}
