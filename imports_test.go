@@ -59,7 +59,7 @@ var rules = []rule{
 		"a pure-domain package builds only on the standard library, the root and its assertions"},
 	{"settlement-deps", []string{settlement}, prod, oneOf(std, pkgIn(root, assert, ledger)),
 		"settlement is pure domain too, and posts what it settles to the ledger"},
-	{"domain-tests-pure", domain, test, oneOf(std, modIn(goCmp, rapid), pkgIn(append(domain, assert)...)),
+	{"domain-tests-pure", domain, test, oneOf(std, modIn(goCmp, rapid), pkgIn(slices.Concat(domain, []string{assert})...)),
 		"the domain's tests run it alone, in process: no adapter, no store, no network"},
 	{"assert-pure", []string{assert}, anyCode, both(std, not(stdIn(ioPackages...))),
 		"the domain imports internal/assert, so it is as pure as the domain"},
@@ -73,7 +73,7 @@ var rules = []rule{
 		"hub drives the domain, and reaches the store and the network only through root interfaces"},
 	{"hub-test-deps", []string{hub}, test, oneOf(std, modIn(goCmp, rapid),
 		pkgIn(root, ledger, settlement, iso20022, screening, assert, sqlite, httpapi)),
-		"hub's tests run it on the real store and behind the real API (STYLE.md section 9), never on pki"},
+		"hub's tests run it on the real store and behind the real API, as STYLE.md section 9 asks"},
 	{"xsdgen-std-only", []string{xsdgen}, anyCode, std,
 		"the schema compiler is a stand-alone program, so go generate needs nothing but Go"},
 	{"nothing-imports-cmd", nil, anyCode, not(under("cmd")),
@@ -222,7 +222,8 @@ type packages struct {
 }
 
 // mustListPackages runs go list once, over the module's packages and
-// everything they and their tests depend on.
+// everything they and their tests depend on. It sees the default build:
+// files behind a build tag (ledger's invariants_on.go) are not checked.
 func mustListPackages(tb testing.TB) packages {
 	tb.Helper()
 	list := exec.Command("go", "list", "-deps", "-test",
