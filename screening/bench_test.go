@@ -27,7 +27,7 @@ var benchParties = []screening.Party{
 // parties per second, and how many of the indexed names the index let it
 // score per party (the prefilter at work).
 func BenchmarkScreen(b *testing.B) {
-	s := mustScreener(b, screening.Config{})
+	s := mustSampleScreener(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	compared := 0

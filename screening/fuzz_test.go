@@ -93,7 +93,7 @@ func FuzzLoadCSV(f *testing.F) {
 // FuzzScreen screens arbitrary names: never a panic, hits within bounds
 // and in order, the same result twice.
 func FuzzScreen(f *testing.F) {
-	s := mustScreener(f, screening.Config{})
+	s := mustSampleScreener(f)
 	for _, p := range benchParties {
 		f.Add(p.Name, p.DateOfBirth, p.Country)
 	}

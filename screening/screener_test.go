@@ -11,7 +11,7 @@ import (
 )
 
 func TestScreen(t *testing.T) {
-	s := mustScreener(t, screening.Config{})
+	s := mustSampleScreener(t)
 	tests := []struct {
 		name   string
 		party  screening.Party
@@ -58,7 +58,7 @@ func TestScreen(t *testing.T) {
 }
 
 func TestScreenDeterministic(t *testing.T) {
-	s1, s2 := mustScreener(t, screening.Config{}), mustScreener(t, screening.Config{})
+	s1, s2 := mustScreener(t, screening.Config{}), mustSampleScreener(t) // Two screeners, built apart.
 	for _, p := range benchParties {
 		a, b := s1.Screen(p), s2.Screen(p)
 		if !reflect.DeepEqual(a, b) {
@@ -74,7 +74,7 @@ func TestScreenDeterministic(t *testing.T) {
 }
 
 func TestScreenConcurrent(t *testing.T) {
-	s := mustScreener(t, screening.Config{})
+	s := mustSampleScreener(t)
 	want := make([]screening.Result, len(benchParties))
 	for i, p := range benchParties {
 		want[i] = s.Screen(p)
@@ -114,7 +114,7 @@ func TestScreenerConfig(t *testing.T) {
 	if id := s.Screen(screening.Party{Name: "x"}).Screener; id != s.ID() || len(id) != 64 {
 		t.Errorf("result names screener %q; want %q", id, s.ID())
 	}
-	if other := mustScreener(t, screening.Config{}); other.ID() == s.ID() {
+	if other := mustSampleScreener(t); other.ID() == s.ID() {
 		t.Error("two configurations share a screener ID")
 	}
 	infos := s.Lists()
@@ -136,7 +136,7 @@ func TestPaymentParties(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("PaymentParties = %+v; want %+v", got, want)
 	}
-	s := mustScreener(t, screening.Config{})
+	s := mustSampleScreener(t)
 	held := 0
 	for _, party := range got {
 		if s.Screen(party).Hold {
