@@ -20,8 +20,8 @@ func ParseBIC(s string) (BIC, error) {
 	return BIC(s), nil
 }
 
-// bicPattern is [A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?, the BICFI pattern
-// of the ISO 20022 schemas.
+// bicPattern is [A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?, the pattern
+// the ISO 20022 schemas give a financial institution's BIC.
 func bicPattern(s string) bool {
 	if len(s) != 8 && len(s) != 11 {
 		return false

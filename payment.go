@@ -7,23 +7,23 @@ import "time"
 // Interbank settlement is between the instructing and the instructed agent; in
 // a direct payment they are also the debtor and the creditor agent.
 type Payment struct {
-	MsgID            string // GrpHdr/MsgId: the sender's reference, unique per sender.
-	UETR             UETR   // CdtTrfTxInf/PmtId/UETR: the tracker key.
-	EndToEndID       string // CdtTrfTxInf/PmtId/EndToEndId.
-	InstructingAgent BIC    // CdtTrfTxInf/InstgAgt: the sender, whose account is debited.
-	InstructedAgent  BIC    // CdtTrfTxInf/InstdAgt: the receiver, whose account is credited.
-	DebtorAgent      BIC    // CdtTrfTxInf/DbtrAgt.
-	CreditorAgent    BIC    // CdtTrfTxInf/CdtrAgt.
-	Amount           Amount // CdtTrfTxInf/IntrBkSttlmAmt, in minor units of Currency.
+	MsgID            string // The sender's message reference, unique per sender.
+	UETR             UETR   // The unique end-to-end transaction reference: the tracker key.
+	EndToEndID       string // The debtor's end-to-end reference, passed on unchanged.
+	InstructingAgent BIC    // The sender of this leg, whose account is debited.
+	InstructedAgent  BIC    // The receiver of this leg, whose account is credited.
+	DebtorAgent      BIC    // The debtor's bank.
+	CreditorAgent    BIC    // The creditor's bank.
+	Amount           Amount // The interbank settlement amount, in minor units of Currency.
 	Currency         Currency
-	SettlementDate   Date   // CdtTrfTxInf/IntrBkSttlmDt.
-	DebtorName       string // CdtTrfTxInf/Dbtr/Nm.
-	CreditorName     string // CdtTrfTxInf/Cdtr/Nm.
-	UltimateDebtor   string // CdtTrfTxInf/UltmtDbtr/Nm: on whose behalf the debtor pays; screened too.
-	UltimateCreditor string // CdtTrfTxInf/UltmtCdtr/Nm: for whom the creditor receives; screened too.
-	Urgent           bool   // CdtTrfTxInf/PmtTpInf/InstrPrty is HIGH: it settles before normal payments.
-	Instructed       Money  // CdtTrfTxInf/InstdAmt; zero when absent. In another currency than Currency, the payment converts.
-	FXQuote          uint64 // The FX quote named in CdtTrfTxInf/InstrForNxtAgt/InstrInf as "/FXQT/<id>"; 0 for none.
+	SettlementDate   Date   // The interbank settlement date the sender asked for.
+	DebtorName       string // The debtor's name; screened.
+	CreditorName     string // The creditor's name; screened.
+	UltimateDebtor   string // On whose behalf the debtor pays; screened too.
+	UltimateCreditor string // For whom the creditor receives; screened too.
+	Urgent           bool   // The sender asked for high priority: it settles before normal payments.
+	Instructed       Money  // The instructed amount; zero when absent. In another currency than Currency, the payment converts.
+	FXQuote          uint64 // The FX quote the payment converts at; 0 for none. The iso20022 package says where a message names it.
 }
 
 // Converts reports whether p's instructed amount is in another currency than

@@ -2,8 +2,8 @@ package corridor
 
 import "errors"
 
-// ReasonCode is an ISO 20022 ExternalStatusReason1Code, sent in pacs.002
-// TxInfAndSts/StsRsnInf/Rsn/Cd and in the API's error bodies.
+// ReasonCode is an ISO 20022 ExternalStatusReason1Code, sent as the status
+// reason of a pacs.002 and in the API's error bodies.
 type ReasonCode string
 
 // The reason codes the hub gives. Each is from the ISO 20022 external code set.
@@ -34,7 +34,7 @@ const (
 // travels as a value; the edge turns it into a pacs.002 RJCT or an HTTP 4xx.
 type RejectError struct {
 	Reason ReasonCode
-	Detail string // Sent as AddtlInf: never secrets, never full account numbers; at most 105 characters.
+	Detail string // Sent as the additional information of a reason: never secrets, never full account numbers; at most 105 characters.
 }
 
 func (e *RejectError) Error() string {

@@ -45,7 +45,7 @@ var ErrCorrupt = errors.New("sqlite: journal corrupt")
 // Every statement runs on one connection, so transactions serialize.
 type DB struct {
 	sql     *sql.DB
-	insert  *sql.Stmt // Inserts one journal row; reused by every Append.
+	insert  *sql.Stmt // The prepared statement that inserts one journal row; reused by every Append.
 	journal Journal
 
 	closeOnce sync.Once

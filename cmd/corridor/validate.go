@@ -31,7 +31,8 @@ type fileProblem struct {
 }
 
 // runValidate checks each ISO 20022 file named in args (an envelope holding
-// an AppHdr and a Document, a bare Document or a bare AppHdr) and prints
+// a business application header and a document, a bare document or a bare
+// header) and prints
 // "FILE: valid" or one line per problem. It returns an error saying how many
 // files are invalid, so that the exit status is 0 only when all are valid.
 func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
