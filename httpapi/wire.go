@@ -295,7 +295,7 @@ func queuedBody(q hub.QueuedPayment) QueuedBody {
 	if q.Urgent {
 		prio = "urgent"
 	}
-	return QueuedBody{Reference: q.Reference, UETR: string(q.UETR), Debtor: string(q.Debtor), Creditor: string(q.Creditor),
+	return QueuedBody{Reference: q.Reference, UETR: string(q.UETR), Debtor: string(q.InstructingAgent), Creditor: string(q.InstructedAgent),
 		Amount: q.Money.Amount.Format(q.Money.Currency), Currency: string(q.Money.Currency), Priority: prio,
 		Position: q.Position, QueuedAt: q.QueuedAt, Deadline: q.Deadline}
 }

@@ -60,15 +60,15 @@ type PaymentTrack struct {
 // QueuedPayment is a payment waiting in the RTGS queue, as the queue's
 // listing shows it: in settlement order, urgent before normal, then position.
 type QueuedPayment struct {
-	Reference string
-	UETR      corridor.UETR
-	Debtor    corridor.BIC // The instructing agent, whose account will be debited.
-	Creditor  corridor.BIC // The instructed agent.
-	Money     corridor.Money
-	Urgent    bool
-	Position  int64     // Within its priority: lower settles first.
-	QueuedAt  time.Time //
-	Deadline  time.Time // When the cut-off rejects it if it has not settled.
+	Reference        string
+	UETR             corridor.UETR
+	InstructingAgent corridor.BIC // Whose account will be debited.
+	InstructedAgent  corridor.BIC //
+	Money            corridor.Money
+	Urgent           bool
+	Position         int64     // Within its priority: lower settles first.
+	QueuedAt         time.Time //
+	Deadline         time.Time // When the cut-off rejects it if it has not settled.
 }
 
 // Position is a participant's liquidity in one currency: its balance, what
@@ -80,7 +80,7 @@ type Position struct {
 	QueuedOutCount int
 	QueuedIn       corridor.Amount // Payments to it waiting in the queue.
 	QueuedInCount  int
-	CycleSent      corridor.Amount // Its payments in the open net cycle, as debtor.
+	CycleSent      corridor.Amount // Its payments in the open net cycle, as instructing agent.
 	CycleReceived  corridor.Amount // Payments to it in the open net cycle.
 }
 

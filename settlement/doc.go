@@ -7,15 +7,19 @@
 //
 // # RTGS queue
 //
-// A payment settles gross at once when its debtor's available liquidity
-// (balance plus credit limit) covers it and nothing of the same debtor in the
-// same currency is ahead of it; otherwise it waits in the Queue. Settlement
-// order is priority (urgent before normal), then position (FIFO; an operator
-// may move a payment to the front or back). FIFO is strict per debtor and
-// currency, across both priorities: a debtor's head payment that cannot settle
-// blocks that debtor's later payments (there is no FIFO by-passing), but never
-// another debtor's. An urgent payment overtakes its debtor's queued normal
-// payments; a normal payment never overtakes anything. Strict FIFO keeps the
+// Settlement moves money between banks, so it speaks of a payment's
+// instructing agent (whose settlement account is debited) and instructed
+// agent (whose account is credited), never of the debtor and creditor parties.
+//
+// A payment settles gross at once when its instructing agent's available
+// liquidity (balance plus credit limit) covers it and nothing of the same
+// agent in the same currency is ahead of it; otherwise it waits in the Queue.
+// Settlement order is priority (urgent before normal), then position (FIFO;
+// an operator may move a payment to the front or back). FIFO is strict per
+// instructing agent and currency, across both priorities: an agent's head
+// payment that cannot settle blocks that agent's later payments (there is no
+// FIFO by-passing), but never another agent's. An urgent payment overtakes its
+// agent's queued normal payments; a normal payment never overtakes anything. Strict FIFO keeps the
 // order participants and operators see the order things settle in, and it is
 // what makes gridlock resolution find a unique largest set.
 //
@@ -27,8 +31,8 @@
 // It starts from every queued payment and, while some participant's position
 // is negative, removes that participant's last payments in settlement order
 // (reverse FIFO, normal before urgent) until it is covered; removing a payment
-// lowers its creditor's position, which may then need removals of its own.
-// Because each debtor keeps a prefix of its queue, the feasible sets are
+// lowers its instructed agent's position, which may then need removals of its
+// own. Because each agent keeps a prefix of its queue, the feasible sets are
 // closed under union, so there is one greatest feasible set; the algorithm
 // removes only payments outside it and so finds it: it is the largest both by
 // count and by value among the sets that respect FIFO. It runs in time linear
@@ -36,21 +40,21 @@
 //
 // The set settles atomically through the currency's technical account (a
 // settlement-in-progress account with no floor that ends every resolution at
-// zero): first every credit leg (technical account to creditor), then every
-// debit leg (debtor to technical account). After the credits each debtor holds
-// at least what it owes, so no debit can cross a floor; everything is checked
+// zero): first every credit leg (technical account to instructed agent), then
+// every debit leg (instructing agent to technical account). After the credits
+// each instructing agent holds at least what it owes, so no debit can cross a floor; everything is checked
 // before the first posting, so the postings cannot fail part way.
 //
 // # Deferred net settlement
 //
 // A Cycle accepts payments (ACCP) and at Close nets them per currency. A
-// participant whose available liquidity cannot cover its net debit has its
-// payments as debtor removed, latest accepted first, until it can; removals
+// participant whose available liquidity cannot cover its net debit has the
+// payments it instructed removed, latest accepted first, until it can; removals
 // lower other participants' incoming, so the rule repeats until everyone is
 // covered (the same algorithm as gridlock resolution, in acceptance order).
 // Removed payments are rejected AM04. Net positions then move through the
-// technical account: every net debtor pays its net debit in, then every net
-// creditor is paid its net credit out.
+// technical account: every participant with a net debit pays it in, then
+// every participant with a net credit is paid it out.
 //
 // # FX
 //
@@ -64,7 +68,7 @@
 //
 // AM04 a queued payment not settled by its deadline (the cut-off), and a
 // payment removed from a net cycle; DS02 a queued payment cancelled by its
-// debtor or the operator; TM01 an expired quote; AM05 a used quote; AM09 an
+// instructing agent or the operator; TM01 an expired quote; AM05 a used quote; AM09 an
 // amount above the quoted one; AM03 a quote for another currency pair; AG01 a
 // quote of another participant; NARR an unknown quote.
 package settlement

@@ -8,20 +8,20 @@ import (
 )
 
 // offsetting finds, in one currency, the greatest set of payments that settle
-// together when each debtor keeps a prefix of its lane. lanes hold each
-// debtor's payments in the order they must settle; avail is each
+// together when each instructing agent keeps a prefix of its lane. lanes hold
+// each agent's payments in the order they must settle; avail is each
 // participant's available liquidity. It returns how many payments of each lane
 // stay in the set.
 //
 // A participant's position is its liquidity plus its incoming payments in the
 // set less its outgoing ones. While a position is negative, the participant's
-// last payment in the set leaves it; that lowers the creditor's position,
+// last payment in the set leaves it; that lowers its instructed agent's position,
 // which may then go negative in turn. Each payment leaves at most once, so the
 // work is linear in the payments.
 type offsetting struct {
 	index map[corridor.BIC]int // Participant to its index in pos.
 	pos   []int64
-	lanes [][]Payment // By the debtor's index; nil for a participant that only receives.
+	lanes [][]Payment // By the instructing agent's index; nil for a participant that only receives.
 	keep  []int       // Payments kept per lane.
 }
 
@@ -43,13 +43,13 @@ func newOffsetting(lanes map[corridor.BIC][]Payment, avail func(corridor.BIC) in
 		o.keep[i] = len(lanes[b])
 		for _, p := range lanes[b] {
 			o.pos[i] -= int64(p.Amount)
-			o.pos[o.index[p.Creditor]] += int64(p.Amount)
+			o.pos[o.index[p.InstructedAgent]] += int64(p.Amount)
 		}
 	}
 	return o
 }
 
-// participants are every debtor and creditor of the lanes, sorted.
+// participants are every instructing and instructed agent of the lanes, sorted.
 func participants(lanes map[corridor.BIC][]Payment) []corridor.BIC {
 	seen := make(map[corridor.BIC]bool)
 	var bics []corridor.BIC
@@ -62,7 +62,7 @@ func participants(lanes map[corridor.BIC][]Payment) []corridor.BIC {
 	for d, ln := range lanes {
 		add(d)
 		for _, p := range ln {
-			add(p.Creditor)
+			add(p.InstructedAgent)
 		}
 	}
 	slices.Sort(bics)
@@ -85,7 +85,7 @@ func (o *offsetting) solve() {
 			assert.That(o.keep[i] > 0, "participant %d is short with nothing left to remove", i)
 			o.keep[i]--
 			p := o.lanes[i][o.keep[i]]
-			c := o.index[p.Creditor]
+			c := o.index[p.InstructedAgent]
 			o.pos[i] += int64(p.Amount)
 			o.pos[c] -= int64(p.Amount)
 			if o.pos[c] < 0 && !queued[c] {

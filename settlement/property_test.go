@@ -78,10 +78,10 @@ func (m *machine) tick(t *rapid.T) {
 
 func (m *machine) drawPayment(t *rapid.T) settlement.Payment {
 	m.nextPay++
-	d := rapid.IntRange(0, len(m.banks)-1).Draw(t, "debtor")
-	c := (d + rapid.IntRange(1, len(m.banks)-1).Draw(t, "creditorOffset")) % len(m.banks)
+	d := rapid.IntRange(0, len(m.banks)-1).Draw(t, "instructing")
+	c := (d + rapid.IntRange(1, len(m.banks)-1).Draw(t, "instructedOffset")) % len(m.banks)
 	prio := rapid.SampledFrom([]settlement.Priority{settlement.Urgent, settlement.Normal}).Draw(t, "priority")
-	return settlement.Payment{ID: m.nextPay, Debtor: m.banks[d], Creditor: m.banks[c],
+	return settlement.Payment{ID: m.nextPay, InstructingAgent: m.banks[d], InstructedAgent: m.banks[c],
 		Currency: rapid.SampledFrom(currencies).Draw(t, "currency"),
 		Amount:   corridor.Amount(rapid.Int64Range(1, 2000).Draw(t, "amount")), Priority: prio}
 }
@@ -97,8 +97,8 @@ func (m *machine) move(t *rapid.T, id settlement.PaymentID, from, to state) {
 // settle records a settled payment in the model's balances.
 func (m *machine) settle(t *rapid.T, p settlement.Payment, from state) {
 	m.move(t, p.ID, from, settledState)
-	m.balances[ledger.Settlement(p.Debtor, p.Currency)] -= int64(p.Amount)
-	m.balances[ledger.Settlement(p.Creditor, p.Currency)] += int64(p.Amount)
+	m.balances[ledger.Settlement(p.InstructingAgent, p.Currency)] -= int64(p.Amount)
+	m.balances[ledger.Settlement(p.InstructedAgent, p.Currency)] += int64(p.Amount)
 }
 
 func (m *machine) settleAll(t *rapid.T, ss []settlement.Settled) {
@@ -152,14 +152,14 @@ func (m *machine) Cancel(t *rapid.T) {
 	id := rapid.SampledFrom(ids).Draw(t, "id")
 	by := rapid.SampledFrom(m.banks).Draw(t, "by")
 	r, err := m.w.q.Cancel(id, by)
-	if by != m.payments[id].Debtor {
+	if by != m.payments[id].InstructingAgent {
 		if reason, _ := corridor.ReasonOf(err); reason != corridor.ReasonNotAllowed {
-			t.Fatalf("Cancel(%d) by %s, not the debtor: %v", id, by, err)
+			t.Fatalf("Cancel(%d) by %s, not the instructing agent: %v", id, by, err)
 		}
 		return
 	}
 	if err != nil || r.Reason != settlement.ReasonCancelled {
-		t.Fatalf("Cancel(%d) by its debtor: %+v, %v", id, r, err)
+		t.Fatalf("Cancel(%d) by its instructing agent: %+v, %v", id, r, err)
 	}
 	m.move(t, id, queued, rejectedState)
 }
@@ -182,7 +182,7 @@ func (m *machine) Reorder(t *rapid.T) {
 	if err != nil {
 		t.Fatalf("reorder %d: %v", id, err)
 	}
-	// A new order can free a debtor whose old head was blocked.
+	// A new order can free an instructing agent whose old head was blocked.
 	m.settleAll(t, m.w.q.Release(m.w.l, m.w.transferID))
 }
 
@@ -258,28 +258,28 @@ func (m *machine) FX(t *rapid.T) {
 	}
 	p := settlement.Pair{From: from, To: to}
 	rate, _ := m.w.rates.Rate(p)
-	debtor, creditor := rapid.SampledFrom(m.banks).Draw(t, "debtor"), rapid.SampledFrom(m.banks).Draw(t, "creditor")
+	instructing, instructed := rapid.SampledFrom(m.banks).Draw(t, "instructing"), rapid.SampledFrom(m.banks).Draw(t, "instructed")
 	amt := corridor.Amount(rapid.Int64Range(1, 2000).Draw(t, "amount"))
 	m.nextPay++
 	id := settlement.QuoteID(m.nextPay)
-	if _, err := m.w.quotes.Issue(id, debtor, amt, p, rate, m.now, m.now.Add(time.Minute)); err != nil {
+	if _, err := m.w.quotes.Issue(id, instructing, amt, p, rate, m.now, m.now.Add(time.Minute)); err != nil {
 		if r, _ := corridor.ReasonOf(err); r == corridor.ReasonZeroAmount {
 			return // Too small to convert.
 		}
 		t.Fatalf("Issue: %v", err)
 	}
-	cv, err := m.w.quotes.Consume(id, debtor, amt, p, m.now)
+	cv, err := m.w.quotes.Consume(id, instructing, amt, p, m.now)
 	if err != nil {
 		t.Fatalf("Consume: %v", err)
 	}
-	if _, err := settlement.SettleFX(m.w.l, debtor, creditor, cv, m.w.transferID); err != nil {
+	if _, err := settlement.SettleFX(m.w.l, instructing, instructed, cv, m.w.transferID); err != nil {
 		if r, _ := corridor.ReasonOf(err); r != corridor.ReasonInsufficientFunds {
 			t.Fatalf("SettleFX: %v", err)
 		}
 		return
 	}
-	m.balances[ledger.Settlement(debtor, from)] -= int64(cv.From.Amount)
-	m.balances[ledger.Settlement(creditor, to)] += int64(cv.To.Amount)
+	m.balances[ledger.Settlement(instructing, from)] -= int64(cv.From.Amount)
+	m.balances[ledger.Settlement(instructed, to)] += int64(cv.To.Amount)
 }
 
 // Check runs after every action.

@@ -311,10 +311,10 @@ func (w *world) fund(a args) []string {
 	return settledLines(w.q.Release(w.l, w.transferID))
 }
 
-// payment reads "ID DEBTOR CREDITOR CCY AMOUNT [PRIORITY]".
+// payment reads "ID INSTRUCTING INSTRUCTED CCY AMOUNT [PRIORITY]": the agents' BICs.
 func (a args) payment() settlement.Payment {
 	c := corridor.Currency(a.at(3))
-	p := settlement.Payment{ID: settlement.PaymentID(a.id(0)), Debtor: a.bic(1), Creditor: a.bic(2), Currency: c,
+	p := settlement.Payment{ID: settlement.PaymentID(a.id(0)), InstructingAgent: a.bic(1), InstructedAgent: a.bic(2), Currency: c,
 		Amount: a.amount(4, c), Priority: settlement.Normal}
 	if len(a.pos) > 5 && a.pos[5] == "urgent" {
 		p.Priority = settlement.Urgent
@@ -366,7 +366,7 @@ func (w *world) operate(op string, a args) []string {
 func (w *world) queue() []string {
 	var out []string
 	for _, e := range w.q.All() {
-		out = append(out, fmt.Sprintf("%d %s %s -> %s %s %s", e.ID, e.Priority, short(e.Debtor), short(e.Creditor),
+		out = append(out, fmt.Sprintf("%d %s %s -> %s %s %s", e.ID, e.Priority, short(e.InstructingAgent), short(e.InstructedAgent),
 			e.Amount.Format(e.Currency), e.Currency))
 	}
 	for _, c := range []corridor.Currency{"INR", "JPY", "KWD", "RUB"} {
@@ -386,7 +386,7 @@ func settledLines(ss []settlement.Settled) []string {
 	}
 	out := make([]string, len(ss))
 	for i, s := range ss {
-		out[i] = fmt.Sprintf("settled %d %s -> %s %s %s", s.Payment.ID, short(s.Payment.Debtor), short(s.Payment.Creditor),
+		out[i] = fmt.Sprintf("settled %d %s -> %s %s %s", s.Payment.ID, short(s.Payment.InstructingAgent), short(s.Payment.InstructedAgent),
 			s.Payment.Amount.Format(s.Payment.Currency), s.Payment.Currency)
 	}
 	return out
@@ -516,15 +516,15 @@ func (w *world) quote(a args) []string {
 	return []string{fmt.Sprintf("quote %d %s until %s", q.ID, conversionLine(q.Conversion), q.Expires.Format("15:04"))}
 }
 
-// fx QUOTE DEBTOR CREDITOR FROM/TO AMOUNT at=HH:MM
+// fx QUOTE INSTRUCTING INSTRUCTED FROM/TO AMOUNT at=HH:MM
 func (w *world) settleFX(a args) []string {
 	p := pair(w.tb, a.at(3))
-	debtor := a.bic(1)
-	cv, err := w.quotes.Consume(settlement.QuoteID(a.id(0)), debtor, a.amount(4, p.From), p, a.clock("at"))
+	instructing := a.bic(1)
+	cv, err := w.quotes.Consume(settlement.QuoteID(a.id(0)), instructing, a.amount(4, p.From), p, a.clock("at"))
 	if err != nil {
 		return errLine(err)
 	}
-	legs, err := settlement.SettleFX(w.l, debtor, a.bic(2), cv, w.transferID)
+	legs, err := settlement.SettleFX(w.l, instructing, a.bic(2), cv, w.transferID)
 	if err != nil {
 		return errLine(err)
 	}
