@@ -197,7 +197,7 @@ func (s *state) move(c moveCmd, now time.Time) (error, bool) {
 	}
 	q, _ := s.queue.Get(id)
 	p.event(PaymentEvent{Time: now, Event: "reordered",
-		Detail: fmt.Sprintf("by the operator: %s, position %d", q.Priority, q.Position)})
+		Detail: fmt.Sprintf("by the operator: %s, position %d", q.Priority, q.Place)})
 	return nil, true
 }
 
@@ -216,42 +216,42 @@ func (s *state) queueView(caller corridor.Identity) []QueuedPayment {
 		out = append(out, QueuedPayment{Reference: p.ref, UETR: p.cmd.Payment.UETR,
 			InstructingAgent: q.InstructingAgent, InstructedAgent: q.InstructedAgent,
 			Money: corridor.Money{Amount: q.Amount, Currency: q.Currency}, Urgent: q.Priority == settlement.Urgent,
-			Position: q.Position, QueuedAt: q.QueuedAt, Deadline: q.Deadline})
+			Place: q.Place, QueuedAt: q.QueuedAt, Deadline: q.Deadline})
 	}
 	return out
 }
 
-// positions is bic's liquidity per currency: balances, the queue to and from
+// liquidity is bic's liquidity per currency: balances, the queue to and from
 // it, and the open net cycle.
-func (s *state) positions(bic corridor.BIC) ([]Position, error) {
+func (s *state) liquidity(bic corridor.BIC) ([]Liquidity, error) {
 	bals, err := s.balances(bic)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Position, len(bals))
+	out := make([]Liquidity, len(bals))
 	for i, b := range bals {
 		out[i].Balance = b
 	}
-	at := func(c corridor.Currency) *Position {
-		i := slices.IndexFunc(out, func(p Position) bool { return p.Currency == c })
+	at := func(c corridor.Currency) *Liquidity {
+		i := slices.IndexFunc(out, func(l Liquidity) bool { return l.Currency == c })
 		if i < 0 {
 			return nil
 		}
 		return &out[i]
 	}
 	for _, q := range s.queue.All() {
-		if pos := at(q.Currency); pos != nil && q.InstructingAgent == bic {
-			pos.QueuedOut, pos.QueuedOutCount = pos.QueuedOut+q.Amount, pos.QueuedOutCount+1
-		} else if pos != nil && q.InstructedAgent == bic {
-			pos.QueuedIn, pos.QueuedInCount = pos.QueuedIn+q.Amount, pos.QueuedInCount+1
+		if l := at(q.Currency); l != nil && q.InstructingAgent == bic {
+			l.QueuedOut, l.QueuedOutCount = l.QueuedOut+q.Amount, l.QueuedOutCount+1
+		} else if l != nil && q.InstructedAgent == bic {
+			l.QueuedIn, l.QueuedInCount = l.QueuedIn+q.Amount, l.QueuedInCount+1
 		}
 	}
 	if s.cycle != nil {
 		for _, p := range s.cycle.Payments() {
-			if pos := at(p.Currency); pos != nil && p.InstructingAgent == bic {
-				pos.CycleSent += p.Amount
-			} else if pos != nil && p.InstructedAgent == bic {
-				pos.CycleReceived += p.Amount
+			if l := at(p.Currency); l != nil && p.InstructingAgent == bic {
+				l.CycleSent += p.Amount
+			} else if l != nil && p.InstructedAgent == bic {
+				l.CycleReceived += p.Amount
 			}
 		}
 	}
@@ -317,25 +317,25 @@ func (s *state) hashSettlement(h hash.Hash) {
 // field names are the hash's own, kept whatever settlement calls its fields,
 // so that the same state hashes the same.
 type paymentSum struct {
-	ID       settlement.PaymentID
-	Debtor   corridor.BIC // The instructing agent.
-	Creditor corridor.BIC // The instructed agent.
-	Currency corridor.Currency
-	Amount   corridor.Amount
-	Priority settlement.Priority
+	ID               settlement.PaymentID
+	InstructingAgent corridor.BIC `json:"Debtor"`
+	InstructedAgent  corridor.BIC `json:"Creditor"`
+	Currency         corridor.Currency
+	Amount           corridor.Amount
+	Priority         settlement.Priority
 }
 
 // queuedSum is a queued payment as the state hash writes it.
 type queuedSum struct {
 	paymentSum
-	Position int64
+	Place    int64 `json:"Position"`
 	QueuedAt time.Time
 	Deadline time.Time
 }
 
 func paymentSumOf(p settlement.Payment) paymentSum {
-	return paymentSum{ID: p.ID, Debtor: p.InstructingAgent, Creditor: p.InstructedAgent, Currency: p.Currency,
-		Amount: p.Amount, Priority: p.Priority}
+	return paymentSum{ID: p.ID, InstructingAgent: p.InstructingAgent, InstructedAgent: p.InstructedAgent,
+		Currency: p.Currency, Amount: p.Amount, Priority: p.Priority}
 }
 
 // paymentSums keeps nil as nil: JSON writes null for it and [] for an empty
@@ -357,7 +357,7 @@ func queuedSums(qs []settlement.Queued) []queuedSum {
 	}
 	out := make([]queuedSum, len(qs))
 	for i, q := range qs {
-		out[i] = queuedSum{paymentSum: paymentSumOf(q.Payment), Position: q.Position, QueuedAt: q.QueuedAt, Deadline: q.Deadline}
+		out[i] = queuedSum{paymentSum: paymentSumOf(q.Payment), Place: q.Place, QueuedAt: q.QueuedAt, Deadline: q.Deadline}
 	}
 	return out
 }

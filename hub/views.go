@@ -21,7 +21,7 @@ type PaymentResult struct {
 // InboxMessage is a message the hub delivered to a participant, kept until the
 // participant acknowledges it.
 type InboxMessage struct {
-	Seq               uint64        // Position in the participant's inbox; 1, 2, 3 … for ever.
+	Seq               uint64        // Its number in the participant's inbox; 1, 2, 3 … for ever.
 	MsgDefID          string        // "pacs.008.001.08", "pacs.002.001.10".
 	UETR              corridor.UETR // The payment the message is about.
 	Reference         string        // The hub's reference of that payment.
@@ -58,7 +58,7 @@ type PaymentTrack struct {
 }
 
 // QueuedPayment is a payment waiting in the RTGS queue, as the queue's
-// listing shows it: in settlement order, urgent before normal, then position.
+// listing shows it: in settlement order, urgent before normal, then place.
 type QueuedPayment struct {
 	Reference        string
 	UETR             corridor.UETR
@@ -66,15 +66,15 @@ type QueuedPayment struct {
 	InstructedAgent  corridor.BIC //
 	Money            corridor.Money
 	Urgent           bool
-	Position         int64     // Within its priority: lower settles first.
+	Place            int64     // Its place in line within its priority: lower settles first.
 	QueuedAt         time.Time //
 	Deadline         time.Time // When the cut-off rejects it if it has not settled.
 }
 
-// Position is a participant's liquidity in one currency: its balance, what
-// waits in the RTGS queue to and from it, and where it stands in the open
-// net settlement cycle.
-type Position struct {
+// Liquidity is a participant's liquidity in one currency: its balance, what
+// waits in the RTGS queue to and from it, and what it sent and received in
+// the open net settlement cycle. GET /v1/positions answers with it.
+type Liquidity struct {
 	Balance
 	QueuedOut      corridor.Amount // Its own payments waiting in the queue.
 	QueuedOutCount int

@@ -14,8 +14,8 @@
 // A payment settles gross at once when its instructing agent's available
 // liquidity (balance plus credit limit) covers it and nothing of the same
 // agent in the same currency is ahead of it; otherwise it waits in the Queue.
-// Settlement order is priority (urgent before normal), then position (FIFO;
-// an operator may move a payment to the front or back). FIFO is strict per
+// Settlement order is priority (urgent before normal), then place in line
+// (FIFO; an operator may move a payment to the front or back). FIFO is strict per
 // instructing agent and currency, across both priorities: an agent's head
 // payment that cannot settle blocks that agent's later payments (there is no
 // FIFO by-passing), but never another agent's. An urgent payment overtakes its
@@ -27,12 +27,12 @@
 //
 // Resolve settles, per currency, the largest set of queued payments that can
 // settle together once offset multilaterally: every participant's available
-// liquidity plus its incoming payments in the set covers its outgoing ones.
-// It starts from every queued payment and, while some participant's position
-// is negative, removes that participant's last payments in settlement order
-// (reverse FIFO, normal before urgent) until it is covered; removing a payment
-// lowers its instructed agent's position, which may then need removals of its
-// own. Because each agent keeps a prefix of its queue, the feasible sets are
+// liquidity covers its net position in the set (its incoming payments less
+// its outgoing ones). It starts from every queued payment and, while some
+// participant's liquidity does not cover its net position, removes that
+// participant's last payments in settlement order (reverse FIFO, normal
+// before urgent) until it does; removing a payment lowers its instructed
+// agent's net position, which may then need removals of its own. Because each agent keeps a prefix of its queue, the feasible sets are
 // closed under union, so there is one greatest feasible set; the algorithm
 // removes only payments outside it and so finds it: it is the largest both by
 // count and by value among the sets that respect FIFO. It runs in time linear

@@ -337,7 +337,7 @@ func (m *machine) checkQueue(t *rapid.T) {
 	all := m.w.q.All()
 	for i, e := range all {
 		sums[e.Currency] += e.Amount
-		if i > 0 && (all[i-1].Priority > e.Priority || (all[i-1].Priority == e.Priority && all[i-1].Position >= e.Position)) {
+		if i > 0 && (all[i-1].Priority > e.Priority || (all[i-1].Priority == e.Priority && all[i-1].Place >= e.Place)) {
 			t.Fatalf("All is out of settlement order at %d", i)
 		}
 	}

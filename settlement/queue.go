@@ -18,24 +18,24 @@ const MaxQueued = 100_000
 // Queued is a payment waiting for liquidity.
 type Queued struct {
 	Payment
-	Position int64     // FIFO position within its priority: lower settles first.
+	Place    int64     // Its place in line within its priority (FIFO): lower settles first.
 	QueuedAt time.Time // When it joined the queue.
 	Deadline time.Time // When Expire rejects it if it has not settled: the cut-off or the message's reject time.
 }
 
-// before reports whether q settles before o: priority, then position.
+// before reports whether q settles before o: priority, then place.
 func (q *Queued) before(o *Queued) bool {
 	if q.Priority != o.Priority {
 		return q.Priority < o.Priority
 	}
-	return q.Position < o.Position
+	return q.Place < o.Place
 }
 
 func compareQueued(a, b *Queued) int {
 	if a.Priority != b.Priority {
 		return cmp.Compare(a.Priority, b.Priority)
 	}
-	return cmp.Compare(a.Position, b.Position)
+	return cmp.Compare(a.Place, b.Place)
 }
 
 // lane is one instructing agent's queue in one currency.
@@ -50,8 +50,8 @@ type Queue struct {
 	byID   map[PaymentID]*Queued
 	lanes  map[lane][]*Queued // Each in settlement order.
 	totals map[corridor.Currency]corridor.Amount
-	back   int64 // The next position at the back.
-	front  int64 // The next position at the front; counts down.
+	back   int64 // The next place at the back.
+	front  int64 // The next place at the front; counts down.
 }
 
 // NewQueue returns an empty queue.
@@ -124,7 +124,7 @@ func (q *Queue) Enqueue(p Payment, now, deadline time.Time) error {
 	if _, ok := q.totals[p.Currency].Add(p.Amount); !ok {
 		return corridor.ErrBusy
 	}
-	e := &Queued{Payment: p, Position: q.back, QueuedAt: now, Deadline: deadline}
+	e := &Queued{Payment: p, Place: q.back, QueuedAt: now, Deadline: deadline}
 	q.back++
 	q.insert(e)
 	return nil
@@ -139,7 +139,7 @@ func (q *Queue) insert(e *Queued) {
 	k := lane{e.InstructingAgent, e.Currency}
 	ln := q.lanes[k]
 	i, found := slices.BinarySearchFunc(ln, e, compareQueued)
-	assert.That(!found, "position %d of payment %d is taken", e.Position, e.ID)
+	assert.That(!found, "place %d of payment %d is taken", e.Place, e.ID)
 	q.lanes[k] = slices.Insert(ln, i, e)
 	q.byID[e.ID] = e
 	var ok bool
@@ -217,7 +217,7 @@ func (q *Queue) Reorder(id PaymentID, m Move) error {
 		return corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("move %d is unknown", m))
 	}
 	q.remove(e)
-	e.Position = q.nextPosition(m)
+	e.Place = q.nextPlace(m)
 	q.insert(e)
 	return nil
 }
@@ -234,12 +234,12 @@ func (q *Queue) SetPriority(id PaymentID, p Priority) error {
 		return corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("priority %d is unknown", p))
 	}
 	q.remove(e)
-	e.Priority, e.Position = p, q.nextPosition(ToBack)
+	e.Priority, e.Place = p, q.nextPlace(ToBack)
 	q.insert(e)
 	return nil
 }
 
-func (q *Queue) nextPosition(m Move) int64 {
+func (q *Queue) nextPlace(m Move) int64 {
 	if m == ToFront {
 		q.front--
 		return q.front
@@ -249,7 +249,7 @@ func (q *Queue) nextPosition(m Move) int64 {
 }
 
 // All returns every queued payment in settlement order: priority, then
-// position, over all instructing agents and currencies.
+// place, over all instructing agents and currencies.
 func (q *Queue) All() []Queued {
 	return q.list(func(*Queued) bool { return true })
 }
