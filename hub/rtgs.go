@@ -36,16 +36,18 @@ func endOfDay(now time.Time) time.Time {
 // the queue (PDNG). A full queue is ErrBusy and changes nothing.
 //
 // A normal payment that its instructing agent's sender limits or urgent
-// reserve hold back waits in the limit queue first (see Limits).
+// reserve hold back waits in the limit queue first (see settlement.Limits).
 func (s *state) settleGross(p *payment, now time.Time) error {
-	if why := s.gate(p, now); why != "" {
+	if why, held := s.held(p, now); held {
 		s.wait(p, why, now)
 		return nil
 	}
 	if err := s.enterQueue(p, now); err != nil {
 		return err
 	}
-	s.use(p, now)
+	if limited(p) {
+		s.gate.Enter(toSettlement(p), now)
+	}
 	if p.status == corridor.StatusSettled {
 		s.release(now)
 	}

@@ -1,15 +1,16 @@
-// Package settlement holds the hub's settlement rules: the RTGS liquidity
-// queue with gridlock resolution, deferred net settlement cycles, and exact FX
+// Package settlement holds the hub's settlement rules: sender limits and the
+// urgent reserve with their limit queue, the RTGS liquidity queue with
+// gridlock resolution, deferred net settlement cycles, and exact FX
 // conversion with quotes and linked legs. It is pure and deterministic: the
 // sequencer calls it with the ledger it owns, the time of the command and a
 // source of transfer IDs; it does no I/O, reads no clock and never lets map
 // order decide an output.
 //
-// # RTGS queue
-//
 // Settlement moves money between banks, so it speaks of a payment's
 // instructing agent (whose settlement account is debited) and instructed
 // agent (whose account is credited), never of the debtor and creditor parties.
+//
+// # RTGS queue
 //
 // A payment settles gross at once when its instructing agent's available
 // liquidity (balance plus credit limit) covers it and nothing of the same
@@ -23,15 +24,34 @@
 // order participants and operators see the order things settle in, and it is
 // what makes gridlock resolution find a unique largest set.
 //
+// # Limits and the reserve
+//
+// Before a normal payment enters the RTGS queue it passes the Gate, which
+// holds each participant's Limits per currency: a multilateral limit (the
+// most it pays all others in a business day), bilateral limits (the most it
+// pays one counterparty) and an urgent reserve (liquidity only urgent
+// payments may use). Urgent payments pass the gate; the hub lets returns
+// pass too. Held says why a payment may not enter: a payment of the same
+// instructing agent and currency waits ahead of it in the limit queue (FIFO,
+// no by-passing); or, with limits set, the day's payments (counted by Enter
+// from the moment each entered, per UTC business day) and this one would
+// pass the multilateral or the bilateral limit; or the payment would not
+// settle at once without the reserve: something of its agent waits in the
+// RTGS queue in the currency, or it would take the available liquidity
+// below the reserve. A held payment waits in the limit queue (Wait) until
+// Admit lets it in, in order, once liquidity arrives, a limit is raised or a
+// new business day starts; Expire rejects what is left at the cut-off
+// (AM04). Gridlock resolution does not see the limit queue.
+//
 // # Gridlock resolution
 //
 // Resolve settles, per currency, the largest set of queued payments that can
 // settle together once offset multilaterally: every participant's available
-// liquidity covers its net position in the set (its incoming payments less
-// its outgoing ones). It starts from every queued payment and, while some
-// participant's liquidity does not cover its net position, removes that
+// liquidity plus its net position in the set (its incoming payments less its
+// outgoing ones) is not negative. It starts from every queued payment and,
+// while that sum is negative for some participant, removes that
 // participant's last payments in settlement order (reverse FIFO, normal
-// before urgent) until it does; removing a payment lowers its instructed
+// before urgent) until the sum is not; removing a payment lowers its instructed
 // agent's net position, which may then need removals of its own. Because each agent keeps a prefix of its queue, the feasible sets are
 // closed under union, so there is one greatest feasible set; the algorithm
 // removes only payments outside it and so finds it: it is the largest both by
@@ -66,9 +86,12 @@
 //
 // # Reason codes
 //
-// AM04 a queued payment not settled by its deadline (the cut-off), and a
-// payment removed from a net cycle; DS02 a queued payment cancelled by its
-// instructing agent or the operator; TM01 an expired quote; AM05 a used quote; AM09 an
+// AM04 a queued payment not settled by its deadline (the cut-off), a payment
+// still in the limit queue at the cut-off, and a payment removed from a net
+// cycle; AC01 limits of a participant without an account in the currency;
+// AG01 a bilateral limit on the participant itself, too many of them, or a
+// limit out of range; DS02 a queued payment cancelled by its instructing
+// agent or the operator; TM01 an expired quote; AM05 a used quote; AM09 an
 // amount above the quoted one; AM03 a quote for another currency pair; AG01 a
 // quote of another participant; NARR an unknown quote.
 package settlement

@@ -77,9 +77,17 @@ func (p Payment) validate() error {
 // checkAccounts returns AC01 unless both settlement accounts of p exist.
 func checkAccounts(l *ledger.Ledger, p Payment) error {
 	for _, bic := range []corridor.BIC{p.InstructingAgent, p.InstructedAgent} {
-		if _, ok := l.Account(ledger.Settlement(bic, p.Currency)); !ok {
-			return corridor.Reject(corridor.ReasonAccountInvalid, fmt.Sprintf("%s has no %s settlement account", bic, p.Currency))
+		if err := checkAccount(l, bic, p.Currency); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// checkAccount returns AC01 unless bic's settlement account in c exists.
+func checkAccount(l *ledger.Ledger, bic corridor.BIC, c corridor.Currency) error {
+	if _, ok := l.Account(ledger.Settlement(bic, c)); !ok {
+		return corridor.Reject(corridor.ReasonAccountInvalid, fmt.Sprintf("%s has no %s settlement account", bic, c))
 	}
 	return nil
 }
