@@ -113,14 +113,17 @@ type world struct {
 	tb     fataler
 	l      *ledger.Ledger
 	q      *settlement.Queue
+	gate   *settlement.Gate
 	cycle  *settlement.Cycle
 	rates  *settlement.Rates
 	quotes *settlement.Quotes
 	nextID ledger.TransferID
+	day    time.Time // The business day the clock reads; next-day moves it.
 }
 
 func newWorld(tb fataler) *world {
-	return &world{tb: tb, l: ledger.New(), q: settlement.NewQueue(), rates: settlement.NewRates(), quotes: settlement.NewQuotes()}
+	return &world{tb: tb, l: ledger.New(), q: settlement.NewQueue(), gate: settlement.NewGate(),
+		rates: settlement.NewRates(), quotes: settlement.NewQuotes(), day: day}
 }
 
 func (w *world) transferID() ledger.TransferID {
@@ -157,7 +160,7 @@ func checkLedger(tb fataler, l *ledger.Ledger) {
 // run executes one command and returns its output lines.
 func (w *world) run(cmd string, input []string) []string {
 	f := strings.Fields(cmd)
-	args := args{tb: w.tb, pos: f[1:], named: map[string]string{}}
+	args := args{tb: w.tb, pos: f[1:], named: map[string]string{}, day: w.day}
 	args.split()
 	switch f[0] {
 	case "setup":
@@ -171,7 +174,7 @@ func (w *world) run(cmd string, input []string) []string {
 	case "queue":
 		return w.queue()
 	case "release":
-		return settledLines(w.q.Release(w.l, w.transferID))
+		return w.release(args.clock("at"))
 	case "resolve":
 		return settledLines(w.q.Resolve(w.l, w.transferID))
 	case "expire":
@@ -182,6 +185,8 @@ func (w *world) run(cmd string, input []string) []string {
 		return w.cycleCmd(f[0], args)
 	case "rate", "quote", "fx", "convert":
 		return w.fx(f[0], args)
+	case "limits", "enter", "waiting", "usage", "remove", "expire-waiting", "next-day":
+		return w.limits(f[0], args)
 	}
 	w.tb.Fatalf("unknown command %q", f[0])
 	return nil
@@ -192,6 +197,7 @@ type args struct {
 	tb    fataler
 	pos   []string
 	named map[string]string
+	day   time.Time // The business day of clock.
 }
 
 func (a *args) split() {
@@ -225,8 +231,8 @@ func (a args) id(i int) uint64 {
 
 func (a args) amount(i int, c corridor.Currency) corridor.Amount { return mustAmount(a.tb, a.at(i), c) }
 
-// clock reads a named HH:MM on the business day; at defaults to 09:00 and
-// deadline to 17:00.
+// clock reads a named HH:MM on the world's business day; at defaults to
+// 09:00 and deadline to 17:00.
 func (a args) clock(name string) time.Time {
 	v, ok := a.named[name]
 	if !ok {
@@ -236,7 +242,7 @@ func (a args) clock(name string) time.Time {
 	if err != nil {
 		a.tb.Fatalf("%s=%q: %v", name, v, err)
 	}
-	return day.Add(time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute)
+	return a.day.Add(time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute)
 }
 
 func mustBIC(tb fataler, s string) corridor.BIC {
@@ -304,11 +310,11 @@ func (w *world) mustFund(b corridor.BIC, c corridor.Currency, amt corridor.Amoun
 	}
 }
 
-// fund BIC CCY amount: liquidity arrives, then the queue is released.
+// fund BIC CCY amount: liquidity arrives, then the queues are released.
 func (w *world) fund(a args) []string {
 	c := corridor.Currency(a.at(1))
 	w.mustFund(a.bic(0), c, a.amount(2, c))
-	return settledLines(w.q.Release(w.l, w.transferID))
+	return w.release(a.clock("at"))
 }
 
 // payment reads "ID INSTRUCTING INSTRUCTED CCY AMOUNT [PRIORITY]": the agents' BICs.
