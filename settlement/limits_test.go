@@ -40,6 +40,9 @@ func (w *world) enter(p settlement.Payment, now, deadline time.Time) (outcome, e
 
 // submitQueue settles p gross or queues it, once the gate let it through.
 func (w *world) submitQueue(p settlement.Payment, now, deadline time.Time) (bool, error) {
+	if w.entering != nil {
+		w.entering(p, now)
+	}
 	_, settled, err := w.q.Submit(w.l, p, now, deadline, w.transferID)
 	return settled, err
 }

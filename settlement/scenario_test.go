@@ -119,6 +119,10 @@ type world struct {
 	quotes *settlement.Quotes
 	nextID ledger.TransferID
 	day    time.Time // The business day the clock reads; next-day moves it.
+
+	// entering, when set, sees every payment the gate lets into the RTGS
+	// queue, just before it enters.
+	entering func(p settlement.Payment, now time.Time)
 }
 
 func newWorld(tb fataler) *world {
