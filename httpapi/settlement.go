@@ -105,7 +105,7 @@ func (s *Server) handleMove(w http.ResponseWriter, r *http.Request, _ corridor.I
 }
 
 func (s *Server) handlePositions(w http.ResponseWriter, r *http.Request, id corridor.Identity) {
-	ps, err := s.Hub.Positions(r.Context(), id.BIC)
+	ps, err := s.Hub.Liquidity(r.Context(), id.BIC)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

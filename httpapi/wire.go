@@ -227,7 +227,7 @@ type QueuedBody struct {
 	Amount    string    `json:"amount"`
 	Currency  string    `json:"currency"`
 	Priority  string    `json:"priority"` // "urgent" or "normal".
-	Position  int64     `json:"position"`
+	Position  int64     `json:"position"` // Its place in line within its priority: lower settles first.
 	QueuedAt  time.Time `json:"queuedAt"`
 	Deadline  time.Time `json:"deadline"`
 }
@@ -302,12 +302,12 @@ func queuedBody(q hub.QueuedPayment) QueuedBody {
 	if q.Urgent {
 		prio = "urgent"
 	}
-	return QueuedBody{Reference: q.Reference, UETR: string(q.UETR), Debtor: string(q.Debtor), Creditor: string(q.Creditor),
+	return QueuedBody{Reference: q.Reference, UETR: string(q.UETR), Debtor: string(q.InstructingAgent), Creditor: string(q.InstructedAgent),
 		Amount: q.Money.Amount.Format(q.Money.Currency), Currency: string(q.Money.Currency), Priority: prio,
-		Position: q.Position, QueuedAt: q.QueuedAt, Deadline: q.Deadline}
+		Position: q.Place, QueuedAt: q.QueuedAt, Deadline: q.Deadline}
 }
 
-func positionBody(p hub.Position) PositionBody {
+func positionBody(p hub.Liquidity) PositionBody {
 	c := p.Currency
 	return PositionBody{BalanceBody: balanceBody(p.Balance), QueuedOut: p.QueuedOut.Format(c), QueuedOutCount: p.QueuedOutCount,
 		QueuedIn: p.QueuedIn.Format(c), QueuedInCount: p.QueuedInCount, CycleSent: p.CycleSent.Format(c),

@@ -32,7 +32,7 @@ func (s *state) acceptIntoCycle(p *payment, now time.Time) error {
 
 // closeCycle nets and settles the open cycle: every settled payment gets its
 // pacs.008 delivered and a pacs.002 ACSC, every removed one a pacs.002 RJCT
-// AM04, and every participant whose position moved a camt.054.
+// AM04, and every participant whose balance moved a camt.054.
 func (s *state) closeCycle(now time.Time) result {
 	if s.cycle == nil {
 		return result{}

@@ -21,8 +21,8 @@ const (
 // rate when the hub allows that, and settles both legs through the FX
 // position accounts, both or neither. The interbank settlement amount must be
 // exactly the conversion (AM09 otherwise). A bad quote is a refusal that
-// changes nothing; a debtor short of liquidity gets RJCT AM04 and keeps its
-// quote. FX payments never queue.
+// changes nothing; an instructing agent short of liquidity gets RJCT AM04 and
+// keeps its quote. FX payments never queue.
 func (s *state) settleFX(p *payment, now time.Time) error {
 	pay := p.cmd.Payment
 	pair := settlement.Pair{From: pay.Instructed.Currency, To: pay.Currency}

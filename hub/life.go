@@ -48,26 +48,34 @@ func (s *state) lifeSum() lifeSum {
 		}
 	}
 	sum.Booked = s.booked
-	for k, l := range s.limits {
-		sum.Limits = append(sum.Limits, fmt.Sprintf("%s %s %d %d %v", k.bic, k.cur, l.Reserve, l.Multilateral, sortedKeys(l.Bilateral)))
-		for _, b := range sortedKeys(l.Bilateral) {
-			sum.Limits = append(sum.Limits, fmt.Sprintf("%s %s %s %d", k.bic, k.cur, b, l.Bilateral[b]))
-		}
-	}
-	for k, u := range s.used {
-		sum.Used = append(sum.Used, fmt.Sprintf("%s %s %s %d", k.bic, k.cur, u.Day, u.Total))
-		for _, b := range sortedKeys(u.To) {
-			sum.Used = append(sum.Used, fmt.Sprintf("%s %s %s %d", k.bic, k.cur, b, u.To[b]))
-		}
-	}
-	slices.Sort(sum.Limits)
-	slices.Sort(sum.Used)
-	for _, p := range s.waiting {
-		sum.Waiting = append(sum.Waiting, p.seq)
-	}
+	sum.Limits, sum.Used, sum.Waiting = s.gateSum()
 	for k, r := range s.defunds {
 		sum.Defunds = append(sum.Defunds, fmt.Sprintf("%s %s %s", k.sender, k.msgID, r.Reference))
 	}
 	slices.Sort(sum.Defunds)
 	return sum
+}
+
+// gateSum is the gate's limits, usage and limit queue as the state hash has
+// always written them: a line per limit and per usage, sorted, and the seqs
+// of the waiting payments in order.
+func (s *state) gateSum() (limits, used []string, waiting []uint64) {
+	for bic, l := range s.gate.AllLimits() {
+		limits = append(limits, fmt.Sprintf("%s %s %d %d %v", bic, l.Currency, l.Reserve, l.Multilateral, sortedKeys(l.Bilateral)))
+		for _, b := range sortedKeys(l.Bilateral) {
+			limits = append(limits, fmt.Sprintf("%s %s %s %d", bic, l.Currency, b, l.Bilateral[b]))
+		}
+	}
+	for bic, u := range s.gate.AllUsage() {
+		used = append(used, fmt.Sprintf("%s %s %s %d", bic, u.Currency, u.Day, u.Total))
+		for _, b := range sortedKeys(u.To) {
+			used = append(used, fmt.Sprintf("%s %s %s %d", bic, u.Currency, b, u.To[b]))
+		}
+	}
+	slices.Sort(limits)
+	slices.Sort(used)
+	for _, p := range s.gate.Waiting() {
+		waiting = append(waiting, uint64(p.ID))
+	}
+	return limits, used, waiting
 }

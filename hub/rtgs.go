@@ -20,8 +20,8 @@ func toSettlement(p *payment) settlement.Payment {
 	if pay.Urgent {
 		prio = settlement.Urgent
 	}
-	return settlement.Payment{ID: settlement.PaymentID(p.seq), Debtor: pay.InstructingAgent, Creditor: pay.InstructedAgent,
-		Currency: pay.Currency, Amount: pay.Amount, Priority: prio}
+	return settlement.Payment{ID: settlement.PaymentID(p.seq), InstructingAgent: pay.InstructingAgent,
+		InstructedAgent: pay.InstructedAgent, Currency: pay.Currency, Amount: pay.Amount, Priority: prio}
 }
 
 // endOfDay is the deadline of a payment queued at now: the end of its UTC
@@ -31,21 +31,23 @@ func endOfDay(now time.Time) time.Time {
 	return time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
 }
 
-// settleGross settles p at once when its debtor's liquidity covers it and
-// none of the debtor's payments wait ahead of it; otherwise p waits in the
-// queue (PDNG). A full queue is ErrBusy and changes nothing.
+// settleGross settles p at once when its instructing agent's liquidity covers
+// it and none of the agent's payments wait ahead of it; otherwise p waits in
+// the queue (PDNG). A full queue is ErrBusy and changes nothing.
 //
-// A normal payment that its debtor's sender limits or urgent reserve hold
-// back waits in the limit queue first (see Limits).
+// A normal payment that its instructing agent's sender limits or urgent
+// reserve hold back waits in the limit queue first (see settlement.Limits).
 func (s *state) settleGross(p *payment, now time.Time) error {
-	if why := s.gate(p, now); why != "" {
+	if why, held := s.held(p, now); held {
 		s.wait(p, why, now)
 		return nil
 	}
 	if err := s.enterQueue(p, now); err != nil {
 		return err
 	}
-	s.use(p, now)
+	if limited(p) {
+		s.gate.Enter(toSettlement(p), now)
+	}
 	if p.status == corridor.StatusSettled {
 		s.release(now)
 	}
@@ -197,7 +199,7 @@ func (s *state) move(c moveCmd, now time.Time) result {
 	}
 	q, _ := s.queue.Get(id)
 	p.event(PaymentEvent{Time: now, Event: "reordered",
-		Detail: fmt.Sprintf("by the operator: %s, position %d", q.Priority, q.Position)})
+		Detail: fmt.Sprintf("by the operator: %s, position %d", q.Priority, q.Place)})
 	return applied()
 }
 
@@ -213,44 +215,45 @@ func (s *state) queueView(caller corridor.Identity) []QueuedPayment {
 	out := make([]QueuedPayment, 0, len(qs))
 	for _, q := range qs {
 		p := s.bySeq[uint64(q.ID)]
-		out = append(out, QueuedPayment{Reference: p.ref, UETR: p.cmd.Payment.UETR, Debtor: q.Debtor, Creditor: q.Creditor,
+		out = append(out, QueuedPayment{Reference: p.ref, UETR: p.cmd.Payment.UETR,
+			InstructingAgent: q.InstructingAgent, InstructedAgent: q.InstructedAgent,
 			Money: corridor.Money{Amount: q.Amount, Currency: q.Currency}, Urgent: q.Priority == settlement.Urgent,
-			Position: q.Position, QueuedAt: q.QueuedAt, Deadline: q.Deadline})
+			Place: q.Place, QueuedAt: q.QueuedAt, Deadline: q.Deadline})
 	}
 	return out
 }
 
-// positions is bic's liquidity per currency: balances, the queue to and from
+// liquidity is bic's liquidity per currency: balances, the queue to and from
 // it, and the open net cycle.
-func (s *state) positions(bic corridor.BIC) ([]Position, error) {
+func (s *state) liquidity(bic corridor.BIC) ([]Liquidity, error) {
 	bals, err := s.balances(bic)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Position, len(bals))
+	out := make([]Liquidity, len(bals))
 	for i, b := range bals {
 		out[i].Balance = b
 	}
-	at := func(c corridor.Currency) *Position {
-		i := slices.IndexFunc(out, func(p Position) bool { return p.Currency == c })
+	at := func(c corridor.Currency) *Liquidity {
+		i := slices.IndexFunc(out, func(l Liquidity) bool { return l.Currency == c })
 		if i < 0 {
 			return nil
 		}
 		return &out[i]
 	}
 	for _, q := range s.queue.All() {
-		if pos := at(q.Currency); pos != nil && q.Debtor == bic {
-			pos.QueuedOut, pos.QueuedOutCount = pos.QueuedOut+q.Amount, pos.QueuedOutCount+1
-		} else if pos != nil && q.Creditor == bic {
-			pos.QueuedIn, pos.QueuedInCount = pos.QueuedIn+q.Amount, pos.QueuedInCount+1
+		if l := at(q.Currency); l != nil && q.InstructingAgent == bic {
+			l.QueuedOut, l.QueuedOutCount = l.QueuedOut+q.Amount, l.QueuedOutCount+1
+		} else if l != nil && q.InstructedAgent == bic {
+			l.QueuedIn, l.QueuedInCount = l.QueuedIn+q.Amount, l.QueuedInCount+1
 		}
 	}
 	if s.cycle != nil {
 		for _, p := range s.cycle.Payments() {
-			if pos := at(p.Currency); pos != nil && p.Debtor == bic {
-				pos.CycleSent += p.Amount
-			} else if pos != nil && p.Creditor == bic {
-				pos.CycleReceived += p.Amount
+			if l := at(p.Currency); l != nil && p.InstructingAgent == bic {
+				l.CycleSent += p.Amount
+			} else if l != nil && p.InstructedAgent == bic {
+				l.CycleReceived += p.Amount
 			}
 		}
 	}
@@ -296,11 +299,11 @@ func (s *state) hashSettlement(h hash.Hash) {
 	writeUint(h, uint64(s.transfers))
 	writeUint(h, s.cycles)
 	writeJSON(h, s.config)
-	writeJSON(h, s.queue.All())
+	writeJSON(h, queuedSums(s.queue.All()))
 	if s.cycle != nil {
 		writeUint(h, uint64(s.cycle.ID()))
 		writeJSON(h, s.cycle.Opened())
-		writeJSON(h, s.cycle.Payments())
+		writeJSON(h, paymentSums(s.cycle.Payments()))
 	}
 	for _, pair := range s.rates.Pairs() {
 		r, _ := s.rates.Rate(pair)
@@ -310,6 +313,55 @@ func (s *state) hashSettlement(h hash.Hash) {
 	for _, q := range s.quotes.All() {
 		writeJSON(h, quoteView(q))
 	}
+}
+
+// paymentSum is a settlement payment as the state hash writes it. Its JSON
+// field names are the hash's own, kept whatever settlement calls its fields,
+// so that the same state hashes the same.
+type paymentSum struct {
+	ID               settlement.PaymentID
+	InstructingAgent corridor.BIC `json:"Debtor"`
+	InstructedAgent  corridor.BIC `json:"Creditor"`
+	Currency         corridor.Currency
+	Amount           corridor.Amount
+	Priority         settlement.Priority
+}
+
+// queuedSum is a queued payment as the state hash writes it.
+type queuedSum struct {
+	paymentSum
+	Place    int64 `json:"Position"`
+	QueuedAt time.Time
+	Deadline time.Time
+}
+
+func paymentSumOf(p settlement.Payment) paymentSum {
+	return paymentSum{ID: p.ID, InstructingAgent: p.InstructingAgent, InstructedAgent: p.InstructedAgent,
+		Currency: p.Currency, Amount: p.Amount, Priority: p.Priority}
+}
+
+// paymentSums keeps nil as nil: JSON writes null for it and [] for an empty
+// list, and the hash has always seen the difference.
+func paymentSums(ps []settlement.Payment) []paymentSum {
+	if ps == nil {
+		return nil
+	}
+	out := make([]paymentSum, len(ps))
+	for i, p := range ps {
+		out[i] = paymentSumOf(p)
+	}
+	return out
+}
+
+func queuedSums(qs []settlement.Queued) []queuedSum {
+	if qs == nil {
+		return nil
+	}
+	out := make([]queuedSum, len(qs))
+	for i, q := range qs {
+		out[i] = queuedSum{paymentSum: paymentSumOf(q.Payment), Place: q.Place, QueuedAt: q.QueuedAt, Deadline: q.Deadline}
+	}
+	return out
 }
 
 // transfersDetail lists transfers for the tracker: "transfer 7 A/INR → B/INR 10.00".

@@ -72,12 +72,12 @@ func (h *Hub) PrioritiseQueued(ctx context.Context, uetr corridor.UETR, urgent b
 	return err
 }
 
-// Positions returns bic's liquidity per currency: balances, its queued
+// Liquidity returns bic's liquidity per currency: balances, its queued
 // payments out and in, and the open net cycle. ErrNotFound for an unknown BIC.
-func (h *Hub) Positions(ctx context.Context, bic corridor.BIC) ([]Position, error) {
-	var out []Position
+func (h *Hub) Liquidity(ctx context.Context, bic corridor.BIC) ([]Liquidity, error) {
+	var out []Liquidity
 	var err error
-	_, qerr := h.do(ctx, request{query: func(s *state) { out, err = s.positions(bic) }})
+	_, qerr := h.do(ctx, request{query: func(s *state) { out, err = s.liquidity(bic) }})
 	return out, firstErr(qerr, err)
 }
 

@@ -130,9 +130,9 @@ func TestQueueRelease(t *testing.T) {
 	if got := statuses(t, h, bankIN); got != "" {
 		t.Errorf("pacs.002 while queued: %q; want none until the final outcome", got)
 	}
-	pos, err := h.Positions(context.Background(), bankIN)
-	if err != nil || len(pos) != 1 || pos[0].QueuedOut != 650_00 || pos[0].QueuedOutCount != 2 {
-		t.Fatalf("Positions(IN) = %+v, %v; want 650.00 INR queued out in 2 payments", pos, err)
+	liq, err := h.Liquidity(context.Background(), bankIN)
+	if err != nil || len(liq) != 1 || liq[0].QueuedOut != 650_00 || liq[0].QueuedOutCount != 2 {
+		t.Fatalf("Liquidity(IN) = %+v, %v; want 650.00 INR queued out in 2 payments", liq, err)
 	}
 	mustFund(t, h, bankIN, corridor.Money{Amount: 550_00, Currency: "INR"})
 	tr := mustStatus(t, h, big.UETR, corridor.StatusSettled, "")
@@ -350,9 +350,9 @@ func TestNetCycle(t *testing.T) {
 	for _, p := range []corridor.Payment{small, back, big} {
 		mustSubmit(t, h, p, corridor.StatusInCycle)
 	}
-	pos, err := h.Positions(ctx, bankIN)
-	if err != nil || pos[0].CycleSent != 350_00 || pos[0].CycleReceived != 200_00 {
-		t.Fatalf("Positions(IN) = %+v, %v; want 350.00 sent and 200.00 received in the cycle", pos, err)
+	liq, err := h.Liquidity(ctx, bankIN)
+	if err != nil || liq[0].CycleSent != 350_00 || liq[0].CycleReceived != 200_00 {
+		t.Fatalf("Liquidity(IN) = %+v, %v; want 350.00 sent and 200.00 received in the cycle", liq, err)
 	}
 	rep, err := h.CloseCycle(ctx)
 	if err != nil || rep.Cycle != 1 || rep.Settled != 1 || rep.Removed != 2 {

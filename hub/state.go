@@ -56,9 +56,7 @@ type state struct {
 	touched []ledger.AccountID         // Books changed by the command running; not state.
 	camt054 map[corridor.BIC]bool      // Participants who asked for a camt.054 on every entry.
 
-	limits  map[limitKey]*Limits     // Reserves and sender limits, by participant and currency.
-	used    map[limitKey]*usage      // What normal payments used of the limits today.
-	waiting []*payment               // The limit queue, in order.
+	gate    *settlement.Gate         // Reserves and sender limits, their use today, and the limit queue.
 	defunds map[msgKey]PaymentResult // Defundings (pacs.009) by sender and MsgId.
 
 	caseMsgs map[msgKey]*payment // camt.056 and camt.029 by sender and "camt.056/"+Assgnmt/Id: the payment each is about.
@@ -96,8 +94,7 @@ func newState(hubBIC corridor.BIC) *state {
 		caseMsgs:         make(map[msgKey]*payment),
 		books:            make(map[ledger.AccountID]*book),
 		camt054:          make(map[corridor.BIC]bool),
-		limits:           make(map[limitKey]*Limits),
-		used:             make(map[limitKey]*usage),
+		gate:             settlement.NewGate(),
 		defunds:          make(map[msgKey]PaymentResult),
 	}
 }

@@ -22,7 +22,7 @@ type PaymentResult struct {
 // InboxMessage is a message the hub delivered to a participant, kept until the
 // participant acknowledges it.
 type InboxMessage struct {
-	Seq               uint64        // Position in the participant's inbox; 1, 2, 3 … for ever.
+	Seq               uint64        // Its number in the participant's inbox; 1, 2, 3 … for ever.
 	MsgDefID          string        // "pacs.008.001.08", "pacs.002.001.10".
 	UETR              corridor.UETR // The payment the message is about.
 	Reference         string        // The hub's reference of that payment.
@@ -60,29 +60,29 @@ type PaymentTrack struct {
 }
 
 // QueuedPayment is a payment waiting in the RTGS queue, as the queue's
-// listing shows it: in settlement order, urgent before normal, then position.
+// listing shows it: in settlement order, urgent before normal, then place.
 type QueuedPayment struct {
-	Reference string
-	UETR      corridor.UETR
-	Debtor    corridor.BIC // The instructing agent, whose account will be debited.
-	Creditor  corridor.BIC // The instructed agent.
-	Money     corridor.Money
-	Urgent    bool
-	Position  int64     // Within its priority: lower settles first.
-	QueuedAt  time.Time //
-	Deadline  time.Time // When the cut-off rejects it if it has not settled.
+	Reference        string
+	UETR             corridor.UETR
+	InstructingAgent corridor.BIC // Whose account will be debited.
+	InstructedAgent  corridor.BIC //
+	Money            corridor.Money
+	Urgent           bool
+	Place            int64     // Its place in line within its priority: lower settles first.
+	QueuedAt         time.Time //
+	Deadline         time.Time // When the cut-off rejects it if it has not settled.
 }
 
-// Position is a participant's liquidity in one currency: its balance, what
-// waits in the RTGS queue to and from it, and where it stands in the open
-// net settlement cycle.
-type Position struct {
+// Liquidity is a participant's liquidity in one currency: its balance, what
+// waits in the RTGS queue to and from it, and what it sent and received in
+// the open net settlement cycle. GET /v1/positions answers with it.
+type Liquidity struct {
 	Balance
 	QueuedOut      corridor.Amount // Its own payments waiting in the queue.
 	QueuedOutCount int
 	QueuedIn       corridor.Amount // Payments to it waiting in the queue.
 	QueuedInCount  int
-	CycleSent      corridor.Amount // Its payments in the open net cycle, as debtor.
+	CycleSent      corridor.Amount // Its payments in the open net cycle, as instructing agent.
 	CycleReceived  corridor.Amount // Payments to it in the open net cycle.
 }
 

@@ -92,8 +92,8 @@ func (c *Cycle) Accept(p Payment) error {
 type Movement struct {
 	Participant corridor.BIC
 	Currency    corridor.Currency
-	Sent        corridor.Amount // Sum of its settled payments as debtor.
-	Received    corridor.Amount // Sum of its settled payments as creditor.
+	Sent        corridor.Amount // Sum of its settled payments as instructing agent.
+	Received    corridor.Amount // Sum of its settled payments as instructed agent.
 	Net         corridor.Amount // |Received - Sent|.
 	Direction   Direction       // Debit when it sent more; Credit when it received more; empty when Net is zero.
 	Transfer    ledger.Transfer // The posting of Net; zero when Net is zero.
@@ -109,7 +109,7 @@ type CycleResult struct {
 }
 
 // Close nets the cycle per currency and settles it at now. In each currency a
-// participant that cannot cover its net debit loses its payments as debtor,
+// participant that cannot cover its net debit loses the payments it instructed,
 // latest accepted first, until it can; that may leave others short, and the
 // rule repeats until everyone is covered. The net positions then move through
 // the currency's Technical account (which must be open): net debits in, then
@@ -134,7 +134,7 @@ func (c *Cycle) Close(l *ledger.Ledger, now time.Time, nextID func() ledger.Tran
 			continue
 		}
 		res.Removed = append(res.Removed, Rejected{Payment: p, Reason: corridor.ReasonInsufficientFunds,
-			Detail: fmt.Sprintf("removed from net cycle %d: %s could not cover its net debit", c.id, p.Debtor)})
+			Detail: fmt.Sprintf("removed from net cycle %d: %s could not cover its net debit", c.id, p.InstructingAgent)})
 	}
 	return res
 }
@@ -148,21 +148,21 @@ func (c *Cycle) currencies() []corridor.Currency {
 	return cs
 }
 
-// lanesOf returns currency cur's payments by debtor, in acceptance order.
+// lanesOf returns currency cur's payments by instructing agent, in acceptance order.
 func (c *Cycle) lanesOf(cur corridor.Currency) map[corridor.BIC][]Payment {
 	out := make(map[corridor.BIC][]Payment)
 	for _, p := range c.payments {
 		if p.Currency == cur {
-			out[p.Debtor] = append(out[p.Debtor], p)
+			out[p.InstructingAgent] = append(out[p.InstructingAgent], p)
 		}
 	}
 	return out
 }
 
 // settleNet posts the net positions of ps, a set offsetting found feasible:
-// net debtors into the technical account, then the technical account out to
-// net creditors. It asserts that every posting succeeds and that the
-// technical account ends where it began.
+// the participants with a net debit into the technical account, then the
+// technical account out to those with a net credit. It asserts that every
+// posting succeeds and that the technical account ends where it began.
 func settleNet(l *ledger.Ledger, cur corridor.Currency, ps []Payment, nextID func() ledger.TransferID) []Movement {
 	ms := netMovements(cur, ps)
 	tech, ok := l.Account(Technical(cur))
@@ -198,12 +198,12 @@ func netMovements(cur corridor.Currency, ps []Payment) []Movement {
 		return by[b]
 	}
 	for _, p := range ps {
-		d, cr := get(p.Debtor), get(p.Creditor)
+		d, cr := get(p.InstructingAgent), get(p.InstructedAgent)
 		var ok1, ok2 bool
 		d.Sent, ok1 = d.Sent.Add(p.Amount)
 		cr.Received, ok2 = cr.Received.Add(p.Amount)
-		assert.That(ok1, "sent by %s overflows", p.Debtor)
-		assert.That(ok2, "received by %s overflows", p.Creditor)
+		assert.That(ok1, "sent by %s overflows", p.InstructingAgent)
+		assert.That(ok2, "received by %s overflows", p.InstructedAgent)
 	}
 	slices.Sort(bics)
 	out := make([]Movement, len(bics))

@@ -10,13 +10,13 @@ import (
 
 // Resolve settles, in every currency, the largest set of queued payments that
 // can settle together once offset against each other, and returns them in
-// settlement order. Each debtor keeps a FIFO prefix of its queue; the set is
-// the greatest such set whose every participant's available liquidity plus
-// incoming less outgoing payments is not negative (see the package doc). It
-// posts through each currency's Technical account, which must be open
-// (OpenAccounts): every credit leg first, then every debit leg, all checked
-// beforehand, so a set settles whole or not at all. The hub calls it on a timer,
-// on the operator's demand and before the cut-off.
+// settlement order. Each instructing agent keeps a FIFO prefix of its queue;
+// the set is the greatest such set whose every participant's available
+// liquidity plus incoming less outgoing payments is not negative (see the
+// package doc). It posts through each currency's Technical account, which
+// must be open (OpenAccounts): every credit leg first, then every debit leg,
+// all checked beforehand, so a set settles whole or not at all. The hub calls
+// it on a timer, on the operator's demand and before the cut-off.
 func (q *Queue) Resolve(l *ledger.Ledger, nextID func() ledger.TransferID) []Settled {
 	var out []Settled
 	for _, c := range q.currencies() {
@@ -50,7 +50,7 @@ func (q *Queue) currencies() []corridor.Currency {
 	return cs
 }
 
-// lanesOf returns currency c's lanes by debtor, each in settlement order.
+// lanesOf returns currency c's lanes by instructing agent, each in settlement order.
 func (q *Queue) lanesOf(c corridor.Currency) map[corridor.BIC][]Payment {
 	out := make(map[corridor.BIC][]Payment)
 	for k, ln := range q.lanes {
@@ -61,7 +61,7 @@ func (q *Queue) lanesOf(c corridor.Currency) map[corridor.BIC][]Payment {
 		for i, e := range ln {
 			ps[i] = e.Payment
 		}
-		out[k.debtor] = ps
+		out[k.instructing] = ps
 	}
 	return out
 }
@@ -74,13 +74,13 @@ func settleOffset(l *ledger.Ledger, c corridor.Currency, ps []Payment, nextID fu
 	assert.That(ok, "technical account %s is not open", c)
 	out := make([]Settled, len(ps))
 	for i, p := range ps {
-		t := ledger.Transfer{ID: nextID(), Debit: Technical(c), Credit: ledger.Settlement(p.Creditor, c), Amount: p.Amount}
+		t := ledger.Transfer{ID: nextID(), Debit: Technical(c), Credit: ledger.Settlement(p.InstructedAgent, c), Amount: p.Amount}
 		err := l.Apply(t)
 		assert.That(err == nil, "credit leg of payment %d: %v", p.ID, err)
 		out[i] = Settled{Payment: p, Transfers: []ledger.Transfer{t}}
 	}
 	for i, p := range ps {
-		t := ledger.Transfer{ID: nextID(), Debit: ledger.Settlement(p.Debtor, c), Credit: Technical(c), Amount: p.Amount}
+		t := ledger.Transfer{ID: nextID(), Debit: ledger.Settlement(p.InstructingAgent, c), Credit: Technical(c), Amount: p.Amount}
 		err := l.Apply(t)
 		assert.That(err == nil, "debit leg of payment %d: %v", p.ID, err)
 		out[i].Transfers = append(out[i].Transfers, t)

@@ -14,7 +14,7 @@ import (
 )
 
 // TestResolveLargest checks Resolve against brute force on small queues: of
-// every choice of a FIFO prefix per debtor that offsetting can carry, Resolve
+// every choice of a FIFO prefix per instructing agent that offsetting can carry, Resolve
 // settles the greatest, and so the most payments and the most value.
 func TestResolveLargest(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
@@ -36,7 +36,7 @@ func TestResolveLargest(t *testing.T) {
 		for i := range rapid.IntRange(1, 7).Draw(t, "payments") {
 			d := rapid.IntRange(0, n-1).Draw(t, "debtor")
 			c := (d + rapid.IntRange(1, n-1).Draw(t, "offset")) % n
-			p := settlement.Payment{ID: settlement.PaymentID(i + 1), Debtor: banks[d], Creditor: banks[c], Currency: "INR",
+			p := settlement.Payment{ID: settlement.PaymentID(i + 1), InstructingAgent: banks[d], InstructedAgent: banks[c], Currency: "INR",
 				Amount: corridor.Amount(rapid.Int64Range(1, 100).Draw(t, "amount")), Priority: settlement.Normal}
 			if rapid.Bool().Draw(t, "urgent") {
 				p.Priority = settlement.Urgent
@@ -59,7 +59,7 @@ func TestResolveLargest(t *testing.T) {
 	})
 }
 
-// greatestFeasible tries every prefix of every debtor's queue and returns the
+// greatestFeasible tries every prefix of every instructing agent's queue and returns the
 // union of the feasible choices, asserting that the union is itself feasible.
 func greatestFeasible(w *world, banks []corridor.BIC) []settlement.PaymentID {
 	lanes := make([][]settlement.Queued, len(banks))
@@ -109,8 +109,8 @@ func feasible(lanes [][]settlement.Queued, keep []int, avail map[corridor.BIC]in
 	}
 	for i, ln := range lanes {
 		for _, e := range ln[:keep[i]] {
-			pos[e.Debtor] -= int64(e.Amount)
-			pos[e.Creditor] += int64(e.Amount)
+			pos[e.InstructingAgent] -= int64(e.Amount)
+			pos[e.InstructedAgent] += int64(e.Amount)
 		}
 	}
 	for _, p := range pos {
@@ -139,7 +139,7 @@ func BenchmarkResolve(b *testing.B) {
 	ps := make([]settlement.Payment, payments)
 	for i := range ps {
 		d := next(banks)
-		ps[i] = settlement.Payment{ID: settlement.PaymentID(i + 1), Debtor: bics[d], Creditor: bics[(d+1+next(banks-1))%banks],
+		ps[i] = settlement.Payment{ID: settlement.PaymentID(i + 1), InstructingAgent: bics[d], InstructedAgent: bics[(d+1+next(banks-1))%banks],
 			Currency: "INR", Amount: corridor.Amount(1 + next(1_000_000)), Priority: settlement.Priority(1 + next(2))}
 	}
 	settledTotal := 0

@@ -11,7 +11,7 @@ import (
 // The reason codes settlement gives that the root does not name yet. Each is
 // an ISO 20022 ExternalStatusReason1Code.
 const (
-	ReasonCancelled    = corridor.ReasonCancelled    // A queued payment cancelled by its debtor or the operator.
+	ReasonCancelled    = corridor.ReasonCancelled    // A queued payment cancelled by its instructing agent or the operator.
 	ReasonQuoteExpired = corridor.ReasonQuoteExpired // A quote used at or after its expiry.
 	ReasonWrongAmount  = corridor.ReasonWrongAmount  // More than the quoted amount.
 )
@@ -43,14 +43,16 @@ func (p Priority) String() string {
 // Valid reports whether p is a known priority.
 func (p Priority) Valid() bool { return p == Urgent || p == Normal }
 
-// Payment is what settlement needs of a payment: who pays whom how much.
+// Payment is what settlement needs of a payment: which bank pays which how
+// much. Settlement moves money between banks, so it knows the agents, never
+// the debtor and creditor parties.
 type Payment struct {
-	ID       PaymentID
-	Debtor   corridor.BIC // The instructing agent, whose settlement account is debited.
-	Creditor corridor.BIC // The instructed agent, whose settlement account is credited.
-	Currency corridor.Currency
-	Amount   corridor.Amount // In minor units of Currency, in (0, MaxAmount].
-	Priority Priority        // Ignored by net cycles.
+	ID               PaymentID
+	InstructingAgent corridor.BIC // Whose settlement account is debited.
+	InstructedAgent  corridor.BIC // Whose settlement account is credited.
+	Currency         corridor.Currency
+	Amount           corridor.Amount // In minor units of Currency, in (0, MaxAmount].
+	Priority         Priority        // Ignored by net cycles.
 }
 
 // validate checks p as input: an invalid payment is a reject, never a bug.
@@ -64,8 +66,8 @@ func (p Payment) validate() error {
 		return corridor.Reject(corridor.ReasonZeroAmount, "amount is not positive")
 	case p.Amount > corridor.MaxAmount:
 		return corridor.Reject(corridor.ReasonAmountExceeded, "amount exceeds the maximum")
-	case p.Debtor == p.Creditor:
-		return corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("%s pays itself", p.Debtor))
+	case p.InstructingAgent == p.InstructedAgent:
+		return corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("%s pays itself", p.InstructingAgent))
 	case !p.Priority.Valid():
 		return corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("priority %d is unknown", p.Priority))
 	}
@@ -74,10 +76,18 @@ func (p Payment) validate() error {
 
 // checkAccounts returns AC01 unless both settlement accounts of p exist.
 func checkAccounts(l *ledger.Ledger, p Payment) error {
-	for _, bic := range []corridor.BIC{p.Debtor, p.Creditor} {
-		if _, ok := l.Account(ledger.Settlement(bic, p.Currency)); !ok {
-			return corridor.Reject(corridor.ReasonAccountInvalid, fmt.Sprintf("%s has no %s settlement account", bic, p.Currency))
+	for _, bic := range []corridor.BIC{p.InstructingAgent, p.InstructedAgent} {
+		if err := checkAccount(l, bic, p.Currency); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// checkAccount returns AC01 unless bic's settlement account in c exists.
+func checkAccount(l *ledger.Ledger, bic corridor.BIC, c corridor.Currency) error {
+	if _, ok := l.Account(ledger.Settlement(bic, c)); !ok {
+		return corridor.Reject(corridor.ReasonAccountInvalid, fmt.Sprintf("%s has no %s settlement account", bic, c))
 	}
 	return nil
 }
@@ -104,7 +114,8 @@ func Technical(c corridor.Currency) ledger.AccountID {
 }
 
 // FXPosition is the ID of the hub's FX position account in currency c: it
-// receives the debtor's leg of a conversion in c and pays the creditor's leg in c.
+// receives the instructing agent's leg of a conversion in c and pays the
+// instructed agent's leg in c.
 func FXPosition(c corridor.Currency) ledger.AccountID {
 	return ledger.FXPosition(c)
 }
@@ -123,7 +134,7 @@ func OpenAccounts(l *ledger.Ledger, c corridor.Currency) error {
 	return nil
 }
 
-// available is the debtor's available liquidity in p's currency.
+// available is bic's available liquidity in currency c.
 func available(l *ledger.Ledger, bic corridor.BIC, c corridor.Currency) int64 {
 	a, ok := l.Account(ledger.Settlement(bic, c))
 	if !ok {

@@ -2,6 +2,7 @@ package settlement_test
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -21,27 +22,55 @@ const (
 	inCycle
 	settledState
 	rejectedState
+	waitingState // In the gate's limit queue.
 )
 
-// machine drives random mixes of payments, fundings, queueing, gridlock
-// resolution, net cycles and FX against a model of who holds what.
+// machine drives random mixes of payments, fundings, limits, queueing,
+// gridlock resolution, net cycles and FX against a model of who holds what.
+// Payments go through the gate as the hub sends them (see limits_test.go).
 type machine struct {
 	w        *world
 	banks    []corridor.BIC
 	states   map[settlement.PaymentID]state
 	payments map[settlement.PaymentID]settlement.Payment
 	balances map[ledger.AccountID]int64 // What the model expects of every settlement account.
+	limits   map[laneKey]settlement.Limits
+	used     map[dayKey]*used // What normal payments under limits entered settlement, per day.
 	nextPay  settlement.PaymentID
 	nextCyc  settlement.CycleID
 	now      time.Time
 }
 
+// laneKey is an instructing agent in one currency.
+type laneKey struct {
+	bic corridor.BIC
+	cur corridor.Currency
+}
+
+func laneOf(p settlement.Payment) laneKey { return laneKey{p.InstructingAgent, p.Currency} }
+
+type dayKey struct {
+	laneKey
+	day corridor.Date
+}
+
+type used struct {
+	total corridor.Amount
+	to    map[corridor.BIC]corridor.Amount
+}
+
 var currencies = []corridor.Currency{"INR", "RUB"}
 
-func newMachine(t *rapid.T) *machine {
+// amounts are payment amounts, now and then round ones that meet a limit exactly.
+var amounts = rapid.OneOf(rapid.Int64Range(1, 2000), rapid.SampledFrom([]int64{100, 200, 300, 500, 1000}))
+
+// newMachine draws from two to most banks, their accounts and limits.
+func newMachine(t *rapid.T, most int) *machine {
 	m := &machine{w: newWorld(t), states: map[settlement.PaymentID]state{}, payments: map[settlement.PaymentID]settlement.Payment{},
-		balances: map[ledger.AccountID]int64{}, now: day.Add(8 * time.Hour)}
-	n := rapid.IntRange(2, 5).Draw(t, "banks")
+		balances: map[ledger.AccountID]int64{}, limits: map[laneKey]settlement.Limits{}, used: map[dayKey]*used{},
+		now: day.Add(8 * time.Hour)}
+	m.w.entering = m.entering
+	n := rapid.IntRange(2, most).Draw(t, "banks")
 	for i := range n {
 		m.banks = append(m.banks, corridor.BIC(fmt.Sprintf("BANK%cINBBXXX", 'A'+i)))
 	}
@@ -51,6 +80,13 @@ func newMachine(t *rapid.T) *machine {
 			limit := corridor.Amount(rapid.SampledFrom([]int64{0, 0, 500}).Draw(t, "limit"))
 			if err := m.w.l.Open(ledger.Settlement(b, c), limit); err != nil {
 				t.Fatal(err)
+			}
+		}
+	}
+	for _, c := range currencies {
+		for _, b := range m.banks {
+			if rapid.Bool().Draw(t, "limited") {
+				m.setLimits(t, b, m.drawLimits(t, b, c))
 			}
 		}
 	}
@@ -78,12 +114,12 @@ func (m *machine) tick(t *rapid.T) {
 
 func (m *machine) drawPayment(t *rapid.T) settlement.Payment {
 	m.nextPay++
-	d := rapid.IntRange(0, len(m.banks)-1).Draw(t, "debtor")
-	c := (d + rapid.IntRange(1, len(m.banks)-1).Draw(t, "creditorOffset")) % len(m.banks)
+	d := rapid.IntRange(0, len(m.banks)-1).Draw(t, "instructing")
+	c := (d + rapid.IntRange(1, len(m.banks)-1).Draw(t, "instructedOffset")) % len(m.banks)
 	prio := rapid.SampledFrom([]settlement.Priority{settlement.Urgent, settlement.Normal}).Draw(t, "priority")
-	return settlement.Payment{ID: m.nextPay, Debtor: m.banks[d], Creditor: m.banks[c],
+	return settlement.Payment{ID: m.nextPay, InstructingAgent: m.banks[d], InstructedAgent: m.banks[c],
 		Currency: rapid.SampledFrom(currencies).Draw(t, "currency"),
-		Amount:   corridor.Amount(rapid.Int64Range(1, 2000).Draw(t, "amount")), Priority: prio}
+		Amount:   corridor.Amount(amounts.Draw(t, "amount")), Priority: prio}
 }
 
 // move records a transition, checking that the payment was where it should be.
@@ -97,8 +133,8 @@ func (m *machine) move(t *rapid.T, id settlement.PaymentID, from, to state) {
 // settle records a settled payment in the model's balances.
 func (m *machine) settle(t *rapid.T, p settlement.Payment, from state) {
 	m.move(t, p.ID, from, settledState)
-	m.balances[ledger.Settlement(p.Debtor, p.Currency)] -= int64(p.Amount)
-	m.balances[ledger.Settlement(p.Creditor, p.Currency)] += int64(p.Amount)
+	m.balances[ledger.Settlement(p.InstructingAgent, p.Currency)] -= int64(p.Amount)
+	m.balances[ledger.Settlement(p.InstructedAgent, p.Currency)] += int64(p.Amount)
 }
 
 func (m *machine) settleAll(t *rapid.T, ss []settlement.Settled) {
@@ -113,30 +149,201 @@ func (m *machine) Fund(t *rapid.T) {
 	amt := corridor.Amount(rapid.Int64Range(1, 3000).Draw(t, "amount"))
 	m.w.mustFund(b, c, amt)
 	m.balances[ledger.Settlement(b, c)] += int64(amt)
-	m.settleAll(t, m.w.q.Release(m.w.l, m.w.transferID))
+	m.release(t)
 }
 
+// Submit sends a payment through the gate: urgent payments and payments
+// without limits go straight to the RTGS queue.
 func (m *machine) Submit(t *rapid.T) {
 	p := m.drawPayment(t)
 	m.tick(t)
 	deadline := m.now.Add(time.Duration(rapid.IntRange(1, 3600).Draw(t, "life")) * time.Second)
 	m.payments[p.ID] = p
-	_, settled, err := m.w.q.Submit(m.w.l, p, m.now, deadline, m.w.transferID)
+	o, err := m.w.enter(p, m.now, deadline)
 	switch {
 	case err != nil:
 		t.Fatalf("Submit(%+v): %v", p, err)
-	case settled:
+	case o.held:
+		m.checkHold(t, p, o.hold)
+		m.states[p.ID] = waitingState
+	case o.settled:
 		m.states[p.ID] = queued // Passes through for the transition check.
 		m.settle(t, p, queued)
+		m.release(t) // As the hub does after a settlement.
 	default:
 		m.states[p.ID] = queued
 	}
 }
 
-func (m *machine) queuedIDs() []settlement.PaymentID {
+// checkHold checks that the gate held p for a reason today's rules give:
+// an earlier payment of its lane waiting, or a limit it would pass.
+func (m *machine) checkHold(t *rapid.T, p settlement.Payment, h settlement.Hold) {
+	switch {
+	case p.Priority == settlement.Urgent:
+		t.Fatalf("urgent payment %d held: %+v", p.ID, h)
+	case h.Behind != 0:
+		if w := m.payments[h.Behind]; m.states[h.Behind] != waitingState || laneOf(w) != laneOf(p) {
+			t.Fatalf("payment %d held behind %d, which is not waiting in its lane", p.ID, h.Behind)
+		}
+	case m.overLimit(p, m.now) == "":
+		t.Fatalf("payment %d held (%s) though no limit holds it", p.ID, h.Detail)
+	}
+}
+
+// entering checks, as the normal payment p enters the RTGS queue, that the
+// gate let it through by today's rules: no payment of its lane waits ahead
+// of it and it passes no limit in force; it then counts p as the gate does.
+func (m *machine) entering(p settlement.Payment, now time.Time) {
+	if p.Priority == settlement.Urgent {
+		return
+	}
+	for _, w := range m.w.gate.Waiting() {
+		if laneOf(w) == laneOf(p) && w.ID < p.ID {
+			m.w.tb.Fatalf("payment %d enters settlement while %d waits ahead of it", p.ID, w.ID)
+		}
+	}
+	if why := m.overLimit(p, now); why != "" {
+		m.w.tb.Fatalf("payment %d enters settlement %s", p.ID, why)
+	}
+	if _, ok := m.limits[laneOf(p)]; ok {
+		k := dayKey{laneOf(p), corridor.DateOf(now.UTC())}
+		if m.used[k] == nil {
+			m.used[k] = &used{to: map[corridor.BIC]corridor.Amount{}}
+		}
+		m.used[k].total += p.Amount
+		m.used[k].to[p.InstructedAgent] += p.Amount
+	}
+}
+
+// overLimit says which limit in force would hold the normal payment p at
+// now, or "": the day's payments past the multilateral or the bilateral cap,
+// or the reserve touched (anything of its lane in the RTGS queue, or too
+// little available above the reserve).
+func (m *machine) overLimit(p settlement.Payment, now time.Time) string {
+	l, ok := m.limits[laneOf(p)]
+	if !ok {
+		return ""
+	}
+	u := m.used[dayKey{laneOf(p), corridor.DateOf(now.UTC())}]
+	if u == nil {
+		u = &used{}
+	}
+	if l.Multilateral != 0 && u.total+p.Amount > l.Multilateral {
+		return "past its multilateral limit"
+	}
+	if b := l.Bilateral[p.InstructedAgent]; b != 0 && u.to[p.InstructedAgent]+p.Amount > b {
+		return "past its bilateral limit"
+	}
+	if l.Reserve == 0 {
+		return ""
+	}
+	for _, q := range m.w.q.Queued(p.InstructingAgent) {
+		if q.Currency == p.Currency {
+			return "into the reserve, behind the RTGS queue"
+		}
+	}
+	if a, _ := m.w.l.Account(ledger.Settlement(p.InstructingAgent, p.Currency)); a.Available()-int64(p.Amount) < int64(l.Reserve) {
+		return "into the reserve"
+	}
+	return ""
+}
+
+// release runs the hub's release (limits_test.go) and checks that after it
+// every payment at the head of its lane in the limit queue is held by a
+// limit: the gate keeps nothing it could let through.
+func (m *machine) release(t *rapid.T) {
+	m.w.releaseAll(m.now, func(ss []settlement.Settled) { m.settleAll(t, ss) }, func(p settlement.Payment, settled bool) {
+		if settled {
+			m.settle(t, p, waitingState)
+		} else {
+			m.move(t, p.ID, waitingState, queued)
+		}
+	})
+	heads := map[laneKey]bool{}
+	for _, p := range m.w.gate.Waiting() {
+		if !heads[laneOf(p)] && m.overLimit(p, m.now) == "" {
+			t.Fatalf("payment %d heads its lane in the limit queue though no limit holds it", p.ID)
+		}
+		heads[laneOf(p)] = true
+	}
+}
+
+// SetLimits replaces a bank's limits in a currency, now and then with a
+// bilateral limit on itself, which the gate refuses.
+func (m *machine) SetLimits(t *rapid.T) {
+	b := rapid.SampledFrom(m.banks).Draw(t, "bank")
+	c := rapid.SampledFrom(currencies).Draw(t, "currency")
+	l := m.drawLimits(t, b, c)
+	if rapid.IntRange(0, 9).Draw(t, "self") == 0 {
+		l.Bilateral[b] = 100
+		if reason, _ := corridor.ReasonOf(m.w.gate.SetLimits(m.w.l, b, l)); reason != corridor.ReasonNotAllowed {
+			t.Fatalf("SetLimits with a bilateral limit on %s itself: %s; want AG01", b, reason)
+		}
+		return
+	}
+	m.setLimits(t, b, l)
+	m.release(t)
+}
+
+// drawLimits draws limits tight enough to hold payments now and then.
+func (m *machine) drawLimits(t *rapid.T, b corridor.BIC, c corridor.Currency) settlement.Limits {
+	l := settlement.Limits{Currency: c, Bilateral: map[corridor.BIC]corridor.Amount{},
+		Reserve:      corridor.Amount(rapid.SampledFrom([]int64{0, 200, 1000}).Draw(t, "reserve")),
+		Multilateral: corridor.Amount(rapid.SampledFrom([]int64{0, 1000, 3000}).Draw(t, "multilateral"))}
+	for _, o := range m.banks {
+		if o != b && rapid.Bool().Draw(t, "bilateral") {
+			l.Bilateral[o] = corridor.Amount(rapid.SampledFrom([]int64{0, 300, 1000}).Draw(t, "limit"))
+		}
+	}
+	return l
+}
+
+func (m *machine) setLimits(t *rapid.T, b corridor.BIC, l settlement.Limits) {
+	if err := m.w.gate.SetLimits(m.w.l, b, l); err != nil {
+		t.Fatalf("SetLimits(%s, %+v): %v", b, l, err)
+	}
+	m.limits[laneKey{b, l.Currency}] = l
+}
+
+// CancelWaiting takes a payment out of the limit queue, as a camt.056 does.
+func (m *machine) CancelWaiting(t *rapid.T) {
+	ids := m.idsIn(waitingState)
+	if len(ids) == 0 {
+		return // Nothing waits: this action has nothing to act on; the invariants are still checked.
+	}
+	id := rapid.SampledFrom(ids).Draw(t, "id")
+	if !m.w.gate.Remove(id) || m.w.gate.Remove(id) {
+		t.Fatalf("Remove(%d) twice: want true, then false", id)
+	}
+	m.move(t, id, waitingState, rejectedState)
+	m.release(t)
+}
+
+// ExpireWaiting is the cut-off of the limit queue: all of it is rejected AM04, in order.
+func (m *machine) ExpireWaiting(t *rapid.T) {
+	want := m.w.gate.Waiting()
+	rs := m.w.gate.Expire()
+	if len(rs) != len(want) {
+		t.Fatalf("Expire rejected %d of %d waiting", len(rs), len(want))
+	}
+	for i, r := range rs {
+		if r.Payment.ID != want[i].ID || r.Reason != corridor.ReasonInsufficientFunds {
+			t.Fatalf("Expire's %dth is %d %s; want %d AM04", i, r.Payment.ID, r.Reason, want[i].ID)
+		}
+		m.move(t, r.Payment.ID, waitingState, rejectedState)
+	}
+}
+
+// NextDay starts the next business day: the limits count from zero again.
+func (m *machine) NextDay(t *rapid.T) {
+	y, mo, d := m.now.Date()
+	m.now = time.Date(y, mo, d+1, 8, 0, 0, 0, time.UTC)
+}
+
+func (m *machine) idsIn(s state) []settlement.PaymentID {
 	var ids []settlement.PaymentID
-	for id, s := range m.states {
-		if s == queued {
+	for id, st := range m.states {
+		if st == s {
 			ids = append(ids, id)
 		}
 	}
@@ -145,27 +352,28 @@ func (m *machine) queuedIDs() []settlement.PaymentID {
 }
 
 func (m *machine) Cancel(t *rapid.T) {
-	ids := m.queuedIDs()
+	ids := m.idsIn(queued)
 	if len(ids) == 0 {
 		return // Nothing queued: this action has nothing to act on; the invariants are still checked.
 	}
 	id := rapid.SampledFrom(ids).Draw(t, "id")
 	by := rapid.SampledFrom(m.banks).Draw(t, "by")
 	r, err := m.w.q.Cancel(id, by)
-	if by != m.payments[id].Debtor {
+	if by != m.payments[id].InstructingAgent {
 		if reason, _ := corridor.ReasonOf(err); reason != corridor.ReasonNotAllowed {
-			t.Fatalf("Cancel(%d) by %s, not the debtor: %v", id, by, err)
+			t.Fatalf("Cancel(%d) by %s, not the instructing agent: %v", id, by, err)
 		}
 		return
 	}
 	if err != nil || r.Reason != settlement.ReasonCancelled {
-		t.Fatalf("Cancel(%d) by its debtor: %+v, %v", id, r, err)
+		t.Fatalf("Cancel(%d) by its instructing agent: %+v, %v", id, r, err)
 	}
 	m.move(t, id, queued, rejectedState)
+	m.release(t) // As the hub does: a blocked lane head may have gone.
 }
 
 func (m *machine) Reorder(t *rapid.T) {
-	ids := m.queuedIDs()
+	ids := m.idsIn(queued)
 	if len(ids) == 0 {
 		return // Nothing queued: this action has nothing to act on; the invariants are still checked.
 	}
@@ -182,8 +390,8 @@ func (m *machine) Reorder(t *rapid.T) {
 	if err != nil {
 		t.Fatalf("reorder %d: %v", id, err)
 	}
-	// A new order can free a debtor whose old head was blocked.
-	m.settleAll(t, m.w.q.Release(m.w.l, m.w.transferID))
+	// A new order can free an instructing agent whose old head was blocked.
+	m.release(t)
 }
 
 func (m *machine) Resolve(t *rapid.T) {
@@ -223,7 +431,7 @@ func (m *machine) CloseCycle(t *rapid.T) {
 	m.checkMovements(t, res)
 	m.w.cycle = settlement.NewCycle(m.nextCyc, m.now)
 	m.nextCyc++
-	m.settleAll(t, m.w.q.Release(m.w.l, m.w.transferID))
+	m.release(t)
 }
 
 // checkMovements checks that the nets add up to zero per currency.
@@ -258,28 +466,28 @@ func (m *machine) FX(t *rapid.T) {
 	}
 	p := settlement.Pair{From: from, To: to}
 	rate, _ := m.w.rates.Rate(p)
-	debtor, creditor := rapid.SampledFrom(m.banks).Draw(t, "debtor"), rapid.SampledFrom(m.banks).Draw(t, "creditor")
+	instructing, instructed := rapid.SampledFrom(m.banks).Draw(t, "instructing"), rapid.SampledFrom(m.banks).Draw(t, "instructed")
 	amt := corridor.Amount(rapid.Int64Range(1, 2000).Draw(t, "amount"))
 	m.nextPay++
 	id := settlement.QuoteID(m.nextPay)
-	if _, err := m.w.quotes.Issue(id, debtor, amt, p, rate, m.now, m.now.Add(time.Minute)); err != nil {
+	if _, err := m.w.quotes.Issue(id, instructing, amt, p, rate, m.now, m.now.Add(time.Minute)); err != nil {
 		if r, _ := corridor.ReasonOf(err); r == corridor.ReasonZeroAmount {
 			return // Too small to convert.
 		}
 		t.Fatalf("Issue: %v", err)
 	}
-	cv, err := m.w.quotes.Consume(id, debtor, amt, p, m.now)
+	cv, err := m.w.quotes.Consume(id, instructing, amt, p, m.now)
 	if err != nil {
 		t.Fatalf("Consume: %v", err)
 	}
-	if _, err := settlement.SettleFX(m.w.l, debtor, creditor, cv, m.w.transferID); err != nil {
+	if _, err := settlement.SettleFX(m.w.l, instructing, instructed, cv, m.w.transferID); err != nil {
 		if r, _ := corridor.ReasonOf(err); r != corridor.ReasonInsufficientFunds {
 			t.Fatalf("SettleFX: %v", err)
 		}
 		return
 	}
-	m.balances[ledger.Settlement(debtor, from)] -= int64(cv.From.Amount)
-	m.balances[ledger.Settlement(creditor, to)] += int64(cv.To.Amount)
+	m.balances[ledger.Settlement(instructing, from)] -= int64(cv.From.Amount)
+	m.balances[ledger.Settlement(instructed, to)] += int64(cv.To.Amount)
 }
 
 // Check runs after every action.
@@ -287,6 +495,8 @@ func (m *machine) Check(t *rapid.T) {
 	checkLedger(t, m.w.l)
 	m.checkStates(t)
 	m.checkQueue(t)
+	m.checkLimitQueue(t)
+	m.checkLimits(t)
 	for _, c := range currencies {
 		if a, _ := m.w.l.Account(settlement.Technical(c)); a.Balance() != 0 {
 			t.Fatalf("technical account %s holds %d", c, a.Balance())
@@ -337,7 +547,7 @@ func (m *machine) checkQueue(t *rapid.T) {
 	all := m.w.q.All()
 	for i, e := range all {
 		sums[e.Currency] += e.Amount
-		if i > 0 && (all[i-1].Priority > e.Priority || (all[i-1].Priority == e.Priority && all[i-1].Position >= e.Position)) {
+		if i > 0 && (all[i-1].Priority > e.Priority || (all[i-1].Priority == e.Priority && all[i-1].Place >= e.Place)) {
 			t.Fatalf("All is out of settlement order at %d", i)
 		}
 	}
@@ -348,9 +558,79 @@ func (m *machine) checkQueue(t *rapid.T) {
 	}
 }
 
+// checkLimitQueue checks that the limit queue holds exactly the payments the
+// model has waiting, normal ones only, in the order they arrived (FIFO, so
+// per lane too), and that they add up.
+func (m *machine) checkLimitQueue(t *rapid.T) {
+	ws := m.w.gate.Waiting()
+	ids := make([]settlement.PaymentID, len(ws))
+	sums := map[corridor.Currency]corridor.Amount{}
+	for i, p := range ws {
+		ids[i] = p.ID
+		sums[p.Currency] += p.Amount
+		if p.Priority == settlement.Urgent {
+			t.Fatalf("urgent payment %d waits on a limit", p.ID)
+		}
+	}
+	if want := m.idsIn(waitingState); !slices.Equal(ids, want) {
+		t.Fatalf("limit queue holds %v in that order; the model %v, in arrival order", ids, want)
+	}
+	want := map[corridor.Currency]corridor.Amount{}
+	for _, id := range ids {
+		want[m.payments[id].Currency] += m.payments[id].Amount
+	}
+	if !maps.Equal(sums, want) {
+		t.Fatalf("limit queue totals %v; the model %v", sums, want)
+	}
+}
+
+// checkLimits checks that the gate holds the limits the model set, and that
+// what it counts as used each day adds up to what entered settlement.
+func (m *machine) checkLimits(t *rapid.T) {
+	n := 0
+	for bic, l := range m.w.gate.AllLimits() {
+		n++
+		want, ok := m.limits[laneKey{bic, l.Currency}]
+		if !ok || l.Reserve != want.Reserve || l.Multilateral != want.Multilateral || !maps.Equal(l.Bilateral, want.Bilateral) {
+			t.Fatalf("gate has %s's limits %+v; the model %+v", bic, l, want)
+		}
+	}
+	if n != len(m.limits) {
+		t.Fatalf("gate has %d limits; the model %d", n, len(m.limits))
+	}
+	for bic, u := range m.w.gate.AllUsage() {
+		var sum corridor.Amount
+		for _, a := range u.To {
+			sum += a
+		}
+		want := m.used[dayKey{laneKey{bic, u.Currency}, u.Day}]
+		if want == nil {
+			want = &used{}
+		}
+		if sum != u.Total || u.Total != want.total || len(u.To) != len(want.to) || !maps.Equal(u.To, want.to) && len(u.To) > 0 {
+			t.Fatalf("%s used %+v of its %s limits on %s; the model %+v", bic, u, u.Currency, u.Day, *want)
+		}
+	}
+}
+
 func TestProperties(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		m := newMachine(t)
+		m := newMachine(t, 5)
 		t.Repeat(rapid.StateMachineActions(m))
+	})
+}
+
+// TestLimitProperties runs the same machine on what the limits act on:
+// payments (three times as often as the rest), fundings, limits, cancels,
+// cut-offs and new days, so that limit queues grow long enough to matter.
+func TestLimitProperties(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := newMachine(t, 3) // Few lanes, so that they queue.
+		all := rapid.StateMachineActions(m)
+		actions := map[string]func(*rapid.T){"": all[""], "Submit2": m.Submit, "Submit3": m.Submit}
+		for _, name := range []string{"Submit", "Fund", "SetLimits", "CancelWaiting", "ExpireWaiting", "NextDay", "Expire"} {
+			actions[name] = all[name]
+		}
+		t.Repeat(actions)
 	})
 }

@@ -18,30 +18,30 @@ const MaxQueued = 100_000
 // Queued is a payment waiting for liquidity.
 type Queued struct {
 	Payment
-	Position int64     // FIFO position within its priority: lower settles first.
+	Place    int64     // Its place in line within its priority (FIFO): lower settles first.
 	QueuedAt time.Time // When it joined the queue.
 	Deadline time.Time // When Expire rejects it if it has not settled: the cut-off or the message's reject time.
 }
 
-// before reports whether q settles before o: priority, then position.
+// before reports whether q settles before o: priority, then place.
 func (q *Queued) before(o *Queued) bool {
 	if q.Priority != o.Priority {
 		return q.Priority < o.Priority
 	}
-	return q.Position < o.Position
+	return q.Place < o.Place
 }
 
 func compareQueued(a, b *Queued) int {
 	if a.Priority != b.Priority {
 		return cmp.Compare(a.Priority, b.Priority)
 	}
-	return cmp.Compare(a.Position, b.Position)
+	return cmp.Compare(a.Place, b.Place)
 }
 
-// lane is one debtor's queue in one currency.
+// lane is one instructing agent's queue in one currency.
 type lane struct {
-	debtor   corridor.BIC
-	currency corridor.Currency
+	instructing corridor.BIC
+	currency    corridor.Currency
 }
 
 // Queue is the RTGS liquidity queue. It is not safe for concurrent use: the
@@ -50,8 +50,8 @@ type Queue struct {
 	byID   map[PaymentID]*Queued
 	lanes  map[lane][]*Queued // Each in settlement order.
 	totals map[corridor.Currency]corridor.Amount
-	back   int64 // The next position at the back.
-	front  int64 // The next position at the front; counts down.
+	back   int64 // The next place at the back.
+	front  int64 // The next place at the front; counts down.
 }
 
 // NewQueue returns an empty queue.
@@ -75,12 +75,12 @@ func (q *Queue) Get(id PaymentID) (Queued, bool) {
 	return *e, true
 }
 
-// Submit settles p gross at once if nothing of its debtor in its currency is
-// ahead of it and the debtor's available liquidity covers it; it reports
-// settled true and the transfer. Otherwise p joins the queue at now with the
-// deadline, and Submit reports false. An invalid payment is a reject (AC01 when
-// an account is missing, AM05 when the ID is queued already), a full queue
-// ErrBusy; either way nothing changes.
+// Submit settles p gross at once if nothing of its instructing agent in its
+// currency is ahead of it and the agent's available liquidity covers it; it
+// reports settled true and the transfer. Otherwise p joins the queue at now
+// with the deadline, and Submit reports false. An invalid payment is a reject
+// (AC01 when an account is missing, AM05 when the ID is queued already), a
+// full queue ErrBusy; either way nothing changes.
 func (q *Queue) Submit(l *ledger.Ledger, p Payment, now, deadline time.Time, nextID func() ledger.TransferID) (Settled, bool, error) {
 	if err := p.validate(); err != nil {
 		return Settled{}, false, err
@@ -88,7 +88,7 @@ func (q *Queue) Submit(l *ledger.Ledger, p Payment, now, deadline time.Time, nex
 	if err := checkAccounts(l, p); err != nil {
 		return Settled{}, false, err
 	}
-	if !q.ahead(p) && available(l, p.Debtor, p.Currency) >= int64(p.Amount) {
+	if !q.ahead(p) && available(l, p.InstructingAgent, p.Currency) >= int64(p.Amount) {
 		if _, dup := q.byID[p.ID]; dup {
 			return Settled{}, false, duplicate(p.ID)
 		}
@@ -97,9 +97,10 @@ func (q *Queue) Submit(l *ledger.Ledger, p Payment, now, deadline time.Time, nex
 	return Settled{}, false, q.Enqueue(p, now, deadline)
 }
 
-// ahead reports whether p's debtor has a queued payment that settles before p.
+// ahead reports whether p's instructing agent has a queued payment that
+// settles before p.
 func (q *Queue) ahead(p Payment) bool {
-	ln := q.lanes[lane{p.Debtor, p.Currency}]
+	ln := q.lanes[lane{p.InstructingAgent, p.Currency}]
 	return len(ln) > 0 && ln[0].Priority <= p.Priority
 }
 
@@ -123,7 +124,7 @@ func (q *Queue) Enqueue(p Payment, now, deadline time.Time) error {
 	if _, ok := q.totals[p.Currency].Add(p.Amount); !ok {
 		return corridor.ErrBusy
 	}
-	e := &Queued{Payment: p, Position: q.back, QueuedAt: now, Deadline: deadline}
+	e := &Queued{Payment: p, Place: q.back, QueuedAt: now, Deadline: deadline}
 	q.back++
 	q.insert(e)
 	return nil
@@ -135,10 +136,10 @@ func duplicate(id PaymentID) error {
 
 // insert adds e to its lane, the index and the total.
 func (q *Queue) insert(e *Queued) {
-	k := lane{e.Debtor, e.Currency}
+	k := lane{e.InstructingAgent, e.Currency}
 	ln := q.lanes[k]
 	i, found := slices.BinarySearchFunc(ln, e, compareQueued)
-	assert.That(!found, "position %d of payment %d is taken", e.Position, e.ID)
+	assert.That(!found, "place %d of payment %d is taken", e.Place, e.ID)
 	q.lanes[k] = slices.Insert(ln, i, e)
 	q.byID[e.ID] = e
 	var ok bool
@@ -148,7 +149,7 @@ func (q *Queue) insert(e *Queued) {
 
 // remove takes e out of its lane, the index and the total.
 func (q *Queue) remove(e *Queued) {
-	k := lane{e.Debtor, e.Currency}
+	k := lane{e.InstructingAgent, e.Currency}
 	ln := q.lanes[k]
 	i, found := slices.BinarySearchFunc(ln, e, compareQueued)
 	assert.That(found && ln[i] == e, "payment %d is not in its lane", e.ID)
@@ -167,15 +168,15 @@ func (q *Queue) remove(e *Queued) {
 	}
 }
 
-// Cancel takes a queued payment out of the queue at its debtor's request and
-// returns it rejected DS02. It returns ErrNotFound when id is not queued and
-// AG01 when by is not the debtor.
+// Cancel takes a queued payment out of the queue at its instructing agent's
+// request and returns it rejected DS02. It returns ErrNotFound when id is not
+// queued and AG01 when by is not the instructing agent.
 func (q *Queue) Cancel(id PaymentID, by corridor.BIC) (Rejected, error) {
 	e, ok := q.byID[id]
 	if !ok {
 		return Rejected{}, corridor.ErrNotFound
 	}
-	if e.Debtor != by {
+	if e.InstructingAgent != by {
 		return Rejected{}, corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("only the debtor agent may cancel payment %d", id))
 	}
 	return q.cancel(e, "cancelled by "+string(by)), nil
@@ -216,7 +217,7 @@ func (q *Queue) Reorder(id PaymentID, m Move) error {
 		return corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("move %d is unknown", m))
 	}
 	q.remove(e)
-	e.Position = q.nextPosition(m)
+	e.Place = q.nextPlace(m)
 	q.insert(e)
 	return nil
 }
@@ -233,12 +234,12 @@ func (q *Queue) SetPriority(id PaymentID, p Priority) error {
 		return corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("priority %d is unknown", p))
 	}
 	q.remove(e)
-	e.Priority, e.Position = p, q.nextPosition(ToBack)
+	e.Priority, e.Place = p, q.nextPlace(ToBack)
 	q.insert(e)
 	return nil
 }
 
-func (q *Queue) nextPosition(m Move) int64 {
+func (q *Queue) nextPlace(m Move) int64 {
 	if m == ToFront {
 		q.front--
 		return q.front
@@ -248,14 +249,15 @@ func (q *Queue) nextPosition(m Move) int64 {
 }
 
 // All returns every queued payment in settlement order: priority, then
-// position, over all debtors and currencies.
+// place, over all instructing agents and currencies.
 func (q *Queue) All() []Queued {
 	return q.list(func(*Queued) bool { return true })
 }
 
-// Queued returns debtor's queued payments in settlement order.
-func (q *Queue) Queued(debtor corridor.BIC) []Queued {
-	return q.list(func(e *Queued) bool { return e.Debtor == debtor })
+// Queued returns the queued payments that instructing instructed, in
+// settlement order.
+func (q *Queue) Queued(instructing corridor.BIC) []Queued {
+	return q.list(func(e *Queued) bool { return e.InstructingAgent == instructing })
 }
 
 func (q *Queue) list(keep func(*Queued) bool) []Queued {
@@ -294,10 +296,10 @@ func (q *Queue) Expire(cutoff time.Time) []Rejected {
 }
 
 // Release settles gross every queued payment that liquidity now covers, in
-// settlement order per debtor, until none can: the hub calls it whenever
-// liquidity arrives (a funding, a settlement, a credit limit raised). A
-// debtor's head payment that cannot settle blocks the debtor's later payments
-// until a credit to the debtor wakes its lane again.
+// settlement order per instructing agent, until none can: the hub calls it
+// whenever liquidity arrives (a funding, a settlement, a credit limit raised).
+// An agent's head payment that cannot settle blocks the agent's later payments
+// until a credit to the agent wakes its lane again.
 func (q *Queue) Release(l *ledger.Ledger, nextID func() ledger.TransferID) []Settled {
 	h := &heads{}
 	for k, ln := range q.lanes {
@@ -313,12 +315,12 @@ func (q *Queue) Release(l *ledger.Ledger, nextID func() ledger.TransferID) []Set
 		it := heap.Pop(h).(head)
 		waiting[it.lane] = false
 		e := it.entry
-		if available(l, e.Debtor, e.Currency) < int64(e.Amount) {
-			continue // Blocked until the debtor is credited.
+		if available(l, e.InstructingAgent, e.Currency) < int64(e.Amount) {
+			continue // Blocked until the instructing agent is credited.
 		}
 		q.remove(e)
 		out = append(out, settleGross(l, e.Payment, nextID))
-		for _, k := range []lane{it.lane, {e.Creditor, e.Currency}} {
+		for _, k := range []lane{it.lane, {e.InstructedAgent, e.Currency}} {
 			if ln := q.lanes[k]; len(ln) > 0 && !waiting[k] {
 				heap.Push(h, head{k, ln[0]})
 				waiting[k] = true
@@ -328,11 +330,11 @@ func (q *Queue) Release(l *ledger.Ledger, nextID func() ledger.TransferID) []Set
 	return out
 }
 
-// settleGross posts p from its debtor to its creditor; the caller has checked
-// that the debtor's liquidity covers it.
+// settleGross posts p from its instructing agent to its instructed agent; the
+// caller has checked that the instructing agent's liquidity covers it.
 func settleGross(l *ledger.Ledger, p Payment, nextID func() ledger.TransferID) Settled {
-	t := ledger.Transfer{ID: nextID(), Debit: ledger.Settlement(p.Debtor, p.Currency),
-		Credit: ledger.Settlement(p.Creditor, p.Currency), Amount: p.Amount}
+	t := ledger.Transfer{ID: nextID(), Debit: ledger.Settlement(p.InstructingAgent, p.Currency),
+		Credit: ledger.Settlement(p.InstructedAgent, p.Currency), Amount: p.Amount}
 	err := l.Apply(t)
 	assert.That(err == nil, "gross settlement of payment %d: %v", p.ID, err)
 	return Settled{Payment: p, Transfers: []ledger.Transfer{t}}

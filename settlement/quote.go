@@ -178,25 +178,25 @@ func (b *Quotes) Prune(now time.Time) int {
 }
 
 // SettleFX posts a converted payment as two linked transfers, both or
-// neither: the debtor's settlement account in cv.From's currency pays
+// neither: the instructing agent's settlement account in cv.From's currency pays
 // FXPosition of that currency, and FXPosition of cv.To's currency pays the
-// creditor's settlement account. The FX position accounts (OpenAccounts) have
+// instructed agent's settlement account. The FX position accounts (OpenAccounts) have
 // no floor. It returns AC01 when an account is missing and AM04 when the
-// debtor's liquidity does not cover cv.From; then nothing is posted.
-func SettleFX(l *ledger.Ledger, debtor, creditor corridor.BIC, cv Conversion, nextID func() ledger.TransferID) ([2]ledger.Transfer, error) {
+// instructing agent's liquidity does not cover cv.From; then nothing is posted.
+func SettleFX(l *ledger.Ledger, instructing, instructed corridor.BIC, cv Conversion, nextID func() ledger.TransferID) ([2]ledger.Transfer, error) {
 	from, to := cv.From.Currency, cv.To.Currency
-	for _, id := range []ledger.AccountID{ledger.Settlement(debtor, from), FXPosition(from), FXPosition(to), ledger.Settlement(creditor, to)} {
+	for _, id := range []ledger.AccountID{ledger.Settlement(instructing, from), FXPosition(from), FXPosition(to), ledger.Settlement(instructed, to)} {
 		if _, ok := l.Account(id); !ok {
 			return [2]ledger.Transfer{}, corridor.Reject(corridor.ReasonAccountInvalid, fmt.Sprintf("account %s/%s does not exist", id.Owner, id.Currency))
 		}
 	}
-	if avail := available(l, debtor, from); avail < int64(cv.From.Amount) {
+	if avail := available(l, instructing, from); avail < int64(cv.From.Amount) {
 		return [2]ledger.Transfer{}, corridor.Reject(corridor.ReasonInsufficientFunds,
-			fmt.Sprintf("%s has %s %s available", debtor, corridor.Amount(avail).Format(from), from))
+			fmt.Sprintf("%s has %s %s available", instructing, corridor.Amount(avail).Format(from), from))
 	}
 	legs := [2]ledger.Transfer{
-		{ID: nextID(), Debit: ledger.Settlement(debtor, from), Credit: FXPosition(from), Amount: cv.From.Amount},
-		{ID: nextID(), Debit: FXPosition(to), Credit: ledger.Settlement(creditor, to), Amount: cv.To.Amount},
+		{ID: nextID(), Debit: ledger.Settlement(instructing, from), Credit: FXPosition(from), Amount: cv.From.Amount},
+		{ID: nextID(), Debit: FXPosition(to), Credit: ledger.Settlement(instructed, to), Amount: cv.To.Amount},
 	}
 	for _, t := range legs {
 		err := l.Apply(t) // Checked above: a failure here is a bug, and the pair must not stay half posted.

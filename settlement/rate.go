@@ -124,8 +124,8 @@ func (r Remainder) String() string {
 
 // Conversion is an amount converted at a rate, rounded once.
 type Conversion struct {
-	From      corridor.Money // What the debtor pays.
-	To        corridor.Money // What the creditor receives.
+	From      corridor.Money // What the instructing agent pays.
+	To        corridor.Money // What the instructed agent receives.
 	Rate      Rate
 	Remainder Remainder // Exact value of From at Rate, less To.
 }

@@ -113,14 +113,21 @@ type world struct {
 	tb     fataler
 	l      *ledger.Ledger
 	q      *settlement.Queue
+	gate   *settlement.Gate
 	cycle  *settlement.Cycle
 	rates  *settlement.Rates
 	quotes *settlement.Quotes
 	nextID ledger.TransferID
+	day    time.Time // The business day the clock reads; next-day moves it.
+
+	// entering, when set, sees every payment the gate lets into the RTGS
+	// queue, just before it enters.
+	entering func(p settlement.Payment, now time.Time)
 }
 
 func newWorld(tb fataler) *world {
-	return &world{tb: tb, l: ledger.New(), q: settlement.NewQueue(), rates: settlement.NewRates(), quotes: settlement.NewQuotes()}
+	return &world{tb: tb, l: ledger.New(), q: settlement.NewQueue(), gate: settlement.NewGate(),
+		rates: settlement.NewRates(), quotes: settlement.NewQuotes(), day: day}
 }
 
 func (w *world) transferID() ledger.TransferID {
@@ -157,7 +164,7 @@ func checkLedger(tb fataler, l *ledger.Ledger) {
 // run executes one command and returns its output lines.
 func (w *world) run(cmd string, input []string) []string {
 	f := strings.Fields(cmd)
-	args := args{tb: w.tb, pos: f[1:], named: map[string]string{}}
+	args := args{tb: w.tb, pos: f[1:], named: map[string]string{}, day: w.day}
 	args.split()
 	switch f[0] {
 	case "setup":
@@ -171,7 +178,7 @@ func (w *world) run(cmd string, input []string) []string {
 	case "queue":
 		return w.queue()
 	case "release":
-		return settledLines(w.q.Release(w.l, w.transferID))
+		return w.release(args.clock("at"))
 	case "resolve":
 		return settledLines(w.q.Resolve(w.l, w.transferID))
 	case "expire":
@@ -182,6 +189,8 @@ func (w *world) run(cmd string, input []string) []string {
 		return w.cycleCmd(f[0], args)
 	case "rate", "quote", "fx", "convert":
 		return w.fx(f[0], args)
+	case "limits", "enter", "waiting", "usage", "remove", "expire-waiting", "next-day":
+		return w.limits(f[0], args)
 	}
 	w.tb.Fatalf("unknown command %q", f[0])
 	return nil
@@ -192,6 +201,7 @@ type args struct {
 	tb    fataler
 	pos   []string
 	named map[string]string
+	day   time.Time // The business day of clock.
 }
 
 func (a *args) split() {
@@ -225,8 +235,8 @@ func (a args) id(i int) uint64 {
 
 func (a args) amount(i int, c corridor.Currency) corridor.Amount { return mustAmount(a.tb, a.at(i), c) }
 
-// clock reads a named HH:MM on the business day; at defaults to 09:00 and
-// deadline to 17:00.
+// clock reads a named HH:MM on the world's business day; at defaults to
+// 09:00 and deadline to 17:00.
 func (a args) clock(name string) time.Time {
 	v, ok := a.named[name]
 	if !ok {
@@ -236,7 +246,7 @@ func (a args) clock(name string) time.Time {
 	if err != nil {
 		a.tb.Fatalf("%s=%q: %v", name, v, err)
 	}
-	return day.Add(time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute)
+	return a.day.Add(time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute)
 }
 
 func mustBIC(tb fataler, s string) corridor.BIC {
@@ -304,17 +314,17 @@ func (w *world) mustFund(b corridor.BIC, c corridor.Currency, amt corridor.Amoun
 	}
 }
 
-// fund BIC CCY amount: liquidity arrives, then the queue is released.
+// fund BIC CCY amount: liquidity arrives, then the queues are released.
 func (w *world) fund(a args) []string {
 	c := corridor.Currency(a.at(1))
 	w.mustFund(a.bic(0), c, a.amount(2, c))
-	return settledLines(w.q.Release(w.l, w.transferID))
+	return w.release(a.clock("at"))
 }
 
-// payment reads "ID DEBTOR CREDITOR CCY AMOUNT [PRIORITY]".
+// payment reads "ID INSTRUCTING INSTRUCTED CCY AMOUNT [PRIORITY]": the agents' BICs.
 func (a args) payment() settlement.Payment {
 	c := corridor.Currency(a.at(3))
-	p := settlement.Payment{ID: settlement.PaymentID(a.id(0)), Debtor: a.bic(1), Creditor: a.bic(2), Currency: c,
+	p := settlement.Payment{ID: settlement.PaymentID(a.id(0)), InstructingAgent: a.bic(1), InstructedAgent: a.bic(2), Currency: c,
 		Amount: a.amount(4, c), Priority: settlement.Normal}
 	if len(a.pos) > 5 && a.pos[5] == "urgent" {
 		p.Priority = settlement.Urgent
@@ -366,7 +376,7 @@ func (w *world) operate(op string, a args) []string {
 func (w *world) queue() []string {
 	var out []string
 	for _, e := range w.q.All() {
-		out = append(out, fmt.Sprintf("%d %s %s -> %s %s %s", e.ID, e.Priority, short(e.Debtor), short(e.Creditor),
+		out = append(out, fmt.Sprintf("%d %s %s -> %s %s %s", e.ID, e.Priority, short(e.InstructingAgent), short(e.InstructedAgent),
 			e.Amount.Format(e.Currency), e.Currency))
 	}
 	for _, c := range []corridor.Currency{"INR", "JPY", "KWD", "RUB"} {
@@ -386,7 +396,7 @@ func settledLines(ss []settlement.Settled) []string {
 	}
 	out := make([]string, len(ss))
 	for i, s := range ss {
-		out[i] = fmt.Sprintf("settled %d %s -> %s %s %s", s.Payment.ID, short(s.Payment.Debtor), short(s.Payment.Creditor),
+		out[i] = fmt.Sprintf("settled %d %s -> %s %s %s", s.Payment.ID, short(s.Payment.InstructingAgent), short(s.Payment.InstructedAgent),
 			s.Payment.Amount.Format(s.Payment.Currency), s.Payment.Currency)
 	}
 	return out
@@ -516,15 +526,15 @@ func (w *world) quote(a args) []string {
 	return []string{fmt.Sprintf("quote %d %s until %s", q.ID, conversionLine(q.Conversion), q.Expires.Format("15:04"))}
 }
 
-// fx QUOTE DEBTOR CREDITOR FROM/TO AMOUNT at=HH:MM
+// fx QUOTE INSTRUCTING INSTRUCTED FROM/TO AMOUNT at=HH:MM
 func (w *world) settleFX(a args) []string {
 	p := pair(w.tb, a.at(3))
-	debtor := a.bic(1)
-	cv, err := w.quotes.Consume(settlement.QuoteID(a.id(0)), debtor, a.amount(4, p.From), p, a.clock("at"))
+	instructing := a.bic(1)
+	cv, err := w.quotes.Consume(settlement.QuoteID(a.id(0)), instructing, a.amount(4, p.From), p, a.clock("at"))
 	if err != nil {
 		return errLine(err)
 	}
-	legs, err := settlement.SettleFX(w.l, debtor, a.bic(2), cv, w.transferID)
+	legs, err := settlement.SettleFX(w.l, instructing, a.bic(2), cv, w.transferID)
 	if err != nil {
 		return errLine(err)
 	}
