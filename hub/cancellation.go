@@ -178,21 +178,28 @@ func (s *state) repeatedCaseMsg(p *payment, uetr corridor.UETR, id string) resul
 // cancelUnsettled takes p, not yet settled, out of wherever it waits and
 // rejects it DS02, then tells the requester with a camt.029 CNCL.
 func (s *state) cancelUnsettled(p *payment, now time.Time) {
-	id := settlement.PaymentID(p.seq)
-	switch {
-	case s.screening.holds[p.seq] == p:
-		delete(s.screening.holds, p.seq)
-	case p.status == corridor.StatusInCycle:
-		s.leaveCycle(id)
-	case s.unwait(p):
-	default:
-		_, err := s.queue.Cancel(id, p.cmd.Payment.InstructingAgent)
-		assert.That(err == nil, "cancel queued payment %s: %v", p.ref, err)
-	}
+	s.withdraw(p)
 	s.rejected(p, now, corridor.ReasonCancelled, fmt.Sprintf("cancelled at the request of %s (camt.056 %s)", p.cancel.Requester, p.cancel.ID))
 	p.cancel.Status = caseCancelled
 	s.deliverResolution(p, now)
 	s.release(now) // A blocked lane head may have gone.
+}
+
+// withdraw takes the unsettled payment p out of wherever it waits: a
+// compliance hold, the open net cycle, the limit queue or the RTGS queue.
+func (s *state) withdraw(p *payment) {
+	id := settlement.PaymentID(p.seq)
+	switch {
+	case p.wait == WaitCompliance:
+		delete(s.screening.holds, p.seq)
+	case p.status == corridor.StatusInCycle:
+		s.leaveCycle(id)
+	case p.wait == WaitLimit:
+		assert.That(s.unwait(p), "payment %s waits on a limit but is not in the limit queue", p.ref)
+	default:
+		_, err := s.queue.CancelByOperator(id)
+		assert.That(err == nil, "cancel queued payment %s: %v", p.ref, err)
+	}
 }
 
 // leaveCycle takes payment id out of the open net cycle. settlement.Cycle

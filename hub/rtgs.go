@@ -150,15 +150,16 @@ func (s *state) cancel(c cancelCmd, now time.Time) result {
 		return result{err: corridor.Reject(corridor.ReasonNotAllowed,
 			fmt.Sprintf("payment %s is %s, not queued; only a queued payment can be cancelled", p.ref, p.status))}
 	}
-	var rj settlement.Rejected
-	var err error
-	if c.BIC == "" {
-		rj, err = s.queue.CancelByOperator(settlement.PaymentID(p.seq))
-	} else {
-		rj, err = s.queue.Cancel(settlement.PaymentID(p.seq), c.BIC)
+	if p.wait == WaitCompliance {
+		return refused(corridor.Reject(corridor.ReasonNotAllowed,
+			fmt.Sprintf("payment %s is held for compliance review; only a compliance decision ends the hold", p.ref)))
 	}
-	assert.That(err == nil, "cancel queued payment %s: %v", p.ref, err)
-	s.rejected(p, now, rj.Reason, rj.Detail)
+	s.withdraw(p)
+	by := "the operator"
+	if c.BIC != "" {
+		by = string(c.BIC)
+	}
+	s.rejected(p, now, corridor.ReasonCancelled, "cancelled by "+by)
 	s.release(now) // A blocked lane head may have gone.
 	return result{payment: p.result(false), changed: true}
 }

@@ -38,3 +38,31 @@ func TestWaits(t *testing.T) {
 		t.Errorf("settled payment still says wait %q", tr.Wait)
 	}
 }
+
+// TestCancelWaiting cancels a payment in each kind of wait through the API's
+// cancel: queued and limit-queued ones are rejected DS02, a held one stays
+// held (only compliance decides), and the hub keeps running.
+func TestCancelWaiting(t *testing.T) {
+	ctx := context.Background()
+	h, _ := mustHub(t, t.TempDir())
+	mustBanks(t, h, map[corridor.BIC]corridor.Amount{bankIN: 100_00}, 0)
+	mustOwnList(t, h)
+	if err := h.SetLimits(ctx, bankIN, "INR", 0, 0, map[corridor.BIC]corridor.Amount{bankAE: 10_00}); err != nil {
+		t.Fatal(err)
+	}
+	queued, limited, held := pay(1, bankIN, bankRU, 200_00), pay(2, bankIN, bankAE, 20_00), listedPayment(3)
+	for _, p := range []corridor.Payment{queued, limited, held} {
+		mustSubmit(t, h, p, corridor.StatusPending)
+	}
+	bank := corridor.Identity{Role: corridor.RoleParticipant, BIC: bankIN}
+	for _, p := range []corridor.Payment{queued, limited} {
+		if res, err := h.CancelPayment(ctx, bank, p.UETR); err != nil || res.Status != corridor.StatusRejected || res.Reason != corridor.ReasonCancelled {
+			t.Errorf("cancel %s = %+v, %v; want RJCT DS02", p.UETR, res, err)
+		}
+	}
+	if _, err := h.CancelPayment(ctx, corridor.Identity{Role: corridor.RoleOperator}, held.UETR); err == nil {
+		t.Error("cancelling a payment held for compliance succeeded")
+	}
+	mustStatus(t, h, held.UETR, corridor.StatusPending, "")
+	mustSubmit(t, h, pay(4, bankIN, bankRU, 10_00), corridor.StatusSettled)
+}
