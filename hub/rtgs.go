@@ -2,7 +2,6 @@ package hub
 
 import (
 	"fmt"
-	"hash"
 	"math"
 	"slices"
 	"time"
@@ -292,77 +291,6 @@ func sameConfig(a, b configCmd) bool {
 // netted reports whether payments in cur settle in deferred net cycles.
 func (s *state) netted(cur corridor.Currency) bool {
 	return slices.Contains(s.config.NetCurrencies, cur)
-}
-
-// hashSettlement writes the queue, the open cycle, the rates, the quotes and
-// the counters into h, each in a fixed order.
-func (s *state) hashSettlement(h hash.Hash) {
-	writeUint(h, uint64(s.transfers))
-	writeUint(h, s.cycles)
-	writeJSON(h, s.config)
-	writeJSON(h, queuedSums(s.queue.All()))
-	if s.cycle != nil {
-		writeUint(h, uint64(s.cycle.ID()))
-		writeJSON(h, s.cycle.Opened())
-		writeJSON(h, paymentSums(s.cycle.Payments()))
-	}
-	for _, pair := range s.rates.Pairs() {
-		r, _ := s.rates.Rate(pair)
-		writeJSON(h, pair)
-		h.Write([]byte(r.String()))
-	}
-	for _, q := range s.quotes.All() {
-		writeJSON(h, quoteView(q))
-	}
-}
-
-// paymentSum is a settlement payment as the state hash writes it. Its JSON
-// field names are the hash's own, kept whatever settlement calls its fields,
-// so that the same state hashes the same.
-type paymentSum struct {
-	ID               settlement.PaymentID
-	InstructingAgent corridor.BIC `json:"Debtor"`
-	InstructedAgent  corridor.BIC `json:"Creditor"`
-	Currency         corridor.Currency
-	Amount           corridor.Amount
-	Priority         settlement.Priority
-}
-
-// queuedSum is a queued payment as the state hash writes it.
-type queuedSum struct {
-	paymentSum
-	Place    int64 `json:"Position"`
-	QueuedAt time.Time
-	Deadline time.Time
-}
-
-func paymentSumOf(p settlement.Payment) paymentSum {
-	return paymentSum{ID: p.ID, InstructingAgent: p.InstructingAgent, InstructedAgent: p.InstructedAgent,
-		Currency: p.Currency, Amount: p.Amount, Priority: p.Priority}
-}
-
-// paymentSums keeps nil as nil: JSON writes null for it and [] for an empty
-// list, and the hash has always seen the difference.
-func paymentSums(ps []settlement.Payment) []paymentSum {
-	if ps == nil {
-		return nil
-	}
-	out := make([]paymentSum, len(ps))
-	for i, p := range ps {
-		out[i] = paymentSumOf(p)
-	}
-	return out
-}
-
-func queuedSums(qs []settlement.Queued) []queuedSum {
-	if qs == nil {
-		return nil
-	}
-	out := make([]queuedSum, len(qs))
-	for i, q := range qs {
-		out[i] = queuedSum{paymentSum: paymentSumOf(q.Payment), Place: q.Place, QueuedAt: q.QueuedAt, Deadline: q.Deadline}
-	}
-	return out
 }
 
 // transfersDetail lists transfers for the tracker: "transfer 7 A/INR → B/INR 10.00".

@@ -314,22 +314,3 @@ func (s *state) listInfos() []ListInfo {
 	}
 	return out
 }
-
-// screeningSum is the screening state in a fixed order, for the state hash.
-type screeningSum struct {
-	Lists     []ListInfo
-	Screener  string
-	Whitelist []whiteKey
-	Holds     []uint64
-}
-
-func (s *state) screeningSum() screeningSum {
-	sum := screeningSum{Lists: s.listInfos(), Holds: slices.Sorted(maps.Keys(s.screening.holds))}
-	if s.screening.screener != nil {
-		sum.Screener = s.screening.screener.ID()
-	}
-	sum.Whitelist = slices.SortedFunc(maps.Keys(s.screening.whitelist), func(a, b whiteKey) int {
-		return cmp.Or(cmp.Compare(a.Party, b.Party), cmp.Compare(a.List, b.List), cmp.Compare(a.Entry, b.Entry))
-	})
-	return sum
-}

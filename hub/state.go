@@ -1,12 +1,7 @@
 package hub
 
 import (
-	"cmp"
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/json"
 	"fmt"
-	"hash"
 	"slices"
 	"time"
 
@@ -170,45 +165,6 @@ func (s *state) balances(bic corridor.BIC) ([]Balance, error) {
 			Debits: a.DebitsPosted, Credits: a.CreditsPosted})
 	}
 	return out, nil
-}
-
-// Sum is a SHA-256 of the whole state, for tests that compare a state before
-// a restart with the state replayed after it.
-func (s *state) Sum() [32]byte {
-	h := sha256.New()
-	writeUint(h, s.lastSeq)
-	s.ledger.Hash(h)
-	for _, bic := range sortedKeys(s.participants) {
-		writeJSON(h, s.participants[bic])
-		writeJSON(h, s.inboxes[bic].snapshot())
-	}
-	keys := make([]legKey, 0, len(s.payments))
-	for k := range s.payments {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b legKey) int { return cmp.Compare(s.payments[a].seq, s.payments[b].seq) })
-	for _, k := range keys {
-		writeJSON(h, s.payments[k].track())
-	}
-	s.hashSettlement(h)
-	writeJSON(h, s.screeningSum())
-	writeJSON(h, s.revokedOperators) // encoding/json sorts map keys.
-	writeJSON(h, s.lifeSum())
-	var sum [32]byte
-	copy(sum[:], h.Sum(nil))
-	return sum
-}
-
-func writeUint(h hash.Hash, v uint64) {
-	var b [8]byte
-	binary.BigEndian.PutUint64(b[:], v)
-	h.Write(b[:])
-}
-
-func writeJSON(h hash.Hash, v any) {
-	b, err := json.Marshal(v)
-	assert.That(err == nil, "marshal state for hashing: %v", err)
-	h.Write(b)
 }
 
 func sortedKeys[V any](m map[corridor.BIC]V) []corridor.BIC {
