@@ -11,9 +11,16 @@ import (
 // The message definitions this package reads and writes, and the namespace
 // prefix of their Documents and AppHdrs.
 const (
-	MsgDefAppHdr                 = "head.001.001.02"
-	MsgDefCustomerCreditTransfer = "pacs.008.001.08"
-	MsgDefStatusReport           = "pacs.002.001.10"
+	MsgDefAppHdr                    = "head.001.001.02"
+	MsgDefCustomerCreditTransfer    = "pacs.008.001.08"
+	MsgDefInstitutionCreditTransfer = "pacs.009.001.08"
+	MsgDefStatusReport              = "pacs.002.001.10"
+	MsgDefReturn                    = "pacs.004.001.09"
+	MsgDefCancelRequest             = "camt.056.001.08"
+	MsgDefResolution                = "camt.029.001.09"
+	MsgDefAccountReport             = "camt.052.001.08"
+	MsgDefStatement                 = "camt.053.001.08"
+	MsgDefNotification              = "camt.054.001.08"
 
 	namespacePrefix = "urn:iso:std:iso:20022:tech:xsd:"
 )

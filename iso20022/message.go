@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/corridor-network/corridor"
 )
 
 // Document is the Document of one message definition of the set, as
@@ -83,14 +85,21 @@ func (a AnyElement) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
 
 // Decode reads data, an envelope holding an AppHdr and a Document side by
 // side, a bare Document or a bare AppHdr, of any message definition of the
-// set. It returns the message only when Validate finds no problem, else an
-// *InvalidError listing them all.
+// set, into the generated types. It returns the message only when Validate
+// finds no problem, else an *InvalidError listing them all; one that
+// Validate accepts but encoding/xml cannot read (a name of XML 1.0 fifth
+// edition in a wildcard's content, say) is an *InvalidError too.
 func Decode(data []byte) (*Message, error) {
 	r := check(data)
 	if err := r.ps.err(); err != nil {
 		return nil, err
 	}
-	return r.decode(data)
+	m, err := r.decode(data)
+	if err != nil {
+		r.ps.addLayer("", LayerUsage, "cannot read the message: "+err.Error(), corridor.ReasonInvalidFormat)
+		return nil, r.ps.err()
+	}
+	return m, nil
 }
 
 // decode reads the typed message out of data, which check found valid.

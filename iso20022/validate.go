@@ -49,7 +49,7 @@ func check(data []byte) checked {
 		checkSchema(r.doc, r.docSchema, r.ps)
 	}
 	if r.schemaValid() {
-		r.usage(data)
+		r.usage()
 	}
 	return r
 }
