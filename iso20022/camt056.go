@@ -1,0 +1,47 @@
+package iso20022
+
+import (
+	"time"
+
+	"github.com/corridor-network/corridor"
+)
+
+// CancelRequest is what an instructing agent says in a camt.056.001.08
+// FIToFIPmtCxlReq that asks to cancel one of its payments.
+type CancelRequest struct {
+	ID       string           // Assgnmt/Id, Case/Id and AppHdr/BizMsgIdr: unique per sender.
+	Created  time.Time        // Assgnmt/CreDtTm and AppHdr/CreDt.
+	Original corridor.Payment // The payment to cancel: its MsgId, EndToEndId, UETR, agents, amount and date.
+	Reason   string           // CxlRsnInf/Rsn/Cd: an ExternalCancellationReason1Code such as DUPL, CUST or FRAD.
+}
+
+// EncodeCancelRequest writes r as a camt.056.001.08 with its AppHdr (BizSvc
+// swift.cbprplus.03) in an envelope: a case the original's instructing agent
+// opens and assigns to its instructed agent. It refuses, naming every field,
+// input it cannot write as a valid message.
+func EncodeCancelRequest(r CancelRequest) ([]byte, error) {
+	o := r.Original
+	rt := route{from: o.InstructingAgent, to: o.InstructedAgent, id: r.ID, bizSvc: BizSvcCBPRPlus, created: r.Created}
+	in := &input{msgDef: MsgDefCancelRequest}
+	rt.check(in)
+	checkOriginal(in, "Undrlyg/TxInf/", o)
+	in.text("Undrlyg/TxInf/CxlRsnInf/Rsn/Cd", r.Reason, maxCodeChars)
+	if err := in.err(); err != nil {
+		return nil, err
+	}
+	tx := PaymentTransaction106{
+		OrgnlGrpInf:         &OriginalGroupInformation29{OrgnlMsgId: o.MsgID, OrgnlMsgNmId: MsgDefCustomerCreditTransfer},
+		OrgnlEndToEndId:     optional(o.EndToEndID),
+		OrgnlUETR:           optional(string(o.UETR)),
+		OrgnlIntrBkSttlmAmt: &ActiveOrHistoricCurrencyAndAmount{Value: o.Amount.Format(o.Currency), Ccy: string(o.Currency)},
+		OrgnlIntrBkSttlmDt:  optional(o.SettlementDate.String()),
+		CxlRsnInf:           []PaymentCancellationReason5{{Rsn: &CancellationReason33Choice{Cd: optional(r.Reason)}}},
+	}
+	doc := &Camt056Document{FIToFIPmtCxlReq: FIToFIPaymentCancellationRequestV08{
+		Assgnmt: CaseAssignment5{Id: r.ID, Assgnr: Party40Choice{Agt: agentOf(rt.from)},
+			Assgne: Party40Choice{Agt: agentOf(rt.to)}, CreDtTm: formatMillis(r.Created)},
+		Case:    &Case5{Id: r.ID, Cretr: Party40Choice{Agt: agentOf(rt.from)}},
+		Undrlyg: []UnderlyingTransaction23{{TxInf: []PaymentTransaction106{tx}}},
+	}}
+	return rt.message(doc)
+}
