@@ -1,6 +1,7 @@
 package iso20022
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/corridor-network/corridor"
@@ -99,4 +100,38 @@ func (o OriginalTransaction) check(in *input, prefix string) {
 	if o.SettlementDate != (corridor.Date{}) {
 		in.date(prefix+"OrgnlIntrBkSttlmDt", o.SettlementDate)
 	}
+}
+
+// CaseResolution is a camt.029 RsltnOfInvstgtn as the hub reads it: the
+// creditor agent's answer to a cancellation request of one payment.
+type CaseResolution struct {
+	ID     string        // Assgnmt/Id: unique per sender.
+	UETR   corridor.UETR // CxlDtls/TxInfAndSts/OrgnlUETR.
+	Status string        // ResolutionCancelled, ResolutionRejected or ResolutionPending: Sts/Conf, TxCxlSts or both.
+	Reason string        // CxlDtls/TxInfAndSts/CxlStsRsnInf/Rsn/Cd or Prtry of a rejection; "" for none.
+}
+
+// decodeResolution reads m, the RsltnOfInvstgtn of a valid camt.029.
+func decodeResolution(m *node) (*CaseResolution, error) {
+	tx := only(only(m, "CxlDtls"), "TxInfAndSts")
+	if tx == nil {
+		return nil, corridor.Reject(corridor.ReasonInvalidFormat, "a camt.029 answers exactly one cancelled transaction (CxlDtls/TxInfAndSts)")
+	}
+	uetr, err := uetrOf(tx.first("OrgnlUETR"), "CxlDtls/TxInfAndSts/OrgnlUETR")
+	if err != nil {
+		return nil, err
+	}
+	r := CaseResolution{ID: m.at("Assgnmt", "Id").content(), UETR: uetr, Reason: firstReason(tx, "CxlStsRsnInf")}
+	// Sts/Conf and TxCxlSts: either, or both when they agree.
+	switch st := m.at("Sts", "Conf").content() + "/" + tx.first("TxCxlSts").content(); st {
+	case "CNCL/", "CNCL/ACCR", "/ACCR":
+		r.Status = ResolutionCancelled
+	case "RJCR/", "RJCR/RJCR", "/RJCR":
+		r.Status = ResolutionRejected
+	case "PDCR/", "PDCR/PDCR", "/PDCR":
+		r.Status = ResolutionPending
+	default:
+		return nil, corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("Sts/Conf and TxCxlSts %.30q: want CNCL (ACCR), RJCR or PDCR", st))
+	}
+	return &r, nil
 }

@@ -45,3 +45,38 @@ func EncodeCancelRequest(r CancelRequest) ([]byte, error) {
 	}}
 	return rt.message(doc)
 }
+
+// CancelInstruction is a camt.056 FIToFIPmtCxlReq as the hub reads it: a
+// request by the instructing agent to cancel one of its payments.
+type CancelInstruction struct {
+	ID     string        // Assgnmt/Id: unique per sender.
+	CaseID string        // Case/Id, or Assgnmt/Id when there is no Case.
+	UETR   corridor.UETR // Undrlyg/TxInf/OrgnlUETR: the payment to cancel.
+	Reason string        // Undrlyg/TxInf/CxlRsnInf/Rsn/Cd or Prtry, such as DUPL, CUST, FRAD; "" for none.
+}
+
+// decodeCancelRequest reads m, the FIToFIPmtCxlReq of a valid camt.056 that
+// sender sent: the assigner.
+func decodeCancelRequest(m *node, sender corridor.BIC) (*CancelInstruction, error) {
+	tx := only(only(m, "Undrlyg"), "TxInf")
+	if tx == nil {
+		return nil, corridor.Reject(corridor.ReasonInvalidFormat, "a camt.056 cancels exactly one transaction (Undrlyg/TxInf)")
+	}
+	a := m.first("Assgnmt")
+	assigner, err := partyAgentBIC(a.first("Assgnr"), "Assgnmt/Assgnr")
+	if err != nil {
+		return nil, err
+	}
+	if assigner != sender {
+		return nil, notSender("Assgnmt/Assgnr", assigner, sender)
+	}
+	c := CancelInstruction{ID: a.first("Id").content(), Reason: firstReason(tx, "CxlRsnInf")}
+	if c.UETR, err = uetrOf(tx.first("OrgnlUETR"), "Undrlyg/TxInf/OrgnlUETR"); err != nil {
+		return nil, err
+	}
+	c.CaseID = c.ID
+	if cs := m.first("Case"); cs != nil {
+		c.CaseID = cs.first("Id").content()
+	}
+	return &c, nil
+}

@@ -49,15 +49,14 @@ func MessageDefinition(data []byte) (string, error) {
 	if p != nil {
 		return "", &InvalidError{Problems: []Problem{*p}}
 	}
+	return documentDefinition(root)
+}
+
+// documentDefinition is MessageDefinition of the parsed message root.
+func documentDefinition(root *node) (string, error) {
 	doc := root
 	if root.local != "Document" {
-		doc = nil
-		for _, c := range root.children {
-			if c.local == "Document" {
-				doc = c
-				break
-			}
-		}
+		doc = root.first("Document")
 	}
 	if doc == nil {
 		return "", &InvalidError{Problems: []Problem{{Path: "Document", Rule: "required", Reason: corridor.ReasonInvalidFormat}}}
@@ -87,14 +86,20 @@ func unsupported(got, want string) string {
 // problems the caller records after it are of LayerUsage, and dropped where
 // the schema already found one.
 func openEnvelope(data []byte, docID string) (hdr, doc elem, ps *problems) {
+	root, p := parse(data)
+	if p != nil {
+		ps = &problems{}
+		ps.addLayer(p.Path, LayerSchema, p.Rule, p.Reason)
+		return elem{path: "AppHdr", ps: ps}, elem{path: "Document", ps: ps}, ps
+	}
+	return openTree(root, docID)
+}
+
+// openTree is openEnvelope of the parsed message root.
+func openTree(root *node, docID string) (hdr, doc elem, ps *problems) {
 	ps = &problems{}
 	hdr = elem{path: "AppHdr", ps: ps}
 	doc = elem{path: "Document", ps: ps}
-	root, p := parse(data)
-	if p != nil {
-		ps.addLayer(p.Path, LayerSchema, p.Rule, p.Reason)
-		return hdr, doc, ps
-	}
 	if root.local == "AppHdr" || root.local == "Document" {
 		ps.add(root.local, "the AppHdr and the Document must be side by side in an envelope element", corridor.ReasonInvalidFormat)
 		return hdr, doc, ps

@@ -73,3 +73,49 @@ func checkOriginal(in *input, prefix string, o corridor.Payment) {
 	in.amount(prefix+"OrgnlIntrBkSttlmAmt", o.Amount, o.Currency)
 	in.date(prefix+"OrgnlIntrBkSttlmDt", o.SettlementDate)
 }
+
+// ReturnInstruction is a pacs.004 PmtRtr as the hub reads it: the return of
+// one transaction, by its instructing agent, of a payment it was paid.
+type ReturnInstruction struct {
+	MsgID            string         // GrpHdr/MsgId.
+	ReturnID         string         // TxInf/RtrId; "" when absent.
+	UETR             corridor.UETR  // TxInf/OrgnlUETR: the returned payment's.
+	EndToEndID       string         // TxInf/OrgnlEndToEndId; "" when absent.
+	InstructingAgent corridor.BIC   // TxInf/InstgAgt: who returns, the sender.
+	InstructedAgent  corridor.BIC   // TxInf/InstdAgt: who gets the money back.
+	Amount           corridor.Money // TxInf/RtrdIntrBkSttlmAmt.
+	SettlementDate   corridor.Date  // TxInf/IntrBkSttlmDt; zero when absent.
+	Urgent           bool           // TxInf/SttlmPrty HIGH.
+	Reason           string         // TxInf/RtrRsnInf/Rsn/Cd or Prtry: why it comes back; "" for none.
+}
+
+// decodeReturn reads m, the PmtRtr of a valid pacs.004 that sender sent.
+func decodeReturn(m *node, sender corridor.BIC) (*ReturnInstruction, error) {
+	tx := only(m, "TxInf")
+	if tx == nil {
+		return nil, corridor.Reject(corridor.ReasonInvalidFormat, "a pacs.004 returns exactly one transaction (TxInf)")
+	}
+	r := ReturnInstruction{MsgID: m.at("GrpHdr", "MsgId").content(), ReturnID: tx.first("RtrId").content(),
+		EndToEndID: tx.first("OrgnlEndToEndId").content(), Urgent: tx.first("SttlmPrty").content() == "HIGH",
+		Reason: firstReason(tx, "RtrRsnInf")}
+	var err error
+	if r.UETR, err = uetrOf(tx.first("OrgnlUETR"), "TxInf/OrgnlUETR"); err != nil {
+		return nil, err
+	}
+	if r.InstructingAgent, err = agentBIC(tx.first("InstgAgt"), "TxInf/InstgAgt"); err != nil {
+		return nil, err
+	}
+	if r.InstructedAgent, err = agentBIC(tx.first("InstdAgt"), "TxInf/InstdAgt"); err != nil {
+		return nil, err
+	}
+	if r.Amount, err = moneyOf(tx.first("RtrdIntrBkSttlmAmt")); err != nil {
+		return nil, err
+	}
+	if r.SettlementDate, err = dateOf(tx.first("IntrBkSttlmDt")); err != nil {
+		return nil, err
+	}
+	if r.InstructingAgent != sender {
+		return nil, notSender("TxInf/InstgAgt", r.InstructingAgent, sender)
+	}
+	return &r, nil
+}

@@ -43,7 +43,11 @@ type CustomerCreditTransfer struct {
 // other than SLEV (FF01), as Validate's usage layer does. Elements it does not use are allowed
 // but must be in the Document's namespace; element order is not checked.
 func DecodeCustomerCreditTransfer(data []byte) (*CustomerCreditTransfer, error) {
-	hdr, doc, ps := openEnvelope(data, MsgDefCustomerCreditTransfer)
+	return decodeCustomerCreditTransfer(openEnvelope(data, MsgDefCustomerCreditTransfer))
+}
+
+// decodeCustomerCreditTransfer reads the pacs.008 of an envelope opened.
+func decodeCustomerCreditTransfer(hdr, doc elem, ps *problems) (*CustomerCreditTransfer, error) {
 	var c CustomerCreditTransfer
 	c.Header = decodeAppHdr(hdr, MsgDefCustomerCreditTransfer)
 	c.Payment, c.InstrID = decodePacs008(doc.req("FIToFICstmrCdtTrf"))

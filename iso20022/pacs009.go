@@ -1,6 +1,7 @@
 package iso20022
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/corridor-network/corridor"
@@ -43,4 +44,48 @@ func EncodeDefund(d Defund) ([]byte, error) {
 		CdtTrfTxInf: []CreditTransferTransaction36{tx},
 	}}
 	return rt.message(doc)
+}
+
+// DefundInstruction is a pacs.009 FICdtTrf as the hub reads it: one
+// transfer from the sender, its instructing agent, to the hub, its
+// instructed agent, of liquidity back to the central account.
+type DefundInstruction struct {
+	MsgID          string         // GrpHdr/MsgId.
+	UETR           corridor.UETR  // CdtTrfTxInf/PmtId/UETR.
+	Amount         corridor.Money // CdtTrfTxInf/IntrBkSttlmAmt.
+	SettlementDate corridor.Date  // CdtTrfTxInf/IntrBkSttlmDt; zero when absent.
+}
+
+// decodeDefund reads m, the FICdtTrf of a valid pacs.009 that sender sent
+// to hub: the hub takes a pacs.009 only as a defunding addressed to it.
+func decodeDefund(m *node, sender, hub corridor.BIC) (*DefundInstruction, error) {
+	tx := only(m, "CdtTrfTxInf")
+	if tx == nil {
+		return nil, corridor.Reject(corridor.ReasonInvalidFormat, "a pacs.009 moves exactly one transaction")
+	}
+	to, err := agentBIC(tx.first("InstdAgt"), "CdtTrfTxInf/InstdAgt")
+	if err != nil {
+		return nil, err
+	}
+	if to != hub {
+		return nil, corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("a pacs.009 to the hub defunds; %s is not the hub %s (pay a bank with a pacs.008)", to, hub))
+	}
+	from, err := agentBIC(tx.first("InstgAgt"), "CdtTrfTxInf/InstgAgt")
+	if err != nil {
+		return nil, err
+	}
+	if from != sender {
+		return nil, notSender("CdtTrfTxInf/InstgAgt", from, sender)
+	}
+	d := DefundInstruction{MsgID: m.at("GrpHdr", "MsgId").content()}
+	if d.UETR, err = uetrOf(tx.at("PmtId", "UETR"), "CdtTrfTxInf/PmtId/UETR"); err != nil {
+		return nil, err
+	}
+	if d.Amount, err = moneyOf(tx.first("IntrBkSttlmAmt")); err != nil {
+		return nil, err
+	}
+	if d.SettlementDate, err = dateOf(tx.first("IntrBkSttlmDt")); err != nil {
+		return nil, err
+	}
+	return &d, nil
 }
