@@ -76,7 +76,7 @@ func EncodeStatement(r AccountReport) ([]byte, error) {
 		return nil, err
 	}
 	created, pg, span, acct, bals, entries := r.parts("CLBD")
-	return r.route().message(&Camt053Document{BkToCstmrStmt: BankToCustomerStatementV08{
+	return encodeWith(r.header(MsgDefStatement), &Camt053Document{BkToCstmrStmt: BankToCustomerStatementV08{
 		GrpHdr: GroupHeader81{MsgId: r.ID, CreDtTm: created},
 		Stmt: []AccountStatement9{{Id: r.ID, StmtPgntn: pg, CreDtTm: &created, FrToDt: span, Acct: acct,
 			Bal: bals, Ntry: entries}},
@@ -94,20 +94,21 @@ func EncodeIntradayReport(r AccountReport) ([]byte, error) {
 		return nil, err
 	}
 	created, pg, span, acct, bals, entries := r.parts("ITBD")
-	return r.route().message(&Camt052Document{BkToCstmrAcctRpt: BankToCustomerAccountReportV08{
+	return encodeWith(r.header(MsgDefAccountReport), &Camt052Document{BkToCstmrAcctRpt: BankToCustomerAccountReportV08{
 		GrpHdr: GroupHeader81{MsgId: r.ID, CreDtTm: created},
 		Rpt: []AccountReport25{{Id: r.ID, RptPgntn: pg, CreDtTm: &created, FrToDt: span, Acct: acct,
 			Bal: bals, Ntry: entries}},
 	}})
 }
 
-func (r AccountReport) route() route {
-	return route{from: r.From, to: r.To, id: r.ID, created: r.Created}
+// header is the AppHdr of r as a msgDef message.
+func (r AccountReport) header(msgDef string) AppHdr {
+	return AppHdr{From: r.From, To: r.To, BizMsgID: r.ID, MsgDefID: msgDef, Created: r.Created}
 }
 
 // check records what of r cannot be written.
 func (r AccountReport) check(in *input) {
-	r.route().check(in)
+	checkAppHdr(in, r.header(in.msgDef))
 	if r.Page < 1 || r.Page > maxPage {
 		in.add("Pgntn/PgNb", "page %d is not 1 to %d", r.Page, maxPage)
 	}
@@ -139,9 +140,9 @@ func (r AccountReport) parts(closing string) (created string, pg *Pagination1, s
 // envelope. It refuses, naming every field, input it cannot write as a
 // valid message.
 func EncodeNotification(n Notification) ([]byte, error) {
-	rt := route{from: n.From, to: n.To, id: n.ID, created: n.Created}
+	h := AppHdr{From: n.From, To: n.To, BizMsgID: n.ID, MsgDefID: MsgDefNotification, Created: n.Created}
 	in := &input{msgDef: MsgDefNotification}
-	rt.check(in)
+	checkAppHdr(in, h)
 	in.text("Ntfctn/Acct/Id/Othr/Id", n.Account, maxAccountChars)
 	if in.currency("Ntfctn/Acct/Ccy", n.Currency) {
 		checkEntries(in, n.Entries)
@@ -150,7 +151,7 @@ func EncodeNotification(n Notification) ([]byte, error) {
 		return nil, err
 	}
 	created := formatMillis(n.Created)
-	return rt.message(&Camt054Document{BkToCstmrDbtCdtNtfctn: BankToCustomerDebitCreditNotificationV08{
+	return encodeWith(h, &Camt054Document{BkToCstmrDbtCdtNtfctn: BankToCustomerDebitCreditNotificationV08{
 		GrpHdr: GroupHeader81{MsgId: n.ID, CreDtTm: created},
 		Ntfctn: []AccountNotification17{{Id: n.ID, CreDtTm: &created, Acct: cashAccount(n.Account, n.Currency),
 			Ntry: reportEntries(n.Currency, n.Entries)}},

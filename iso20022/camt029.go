@@ -51,9 +51,9 @@ type OriginalTransaction struct {
 // valid message.
 func EncodeResolution(r Resolution) ([]byte, error) {
 	o := r.Original
-	rt := route{from: r.From, to: r.To, id: r.ID, bizSvc: r.BizSvc, created: r.Created}
+	h := AppHdr{From: r.From, To: r.To, BizMsgID: r.ID, MsgDefID: MsgDefResolution, BizSvc: r.BizSvc, Created: r.Created}
 	in := &input{msgDef: MsgDefResolution}
-	rt.check(in)
+	checkAppHdr(in, h)
 	in.text("RslvdCase/Id", r.CaseID, MaxIDChars)
 	in.code("Sts/Conf", r.Status, ResolutionCancelled, ResolutionRejected, ResolutionPending)
 	in.optionalText("CxlDtls/TxInfAndSts/CxlStsRsnInf/Rsn/Cd", r.Reason, maxCodeChars)
@@ -84,7 +84,7 @@ func EncodeResolution(r Resolution) ([]byte, error) {
 		Sts:       InvestigationStatus5Choice{Conf: optional(r.Status)},
 		CxlDtls:   []UnderlyingTransaction22{{TxInfAndSts: []PaymentTransaction102{tx}}},
 	}}
-	return rt.message(doc)
+	return encodeWith(h, doc)
 }
 
 // check records what of o cannot be written in the Orgnl elements under prefix.

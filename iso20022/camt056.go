@@ -21,9 +21,9 @@ type CancelRequest struct {
 // input it cannot write as a valid message.
 func EncodeCancelRequest(r CancelRequest) ([]byte, error) {
 	o := r.Original
-	rt := route{from: o.InstructingAgent, to: o.InstructedAgent, id: r.ID, bizSvc: BizSvcCBPRPlus, created: r.Created}
+	h := AppHdr{From: o.InstructingAgent, To: o.InstructedAgent, BizMsgID: r.ID, MsgDefID: MsgDefCancelRequest, BizSvc: BizSvcCBPRPlus, Created: r.Created}
 	in := &input{msgDef: MsgDefCancelRequest}
-	rt.check(in)
+	checkAppHdr(in, h)
 	checkOriginal(in, "Undrlyg/TxInf/", o)
 	in.text("Undrlyg/TxInf/CxlRsnInf/Rsn/Cd", r.Reason, maxCodeChars)
 	if err := in.err(); err != nil {
@@ -38,12 +38,12 @@ func EncodeCancelRequest(r CancelRequest) ([]byte, error) {
 		CxlRsnInf:           []PaymentCancellationReason5{{Rsn: &CancellationReason33Choice{Cd: optional(r.Reason)}}},
 	}
 	doc := &Camt056Document{FIToFIPmtCxlReq: FIToFIPaymentCancellationRequestV08{
-		Assgnmt: CaseAssignment5{Id: r.ID, Assgnr: Party40Choice{Agt: agentOf(rt.from)},
-			Assgne: Party40Choice{Agt: agentOf(rt.to)}, CreDtTm: formatMillis(r.Created)},
-		Case:    &Case5{Id: r.ID, Cretr: Party40Choice{Agt: agentOf(rt.from)}},
+		Assgnmt: CaseAssignment5{Id: r.ID, Assgnr: Party40Choice{Agt: agentOf(h.From)},
+			Assgne: Party40Choice{Agt: agentOf(h.To)}, CreDtTm: formatMillis(r.Created)},
+		Case:    &Case5{Id: r.ID, Cretr: Party40Choice{Agt: agentOf(h.From)}},
 		Undrlyg: []UnderlyingTransaction23{{TxInf: []PaymentTransaction106{tx}}},
 	}}
-	return rt.message(doc)
+	return encodeWith(h, doc)
 }
 
 // CancelInstruction is a camt.056 FIToFIPmtCxlReq as the hub reads it: a

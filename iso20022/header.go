@@ -189,23 +189,20 @@ func writeAppHdr(w *writer, a AppHdr) {
 	w.close("AppHdr")
 }
 
-// appHdrChanges names the fields of want that got does not reproduce.
-func appHdrChanges(got, want AppHdr) []string {
-	var f []string
-	if got.From != want.From {
-		f = append(f, "From")
+// checkAppHdr records what of h cannot be written as the AppHdr of an
+// in.msgDef message that decodes back to h.
+func checkAppHdr(in *input, h AppHdr) {
+	in.bic("AppHdr/Fr/FIId/FinInstnId/BICFI", h.From)
+	in.bic("AppHdr/To/FIId/FinInstnId/BICFI", h.To)
+	in.text("AppHdr/BizMsgIdr", h.BizMsgID, MaxIDChars)
+	if h.MsgDefID != in.msgDef {
+		in.add("AppHdr/MsgDefIdr", "is %.40q; this message is %s", h.MsgDefID, in.msgDef)
 	}
-	if got.To != want.To {
-		f = append(f, "To")
+	if h.BizSvc != "" {
+		in.text("AppHdr/BizSvc", h.BizSvc, MaxIDChars)
+		if rule := businessServiceRule(h.BizSvc, in.msgDef); rule != "" {
+			in.add("AppHdr/BizSvc", "%s", rule)
+		}
 	}
-	if got.BizMsgID != want.BizMsgID || got.MsgDefID != want.MsgDefID || got.BizSvc != want.BizSvc {
-		f = append(f, "BizMsgID, MsgDefID or BizSvc")
-	}
-	if !sameTime(got.Created, want.Created) {
-		f = append(f, "Created")
-	}
-	if got.PossibleDuplicate != want.PossibleDuplicate {
-		f = append(f, "PossibleDuplicate")
-	}
-	return f
+	in.dateTime("AppHdr/CreDt", h.Created)
 }

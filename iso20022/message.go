@@ -202,31 +202,16 @@ func rootStart(local, id string) xml.StartElement {
 	return xml.StartElement{Name: xml.Name{Local: local}, Attr: []xml.Attr{{Name: xml.Name{Local: "xmlns"}, Value: namespacePrefix + id}}}
 }
 
-// route is who writes a message to whom, and when: the AppHdr of what the
-// encoders of pacs.004, pacs.009, camt.029 and camt.05x write.
-type route struct {
-	from, to corridor.BIC
-	id       string    // BizMsgIdr.
-	bizSvc   string    // BizSvc; "" for none.
-	created  time.Time // CreDt, in its own zone to the millisecond.
-}
-
-// check records what of r cannot be written.
-func (r route) check(in *input) {
-	in.bic("AppHdr/Fr/FIId/FinInstnId/BICFI", r.from)
-	in.bic("AppHdr/To/FIId/FinInstnId/BICFI", r.to)
-	in.text("AppHdr/BizMsgIdr", r.id, MaxIDChars)
-	if rule := businessServiceRule(r.bizSvc, in.msgDef); r.bizSvc != "" && rule != "" {
-		in.add("AppHdr/BizSvc", "%s", rule)
+// encodeWith writes doc with the AppHdr h, which checkAppHdr found
+// writable: CreDt in its own zone to the millisecond, as the hub has always
+// written the messages built from the generated types.
+func encodeWith(h AppHdr, doc Document) ([]byte, error) {
+	hdr := &BusinessApplicationHeaderV02{Fr: Party44Choice{FIId: agentOf(h.From)}, To: Party44Choice{FIId: agentOf(h.To)},
+		BizMsgIdr: h.BizMsgID, MsgDefIdr: h.MsgDefID, BizSvc: optional(h.BizSvc), CreDt: formatMillis(h.Created)}
+	if h.PossibleDuplicate {
+		hdr.PssblDplct = optional("true")
 	}
-	in.dateTime("AppHdr/CreDt", r.created)
-}
-
-// message writes doc with the AppHdr of r, which check found writable.
-func (r route) message(doc Document) ([]byte, error) {
-	h := &BusinessApplicationHeaderV02{Fr: Party44Choice{FIId: agentOf(r.from)}, To: Party44Choice{FIId: agentOf(r.to)},
-		BizMsgIdr: r.id, MsgDefIdr: doc.MessageDefinition(), BizSvc: optional(r.bizSvc), CreDt: formatMillis(r.created)}
-	return encode(Message{AppHdr: h, Document: doc})
+	return encode(Message{AppHdr: hdr, Document: doc})
 }
 
 // agentOf is the BranchAndFinancialInstitutionIdentification6 of a bank

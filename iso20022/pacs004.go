@@ -29,9 +29,9 @@ type Return struct {
 // refuses, naming every field, input it cannot write as a valid message.
 func EncodeReturn(r Return) ([]byte, error) {
 	o := r.Original
-	rt := route{from: o.InstructedAgent, to: o.InstructingAgent, id: r.MsgID, bizSvc: BizSvcCBPRPlus, created: r.Created}
+	h := AppHdr{From: o.InstructedAgent, To: o.InstructingAgent, BizMsgID: r.MsgID, MsgDefID: MsgDefReturn, BizSvc: BizSvcCBPRPlus, Created: r.Created}
 	in := &input{msgDef: MsgDefReturn}
-	rt.check(in)
+	checkAppHdr(in, h)
 	in.optionalText("TxInf/RtrId", r.ReturnID, MaxIDChars)
 	checkOriginal(in, "TxInf/", o)
 	in.amount("TxInf/RtrdIntrBkSttlmAmt", r.Amount, o.Currency)
@@ -61,7 +61,7 @@ func EncodeReturn(r Return) ([]byte, error) {
 		GrpHdr: GroupHeader90{MsgId: r.MsgID, CreDtTm: created, NbOfTxs: "1", SttlmInf: SettlementInstruction7{SttlmMtd: encodedSettlementMethod}},
 		TxInf:  []PaymentTransaction112{tx},
 	}}
-	return rt.message(doc)
+	return encodeWith(h, doc)
 }
 
 // checkOriginal records what of o, the payment a return or a cancellation

@@ -23,9 +23,9 @@ type Defund struct {
 // swift.cbprplus.03) in an envelope, settled CLRG. It refuses, naming every
 // field, input it cannot write as a valid message.
 func EncodeDefund(d Defund) ([]byte, error) {
-	rt := route{from: d.From, to: d.Hub, id: d.MsgID, bizSvc: BizSvcCBPRPlus, created: d.Created}
+	h := AppHdr{From: d.From, To: d.Hub, BizMsgID: d.MsgID, MsgDefID: MsgDefInstitutionCreditTransfer, BizSvc: BizSvcCBPRPlus, Created: d.Created}
 	in := &input{msgDef: MsgDefInstitutionCreditTransfer}
-	rt.check(in)
+	checkAppHdr(in, h)
 	in.uetr("CdtTrfTxInf/PmtId/UETR", d.UETR)
 	in.amount("CdtTrfTxInf/IntrBkSttlmAmt", d.Amount.Amount, d.Amount.Currency)
 	if err := in.err(); err != nil {
@@ -43,7 +43,7 @@ func EncodeDefund(d Defund) ([]byte, error) {
 			SttlmInf: SettlementInstruction7{SttlmMtd: encodedSettlementMethod}},
 		CdtTrfTxInf: []CreditTransferTransaction36{tx},
 	}}
-	return rt.message(doc)
+	return encodeWith(h, doc)
 }
 
 // DefundInstruction is a pacs.009 FICdtTrf as the hub reads it: one
