@@ -15,7 +15,7 @@ import (
 	"github.com/corridor-network/corridor/pki"
 )
 
-// handleSubmit takes a message with its AppHdr (a pacs.008, or a pacs.004,
+// handleSubmit takes a message in its envelope (a pacs.008, or a pacs.004,
 // pacs.009, camt.056 or camt.029), checks that the caller is
 // who the message says sent it, and hands it to the sequencer. The 202 is
 // written only after the journal has made the payment durable.

@@ -19,7 +19,7 @@ type defundCmd struct {
 	MsgID     string
 	UETR      corridor.UETR
 	Money     corridor.Money
-	Date      corridor.Date // IntrBkSttlmDt: today, or zero.
+	Date      corridor.Date // The settlement date it asks for: today, or zero.
 	Message   []byte
 	Signature string
 }

@@ -23,7 +23,7 @@ const ReasonReturnExceeded = corridor.ReasonWrongAmount
 // parties swap roles (and are screened), the UETR is the original's.
 type returnCmd struct {
 	paymentCmd
-	Reason string // TxInf/RtrRsnInf/Rsn/Cd or Prtry: why it comes back; for the tracker.
+	Reason string // Why it comes back, the return's reason code; for the tracker.
 }
 
 func (returnCmd) kind() string { return kindReturn }

@@ -13,7 +13,7 @@ import (
 )
 
 // MaxStatementEntries bounds the entries of one camt.053 or camt.052 page;
-// a longer day comes in pages (StmtPgntn, RptPgntn).
+// a longer day comes in pages.
 const MaxStatementEntries = 5_000
 
 // notificationsCmd turns a participant's camt.054 notifications on or off.

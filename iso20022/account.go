@@ -70,17 +70,13 @@ type EntryTransaction struct {
 // entries. It refuses, naming every field, input it cannot write as a valid
 // message.
 func EncodeStatement(r AccountReport) ([]byte, error) {
-	in := &input{msgDef: MsgDefStatement}
-	r.check(in)
-	if err := in.err(); err != nil {
-		return nil, err
-	}
-	created, pg, span, acct, bals, entries := r.parts("CLBD")
-	return encodeWith(r.header(MsgDefStatement), &Camt053Document{BkToCstmrStmt: BankToCustomerStatementV08{
-		GrpHdr: GroupHeader81{MsgId: r.ID, CreDtTm: created},
-		Stmt: []AccountStatement9{{Id: r.ID, StmtPgntn: pg, CreDtTm: &created, FrToDt: span, Acct: acct,
-			Bal: bals, Ntry: entries}},
-	}})
+	return r.encode(MsgDefStatement, "CLBD", func(p reportParts) Document {
+		return &Camt053Document{BkToCstmrStmt: BankToCustomerStatementV08{
+			GrpHdr: GroupHeader81{MsgId: r.ID, CreDtTm: p.created},
+			Stmt: []AccountStatement9{{Id: r.ID, StmtPgntn: p.page, CreDtTm: &p.created, FrToDt: p.period, Acct: p.account,
+				Bal: p.balances, Ntry: p.entries}},
+		}}
+	})
 }
 
 // EncodeIntradayReport writes r as a camt.052.001.08 with its AppHdr in an
@@ -88,17 +84,42 @@ func EncodeStatement(r AccountReport) ([]byte, error) {
 // (ITBD) and the entries so far. It refuses, naming every field, input it
 // cannot write as a valid message.
 func EncodeIntradayReport(r AccountReport) ([]byte, error) {
-	in := &input{msgDef: MsgDefAccountReport}
+	return r.encode(MsgDefAccountReport, "ITBD", func(p reportParts) Document {
+		return &Camt052Document{BkToCstmrAcctRpt: BankToCustomerAccountReportV08{
+			GrpHdr: GroupHeader81{MsgId: r.ID, CreDtTm: p.created},
+			Rpt: []AccountReport25{{Id: r.ID, RptPgntn: p.page, CreDtTm: &p.created, FrToDt: p.period, Acct: p.account,
+				Bal: p.balances, Ntry: p.entries}},
+		}}
+	})
+}
+
+// reportParts are the elements a statement and a report share.
+type reportParts struct {
+	created  string
+	page     *Pagination1
+	period   *DateTimePeriod1
+	account  CashAccount39
+	balances []CashBalance8
+	entries  []ReportEntry10
+}
+
+// encode checks r, then writes the msgDef Document that doc makes of its
+// parts, closing being the type of its second balance.
+func (r AccountReport) encode(msgDef, closing string, doc func(reportParts) Document) ([]byte, error) {
+	in := &input{msgDef: msgDef}
 	r.check(in)
 	if err := in.err(); err != nil {
 		return nil, err
 	}
-	created, pg, span, acct, bals, entries := r.parts("ITBD")
-	return encodeWith(r.header(MsgDefAccountReport), &Camt052Document{BkToCstmrAcctRpt: BankToCustomerAccountReportV08{
-		GrpHdr: GroupHeader81{MsgId: r.ID, CreDtTm: created},
-		Rpt: []AccountReport25{{Id: r.ID, RptPgntn: pg, CreDtTm: &created, FrToDt: span, Acct: acct,
-			Bal: bals, Ntry: entries}},
-	}})
+	date := corridor.DateOf(r.Start)
+	return encodeWith(r.header(msgDef), doc(reportParts{
+		created:  formatMillis(r.Created),
+		page:     &Pagination1{PgNb: strconv.Itoa(r.Page), LastPgInd: strconv.FormatBool(r.LastPage)},
+		period:   &DateTimePeriod1{FrDtTm: formatMillis(r.Start), ToDtTm: formatMillis(r.End.Add(-time.Millisecond))},
+		account:  cashAccount(r.Account, r.Currency),
+		balances: []CashBalance8{balanceOf("OPBD", r.Opening, r.Currency, date), balanceOf(closing, r.Closing, r.Currency, date)},
+		entries:  reportEntries(r.Currency, r.Entries),
+	}))
 }
 
 // header is the AppHdr of r as a msgDef message.
@@ -123,17 +144,6 @@ func (r AccountReport) check(in *input) {
 		in.balance("Bal/Amt", r.Closing)
 		checkEntries(in, r.Entries)
 	}
-}
-
-// parts are the elements a statement and a report share; closing is the
-// type of the second balance.
-func (r AccountReport) parts(closing string) (created string, pg *Pagination1, span *DateTimePeriod1, acct CashAccount39, bals []CashBalance8, entries []ReportEntry10) {
-	created = formatMillis(r.Created)
-	pg = &Pagination1{PgNb: strconv.Itoa(r.Page), LastPgInd: strconv.FormatBool(r.LastPage)}
-	span = &DateTimePeriod1{FrDtTm: formatMillis(r.Start), ToDtTm: formatMillis(r.End.Add(-time.Millisecond))}
-	date := corridor.DateOf(r.Start)
-	bals = []CashBalance8{balanceOf("OPBD", r.Opening, r.Currency, date), balanceOf(closing, r.Closing, r.Currency, date)}
-	return created, pg, span, cashAccount(r.Account, r.Currency), bals, reportEntries(r.Currency, r.Entries)
 }
 
 // EncodeNotification writes n as a camt.054.001.08 with its AppHdr in an

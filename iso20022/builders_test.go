@@ -1,8 +1,6 @@
 package iso20022_test
 
 import (
-	"bytes"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -133,14 +131,7 @@ func TestBuilders_Golden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("encode %s = %v", tt.file, err)
 			}
-			if *update {
-				if err := os.WriteFile("testdata/"+tt.file, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if want := MustReadFile(t, tt.file); !bytes.Equal(got, want) {
-				t.Errorf("encode %s differs from the golden file (run go test ./iso20022 -update and review the diff):\n%s", tt.file, got)
-			}
+			MustMatchGolden(t, tt.file, got)
 			if ps := iso20022.Validate(got); len(ps) > 0 {
 				t.Errorf("Validate(%s) = %v", tt.file, ps)
 			}
@@ -362,32 +353,27 @@ func TestBuilders_Rapid(t *testing.T) {
 // time of any zone) and checks that the builder either refuses it or
 // writes a valid message: it never writes an invalid one.
 func TestBuilders_RefuseOrValid(t *testing.T) {
+	builders := []func(*rapid.T) (any, func() ([]byte, error)){
+		func(t *rapid.T) (any, func() ([]byte, error)) { return drawn(t, returnGen(), iso20022.EncodeReturn) },
+		func(t *rapid.T) (any, func() ([]byte, error)) {
+			return drawn(t, cancelRequestGen(), iso20022.EncodeCancelRequest)
+		},
+		func(t *rapid.T) (any, func() ([]byte, error)) {
+			return drawn(t, resolutionGen(), iso20022.EncodeResolution)
+		},
+		func(t *rapid.T) (any, func() ([]byte, error)) { return drawn(t, defundGen(), iso20022.EncodeDefund) },
+		func(t *rapid.T) (any, func() ([]byte, error)) {
+			return drawn(t, accountReportGen(), iso20022.EncodeStatement)
+		},
+		func(t *rapid.T) (any, func() ([]byte, error)) {
+			return drawn(t, accountReportGen(), iso20022.EncodeIntradayReport)
+		},
+		func(t *rapid.T) (any, func() ([]byte, error)) {
+			return drawn(t, notificationGen(), iso20022.EncodeNotification)
+		},
+	}
 	rapid.Check(t, func(t *rapid.T) {
-		var in any
-		var encode func() ([]byte, error)
-		switch rapid.IntRange(0, 6).Draw(t, "builder") {
-		case 0:
-			r := returnGen().Draw(t, "in")
-			in, encode = &r, func() ([]byte, error) { return iso20022.EncodeReturn(r) }
-		case 1:
-			r := cancelRequestGen().Draw(t, "in")
-			in, encode = &r, func() ([]byte, error) { return iso20022.EncodeCancelRequest(r) }
-		case 2:
-			r := resolutionGen().Draw(t, "in")
-			in, encode = &r, func() ([]byte, error) { return iso20022.EncodeResolution(r) }
-		case 3:
-			d := defundGen().Draw(t, "in")
-			in, encode = &d, func() ([]byte, error) { return iso20022.EncodeDefund(d) }
-		case 4:
-			r := accountReportGen().Draw(t, "in")
-			in, encode = &r, func() ([]byte, error) { return iso20022.EncodeStatement(r) }
-		case 5:
-			r := accountReportGen().Draw(t, "in")
-			in, encode = &r, func() ([]byte, error) { return iso20022.EncodeIntradayReport(r) }
-		default:
-			n := notificationGen().Draw(t, "in")
-			in, encode = &n, func() ([]byte, error) { return iso20022.EncodeNotification(n) }
-		}
+		in, encode := rapid.SampledFrom(builders).Draw(t, "builder")(t)
 		fields := settable(reflect.ValueOf(in).Elem(), nil)
 		spoil(t, fields[rapid.IntRange(0, len(fields)-1).Draw(t, "field")])
 		data, err := encode()
@@ -398,6 +384,12 @@ func TestBuilders_RefuseOrValid(t *testing.T) {
 			t.Fatalf("wrote an invalid message: %v\n%s", ps, data)
 		}
 	})
+}
+
+// drawn draws an input of g and returns a pointer to it, and what writes it with encode.
+func drawn[T any](t *rapid.T, g *rapid.Generator[T], encode func(T) ([]byte, error)) (any, func() ([]byte, error)) {
+	in := g.Draw(t, "in")
+	return &in, func() ([]byte, error) { return encode(in) }
 }
 
 // settable lists the strings, integers, booleans and times under v.

@@ -1,9 +1,7 @@
 package iso20022_test
 
 import (
-	"bytes"
 	"flag"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -60,14 +58,7 @@ func TestEncodeStatusReport_Golden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("EncodeStatusReport(%s) = %v", tt.file, err)
 			}
-			if *update {
-				if err := os.WriteFile("testdata/"+tt.file, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if want := MustReadFile(t, tt.file); !bytes.Equal(got, want) {
-				t.Errorf("EncodeStatusReport(%s) differs from the golden file (run go test ./iso20022 -update and review the diff):\n%s", tt.file, got)
-			}
+			MustMatchGolden(t, tt.file, got)
 			back, err := iso20022.DecodeStatusReport(got)
 			if err != nil {
 				t.Fatalf("DecodeStatusReport(%s) = %v", tt.file, err)

@@ -24,15 +24,7 @@ func (r *checked) usage() {
 	h := r.hdr
 	switch docID {
 	case MsgDefCustomerCreditTransfer:
-		m := r.doc.first("FIToFICstmrCdtTrf")
-		oneTransaction("Document/FIToFICstmrCdtTrf/GrpHdr/NbOfTxs", m.at("GrpHdr", "NbOfTxs"), r.ps)
-		for tx := range m.all("CdtTrfTxInf") {
-			uetrRequired("Document/FIToFICstmrCdtTrf/CdtTrfTxInf/PmtId/UETR", tx.at("PmtId", "UETR"), r.ps)
-			agents(h, "Document/FIToFICstmrCdtTrf/CdtTrfTxInf", tx, r.ps)
-			if h != nil {
-				chargeBearer("Document/FIToFICstmrCdtTrf/CdtTrfTxInf/ChrgBr", tx.first("ChrgBr"), r.ps)
-			}
-		}
+		usageCustomerCreditTransfer(h, r.doc.first("FIToFICstmrCdtTrf"), r.ps)
 	case MsgDefInstitutionCreditTransfer:
 		m := r.doc.first("FICdtTrf")
 		oneTransaction("Document/FICdtTrf/GrpHdr/NbOfTxs", m.at("GrpHdr", "NbOfTxs"), r.ps)
@@ -55,6 +47,20 @@ func (r *checked) usage() {
 		usageCancellation(h, r.doc.first("FIToFIPmtCxlReq"), r.ps)
 	case MsgDefResolution:
 		usageResolution(h, r.doc.first("RsltnOfInvstgtn"), r.ps)
+	}
+}
+
+// usageCustomerCreditTransfer applies the rules of a pacs.008
+// FIToFICstmrCdtTrf: one transaction, with its UETR, its agents those of the
+// AppHdr and, with an AppHdr, a CBPR+ charge bearer.
+func usageCustomerCreditTransfer(h, m *node, ps *problems) {
+	oneTransaction("Document/FIToFICstmrCdtTrf/GrpHdr/NbOfTxs", m.at("GrpHdr", "NbOfTxs"), ps)
+	for tx := range m.all("CdtTrfTxInf") {
+		uetrRequired("Document/FIToFICstmrCdtTrf/CdtTrfTxInf/PmtId/UETR", tx.at("PmtId", "UETR"), ps)
+		agents(h, "Document/FIToFICstmrCdtTrf/CdtTrfTxInf", tx, ps)
+		if h != nil {
+			chargeBearer("Document/FIToFICstmrCdtTrf/CdtTrfTxInf/ChrgBr", tx.first("ChrgBr"), ps)
+		}
 	}
 }
 
