@@ -15,7 +15,7 @@ import (
 	"github.com/corridor-network/corridor/pki"
 )
 
-// handleSubmit takes a message with its AppHdr (a pacs.008, or a pacs.004,
+// handleSubmit takes a message in its envelope (a pacs.008, or a pacs.004,
 // pacs.009, camt.056 or camt.029), checks that the caller is
 // who the message says sent it, and hands it to the sequencer. The 202 is
 // written only after the journal has made the payment durable.
@@ -42,36 +42,14 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, id corrido
 	writeJSON(w, http.StatusAccepted, submitResponse(res))
 }
 
-// submit routes a message on its message definition: a pacs.008 through the
-// payment path, every other through the hub's SubmitMessage.
+// submit reads the message once, checking that bic sent it, and hands
+// what it says to the hub.
 func (s *Server) submit(r *http.Request, bic corridor.BIC, msg corridor.SignedMessage) (hub.PaymentResult, error) {
-	def, err := iso20022.MessageDefinition(msg.Body)
+	sub, err := iso20022.DecodeSubmission(msg.Body, bic, s.Hub.BIC())
 	if err != nil {
 		return hub.PaymentResult{}, err
 	}
-	if def != iso20022.MsgDefCustomerCreditTransfer {
-		return s.Hub.SubmitMessage(r.Context(), bic, msg)
-	}
-	cct, err := iso20022.DecodeCustomerCreditTransfer(msg.Body)
-	if err != nil {
-		return hub.PaymentResult{}, err
-	}
-	if err := senderIs(bic, cct); err != nil {
-		return hub.PaymentResult{}, err
-	}
-	return s.Hub.SubmitPayment(r.Context(), bic, cct.Payment, cct.InstrID, msg)
-}
-
-// senderIs checks that the certificate's BIC sent the message: it must be the
-// AppHdr's Fr and the instructing agent.
-func senderIs(bic corridor.BIC, cct *iso20022.CustomerCreditTransfer) error {
-	if cct.Header.From != bic {
-		return fmt.Errorf("AppHdr/Fr is %s but the client certificate is %s's: %w", cct.Header.From, bic, corridor.ErrUnauthorized)
-	}
-	if cct.Payment.InstructingAgent != bic {
-		return fmt.Errorf("InstgAgt is %s but the client certificate is %s's: %w", cct.Payment.InstructingAgent, bic, corridor.ErrUnauthorized)
-	}
-	return nil
+	return s.Hub.SubmitMessage(r.Context(), sub, msg)
 }
 
 // Errors of reading a request body.

@@ -8,12 +8,13 @@ import (
 
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/httpapi"
+	"github.com/corridor-network/corridor/iso20022"
 )
 
 // mustReturnMessage is a pacs.004 returning amount of m, from its instructed agent.
 func mustReturnMessage(tb testing.TB, n int, m message, amount corridor.Amount) []byte {
 	tb.Helper()
-	body, err := httpapi.ReturnMessage(httpapi.Return{MsgID: "RTR-" + m.pay.MsgID, ReturnID: "RTRID-" + m.pay.MsgID,
+	body, err := iso20022.EncodeReturn(iso20022.Return{MsgID: "RTR-" + m.pay.MsgID, ReturnID: "RTRID-" + m.pay.MsgID,
 		Created: businessDay, Original: m.pay, Amount: amount, Reason: "AC04"})
 	if err != nil {
 		tb.Fatal(err)
@@ -64,7 +65,7 @@ func TestCancelAPI(t *testing.T) {
 	f := mustFixture(t)
 	queued := rupees(1, bankB, bankA, 600_00) // B holds 500.00 INR.
 	mustSubmit(t, f.b, mustEncode(t, queued))
-	cxl, err := httpapi.CancelRequestMessage(httpapi.CancelRequest{ID: "CXL-1", Created: businessDay, Original: queued.pay, Reason: "DUPL"})
+	cxl, err := iso20022.EncodeCancelRequest(iso20022.CancelRequest{ID: "CXL-1", Created: businessDay, Original: queued.pay, Reason: "DUPL"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +74,7 @@ func TestCancelAPI(t *testing.T) {
 	}
 	settled := rupees(2, bankA, bankB, 100_00)
 	mustSubmit(t, f.a, mustEncode(t, settled))
-	cxl, err = httpapi.CancelRequestMessage(httpapi.CancelRequest{ID: "CXL-2", Created: businessDay, Original: settled.pay, Reason: "CUST"})
+	cxl, err = iso20022.EncodeCancelRequest(iso20022.CancelRequest{ID: "CXL-2", Created: businessDay, Original: settled.pay, Reason: "CUST"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,8 +85,10 @@ func TestCancelAPI(t *testing.T) {
 	if last := msgs[len(msgs)-1]; last.MsgDefID != "camt.056.001.08" {
 		t.Fatalf("B's last message: %s; want the camt.056", last.MsgDefID)
 	}
-	ans, err := httpapi.ResolutionMessage(httpapi.Resolution{ID: "ANS-2", CaseID: "CXL-2", Created: businessDay, Original: settled.pay,
-		Status: "RJCR", Reason: "CUST"})
+	p := settled.pay
+	ans, err := iso20022.EncodeResolution(iso20022.Resolution{From: p.InstructedAgent, To: p.InstructingAgent, ID: "ANS-2", CaseID: "CXL-2",
+		Created: businessDay, BizSvc: iso20022.BizSvcCBPRPlus, Status: iso20022.ResolutionRejected, Reason: "CUST",
+		Original: iso20022.OriginalTransaction{MsgID: p.MsgID, MsgDefID: iso20022.MsgDefCustomerCreditTransfer, EndToEndID: p.EndToEndID, UETR: p.UETR}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +140,7 @@ func TestLiquidityAPI(t *testing.T) {
 	}
 	err = f.a.SetLimits(ctx, httpapi.LimitsBody{Currency: "RUB"})
 	mustAPIError(t, err, http.StatusUnprocessableEntity, corridor.ReasonAccountInvalid)
-	msg, err := httpapi.DefundMessage(httpapi.Defund{MsgID: "DEFUND-1", UETR: "0a1b2c3d-0000-4000-8000-000000000001", Created: businessDay,
+	msg, err := iso20022.EncodeDefund(iso20022.Defund{MsgID: "DEFUND-1", UETR: "0a1b2c3d-0000-4000-8000-000000000001", Created: businessDay,
 		From: bankB, Hub: hubBIC, Amount: corridor.Money{Amount: 100_00, Currency: "INR"}})
 	if err != nil {
 		t.Fatal(err)

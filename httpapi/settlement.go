@@ -3,7 +3,6 @@ package httpapi
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/corridor-network/corridor"
@@ -199,39 +198,4 @@ func quoteOf(req QuoteRequest) (corridor.Money, corridor.Currency, error) {
 		return corridor.Money{}, "", err
 	}
 	return corridor.Money{Amount: a, Currency: from}, to, nil
-}
-
-// Pacs008Options are the fields of a pacs.008 that
-// iso20022.EncodeCustomerCreditTransfer does not write.
-type Pacs008Options struct {
-	Urgent     bool           // PmtTpInf/InstrPrty HIGH.
-	Instructed corridor.Money // InstdAmt; zero for none.
-	FXQuote    uint64         // InstrForNxtAgt/InstrInf "/FXQT/<id>"; 0 for none.
-}
-
-// AddPacs008Options writes o into msg, a pacs.008 with its AppHdr, and
-// returns the new message, as a bank does before it signs and sends it.
-func AddPacs008Options(msg []byte, o Pacs008Options) ([]byte, error) {
-	m, err := iso20022.Decode(msg)
-	if err != nil {
-		return nil, err
-	}
-	doc, ok := m.Document.(*iso20022.Pacs008Document)
-	if !ok || len(doc.FIToFICstmrCdtTrf.CdtTrfTxInf) != 1 {
-		return nil, fmt.Errorf("add pacs.008 options: not a pacs.008 of one transaction")
-	}
-	tx := &doc.FIToFICstmrCdtTrf.CdtTrfTxInf[0]
-	if o.Urgent {
-		high := "HIGH"
-		tx.PmtTpInf = &iso20022.PaymentTypeInformation28{InstrPrty: &high}
-	}
-	if o.Instructed.Currency != "" {
-		tx.InstdAmt = &iso20022.ActiveOrHistoricCurrencyAndAmount{Value: o.Instructed.Amount.Format(o.Instructed.Currency),
-			Ccy: string(o.Instructed.Currency)}
-	}
-	if o.FXQuote != 0 {
-		ref := FXQuotePrefix + strconv.FormatUint(o.FXQuote, 10)
-		tx.InstrForNxtAgt = append(tx.InstrForNxtAgt, iso20022.InstructionForNextAgent1{InstrInf: &ref})
-	}
-	return iso20022.Encode(*m)
 }

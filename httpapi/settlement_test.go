@@ -19,11 +19,8 @@ func TestQueueAPI(t *testing.T) {
 		t.Fatalf("Submit = %+v; want PDNG", resp)
 	}
 	urgent := rupees(2, bankB, bankA, 700_00)
-	body, err := httpapi.AddPacs008Options(mustEncode(t, urgent), httpapi.Pacs008Options{Urgent: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mustSubmit(t, f.b, body)
+	urgent.pay.Urgent = true
+	mustSubmit(t, f.b, mustEncode(t, urgent))
 
 	for _, who := range []struct {
 		name   string
@@ -93,12 +90,8 @@ func TestFXAPI(t *testing.T) {
 	}
 	m := rupees(1, bankA, bankB, 1082_30)
 	m.pay.Currency = "RUB"
-	body, err := httpapi.AddPacs008Options(mustEncode(t, m), httpapi.Pacs008Options{
-		Instructed: corridor.Money{Amount: 1000_00, Currency: "INR"}, FXQuote: q.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp := mustSubmit(t, f.a, body); resp.Status != string(corridor.StatusSettled) {
+	m.pay.Instructed, m.pay.FXQuote = corridor.Money{Amount: 1000_00, Currency: "INR"}, q.ID
+	if resp := mustSubmit(t, f.a, mustEncode(t, m)); resp.Status != string(corridor.StatusSettled) {
 		t.Fatalf("Submit = %+v; want ACSC", resp)
 	}
 	if got := mustAccounts(t, f.b)[1]; got.Currency != "RUB" || got.Balance != "3082.30" {
@@ -116,8 +109,6 @@ func TestFXAPI(t *testing.T) {
 	}
 	again := m.withMsgID("MSG-0001-B")
 	again.pay.UETR = "3f1c7a52-9b4e-4c1d-8a2f-000000000002"
-	body, _ = httpapi.AddPacs008Options(mustEncode(t, again), httpapi.Pacs008Options{
-		Instructed: corridor.Money{Amount: 1000_00, Currency: "INR"}, FXQuote: q.ID})
-	_, err = f.a.Submit(ctx, body)
+	_, err = f.a.Submit(ctx, mustEncode(t, again))
 	mustAPIError(t, err, http.StatusUnprocessableEntity, corridor.ReasonDuplicate)
 }

@@ -45,6 +45,10 @@ func (h *Hub) RegisterParticipant(ctx context.Context, p corridor.Participant, c
 	return err
 }
 
+// BIC is the hub's own BIC, to which participants address what they send
+// the hub itself, such as a pacs.009 defunding.
+func (h *Hub) BIC() corridor.BIC { return h.cfg.BIC }
+
 // Fund moves amount from the central account of its currency into bic's
 // settlement account. Returns RC07 for an unknown participant and AC01 when it
 // has no account in the currency.

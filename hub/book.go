@@ -13,7 +13,7 @@ import (
 // days they were on are refused.
 const MaxAccountEntries = 100_000
 
-// The proprietary bank transaction codes (BkTxCd/Prtry/Cd) of the entries.
+// The hub's own bank transaction codes of the entries, as statements show them.
 const (
 	codePayment = "PMNT" // A payment, gross, offset or converted.
 	codeReturn  = "RTRN" // A return (pacs.004).

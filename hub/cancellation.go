@@ -58,65 +58,16 @@ type resolutionCmd struct {
 	Signature string
 }
 
-// cancelRequestOf reads a camt.056 of one transaction.
-func cancelRequestOf(sender corridor.BIC, d *iso20022.Camt056Document, msg corridor.SignedMessage) (command, error) {
-	r := d.FIToFIPmtCxlReq
-	if len(r.Undrlyg) != 1 || len(r.Undrlyg[0].TxInf) != 1 {
-		return nil, corridor.Reject(corridor.ReasonInvalidFormat, "a camt.056 cancels exactly one transaction (Undrlyg/TxInf)")
-	}
-	assigner, err := agentBIC(&r.Assgnmt.Assgnr, "Assgnmt/Assgnr")
-	if err != nil {
-		return nil, err
-	}
-	if assigner != sender {
-		return nil, fmt.Errorf("Assgnmt/Assgnr is %s but the client certificate is %s's: %w", assigner, sender, corridor.ErrUnauthorized)
-	}
-	tx := r.Undrlyg[0].TxInf[0]
-	uetr, err := uetrOf(tx.OrgnlUETR, "Undrlyg/TxInf/OrgnlUETR")
-	if err != nil {
-		return nil, err
-	}
-	c := cancelRequestCmd{Sender: sender, ID: r.Assgnmt.Id, CaseID: r.Assgnmt.Id, UETR: uetr, Message: msg.Body, Signature: msg.Signature}
-	if r.Case != nil {
-		c.CaseID = r.Case.Id
-	}
-	for _, ri := range tx.CxlRsnInf {
-		if ri.Rsn != nil && c.Reason == "" {
-			c.Reason = text(ri.Rsn.Cd) + text(ri.Rsn.Prtry)
-		}
-	}
-	return c, nil
+// cancelRequestOf maps c, a camt.056 from sender, to its command.
+func cancelRequestOf(sender corridor.BIC, c iso20022.CancelInstruction, msg corridor.SignedMessage) command {
+	return cancelRequestCmd{Sender: sender, ID: c.ID, CaseID: c.CaseID, UETR: c.UETR, Reason: c.Reason,
+		Message: msg.Body, Signature: msg.Signature}
 }
 
-// resolutionOf reads a camt.029 answering a cancellation request of one
-// transaction.
-func resolutionOf(sender corridor.BIC, d *iso20022.Camt029Document, msg corridor.SignedMessage) (command, error) {
-	r := d.RsltnOfInvstgtn
-	if len(r.CxlDtls) != 1 || len(r.CxlDtls[0].TxInfAndSts) != 1 {
-		return nil, corridor.Reject(corridor.ReasonInvalidFormat, "a camt.029 answers exactly one cancelled transaction (CxlDtls/TxInfAndSts)")
-	}
-	tx := r.CxlDtls[0].TxInfAndSts[0]
-	uetr, err := uetrOf(tx.OrgnlUETR, "CxlDtls/TxInfAndSts/OrgnlUETR")
-	if err != nil {
-		return nil, err
-	}
-	c := resolutionCmd{Sender: sender, ID: r.Assgnmt.Id, UETR: uetr, Message: msg.Body, Signature: msg.Signature}
-	switch st := text(r.Sts.Conf) + "/" + text(tx.TxCxlSts); st {
-	case "CNCL/", "CNCL/ACCR", "/ACCR":
-		c.Status = "CNCL"
-	case "RJCR/", "RJCR/RJCR", "/RJCR":
-		c.Status = "RJCR"
-	case "PDCR/", "PDCR/PDCR", "/PDCR":
-		c.Status = "PDCR"
-	default:
-		return nil, corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("Sts/Conf and TxCxlSts %.30q: want CNCL (ACCR), RJCR or PDCR", st))
-	}
-	for _, ri := range tx.CxlStsRsnInf {
-		if ri.Rsn != nil && c.Reason == "" {
-			c.Reason = text(ri.Rsn.Cd) + text(ri.Rsn.Prtry)
-		}
-	}
-	return c, nil
+// resolutionOf maps r, a camt.029 from sender, to its command.
+func resolutionOf(sender corridor.BIC, r iso20022.CaseResolution, msg corridor.SignedMessage) command {
+	return resolutionCmd{Sender: sender, ID: r.ID, UETR: r.UETR, Status: r.Status, Reason: r.Reason,
+		Message: msg.Body, Signature: msg.Signature}
 }
 
 // requestCancel handles a camt.056: a payment not yet settled (queued, held
@@ -273,55 +224,15 @@ func (s *state) deliverResolution(p *payment, now time.Time) {
 	p.event(PaymentEvent{Time: now, Event: "delivered", Detail: "camt.029 CNCL to " + string(to)})
 }
 
-// resolution is the camt.029.001.09 with which the hub confirms that it
-// cancelled p (Sts/Conf CNCL, TxCxlSts ACCR).
+// resolution is the camt.029 with which the hub confirms that it
+// cancelled p, accepting the request.
 func resolution(hubBIC corridor.BIC, p *payment, now time.Time) []byte {
 	pay, cs := p.cmd.Payment, p.cancel
-	id, created := fmt.Sprintf("CRDC%012d", p.seq), isoTime(now)
-	hub, req := agentOf(hubBIC), agentOf(cs.Requester)
-	tx := iso20022.PaymentTransaction102{
-		OrgnlGrpInf:         &iso20022.OriginalGroupInformation29{OrgnlMsgId: pay.MsgID, OrgnlMsgNmId: p.msgDef},
-		OrgnlInstrId:        optionalText(p.cmd.InstrID),
-		OrgnlEndToEndId:     optionalText(pay.EndToEndID),
-		OrgnlUETR:           ptr(string(pay.UETR)),
-		TxCxlSts:            ptr("ACCR"),
-		OrgnlIntrBkSttlmAmt: &iso20022.ActiveOrHistoricCurrencyAndAmount{Value: pay.Amount.Format(pay.Currency), Ccy: string(pay.Currency)},
-		OrgnlIntrBkSttlmDt:  ptr(pay.SettlementDate.String()),
-	}
-	doc := &iso20022.Camt029Document{RsltnOfInvstgtn: iso20022.ResolutionOfInvestigationV09{
-		Assgnmt:   iso20022.CaseAssignment5{Id: id, Assgnr: iso20022.Party40Choice{Agt: hub}, Assgne: iso20022.Party40Choice{Agt: req}, CreDtTm: created},
-		RslvdCase: &iso20022.Case5{Id: cs.CaseID, Cretr: iso20022.Party40Choice{Agt: req}},
-		Sts:       iso20022.InvestigationStatus5Choice{Conf: ptr("CNCL")},
-		CxlDtls:   []iso20022.UnderlyingTransaction22{{TxInfAndSts: []iso20022.PaymentTransaction102{tx}}},
-	}}
-	body, err := encodeHubMessage(hubBIC, cs.Requester, id, created, doc)
+	body, err := iso20022.EncodeResolution(iso20022.Resolution{From: hubBIC, To: cs.Requester, ID: fmt.Sprintf("CRDC%012d", p.seq),
+		CaseID: cs.CaseID, Created: now.UTC(), Status: iso20022.ResolutionCancelled,
+		Original: iso20022.OriginalTransaction{MsgID: pay.MsgID, MsgDefID: p.msgDef, InstrID: p.cmd.InstrID, EndToEndID: pay.EndToEndID,
+			UETR: pay.UETR, Amount: corridor.Money{Amount: pay.Amount, Currency: pay.Currency}, SettlementDate: pay.SettlementDate}})
 	// Built from validated messages and the hub's own state: an error is a bug.
 	assert.That(err == nil, "encode camt.029 for %s: %v", p.ref, err)
 	return body
-}
-
-// encodeHubMessage encodes doc with the hub's AppHdr and validates it.
-func encodeHubMessage(hubBIC, to corridor.BIC, id, created string, doc iso20022.Document) ([]byte, error) {
-	body, err := iso20022.Encode(iso20022.Message{AppHdr: appHdr(hubBIC, to, id, doc.MessageDefinition(), created), Document: doc})
-	if err != nil {
-		return nil, err
-	}
-	if ps := iso20022.Validate(body); len(ps) > 0 {
-		return nil, fmt.Errorf("%s %s does not validate: %v", doc.MessageDefinition(), id, ps)
-	}
-	return body, nil
-}
-
-func agentOf(bic corridor.BIC) *iso20022.BranchAndFinancialInstitutionIdentification6 {
-	return &iso20022.BranchAndFinancialInstitutionIdentification6{FinInstnId: iso20022.FinancialInstitutionIdentification18{BICFI: ptr(string(bic))}}
-}
-
-// isoTime is t as an ISODateTime in UTC with its zone offset, as CBPR+ wants.
-func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000-07:00") }
-
-func optionalText(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }

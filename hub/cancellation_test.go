@@ -6,14 +6,14 @@ import (
 	"testing"
 
 	"github.com/corridor-network/corridor"
-	"github.com/corridor-network/corridor/httpapi"
 	"github.com/corridor-network/corridor/hub"
+	"github.com/corridor-network/corridor/iso20022"
 )
 
 // cancelRequest is the camt.056 of id asking to cancel orig, for reason DUPL.
 func cancelRequest(tb testing.TB, id string, orig corridor.Payment) []byte {
 	tb.Helper()
-	msg, err := httpapi.CancelRequestMessage(httpapi.CancelRequest{ID: id, Created: businessDay, Original: orig, Reason: "DUPL"})
+	msg, err := iso20022.EncodeCancelRequest(iso20022.CancelRequest{ID: id, Created: businessDay, Original: orig, Reason: "DUPL"})
 	if err != nil {
 		tb.Fatalf("encode camt.056: %v", err)
 	}
@@ -23,17 +23,24 @@ func cancelRequest(tb testing.TB, id string, orig corridor.Payment) []byte {
 // resolutionOf is the creditor agent's camt.029 of id on case caseID.
 func resolutionOf(tb testing.TB, id, caseID string, orig corridor.Payment, status, reason string) []byte {
 	tb.Helper()
-	msg, err := httpapi.ResolutionMessage(httpapi.Resolution{ID: id, CaseID: caseID, Created: businessDay, Original: orig,
-		Status: status, Reason: reason})
+	msg, err := iso20022.EncodeResolution(answer(id, caseID, orig, status, reason))
 	if err != nil {
 		tb.Fatalf("encode camt.029: %v", err)
 	}
 	return msg
 }
 
+// answer is the camt.029 of id with which orig's creditor agent answers
+// case caseID, which orig's instructing agent opened.
+func answer(id, caseID string, orig corridor.Payment, status, reason string) iso20022.Resolution {
+	return iso20022.Resolution{From: orig.InstructedAgent, To: orig.InstructingAgent, ID: id, CaseID: caseID, Created: businessDay,
+		BizSvc: iso20022.BizSvcCBPRPlus, Status: status, Reason: reason, Original: iso20022.OriginalTransaction{MsgID: orig.MsgID,
+			MsgDefID: iso20022.MsgDefCustomerCreditTransfer, EndToEndID: orig.EndToEndID, UETR: orig.UETR}}
+}
+
 func mustCancel(tb testing.TB, h *hub.Hub, id string, orig corridor.Payment, want corridor.PaymentStatus) hub.PaymentResult {
 	tb.Helper()
-	res, err := h.SubmitMessage(context.Background(), orig.InstructingAgent, corridor.SignedMessage{Body: cancelRequest(tb, id, orig)})
+	res, err := submitMessage(tb, h, orig.InstructingAgent, cancelRequest(tb, id, orig))
 	if err != nil || res.Status != want {
 		tb.Fatalf("camt.056 %s = %+v, %v; want %s", id, res, err, want)
 	}

@@ -7,10 +7,11 @@ import (
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/internal/assert"
 	"github.com/corridor-network/corridor/iso20022"
+	"github.com/corridor-network/corridor/ledger"
 	"github.com/corridor-network/corridor/settlement"
 )
 
-const msgDefCamt054 = "camt.054.001.08"
+const msgDefCamt054 = iso20022.MsgDefNotification
 
 // acceptIntoCycle takes p into the open net settlement cycle (ACCP), opening
 // one if there is none. It settles, net, when the cycle closes.
@@ -80,44 +81,13 @@ func (s *state) notify(cycle settlement.CycleID, m settlement.Movement, now time
 	s.woken[m.Participant] = true
 }
 
-// netNotification is the camt.054.001.08 of a net movement: one entry, booked,
+// netNotification is the camt.054 of a net movement: one entry, booked,
 // debiting or crediting the participant's settlement account.
 func netNotification(hubBIC corridor.BIC, cycle settlement.CycleID, m settlement.Movement, now time.Time) ([]byte, error) {
-	id := fmt.Sprintf("CRDN%06d%s%s", cycle, m.Currency, m.Participant)
-	created := now.UTC().Format("2006-01-02T15:04:05.000-07:00")
-	date := corridor.DateOf(now.UTC()).String()
-	acct, ccy, status, code := string(m.Participant)+"/"+string(m.Currency), string(m.Currency), "BOOK", "NETS"
 	info := fmt.Sprintf("net settlement cycle %d: sent %s, received %s", cycle, m.Sent.Format(m.Currency), m.Received.Format(m.Currency))
-	doc := &iso20022.Camt054Document{BkToCstmrDbtCdtNtfctn: iso20022.BankToCustomerDebitCreditNotificationV08{
-		GrpHdr: iso20022.GroupHeader81{MsgId: id, CreDtTm: created},
-		Ntfctn: []iso20022.AccountNotification17{{
-			Id: id, CreDtTm: &created,
-			Acct: iso20022.CashAccount39{Id: iso20022.AccountIdentification4Choice{Othr: &iso20022.GenericAccountIdentification1{Id: acct}}, Ccy: &ccy},
-			Ntry: []iso20022.ReportEntry10{{
-				Amt:       iso20022.ActiveOrHistoricCurrencyAndAmount{Value: m.Net.Format(m.Currency), Ccy: ccy},
-				CdtDbtInd: string(m.Direction), Sts: iso20022.EntryStatus1Choice{Cd: &status},
-				BookgDt: &iso20022.DateAndDateTime2Choice{Dt: &date}, ValDt: &iso20022.DateAndDateTime2Choice{Dt: &date},
-				BkTxCd:       iso20022.BankTransactionCodeStructure4{Prtry: &iso20022.ProprietaryBankTransactionCodeStructure1{Cd: code}},
-				AddtlNtryInf: &info,
-			}},
-		}},
-	}}
-	body, err := iso20022.Encode(iso20022.Message{AppHdr: appHdr(hubBIC, m.Participant, id, msgDefCamt054, created), Document: doc})
-	if err != nil {
-		return nil, err
-	}
-	if ps := iso20022.Validate(body); len(ps) > 0 {
-		return nil, fmt.Errorf("camt.054 %s does not validate: %v", id, ps)
-	}
-	return body, nil
-}
-
-// appHdr is the head.001.001.02 of a message the hub writes.
-func appHdr(from, to corridor.BIC, id, msgDef, created string) *iso20022.BusinessApplicationHeaderV02 {
-	fr, t := string(from), string(to)
-	return &iso20022.BusinessApplicationHeaderV02{
-		Fr:        iso20022.Party44Choice{FIId: &iso20022.BranchAndFinancialInstitutionIdentification6{FinInstnId: iso20022.FinancialInstitutionIdentification18{BICFI: &fr}}},
-		To:        iso20022.Party44Choice{FIId: &iso20022.BranchAndFinancialInstitutionIdentification6{FinInstnId: iso20022.FinancialInstitutionIdentification18{BICFI: &t}}},
-		BizMsgIdr: id, MsgDefIdr: msgDef, CreDt: created,
-	}
+	return iso20022.EncodeNotification(iso20022.Notification{From: hubBIC, To: m.Participant,
+		ID: fmt.Sprintf("CRDN%06d%s%s", cycle, m.Currency, m.Participant), Created: now.UTC(),
+		Account: ledger.Settlement(m.Participant, m.Currency).String(), Currency: m.Currency,
+		Entries: []iso20022.Entry{{Amount: m.Net, Debit: m.Direction == settlement.Debit, ValueDate: corridor.DateOf(now.UTC()),
+			Code: codeNet, Info: info}}})
 }

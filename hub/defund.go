@@ -19,42 +19,15 @@ type defundCmd struct {
 	MsgID     string
 	UETR      corridor.UETR
 	Money     corridor.Money
-	Date      corridor.Date // IntrBkSttlmDt: today, or zero.
+	Date      corridor.Date // The settlement date it asks for: today, or zero.
 	Message   []byte
 	Signature string
 }
 
-// defundOf reads a pacs.009 of one transaction from sender to the hub.
-func (h *Hub) defundOf(sender corridor.BIC, d *iso20022.Pacs009Document, msg corridor.SignedMessage) (command, error) {
-	if len(d.FICdtTrf.CdtTrfTxInf) != 1 {
-		return nil, corridor.Reject(corridor.ReasonInvalidFormat, "a pacs.009 moves exactly one transaction")
-	}
-	tx := d.FICdtTrf.CdtTrfTxInf[0]
-	to, err := fiBIC(tx.InstdAgt, "CdtTrfTxInf/InstdAgt")
-	if err != nil {
-		return nil, err
-	}
-	if to != h.cfg.BIC {
-		return nil, corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("a pacs.009 to the hub defunds; %s is not the hub %s (pay a bank with a pacs.008)", to, h.cfg.BIC))
-	}
-	from, err := fiBIC(tx.InstgAgt, "CdtTrfTxInf/InstgAgt")
-	if err != nil {
-		return nil, err
-	}
-	if from != sender {
-		return nil, fmt.Errorf("CdtTrfTxInf/InstgAgt is %s but the client certificate is %s's: %w", from, sender, corridor.ErrUnauthorized)
-	}
-	c := defundCmd{Sender: sender, MsgID: d.FICdtTrf.GrpHdr.MsgId, Message: msg.Body, Signature: msg.Signature}
-	if c.UETR, err = uetrOf(tx.PmtId.UETR, "CdtTrfTxInf/PmtId/UETR"); err != nil {
-		return nil, err
-	}
-	if c.Money, err = moneyOf(tx.IntrBkSttlmAmt.Ccy, tx.IntrBkSttlmAmt.Value); err != nil {
-		return nil, err
-	}
-	if c.Date, err = dateOf(tx.IntrBkSttlmDt); err != nil {
-		return nil, err
-	}
-	return c, nil
+// defundOf maps d, a pacs.009 from sender to the hub, to its command.
+func defundOf(sender corridor.BIC, d iso20022.DefundInstruction, msg corridor.SignedMessage) command {
+	return defundCmd{Sender: sender, MsgID: d.MsgID, UETR: d.UETR, Money: d.Amount, Date: d.SettlementDate,
+		Message: msg.Body, Signature: msg.Signature}
 }
 
 // defund moves c's amount from the sender's settlement account to the

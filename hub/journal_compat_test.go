@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/corridor-network/corridor"
-	"github.com/corridor-network/corridor/httpapi"
 	"github.com/corridor-network/corridor/hub"
+	"github.com/corridor-network/corridor/iso20022"
 	"github.com/corridor-network/corridor/sqlite"
 )
 
@@ -236,7 +236,7 @@ func (fe fixtureEntry) entry() corridor.JournalEntry {
 
 // mustFixtureDefund has the Indian bank take liquidity out by pacs.009.
 func mustFixtureDefund(t *testing.T, h *hub.Hub) {
-	msg, err := httpapi.DefundMessage(httpapi.Defund{MsgID: "DEFUND-FIXTURE", UETR: "0a1b2c3d-0000-4000-8000-0000000000ff",
+	msg, err := iso20022.EncodeDefund(iso20022.Defund{MsgID: "DEFUND-FIXTURE", UETR: "0a1b2c3d-0000-4000-8000-0000000000ff",
 		Created: businessDay, From: bankIN, Hub: hubBIC, Amount: corridor.Money{Amount: 10_00, Currency: "INR"}})
 	if err != nil {
 		t.Fatal(err)

@@ -5,13 +5,13 @@ import (
 	"testing"
 
 	"github.com/corridor-network/corridor"
-	"github.com/corridor-network/corridor/httpapi"
+	"github.com/corridor-network/corridor/iso20022"
 )
 
 func TestDefund(t *testing.T) {
 	h, _ := mustHub(t, t.TempDir())
 	mustBanks(t, h, map[corridor.BIC]corridor.Amount{bankIN: 100_00}, 0)
-	msg, err := httpapi.DefundMessage(httpapi.Defund{MsgID: "DEFUND-1", UETR: "0a1b2c3d-0000-4000-8000-000000000001", Created: businessDay,
+	msg, err := iso20022.EncodeDefund(iso20022.Defund{MsgID: "DEFUND-1", UETR: "0a1b2c3d-0000-4000-8000-000000000001", Created: businessDay,
 		From: bankIN, Hub: hubBIC, Amount: corridor.Money{Amount: 40_00, Currency: "INR"}})
 	if err != nil {
 		t.Fatal(err)
@@ -24,7 +24,7 @@ func TestDefund(t *testing.T) {
 	}
 	mustBalance(t, h, bankIN, "INR", 60_00)
 	mustPassXMLLint(t, "pacs.002 of a defunding", lastMessage(t, h, bankIN, "pacs.002.001.10").Body)
-	big, _ := httpapi.DefundMessage(httpapi.Defund{MsgID: "DEFUND-2", UETR: "0a1b2c3d-0000-4000-8000-000000000002", Created: businessDay,
+	big, _ := iso20022.EncodeDefund(iso20022.Defund{MsgID: "DEFUND-2", UETR: "0a1b2c3d-0000-4000-8000-000000000002", Created: businessDay,
 		From: bankIN, Hub: hubBIC, Amount: corridor.Money{Amount: 60_01, Currency: "INR"}})
 	if _, err := submitMessage(t, h, bankIN, big); err == nil {
 		t.Error("defunding more than the balance")

@@ -235,10 +235,10 @@ func statusReport(hubBIC corridor.BIC, p *payment, now time.Time) []byte {
 		InstructingAgent: pay.InstructingAgent, InstructedAgent: pay.InstructedAgent,
 	}
 	if p.status == corridor.StatusSettled {
-		sr.SettlementDate = pay.SettlementDate // FctvIntrBkSttlmDt: only a settled payment has one.
+		sr.SettlementDate = pay.SettlementDate // The effective settlement date: only a settled payment has one.
 	}
 	if p.status == corridor.StatusRejected {
-		sr.Reason, sr.AdditionalInfo = p.reason, truncate(p.detail, 105)
+		sr.Reason, sr.AdditionalInfo = p.reason, truncate(p.detail, iso20022.MaxAdditionalInfoChars)
 	}
 	body, err := iso20022.EncodeStatusReport(sr)
 	// Every field came from a validated message and the hub's own state: an

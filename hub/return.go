@@ -23,26 +23,15 @@ const ReasonReturnExceeded = corridor.ReasonWrongAmount
 // parties swap roles (and are screened), the UETR is the original's.
 type returnCmd struct {
 	paymentCmd
-	Reason string // TxInf/RtrRsnInf/Rsn/Cd or Prtry: why it comes back; for the tracker.
+	Reason string // Why it comes back, the return's reason code; for the tracker.
 }
 
-// returnOf reads a pacs.004 of one transaction into a returnCmd, screened
-// against the parties of the payment it returns.
-func (h *Hub) returnOf(ctx context.Context, sender corridor.BIC, d *iso20022.Pacs004Document, msg corridor.SignedMessage) (command, error) {
-	r := d.PmtRtr
-	if len(r.TxInf) != 1 {
-		return nil, corridor.Reject(corridor.ReasonInvalidFormat, "a pacs.004 returns exactly one transaction (TxInf)")
-	}
-	tx := r.TxInf[0]
-	p, err := returnedPayment(r.GrpHdr, tx)
-	if err != nil {
-		return nil, err
-	}
-	if p.InstructingAgent != sender {
-		return nil, fmt.Errorf("TxInf/InstgAgt is %s but the client certificate is %s's: %w", p.InstructingAgent, sender, corridor.ErrUnauthorized)
-	}
-	c := returnCmd{paymentCmd: paymentCmd{Sender: sender, InstrID: text(tx.RtrId), Message: msg.Body, Signature: msg.Signature}}
-	c.Reason = returnReason(tx.RtrRsnInf)
+// returnOf maps r, a pacs.004 of one transaction from sender, to a
+// returnCmd, screened against the parties of the payment it returns.
+func (h *Hub) returnOf(ctx context.Context, sender corridor.BIC, r iso20022.ReturnInstruction, msg corridor.SignedMessage) (command, error) {
+	p := returnedPayment(r)
+	c := returnCmd{paymentCmd: paymentCmd{Sender: sender, InstrID: r.ReturnID, Message: msg.Body, Signature: msg.Signature}}
+	c.Reason = r.Reason
 	var orig *corridor.Payment
 	if _, err := h.do(ctx, request{query: func(s *state) { orig = s.returnedParties(p) }}); err != nil {
 		return nil, err
@@ -55,32 +44,14 @@ func (h *Hub) returnOf(ctx context.Context, sender corridor.BIC, d *iso20022.Pac
 	return c, nil
 }
 
-// returnedPayment is the return in tx as a payment from its instructing to
-// its instructed agent, without the parties (the sequencer takes them from
-// the original payment).
-func returnedPayment(g iso20022.GroupHeader90, tx iso20022.PaymentTransaction112) (corridor.Payment, error) {
-	var p corridor.Payment
-	var err error
-	if p.UETR, err = uetrOf(tx.OrgnlUETR, "TxInf/OrgnlUETR"); err != nil {
-		return p, err
-	}
-	if p.InstructingAgent, err = fiBIC(tx.InstgAgt, "TxInf/InstgAgt"); err != nil {
-		return p, err
-	}
-	if p.InstructedAgent, err = fiBIC(tx.InstdAgt, "TxInf/InstdAgt"); err != nil {
-		return p, err
-	}
-	m, err := moneyOf(tx.RtrdIntrBkSttlmAmt.Ccy, tx.RtrdIntrBkSttlmAmt.Value)
-	if err != nil {
-		return p, err
-	}
-	if p.SettlementDate, err = dateOf(tx.IntrBkSttlmDt); err != nil {
-		return p, err
-	}
-	p.MsgID, p.EndToEndID, p.Amount, p.Currency = g.MsgId, text(tx.OrgnlEndToEndId), m.Amount, m.Currency
-	p.DebtorAgent, p.CreditorAgent = p.InstructingAgent, p.InstructedAgent
-	p.Urgent = tx.SttlmPrty != nil && *tx.SttlmPrty == "HIGH"
-	return p, nil
+// returnedPayment is the return r as a payment from its instructing to its
+// instructed agent, without the parties (the sequencer takes them from the
+// original payment).
+func returnedPayment(r iso20022.ReturnInstruction) corridor.Payment {
+	return corridor.Payment{MsgID: r.MsgID, UETR: r.UETR, EndToEndID: r.EndToEndID,
+		InstructingAgent: r.InstructingAgent, InstructedAgent: r.InstructedAgent,
+		DebtorAgent: r.InstructingAgent, CreditorAgent: r.InstructedAgent,
+		Amount: r.Amount.Amount, Currency: r.Amount.Currency, SettlementDate: r.SettlementDate, Urgent: r.Urgent}
 }
 
 // withReturnedParties gives the return the original's parties, swapped:
@@ -92,18 +63,6 @@ func withReturnedParties(p, orig corridor.Payment) corridor.Payment {
 		p.EndToEndID = orig.EndToEndID
 	}
 	return p
-}
-
-func returnReason(rs []iso20022.PaymentReturnReason6) string {
-	for _, r := range rs {
-		if r.Rsn != nil && r.Rsn.Cd != nil {
-			return *r.Rsn.Cd
-		}
-		if r.Rsn != nil && r.Rsn.Prtry != nil {
-			return *r.Rsn.Prtry
-		}
-	}
-	return ""
 }
 
 // returnedParties is a copy of the payment that the return p would return,

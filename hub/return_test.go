@@ -7,15 +7,15 @@ import (
 	"testing"
 
 	"github.com/corridor-network/corridor"
-	"github.com/corridor-network/corridor/httpapi"
 	"github.com/corridor-network/corridor/hub"
+	"github.com/corridor-network/corridor/iso20022"
 )
 
 // returnOf is the i-th test return of amount minor units of orig, sent by
 // its instructed agent, for reason.
 func returnOf(tb testing.TB, i int, orig corridor.Payment, amount corridor.Amount, reason string) []byte {
 	tb.Helper()
-	msg, err := httpapi.ReturnMessage(httpapi.Return{MsgID: fmt.Sprintf("RTR%08d", i), ReturnID: fmt.Sprintf("RTRID%06d", i),
+	msg, err := iso20022.EncodeReturn(iso20022.Return{MsgID: fmt.Sprintf("RTR%08d", i), ReturnID: fmt.Sprintf("RTRID%06d", i),
 		Created: businessDay, Original: orig, Amount: amount, Reason: reason})
 	if err != nil {
 		tb.Fatalf("encode pacs.004: %v", err)
@@ -23,10 +23,15 @@ func returnOf(tb testing.TB, i int, orig corridor.Payment, amount corridor.Amoun
 	return msg
 }
 
-// submitMessage hands msg to the hub as sent by from.
+// submitMessage hands msg to the hub as sent by from, as the API does:
+// decoded once, then submitted.
 func submitMessage(tb testing.TB, h *hub.Hub, from corridor.BIC, msg []byte) (hub.PaymentResult, error) {
 	tb.Helper()
-	return h.SubmitMessage(context.Background(), from, corridor.SignedMessage{Body: msg})
+	sub, err := iso20022.DecodeSubmission(msg, from, h.BIC())
+	if err != nil {
+		return hub.PaymentResult{}, err
+	}
+	return h.SubmitMessage(context.Background(), sub, corridor.SignedMessage{Body: msg})
 }
 
 // inboxKinds lists the message definitions in bic's inbox, in order.

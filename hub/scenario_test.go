@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/corridor-network/corridor"
-	"github.com/corridor-network/corridor/httpapi"
 	"github.com/corridor-network/corridor/hub"
+	"github.com/corridor-network/corridor/iso20022"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected output of testdata/*.txt")
@@ -124,17 +124,16 @@ func (w *world) run(line string) string {
 		if err != nil {
 			return outcome(hub.PaymentResult{}, err)
 		}
-		msg, err := httpapi.ReturnMessage(httpapi.Return{MsgID: "RTR-" + f[1] + "-" + f[2], ReturnID: "RTRID-" + f[1], Created: businessDay, Original: p, Amount: a, Reason: f[3]})
+		msg, err := iso20022.EncodeReturn(iso20022.Return{MsgID: "RTR-" + f[1] + "-" + f[2], ReturnID: "RTRID-" + f[1], Created: businessDay, Original: p, Amount: a, Reason: f[3]})
 		return w.submit(p.InstructedAgent, msg, err)
 	case f[0] == "cancel" && len(f) == 2:
 		p := w.payments[f[1]]
-		msg, err := httpapi.CancelRequestMessage(httpapi.CancelRequest{ID: w.caseOf(f[1], true), Created: businessDay, Original: p, Reason: "DUPL"})
+		msg, err := iso20022.EncodeCancelRequest(iso20022.CancelRequest{ID: w.caseOf(f[1], true), Created: businessDay, Original: p, Reason: "DUPL"})
 		return w.submit(p.InstructingAgent, msg, err)
 	case f[0] == "answer" && (len(f) == 3 || len(f) == 4):
 		p := w.payments[f[1]]
 		defer func() { w.answered[f[1]] = true }()
-		msg, err := httpapi.ResolutionMessage(httpapi.Resolution{ID: "ANS-" + w.caseOf(f[1], false) + "-" + f[2], CaseID: w.caseOf(f[1], false), Created: businessDay,
-			Original: p, Status: f[2], Reason: strings.Join(f[3:], "")})
+		msg, err := iso20022.EncodeResolution(answer("ANS-"+w.caseOf(f[1], false)+"-"+f[2], w.caseOf(f[1], false), p, f[2], strings.Join(f[3:], "")))
 		return w.submit(p.InstructedAgent, msg, err)
 	case f[0] == "balances":
 		return w.balances(f[1:])

@@ -13,7 +13,7 @@ import (
 )
 
 // MaxStatementEntries bounds the entries of one camt.053 or camt.052 page;
-// a longer day comes in pages (StmtPgntn, RptPgntn).
+// a longer day comes in pages.
 const MaxStatementEntries = 5_000
 
 // notificationsCmd turns a participant's camt.054 notifications on or off.
@@ -118,7 +118,7 @@ func (s *state) accountMessage(acct ledger.AccountID, msgDef string, from, to ti
 	}
 	p.entries, p.last = es[first:min(len(es), first+MaxStatementEntries)], first+MaxStatementEntries >= len(es)
 	p.id = periodID(msgDef, acct, from, page, s.lastSeq)
-	body, err := encodeHubMessage(s.hubBIC, acct.Owner, p.id, isoTime(now), periodDocument(p, now))
+	body, err := accountReport(s.hubBIC, p, now)
 	assert.That(err == nil, "encode %s of %s: %v", msgDef, acct, err)
 	return InboxMessage{MsgDefID: msgDef, Reference: p.id, Time: now, Body: body}, nil
 }
@@ -132,74 +132,27 @@ func periodID(msgDef string, acct ledger.AccountID, from time.Time, page int, se
 	return fmt.Sprintf("R%d%s%s%d", seq, acct.Currency, acct.Owner, page)
 }
 
-// periodDocument is the camt.053 or camt.052 Document of p.
-func periodDocument(p period, now time.Time) iso20022.Document {
-	created := isoTime(now)
-	pg := &iso20022.Pagination1{PgNb: strconv.Itoa(p.page), LastPgInd: strconv.FormatBool(p.last)}
-	span := &iso20022.DateTimePeriod1{FrDtTm: isoTime(p.from), ToDtTm: isoTime(p.to.Add(-time.Millisecond))}
-	acct, entries := cashAccount(p.acct), reportEntries(p.acct.Currency, p.entries)
-	date := corridor.DateOf(p.from).String()
+// accountReport is the camt.053 or camt.052 of p, written at now.
+func accountReport(hubBIC corridor.BIC, p period, now time.Time) ([]byte, error) {
+	r := iso20022.AccountReport{From: hubBIC, To: p.acct.Owner, ID: p.id, Created: now.UTC(), Page: p.page, LastPage: p.last,
+		Start: p.from.UTC(), End: p.to.UTC(), Account: p.acct.String(), Currency: p.acct.Currency,
+		Opening: p.opening, Closing: p.closing, Entries: make([]iso20022.Entry, len(p.entries))}
+	for i, e := range p.entries {
+		r.Entries[i] = reportEntry(e)
+	}
 	if p.msgDef == msgDefCamt053 {
-		bals := []iso20022.CashBalance8{balance("OPBD", p.opening, p.acct.Currency, date), balance("CLBD", p.closing, p.acct.Currency, date)}
-		return &iso20022.Camt053Document{BkToCstmrStmt: iso20022.BankToCustomerStatementV08{
-			GrpHdr: iso20022.GroupHeader81{MsgId: p.id, CreDtTm: created},
-			Stmt: []iso20022.AccountStatement9{{Id: p.id, StmtPgntn: pg, CreDtTm: &created, FrToDt: span, Acct: acct,
-				Bal: bals, Ntry: entries}},
-		}}
+		return iso20022.EncodeStatement(r)
 	}
-	bals := []iso20022.CashBalance8{balance("OPBD", p.opening, p.acct.Currency, date), balance("ITBD", p.closing, p.acct.Currency, date)}
-	return &iso20022.Camt052Document{BkToCstmrAcctRpt: iso20022.BankToCustomerAccountReportV08{
-		GrpHdr: iso20022.GroupHeader81{MsgId: p.id, CreDtTm: created},
-		Rpt: []iso20022.AccountReport25{{Id: p.id, RptPgntn: pg, CreDtTm: &created, FrToDt: span, Acct: acct,
-			Bal: bals, Ntry: entries}},
-	}}
+	return iso20022.EncodeIntradayReport(r)
 }
 
-// cashAccount is Acct of a settlement account: "DEMOINBBXXX/INR", its
-// currency, serviced by the hub.
-func cashAccount(id ledger.AccountID) iso20022.CashAccount39 {
-	return iso20022.CashAccount39{Id: iso20022.AccountIdentification4Choice{Othr: &iso20022.GenericAccountIdentification1{Id: id.String()}},
-		Ccy: ptr(string(id.Currency))}
-}
-
-// balance is a CashBalance8 of a type (OPBD, CLBD, ITBD) for a signed balance.
-func balance(code string, v int64, cur corridor.Currency, date string) iso20022.CashBalance8 {
-	ind, abs := "CRDT", v
-	if v < 0 {
-		ind, abs = "DBIT", -v
-	}
-	return iso20022.CashBalance8{Tp: iso20022.BalanceType13{CdOrPrtry: iso20022.BalanceType10Choice{Cd: ptr(code)}},
-		Amt:       iso20022.ActiveOrHistoricCurrencyAndAmount{Value: corridor.Amount(abs).Format(cur), Ccy: string(cur)},
-		CdtDbtInd: ind, Dt: iso20022.DateAndDateTime2Choice{Dt: ptr(date)}}
-}
-
-func reportEntries(cur corridor.Currency, es []entry) []iso20022.ReportEntry10 {
-	out := make([]iso20022.ReportEntry10, len(es))
-	for i, e := range es {
-		out[i] = reportEntry(cur, e)
-	}
-	return out
-}
-
-// reportEntry is Ntry of e: booked, with the transfer as NtryRef, the hub's
-// reference as AcctSvcrRef, and the payment's MsgId, EndToEndId and UETR.
-func reportEntry(cur corridor.Currency, e entry) iso20022.ReportEntry10 {
-	ind := "CRDT"
-	if e.Debit {
-		ind = "DBIT"
-	}
-	amt := iso20022.ActiveOrHistoricCurrencyAndAmount{Value: e.Amount.Format(cur), Ccy: string(cur)}
-	refs := &iso20022.TransactionReferences6{MsgId: optionalText(e.MsgID), AcctSvcrRef: optionalText(e.Ref),
-		EndToEndId: optionalText(e.EndToEndID), UETR: optionalText(string(e.UETR))}
-	return iso20022.ReportEntry10{
-		NtryRef: ptr(strconv.FormatUint(uint64(e.Transfer), 10)), Amt: amt, CdtDbtInd: ind,
-		Sts:         iso20022.EntryStatus1Choice{Cd: ptr("BOOK")},
-		BookgDt:     &iso20022.DateAndDateTime2Choice{DtTm: ptr(isoTime(e.Time))},
-		ValDt:       &iso20022.DateAndDateTime2Choice{Dt: ptr(corridor.DateOf(e.Time.UTC()).String())},
-		AcctSvcrRef: optionalText(e.Ref),
-		BkTxCd:      iso20022.BankTransactionCodeStructure4{Prtry: &iso20022.ProprietaryBankTransactionCodeStructure1{Cd: e.Code, Issr: ptr("CORRIDOR")}},
-		NtryDtls:    []iso20022.EntryDetails9{{TxDtls: []iso20022.EntryTransaction10{{Refs: refs, Amt: &amt, CdtDbtInd: &ind}}}},
-	}
+// reportEntry is e as statements show it: booked, with the transfer as its
+// reference, the hub's reference as the account servicer's, and the
+// payment's MsgId, EndToEndId and UETR.
+func reportEntry(e entry) iso20022.Entry {
+	return iso20022.Entry{Ref: strconv.FormatUint(uint64(e.Transfer), 10), Amount: e.Amount, Debit: e.Debit,
+		Booked: e.Time.UTC(), ValueDate: corridor.DateOf(e.Time.UTC()), ServicerRef: e.Ref, Code: e.Code, CodeIssuer: "CORRIDOR",
+		Transaction: &iso20022.EntryTransaction{MsgID: e.MsgID, ServicerRef: e.Ref, EndToEndID: e.EndToEndID, UETR: e.UETR}}
 }
 
 // notifyEntry delivers a camt.054 of e, an entry on acct, to its owner. The
@@ -210,13 +163,8 @@ func (s *state) notifyEntry(acct ledger.AccountID, e entry, now time.Time) {
 		return
 	}
 	id := fmt.Sprintf("CRDE%012d%s", e.Transfer, map[bool]string{true: "D", false: "C"}[e.Debit])
-	created := isoTime(now)
-	doc := &iso20022.Camt054Document{BkToCstmrDbtCdtNtfctn: iso20022.BankToCustomerDebitCreditNotificationV08{
-		GrpHdr: iso20022.GroupHeader81{MsgId: id, CreDtTm: created},
-		Ntfctn: []iso20022.AccountNotification17{{Id: id, CreDtTm: &created, Acct: cashAccount(acct),
-			Ntry: []iso20022.ReportEntry10{reportEntry(acct.Currency, e)}}},
-	}}
-	body, err := encodeHubMessage(s.hubBIC, acct.Owner, id, created, doc)
+	body, err := iso20022.EncodeNotification(iso20022.Notification{From: s.hubBIC, To: acct.Owner, ID: id, Created: now.UTC(),
+		Account: acct.String(), Currency: acct.Currency, Entries: []iso20022.Entry{reportEntry(e)}})
 	assert.That(err == nil, "encode camt.054 %s: %v", id, err)
 	in.deliver(InboxMessage{MsgDefID: msgDefCamt054, UETR: e.UETR, Reference: e.Ref, Time: now, Body: body}, "")
 	s.woken[acct.Owner] = true

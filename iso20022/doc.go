@@ -40,10 +40,26 @@
 // A message outside the set is refused with the version the hub supports
 // named.
 //
-// Decode and Encode handle any message of the set; the hub's own paths
-// (DecodeCustomerCreditTransfer, EncodeStatusReport, ...) map pacs.008 and
-// pacs.002 straight to root types without the generated structs. Every
-// encoder validates what it wrote, so nothing invalid leaves the package.
+// Decode and Encode handle any message of the set in the generated types;
+// Encode validates what it writes. The hub and the banks use typed paths
+// that take and give domain values, so that no other package knows an
+// element name:
+//   - DecodeSubmission reads what a participant submits once (parse,
+//     schemas, usage rules, on one tree), checks who sent it, and returns a
+//     pacs.008 as a CustomerCreditTransfer, a pacs.004 as a
+//     ReturnInstruction, a camt.056 as a CancelInstruction, a camt.029 as a
+//     CaseResolution and a pacs.009 defunding as a DefundInstruction;
+//   - EncodeCustomerCreditTransfer (pacs.008, with its priority, instructed
+//     amount and FX quote), EncodeStatusReport (pacs.002), EncodeReturn
+//     (pacs.004), EncodeCancelRequest (camt.056), EncodeResolution
+//     (camt.029), EncodeDefund (pacs.009), EncodeStatement (camt.053),
+//     EncodeIntradayReport (camt.052) and EncodeNotification (camt.054)
+//     write an AppHdr and a Document in an envelope. They check the domain
+//     values they are given against the rules of the elements they write,
+//     and do not read back what they wrote: the tests run Validate and
+//     xmllint on every one's golden files and on what they write from
+//     generated input.
+//
 // SplitEnvelope cuts an envelope into an AppHdr and a Document that each
 // stand alone, as xmllint wants them.
 //

@@ -11,9 +11,16 @@ import (
 // The message definitions this package reads and writes, and the namespace
 // prefix of their Documents and AppHdrs.
 const (
-	MsgDefAppHdr                 = "head.001.001.02"
-	MsgDefCustomerCreditTransfer = "pacs.008.001.08"
-	MsgDefStatusReport           = "pacs.002.001.10"
+	MsgDefAppHdr                    = "head.001.001.02"
+	MsgDefCustomerCreditTransfer    = "pacs.008.001.08"
+	MsgDefInstitutionCreditTransfer = "pacs.009.001.08"
+	MsgDefStatusReport              = "pacs.002.001.10"
+	MsgDefReturn                    = "pacs.004.001.09"
+	MsgDefCancelRequest             = "camt.056.001.08"
+	MsgDefResolution                = "camt.029.001.09"
+	MsgDefAccountReport             = "camt.052.001.08"
+	MsgDefStatement                 = "camt.053.001.08"
+	MsgDefNotification              = "camt.054.001.08"
 
 	namespacePrefix = "urn:iso:std:iso:20022:tech:xsd:"
 )
@@ -42,15 +49,14 @@ func MessageDefinition(data []byte) (string, error) {
 	if p != nil {
 		return "", &InvalidError{Problems: []Problem{*p}}
 	}
+	return documentDefinition(root)
+}
+
+// documentDefinition is MessageDefinition of the parsed message root.
+func documentDefinition(root *node) (string, error) {
 	doc := root
 	if root.local != "Document" {
-		doc = nil
-		for _, c := range root.children {
-			if c.local == "Document" {
-				doc = c
-				break
-			}
-		}
+		doc = root.first("Document")
 	}
 	if doc == nil {
 		return "", &InvalidError{Problems: []Problem{{Path: "Document", Rule: "required", Reason: corridor.ReasonInvalidFormat}}}
@@ -80,14 +86,20 @@ func unsupported(got, want string) string {
 // problems the caller records after it are of LayerUsage, and dropped where
 // the schema already found one.
 func openEnvelope(data []byte, docID string) (hdr, doc elem, ps *problems) {
+	root, p := parse(data)
+	if p != nil {
+		ps = &problems{}
+		ps.addLayer(p.Path, LayerSchema, p.Rule, p.Reason)
+		return elem{path: "AppHdr", ps: ps}, elem{path: "Document", ps: ps}, ps
+	}
+	return openTree(root, docID)
+}
+
+// openTree is openEnvelope of the parsed message root.
+func openTree(root *node, docID string) (hdr, doc elem, ps *problems) {
 	ps = &problems{}
 	hdr = elem{path: "AppHdr", ps: ps}
 	doc = elem{path: "Document", ps: ps}
-	root, p := parse(data)
-	if p != nil {
-		ps.addLayer(p.Path, LayerSchema, p.Rule, p.Reason)
-		return hdr, doc, ps
-	}
 	if root.local == "AppHdr" || root.local == "Document" {
 		ps.add(root.local, "the AppHdr and the Document must be side by side in an envelope element", corridor.ReasonInvalidFormat)
 		return hdr, doc, ps
@@ -177,23 +189,20 @@ func writeAppHdr(w *writer, a AppHdr) {
 	w.close("AppHdr")
 }
 
-// appHdrChanges names the fields of want that got does not reproduce.
-func appHdrChanges(got, want AppHdr) []string {
-	var f []string
-	if got.From != want.From {
-		f = append(f, "From")
+// checkAppHdr records what of h cannot be written as the AppHdr of an
+// in.msgDef message that decodes back to h.
+func checkAppHdr(in *input, h AppHdr) {
+	in.bic("AppHdr/Fr/FIId/FinInstnId/BICFI", h.From)
+	in.bic("AppHdr/To/FIId/FinInstnId/BICFI", h.To)
+	in.text("AppHdr/BizMsgIdr", h.BizMsgID, MaxIDChars)
+	if h.MsgDefID != in.msgDef {
+		in.add("AppHdr/MsgDefIdr", "is %.40q; this message is %s", h.MsgDefID, in.msgDef)
 	}
-	if got.To != want.To {
-		f = append(f, "To")
+	if h.BizSvc != "" {
+		in.text("AppHdr/BizSvc", h.BizSvc, MaxIDChars)
+		if rule := businessServiceRule(h.BizSvc, in.msgDef); rule != "" {
+			in.add("AppHdr/BizSvc", "%s", rule)
+		}
 	}
-	if got.BizMsgID != want.BizMsgID || got.MsgDefID != want.MsgDefID || got.BizSvc != want.BizSvc {
-		f = append(f, "BizMsgID, MsgDefID or BizSvc")
-	}
-	if !sameTime(got.Created, want.Created) {
-		f = append(f, "Created")
-	}
-	if got.PossibleDuplicate != want.PossibleDuplicate {
-		f = append(f, "PossibleDuplicate")
-	}
-	return f
+	in.dateTime("AppHdr/CreDt", h.Created)
 }

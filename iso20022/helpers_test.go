@@ -1,6 +1,7 @@
 package iso20022_test
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"strings"
@@ -62,6 +63,20 @@ func MustReadFile(tb testing.TB, name string) []byte {
 		tb.Fatal(err)
 	}
 	return data
+}
+
+// MustMatchGolden fails unless got is the golden file testdata/file,
+// which -update rewrites with got first.
+func MustMatchGolden(tb testing.TB, file string, got []byte) {
+	tb.Helper()
+	if *update {
+		if err := os.WriteFile("testdata/"+file, got, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if want := MustReadFile(tb, file); !bytes.Equal(got, want) {
+		tb.Errorf("%s differs from what was written (run go test ./iso20022 -update and review the diff):\n%s", file, got)
+	}
 }
 
 // MustReplace replaces old, which must be in s, with new once.

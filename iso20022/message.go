@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
+
+	"github.com/corridor-network/corridor"
 )
 
 // Document is the Document of one message definition of the set, as
@@ -83,14 +86,21 @@ func (a AnyElement) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
 
 // Decode reads data, an envelope holding an AppHdr and a Document side by
 // side, a bare Document or a bare AppHdr, of any message definition of the
-// set. It returns the message only when Validate finds no problem, else an
-// *InvalidError listing them all.
+// set, into the generated types. It returns the message only when Validate
+// finds no problem, else an *InvalidError listing them all; one that
+// Validate accepts but encoding/xml cannot read (a name of XML 1.0 fifth
+// edition in a wildcard's content, say) is an *InvalidError too.
 func Decode(data []byte) (*Message, error) {
 	r := check(data)
 	if err := r.ps.err(); err != nil {
 		return nil, err
 	}
-	return r.decode(data)
+	m, err := r.decode(data)
+	if err != nil {
+		r.ps.addLayer("", LayerUsage, "cannot read the message: "+err.Error(), corridor.ReasonInvalidFormat)
+		return nil, r.ps.err()
+	}
+	return m, nil
 }
 
 // decode reads the typed message out of data, which check found valid.
@@ -148,6 +158,19 @@ func (r *checked) target(m *Message, t xml.StartElement, depth int) any {
 // invalid message: what Validate would refuse comes back as an error
 // wrapping the *InvalidError.
 func Encode(m Message) ([]byte, error) {
+	data, err := encode(m)
+	if err != nil {
+		return nil, err
+	}
+	if r := check(data); len(r.ps.list) > 0 {
+		return nil, fmt.Errorf("iso20022: encode: %w", r.ps.err())
+	}
+	return data, nil
+}
+
+// encode writes m as Encode does, without validating it: the encoders of
+// the hub's messages check their input instead.
+func encode(m Message) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
 	e := xml.NewEncoder(&b)
@@ -172,12 +195,40 @@ func Encode(m Message) ([]byte, error) {
 		b.WriteString(`</Envelope>`)
 	}
 	b.WriteString("\n")
-	if r := check(b.Bytes()); len(r.ps.list) > 0 {
-		return nil, fmt.Errorf("iso20022: encode: %w", r.ps.err())
-	}
 	return b.Bytes(), nil
 }
 
 func rootStart(local, id string) xml.StartElement {
 	return xml.StartElement{Name: xml.Name{Local: local}, Attr: []xml.Attr{{Name: xml.Name{Local: "xmlns"}, Value: namespacePrefix + id}}}
 }
+
+// encodeWith writes doc with the AppHdr h, which checkAppHdr found
+// writable: CreDt in its own zone to the millisecond, as the hub has always
+// written the messages built from the generated types.
+func encodeWith(h AppHdr, doc Document) ([]byte, error) {
+	hdr := &BusinessApplicationHeaderV02{Fr: Party44Choice{FIId: agentOf(h.From)}, To: Party44Choice{FIId: agentOf(h.To)},
+		BizMsgIdr: h.BizMsgID, MsgDefIdr: h.MsgDefID, BizSvc: optional(h.BizSvc), CreDt: formatMillis(h.Created)}
+	if h.PossibleDuplicate {
+		hdr.PssblDplct = optional("true")
+	}
+	return encode(Message{AppHdr: hdr, Document: doc})
+}
+
+// agentOf is the BranchAndFinancialInstitutionIdentification6 of a bank
+// named by its BIC: FinInstnId/BICFI.
+func agentOf(bic corridor.BIC) *BranchAndFinancialInstitutionIdentification6 {
+	return &BranchAndFinancialInstitutionIdentification6{FinInstnId: FinancialInstitutionIdentification18{BICFI: optional(string(bic))}}
+}
+
+// optional is a pointer to s, or nil for "": an element written only when
+// it has a value.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// formatMillis writes t in its own zone to the millisecond, with a numeric
+// offset as CBPR+ wants: 2026-03-02T10:30:00.000+05:30.
+func formatMillis(t time.Time) string { return t.Format("2006-01-02T15:04:05.000-07:00") }

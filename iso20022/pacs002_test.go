@@ -1,9 +1,7 @@
 package iso20022_test
 
 import (
-	"bytes"
 	"flag"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -60,14 +58,7 @@ func TestEncodeStatusReport_Golden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("EncodeStatusReport(%s) = %v", tt.file, err)
 			}
-			if *update {
-				if err := os.WriteFile("testdata/"+tt.file, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if want := MustReadFile(t, tt.file); !bytes.Equal(got, want) {
-				t.Errorf("EncodeStatusReport(%s) differs from the golden file (run go test ./iso20022 -update and review the diff):\n%s", tt.file, got)
-			}
+			MustMatchGolden(t, tt.file, got)
 			back, err := iso20022.DecodeStatusReport(got)
 			if err != nil {
 				t.Fatalf("DecodeStatusReport(%s) = %v", tt.file, err)
@@ -137,16 +128,16 @@ func TestEncodeStatusReport_Refuses(t *testing.T) {
 		{"RejectWithSettlementDate", rejected, func(sr *iso20022.StatusReport) { sr.SettlementDate = corridor.Date{Year: 2026, Month: 3, Day: 2} }, "FctvIntrBkSttlmDt: only with TxSts ACSC"},
 		{"BadReason", rejected, func(sr *iso20022.StatusReport) { sr.Reason = "am04" }, "external status reason code"},
 		{"InfoTooLong", rejected, func(sr *iso20022.StatusReport) { sr.AdditionalInfo = strings.Repeat("я", 106) }, "AddtlInf: must be 1 to 105"},
-		{"MsgIDTooLong", settled, func(sr *iso20022.StatusReport) { sr.MsgID = strings.Repeat("9", 36) }, "MsgId: must be 1 to 35"},
+		{"MsgIDTooLong", settled, func(sr *iso20022.StatusReport) { sr.MsgID = strings.Repeat("9", 36) }, "BizMsgIdr: must be 1 to 35"},
 		{"StatusACTC", settled, func(sr *iso20022.StatusReport) { sr.Status = corridor.StatusAccepted }, "TxSts"},
 		{"NoStatus", settled, func(sr *iso20022.StatusReport) { sr.Status = "" }, "TxSts"},
-		{"ShortBIC", settled, func(sr *iso20022.StatusReport) { sr.InstructedAgent = "DEMORUMM" }, "InstructedAgent not in canonical form"},
+		{"ShortBIC", settled, func(sr *iso20022.StatusReport) { sr.InstructedAgent = "DEMORUMM" }, "InstdAgt: BIC DEMORUMM is not in its 11-character form"},
 		{"BadBIC", settled, func(sr *iso20022.StatusReport) { sr.From = "hub" }, "RC01"},
 		{"BadUETR", settled, func(sr *iso20022.StatusReport) { sr.OriginalUETR = "x" }, "OrgnlUETR"},
 		{"NoEndToEndID", settled, func(sr *iso20022.StatusReport) { sr.OriginalEndToEndID = "" }, "OrgnlEndToEndId"},
 		{"ZeroCreated", settled, func(sr *iso20022.StatusReport) { sr.Created = time.Time{} }, "Created is zero"},
 		{"Year10000", settled, func(sr *iso20022.StatusReport) { sr.Created = sr.Created.AddDate(8000, 0, 0) }, "CreDt"},
-		{"ImpossibleDate", settled, func(sr *iso20022.StatusReport) { sr.SettlementDate.Month = 13 }, "SettlementDate not in canonical form"},
+		{"ImpossibleDate", settled, func(sr *iso20022.StatusReport) { sr.SettlementDate.Month = 13 }, "FctvIntrBkSttlmDt/Dt: 2026-13-02 is not a date"},
 		{"NotXMLText", settled, func(sr *iso20022.StatusReport) { sr.OriginalInstrID = "\x1b[0m" }, "XML cannot carry"},
 	}
 	for _, tt := range tests {

@@ -43,7 +43,11 @@ type CustomerCreditTransfer struct {
 // other than SLEV (FF01), as Validate's usage layer does. Elements it does not use are allowed
 // but must be in the Document's namespace; element order is not checked.
 func DecodeCustomerCreditTransfer(data []byte) (*CustomerCreditTransfer, error) {
-	hdr, doc, ps := openEnvelope(data, MsgDefCustomerCreditTransfer)
+	return decodeCustomerCreditTransfer(openEnvelope(data, MsgDefCustomerCreditTransfer))
+}
+
+// decodeCustomerCreditTransfer reads the pacs.008 of an envelope opened.
+func decodeCustomerCreditTransfer(hdr, doc elem, ps *problems) (*CustomerCreditTransfer, error) {
 	var c CustomerCreditTransfer
 	c.Header = decodeAppHdr(hdr, MsgDefCustomerCreditTransfer)
 	c.Payment, c.InstrID = decodePacs008(doc.req("FIToFICstmrCdtTrf"))
@@ -167,16 +171,27 @@ func (e elem) amount() (corridor.Amount, corridor.Currency) {
 
 // EncodeCustomerCreditTransfer writes h and p as a pacs.008.001.08 with its
 // AppHdr in the envelope DecodeCustomerCreditTransfer reads, with SttlmMtd
-// CLRG and ChrgBr SHAR, which corridor.Payment does not hold. The Document's
-// GrpHdr/CreDtTm is h.Created. It refuses (an error wrapping an *InvalidError,
-// or naming the fields) input that would not decode back to itself: h.MsgDefID
-// must be "pacs.008.001.08", BICs in their 11-character form, and so on.
+// CLRG and ChrgBr SHAR, which corridor.Payment does not hold; p's priority
+// (PmtTpInf/InstrPrty HIGH), instructed amount (InstdAmt) and FX quote
+// (InstrForNxtAgt/InstrInf) are written when set. The Document's
+// GrpHdr/CreDtTm is h.Created. It refuses, naming every field, input that
+// would not decode back to itself: h.MsgDefID must be "pacs.008.001.08",
+// BICs in their 11-character form, h.From and h.To p's instructing and
+// instructed agents, and so on. It checks its input, not what it wrote.
 func EncodeCustomerCreditTransfer(h AppHdr, p corridor.Payment, instrID string) ([]byte, error) {
 	if h.Created.IsZero() {
 		return nil, fmt.Errorf("iso20022: encode %s: AppHdr.Created is zero", MsgDefCustomerCreditTransfer)
 	}
-	if !p.Currency.Valid() {
-		return nil, fmt.Errorf("iso20022: encode %s: %w", MsgDefCustomerCreditTransfer, corridor.Reject(corridor.ReasonCurrency, fmt.Sprintf("currency %.3q is not processable", p.Currency)))
+	in := &input{msgDef: MsgDefCustomerCreditTransfer}
+	checkAppHdr(in, h)
+	checkPayment(in, p, instrID)
+	var agents problems
+	checkAgents(h, p, &agents)
+	for _, pr := range agents.list {
+		in.add(pr.Path, "%s", pr.Rule)
+	}
+	if err := in.err(); err != nil {
+		return nil, err
 	}
 	w := newWriter()
 	w.open("Envelope", EnvelopeNamespace)
@@ -187,18 +202,32 @@ func EncodeCustomerCreditTransfer(h AppHdr, p corridor.Payment, instrID string) 
 	if err != nil {
 		return nil, fmt.Errorf("encode %s: %w", MsgDefCustomerCreditTransfer, err)
 	}
-	got, err := DecodeCustomerCreditTransfer(data)
-	if err != nil {
-		return nil, fmt.Errorf("encode %s: %w", MsgDefCustomerCreditTransfer, err)
-	}
-	changed := append(appHdrChanges(got.Header, h), paymentChanges(got.Payment, p)...)
-	if got.InstrID != instrID {
-		changed = append(changed, "InstrID")
-	}
-	if len(changed) > 0 {
-		return nil, fmt.Errorf("iso20022: encode %s: %s not in canonical form", MsgDefCustomerCreditTransfer, strings.Join(changed, ", "))
-	}
 	return data, nil
+}
+
+// checkPayment records what of p and instrID a pacs.008 cannot carry so
+// that it decodes back to them.
+func checkPayment(in *input, p corridor.Payment, instrID string) {
+	in.text("GrpHdr/MsgId", p.MsgID, MaxIDChars)
+	in.optionalText("CdtTrfTxInf/PmtId/InstrId", instrID, MaxIDChars)
+	in.text("CdtTrfTxInf/PmtId/EndToEndId", p.EndToEndID, MaxIDChars)
+	in.uetr("CdtTrfTxInf/PmtId/UETR", p.UETR)
+	in.amount("CdtTrfTxInf/IntrBkSttlmAmt", p.Amount, p.Currency)
+	in.date("CdtTrfTxInf/IntrBkSttlmDt", p.SettlementDate)
+	switch {
+	case p.Instructed.Currency != "":
+		in.amount("CdtTrfTxInf/InstdAmt", p.Instructed.Amount, p.Instructed.Currency)
+	case p.Instructed.Amount != 0:
+		in.add("CdtTrfTxInf/InstdAmt", "an amount of %d minor units needs its currency", p.Instructed.Amount)
+	}
+	in.bic("CdtTrfTxInf/InstgAgt", p.InstructingAgent)
+	in.bic("CdtTrfTxInf/InstdAgt", p.InstructedAgent)
+	in.bic("CdtTrfTxInf/DbtrAgt", p.DebtorAgent)
+	in.bic("CdtTrfTxInf/CdtrAgt", p.CreditorAgent)
+	in.optionalText("CdtTrfTxInf/Dbtr/Nm", p.DebtorName, MaxNameChars)
+	in.optionalText("CdtTrfTxInf/Cdtr/Nm", p.CreditorName, MaxNameChars)
+	in.optionalText("CdtTrfTxInf/UltmtDbtr/Nm", p.UltimateDebtor, MaxNameChars)
+	in.optionalText("CdtTrfTxInf/UltmtCdtr/Nm", p.UltimateCreditor, MaxNameChars)
 }
 
 // writePacs008 writes the Document in the order of pacs.008.001.08's schema.
@@ -261,36 +290,4 @@ func writeParty(w *writer, name, nm string) {
 		w.text("Nm", nm)
 	}
 	w.close(name)
-}
-
-// paymentChanges names the fields of want that got does not reproduce.
-func paymentChanges(got, want corridor.Payment) []string {
-	fields := []struct {
-		name string
-		same bool
-	}{
-		{"MsgID", got.MsgID == want.MsgID},
-		{"UETR", got.UETR == want.UETR},
-		{"EndToEndID", got.EndToEndID == want.EndToEndID},
-		{"InstructingAgent", got.InstructingAgent == want.InstructingAgent},
-		{"InstructedAgent", got.InstructedAgent == want.InstructedAgent},
-		{"DebtorAgent", got.DebtorAgent == want.DebtorAgent},
-		{"CreditorAgent", got.CreditorAgent == want.CreditorAgent},
-		{"Amount", got.Amount == want.Amount && got.Currency == want.Currency},
-		{"SettlementDate", got.SettlementDate == want.SettlementDate},
-		{"DebtorName", got.DebtorName == want.DebtorName},
-		{"CreditorName", got.CreditorName == want.CreditorName},
-		{"UltimateDebtor", got.UltimateDebtor == want.UltimateDebtor},
-		{"UltimateCreditor", got.UltimateCreditor == want.UltimateCreditor},
-		{"Urgent", got.Urgent == want.Urgent},
-		{"Instructed", got.Instructed == want.Instructed},
-		{"FXQuote", got.FXQuote == want.FXQuote},
-	}
-	var changed []string
-	for _, f := range fields {
-		if !f.same {
-			changed = append(changed, f.name)
-		}
-	}
-	return changed
 }

@@ -240,17 +240,17 @@ func TestEncodeCustomerCreditTransfer_Refuses(t *testing.T) {
 		change func(*iso20022.AppHdr, *corridor.Payment)
 		want   string
 	}{
-		{"ShortBIC", func(_ *iso20022.AppHdr, p *corridor.Payment) { p.CreditorAgent = "DEMORUMM" }, "CreditorAgent not in canonical form"},
+		{"ShortBIC", func(_ *iso20022.AppHdr, p *corridor.Payment) { p.CreditorAgent = "DEMORUMM" }, "CdtrAgt: BIC DEMORUMM is not in its 11-character form"},
 		{"ZeroCreated", func(h *iso20022.AppHdr, _ *corridor.Payment) { h.Created = time.Time{} }, "Created is zero"},
 		{"OffsetSeconds", func(h *iso20022.AppHdr, _ *corridor.Payment) {
 			h.Created = h.Created.In(time.FixedZone("LMT", 5*3600+21*60+10))
-		}, "Created not in canonical form"},
+		}, "AppHdr/CreDt: zone offset"},
 		{"OffsetTooLarge", func(h *iso20022.AppHdr, _ *corridor.Payment) { h.Created = h.Created.In(time.FixedZone("", 15*3600)) }, "AppHdr/CreDt"},
 		{"WrongMsgDefID", func(h *iso20022.AppHdr, _ *corridor.Payment) { h.MsgDefID = "pacs.008.001.12" }, "AppHdr/MsgDefIdr"},
 		{"FromNotInstructing", func(h *iso20022.AppHdr, _ *corridor.Payment) { h.From = "OTHRINBBXXX" }, "not the instructing agent"},
 		{"UnknownCurrency", func(_ *iso20022.AppHdr, p *corridor.Payment) { p.Currency = "XXX" }, "AM03"},
 		{"Decimals", func(_ *iso20022.AppHdr, p *corridor.Payment) { p.Amount = 0 }, "AM01"},
-		{"ImpossibleDate", func(_ *iso20022.AppHdr, p *corridor.Payment) { p.SettlementDate.Day = 31; p.SettlementDate.Month = 2 }, "SettlementDate not in canonical form"},
+		{"ImpossibleDate", func(_ *iso20022.AppHdr, p *corridor.Payment) { p.SettlementDate.Day = 31; p.SettlementDate.Month = 2 }, "IntrBkSttlmDt: 2026-02-31 is not a date"},
 		{"ControlCharacter", func(_ *iso20022.AppHdr, p *corridor.Payment) { p.DebtorName = "A\x00B" }, "XML cannot carry"},
 		{"InvalidUTF8", func(_ *iso20022.AppHdr, p *corridor.Payment) { p.DebtorName = "A\xffB" }, "UTF-8"},
 		{"EmptyEndToEndID", func(_ *iso20022.AppHdr, p *corridor.Payment) { p.EndToEndID = "" }, "EndToEndId"},

@@ -3,6 +3,7 @@ package iso20022
 import (
 	"encoding/xml"
 	"fmt"
+	"iter"
 
 	"github.com/corridor-network/corridor"
 )
@@ -88,4 +89,47 @@ func (e elem) attr(local string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// first returns the first child of n named local, or nil; n may be nil.
+func (n *node) first(local string) *node {
+	if n == nil {
+		return nil
+	}
+	for _, c := range n.children {
+		if c.local == local {
+			return c
+		}
+	}
+	return nil
+}
+
+// at follows path from n, one first child a step: nil when one is missing.
+func (n *node) at(path ...string) *node {
+	for _, local := range path {
+		n = n.first(local)
+	}
+	return n
+}
+
+// all yields the children of n named local; n may be nil.
+func (n *node) all(local string) iter.Seq[*node] {
+	return func(yield func(*node) bool) {
+		if n == nil {
+			return
+		}
+		for _, c := range n.children {
+			if c.local == local && !yield(c) {
+				return
+			}
+		}
+	}
+}
+
+// content is the text of n as written, or "" when n is nil.
+func (n *node) content() string {
+	if n == nil {
+		return ""
+	}
+	return n.text
 }

@@ -8,150 +8,166 @@ import (
 	"github.com/corridor-network/corridor"
 )
 
-// usage applies the CBPR+ usage rules to the schema-valid message data;
-// the amounts were checked on the schema walk.
-func (r *checked) usage(data []byte) {
+// usage applies the CBPR+ usage rules to the message r located, which the
+// schemas found valid: on the tree the schema walk read, so that nothing
+// parses the message again. The amounts were checked on the schema walk.
+func (r *checked) usage() {
 	r.ps.layer = LayerUsage
 	defer func() { r.ps.layer = "" }()
-	m, err := r.decode(data)
-	if err != nil {
-		r.ps.add("", "cannot read the message: "+err.Error(), corridor.ReasonInvalidFormat)
-		return
+	docID := ""
+	if r.doc != nil {
+		docID = r.docSchema.id
 	}
-	if m.AppHdr != nil {
-		usageHeader(m, r.ps)
+	if r.hdr != nil {
+		usageHeader(r.hdr, docID, r.ps)
 	}
-	switch d := m.Document.(type) {
-	case *Pacs008Document:
-		g, txs := d.FIToFICstmrCdtTrf.GrpHdr, d.FIToFICstmrCdtTrf.CdtTrfTxInf
-		oneTransaction("Document/FIToFICstmrCdtTrf/GrpHdr/NbOfTxs", g.NbOfTxs, r.ps)
-		for _, tx := range txs {
-			uetrRequired("Document/FIToFICstmrCdtTrf/CdtTrfTxInf/PmtId/UETR", tx.PmtId.UETR, r.ps)
-			agents(m.AppHdr, "Document/FIToFICstmrCdtTrf/CdtTrfTxInf", tx.InstgAgt, tx.InstdAgt, r.ps)
-			if m.AppHdr != nil {
-				chargeBearer("Document/FIToFICstmrCdtTrf/CdtTrfTxInf/ChrgBr", tx.ChrgBr, r.ps)
-			}
+	h := r.hdr
+	switch docID {
+	case MsgDefCustomerCreditTransfer:
+		usageCustomerCreditTransfer(h, r.doc.first("FIToFICstmrCdtTrf"), r.ps)
+	case MsgDefInstitutionCreditTransfer:
+		m := r.doc.first("FICdtTrf")
+		oneTransaction("Document/FICdtTrf/GrpHdr/NbOfTxs", m.at("GrpHdr", "NbOfTxs"), r.ps)
+		for tx := range m.all("CdtTrfTxInf") {
+			uetrRequired("Document/FICdtTrf/CdtTrfTxInf/PmtId/UETR", tx.at("PmtId", "UETR"), r.ps)
+			agents(h, "Document/FICdtTrf/CdtTrfTxInf", tx, r.ps)
 		}
-	case *Pacs009Document:
-		g, txs := d.FICdtTrf.GrpHdr, d.FICdtTrf.CdtTrfTxInf
-		oneTransaction("Document/FICdtTrf/GrpHdr/NbOfTxs", g.NbOfTxs, r.ps)
-		for _, tx := range txs {
-			uetrRequired("Document/FICdtTrf/CdtTrfTxInf/PmtId/UETR", tx.PmtId.UETR, r.ps)
-			agents(m.AppHdr, "Document/FICdtTrf/CdtTrfTxInf", tx.InstgAgt, tx.InstdAgt, r.ps)
+	case MsgDefReturn:
+		m := r.doc.first("PmtRtr")
+		oneTransaction("Document/PmtRtr/GrpHdr/NbOfTxs", m.at("GrpHdr", "NbOfTxs"), r.ps)
+		for tx := range m.all("TxInf") {
+			uetrRequired("Document/PmtRtr/TxInf/OrgnlUETR", tx.first("OrgnlUETR"), r.ps)
+			agents(h, "Document/PmtRtr/TxInf", tx, r.ps)
 		}
-	case *Pacs004Document:
-		oneTransaction("Document/PmtRtr/GrpHdr/NbOfTxs", d.PmtRtr.GrpHdr.NbOfTxs, r.ps)
-		for _, tx := range d.PmtRtr.TxInf {
-			uetrRequired("Document/PmtRtr/TxInf/OrgnlUETR", tx.OrgnlUETR, r.ps)
-			agents(m.AppHdr, "Document/PmtRtr/TxInf", tx.InstgAgt, tx.InstdAgt, r.ps)
+	case MsgDefStatusReport:
+		for tx := range r.doc.first("FIToFIPmtStsRpt").all("TxInfAndSts") {
+			uetrRequired("Document/FIToFIPmtStsRpt/TxInfAndSts/OrgnlUETR", tx.first("OrgnlUETR"), r.ps)
 		}
-	case *Pacs002Document:
-		for _, tx := range d.FIToFIPmtStsRpt.TxInfAndSts {
-			uetrRequired("Document/FIToFIPmtStsRpt/TxInfAndSts/OrgnlUETR", tx.OrgnlUETR, r.ps)
-		}
-	case *Camt056Document:
-		usageCancellation(m.AppHdr, d.FIToFIPmtCxlReq, r.ps)
-	case *Camt029Document:
-		usageResolution(m.AppHdr, d.RsltnOfInvstgtn, r.ps)
+	case MsgDefCancelRequest:
+		usageCancellation(h, r.doc.first("FIToFIPmtCxlReq"), r.ps)
+	case MsgDefResolution:
+		usageResolution(h, r.doc.first("RsltnOfInvstgtn"), r.ps)
 	}
 }
 
-// usageCancellation applies the rules of a camt.056: the AppHdr names the
-// parties of the assignment, and each transaction its UETR.
-func usageCancellation(h *BusinessApplicationHeaderV02, req FIToFIPaymentCancellationRequestV08, ps *problems) {
-	assignment(h, "Document/FIToFIPmtCxlReq/Assgnmt", req.Assgnmt, ps)
-	for _, u := range req.Undrlyg {
-		for _, tx := range u.TxInf {
-			uetrRequired("Document/FIToFIPmtCxlReq/Undrlyg/TxInf/OrgnlUETR", tx.OrgnlUETR, ps)
+// usageCustomerCreditTransfer applies the rules of a pacs.008
+// FIToFICstmrCdtTrf: one transaction, with its UETR, its agents those of the
+// AppHdr and, with an AppHdr, a CBPR+ charge bearer.
+func usageCustomerCreditTransfer(h, m *node, ps *problems) {
+	oneTransaction("Document/FIToFICstmrCdtTrf/GrpHdr/NbOfTxs", m.at("GrpHdr", "NbOfTxs"), ps)
+	for tx := range m.all("CdtTrfTxInf") {
+		uetrRequired("Document/FIToFICstmrCdtTrf/CdtTrfTxInf/PmtId/UETR", tx.at("PmtId", "UETR"), ps)
+		agents(h, "Document/FIToFICstmrCdtTrf/CdtTrfTxInf", tx, ps)
+		if h != nil {
+			chargeBearer("Document/FIToFICstmrCdtTrf/CdtTrfTxInf/ChrgBr", tx.first("ChrgBr"), ps)
 		}
 	}
 }
 
-// usageResolution applies the rules of a camt.029: the AppHdr names the
-// parties of the assignment, and each cancelled transaction its UETR.
-func usageResolution(h *BusinessApplicationHeaderV02, res ResolutionOfInvestigationV09, ps *problems) {
-	assignment(h, "Document/RsltnOfInvstgtn/Assgnmt", res.Assgnmt, ps)
-	for _, c := range res.CxlDtls {
-		for _, tx := range c.TxInfAndSts {
-			uetrRequired("Document/RsltnOfInvstgtn/CxlDtls/TxInfAndSts/OrgnlUETR", tx.OrgnlUETR, ps)
+// usageCancellation applies the rules of a camt.056 FIToFIPmtCxlReq: the
+// AppHdr names the parties of the assignment, and each transaction its UETR.
+func usageCancellation(h, req *node, ps *problems) {
+	assignment(h, "Document/FIToFIPmtCxlReq/Assgnmt", req.first("Assgnmt"), ps)
+	for u := range req.all("Undrlyg") {
+		for tx := range u.all("TxInf") {
+			uetrRequired("Document/FIToFIPmtCxlReq/Undrlyg/TxInf/OrgnlUETR", tx.first("OrgnlUETR"), ps)
 		}
 	}
 }
 
-// usageHeader applies the rules of the AppHdr: MsgDefIdr names the
-// Document beside it, BizSvc names a CBPR+ service, CreDt carries a zone
-// offset, and a copy is not sent for processing. A possible duplicate
-// (PssblDplct) is accepted: the hub's replay of a UETR answers it.
-func usageHeader(m *Message, ps *problems) {
-	h := m.AppHdr
-	msgDef := h.MsgDefIdr
-	if m.Document != nil {
-		msgDef = m.Document.MessageDefinition()
-		if h.MsgDefIdr != msgDef {
-			ps.add("AppHdr/MsgDefIdr", fmt.Sprintf("is %s; the Document is %s", quote(h.MsgDefIdr), msgDef), corridor.ReasonInvalidFormat)
+// usageResolution applies the rules of a camt.029 RsltnOfInvstgtn: the
+// AppHdr names the parties of the assignment, and each cancelled
+// transaction its UETR.
+func usageResolution(h, res *node, ps *problems) {
+	assignment(h, "Document/RsltnOfInvstgtn/Assgnmt", res.first("Assgnmt"), ps)
+	for c := range res.all("CxlDtls") {
+		for tx := range c.all("TxInfAndSts") {
+			uetrRequired("Document/RsltnOfInvstgtn/CxlDtls/TxInfAndSts/OrgnlUETR", tx.first("OrgnlUETR"), ps)
 		}
 	}
-	if h.BizSvc != nil {
-		if rule := businessServiceRule(*h.BizSvc, msgDef); rule != "" {
+}
+
+// usageHeader applies the rules of the AppHdr h: MsgDefIdr names the
+// Document beside it (docID, "" when there is none), BizSvc names a CBPR+
+// service, CreDt carries a zone offset, and a copy is not sent for
+// processing. A possible duplicate (PssblDplct) is accepted: the hub's
+// replay of a UETR answers it.
+func usageHeader(h *node, docID string, ps *problems) {
+	msgDefIdr := h.first("MsgDefIdr").content()
+	msgDef := msgDefIdr
+	if docID != "" {
+		msgDef = docID
+		if msgDefIdr != msgDef {
+			ps.add("AppHdr/MsgDefIdr", fmt.Sprintf("is %s; the Document is %s", quote(msgDefIdr), msgDef), corridor.ReasonInvalidFormat)
+		}
+	}
+	if svc := h.first("BizSvc"); svc != nil {
+		if rule := businessServiceRule(svc.text, msgDef); rule != "" {
 			ps.add("AppHdr/BizSvc", rule, corridor.ReasonInvalidFormat)
 		}
 	}
-	if _, ok := parseDateTime(strings.Trim(h.CreDt, xmlSpace)); !ok {
-		ps.add("AppHdr/CreDt", fmt.Sprintf("%s has no zone offset; CBPR+ requires one", quote(h.CreDt)), corridor.ReasonInvalidDate)
+	creDt := h.first("CreDt").content()
+	if _, ok := parseDateTime(strings.Trim(creDt, xmlSpace)); !ok {
+		ps.add("AppHdr/CreDt", fmt.Sprintf("%s has no zone offset; CBPR+ requires one", quote(creDt)), corridor.ReasonInvalidDate)
 	}
-	if h.CpyDplct != nil && *h.CpyDplct != "DUPL" {
-		ps.add("AppHdr/CpyDplct", fmt.Sprintf("is %s; the hub processes originals and duplicates (DUPL), not copies", *h.CpyDplct), corridor.ReasonInvalidFormat)
+	if c := h.first("CpyDplct"); c != nil && c.text != "DUPL" {
+		ps.add("AppHdr/CpyDplct", fmt.Sprintf("is %s; the hub processes originals and duplicates (DUPL), not copies", c.text), corridor.ReasonInvalidFormat)
 	}
 }
 
-// oneTransaction applies CBPR+'s one transaction per message.
-func oneTransaction(path, nbOfTxs string, ps *problems) {
-	if nbOfTxs != "1" {
-		ps.add(path, fmt.Sprintf("is %s; CBPR+ allows exactly 1 transaction per message", quote(nbOfTxs)), corridor.ReasonInvalidFormat)
+// oneTransaction applies CBPR+'s one transaction per message to GrpHdr/NbOfTxs.
+func oneTransaction(path string, nbOfTxs *node, ps *problems) {
+	if n := nbOfTxs.content(); n != "1" {
+		ps.add(path, fmt.Sprintf("is %s; CBPR+ allows exactly 1 transaction per message", quote(n)), corridor.ReasonInvalidFormat)
 	}
 }
 
 // uetrRequired applies CBPR+'s mandatory UETR.
-func uetrRequired(path string, uetr *string, ps *problems) {
+func uetrRequired(path string, uetr *node, ps *problems) {
 	if uetr == nil {
 		ps.add(path, "required by CBPR+", corridor.ReasonInvalidFormat)
 	}
 }
 
-// agents applies the rule that the AppHdr's Fr and To are the instructing
-// and the instructed agent (CBPR+ makes both mandatory in a transaction).
-func agents(h *BusinessApplicationHeaderV02, path string, instg, instd *BranchAndFinancialInstitutionIdentification6, ps *problems) {
+// agents applies the rule that the Fr and To of the AppHdr h are the
+// instructing and the instructed agent of the transaction tx at path (CBPR+
+// makes both mandatory in a transaction).
+func agents(h *node, path string, tx *node, ps *problems) {
 	if h == nil {
 		return
 	}
-	sameBank(h.Fr, "AppHdr/Fr", instg, path+"/InstgAgt", "sender", "instructing agent", ps)
-	sameBank(h.To, "AppHdr/To", instd, path+"/InstdAgt", "receiver", "instructed agent", ps)
+	sameBank(h.first("Fr"), "AppHdr/Fr", tx.first("InstgAgt"), path+"/InstgAgt", "sender", "instructing agent", ps)
+	sameBank(h.first("To"), "AppHdr/To", tx.first("InstdAgt"), path+"/InstdAgt", "receiver", "instructed agent", ps)
 }
 
-func sameBank(party Party44Choice, partyPath string, agent *BranchAndFinancialInstitutionIdentification6, agentPath, who, role string, ps *problems) {
+// sameBank applies the rule that party, a Party44Choice of the AppHdr, and
+// agent, a BranchAndFinancialInstitutionIdentification6, name the same bank
+// when both name one by FinInstnId/BICFI.
+func sameBank(party *node, partyPath string, agent *node, agentPath, who, role string, ps *problems) {
 	if agent == nil {
 		ps.add(agentPath, "required by CBPR+", corridor.ReasonInvalidFormat)
 		return
 	}
-	if party.FIId == nil || party.FIId.FinInstnId.BICFI == nil || agent.FinInstnId.BICFI == nil {
+	pb, ab := party.at("FIId", "FinInstnId", "BICFI"), agent.at("FinInstnId", "BICFI")
+	if pb == nil || ab == nil {
 		return
 	}
-	a, errA := corridor.ParseBIC(*party.FIId.FinInstnId.BICFI)
-	b, errB := corridor.ParseBIC(*agent.FinInstnId.BICFI)
+	a, errA := corridor.ParseBIC(pb.text)
+	b, errB := corridor.ParseBIC(ab.text)
 	if errA == nil && errB == nil && a != b {
 		ps.add(partyPath+"/FIId/FinInstnId/BICFI", fmt.Sprintf("%s %s is not the %s %s (%s)", who, a, role, b, agentPath), corridor.ReasonInvalidFormat)
 	}
 }
 
 // assignment applies the rule that the AppHdr's Fr and To are the assigner
-// and the assignee of a camt.056 or camt.029, which CBPR+ restricts to
-// agents (Assgnr/Agt and Assgne/Agt).
-func assignment(h *BusinessApplicationHeaderV02, path string, a CaseAssignment5, ps *problems) {
+// and the assignee of the Assgnmt a of a camt.056 or camt.029, which CBPR+
+// restricts to agents (Assgnr/Agt and Assgne/Agt).
+func assignment(h *node, path string, a *node, ps *problems) {
 	if h == nil {
 		return
 	}
-	sameBank(h.Fr, "AppHdr/Fr", a.Assgnr.Agt, path+"/Assgnr/Agt", "sender", "assigner", ps)
-	sameBank(h.To, "AppHdr/To", a.Assgne.Agt, path+"/Assgne/Agt", "receiver", "assignee", ps)
+	sameBank(h.first("Fr"), "AppHdr/Fr", a.at("Assgnr", "Agt"), path+"/Assgnr/Agt", "sender", "assigner", ps)
+	sameBank(h.first("To"), "AppHdr/To", a.at("Assgne", "Agt"), path+"/Assgne/Agt", "receiver", "assignee", ps)
 }
 
 // cbprPlusMessages are the messages of the set that CBPR+ has a usage
@@ -183,8 +199,8 @@ func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // chargeBearer applies CBPR+'s charge bearers for a pacs.008: DEBT, CRED
 // or SHAR. SLEV, which the XSD allows, CBPR+ removed.
-func chargeBearer(path, code string, ps *problems) {
-	if code == "SLEV" {
+func chargeBearer(path string, code *node, ps *problems) {
+	if code.content() == "SLEV" {
 		ps.add(path, "is SLEV; CBPR+ allows DEBT, CRED or SHAR", corridor.ReasonInvalidFormat)
 	}
 }

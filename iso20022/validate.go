@@ -29,12 +29,18 @@ type checked struct {
 // check parses data, finds its parts and checks them, first against their
 // schemas, then, if the schemas hold, against the usage rules.
 func check(data []byte) checked {
-	r := checked{ps: &problems{}}
 	root, p := parse(data)
 	if p != nil {
+		r := checked{ps: &problems{}}
 		r.ps.addLayer(p.Path, LayerSchema, p.Rule, p.Reason)
 		return r
 	}
+	return checkTree(root)
+}
+
+// checkTree is check of the parsed message root.
+func checkTree(root *node) checked {
+	r := checked{ps: &problems{}}
 	r.locate(root)
 	if r.hdr != nil {
 		r.hdrSchema = r.version(r.hdr, "AppHdr")
@@ -49,7 +55,7 @@ func check(data []byte) checked {
 		checkSchema(r.doc, r.docSchema, r.ps)
 	}
 	if r.schemaValid() {
-		r.usage(data)
+		r.usage()
 	}
 	return r
 }

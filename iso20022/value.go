@@ -125,14 +125,6 @@ func formatDateTime(t time.Time) string {
 	return t.Format("2006-01-02T15:04:05.999999999-07:00")
 }
 
-// sameTime reports whether a and b are the same instant written with the same
-// offset, which is what survives an ISODateTime.
-func sameTime(a, b time.Time) bool {
-	_, oa := a.Zone()
-	_, ob := b.Zone()
-	return a.Equal(b) && oa == ob
-}
-
 // boolean reads e as an xs:boolean.
 func (e elem) boolean() bool {
 	if e.n == nil {

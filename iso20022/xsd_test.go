@@ -42,9 +42,19 @@ func TestXSD(t *testing.T) {
 			t.Fatalf("EncodeCustomerCreditTransfer(%+v) = %v", c, err)
 		}
 		messages = append(messages, data, cct)
+		messages = append(messages, builderExamples(t, i)...)
+	}
+	for _, g := range builderGoldens {
+		data, err := g.encode()
+		if err != nil {
+			t.Fatalf("encode %s = %v", g.file, err)
+		}
+		messages = append(messages, data)
 	}
 	bySchema := splitForXSD(t, messages)
-	for _, id := range []string{iso20022.MsgDefAppHdr, iso20022.MsgDefCustomerCreditTransfer, iso20022.MsgDefStatusReport} {
+	for _, id := range []string{iso20022.MsgDefAppHdr, iso20022.MsgDefCustomerCreditTransfer, iso20022.MsgDefStatusReport,
+		iso20022.MsgDefReturn, iso20022.MsgDefCancelRequest, iso20022.MsgDefResolution, iso20022.MsgDefInstitutionCreditTransfer,
+		iso20022.MsgDefAccountReport, iso20022.MsgDefStatement, iso20022.MsgDefNotification} {
 		files := bySchema[id]
 		if len(files) == 0 {
 			t.Fatalf("no %s file to validate", id)

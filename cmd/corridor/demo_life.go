@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/corridor-network/corridor"
-	"github.com/corridor-network/corridor/httpapi"
 	"github.com/corridor-network/corridor/iso20022"
 )
 
@@ -30,7 +29,7 @@ func demoReturn(ctx context.Context, out io.Writer, cargo []byte) error {
 	if err != nil {
 		return err
 	}
-	msg, err := httpapi.ReturnMessage(httpapi.Return{MsgID: "RTN" + string(orig.Payment.UETR[:8]), ReturnID: "RTN-1",
+	msg, err := iso20022.EncodeReturn(iso20022.Return{MsgID: "RTN" + string(orig.Payment.UETR[:8]), ReturnID: "RTN-1",
 		Created: time.Now(), Original: orig.Payment, Amount: amount, Reason: "MS03"})
 	if err != nil {
 		return err

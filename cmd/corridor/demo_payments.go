@@ -164,17 +164,19 @@ func demoFX(ctx context.Context, op *httpapi.Client, out io.Writer) (corridor.UE
 	}
 	fmt.Fprintf(out, "%s got FX quote %d: %s INR → %s RUB at %s, remainder %s kopecks, live until %s\n", demoIndia.BIC, q.ID,
 		q.Amount, q.Converted, q.Rate, q.Remainder, q.Expires.Format(time.TimeOnly))
-	msg, uetr, err := demoPacs008(&demoIndia, &demoRussia, time.Now(), q.Converted, "RUB")
+	now := time.Now()
+	p, err := demoPayment(&demoIndia, &demoRussia, now, q.Converted, "RUB")
 	if err != nil {
 		return "", err
 	}
 	rupees, _ := corridor.ParseAmount(demoFXRupees, "INR") // A constant that parses.
-	msg, err = httpapi.AddPacs008Options(msg, httpapi.Pacs008Options{Instructed: corridor.Money{Amount: rupees, Currency: "INR"}, FXQuote: q.ID})
+	p.Instructed, p.FXQuote = corridor.Money{Amount: rupees, Currency: "INR"}, q.ID
+	msg, err := demoMessage(p, now)
 	if err != nil {
 		return "", err
 	}
 	_, err = demoSubmit(ctx, out, &demoIndia, &demoRussia, fmt.Sprintf("INR %s converted to RUB %s with quote %d", q.Amount, q.Converted, q.ID), msg)
-	return uetr, err
+	return p.UETR, err
 }
 
 // demoCutoff ends the business day: what is still queued, the second cargo,
@@ -200,20 +202,34 @@ func demoCutoff(ctx context.Context, op *httpapi.Client, out io.Writer, queued c
 
 // demoPacs008 is a pacs.008 from one demo bank to the other.
 func demoPacs008(from, to *demoBank, now time.Time, amount string, cur corridor.Currency) ([]byte, corridor.UETR, error) {
-	uetr := newUETR()
-	a, err := corridor.ParseAmount(amount, cur)
+	p, err := demoPayment(from, to, now, amount, cur)
 	if err != nil {
 		return nil, "", err
 	}
-	msgID := "DEMO" + string(uetr[:8]) + string(uetr[24:])
-	p := corridor.Payment{MsgID: msgID, UETR: uetr, EndToEndID: "E2E" + string(uetr[:8]),
+	msg, err := demoMessage(p, now)
+	return msg, p.UETR, err
+}
+
+// demoPayment is a payment of amount in cur from one demo bank's customer
+// to the other's, settling on now's date.
+func demoPayment(from, to *demoBank, now time.Time, amount string, cur corridor.Currency) (corridor.Payment, error) {
+	uetr := newUETR()
+	a, err := corridor.ParseAmount(amount, cur)
+	if err != nil {
+		return corridor.Payment{}, err
+	}
+	return corridor.Payment{MsgID: "DEMO" + string(uetr[:8]) + string(uetr[24:]), UETR: uetr, EndToEndID: "E2E" + string(uetr[:8]),
 		InstructingAgent: from.BIC, InstructedAgent: to.BIC, DebtorAgent: from.BIC, CreditorAgent: to.BIC,
 		Amount: a, Currency: cur, SettlementDate: corridor.DateOf(now.UTC()),
-		DebtorName: from.Customer, CreditorName: to.Customer}
-	h := iso20022.AppHdr{From: from.BIC, To: to.BIC, BizMsgID: msgID, MsgDefID: "pacs.008.001.08",
+		DebtorName: from.Customer, CreditorName: to.Customer}, nil
+}
+
+// demoMessage is the pacs.008 of p that its instructing agent writes at now,
+// with its MsgId as InstrId.
+func demoMessage(p corridor.Payment, now time.Time) ([]byte, error) {
+	h := iso20022.AppHdr{From: p.InstructingAgent, To: p.InstructedAgent, BizMsgID: p.MsgID, MsgDefID: iso20022.MsgDefCustomerCreditTransfer,
 		BizSvc: "swift.cbprplus.02", Created: now.UTC().Truncate(time.Second)}
-	msg, err := iso20022.EncodeCustomerCreditTransfer(h, p, msgID)
-	return msg, uetr, err
+	return iso20022.EncodeCustomerCreditTransfer(h, p, p.MsgID)
 }
 
 // demoTrack prints the tracker's history of a payment.
