@@ -87,7 +87,7 @@ func (e *APIError) Unwrap() []error {
 	return errs
 }
 
-// Submit sends an ISO 20022 message (AppHdr and Document in an envelope) and
+// Submit sends an ISO 20022 message (its header and document in an envelope) and
 // returns the hub's answer once the hub has made it durable.
 func (c *Client) Submit(ctx context.Context, message []byte) (SubmitResponse, error) {
 	if c.signer == nil {

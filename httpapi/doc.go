@@ -30,8 +30,8 @@
 //	SignatureNotDetached               a JWS with an attached payload: 403 "not a detached"
 //	SignatureGarbage                   a signature that is not base64url: 403 "not base64url"
 //	SignatureTooLong                   a JWS over 1 KiB: 403 "at most 1024"
-//	ForgedSenderAppHdrAndAgent         X's certificate sending a message from A (AppHdr Fr and InstgAgt say A): 403 "client certificate is DEMOGB2LXXX's"
-//	ForgedInstructingAgent             AppHdr Fr says X, InstgAgt says A: 400 "InstgAgt"
+//	ForgedSenderHeaderAndAgent         X's certificate sending a message from A (the header's sender and the instructing agent say A): 403 "client certificate is DEMOGB2LXXX's"
+//	ForgedInstructingAgent             the header's sender says X, the instructing agent A: 400 naming the instructing agent
 //	ReplayOfAnotherBanksSignedRequest  A's signed request replayed over X's connection: 403 "kid names another certificate"
 //	ReplayOfOwnSignedRequest           A's own signed request replayed: 202, the first answer again, "duplicate":true
 //	NoClientCertificate                a connection without a client certificate: refused at the TLS handshake "certificate"

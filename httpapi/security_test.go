@@ -235,7 +235,7 @@ func signatureCases() []hostileCase {
 		}), 403, "not a detached"},
 		{"SignatureGarbage", post(own, func(*testing.T, *securityFixture, []byte) string { return "%%%..%%%" }), 403, "not base64url"},
 		{"SignatureTooLong", post(own, func(*testing.T, *securityFixture, []byte) string { return "a.." + strings.Repeat("b", 2000) }), 403, "at most 1024"},
-		{"ForgedSenderAppHdrAndAgent", post(func(t *testing.T) []byte { return payment(t, 2, bankA, bankB) },
+		{"ForgedSenderHeaderAndAgent", post(func(t *testing.T) []byte { return payment(t, 2, bankA, bankB) },
 			func(t *testing.T, s *securityFixture, b []byte) string { return s.x.sign(t, b) }), 403, "client certificate is DEMOGB2LXXX's"},
 		{"ForgedInstructingAgent", post(func(t *testing.T) []byte {
 			return replaceNth(t, payment(t, 3, bankX, bankB), "<BICFI>DEMOGB2LXXX</BICFI>", "<BICFI>DEMOINBBXXX</BICFI>", 2)

@@ -10,7 +10,7 @@ import (
 	"github.com/corridor-network/corridor/iso20022"
 )
 
-// FXQuotePrefix starts the InstrForNxtAgt/InstrInf of a pacs.008 that names
+// FXQuotePrefix starts the instruction for the next agent of a pacs.008 that names
 // an FX quote: "/FXQT/42" converts at quote 42's locked rate.
 const FXQuotePrefix = iso20022.FXQuotePrefix
 

@@ -75,7 +75,7 @@ func (c *Client) SetLimits(ctx context.Context, l LimitsBody) error {
 // a camt.052 report), signed by the hub.
 type MessageBody struct {
 	MsgDefID  string `json:"msgDefId"`
-	Reference string `json:"reference"` // The message's MsgId.
+	Reference string `json:"reference"` // The message's own reference.
 	Body      string `json:"body"`
 	Signature string `json:"signature"` // The hub's detached JWS over Body.
 }

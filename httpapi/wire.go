@@ -98,9 +98,9 @@ type LegBody struct {
 	Status           string      `json:"status"`
 	Wait             string      `json:"wait,omitempty"` // With PDNG: "queue", "limit" or "compliance".
 	Reason           string      `json:"reason,omitempty"`
-	Instructed       string      `json:"instructed,omitempty"` // InstdAmt as "1000000.00 INR", when it converts.
+	Instructed       string      `json:"instructed,omitempty"` // The instructed amount as "1000000.00 INR", when it converts.
 	FXQuote          uint64      `json:"fxQuote,omitempty"`    // The quote it converted with.
-	Urgent           bool        `json:"urgent,omitempty"`     // InstrPrty HIGH.
+	Urgent           bool        `json:"urgent,omitempty"`     // Sent with high priority.
 	Events           []EventBody `json:"events"`
 }
 
@@ -275,7 +275,7 @@ type QuoteRequest struct {
 }
 
 // QuoteBody is an issued FX quote. A pacs.008 uses it by carrying
-// "/FXQT/<id>" in CdtTrfTxInf/InstrForNxtAgt/InstrInf.
+// "/FXQT/<id>" in its instruction for the next agent.
 type QuoteBody struct {
 	ID        uint64    `json:"id"`
 	Amount    string    `json:"amount"`

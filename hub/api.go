@@ -61,7 +61,7 @@ func (h *Hub) Fund(ctx context.Context, bic corridor.BIC, m corridor.Money) erro
 // it gross and answers once the journal is durable. A repeat of an earlier
 // payment gets its first answer with Duplicate set. Refusals that change
 // nothing: RC07 (instructed agent unknown), AC01 (no account in the currency),
-// DT01 (settlement date is not today), AM05 (MsgId or UETR reused for another
+// DT01 (settlement date is not today), AM05 (message reference or UETR reused for another
 // payment), ErrBusy (an inbox is full).
 func (h *Hub) SubmitPayment(ctx context.Context, sender corridor.BIC, p corridor.Payment, instrID string, msg corridor.SignedMessage) (PaymentResult, error) {
 	assert.That(sender == p.InstructingAgent, "sender %s is not the instructing agent %s", sender, p.InstructingAgent)

@@ -23,12 +23,12 @@ const (
 // cancelCase is a cancellation request (camt.056) on a payment and where it
 // stands. A payment has at most one open case.
 type cancelCase struct {
-	ID        string       // Assgnmt/Id of the camt.056.
+	ID        string       // The camt.056's own identifier.
 	CaseID    string       // Case/Id, or ID when the request names none.
 	Requester corridor.BIC // The payment's instructing agent.
 	Reason    string       // CxlRsnInf/Rsn/Cd, such as DUPL, CUST, FRAD.
 	Status    string       // One of the case states above.
-	Answer    string       // The creditor agent's camt.029 Assgnmt/Id and its reason, once it answered.
+	Answer    string       // The creditor agent's camt.029 identifier and its reason, once it answered.
 }
 
 // open reports whether the case still waits for the creditor agent.
@@ -38,7 +38,7 @@ func (c *cancelCase) open() bool { return c.Status == caseForwarded || c.Status 
 // payment.
 type cancelRequestCmd struct {
 	Sender    corridor.BIC
-	ID        string // Assgnmt/Id: unique per sender, the repeat key.
+	ID        string // The message's identifier: unique per sender, the repeat key.
 	CaseID    string
 	UETR      corridor.UETR
 	Reason    string
@@ -50,10 +50,10 @@ type cancelRequestCmd struct {
 // that a camt.056 was forwarded to.
 type resolutionCmd struct {
 	Sender    corridor.BIC
-	ID        string // Assgnmt/Id: unique per sender, the repeat key.
+	ID        string // The message's identifier: unique per sender, the repeat key.
 	UETR      corridor.UETR
 	Status    string // CNCL (accepted), RJCR (rejected) or PDCR (pending).
-	Reason    string // CxlStsRsnInf/Rsn/Cd of a rejection.
+	Reason    string // The reason code of a rejection.
 	Message   []byte // As received: forwarded as it is to the requester.
 	Signature string
 }
@@ -73,7 +73,7 @@ func resolutionOf(sender corridor.BIC, r iso20022.CaseResolution, msg corridor.S
 // requestCancel handles a camt.056: a payment not yet settled (queued, held
 // by screening, waiting on a limit or in the open net cycle) is cancelled at
 // once, RJCT DS02 to its sender with a camt.029 CNCL; a settled one has the
-// request forwarded to its creditor agent. A repeat of the same Assgnmt/Id
+// request forwarded to its creditor agent. A repeat of the same identifier
 // gets the first answer.
 func (s *state) requestCancel(c cancelRequestCmd, now time.Time) result {
 	key := msgKey{c.Sender, "camt.056/" + c.ID}
@@ -118,10 +118,10 @@ func (s *state) cancellable(p *payment, c cancelRequestCmd) error {
 }
 
 // repeatedCaseMsg answers a repeat of a camt.056 or camt.029: the payment
-// as it stands now, or AM05 when the same Assgnmt/Id named another payment.
+// as it stands now, or AM05 when the same identifier named another payment.
 func (s *state) repeatedCaseMsg(p *payment, uetr corridor.UETR, id string) result {
 	if p.cmd.Payment.UETR != uetr {
-		return result{err: corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("Assgnmt/Id %s was already used for payment %s", id, p.ref))}
+		return result{err: corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("%s %s was already used for payment %s", iso20022.PathAssignmentID, id, p.ref))}
 	}
 	return result{payment: p.result(true)}
 }

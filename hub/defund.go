@@ -33,7 +33,7 @@ func defundOf(sender corridor.BIC, d iso20022.DefundInstruction, msg corridor.Si
 // defund moves c's amount from the sender's settlement account to the
 // central account and answers with a pacs.002 ACSC. AM04 when the account's
 // available liquidity does not cover it (a defunding never queues), AC01
-// without an account, DT01 for another day; a repeat of the MsgId gets the
+// without an account, DT01 for another day; a repeat of the message reference gets the
 // first answer.
 func (s *state) defund(c defundCmd, seq uint64, now time.Time) result {
 	key := msgKey{c.Sender, c.MsgID}
@@ -47,7 +47,7 @@ func (s *state) defund(c defundCmd, seq uint64, now time.Time) result {
 	case !ok:
 		return result{err: corridor.Reject(corridor.ReasonAccountInvalid, fmt.Sprintf("%s has no %s settlement account", c.Sender, c.Money.Currency))}
 	case c.Date != (corridor.Date{}) && c.Date != corridor.DateOf(now.UTC()):
-		return result{err: corridor.Reject(corridor.ReasonInvalidDate, "IntrBkSttlmDt "+c.Date.String()+" is not today")}
+		return result{err: corridor.Reject(corridor.ReasonInvalidDate, iso20022.PathSettlementDate+" "+c.Date.String()+" is not today")}
 	case a.Available() < int64(c.Money.Amount):
 		return result{err: corridor.Reject(corridor.ReasonInsufficientFunds, fmt.Sprintf("%s has %s available", acct, signedAmount(a.Available(), c.Money.Currency)))}
 	case s.inboxes[c.Sender].full():

@@ -6,6 +6,7 @@ import (
 
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/internal/assert"
+	"github.com/corridor-network/corridor/iso20022"
 	"github.com/corridor-network/corridor/ledger"
 	"github.com/corridor-network/corridor/settlement"
 )
@@ -16,7 +17,7 @@ const (
 	MaxQuoteLife     = settlement.MaxQuoteLife
 )
 
-// settleFX converts p's instructed amount (CdtTrfTxInf/InstdAmt) into its
+// settleFX converts p's instructed amount (the instructed amount) into its
 // settlement currency at the rate of the quote it names, or at the published
 // rate when the hub allows that, and settles both legs through the FX
 // position accounts, both or neither. The interbank settlement amount must be
@@ -35,8 +36,8 @@ func (s *state) settleFX(p *payment, now time.Time) error {
 		return err
 	}
 	if cv.To.Amount != pay.Amount {
-		return corridor.Reject(corridor.ReasonWrongAmount, fmt.Sprintf("IntrBkSttlmAmt must be %s: InstdAmt %s at %s",
-			cv.To, cv.From, rate))
+		return corridor.Reject(corridor.ReasonWrongAmount, fmt.Sprintf("%s must be %s: %s %s at %s",
+			iso20022.PathSettlementAmount, cv.To, iso20022.PathInstructedAmount, cv.From, rate))
 	}
 	a, _ := s.ledger.Account(ledger.Settlement(pay.InstructingAgent, pair.From))
 	if a.Available() < int64(cv.From.Amount) {
@@ -75,7 +76,7 @@ func (s *state) fxRate(pay corridor.Payment, pair settlement.Pair) (settlement.R
 	switch {
 	case !s.config.PublishedRate:
 		return settlement.Rate{}, corridor.Reject(corridor.ReasonNotSpecified,
-			fmt.Sprintf("a payment converting %s must name a live FX quote as /FXQT/<id> in InstrForNxtAgt/InstrInf", pair))
+			fmt.Sprintf("a payment converting %s must name a live FX quote as %s<id> in %s", pair, iso20022.FXQuotePrefix, iso20022.PathInstructionForNext))
 	case !ok:
 		return settlement.Rate{}, corridor.Reject(corridor.ReasonNotSpecified, fmt.Sprintf("no rate is published for %s", pair))
 	}

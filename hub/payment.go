@@ -100,7 +100,7 @@ func (s *state) record(p *payment, now time.Time) {
 	}
 	c := p.cmd
 	p.event(PaymentEvent{Time: now, Status: corridor.StatusAccepted, Event: "accepted", Detail: "journaled as " + p.ref})
-	if p.msgDef == msgDefPacs008 { // A return is found by its MsgId and its UETR's legs.
+	if p.msgDef == msgDefPacs008 { // A return is found by its message reference and its UETR's legs.
 		s.payments[legKey{c.Payment.UETR, c.Sender}] = p
 	}
 	s.byMsgID[msgKey{c.Sender, c.Payment.MsgID}] = p
@@ -108,7 +108,7 @@ func (s *state) record(p *payment, now time.Time) {
 	s.bySeq[p.seq] = p
 }
 
-// duplicateOf finds an earlier payment that c repeats: the same MsgId from the
+// duplicateOf finds an earlier payment that c repeats: the same message reference from the
 // same sender, or the same UETR from the same instructing agent. A repeat with
 // other details is an AM05 reject.
 func (s *state) duplicateOf(c paymentCmd) (*payment, bool, error) {
@@ -120,10 +120,10 @@ func (s *state) duplicateOf(c paymentCmd) (*payment, bool, error) {
 		return nil, false, nil
 	}
 	again, before := c.Payment, first.cmd.Payment
-	again.MsgID = before.MsgID // A resend under a new MsgId is still the same payment.
+	again.MsgID = before.MsgID // A resend under a new message reference is still the same payment.
 	if again != before {
 		return nil, false, corridor.Reject(corridor.ReasonDuplicate,
-			fmt.Sprintf("MsgId %s or UETR %s was already used for another payment (%s)", c.Payment.MsgID, c.Payment.UETR, first.ref))
+			fmt.Sprintf("%s %s or UETR %s was already used for another payment (%s)", iso20022.PathMsgID, c.Payment.MsgID, c.Payment.UETR, first.ref))
 	}
 	return first, true, nil
 }

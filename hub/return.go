@@ -89,12 +89,12 @@ func (s *state) returnable(p corridor.Payment) *payment {
 }
 
 // submitReturn accepts a pacs.004 and settles it gross (else queued, or held
-// by screening). A refusal changes nothing; a repeat of the same MsgId gets
+// by screening). A refusal changes nothing; a repeat of the same message reference gets
 // the first answer.
 func (s *state) submitReturn(c returnCmd, seq uint64, now time.Time) result {
 	if first := s.byMsgID[msgKey{c.Sender, c.Payment.MsgID}]; first != nil {
 		if first.msgDef != msgDefPacs004 || first.cmd.Payment != c.Payment {
-			return result{err: corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("MsgId %s was already used (%s)", c.Payment.MsgID, first.ref))}
+			return result{err: corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("%s %s was already used (%s)", iso20022.PathMsgID, c.Payment.MsgID, first.ref))}
 		}
 		return result{payment: first.result(true)}
 	}
@@ -103,7 +103,7 @@ func (s *state) submitReturn(c returnCmd, seq uint64, now time.Time) result {
 		return result{err: err}
 	}
 	if c.Payment = withReturnedParties(c.Payment, orig.cmd.Payment); c.Payment.SettlementDate == (corridor.Date{}) {
-		c.Payment.SettlementDate = corridor.DateOf(now.UTC()) // IntrBkSttlmDt is optional in a pacs.004: today.
+		c.Payment.SettlementDate = corridor.DateOf(now.UTC()) // A pacs.004 need not name its settlement date: today.
 	}
 	if err := s.admissible(c.paymentCmd, "pacs.004", now); err != nil {
 		return result{err: err}

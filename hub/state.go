@@ -25,7 +25,7 @@ type state struct {
 	participants map[corridor.BIC]*member
 	ledger       *ledger.Ledger
 	payments     map[legKey]*payment          // By UETR and instructing agent.
-	byMsgID      map[msgKey]*payment          // By instructing agent and MsgId.
+	byMsgID      map[msgKey]*payment          // By instructing agent and message reference.
 	byUETR       map[corridor.UETR][]*payment // Every leg of a UETR, in order.
 	inboxes      map[corridor.BIC]*inbox      //
 	woken        map[corridor.BIC]bool        // Inboxes that got messages since the last commit; not state.
@@ -52,9 +52,9 @@ type state struct {
 	camt054 map[corridor.BIC]bool      // Participants who asked for a camt.054 on every entry.
 
 	gate    *settlement.Gate         // Reserves and sender limits, their use today, and the limit queue.
-	defunds map[msgKey]PaymentResult // Defundings (pacs.009) by sender and MsgId.
+	defunds map[msgKey]PaymentResult // Defundings (pacs.009) by sender and message reference.
 
-	caseMsgs map[msgKey]*payment // camt.056 and camt.029 by sender and "camt.056/"+Assgnmt/Id: the payment each is about.
+	caseMsgs map[msgKey]*payment // camt.056 and camt.029 by sender and "camt.056/" or "camt.029/" and their identifier: the payment each is about.
 }
 
 // legKey identifies a payment leg: a UETR is end to end, so the next hop of

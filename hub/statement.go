@@ -148,7 +148,7 @@ func accountReport(hubBIC corridor.BIC, p period, now time.Time) ([]byte, error)
 
 // reportEntry is e as statements show it: booked, with the transfer as its
 // reference, the hub's reference as the account servicer's, and the
-// payment's MsgId, EndToEndId and UETR.
+// payment's message reference, end-to-end reference and UETR.
 func reportEntry(e entry) iso20022.Entry {
 	return iso20022.Entry{Ref: strconv.FormatUint(uint64(e.Transfer), 10), Amount: e.Amount, Debit: e.Debit,
 		Booked: e.Time.UTC(), ValueDate: corridor.DateOf(e.Time.UTC()), ServicerRef: e.Ref, Code: e.Code, CodeIssuer: "CORRIDOR",

@@ -27,7 +27,7 @@ type InboxMessage struct {
 	UETR              corridor.UETR // The payment the message is about.
 	Reference         string        // The hub's reference of that payment.
 	Time              time.Time     // When the hub delivered it.
-	Body              []byte        // The ISO 20022 message, AppHdr and Document in an envelope.
+	Body              []byte        // The ISO 20022 message, its header and document in an envelope.
 	PossibleDuplicate bool          // It may have been read before: the reader checks before acting.
 }
 

@@ -21,7 +21,7 @@ const (
 type PaymentID uint64
 
 // Priority orders queued payments: urgent before normal. It comes from the
-// pacs.008's PmtTpInf/InstrPrty (HIGH is urgent, NORM normal).
+// pacs.008's instruction priority (HIGH is urgent, NORM normal).
 type Priority uint8
 
 // The priorities, in settlement order.
@@ -104,7 +104,7 @@ type Settled struct {
 type Rejected struct {
 	Payment Payment
 	Reason  corridor.ReasonCode
-	Detail  string // At most 105 characters, as AddtlInf.
+	Detail  string // At most 105 characters, as a reason's additional information.
 }
 
 // Technical is the ID of currency c's technical account, through which

@@ -225,7 +225,7 @@ func demoPayment(from, to *demoBank, now time.Time, amount string, cur corridor.
 }
 
 // demoMessage is the pacs.008 of p that its instructing agent writes at now,
-// with its MsgId as InstrId.
+// with its message reference as its instruction reference.
 func demoMessage(p corridor.Payment, now time.Time) ([]byte, error) {
 	h := iso20022.AppHdr{From: p.InstructingAgent, To: p.InstructedAgent, BizMsgID: p.MsgID, MsgDefID: iso20022.MsgDefCustomerCreditTransfer,
 		BizSvc: "swift.cbprplus.02", Created: now.UTC().Truncate(time.Second)}
