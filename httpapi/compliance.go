@@ -85,11 +85,7 @@ func (s *Server) handleLists(w http.ResponseWriter, r *http.Request, _ corridor.
 		s.writeError(w, r, err)
 		return
 	}
-	out := make([]ListBody, 0, len(lists))
-	for _, l := range lists {
-		out = append(out, listBody(l))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, bodies(lists, listBody))
 }
 
 func listBody(l hub.ListInfo) ListBody {
@@ -102,11 +98,7 @@ func (s *Server) handleHolds(w http.ResponseWriter, r *http.Request, _ corridor.
 		s.writeError(w, r, err)
 		return
 	}
-	out := make([]HoldBody, 0, len(holds))
-	for _, h := range holds {
-		out = append(out, holdBody(h))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, bodies(holds, holdBody))
 }
 
 func holdBody(h hub.ComplianceHold) HoldBody {

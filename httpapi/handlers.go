@@ -141,11 +141,7 @@ func (s *Server) handleAccounts(w http.ResponseWriter, r *http.Request, id corri
 }
 
 func accountsResponse(bals []hub.Balance) AccountsResponse {
-	resp := AccountsResponse{Accounts: make([]BalanceBody, 0, len(bals))}
-	for _, b := range bals {
-		resp.Accounts = append(resp.Accounts, balanceBody(b))
-	}
-	return resp
+	return AccountsResponse{Accounts: bodies(bals, balanceBody)}
 }
 
 func (s *Server) handleTrack(w http.ResponseWriter, r *http.Request, id corridor.Identity) {

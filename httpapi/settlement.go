@@ -49,11 +49,7 @@ func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request, id corridor
 		s.writeError(w, r, err)
 		return
 	}
-	resp := QueueResponse{Payments: make([]QueuedBody, 0, len(qs))}
-	for _, q := range qs {
-		resp.Payments = append(resp.Payments, queuedBody(q))
-	}
-	writeJSON(w, http.StatusOK, resp)
+	writeJSON(w, http.StatusOK, QueueResponse{Payments: bodies(qs, queuedBody)})
 }
 
 // handleCancel cancels a queued payment: a participant's own, or any for the
@@ -109,11 +105,7 @@ func (s *Server) handlePositions(w http.ResponseWriter, r *http.Request, id corr
 		s.writeError(w, r, err)
 		return
 	}
-	resp := PositionsResponse{Positions: make([]PositionBody, 0, len(ps))}
-	for _, p := range ps {
-		resp.Positions = append(resp.Positions, positionBody(p))
-	}
-	writeJSON(w, http.StatusOK, resp)
+	writeJSON(w, http.StatusOK, PositionsResponse{Positions: bodies(ps, positionBody)})
 }
 
 // handlePublishRate publishes {"pair": "INR/RUB", "rate": "1.0823"}.
@@ -157,11 +149,11 @@ func (s *Server) handleRates(w http.ResponseWriter, r *http.Request, _ corridor.
 		s.writeError(w, r, err)
 		return
 	}
-	resp := RatesResponse{Rates: make([]RateBody, 0, len(rates))}
-	for _, rt := range rates {
-		resp.Rates = append(resp.Rates, RateBody{Pair: string(rt.From) + "/" + string(rt.To), Rate: rt.Rate})
-	}
-	writeJSON(w, http.StatusOK, resp)
+	writeJSON(w, http.StatusOK, RatesResponse{Rates: bodies(rates, rateBody)})
+}
+
+func rateBody(rt hub.FXRate) RateBody {
+	return RateBody{Pair: string(rt.From) + "/" + string(rt.To), Rate: rt.Rate}
 }
 
 // handleQuote locks the published rate for the caller: {"amount", "from", "to"}.

@@ -157,6 +157,15 @@ type FundRequest struct {
 	Amount   string `json:"amount"` // Decimal in major units: "1000000.00".
 }
 
+// bodies maps xs to their wire bodies; an empty list is [] in JSON, never null.
+func bodies[T, B any](xs []T, body func(T) B) []B {
+	out := make([]B, 0, len(xs))
+	for _, x := range xs {
+		out = append(out, body(x))
+	}
+	return out
+}
+
 func balanceBody(b hub.Balance) BalanceBody {
 	return BalanceBody{Currency: string(b.Currency), Balance: signed(b.Balance, b.Currency),
 		Available: signed(b.Available, b.Currency), Debits: b.Debits.Format(b.Currency), Credits: b.Credits.Format(b.Currency)}

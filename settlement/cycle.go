@@ -2,6 +2,7 @@ package settlement
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -140,12 +141,7 @@ func (c *Cycle) Close(l *ledger.Ledger, now time.Time, nextID func() ledger.Tran
 }
 
 func (c *Cycle) currencies() []corridor.Currency {
-	cs := make([]corridor.Currency, 0, len(c.totals))
-	for cur := range c.totals {
-		cs = append(cs, cur)
-	}
-	slices.Sort(cs)
-	return cs
+	return slices.Sorted(maps.Keys(c.totals))
 }
 
 // lanesOf returns currency cur's payments by instructing agent, in acceptance order.

@@ -1,6 +1,7 @@
 package settlement
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/corridor-network/corridor"
@@ -42,12 +43,7 @@ func (q *Queue) Resolve(l *ledger.Ledger, nextID func() ledger.TransferID) []Set
 
 // currencies are the currencies with queued payments, sorted.
 func (q *Queue) currencies() []corridor.Currency {
-	cs := make([]corridor.Currency, 0, len(q.totals))
-	for c := range q.totals {
-		cs = append(cs, c)
-	}
-	slices.Sort(cs)
-	return cs
+	return slices.Sorted(maps.Keys(q.totals))
 }
 
 // lanesOf returns currency c's lanes by instructing agent, each in settlement order.
