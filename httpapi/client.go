@@ -128,14 +128,14 @@ func (c *Client) Ack(ctx context.Context, through uint64) error {
 // Track returns the tracker's view of a payment.
 func (c *Client) Track(ctx context.Context, uetr corridor.UETR) (TrackResponse, error) {
 	var resp TrackResponse
-	_, err := c.do(ctx, request{method: http.MethodGet, path: "/v1/payments/" + url.PathEscape(string(uetr)), want: http.StatusOK}, &resp)
+	err := c.get(ctx, "/v1/payments/" + url.PathEscape(string(uetr)), &resp)
 	return resp, err
 }
 
 // Accounts returns the caller's settlement accounts.
 func (c *Client) Accounts(ctx context.Context) ([]BalanceBody, error) {
 	var resp AccountsResponse
-	_, err := c.do(ctx, request{method: http.MethodGet, path: "/v1/accounts", want: http.StatusOK}, &resp)
+	err := c.get(ctx, "/v1/accounts", &resp)
 	return resp.Accounts, err
 }
 
@@ -173,6 +173,12 @@ type request struct {
 
 // do sends r, decodes a successful answer into out and returns the hub's
 // certificate as the TLS handshake verified it.
+// get reads path into out, expecting 200.
+func (c *Client) get(ctx context.Context, path string, out any) error {
+	_, err := c.do(ctx, request{method: http.MethodGet, path: path, want: http.StatusOK}, out)
+	return err
+}
+
 func (c *Client) do(ctx context.Context, r request, out any) (*x509.Certificate, error) {
 	req, err := http.NewRequestWithContext(ctx, r.method, c.base+r.path, bytes.NewReader(r.body))
 	if err != nil {
@@ -220,7 +226,7 @@ var _ error = (*APIError)(nil)
 // Relationships returns whom the caller accepts messages from.
 func (c *Client) Relationships(ctx context.Context) (RelationshipsBody, error) {
 	var resp RelationshipsBody
-	_, err := c.do(ctx, request{method: http.MethodGet, path: "/v1/relationships", want: http.StatusOK}, &resp)
+	err := c.get(ctx, "/v1/relationships", &resp)
 	return resp, err
 }
 
@@ -252,7 +258,7 @@ func (c *Client) Suspend(ctx context.Context, bic corridor.BIC, suspended bool) 
 // payments out and in, and the open net cycle.
 func (c *Client) Positions(ctx context.Context) ([]PositionBody, error) {
 	var resp PositionsResponse
-	_, err := c.do(ctx, request{method: http.MethodGet, path: "/v1/positions", want: http.StatusOK}, &resp)
+	err := c.get(ctx, "/v1/positions", &resp)
 	return resp.Positions, err
 }
 
@@ -260,7 +266,7 @@ func (c *Client) Positions(ctx context.Context) ([]PositionBody, error) {
 // the operator.
 func (c *Client) Queue(ctx context.Context) ([]QueuedBody, error) {
 	var resp QueueResponse
-	_, err := c.do(ctx, request{method: http.MethodGet, path: "/v1/queue", want: http.StatusOK}, &resp)
+	err := c.get(ctx, "/v1/queue", &resp)
 	return resp.Payments, err
 }
 
@@ -306,7 +312,7 @@ func (c *Client) PublishRate(ctx context.Context, r RateBody) error {
 // Rates lists the published rates.
 func (c *Client) Rates(ctx context.Context) ([]RateBody, error) {
 	var resp RatesResponse
-	_, err := c.do(ctx, request{method: http.MethodGet, path: "/v1/fx/rates", want: http.StatusOK}, &resp)
+	err := c.get(ctx, "/v1/fx/rates", &resp)
 	return resp.Rates, err
 }
 
@@ -327,14 +333,14 @@ func (c *Client) LoadList(ctx context.Context, req ListRequest) (ListBody, error
 // Lists (operator) returns the sanctions lists loaded.
 func (c *Client) Lists(ctx context.Context) ([]ListBody, error) {
 	var resp []ListBody
-	_, err := c.do(ctx, request{method: http.MethodGet, path: "/v1/screening/lists", want: http.StatusOK}, &resp)
+	err := c.get(ctx, "/v1/screening/lists", &resp)
 	return resp, err
 }
 
 // Holds (operator) returns the payments held by screening, with their hits.
 func (c *Client) Holds(ctx context.Context) ([]HoldBody, error) {
 	var resp []HoldBody
-	_, err := c.do(ctx, request{method: http.MethodGet, path: "/v1/compliance/holds", want: http.StatusOK}, &resp)
+	err := c.get(ctx, "/v1/compliance/holds", &resp)
 	return resp, err
 }
 
