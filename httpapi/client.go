@@ -128,7 +128,7 @@ func (c *Client) Ack(ctx context.Context, through uint64) error {
 // Track returns the tracker's view of a payment.
 func (c *Client) Track(ctx context.Context, uetr corridor.UETR) (TrackResponse, error) {
 	var resp TrackResponse
-	err := c.get(ctx, "/v1/payments/" + url.PathEscape(string(uetr)), &resp)
+	err := c.get(ctx, "/v1/payments/"+url.PathEscape(string(uetr)), &resp)
 	return resp, err
 }
 
