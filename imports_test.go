@@ -29,6 +29,7 @@ const (
 	hub        = "hub"
 	cmd        = "cmd/corridor"
 	xsdgen     = "iso20022/internal/xsdgen"
+	scenario   = "internal/scenario"
 )
 
 // The third-party modules the rules name.
@@ -59,7 +60,7 @@ var rules = []rule{
 		"a pure-domain package builds only on the standard library, the root and its assertions"},
 	{"settlement-deps", []string{settlement}, prod, oneOf(std, pkgIn(root, assert, ledger)),
 		"settlement is pure domain too, and posts what it settles to the ledger"},
-	{"domain-tests-pure", domain, test, oneOf(std, modIn(goCmp, rapid), pkgIn(slices.Concat(domain, []string{assert})...)),
+	{"domain-tests-pure", domain, test, oneOf(std, modIn(goCmp, rapid), pkgIn(slices.Concat(domain, []string{assert, scenario})...)),
 		"the domain's tests run it alone, in process: no adapter, no store, no network"},
 	{"assert-pure", []string{assert}, anyCode, both(std, not(stdIn(ioPackages...))),
 		"the domain imports internal/assert, so it is as pure as the domain"},
@@ -72,8 +73,12 @@ var rules = []rule{
 	{"hub-deps", []string{hub}, prod, oneOf(std, pkgIn(root, ledger, settlement, iso20022, screening, assert)),
 		"hub drives the domain, and reaches the store and the network only through root interfaces"},
 	{"hub-test-deps", []string{hub}, test, oneOf(std, modIn(goCmp, rapid),
-		pkgIn(root, ledger, settlement, iso20022, screening, assert, sqlite, httpapi)),
+		pkgIn(root, ledger, settlement, iso20022, screening, assert, scenario, sqlite, httpapi)),
 		"hub's tests run it on the real store and behind the real API, as STYLE.md section 9 asks"},
+	{"scenario-std-only", []string{scenario}, anyCode, std,
+		"the scenario runner reads test files and nothing else"},
+	{"scenario-only-in-tests", nil, prod, not(pkgIn(scenario)),
+		"the scenario runner is a test helper: production code never imports it"},
 	{"xsdgen-std-only", []string{xsdgen}, anyCode, std,
 		"the schema compiler is a stand-alone program, so go generate needs nothing but Go"},
 	{"nothing-imports-cmd", nil, anyCode, not(under("cmd")),

@@ -5,13 +5,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/hub"
+	"github.com/corridor-network/corridor/internal/scenario"
 	"github.com/corridor-network/corridor/iso20022"
 )
 
@@ -41,39 +41,14 @@ func TestScenarios(t *testing.T) {
 }
 
 func runScenario(t *testing.T, file string) {
-	text, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
 	h, _ := mustHub(t, t.TempDir())
 	w := &world{t: t, h: h, payments: map[string]corridor.Payment{}, cases: map[string]int{}, answered: map[string]bool{}}
-	var out strings.Builder
-	lines := strings.Split(strings.TrimRight(string(text), "\n"), "\n")
-	for i := 0; i < len(lines); i++ {
-		if lines[i] == "" || strings.HasPrefix(lines[i], "#") {
-			out.WriteString(lines[i] + "\n")
-			continue
+	scenario.RunFile(t, file, *update, func(b scenario.Block) []string {
+		if len(b.Input) > 0 {
+			t.Fatalf("%s:%d: the hub's commands take no input lines", file, b.Line)
 		}
-		cmd, at := lines[i], i+1
-		if i+1 >= len(lines) || lines[i+1] != "----" {
-			t.Fatalf("%s:%d: %q has no ----", file, at, cmd)
-		}
-		var want []string
-		for i += 2; i < len(lines) && lines[i] != ""; i++ {
-			want = append(want, lines[i])
-		}
-		i--
-		got := w.run(cmd)
-		if !*update && got != strings.Join(want, "\n") {
-			t.Errorf("%s:%d: %s\ngot:\n%s\nwant:\n%s", file, at, cmd, got, strings.Join(want, "\n"))
-		}
-		out.WriteString(cmd + "\n----\n" + got + "\n")
-	}
-	if *update {
-		if err := os.WriteFile(file, []byte(out.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+		return strings.Split(w.run(b.Cmd), "\n")
+	})
 }
 
 // world is a scenario's hub and the payments it sent, by number.

@@ -3,7 +3,6 @@ package settlement_test
 import (
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/scenario"
 	"github.com/corridor-network/corridor/ledger"
 	"github.com/corridor-network/corridor/settlement"
 )
@@ -30,72 +30,13 @@ func TestScenarios(t *testing.T) {
 	}
 }
 
-type block struct {
-	cmd    string
-	input  []string
-	want   []string
-	line   int
-	spaces []string // Comment and blank lines before the block, kept for -update.
-}
-
-func parseScenario(tb fataler, text string) []block {
-	tb.Helper()
-	var out []block
-	var pre []string
-	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
-	for i := 0; i < len(lines); i++ {
-		if lines[i] == "" || strings.HasPrefix(lines[i], "#") {
-			pre = append(pre, lines[i])
-			continue
-		}
-		b := block{cmd: lines[i], line: i + 1, spaces: pre}
-		pre = nil
-		for i++; i < len(lines) && lines[i] != "----"; i++ {
-			b.input = append(b.input, lines[i])
-		}
-		if i == len(lines) {
-			tb.Fatalf("line %d: %q has no ----", b.line, b.cmd)
-		}
-		for i++; i < len(lines) && lines[i] != ""; i++ {
-			b.want = append(b.want, lines[i])
-		}
-		i-- // The blank line, if any, goes to the next block's spaces.
-		out = append(out, b)
-	}
-	return out
-}
-
 func runScenario(t *testing.T, file string) {
-	text, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	blocks := parseScenario(t, string(text))
 	w := newWorld(t)
-	var rewritten strings.Builder
-	for _, b := range blocks {
-		got := w.run(b.cmd, b.input)
+	scenario.RunFile(t, file, *update, func(b scenario.Block) []string {
+		got := w.run(b.Cmd, b.Input)
 		w.check(t)
-		for _, s := range b.spaces {
-			rewritten.WriteString(s + "\n")
-		}
-		rewritten.WriteString(b.cmd + "\n")
-		for _, s := range b.input {
-			rewritten.WriteString(s + "\n")
-		}
-		rewritten.WriteString("----\n")
-		for _, s := range got {
-			rewritten.WriteString(s + "\n")
-		}
-		if !*update && strings.Join(got, "\n") != strings.Join(b.want, "\n") {
-			t.Errorf("%s:%d: %s\ngot:\n%s\nwant:\n%s", file, b.line, b.cmd, strings.Join(got, "\n"), strings.Join(b.want, "\n"))
-		}
-	}
-	if *update {
-		if err := os.WriteFile(file, []byte(rewritten.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+		return got
+	})
 }
 
 // fataler is what the helpers need of a test: *testing.T and *rapid.T both have it.
