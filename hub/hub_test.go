@@ -202,7 +202,7 @@ func TestRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustSettlementState(t, h)
-	mustLifeState(t, h)
+	mustReturnsAndCases(t, h)
 	sum, seq, err := h.StateSum(context.Background())
 	if err != nil {
 		t.Fatal(err)

@@ -111,7 +111,7 @@ func driveEveryCommand(t *testing.T, h *hub.Hub) {
 		t.Fatal(err)
 	}
 	mustSettlementState(t, h)
-	mustLifeState(t, h)
+	mustReturnsAndCases(t, h)
 	mustFixtureExtras(t, h)
 }
 

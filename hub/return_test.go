@@ -167,9 +167,9 @@ func TestReturnScreened(t *testing.T) {
 	mustBalance(t, h, bankIN, "INR", 100_00)
 }
 
-// mustLifeState adds returns, cancellations and notification settings to
+// mustReturnsAndCases adds returns, cancellations and notification settings to
 // the state of TestRestart.
-func mustLifeState(t *testing.T, h *hub.Hub) {
+func mustReturnsAndCases(t *testing.T, h *hub.Hub) {
 	t.Helper()
 	if err := h.SetNotifications(context.Background(), bankIN, true); err != nil {
 		t.Fatal(err)
