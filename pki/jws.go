@@ -34,9 +34,10 @@ type Signer struct {
 	key  *ecdsa.PrivateKey
 }
 
-// LoadSigner reads a certificate and its ECDSA P-256 key from PEM files.
+// LoadSigner reads a certificate and its ECDSA P-256 key from PEM files; the
+// key file must be closed to group and others.
 func LoadSigner(certFile, keyFile string) (*Signer, error) {
-	pair, err := tls.LoadX509KeyPair(certFile, keyFile)
+	pair, err := loadKeyPair(certFile, keyFile)
 	if err != nil {
 		return nil, fmt.Errorf("load signer: %w", err)
 	}
