@@ -49,6 +49,16 @@ func LoadHubSigner(dir string) (*Signer, error) {
 	return LoadSigner(filepath.Join(dir, HubCertFile), filepath.Join(dir, HubKeyFile))
 }
 
+// LoadHubCertificate reads the hub's certificate from a CA directory: what
+// checks the hub's signatures, for someone who need not hold its key.
+func LoadHubCertificate(dir string) (*x509.Certificate, error) {
+	cert, err := readCertFile(filepath.Join(dir, HubCertFile))
+	if err != nil {
+		return nil, fmt.Errorf("load hub certificate: %w", err)
+	}
+	return cert, nil
+}
+
 // SignerFromTLS signs with a TLS certificate's key, as the Go client does
 // with the certificate it connects with.
 func SignerFromTLS(pair tls.Certificate) (*Signer, error) {

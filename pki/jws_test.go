@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"encoding/base64"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -155,5 +156,16 @@ func BenchmarkVerifyDetached(b *testing.B) {
 		if err := pki.VerifyDetached(jws, message3KB, s.Certificate()); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestLoadHubCertificate(t *testing.T) {
+	s, dir := mustHubSigner(t)
+	if err := os.Remove(filepath.Join(dir, pki.HubKeyFile)); err != nil {
+		t.Fatal(err)
+	}
+	cert, err := pki.LoadHubCertificate(dir)
+	if err != nil || !cert.Equal(s.Certificate()) {
+		t.Errorf("LoadHubCertificate without the hub's key = %v, %v; want the hub's certificate", cert, err)
 	}
 }
