@@ -128,8 +128,8 @@ type jwsHeader struct {
 	Typ string `json:"typ,omitempty"` // Optional; JOSE when present (RFC 7515 §4.1.9).
 }
 
-// field is the header's parameter name, or nil when the verifier does not
-// know the name.
+// field returns where h holds the header parameter name, or nil when the
+// verifier does not know the name.
 func (h *jwsHeader) field(name string) *string {
 	switch name {
 	case hdrAlg:
@@ -209,9 +209,11 @@ func splitDetached(jws string) (protected, sig string, ok bool) {
 }
 
 // decodeSegment decodes one part of a compact JWS, which must be unpadded
-// base64url (RFC 7515 §2) in its canonical form, so that a signature has one
-// spelling only. Go's decoders would otherwise skip line breaks and ignore
-// the unused bits of the last character.
+// base64url (RFC 7515 §2) in its canonical form, so that the same bytes have
+// one spelling only. Go's decoders would otherwise skip line breaks and ignore
+// the unused bits of the last character. (ECDSA itself is malleable: (r, n-s)
+// is a second valid signature of the same payload; ES256 verifiers accept
+// both, so a JWS is never an identifier of what it signs.)
 func decodeSegment(part, s string) ([]byte, error) {
 	if strings.ContainsAny(s, " \t\r\n\f\v") {
 		return nil, fmt.Errorf("%w: %s holds whitespace", ErrSignature, part)
