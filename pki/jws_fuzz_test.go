@@ -88,7 +88,8 @@ func checkOnlyPayload(t *testing.T, s *pki.Signer, valid string, payload, other 
 
 // checkOneSpelling checks that jws, which the fuzzer made from valid,
 // verifies over payload only if it is valid itself, and is otherwise
-// refused with ErrSignature.
+// refused with ErrSignature. (The other valid signature, (r, n-s), is out
+// of reach of byte edits.)
 func checkOneSpelling(t *testing.T, s *pki.Signer, valid, jws string, payload []byte) {
 	t.Helper()
 	err := pki.VerifyDetached(jws, payload, s.Certificate())
