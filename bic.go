@@ -1,7 +1,5 @@
 package corridor
 
-import "fmt"
-
 // BIC is an ISO 9362 business identifier code in its 11-character form: an
 // 8-character BIC is stored with the branch code XXX, so that DEMOINBB and
 // DEMOINBBXXX name the same participant.
@@ -12,7 +10,7 @@ type BIC string
 // 11-character form. A malformed BIC is an RC01 reject.
 func ParseBIC(s string) (BIC, error) {
 	if !bicPattern(s) {
-		return "", Reject(ReasonUnknownBIC, fmt.Sprintf("BIC %.20q is not an ISO 9362 BIC", s))
+		return "", Reject(ReasonUnknownBIC, "BIC "+quoteInput(s)+" is not an ISO 9362 BIC")
 	}
 	if len(s) == 8 {
 		s += "XXX"

@@ -37,6 +37,7 @@ const (
 	sqliteDriver = "modernc.org/sqlite"
 	goCmp        = "github.com/google/go-cmp"
 	rapid        = "pgregory.net/rapid"
+	goJOSE       = "github.com/go-jose/go-jose/v4"
 )
 
 // domain is what the system is: pure code that does no I/O.
@@ -87,8 +88,8 @@ var rules = []rule{
 		"dependencies are few: the one third-party module in production is the SQLite driver"},
 	{"sqlite-driver-only-in-sqlite", nil, prod, oneOf(not(modIn(sqliteDriver)), from(sqlite)),
 		"the store adapter is named for its dependency, and only it uses the driver"},
-	{"third-party-test", nil, test, oneOf(std, inModule, modIn(goCmp, rapid)),
-		"tests use go-cmp for diffs and rapid for properties, and no assertion library"},
+	{"third-party-test", nil, test, oneOf(std, inModule, modIn(goCmp, rapid), both(from(pki), modIn(goJOSE))),
+		"tests use go-cmp for diffs and rapid for properties, no assertion library; pki's alone go-jose, to check its JWS against an independent implementation"},
 }
 
 // wiring are the packages that only the module-wide rules govern: cmd/corridor
@@ -421,6 +422,10 @@ func TestImportRules(t *testing.T) {
 		{cmd, prod, sqlite, nil},
 		{cmd, prod, "github.com/acme/cli", []string{"third-party-prod"}},
 		{pki, test, "github.com/acme/assert", []string{"third-party-test"}},
+		{pki, test, goJOSE, nil},
+		{pki, prod, goJOSE, []string{"third-party-prod"}},
+		{httpapi, test, goJOSE + "/jwt", []string{"third-party-test"}},
+		{root, test, goJOSE, []string{"domain-tests-pure", "third-party-test"}},
 		{xsdgen, prod, root, []string{"xsdgen-std-only"}},
 	}
 	std := map[string]bool{"os": true, "net/http": true, "fmt": true}

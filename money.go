@@ -46,7 +46,7 @@ var currencyExponents = map[Currency]int{
 func ParseCurrency(code string) (Currency, error) {
 	c := Currency(code)
 	if _, ok := currencyExponents[c]; !ok {
-		return "", Reject(ReasonCurrency, fmt.Sprintf("currency %.3q is not processable", code))
+		return "", Reject(ReasonCurrency, "currency "+quoteInput(code)+" is not processable")
 	}
 	return c, nil
 }
@@ -75,11 +75,11 @@ const MaxAmountChars = 40
 // zero is AM01, more than MaxAmount is AM02, anything else malformed is FF01.
 func ParseAmount(s string, c Currency) (Amount, error) {
 	if len(s) == 0 || len(s) > MaxAmountChars {
-		return 0, Reject(ReasonInvalidFormat, fmt.Sprintf("amount %.20q is not a decimal number", s))
+		return 0, Reject(ReasonInvalidFormat, "amount "+quoteInput(s)+" is not a decimal number")
 	}
 	whole, frac, _ := strings.Cut(s, ".")
 	if !allDigits(whole) || !allDigits(frac) || (whole == "" && frac == "") {
-		return 0, Reject(ReasonInvalidFormat, fmt.Sprintf("amount %.20q is not a decimal number", s))
+		return 0, Reject(ReasonInvalidFormat, "amount "+quoteInput(s)+" is not a decimal number")
 	}
 	exp := c.Exponent()
 	if len(frac) > exp {

@@ -35,8 +35,8 @@ func (p Participant) Validate() error {
 	}
 	seen := make(map[Currency]bool, len(p.Currencies))
 	for _, c := range p.Currencies {
-		if !c.Valid() {
-			return Reject(ReasonCurrency, fmt.Sprintf("currency %.3q is not processable", string(c)))
+		if _, err := ParseCurrency(string(c)); err != nil {
+			return err
 		}
 		if seen[c] {
 			return Reject(ReasonCurrency, fmt.Sprintf("currency %s is listed twice", c))

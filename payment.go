@@ -43,7 +43,7 @@ type Date struct {
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil || len(s) != len(time.DateOnly) {
-		return Date{}, Reject(ReasonInvalidDate, "date "+quoteShort(s)+" is not YYYY-MM-DD")
+		return Date{}, Reject(ReasonInvalidDate, "date "+quoteInput(s)+" is not YYYY-MM-DD")
 	}
 	return DateOf(t), nil
 }
@@ -56,13 +56,6 @@ func DateOf(t time.Time) Date {
 
 func (d Date) String() string {
 	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
-}
-
-func quoteShort(s string) string {
-	if len(s) > 20 {
-		s = s[:20] + "..."
-	}
-	return "\"" + s + "\""
 }
 
 // PaymentStatus is where a payment stands in its life at the hub.

@@ -1,6 +1,11 @@
 package corridor
 
-import "errors"
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
 
 // ReasonCode is an ISO 20022 ExternalStatusReason1Code, sent as the status
 // reason of a pacs.002 and in the API's error bodies.
@@ -44,6 +49,38 @@ func (e *RejectError) Error() string {
 // Reject returns a *RejectError with the reason and detail.
 func Reject(reason ReasonCode, detail string) *RejectError {
 	return &RejectError{Reason: reason, Detail: detail}
+}
+
+// maxQuotedInputBytes bounds an input quoted in a reject's detail, quotes
+// included, so that the detail fits in AddtlInf's 105 characters whatever
+// the input was. A UETR fits whole.
+const maxQuotedInputBytes = 48
+
+// quoteInput quotes s for a reject's detail as strconv.Quote does, so that
+// bytes that are not UTF-8 or not printable show as escapes, and cuts it
+// between two characters to at most maxQuotedInputBytes, marking the cut
+// with "...".
+func quoteInput(s string) string {
+	const cut = `..."`
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		q := strconv.Quote(s[i : i+size])
+		q = q[1 : len(q)-1]
+		rest := 1 // The closing quote.
+		if i+size < len(s) {
+			rest = len(cut)
+		}
+		if b.Len()+len(q)+rest > maxQuotedInputBytes {
+			b.WriteString(cut)
+			return b.String()
+		}
+		b.WriteString(q)
+		i += size
+	}
+	b.WriteByte('"')
+	return b.String()
 }
 
 // ReasonOf returns the reason of the first *RejectError in err's chain.

@@ -1,7 +1,5 @@
 package corridor
 
-import "fmt"
-
 // UETR is a unique end-to-end transaction reference: a version 4 UUID in lower
 // case, as ISO 20022's UUIDv4Identifier pattern requires.
 type UETR string
@@ -11,7 +9,7 @@ type UETR string
 // A malformed UETR is an FF01 reject.
 func ParseUETR(s string) (UETR, error) {
 	if !uuidV4Pattern(s) {
-		return "", Reject(ReasonInvalidFormat, fmt.Sprintf("UETR %.40q is not a lower-case UUIDv4", s))
+		return "", Reject(ReasonInvalidFormat, "UETR "+quoteInput(s)+" is not a lower-case UUIDv4")
 	}
 	return UETR(s), nil
 }

@@ -67,7 +67,7 @@ func InitCA(dir string, now time.Time, hubHosts []string) error {
 	if len(hubHosts) > MaxHubHosts {
 		return fmt.Errorf("init CA: %d hub hosts, at most %d", len(hubHosts), MaxHubHosts)
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := os.MkdirAll(dir, dirMode); err != nil {
 		return fmt.Errorf("init CA: %w", err)
 	}
 	for _, name := range []string{CACertFile, CAKeyFile, HubCertFile, HubKeyFile, OperatorCertFile, OperatorKeyFile} {
@@ -122,12 +122,12 @@ func newCAFiles(now time.Time, hubHosts []string) ([]caFile, error) {
 		return nil, fmt.Errorf("issue operator certificate: %w", err)
 	}
 	return []caFile{
-		{CACertFile, ca.CertificatePEM(), 0o644},
-		{CAKeyFile, caKeyPEM, 0o600},
-		{HubCertFile, hubCert, 0o644},
-		{HubKeyFile, hubKey, 0o600},
-		{OperatorCertFile, opCert, 0o644},
-		{OperatorKeyFile, opKey, 0o600},
+		{CACertFile, ca.CertificatePEM(), certFileMode},
+		{CAKeyFile, caKeyPEM, keyFileMode},
+		{HubCertFile, hubCert, certFileMode},
+		{HubKeyFile, hubKey, keyFileMode},
+		{OperatorCertFile, opCert, certFileMode},
+		{OperatorKeyFile, opKey, keyFileMode},
 	}, nil
 }
 

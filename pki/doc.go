@@ -3,12 +3,21 @@
 //
 // InitCA writes a CA directory once: a self-signed root, the hub's server
 // certificate and the operator's client certificate, all ECDSA P-256, keys as
-// PKCS#8 PEM readable only by their owner. A bank makes its own key and a CSR
-// with NewParticipantKey, so the key never leaves the bank; the operator signs
-// the CSR with CA.IssueParticipant, which takes only the public key from the
-// CSR and names the certificate itself: the subject's CommonName is the
-// participant's 11-character BIC, its Organization the participant's name and
-// its OrganizationalUnit the role.
+// PKCS#8 PEM readable only by their owner. Every key pki writes is mode 0600
+// and never overwritten (WriteKey), and every key it loads must be closed to
+// group and others. A bank makes its own key and a CSR with NewParticipantKey
+// and keeps the key (WriteParticipantRequest), so the key never leaves the
+// bank; the operator signs the CSR with CA.IssueParticipant, which takes only
+// the public key from the CSR and names the certificate itself: the subject's
+// CommonName is the participant's 11-character BIC, its Organization the
+// participant's name and its OrganizationalUnit the role. The bank writes the
+// certificate beside its key (WriteParticipantCertificate).
+//
+// Messages are signed with detached JWS (RFC 7515 Appendix F, ES256, kid the
+// certificate's SHA-256 thumbprint). VerifyDetached accepts only the header
+// parameters it knows, each once, in canonical base64url: crit, b64 and any
+// other parameter are refused, as RFC 7515 §4.1.11 requires of a verifier
+// that implements no extension.
 //
 // On every connection the hub requires a client certificate signed by its CA
 // (ServerTLSConfig), and IdentityOf turns the verified certificate into a

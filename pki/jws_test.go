@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"encoding/base64"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -34,6 +35,9 @@ func TestDetachedJWS(t *testing.T) {
 	}
 	operator := MustReadCert(t, filepath.Join(dir, pki.OperatorCertFile))
 	hdr, _, _ := strings.Cut(jws, ".")
+	sig := jws[strings.LastIndex(jws, ".")+1:]
+	kid := pki.KeyID(s.Certificate())
+	header := func(json string) string { return b64(strings.ReplaceAll(json, "KID", kid)) + ".." + sig }
 	tests := []struct {
 		name    string
 		jws     string
@@ -43,15 +47,43 @@ func TestDetachedJWS(t *testing.T) {
 		{"ErrOtherBytes", jws, append(append([]byte(nil), payload...), ' '), "does not verify"},
 		{"ErrOneByte", jws, append([]byte("X"), payload[1:]...), "does not verify"},
 		{"ErrEmpty", "", payload, "no signature"},
-		{"ErrAttached", hdr + ".cGF5bG9hZA." + jws[strings.LastIndex(jws, ".")+1:], payload, "not a detached"},
+		{"ErrAttached", hdr + ".cGF5bG9hZA." + sig, payload, "not a detached"},
 		{"ErrTwoParts", hdr + ".sig", payload, "not a detached"},
-		{"ErrAlgNone", b64(`{"alg":"none","kid":"x"}`) + "..c2ln", payload, "only ES256"},
-		{"ErrAlgHS256", b64(`{"alg":"HS256","kid":"x"}`) + "..c2ln", payload, "only ES256"},
-		{"ErrHeaderNotJSON", b64(`{alg`) + "..c2ln", payload, "not JSON"},
-		{"ErrHeaderNotBase64", "!!!..c2ln", payload, "not base64url"},
-		{"ErrSignatureNotBase64", hdr + "..!!!", payload, "not base64url"},
-		{"ErrShortSignature", hdr + "..c2ln", payload, "ES256 signature of 3 bytes"},
 		{"ErrTooLong", hdr + ".." + strings.Repeat("A", pki.MaxJWSBytes), payload, "at most"},
+		{"ErrHeaderNotBase64", "!!!.." + sig, payload, "header is not base64url"},
+		{"ErrHeaderStdAlphabet", "+" + hdr[1:] + ".." + sig, payload, "header is not base64url"},
+		{"ErrHeaderPadded", hdr + "==.." + sig, payload, "header is padded"},
+		{"ErrHeaderNewline", hdr[:8] + "\n" + hdr[8:] + ".." + sig, payload, "header holds whitespace"},
+		{"ErrHeaderSpace", " " + hdr + ".." + sig, payload, "header holds whitespace"},
+		{"ErrSignatureNotBase64", hdr + "..!!!", payload, "signature is not base64url"},
+		{"ErrSignaturePadded", hdr + ".." + sig + "==", payload, "signature is padded"},
+		{"ErrSignatureCRLF", hdr + ".." + sig[:40] + "\r\n" + sig[40:], payload, "signature holds whitespace"},
+		{"ErrSignatureTrailingBits", hdr + ".." + sig[:len(sig)-1] + flipLowBit(sig[len(sig)-1:]), payload, "not canonical"},
+		{"ErrShortSignature", hdr + "..c2ln", payload, "ES256 signature of 3 bytes"},
+		{"ErrHeaderNotJSON", header(`{alg`), payload, "not JSON"},
+		{"ErrHeaderArray", header(`["ES256"]`), payload, "not a JSON object"},
+		{"ErrHeaderTrailing", header(`{"alg":"ES256","kid":"KID"}{}`), payload, "more after"},
+		{"ErrHeaderNotUTF8", header("{\"alg\":\"ES256\",\"kid\":\"KID\",\"typ\":\"\xff\"}"), payload, "not UTF-8"},
+		{"ErrCrit", header(`{"alg":"ES256","kid":"KID","crit":["exp"],"exp":1}`), payload, "crit"},
+		{"ErrCritEmpty", header(`{"alg":"ES256","kid":"KID","crit":[]}`), payload, "crit"},
+		{"ErrB64False", header(`{"alg":"ES256","kid":"KID","b64":false,"crit":["b64"]}`), payload, "b64"},
+		{"ErrB64True", header(`{"alg":"ES256","kid":"KID","b64":true}`), payload, "b64"},
+		{"ErrUnknownParameter", header(`{"alg":"ES256","kid":"KID","cty":"xml"}`), payload, `"cty" is not understood`},
+		{"ErrJWK", header(`{"alg":"ES256","kid":"KID","jwk":{"kty":"EC"}}`), payload, `"jwk" is not understood`},
+		{"ErrNameCase", header(`{"ALG":"ES256","kid":"KID"}`), payload, `"ALG" is not understood`},
+		{"ErrDuplicate", header(`{"alg":"ES256","kid":"KID","alg":"ES256"}`), payload, `"alg" appears twice`},
+		{"ErrDuplicateEscaped", header(`{"alg":"ES256","kid":"KID","\u0061lg":"none"}`), payload, `"alg" appears twice`},
+		{"ErrAlgNotString", header(`{"alg":256,"kid":"KID"}`), payload, "alg is not a string"},
+		{"ErrAlgNull", header(`{"alg":null,"kid":"KID"}`), payload, "alg is not a string"},
+		{"ErrNoAlg", header(`{"kid":"KID"}`), payload, "no alg"},
+		{"ErrAlgNone", header(`{"alg":"none","kid":"KID"}`), payload, "alg none"},
+		{"ErrAlgHS256", header(`{"alg":"HS256","kid":"KID"}`), payload, "only ES256"},
+		{"ErrAlgCase", header(`{"alg":"es256","kid":"KID"}`), payload, "only ES256"},
+		{"ErrNoKid", header(`{"alg":"ES256"}`), payload, "no kid"},
+		{"ErrOtherKid", header(`{"alg":"ES256","kid":"x"}`), payload, "kid names another"},
+		{"ErrOtherX5t", header(`{"alg":"ES256","kid":"KID","x5t#S256":"x"}`), payload, "x5t#S256 names another"},
+		{"ErrTypEmpty", header(`{"alg":"ES256","kid":"KID","typ":""}`), payload, "typ is empty"},
+		{"ErrTypJWT", header(`{"alg":"ES256","kid":"KID","typ":"JWT"}`), payload, "only JOSE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,6 +124,14 @@ func TestSignerFromTLS(t *testing.T) {
 
 func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 
+// flipLowBit returns the base64url character c with its lowest bit flipped:
+// at the end of an ES256 signature that bit is unused, so a lenient decoder
+// reads the same bytes.
+func flipLowBit(c string) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	return string(alphabet[strings.Index(alphabet, c)^1])
+}
+
 // A CBPR+ pacs.008 with its AppHdr is about 3 KB.
 var message3KB = bytes.Repeat([]byte("0123456789abcdef"), 192)
 
@@ -116,5 +156,16 @@ func BenchmarkVerifyDetached(b *testing.B) {
 		if err := pki.VerifyDetached(jws, message3KB, s.Certificate()); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestLoadHubCertificate(t *testing.T) {
+	s, dir := mustHubSigner(t)
+	if err := os.Remove(filepath.Join(dir, pki.HubKeyFile)); err != nil {
+		t.Fatal(err)
+	}
+	cert, err := pki.LoadHubCertificate(dir)
+	if err != nil || !cert.Equal(s.Certificate()) {
+		t.Errorf("LoadHubCertificate without the hub's key = %v, %v; want the hub's certificate", cert, err)
 	}
 }

@@ -4,12 +4,12 @@ import (
 	"crypto"
 	"crypto/x509"
 	"fmt"
-	"os"
 	"path/filepath"
 )
 
 // LoadCA reads the CA certificate and key from dir, as written by InitCA. The
-// certificate must be a CA and the key must be its own.
+// certificate must be a CA and the key must be its own, in a file that group
+// and others can neither read nor write.
 func LoadCA(dir string) (*CA, error) {
 	cert, err := readCertFile(filepath.Join(dir, CACertFile))
 	if err != nil {
@@ -19,7 +19,7 @@ func LoadCA(dir string) (*CA, error) {
 		return nil, fmt.Errorf("load CA: %s is not a CA certificate", filepath.Join(dir, CACertFile))
 	}
 	keyPath := filepath.Join(dir, CAKeyFile)
-	data, err := os.ReadFile(keyPath)
+	data, err := readKeyFile(keyPath)
 	if err != nil {
 		return nil, fmt.Errorf("load CA: %w", err)
 	}

@@ -113,6 +113,28 @@ func participantSubject(bic corridor.BIC, name string) (pkix.Name, error) {
 // csrPublicKey returns the public key of a PEM certificate request after
 // checking its signature and that the key is one TLS 1.3 accepts.
 func csrPublicKey(csrPEM []byte) (crypto.PublicKey, error) {
+	csr, err := parseRequest(csrPEM)
+	if err != nil {
+		return nil, err
+	}
+	return csr.PublicKey, nil
+}
+
+// RequestCommonName returns the subject CommonName of a PEM certificate
+// request, checked as IssueParticipant checks it. The CA ignores the
+// request's subject, so the operator compares this name with the BIC it
+// registers the request for, to catch one bank's request filed as another's.
+func RequestCommonName(csrPEM []byte) (string, error) {
+	csr, err := parseRequest(csrPEM)
+	if err != nil {
+		return "", err
+	}
+	return csr.Subject.CommonName, nil
+}
+
+// parseRequest parses a PEM certificate request, bounded, and checks its
+// signature and that its key is one TLS 1.3 accepts.
+func parseRequest(csrPEM []byte) (*x509.CertificateRequest, error) {
 	if len(csrPEM) > MaxCSRBytes {
 		return nil, fmt.Errorf("certificate request is %d bytes, at most %d", len(csrPEM), MaxCSRBytes)
 	}
@@ -130,7 +152,7 @@ func csrPublicKey(csrPEM []byte) (crypto.PublicKey, error) {
 	if err := checkPublicKey(csr.PublicKey); err != nil {
 		return nil, fmt.Errorf("certificate request: %w", err)
 	}
-	return csr.PublicKey, nil
+	return csr, nil
 }
 
 // checkPublicKey accepts ECDSA P-256 and P-384, Ed25519 and RSA of at least

@@ -1,6 +1,7 @@
 package pki_test
 
 import (
+	"bytes"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -176,4 +177,23 @@ func tamperSignature(tb testing.TB, csrPEM []byte) []byte {
 		tb.Fatalf("tampered CSR no longer parses: %v", err)
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: block.Type, Bytes: der})
+}
+
+func TestRequestCommonName(t *testing.T) {
+	_, csrPEM, err := pki.NewParticipantKey("DEMOINBB", "Demo Bank")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cn, err := pki.RequestCommonName(csrPEM); err != nil || cn != "DEMOINBBXXX" {
+		t.Errorf("RequestCommonName = %q, %v; want DEMOINBBXXX", cn, err)
+	}
+	tampered := bytes.Clone(csrPEM)
+	i := len(tampered) / 2 // Inside the base64 body, in the subject or the key.
+	for tampered[i] == '\n' || tampered[i] == 'A' {
+		i++
+	}
+	tampered[i] = 'A'
+	if _, err := pki.RequestCommonName(tampered); err == nil {
+		t.Error("RequestCommonName(a tampered request) = nil error")
+	}
 }

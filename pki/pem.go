@@ -2,10 +2,12 @@ package pki
 
 import (
 	"crypto"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 )
@@ -82,6 +84,51 @@ func readCertFile(path string) (*x509.Certificate, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return cert, nil
+}
+
+// readKeyFile reads a private key file, which must be its owner's alone: it
+// refuses one that group or others may read or write, naming the file and
+// the fix, as OpenSSH does. It checks the mode of the file it reads, not of
+// the path, so that the file cannot be swapped in between.
+func readKeyFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close() // Read only: closing cannot lose data.
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if perm := info.Mode().Perm(); perm&0o077 != 0 {
+		return nil, fmt.Errorf("private key %s is readable or writable by group or others (mode %04o); run: chmod 600 %s", path, perm, path)
+	}
+	if info.Size() > maxKeyFileBytes {
+		return nil, fmt.Errorf("private key %s is %d bytes, at most %d", path, info.Size(), maxKeyFileBytes)
+	}
+	return io.ReadAll(io.LimitReader(f, maxKeyFileBytes))
+}
+
+// maxKeyFileBytes bounds a PEM private key file; an RSA key of 8192 bits
+// is under 7 KiB.
+const maxKeyFileBytes = 64 << 10
+
+// loadKeyPair reads a PEM certificate and its private key, refusing a key
+// file open to others (readKeyFile).
+func loadKeyPair(certFile, keyFile string) (tls.Certificate, error) {
+	keyPEM, err := readKeyFile(keyFile)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	certPEM, err := os.ReadFile(certFile)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	pair, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("%s and %s: %w", certFile, keyFile, err)
+	}
+	return pair, nil
 }
 
 // writeFile writes data to path with mode perm. When exclusive, path must not

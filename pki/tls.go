@@ -9,13 +9,14 @@ import (
 
 // ServerTLSConfig loads dir's CA and hub certificate and returns the hub's
 // server configuration: TLS 1.3 only, and every client must present a
-// certificate that the CA signed.
+// certificate that the CA signed. It refuses a hub key file that group or
+// others may read or write.
 func ServerTLSConfig(dir string) (*tls.Config, error) {
 	pool, err := loadPool(filepath.Join(dir, CACertFile))
 	if err != nil {
 		return nil, fmt.Errorf("server TLS config: %w", err)
 	}
-	hub, err := tls.LoadX509KeyPair(filepath.Join(dir, HubCertFile), filepath.Join(dir, HubKeyFile))
+	hub, err := loadKeyPair(filepath.Join(dir, HubCertFile), filepath.Join(dir, HubKeyFile))
 	if err != nil {
 		return nil, fmt.Errorf("server TLS config: %w", err)
 	}
@@ -30,13 +31,14 @@ func ServerTLSConfig(dir string) (*tls.Config, error) {
 
 // ClientTLSConfig loads a client certificate and key, and the CA certificate
 // that signed the hub's, and returns a TLS 1.3 only client configuration. The
-// server name is left to the dialer, which takes it from the address.
+// server name is left to the dialer, which takes it from the address. Like
+// every load of a private key, it refuses a key file open to group or others.
 func ClientTLSConfig(certFile, keyFile, caFile string) (*tls.Config, error) {
 	pool, err := loadPool(caFile)
 	if err != nil {
 		return nil, fmt.Errorf("client TLS config: %w", err)
 	}
-	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	cert, err := loadKeyPair(certFile, keyFile)
 	if err != nil {
 		return nil, fmt.Errorf("client TLS config: %w", err)
 	}

@@ -31,12 +31,12 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *data == "" {
 		return errors.New("audit verify: --data is required")
 	}
-	hubCert, err := pki.LoadHubSigner(caDir(*data))
+	hubCert, err := pki.LoadHubCertificate(caDir(*data)) // Only the certificate: an auditor need not hold the hub's key.
 	if err != nil {
 		return fmt.Errorf("audit verify: the hub's certificate checks the checkpoints: %w", err)
 	}
 	verify := func(cp corridor.Checkpoint) error {
-		return pki.Verify(hubCert.Certificate(), corridor.CheckpointMessage(cp.Seq, cp.Hash), cp.Signature)
+		return pki.Verify(hubCert, corridor.CheckpointMessage(cp.Seq, cp.Hash), cp.Signature)
 	}
 	r, err := sqlite.Audit(ctx, dbPath(*data), verify)
 	if err != nil {

@@ -88,14 +88,25 @@ func operatorRequest(name, csrFile string) (keyPEM, csrPEM []byte, err error) {
 	if csrFile == "" {
 		return pki.NewOperatorKey(name)
 	}
-	csrPEM, err = os.ReadFile(csrFile)
+	csrPEM, err = readCSRFile(csrFile)
+	return nil, csrPEM, err
+}
+
+// readCSRFile reads a PEM certificate request of at most pki.MaxCSRBytes.
+func readCSRFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read CSR: %w", err)
+		return nil, fmt.Errorf("read CSR: %w", err)
+	}
+	defer f.Close() // Read only: closing cannot lose data.
+	csrPEM, err := io.ReadAll(io.LimitReader(f, pki.MaxCSRBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read CSR: %w", err)
 	}
 	if len(csrPEM) > pki.MaxCSRBytes {
-		return nil, nil, fmt.Errorf("CSR %s is over %d bytes", csrFile, pki.MaxCSRBytes)
+		return nil, fmt.Errorf("CSR %s is over %d bytes", path, pki.MaxCSRBytes)
 	}
-	return nil, csrPEM, nil
+	return csrPEM, nil
 }
 
 // writeOperatorFiles writes the certificate, and the key if there is one.
@@ -108,12 +119,7 @@ func writeOperatorFiles(dir, name string, certPEM, keyPEM []byte) ([]string, err
 	base := filepath.Join(dir, strings.Map(safeFileRune, name))
 	var files []string
 	if keyPEM != nil {
-		f, err := os.OpenFile(base+".key", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err != nil {
-			return nil, err
-		}
-		_, werr := f.Write(keyPEM)
-		if err := errors.Join(werr, f.Close()); err != nil {
+		if err := pki.WriteKey(base+".key", keyPEM); err != nil {
 			return nil, err
 		}
 		files = append(files, base+".key")

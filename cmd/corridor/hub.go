@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"sync"
@@ -28,6 +30,7 @@ type Main struct {
 	Hub *hub.Hub
 	API *httpapi.Server
 
+	lock        *dataLock // Held from before the store opens until Close.
 	checkpoints *checkpointer
 	stop        context.CancelFunc
 	done        chan struct{} // Closed when the sequencer has stopped.
@@ -38,18 +41,18 @@ type Main struct {
 // NewMain returns a Main with the default configuration.
 func NewMain() *Main { return &Main{Config: DefaultConfig(), Logger: slog.Default()} }
 
-// Run opens the store, replays the journal, starts the sequencer and the API,
-// and returns once they are up.
+// Run loads the hub's keys, locks the data directory, opens the store,
+// replays the journal, starts the sequencer and the API, and returns once
+// they are up. A second hub on the same data directory is refused at once.
 func (m *Main) Run(ctx context.Context) error {
 	if err := m.Config.Validate(); err != nil {
 		return err
 	}
-	ca, err := pki.LoadCA(caDir(m.Config.DataDir))
+	keys, err := loadHubKeys(m.Config.DataDir)
 	if err != nil {
-		return fmt.Errorf("load CA (run 'corridor ca init --data %s' first): %w", m.Config.DataDir, err)
+		return err
 	}
-	tlsConfig, err := pki.ServerTLSConfig(caDir(m.Config.DataDir))
-	if err != nil {
+	if m.lock, err = lockDataDir(m.Config.DataDir); err != nil {
 		return err
 	}
 	if m.DB, err = sqlite.Open(ctx, dbPath(m.Config.DataDir)); err != nil {
@@ -62,13 +65,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	signer, err := pki.LoadHubSigner(caDir(m.Config.DataDir))
-	if err != nil {
-		return err
-	}
-	m.checkpoints = &checkpointer{journal: m.DB.Journal(), signer: signer}
+	m.checkpoints = &checkpointer{journal: m.DB.Journal(), signer: keys.signer}
 	m.startSequencer()
-	m.API = &httpapi.Server{Hub: m.Hub, CA: ca, Signer: signer, TLS: tlsConfig, Logger: m.Logger, MaxBodyBytes: m.Config.MaxBodyBytes,
+	m.API = &httpapi.Server{Hub: m.Hub, CA: keys.ca, Signer: keys.signer, TLS: keys.tls, Logger: m.Logger, MaxBodyBytes: m.Config.MaxBodyBytes,
 		RateLimit: m.Config.RateLimit, RateBurst: m.Config.RateBurst}
 	if err := m.API.Open(m.Config.Addr); err != nil {
 		return err
@@ -78,6 +77,34 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.Logger.Info("hub listening", "url", m.API.URL(), "data", m.Config.DataDir)
 	return nil
+}
+
+// hubKeys are what the hub signs and authenticates with.
+type hubKeys struct {
+	ca     *pki.CA
+	tls    *tls.Config
+	signer *pki.Signer
+}
+
+// loadHubKeys reads the CA, the hub's server certificate and its signing
+// key from data's CA directory. pki refuses a key file that group or others
+// may read, naming the file and the chmod that fixes it.
+func loadHubKeys(data string) (hubKeys, error) {
+	var k hubKeys
+	var err error
+	if k.ca, err = pki.LoadCA(caDir(data)); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return k, fmt.Errorf("%w (run 'corridor ca init --data %s' first)", err, data)
+		}
+		return k, err
+	}
+	if k.tls, err = pki.ServerTLSConfig(caDir(data)); err != nil {
+		return k, err
+	}
+	if k.signer, err = pki.LoadHubSigner(caDir(data)); err != nil {
+		return k, err
+	}
+	return k, nil
 }
 
 func (m *Main) startSequencer() {
@@ -130,7 +157,8 @@ func (m *Main) every(ctx context.Context, d time.Duration, what string, run func
 	}
 }
 
-// Close stops the API, then the sequencer, then the store.
+// Close stops the API, then the sequencer, then the store, and releases the
+// data directory last.
 func (m *Main) Close() error {
 	var errs []error
 	if m.API != nil {
@@ -146,6 +174,7 @@ func (m *Main) Close() error {
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
 	}
+	errs = append(errs, m.lock.release())
 	return errors.Join(errs...)
 }
 

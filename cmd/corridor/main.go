@@ -4,7 +4,8 @@
 //	corridor demo [--data DIR] [--once]
 //	corridor hub --data DIR [--addr HOST:PORT] [--bic BIC]
 //	corridor ca init --data DIR [--host NAME]...
-//	corridor participant add --hub URL --data DIR --bic BIC --name NAME --currency CCY... --out DIR
+//	corridor participant csr --bic BIC --out DIR   (run by the bank: its key and certificate request)
+//	corridor participant add --hub URL --data DIR --csr FILE --name NAME --currency CCY... [--out DIR]
 //	corridor participant fund --hub URL --data DIR --bic BIC --currency CCY --amount DECIMAL
 //	corridor settlement resolve|cutoff|close-cycle|queue --data DIR
 //	corridor fx rate --data DIR --from CCY --to CCY --rate DECIMAL
@@ -45,7 +46,8 @@ Usage:
   corridor ca init --data DIR                 make the hub's CA, server and operator certificates
   corridor ca operator --data DIR --name N    issue another operator certificate (from --csr, or with a new key)
   corridor operator revoke --serial HEX       refuse an operator certificate from its next request on
-  corridor participant add ...                register a bank and write its certificate (operator)
+  corridor participant csr --bic B --out DIR  make a bank's key and certificate request (run by the bank)
+  corridor participant add --csr FILE ...     register a bank from its request and write its certificate (operator)
   corridor participant fund ...               move liquidity into a bank's settlement account (operator)
   corridor participant revoke|suspend|resume  revoke a bank's certificates, stop or restart it (operator)
   corridor settlement resolve|cutoff|close-cycle|queue  gridlock resolution, end of day, net cycle, the queue (operator)

@@ -17,10 +17,12 @@ import (
 
 func runParticipant(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: corridor participant add|fund|revoke|suspend|resume [flags]")
-		return errors.New("participant: add, fund, revoke, suspend or resume?")
+		fmt.Fprintln(stderr, "usage: corridor participant csr|add|fund|revoke|suspend|resume [flags]")
+		return errors.New("participant: csr, add, fund, revoke, suspend or resume?")
 	}
 	switch args[0] {
+	case "csr":
+		return runParticipantCSR(args[1:], stdout, stderr)
 	case "add":
 		return runParticipantAdd(ctx, args[1:], stdout, stderr)
 	case "fund":
@@ -78,61 +80,6 @@ type currencyList []string
 
 func (c *currencyList) String() string     { return strings.Join(*c, ",") }
 func (c *currencyList) Set(s string) error { *c = append(*c, s); return nil }
-
-func runParticipantAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, op := operatorFlagSet("participant add", stderr)
-	bic := fs.String("bic", "", "the participant's BIC (8 or 11 characters)")
-	name := fs.String("name", "", "the participant's legal name")
-	validity := fs.Int("validity-days", 365, "days the certificate is valid")
-	out := fs.String("out", "", "directory to write the participant's certificate and key into")
-	var currencies currencyList
-	fs.Var(&currencies, "currency", "currency of a settlement account to open (repeatable)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *out == "" {
-		return errors.New("participant add: --out is required")
-	}
-	c, err := op.client()
-	if err != nil {
-		return fmt.Errorf("participant add: %w", err)
-	}
-	defer c.Close()
-	files, err := addParticipantFor(ctx, c, *bic, *name, currencies, *out, *validity)
-	if err != nil {
-		return fmt.Errorf("participant add: %w", err)
-	}
-	fmt.Fprintf(stdout, "registered %s; certificate %s, key %s, hub CA %s\n", *bic, files.cert, files.key, files.ca)
-	return nil
-}
-
-type participantFiles struct{ cert, key, ca string }
-
-// addParticipant makes the participant's key, has the hub register it and
-// sign its certificate for a year, and writes both into dir.
-func addParticipant(ctx context.Context, c *httpapi.Client, bicText, name string, currencies []string, dir string) (participantFiles, error) {
-	return addParticipantFor(ctx, c, bicText, name, currencies, dir, 365)
-}
-
-// addParticipantFor is addParticipant with a certificate valid for days.
-func addParticipantFor(ctx context.Context, c *httpapi.Client, bicText, name string, currencies []string, dir string, days int) (participantFiles, error) {
-	bic, err := corridor.ParseBIC(bicText)
-	if err != nil {
-		return participantFiles{}, err
-	}
-	keyPEM, csrPEM, err := pki.NewParticipantKey(bic, name)
-	if err != nil {
-		return participantFiles{}, err
-	}
-	resp, err := c.RegisterParticipant(ctx, httpapi.RegisterRequest{BIC: bicText, Name: name, Currencies: currencies,
-		CSR: string(csrPEM), ValidityDays: days})
-	if err != nil {
-		return participantFiles{}, err
-	}
-	var f participantFiles
-	f.cert, f.key, f.ca, err = pki.WriteParticipantFiles(dir, bic, []byte(resp.Certificate), keyPEM, []byte(resp.CACertificate))
-	return f, err
-}
 
 func runParticipantFund(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, op := operatorFlagSet("participant fund", stderr)

@@ -38,7 +38,7 @@ func TestSettlementCommands(t *testing.T) {
 		{[]string{"settlement", "queue"}, "0 queued"},
 		{[]string{"settlement", "cutoff"}, "expired at the cut-off 0"},
 		{[]string{"settlement", "close-cycle"}, "no net settlement cycle was open"},
-		{[]string{"participant", "add", "--bic", "DEMOINBB", "--name", "Demo Bank of India", "--currency", "INR", "--out", t.TempDir()}, ""},
+		{[]string{"participant", "add", "--bic", "DEMOINBB", "--name", "Demo Bank of India", "--currency", "INR", "--generate-key", "--out", t.TempDir()}, ""},
 		{[]string{"participant", "fund", "--bic", "DEMOINBB", "--currency", "INR", "--amount", "10.00"}, ""},
 		{[]string{"statement", "--bic", "DEMOINBB", "--currency", "INR", "--date", time.Now().UTC().Format(time.DateOnly)}, `<Amt Ccy="INR">10.00</Amt>`},
 	} {
