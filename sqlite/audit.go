@@ -12,6 +12,7 @@ import (
 
 const (
 	insertCheckpointSQL = `INSERT INTO checkpoint (seq, hash, signature, time_ns) VALUES (?, ?, ?, ?)`
+	lastCheckpointSQL   = `SELECT COALESCE(MAX(seq), 0) FROM checkpoint`
 	checkpointsSQL      = `SELECT seq, hash, signature, time_ns FROM checkpoint ORDER BY seq LIMIT ?`
 	// MaxCheckpoints bounds what an audit reads of the checkpoint table.
 	MaxCheckpoints = 1_000_000
@@ -37,6 +38,17 @@ func (j *Journal) AppendCheckpoint(ctx context.Context, cp corridor.Checkpoint) 
 		return fmt.Errorf("store checkpoint %d: %w", cp.Seq, err)
 	}
 	return nil
+}
+
+// LastCheckpoint is the seq of the newest checkpoint, or 0 when there is
+// none: a hub that restarts continues from it rather than signing the same
+// head twice.
+func (j *Journal) LastCheckpoint(ctx context.Context) (uint64, error) {
+	var seq int64
+	if err := j.db.sql.QueryRowContext(ctx, lastCheckpointSQL).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("read last checkpoint: %w", err)
+	}
+	return uint64(seq), nil
 }
 
 // AuditReport is what an audit found in an intact journal.

@@ -65,7 +65,11 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.checkpoints = &checkpointer{journal: m.DB.Journal(), signer: keys.signer}
+	last, err := m.DB.Journal().LastCheckpoint(ctx)
+	if err != nil {
+		return err
+	}
+	m.checkpoints = &checkpointer{journal: m.DB.Journal(), signer: keys.signer, last: last}
 	m.startSequencer()
 	m.API = &httpapi.Server{Hub: m.Hub, CA: keys.ca, Signer: keys.signer, TLS: keys.tls, Logger: m.Logger, MaxBodyBytes: m.Config.MaxBodyBytes,
 		RateLimit: m.Config.RateLimit, RateBurst: m.Config.RateBurst}

@@ -124,3 +124,20 @@ func TestHubRefusesOpenKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestQuietRestart starts a hub on a journal, stops it, and starts and stops
+// it again without writing anything: the second stop has nothing to sign
+// and must close cleanly (it used to sign the same head again and fail on
+// the checkpoint table's key).
+func TestQuietRestart(t *testing.T) {
+	data := mustCA(t)
+	for i := range 3 {
+		m := newTestMain(data)
+		if err := m.Run(context.Background()); err != nil {
+			t.Fatalf("start %d: %v", i+1, err)
+		}
+		if err := m.Close(); err != nil {
+			t.Fatalf("stop %d, after a start that wrote nothing new: %v", i+1, err)
+		}
+	}
+}
