@@ -69,40 +69,41 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stderr, usage)
 		return errors.New("no command given")
 	}
-	switch cmd, rest := args[0], args[1:]; cmd {
-	case "demo":
-		return runDemo(ctx, rest, stdout, stderr)
-	case "hub":
-		return runHub(ctx, rest, stdout, stderr)
-	case "ca":
-		return runCA(rest, stdout, stderr)
-	case "participant":
-		return runParticipant(ctx, rest, stdout, stderr)
-	case "settlement":
-		return runSettlement(ctx, rest, stdout, stderr)
-	case "fx":
-		return runFX(ctx, rest, stdout, stderr)
-	case "audit":
-		return runAudit(ctx, rest, stdout, stderr)
-	case "compliance":
-		return runCompliance(ctx, rest, stdout, stderr)
-	case "bench":
-		return runBench(ctx, rest, stdout, stderr)
-	case "operator":
-		return runOperator(ctx, rest, stdout, stderr)
-	case "statement":
-		return runStatement(ctx, rest, stdout, stderr)
-	case "validate":
-		return runValidate(ctx, rest, stdout, stderr)
-	case "screening":
-		return runScreening(ctx, rest, stdout, stderr)
-	case "version":
-		return runVersion(rest, stdout, stderr)
-	case "help", "-h", "--help":
+	cmd, rest := args[0], args[1:]
+	if cmd == "help" || cmd == "-h" || cmd == "--help" {
 		fmt.Fprint(stdout, usage)
 		return nil
-	default:
+	}
+	sub, ok := subcommands[cmd]
+	if !ok {
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
 	}
+	return sub(ctx, rest, stdout, stderr)
+}
+
+// subcommand runs one of corridor's commands with the arguments after its name.
+type subcommand func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+
+// subcommands are corridor's commands by name; each lives in a file of its own.
+var subcommands = map[string]subcommand{
+	"demo":        runDemo,
+	"hub":         runHub,
+	"ca":          withoutContext(runCA),
+	"participant": runParticipant,
+	"settlement":  runSettlement,
+	"fx":          runFX,
+	"audit":       runAudit,
+	"compliance":  runCompliance,
+	"bench":       runBench,
+	"operator":    runOperator,
+	"statement":   runStatement,
+	"validate":    runValidate,
+	"screening":   runScreening,
+	"version":     withoutContext(runVersion),
+}
+
+// withoutContext adapts a command that neither blocks nor does network I/O.
+func withoutContext(f func(args []string, stdout, stderr io.Writer) error) subcommand {
+	return func(_ context.Context, args []string, stdout, stderr io.Writer) error { return f(args, stdout, stderr) }
 }
