@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -31,24 +30,19 @@ var update = flag.Bool("update", false, "rewrite the expected output of testdata
 //	track N                           the tracker's events of payment N's leg
 //	inbox BIC                         the message definitions in an inbox
 func TestScenarios(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.txt")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no scenarios: %v", err)
-	}
-	for _, f := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(f), ".txt"), func(t *testing.T) { runScenario(t, f) })
-	}
+	scenario.RunDir(t, "testdata/*.txt", *update, newScenario)
 }
 
-func runScenario(t *testing.T, file string) {
+// newScenario is the runner of one scenario file, on a world of its own.
+func newScenario(t *testing.T, file string) func(scenario.Block) []string {
 	h, _ := mustHub(t, t.TempDir())
 	w := &world{t: t, h: h, payments: map[string]corridor.Payment{}, cases: map[string]int{}, answered: map[string]bool{}}
-	scenario.RunFile(t, file, *update, func(b scenario.Block) []string {
+	return func(b scenario.Block) []string {
 		if len(b.Input) > 0 {
 			t.Fatalf("%s:%d: the hub's commands take no input lines", file, b.Line)
 		}
 		return strings.Split(w.run(b.Cmd), "\n")
-	})
+	}
 }
 
 // world is a scenario's hub and the payments it sent, by number.

@@ -3,7 +3,6 @@ package settlement_test
 import (
 	"flag"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,22 +20,17 @@ var update = flag.Bool("update", false, "rewrite the expected output of testdata
 // command line, its input lines, "----" and the expected output, ended by a
 // blank line. Lines starting with # between blocks are comments.
 func TestScenarios(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.txt")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no scenarios: %v", err)
-	}
-	for _, f := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(f), ".txt"), func(t *testing.T) { runScenario(t, f) })
-	}
+	scenario.RunDir(t, "testdata/*.txt", *update, newScenario)
 }
 
-func runScenario(t *testing.T, file string) {
+// newScenario is the runner of one scenario file, on a world of its own.
+func newScenario(t *testing.T, file string) func(scenario.Block) []string {
 	w := newWorld(t)
-	scenario.RunFile(t, file, *update, func(b scenario.Block) []string {
+	return func(b scenario.Block) []string {
 		got := w.run(b.Cmd, b.Input)
 		w.check(t)
 		return got
-	})
+	}
 }
 
 // fataler is what the helpers need of a test: *testing.T and *rapid.T both have it.

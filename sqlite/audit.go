@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -93,15 +92,10 @@ func Audit(ctx context.Context, path string, verify func(corridor.Checkpoint) er
 // openForAudit opens the file without migrating it or checking its last
 // entry: the audit itself reports what is wrong.
 func openForAudit(ctx context.Context, path string) (*DB, error) {
-	dsn, err := dataSourceName(path)
+	sdb, err := openSQL(path)
 	if err != nil {
 		return nil, err
 	}
-	sdb, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", path, err)
-	}
-	sdb.SetMaxOpenConns(1)
 	var version int
 	if err := sdb.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil || version == 0 {
 		return nil, errors.Join(fmt.Errorf("open store %s: not a corridor store (schema version %d): %v", path, version, err), sdb.Close())

@@ -58,19 +58,10 @@ type DB struct {
 // migrations and reads the journal's last seq and hash. It returns an error
 // wrapping ErrCorrupt if the last entry does not match its hash.
 func Open(ctx context.Context, path string) (*DB, error) {
-	dsn, err := dataSourceName(path)
+	sdb, err := openSQL(path)
 	if err != nil {
 		return nil, err
 	}
-	sdb, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", path, err)
-	}
-	// One connection: write transactions serialize without SQLITE_BUSY, and
-	// each statement runs with the PRAGMAs the DSN applies to it.
-	sdb.SetMaxOpenConns(1)
-	sdb.SetMaxIdleConns(1)
-	sdb.SetConnMaxLifetime(0)
 	db := &DB{sql: sdb}
 	db.journal.db = db
 	if err := db.init(ctx); err != nil {
@@ -82,6 +73,24 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // dataSourceName returns the modernc.org/sqlite DSN for path. The PRAGMAs go
 // in the DSN, not in an Exec after Open, so that the driver applies them to
 // every connection it opens, including one that replaces a broken one.
+// openSQL opens the file at path through one connection: write
+// transactions serialize without SQLITE_BUSY, and each statement runs with
+// the PRAGMAs the DSN applies to it.
+func openSQL(path string) (*sql.DB, error) {
+	dsn, err := dataSourceName(path)
+	if err != nil {
+		return nil, err
+	}
+	sdb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	sdb.SetMaxOpenConns(1)
+	sdb.SetMaxIdleConns(1)
+	sdb.SetConnMaxLifetime(0)
+	return sdb, nil
+}
+
 func dataSourceName(path string) (string, error) {
 	if path == "" {
 		return "", errors.New("open store: empty path")

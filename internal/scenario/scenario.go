@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -53,6 +54,20 @@ func Parse(text string) ([]Block, error) {
 		return nil, errors.New("no blocks")
 	}
 	return out, nil
+}
+
+// RunDir runs every file that glob matches as a subtest named for the file,
+// each through the function newRun makes for it.
+func RunDir(t *testing.T, glob string, update bool, newRun func(t *testing.T, file string) func(Block) []string) {
+	t.Helper()
+	files, err := filepath.Glob(glob)
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no scenarios match %s: %v", glob, err)
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))
+		t.Run(name, func(t *testing.T) { RunFile(t, f, update, newRun(t, f)) })
+	}
 }
 
 // RunFile runs every block of file through run, in order, and fails t where
