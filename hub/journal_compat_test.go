@@ -20,14 +20,18 @@ import (
 	"github.com/corridor-network/corridor/sqlite"
 )
 
-var updateJournal = flag.Bool("update-journal", false, "rewrite testdata/journal-v0.jsonl from a new run (only when the journal format is meant to change)")
+var updateCurrent = flag.Bool("update-current-journal", false, "rewrite testdata/journal-current.* from a run of today's code (after adding a command or a field of the state)")
 
-// journalFixture is a journal written by the code before the commands were
-// given their versioned payloads: every later hub must replay it to the same
-// state.
+// The journal fixtures. v0 was written by the code before the commands were
+// given versioned payloads, and is never rewritten: every later hub must
+// replay it to the state it reached then. current is written by today's
+// code with -update-current-journal, and exercises every command and every
+// field of the state (TestSumCoversState replays both).
 const (
-	journalFixture = "testdata/journal-v0.jsonl"
-	journalState   = "testdata/journal-v0.state"
+	journalV0           = "testdata/journal-v0.jsonl"
+	journalV0State      = "testdata/journal-v0.state"
+	journalCurrent      = "testdata/journal-current.jsonl"
+	journalCurrentState = "testdata/journal-current.state"
 )
 
 // fixtureEntry is one journal entry as the fixture keeps it.
@@ -43,28 +47,37 @@ type fixtureEntry struct {
 // fixtureConfig is the hub configuration the fixture was written with.
 var fixtureConfig = hub.Config{NetCurrencies: []corridor.Currency{"RUB"}}
 
-// TestOldJournalReplays opens a hub on a copy of the fixture journal and
-// checks that it comes back to the state the old code reached: the same
-// state hash and the same balances, statuses and inboxes.
+// TestOldJournalReplays opens a hub on a copy of the v0 journal and checks
+// that it comes back to the state the old code reached: the same state hash
+// and the same balances, statuses and inboxes.
 func TestOldJournalReplays(t *testing.T) {
-	if *updateJournal {
-		writeJournalFixture(t)
+	mustReplayFixture(t, journalV0, journalV0State)
+}
+
+// TestCurrentJournalReplays does the same for the journal of today's code.
+func TestCurrentJournalReplays(t *testing.T) {
+	if *updateCurrent {
+		writeJournalFixture(t, journalCurrent, journalCurrentState)
 	}
+	mustReplayFixture(t, journalCurrent, journalCurrentState)
+}
+
+func mustReplayFixture(t *testing.T, journal, stateFile string) {
 	dir := t.TempDir()
-	mustLoadFixture(t, dir)
+	mustLoadFixture(t, dir, journal)
 	h, _, _ := mustHubWith(t, dir, fixtureConfig)
-	want, err := os.ReadFile(journalState)
+	want, err := os.ReadFile(stateFile)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := stateReport(t, h); got != string(want) {
-		t.Errorf("replayed state differs from %s:\n got: %s\nwant: %s", journalState, got, want)
+		t.Errorf("replayed state differs from %s:\n got: %s\nwant: %s", stateFile, got, want)
 	}
 }
 
 // writeJournalFixture drives a hub through every kind of journaled command
 // and writes its journal and the state it reached.
-func writeJournalFixture(t *testing.T) {
+func writeJournalFixture(t *testing.T, journal, stateFile string) {
 	dir := t.TempDir()
 	h, _, stop := mustHubWith(t, dir, fixtureConfig)
 	driveEveryCommand(t, h)
@@ -86,10 +99,10 @@ func writeJournalFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(journalFixture, buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(journal, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(journalState, []byte(report), 0o644); err != nil {
+	if err := os.WriteFile(stateFile, []byte(report), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -197,9 +210,10 @@ func stateReport(t *testing.T, h *hub.Hub) string {
 	return b.String()
 }
 
-// mustLoadFixture appends the fixture's entries to a new journal in dir.
-func mustLoadFixture(t *testing.T, dir string) {
-	f, err := os.Open(journalFixture)
+// mustLoadFixture appends the entries of the fixture journal to a new
+// journal in dir.
+func mustLoadFixture(t *testing.T, dir, journal string) {
+	f, err := os.Open(journal)
 	if err != nil {
 		t.Fatal(err)
 	}
