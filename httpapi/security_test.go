@@ -376,6 +376,17 @@ func xmlCases() []hostileCase {
 	return []hostileCase{
 		{"DoctypeWithEntities", signed(doc(`<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><Envelope>&lol2;</Envelope>`)), 400, "DTDs"},
 		{"ExternalEntity", signed(doc(`<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><Envelope>&xxe;</Envelope>`)), 400, "DTDs"},
+		{"CommentInsideAmount", signed(func(t *testing.T) []byte { return mustReplace(t, own(t), `Ccy="INR">`, `Ccy="INR">1<!--.00-->`) }), 400, "a comment at byte"},
+		{"ProcessingInstruction", signed(func(t *testing.T) []byte {
+			return mustReplace(t, own(t), "<Document", `<?corridor skip="amount"?><Document`)
+		}), 400, "a processing instruction at byte"},
+		{"CDATAName", signed(func(t *testing.T) []byte {
+			return mustReplace(t, own(t), "Bharat Refineries Ltd", "<![CDATA[Bharat Refineries Ltd]]>")
+		}), 400, "a CDATA section at byte"},
+		{"HugeComment", signed(func(t *testing.T) []byte {
+			return mustReplace(t, own(t), "<Document", "<!--"+strings.Repeat("x", 900_000)+"--><Document")
+		}), 400, "the hub accepts no comments"},
+		{"CommentAfterRoot", signed(func(t *testing.T) []byte { return append(own(t), "<!-- trailer -->"...) }), 400, "a comment at byte"},
 		{"UndefinedEntity", signed(func(t *testing.T) []byte { return mustReplace(t, own(t), "Bharat Refineries Ltd", "Bharat &evil; Ltd") }), 400, "FF01"},
 		{"DeepNesting", signed(doc(strings.Repeat("<a>", 2000) + strings.Repeat("</a>", 2000))), 400, "nested deeper than 32"},
 		{"HugeAttribute", signed(doc(`<Envelope xmlns="urn:swift:xsd:envelope" junk="` + strings.Repeat("A", 900_000) + `"/>`)), 400, "attribute value longer than 1024 bytes"},

@@ -73,6 +73,16 @@
 // makes UETR, the agents and BizSvc optional and allows ChrgBr SLEV and any
 // Max35Text as BizSvc: xmllint accepts what those rules refuse.
 //
+// What the hub accepts is canonical: DecodeSubmission also refuses comments,
+// processing instructions (other than the XML declaration) and CDATA
+// sections anywhere in the envelope, with FF01 naming the construct and its
+// byte offset and line. XML allows them, but readers differ on them (a DOM
+// reader that takes an element's first text node reads
+// <Amt>10<!--.00-->000.00</Amt> as 10), and the hub relays what it accepts
+// byte for byte; so everything it delivers is read the same by every
+// conforming reader. Validate and Decode, for files read offline, accept
+// them as XML does.
+//
 // The XML is read by a scanner of our own (xmlscan.go), not encoding/xml.
 // It reads XML 1.0 (fifth edition) with Namespaces in XML 1.0, in UTF-8,
 // without a DTD, and differs from encoding/xml on purpose, each time to

@@ -41,7 +41,7 @@ type Submission struct {
 // currency), or one wrapping corridor.ErrUnauthorized when sender is not
 // who the message says sent it.
 func DecodeSubmission(data []byte, sender, hub corridor.BIC) (*Submission, error) {
-	root, p := parse(data)
+	root, p := parseCanonical(data)
 	if p != nil {
 		p.Layer = LayerSchema
 		return nil, &InvalidError{Problems: []Problem{*p}}

@@ -60,6 +60,11 @@ func TestDecodeSubmission_Refuses(t *testing.T) {
 		detail string
 	}{
 		{"Malformed", "<Envelope", p.InstructingAgent, "invalid", "FF01"},
+		{"Comment", strings.Replace(pacs008, "<Document", "<!-- x --><Document", 1), p.InstructingAgent, "invalid", "a comment at byte"},
+		{"CommentInText", strings.Replace(pacs008, "</MsgId>", "<!--x--></MsgId>", 1), p.InstructingAgent, "invalid", "a comment at byte"},
+		{"ProcessingInstruction", strings.Replace(pacs008, "<Document", "<?pi x?><Document", 1), p.InstructingAgent, "invalid",
+			"a processing instruction at byte"},
+		{"CDATA", strings.Replace(pacs008, "</MsgId>", "<![CDATA[]]></MsgId>", 1), p.InstructingAgent, "invalid", "a CDATA section at byte"},
 		{"NoDocument", `<Envelope><AppHdr/></Envelope>`, p.InstructingAgent, "invalid", "Document: required"},
 		{"NewerPacs008", strings.Replace(pacs008, "pacs.008.001.08\">", "pacs.008.001.12\">", 1), p.InstructingAgent, "invalid",
 			"pacs.008.001.12 is not supported; this hub accepts pacs.008.001.08"},

@@ -31,11 +31,17 @@ type node struct {
 
 // parse reads data into a tree within the bounds above. A malformed or
 // oversized input yields one FF01 problem naming where it stopped.
-func parse(data []byte) (*node, *Problem) {
+func parse(data []byte) (*node, *Problem) { return parseWith(data, false) }
+
+// parseCanonical is parse that also refuses comments, processing
+// instructions and CDATA sections: what the hub accepts and relays.
+func parseCanonical(data []byte) (*node, *Problem) { return parseWith(data, true) }
+
+func parseWith(data []byte, canonical bool) (*node, *Problem) {
 	if len(data) > MaxMessageBytes {
 		return nil, &Problem{Rule: fmt.Sprintf("message is %d bytes; at most %d are accepted", len(data), MaxMessageBytes), Reason: corridor.ReasonInvalidFormat}
 	}
-	return buildTree(data) // The scanner of xmlscan.go, strict and bounded.
+	return buildTree(data, canonical) // The scanner of xmlscan.go, strict and bounded.
 }
 
 // elem is a node met at a path while decoding. A missing element is an elem

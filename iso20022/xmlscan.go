@@ -63,6 +63,7 @@ type scanner struct {
 	tag        qname // Name of the start tag being read, for problems' paths; end 0 when none.
 	elements   int   // Start tags read so far.
 	rootDone   bool  // The root element has ended.
+	canonical  bool  // Refuse comments, processing instructions and CDATA sections (see canonicalOnly).
 	pendingEnd bool  // The last start tag was an empty-element tag.
 
 	// The token next returned.
@@ -173,8 +174,14 @@ func (s *scanner) markup() (tokenKind, *scanError) {
 	case strings.HasPrefix(rest, "</"):
 		return s.endTag()
 	case strings.HasPrefix(rest, "<!--"):
+		if s.canonical {
+			return tokenNone, s.notCanonical("a comment")
+		}
 		return tokenNone, s.comment()
 	case strings.HasPrefix(rest, "<![CDATA["):
+		if s.canonical {
+			return tokenNone, s.notCanonical("a CDATA section")
+		}
 		return s.cdata()
 	case strings.HasPrefix(rest, "<!-"), strings.HasPrefix(rest, "<!["), rest == "<!":
 		return tokenNone, s.malformed(errSyntax, "<! starts neither a comment nor a CDATA section")
@@ -405,6 +412,9 @@ func (s *scanner) procInst() *scanError {
 		return s.xmlDecl()
 	case strings.EqualFold(target, "xml"):
 		return s.malformed(errDecl, "XML declaration not at the start of the document")
+	case s.canonical:
+		s.pos = start
+		return s.notCanonical("a processing instruction")
 	case colon >= 0:
 		return s.malformed(errPI, "processing instruction target %.40q has a colon", target)
 	}
@@ -961,7 +971,20 @@ const (
 	errText                            // MaxTextBytes.
 	errAttrs                           // MaxAttributes.
 	errAttrValue                       // MaxAttrValueBytes.
+	errNotCanonical                    // A comment, PI or CDATA section where only canonical XML is taken.
 )
+
+// canonicalOnly is why the hub refuses what XML allows but it cannot vouch
+// for: a comment, a processing instruction or a CDATA section changes
+// nothing for this scanner, but XML readers differ on them (one that takes
+// the first text node reads 10<!--.00-->000.00 as 10), so a message the hub
+// delivers must not contain them. The DTD is refused everywhere.
+const canonicalOnly = "the hub accepts no comments, processing instructions or CDATA sections"
+
+// notCanonical refuses construct, at the current position.
+func (s *scanner) notCanonical(construct string) *scanError {
+	return s.malformed(errNotCanonical, "%s at byte %d: %s", construct, s.pos, canonicalOnly)
+}
 
 // scanError is where and why the scanner stopped.
 type scanError struct {
@@ -1015,10 +1038,11 @@ func (s *scanner) malformedAt(code errCode, off int, format string, args ...any)
 // buildTree is parse's pass over data, which it has checked to be within
 // MaxMessageBytes: the tree of the scanner's tokens, or the problem where the
 // scanner stopped.
-func buildTree(data []byte) (*node, *Problem) {
+func buildTree(data []byte, canonical bool) (*node, *Problem) {
 	src := string(data) // The one copy: names and most text are substrings of it.
 	sc := scratchPool.Get().(*scratch)
 	s := newScanner(src, sc)
+	s.canonical = canonical
 	a := newTreeArena(strings.Count(src, "<"), sc)
 	root, p := build(&s, &a)
 	sc.keep(&s, &a)
