@@ -240,7 +240,7 @@ func (c *Client) SetRelationships(ctx context.Context, p RelationshipsBody) (Rel
 // Revoke (operator) revokes one certificate of bic, or all when serial is empty.
 func (c *Client) Revoke(ctx context.Context, bic corridor.BIC, serial string) error {
 	return c.doJSON(ctx, http.MethodPost, "/v1/participants/"+url.PathEscape(string(bic))+"/revoke",
-		RevokeRequest{Serial: serial}, http.StatusNoContent, nil)
+		RevokeRequest{Serial: serial, All: serial == ""}, http.StatusNoContent, nil)
 }
 
 // Suspend (operator) suspends bic, or resumes it when suspended is false.

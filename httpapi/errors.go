@@ -42,6 +42,8 @@ func errorResponse(err error) (int, ErrorBody) {
 	switch {
 	case errors.As(err, &limited):
 		return http.StatusTooManyRequests, ErrorBody{Error: err.Error()}
+	case errors.Is(err, errBadJSON):
+		return http.StatusBadRequest, ErrorBody{Error: err.Error(), Reason: string(corridor.ReasonInvalidFormat)}
 	case errors.Is(err, errBodyRead):
 		return http.StatusRequestTimeout, ErrorBody{Error: err.Error()}
 	case errors.Is(err, errTooLarge):

@@ -167,10 +167,7 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if err != nil {
 		return err
 	}
-	if err := json.Unmarshal(body, v); err != nil {
-		return corridor.Reject(corridor.ReasonInvalidFormat, "body is not the expected JSON: "+err.Error())
-	}
-	return nil
+	return decodeStrict(body, v)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

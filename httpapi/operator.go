@@ -67,6 +67,10 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request, _ corridor
 		s.writeError(w, r, err)
 		return
 	}
+	if (req.Serial == "") != req.All {
+		s.writeError(w, r, fmt.Errorf(`%w: give {"serial": S} for one certificate or {"all": true} for every one, not both`, errBadJSON))
+		return
+	}
 	if err := s.Hub.RevokeCertificate(r.Context(), bic, req.Serial); err != nil {
 		s.writeError(w, r, err)
 		return
@@ -159,6 +163,10 @@ func (s *Server) handleRevokeOperator(w http.ResponseWriter, r *http.Request, id
 	var req RevokeRequest
 	if err := readJSON(w, r, &req); err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	if req.All || req.Serial == "" {
+		s.writeError(w, r, fmt.Errorf(`%w: an operator certificate is revoked by its serial alone: {"serial": S}`, errBadJSON))
 		return
 	}
 	if err := s.Hub.RevokeOperator(r.Context(), id.Name, req.Serial); err != nil {

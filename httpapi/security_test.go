@@ -134,6 +134,7 @@ const (
 type securityFixture struct {
 	*fixture
 	x, a2, revoked, suspended *rawBank
+	op                        *rawBank // The operator, for raw operator requests.
 	paid                      corridor.UETR // A payment from A to B that X must not see.
 	paidBody                  []byte        // Its bytes, as A sent them.
 	paidSig                   string
@@ -144,6 +145,8 @@ func mustSecurityFixture(tb testing.TB) *securityFixture {
 	f := mustFixture(tb, func(s *httpapi.Server) { s.ReadTimeout = 2 * time.Second })
 	s := &securityFixture{fixture: f}
 	s.x = mustRawBank(tb, f, bankX, "Demo Bank London", "INR")
+	s.op = mustRawClient(tb, f, "", filepath.Join(f.caDir, pki.OperatorCertFile), filepath.Join(f.caDir, pki.OperatorKeyFile),
+		filepath.Join(f.caDir, pki.CACertFile), "")
 	mustFund(tb, f.op, bankX, "INR", "1000.00")
 	s.a2 = mustRawBank(tb, f, bankA, "Demo Bank of India", "INR")
 	s.revoked = mustRawBank(tb, f, bankX, "Demo Bank London", "INR")
@@ -411,6 +414,11 @@ func xmlCases() []hostileCase {
 }
 
 func accessCases() []hostileCase {
+	asOperator := func(method, path, body string) func(*testing.T, *securityFixture) answer {
+		return func(t *testing.T, s *securityFixture) answer {
+			return s.op.send(s.fixture, method, path, []byte(body), "")
+		}
+	}
 	asX := func(method, path, body string) func(*testing.T, *securityFixture) answer {
 		return func(t *testing.T, s *securityFixture) answer {
 			return s.x.send(s.fixture, method, path, []byte(body), "")
@@ -441,7 +449,21 @@ func accessCases() []hostileCase {
 		}, 204, ""},
 		{"InboxWaitTooLong", asX(http.MethodGet, "/v1/inbox?wait=1h", ""), 422, "FF01"},
 		{"InboxAfterNotANumber", asX(http.MethodGet, "/v1/inbox?after=-1", ""), 422, "FF01"},
-		{"AckNotJSON", asX(http.MethodPost, "/v1/inbox/ack", "through=1"), 422, "FF01"},
+		{"RevokeFieldTypo", asOperator(http.MethodPost, "/v1/participants/DEMOGB2LXXX/revoke", `{"serail":"0a"}`), 400, `unknown field \"serail\"`},
+		{"RevokeAllImplied", asOperator(http.MethodPost, "/v1/participants/DEMOGB2LXXX/revoke", `{}`), 400, `{\"all\": true} for every one`},
+		{"RevokeSerialAndAll", asOperator(http.MethodPost, "/v1/participants/DEMOGB2LXXX/revoke", `{"serial":"0a","all":true}`), 400, "not both"},
+		{"OperatorRevokeAll", asOperator(http.MethodPost, "/v1/operators/revoke", `{"all":true}`), 400, "by its serial alone"},
+		{"AckNotJSON", asX(http.MethodPost, "/v1/inbox/ack", "through=1"), 400, "FF01"},
+		{"AckDuplicateKey", asX(http.MethodPost, "/v1/inbox/ack", `{"through":1,"through":99999}`), 400, `field \"through\" given twice`},
+		{"AckEmptyObject", asX(http.MethodPost, "/v1/inbox/ack", `{}`), 400, `field \"through\" is required`},
+		{"AckNull", asX(http.MethodPost, "/v1/inbox/ack", `null`), 400, "must be an object, not null"},
+		{"AckNullField", asX(http.MethodPost, "/v1/inbox/ack", `{"through":null}`), 400, `field \"through\" is required`},
+		{"AckWrongCase", asX(http.MethodPost, "/v1/inbox/ack", `{"Through":1}`), 400, `unknown field \"Through\"`},
+		{"AckUnknownField", asX(http.MethodPost, "/v1/inbox/ack", `{"through":1,"thru":2}`), 400, `unknown field \"thru\"`},
+		{"AckTrailingData", asX(http.MethodPost, "/v1/inbox/ack", `{"through":1} {"through":2}`), 400, "data after the JSON value"},
+		{"AckDeepJSON", asX(http.MethodPost, "/v1/inbox/ack", strings.Repeat("[", 100)+strings.Repeat("]", 100)), 400, "nested deeper than 16"},
+		{"RelationshipsUnknownNestedField", asX(http.MethodPut, "/v1/relationships",
+			`{"mode":"restricted","allow":[{"counterparty":"DEMOINBB","messages":["pacs.008"],"expires":"never"}]}`), 400, `unknown field \"allow[0].expires\"`},
 		{"JSONBodyOverLimit", asX(http.MethodPost, "/v1/inbox/ack", `{"through":1,"pad":"`+strings.Repeat("x", 70_000)+`"}`), 413, "over the limit"},
 		{"TooManyRelationships", asX(http.MethodPut, "/v1/relationships", tooManyRelationships()), 422, "at most 1000"},
 		{"RelationshipUnknownMode", asX(http.MethodPut, "/v1/relationships", `{"mode":"everyone"}`), 422, "mode must be"},

@@ -124,7 +124,8 @@ type RegisterRequest struct {
 
 // RevokeRequest is the operator's POST /v1/participants/{bic}/revoke.
 type RevokeRequest struct {
-	Serial string `json:"serial,omitempty"` // One certificate (hex serial); empty for all of them.
+	Serial string `json:"serial,omitempty"` // One certificate (hex serial).
+	All    bool   `json:"all,omitempty"`    // Every certificate of the participant: given explicitly, never implied.
 }
 
 // RelationshipsBody is a participant's relationship policy (GET and PUT
@@ -132,7 +133,7 @@ type RevokeRequest struct {
 // participant; "restricted" only what allow lists.
 type RelationshipsBody struct {
 	Mode  string             `json:"mode"`
-	Allow []RelationshipBody `json:"allow"`
+	Allow []RelationshipBody `json:"allow,omitempty"` // With "restricted".
 }
 
 // RelationshipBody authorises one counterparty for some message types.
