@@ -29,6 +29,7 @@ const (
 	hub        = "hub"
 	cmd        = "cmd/corridor"
 	xsdgen     = "iso20022/internal/xsdgen"
+	unigen     = "screening/internal/unigen"
 )
 
 // The third-party modules the rules name.
@@ -76,6 +77,8 @@ var rules = []rule{
 		"hub's tests run it on the real store and behind the real API, as STYLE.md section 9 asks"},
 	{"xsdgen-std-only", []string{xsdgen}, anyCode, std,
 		"the schema compiler is a stand-alone program, so go generate needs nothing but Go"},
+	{"unigen-std-only", []string{unigen}, anyCode, std,
+		"the Unicode table generator is a stand-alone program, so go generate needs nothing but Go"},
 	{"nothing-imports-cmd", nil, anyCode, not(under("cmd")),
 		"cmd/ holds the wiring, flags and config; nothing imports it"},
 	{"third-party-prod", nil, prod, oneOf(std, inModule, modIn(sqliteDriver)),
@@ -417,6 +420,8 @@ func TestImportRules(t *testing.T) {
 		{cmd, prod, "github.com/acme/cli", []string{"third-party-prod"}},
 		{pki, test, "github.com/acme/assert", []string{"third-party-test"}},
 		{xsdgen, prod, root, []string{"xsdgen-std-only"}},
+		{unigen, prod, "os", nil},
+		{unigen, prod, screening, []string{"unigen-std-only"}},
 	}
 	std := map[string]bool{"os": true, "net/http": true, "fmt": true}
 	for _, tt := range tests {
