@@ -38,11 +38,7 @@ func fold(s string) string {
 		case unicode.Is(unicode.Mn, r):
 			continue
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if t, ok := diacritics[r]; ok {
-				b.WriteString(t)
-			} else {
-				b.WriteRune(r)
-			}
+			b.WriteString(foldLetter(r))
 			run++
 			continue
 		case strings.ContainsRune("'’ʼ‘`´ʹʺ", r):
@@ -54,6 +50,25 @@ func fold(s string) string {
 		run = 0
 	}
 	return b.String()
+}
+
+// foldLetter writes a lower-case letter or digit as the fold compares it:
+// by the diacritics table, or, for a Latin letter outside it with an ASCII
+// lookalike (small capitals ᴀ ʙ ᴄ, script ɡ, Latin alpha ɑ), as that
+// lookalike, else as it is.
+func foldLetter(r rune) string {
+	if r < 0x80 {
+		return string(r)
+	}
+	if t, ok := diacritics[r]; ok {
+		return t
+	}
+	if scriptClass(r) == scriptLatin {
+		if l, ok := latinOf(r); ok {
+			return strings.ToLower(l)
+		}
+	}
+	return string(r)
 }
 
 // legalForms are the words of company legal forms, in English, Russian

@@ -14,7 +14,7 @@ import (
 // form), or with p's name written as one word, or whose BIC is p's. It never
 // compares p with all names. Same input, same output.
 func (s *Screener) Screen(p Party) Result {
-	variants := analyse(p.Name)
+	variants, flags := analyse(truncateRunes(p.Name, MaxNameRunes))
 	best := map[int32]candidate{}
 	buf := make([]pair, 0, 64)
 	compared := 0
@@ -36,8 +36,20 @@ func (s *Screener) Screen(p Party) Result {
 	}
 	s.bicCandidates(p.BIC, best)
 	r := s.result(p, best)
-	r.Compared, r.Screener = compared, s.id
+	r.Compared, r.Screener, r.Flags = compared, s.id, flags.list()
+	r.Hold = r.Hold || flags.holds()
 	return r
+}
+
+// truncateRunes cuts s to at most n runes.
+func truncateRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }
 
 // candidate is the best form of one entry so far.

@@ -84,7 +84,11 @@ type Hit struct {
 type Result struct {
 	Party Party
 	Hits  []Hit // Best first; ties by list name, then entry ID. At most Config.MaxHits.
-	Hold  bool  // Some hit scores at or above Config.Threshold.
+	Hold  bool  // Some hit scores at or above Config.Threshold, or a flag holds (see Flag.Holds).
+	// Flags are what the party's name carries that a reader does not see or
+	// may misread (bidi controls, mixed scripts, invisible characters,
+	// styled letters), in the order of the Flag constants; nil when none.
+	Flags []Flag
 	// Compared counts the listed names the index chose for scoring: a small
 	// share of Names(), never all of them.
 	Compared int
@@ -180,7 +184,8 @@ func (s *Screener) addEntry(list int, e *Entry) {
 	}
 	words := map[string]bool{}
 	for ni, n := range e.Names {
-		for _, toks := range analyse(n.Full) {
+		variants, _ := analyse(n.Full)
+		for _, toks := range variants {
 			f := form{entry: id, name: int32(ni), tokens: toks, joined: joined(toks), low: n.Quality == QualityLow}
 			s.addForm(f)
 			for _, t := range toks {

@@ -3,6 +3,9 @@ package screening
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Transliteration: every name is compared in Latin letters. Cyrillic,
@@ -30,18 +33,23 @@ func scriptOf(s string) string {
 type System int
 
 // The Cyrillic romanisation systems the matcher knows. BGN/PCGN is the
-// canonical one; the others give the variants a payment may carry.
+// canonical one; the others give the variants a payment may carry. ISO 9
+// and GOST 7.79 system A write the háček letters (č š ž) and ŝ that the
+// fold writes as ch, sh, zh and sh, so they meet the systems below.
 const (
-	BGN        System = iota // BGN/PCGN 1947: щ shch, х kh, ц ts, ю yu, я ya, й y, ж zh.
+	BGN        System = iota // BGN/PCGN 1947, and Russian passports 1997-2010: щ shch, х kh, ц ts, ю yu, я ya, й y, ж zh.
 	ICAO                     // ICAO Doc 9303 (Russian passports since 2013): ю iu, я ia, й i, ъ ie.
 	GOST                     // GOST 7.79-2000 system B: щ shh, х x, ц cz, й j, ё yo.
 	Scientific               // Scholarly, diacritics dropped: щ sc, х ch, ц c, ж z, ю ju, я ja, й j.
 	Common                   // Everyday English spellings: щ sch, х h, ж zh, ё yo, е ye after a vowel.
 )
 
+// systems are the Cyrillic systems Latin romanises in, in order.
+var systems = [...]System{BGN, ICAO, GOST, Scientific, Common}
+
 // cyrillic maps each lower-case Cyrillic letter to its romanisation in
-// BGN, ICAO, GOST, Scientific and Common order. Ukrainian and Belarusian
-// letters are included; ь and ъ are dropped (apart from ICAO ъ).
+// BGN, ICAO, GOST, Scientific and Common order. Ukrainian and
+// Belarusian letters are included; ь and ъ are dropped (apart from ICAO ъ).
 var cyrillic = map[rune][5]string{
 	'а': {"a", "a", "a", "a", "a"}, 'б': {"b", "b", "b", "b", "b"}, 'в': {"v", "v", "v", "v", "v"},
 	'г': {"g", "g", "g", "g", "g"}, 'д': {"d", "d", "d", "d", "d"}, 'е': {"e", "e", "e", "e", "e"},
@@ -51,11 +59,39 @@ var cyrillic = map[rune][5]string{
 	'о': {"o", "o", "o", "o", "o"}, 'п': {"p", "p", "p", "p", "p"}, 'р': {"r", "r", "r", "r", "r"},
 	'с': {"s", "s", "s", "s", "s"}, 'т': {"t", "t", "t", "t", "t"}, 'у': {"u", "u", "u", "u", "u"},
 	'ф': {"f", "f", "f", "f", "f"}, 'х': {"kh", "kh", "x", "ch", "h"}, 'ц': {"ts", "ts", "cz", "c", "ts"},
-	'ч': {"ch", "ch", "ch", "c", "ch"}, 'ш': {"sh", "sh", "sh", "s", "sh"}, 'щ': {"shch", "shch", "shh", "sc", "sch"},
-	'ъ': {"", "ie", "", "", ""}, 'ы': {"y", "y", "y", "y", "y"}, 'ь': {"", "", "", "", ""},
-	'э': {"e", "e", "e", "e", "e"}, 'ю': {"yu", "iu", "yu", "ju", "yu"}, 'я': {"ya", "ia", "ya", "ja", "ya"},
-	'і': {"i", "i", "i", "i", "i"}, 'ї': {"yi", "i", "yi", "ji", "yi"}, 'є': {"ye", "ie", "ye", "je", "ye"},
-	'ґ': {"g", "g", "g", "g", "g"}, 'ў': {"w", "u", "u", "u", "w"},
+	'ч': {"ch", "ch", "ch", "c", "ch"}, 'ш': {"sh", "sh", "sh", "s", "sh"},
+	'щ': {"shch", "shch", "shh", "sc", "sch"}, 'ъ': {"", "ie", "", "", ""}, 'ы': {"y", "y", "y", "y", "y"},
+	'ь': {"", "", "", "", ""}, 'э': {"e", "e", "e", "e", "e"}, 'ю': {"yu", "iu", "yu", "ju", "yu"},
+	'я': {"ya", "ia", "ya", "ja", "ya"}, 'і': {"i", "i", "i", "i", "i"}, 'ї': {"yi", "i", "yi", "ji", "yi"},
+	'є': {"ye", "ie", "ye", "je", "ye"}, 'ґ': {"g", "g", "g", "g", "g"}, 'ў': {"w", "u", "u", "u", "w"},
+}
+
+// otherCyrillic romanises the Cyrillic letters of other languages than
+// Russian, Ukrainian and Belarusian (Serbian, Macedonian, Kazakh, Tajik,
+// Bashkir...), the same in every system.
+var otherCyrillic = map[rune]string{
+	'ђ': "dj", 'ј': "j", 'љ': "lj", 'њ': "nj", 'ћ': "c", 'џ': "dzh", 'ѓ': "gj", 'ќ': "kj", 'ѕ': "dz",
+	'ә': "a", 'ғ': "gh", 'қ': "q", 'ң': "ng", 'ө': "o", 'ұ': "u", 'ү': "u", 'һ': "h", 'ҷ': "j", 'ҳ': "h",
+	'ҡ': "q", 'ҙ': "z", 'ҫ': "s", 'ӏ': "", 'ъ': "",
+}
+
+// cyrillicLetter romanises a lower-case Cyrillic letter that the cyrillic
+// table lacks: by otherCyrillic, else as its base letter (ӣ is и with a
+// macron), else as its Latin lookalike; a letter with none is dropped, so
+// that no Cyrillic letter is left in a romanised name.
+func cyrillicLetter(lr rune, sys System) string {
+	if t, ok := otherCyrillic[lr]; ok {
+		return t
+	}
+	if base, _ := utf8.DecodeRuneInString(norm.NFD.String(string(lr))); base != lr {
+		if t, ok := cyrillic[base]; ok {
+			return t[sys]
+		}
+	}
+	if l, ok := latinOf(lr); ok {
+		return strings.ToLower(l)
+	}
+	return ""
 }
 
 // Cyrillic romanises s in system sys; letters of other scripts pass through.
@@ -69,12 +105,15 @@ func Cyrillic(s string, sys System) string {
 	for i, r := range rs {
 		lr := unicode.ToLower(r)
 		t, ok := cyrillic[lr]
-		if !ok {
+		if !ok && !unicode.Is(unicode.Cyrillic, r) {
 			b.WriteRune(r)
 			prev = r
 			continue
 		}
 		out := t[sys]
+		if !ok {
+			out = cyrillicLetter(lr, sys)
+		}
 		if sys == Common && lr == 'е' && (isVowelRune(prev) || !unicode.IsLetter(prev)) {
 			out = "ye" // Yevgeny, Andreyev: е at a word's start or after a vowel.
 		}
@@ -229,20 +268,94 @@ func Arabic(s string) string {
 	return b.String()
 }
 
-// Latin returns the romanisations of s the matcher compares: for Cyrillic
-// one per system (duplicates removed), else one.
+// Latin returns the romanisations of s the matcher compares: s read the
+// way a person reads it (see canonicalize), its Cyrillic words in every
+// system (duplicates removed), its Devanagari and Arabic words romanised;
+// then the same for s in the order it is shown, when bidi controls reorder
+// it, and s in the Latin letters it looks like, when it has that reading.
 func Latin(s string) []string {
-	switch scriptOf(s) {
-	case "Cyrillic":
-		var out []string
-		for _, sys := range []System{BGN, ICAO, GOST, Scientific, Common} {
-			out = appendValue(out, Cyrillic(s, sys))
-		}
-		return out
-	case "Devanagari":
-		return []string{Devanagari(s)}
-	case "Arabic":
-		return []string{Arabic(s)}
+	var out []string
+	for _, v := range canonicalize(s).romanisations() {
+		out = appendValue(out, v.text)
 	}
-	return []string{s}
+	return out
+}
+
+// romanised is one romanisation of a name.
+type romanised struct {
+	text  string
+	abjad bool // Romanised from Arabic script, which writes no short vowels.
+}
+
+// romanisations are the romanisations of c: of its text, of its visual
+// order and of its lookalike reading.
+func (c canonical) romanisations() []romanised {
+	out := romanise(c.text, nil)
+	if c.visual != "" {
+		out = romanise(c.visual, out)
+	}
+	if c.lookalike != "" {
+		out = append(out, romanised{text: c.lookalike})
+	}
+	return out
+}
+
+// romanise appends the romanisations of s to out: its Devanagari and
+// Arabic letters romanised, then its Cyrillic letters in each system.
+func romanise(s string, out []romanised) []romanised {
+	has := scriptsIn(s)
+	if has&inDevanagari != 0 {
+		s = Devanagari(s) // Before Arabic, which drops every combining mark.
+	}
+	abjad := has&inArabic != 0
+	if abjad {
+		s = Arabic(s)
+	}
+	if has&inCyrillic == 0 {
+		return append(out, romanised{latinWords(s), abjad})
+	}
+	seen := map[string]bool{}
+	for _, sys := range systems {
+		if v := latinWords(Cyrillic(s, sys)); !seen[v] {
+			seen[v] = true
+			out = append(out, romanised{v, abjad})
+		}
+	}
+	return out
+}
+
+// latinWords writes the letters of other scripts left in the Latin words of
+// a romanised name as their Latin lookalikes, where they have one, as
+// canonicalize does before romanising, in lower case as the fold compares
+// them: so romanising a romanised name changes nothing.
+func latinWords(s string) string {
+	if isASCII(s) {
+		return s
+	}
+	s, _ = oneScriptWords(strings.ToLower(s))
+	return s
+}
+
+// The scripts that scriptsIn finds, one bit each.
+const (
+	inCyrillic = 1 << iota
+	inDevanagari
+	inArabic
+)
+
+// scriptsIn reports which of the romanised scripts s has letters of.
+func scriptsIn(s string) int {
+	has := 0
+	for _, r := range s {
+		switch {
+		case r < 0x0400:
+		case unicode.Is(unicode.Cyrillic, r):
+			has |= inCyrillic
+		case unicode.Is(unicode.Devanagari, r):
+			has |= inDevanagari
+		case unicode.Is(unicode.Arabic, r):
+			has |= inArabic
+		}
+	}
+	return has
 }
