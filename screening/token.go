@@ -15,6 +15,11 @@ type token struct {
 	weight  float64 // 1, GenericWeight or InitialWeight, times the list frequency factor.
 	generic bool
 	abjad   bool // Romanised from Arabic script, which writes no short vowels.
+	// patronymic: the word is a patronymic by its suffix (see patronymic).
+	patronymic bool
+	// omittable: in a listed person's name, a word a payment may leave out
+	// at a small cost (see OmittedPenalty): the patronymic, else a middle name.
+	omittable bool
 }
 
 // MaxWordRunes bounds the letters of one word that are compared; the rest
@@ -78,9 +83,11 @@ func newToken(w, key string, abjad bool) token {
 	form := []rune(w)
 	if len(form) > MaxWordRunes {
 		form = form[:MaxWordRunes]
-		key = phoneticKey(string(form))
+		w, key = string(form), phoneticKey(string(form))
 	}
-	t := token{form: form, key: key, keyR: []rune(key), abjad: abjad, weight: 1}
+	key = nameKey(w, key)
+	_, _, patr := patronymic(w)
+	t := token{form: form, key: key, keyR: []rune(key), abjad: abjad, weight: 1, patronymic: patr}
 	t.skel = skeleton(key)
 	switch {
 	case genericKeys[key]:

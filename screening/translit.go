@@ -42,29 +42,34 @@ const (
 	GOST                     // GOST 7.79-2000 system B: щ shh, х x, ц cz, й j, ё yo.
 	Scientific               // Scholarly, diacritics dropped: щ sc, х ch, ц c, ж z, ю ju, я ja, й j.
 	Common                   // Everyday English spellings: щ sch, х h, ж zh, ё yo, е ye after a vowel.
+	Ukrainian                // Ukraine's national system (2010): г h, и y, і i, ї yi, є ye, й y, ю yu, я ya (i, ie, iu, ia inside a word).
 )
 
 // systems are the Cyrillic systems Latin romanises in, in order.
-var systems = [...]System{BGN, ICAO, GOST, Scientific, Common}
+var systems = [...]System{BGN, ICAO, GOST, Scientific, Common, Ukrainian}
 
 // cyrillic maps each lower-case Cyrillic letter to its romanisation in
-// BGN, ICAO, GOST, Scientific and Common order. Ukrainian and
+// BGN, ICAO, GOST, Scientific, Common and Ukrainian order. Ukrainian and
 // Belarusian letters are included; ь and ъ are dropped (apart from ICAO ъ).
-var cyrillic = map[rune][5]string{
-	'а': {"a", "a", "a", "a", "a"}, 'б': {"b", "b", "b", "b", "b"}, 'в': {"v", "v", "v", "v", "v"},
-	'г': {"g", "g", "g", "g", "g"}, 'д': {"d", "d", "d", "d", "d"}, 'е': {"e", "e", "e", "e", "e"},
-	'ё': {"e", "e", "yo", "e", "yo"}, 'ж': {"zh", "zh", "zh", "z", "zh"}, 'з': {"z", "z", "z", "z", "z"},
-	'и': {"i", "i", "i", "i", "i"}, 'й': {"y", "i", "j", "j", "y"}, 'к': {"k", "k", "k", "k", "k"},
-	'л': {"l", "l", "l", "l", "l"}, 'м': {"m", "m", "m", "m", "m"}, 'н': {"n", "n", "n", "n", "n"},
-	'о': {"o", "o", "o", "o", "o"}, 'п': {"p", "p", "p", "p", "p"}, 'р': {"r", "r", "r", "r", "r"},
-	'с': {"s", "s", "s", "s", "s"}, 'т': {"t", "t", "t", "t", "t"}, 'у': {"u", "u", "u", "u", "u"},
-	'ф': {"f", "f", "f", "f", "f"}, 'х': {"kh", "kh", "x", "ch", "h"}, 'ц': {"ts", "ts", "cz", "c", "ts"},
-	'ч': {"ch", "ch", "ch", "c", "ch"}, 'ш': {"sh", "sh", "sh", "s", "sh"},
-	'щ': {"shch", "shch", "shh", "sc", "sch"}, 'ъ': {"", "ie", "", "", ""}, 'ы': {"y", "y", "y", "y", "y"},
-	'ь': {"", "", "", "", ""}, 'э': {"e", "e", "e", "e", "e"}, 'ю': {"yu", "iu", "yu", "ju", "yu"},
-	'я': {"ya", "ia", "ya", "ja", "ya"}, 'і': {"i", "i", "i", "i", "i"}, 'ї': {"yi", "i", "yi", "ji", "yi"},
-	'є': {"ye", "ie", "ye", "je", "ye"}, 'ґ': {"g", "g", "g", "g", "g"}, 'ў': {"w", "u", "u", "u", "w"},
+// The Ukrainian column gives the forms inside a word (see ukrainianInitial).
+var cyrillic = map[rune][6]string{
+	'а': {"a", "a", "a", "a", "a", "a"}, 'б': {"b", "b", "b", "b", "b", "b"}, 'в': {"v", "v", "v", "v", "v", "v"},
+	'г': {"g", "g", "g", "g", "g", "h"}, 'д': {"d", "d", "d", "d", "d", "d"}, 'е': {"e", "e", "e", "e", "e", "e"},
+	'ё': {"e", "e", "yo", "e", "yo", "io"}, 'ж': {"zh", "zh", "zh", "z", "zh", "zh"}, 'з': {"z", "z", "z", "z", "z", "z"},
+	'и': {"i", "i", "i", "i", "i", "y"}, 'й': {"y", "i", "j", "j", "y", "i"}, 'к': {"k", "k", "k", "k", "k", "k"},
+	'л': {"l", "l", "l", "l", "l", "l"}, 'м': {"m", "m", "m", "m", "m", "m"}, 'н': {"n", "n", "n", "n", "n", "n"},
+	'о': {"o", "o", "o", "o", "o", "o"}, 'п': {"p", "p", "p", "p", "p", "p"}, 'р': {"r", "r", "r", "r", "r", "r"},
+	'с': {"s", "s", "s", "s", "s", "s"}, 'т': {"t", "t", "t", "t", "t", "t"}, 'у': {"u", "u", "u", "u", "u", "u"},
+	'ф': {"f", "f", "f", "f", "f", "f"}, 'х': {"kh", "kh", "x", "ch", "h", "kh"}, 'ц': {"ts", "ts", "cz", "c", "ts", "ts"},
+	'ч': {"ch", "ch", "ch", "c", "ch", "ch"}, 'ш': {"sh", "sh", "sh", "s", "sh", "sh"},
+	'щ': {"shch", "shch", "shh", "sc", "sch", "shch"}, 'ъ': {"", "ie", "", "", "", ""}, 'ы': {"y", "y", "y", "y", "y", "y"},
+	'ь': {"", "", "", "", "", ""}, 'э': {"e", "e", "e", "e", "e", "e"}, 'ю': {"yu", "iu", "yu", "ju", "yu", "iu"},
+	'я': {"ya", "ia", "ya", "ja", "ya", "ia"}, 'і': {"i", "i", "i", "i", "i", "i"}, 'ї': {"yi", "i", "yi", "ji", "yi", "i"},
+	'є': {"ye", "ie", "ye", "je", "ye", "ie"}, 'ґ': {"g", "g", "g", "g", "g", "g"}, 'ў': {"w", "u", "u", "u", "w", "u"},
 }
+
+// ukrainianInitial are the Ukrainian system's forms at the start of a word.
+var ukrainianInitial = map[rune]string{'є': "ye", 'ї': "yi", 'й': "y", 'ю': "yu", 'я': "ya"}
 
 // otherCyrillic romanises the Cyrillic letters of other languages than
 // Russian, Ukrainian and Belarusian (Serbian, Macedonian, Kazakh, Tajik,
@@ -72,7 +77,7 @@ var cyrillic = map[rune][5]string{
 var otherCyrillic = map[rune]string{
 	'ђ': "dj", 'ј': "j", 'љ': "lj", 'њ': "nj", 'ћ': "c", 'џ': "dzh", 'ѓ': "gj", 'ќ': "kj", 'ѕ': "dz",
 	'ә': "a", 'ғ': "gh", 'қ': "q", 'ң': "ng", 'ө': "o", 'ұ': "u", 'ү': "u", 'һ': "h", 'ҷ': "j", 'ҳ': "h",
-	'ҡ': "q", 'ҙ': "z", 'ҫ': "s", 'ӏ': "", 'ъ': "",
+	'ҡ': "q", 'ҙ': "z", 'ҫ': "s", 'ӏ': "",
 }
 
 // cyrillicLetter romanises a lower-case Cyrillic letter that the cyrillic
@@ -114,8 +119,11 @@ func Cyrillic(s string, sys System) string {
 		if !ok {
 			out = cyrillicLetter(lr, sys)
 		}
-		if sys == Common && lr == 'е' && (isVowelRune(prev) || !unicode.IsLetter(prev)) {
+		switch {
+		case sys == Common && lr == 'е' && (isVowelRune(prev) || !unicode.IsLetter(prev)):
 			out = "ye" // Yevgeny, Andreyev: е at a word's start or after a vowel.
+		case sys == Ukrainian && !unicode.IsLetter(prev) && ukrainianInitial[lr] != "":
+			out = ukrainianInitial[lr] // Yevhen, Yurii: the initial forms.
 		}
 		b.WriteString(matchCase(out, r, rs, i))
 		prev = lr
