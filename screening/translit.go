@@ -161,11 +161,12 @@ var devaConsonants = map[rune]string{
 
 var devaVowels = map[rune]string{
 	'अ': "a", 'आ': "a", 'इ': "i", 'ई': "i", 'उ': "u", 'ऊ': "u", 'ऋ': "ri", 'ए': "e", 'ऐ': "ai", 'ओ': "o", 'औ': "au",
-	'ऑ': "o", 'ॐ': "om",
+	'ऑ': "o", 'ॐ': "om", 'ऍ': "e", 'ॲ': "a", 'ऎ': "e", 'ऒ': "o",
 }
 
 var devaSigns = map[rune]string{
 	'ा': "a", 'ि': "i", 'ी': "i", 'ु': "u", 'ू': "u", 'ृ': "ri", 'े': "e", 'ै': "ai", 'ो': "o", 'ौ': "au", 'ॉ': "o",
+	'ॅ': "e", 'ॆ': "e", 'ॊ': "o",
 }
 
 // nukta turns a consonant into its Perso-Arabic counterpart: ज़ is ज then ़.
@@ -183,7 +184,7 @@ const (
 // vowel sign or virama follows it or it ends a word (schwa deletion at the
 // word's end only: कुमार kumar, शर्मा sharma, अग्रवाल agraval).
 func Devanagari(s string) string {
-	rs := []rune(s)
+	rs := []rune(strings.ReplaceAll(s, "ज्ञ", "ग्य")) // ज्ञ is written gy: ज्ञान Gyan, ज्ञानेश्वर Gyaneshwar.
 	var b strings.Builder
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
@@ -252,6 +253,12 @@ var arabic = map[rune]string{
 	'ظ': "z", 'ع': "", 'غ': "gh", 'ف': "f", 'ق': "q", 'ك': "k", 'ل': "l", 'م': "m", 'ن': "n", 'ه': "h",
 	'ة': "a", 'و': "w", 'ي': "y", 'ى': "a", 'ء': "", 'ئ': "y", 'ؤ': "w", 'پ': "p", 'چ': "ch", 'ژ': "zh",
 	'گ': "g", 'ک': "k", 'ی': "y",
+	// Urdu, Kurdish and Maghrebi letters.
+	'ٹ': "t", 'ڈ': "d", 'ڑ': "r", 'ں': "n", 'ھ': "h", 'ہ': "h", 'ۃ': "a", 'ے': "y", 'ۓ': "y", 'ڤ': "v",
+	'ڨ': "g", 'ڭ': "g", 'ۆ': "o", 'ێ': "e", 'ڵ': "l", 'ڕ': "r", 'ۋ': "v", 'ې': "e",
+	// Arabic-Indic and Persian digits.
+	'٠': "0", '١': "1", '٢': "2", '٣': "3", '٤': "4", '٥': "5", '٦': "6", '٧': "7", '٨': "8", '٩': "9",
+	'۰': "0", '۱': "1", '۲': "2", '۳': "3", '۴': "4", '۵': "5", '۶': "6", '۷': "7", '۸': "8", '۹': "9",
 }
 
 // Arabic romanises s with the arabic table; harakat and tatweel are dropped
