@@ -100,6 +100,10 @@ var legalContext = []string{"private", "joint", "stock", "liability", "open", "c
 // Tikriti, and the Arabic-script article is split off before (see Arabic).
 var stopWords = []string{"the", "of", "and", "des", "de", "du", "la", "le", "les", "et", "y", "for", "al", "el"}
 
+// titles are honorifics, removed like stop words ("Mr Omari" is Omari),
+// except from a name romanised from Arabic script, where mr is Omar.
+var titles = []string{"mr", "mrs", "ms", "dr", "shri", "smt"}
+
 // synonyms write a word the way its English counterpart is written, for
 // the few generic words a Russian name often carries translated or not:
 // "НК" (neftyanaya kompaniya) is "oil company", gruppa is group.
@@ -142,13 +146,8 @@ func wordSet(words []string) map[string]bool {
 var (
 	legalKeys   = wordSet(legalForms)
 	contextKeys = wordSet(legalContext)
-	stopForms   = func() map[string]bool {
-		m := map[string]bool{}
-		for _, w := range stopWords {
-			m[w] = true
-		}
-		return m
-	}()
+	stopForms   = formSet(stopWords)
+	titleForms  = formSet(titles)
 	longLegal   = longWords(legalForms)
 	longContext = longWords(legalContext)
 	genericKeys = wordSet(genericWords)
@@ -160,6 +159,15 @@ var (
 		return m
 	}()
 )
+
+// formSet is a set of folded words, built once from a word table.
+func formSet(words []string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
 
 // longWords are the words of at least 5 letters.
 func longWords(words []string) [][]rune {

@@ -160,8 +160,9 @@ func (o omission) word(ptoks []token, f *form) string {
 }
 
 // omitted finds the one word of a listed person's name that a party may
-// leave out at a small cost: when at least two words match and every word
-// of the party's name matched, the first unmatched listed word that is
+// leave out at a small cost: when at least two words match, all of them
+// exactly (same key: a typo and a missing word are two differences), and
+// every word of the party's name matched, the first unmatched listed word that is
 // omittable (its patronymic, else a middle name, see markOmittable); when
 // every listed word matched, the first unmatched party word that is a
 // patronymic (a payment may carry the patronymic the list lacks). Any other
@@ -173,6 +174,9 @@ func omitted(ptoks []token, f *form, pairs []pair) omission {
 	}
 	var usedP, usedC uint32
 	for _, pr := range pairs {
+		if pr.sim < 1 {
+			return omission{i: -1}
+		}
 		usedP |= 1 << pr.p
 		usedC |= 1 << pr.c
 	}
@@ -263,7 +267,7 @@ func align(ptoks, ctoks []token, buf []pair) []pair {
 // romanised from Arabic script scores at least 0.9 against a word with its
 // consonant skeleton.
 func tokenSim(a, b *token) float64 {
-	if a.key == b.key {
+	if a.key == b.key || a.keyX != "" && a.keyX == b.key || b.keyX != "" && b.keyX == a.key {
 		return 1
 	}
 	if len(a.form) == 1 || len(b.form) == 1 {

@@ -269,11 +269,15 @@ func (s *Screener) addForm(f form) {
 	}
 }
 
-// lookupKeys are the index keys of a word: its phonetic key, the key with
-// any one character deleted (when it has at least 4), and its consonant
-// skeleton: indexed for every listed word, looked up for Arabic-script words.
+// lookupKeys are the index keys of a word: its phonetic key (and its key
+// reading x as kh), the key with any one character deleted (when it has at
+// least 4), and its consonant skeleton: indexed for every listed word,
+// looked up for Arabic-script words.
 func lookupKeys(t token, skel bool) []string {
 	keys := []string{t.key}
+	if t.keyX != "" {
+		keys = append(keys, t.keyX)
+	}
 	if f := string(t.form); f != t.key {
 		keys = append(keys, f)
 		if len(t.form) >= 4 {

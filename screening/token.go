@@ -11,6 +11,7 @@ type token struct {
 	form    []rune // The folded word: lower case, no diacritics.
 	key     string // phoneticKey(form).
 	keyR    []rune
+	keyX    string  // For a word with an x, its key reading x as kh (GOST 7.79 B writes х x: Mixail); else "".
 	skel    string  // The key without vowels, for names written in Arabic script.
 	weight  float64 // 1, GenericWeight or InitialWeight, times the list frequency factor.
 	generic bool
@@ -65,7 +66,7 @@ func tokenize(s string, abjad bool) []token {
 	for i, w := range words {
 		keys[i] = phoneticKey(w)
 	}
-	keep := removeLegal(words, keys)
+	keep := removeLegal(words, keys, abjad)
 	var toks []token
 	for i, w := range words {
 		if !keep[i] || len(toks) == MaxTokens {
@@ -88,6 +89,10 @@ func newToken(w, key string, abjad bool) token {
 	key = nameKey(w, key)
 	_, _, patr := patronymic(w)
 	t := token{form: form, key: key, keyR: []rune(key), abjad: abjad, weight: 1, patronymic: patr}
+	if strings.ContainsRune(w, 'x') {
+		kh := strings.ReplaceAll(w, "x", "kh")
+		t.keyX = nameKey(kh, phoneticKey(kh))
+	}
 	t.skel = skeleton(key)
 	switch {
 	case genericKeys[key]:
@@ -101,10 +106,10 @@ func newToken(w, key string, abjad bool) token {
 // removeLegal marks which words to keep: not legal forms, not legal
 // context words touching a removed legal word, not stop words; unless that
 // would remove every word, when all are kept.
-func removeLegal(words, keys []string) []bool {
+func removeLegal(words, keys []string, abjad bool) []bool {
 	keep := make([]bool, len(keys))
 	for i, k := range keys {
-		keep[i] = !isLegal(words[i], k) && !stopForms[words[i]]
+		keep[i] = !isLegal(words[i], k) && !stopForms[words[i]] && (abjad || !titleForms[words[i]])
 	}
 	for changed := true; changed; {
 		changed = false
