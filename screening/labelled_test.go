@@ -111,8 +111,8 @@ func TestLabelled(t *testing.T) {
 	}
 }
 
-// heldByLabel screens the negatives, logs each one held and the count per
-// label, and returns how many were held.
+// heldByLabel screens the negatives, logs each one held, the count per
+// label and the five highest-scoring, and returns how many were held.
 func heldByLabel(tb testing.TB, s *screening.Screener, neg []labelled) int {
 	names := make([]string, len(neg))
 	for i, n := range neg {
@@ -120,6 +120,7 @@ func heldByLabel(tb testing.TB, s *screening.Screener, neg []labelled) int {
 	}
 	byLabel, heldLabel := map[string]int{}, map[string]int{}
 	held := 0
+	var top []scored
 	for i, r := range screenAll(s, names) {
 		byLabel[neg[i].label]++
 		if r.Hold {
@@ -127,9 +128,16 @@ func heldByLabel(tb testing.TB, s *screening.Screener, neg []labelled) int {
 			heldLabel[neg[i].label]++
 			tb.Logf("false hit: %s %q %s", neg[i].label, neg[i].name, best(s, neg[i].name))
 		}
+		if len(r.Hits) > 0 {
+			top = append(top, scored{names[i], r.Hits[0].Score})
+		}
 	}
 	for _, l := range slices.Sorted(maps.Keys(byLabel)) {
-		tb.Logf("%-30s %5d negatives, %d held", l, byLabel[l], heldLabel[l])
+		tb.Logf("%-42s %5d negatives, %d held", l, byLabel[l], heldLabel[l])
+	}
+	slices.SortStableFunc(top, func(a, b scored) int { return cmp.Compare(b.score, a.score) })
+	for _, sc := range top[:min(5, len(top))] {
+		tb.Logf("highest-scoring negative: %.4f %q %s", sc.score, sc.name, best(s, sc.name))
 	}
 	return held
 }

@@ -171,6 +171,31 @@ func canonicalize(name string) canonical {
 
 // readAs is canonicalize's reading of s, as stored, noting flags in c.
 func (c *canonical) readAs(s string) string {
+	if strings.IndexFunc(s, isInvisible) >= 0 {
+		s = c.visible(s)
+	}
+	if !norm.NFKC.IsNormalString(s) {
+		n := norm.NFKC.String(s)
+		if styled(s) {
+			c.flags |= flagStyled
+		}
+		s = n
+	}
+	s, mixed := oneScriptWords(s)
+	if mixed {
+		c.flags |= flagMixed
+	}
+	return s
+}
+
+// isInvisible reports whether canonicalize removes r or reads it as a space.
+func isInvisible(r rune) bool {
+	return r >= 0x80 && (isBidiControl(r) || isFiller(r) || isIgnorable(r))
+}
+
+// visible is s without its bidi controls and ignorable characters, and with
+// its fillers written as spaces, noting flags in c.
+func (c *canonical) visible(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {
@@ -187,18 +212,7 @@ func (c *canonical) readAs(s string) string {
 			b.WriteRune(r)
 		}
 	}
-	s = b.String()
-	if n := norm.NFKC.String(s); n != s {
-		if styled(s) {
-			c.flags |= flagStyled
-		}
-		s = n
-	}
-	s, mixed := oneScriptWords(s)
-	if mixed {
-		c.flags |= flagMixed
-	}
-	return s
+	return b.String()
 }
 
 // styled reports whether s has a letter or digit in a compatibility form
@@ -312,16 +326,17 @@ func scriptClass(r rune) int {
 // oneScriptWords writes every word of s whose letters mix scripts in one
 // script (see oneScript), and reports whether any did.
 func oneScriptWords(s string) (string, bool) {
+	if !mixesScripts(s) {
+		return s, false
+	}
 	var b strings.Builder
-	mixed := false
 	for len(s) > 0 {
 		end := strings.IndexFunc(s, isWordBreak)
 		if end < 0 {
 			end = len(s)
 		}
-		word, m := oneScript(s[:end])
+		word, _ := oneScript(s[:end])
 		b.WriteString(word)
-		mixed = mixed || m
 		if end == len(s) {
 			break
 		}
@@ -329,7 +344,27 @@ func oneScriptWords(s string) (string, bool) {
 		b.WriteString(s[end : end+n])
 		s = s[end+n:]
 	}
-	return b.String(), mixed
+	return b.String(), true
+}
+
+// mixesScripts reports whether a word of s has letters of two scripts.
+func mixesScripts(s string) bool {
+	var seen [scriptOther + 1]bool
+	scripts := 0
+	for _, r := range s {
+		if isWordBreak(r) {
+			seen, scripts = [scriptOther + 1]bool{}, 0
+			continue
+		}
+		if c := scriptClass(r); c != scriptNone && !seen[c] {
+			seen[c] = true
+			scripts++
+		}
+		if scripts > 1 {
+			return true
+		}
+	}
+	return false
 }
 
 // isWordBreak reports whether r separates words: not a letter, mark or
