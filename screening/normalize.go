@@ -100,8 +100,7 @@ var legalContext = []string{"private", "joint", "stock", "liability", "open", "c
 // Tikriti, and the Arabic-script article is split off before (see Arabic).
 var stopWords = []string{"the", "of", "and", "des", "de", "du", "la", "le", "les", "et", "y", "for", "al", "el"}
 
-// titles are honorifics, removed like stop words ("Mr Omari" is Omari),
-// except from a name romanised from Arabic script, where mr is Omar.
+// titles are honorifics, removed like stop words: "Mr Omari" is Omari.
 var titles = []string{"mr", "mrs", "ms", "dr", "shri", "smt"}
 
 // synonyms write a word the way its English counterpart is written, for

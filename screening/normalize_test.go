@@ -26,6 +26,8 @@ func TestNormalize(t *testing.T) {
 		{"MURADOV, Georgiy L'vovich", "muradov georgiy lvovich"},
 		{"Bank Melli", "bank melli"}, // bank is kept (a generic word, weighted down).
 		{"Limited", "limited"},       // Nothing but a legal form: kept.
+		{"Mr Omari", "omari"},
+		{"Shri Rahul Sharma", "rahul sharma"},
 	}
 	for _, tt := range tests {
 		if got := screening.Normalize(tt.in); len(got) == 0 || got[0] != tt.want {
@@ -73,6 +75,9 @@ func TestTransliterate(t *testing.T) {
 	}
 	if got := screening.Arabic("پرویز مشرّف ٹھاکر ۱۹۴۳"); got != "prwyz mshrf thakr 1943" {
 		t.Errorf("Arabic(Urdu) = %q", got)
+	}
+	if got := screening.Arabic("عمر العمري"); got != "amr al amry" {
+		t.Errorf("Arabic(عمر العمري) = %q; want amr al amry", got)
 	}
 }
 

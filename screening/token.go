@@ -66,7 +66,7 @@ func tokenize(s string, abjad bool) []token {
 	for i, w := range words {
 		keys[i] = phoneticKey(w)
 	}
-	keep := removeLegal(words, keys, abjad)
+	keep := removeLegal(words, keys)
 	var toks []token
 	for i, w := range words {
 		if !keep[i] || len(toks) == MaxTokens {
@@ -106,10 +106,10 @@ func newToken(w, key string, abjad bool) token {
 // removeLegal marks which words to keep: not legal forms, not legal
 // context words touching a removed legal word, not stop words; unless that
 // would remove every word, when all are kept.
-func removeLegal(words, keys []string, abjad bool) []bool {
+func removeLegal(words, keys []string) []bool {
 	keep := make([]bool, len(keys))
 	for i, k := range keys {
-		keep[i] = !isLegal(words[i], k) && !stopForms[words[i]] && (abjad || !titleForms[words[i]])
+		keep[i] = !isLegal(words[i], k) && !stopForms[words[i]] && !titleForms[words[i]]
 	}
 	for changed := true; changed; {
 		changed = false

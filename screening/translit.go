@@ -246,7 +246,8 @@ func devaOther(r rune) string {
 
 // arabic romanises the Arabic letters consonant by consonant (the script
 // writes no short vowels): alif a, waw w, ya y, ta marbuta a, hamza and ayn
-// dropped. It serves the UN list's NAME_ORIGINAL_SCRIPT names.
+// dropped, except at a word's start, where it is a. It serves the UN list's
+// NAME_ORIGINAL_SCRIPT names.
 var arabic = map[rune]string{
 	'ا': "a", 'أ': "a", 'إ': "i", 'آ': "a", 'ٱ': "a", 'ب': "b", 'ت': "t", 'ث': "th", 'ج': "j", 'ح': "h",
 	'خ': "kh", 'د': "d", 'ذ': "dh", 'ر': "r", 'ز': "z", 'س': "s", 'ش': "sh", 'ص': "s", 'ض': "d", 'ط': "t",
@@ -274,13 +275,24 @@ func Arabic(s string) string {
 		if r == 'ل' && i > 0 && rs[i-1] == 'ا' && (i == 1 || unicode.IsSpace(rs[i-2])) && i+2 < len(rs) {
 			continue
 		}
-		if t, ok := arabic[r]; ok {
+		if r == 'ع' && arabicWordStart(rs, i) {
+			b.WriteString("a") // A word's first ayn carries a vowel: عمر amr (Omar), علي aly (Ali), عبد abd.
+		} else if t, ok := arabic[r]; ok {
 			b.WriteString(t)
 		} else if !unicode.Is(unicode.Mn, r) && r != 'ـ' {
 			b.WriteRune(r)
 		}
 	}
 	return b.String()
+}
+
+// arabicWordStart reports whether rs[i] starts a word, or follows a word's
+// article ال.
+func arabicWordStart(rs []rune, i int) bool {
+	if i >= 2 && rs[i-1] == 'ل' && rs[i-2] == 'ا' {
+		i -= 2
+	}
+	return i == 0 || unicode.IsSpace(rs[i-1])
 }
 
 // Latin returns the romanisations of s the matcher compares: s read the
