@@ -28,11 +28,21 @@ const (
 	negativesFile = "labelled/negatives.tsv"
 )
 
-// labelled is one line of the labelled set.
+// labelled is a party name that must hit an entry (a positive) or must not
+// be held (a negative): one line of the labelled set, or a case of
+// TestQuality.
 type labelled struct {
 	list, entry string // The entry a positive must hit; "" for a negative.
 	label       string // How a positive was written; a negative's script and kind.
 	name        string
+}
+
+func namesOf(ls []labelled) []string {
+	names := make([]string, len(ls))
+	for i, l := range ls {
+		names[i] = l.name
+	}
+	return names
 }
 
 func (l labelled) line() string {
@@ -94,11 +104,7 @@ func mustReadLabelled(tb testing.TB, file string) []labelled {
 func TestLabelled(t *testing.T) {
 	s := mustSampleScreener(t)
 	pos, neg := mustReadLabelled(t, positivesFile), mustReadLabelled(t, negativesFile)
-	cases := make([]qualityCase, len(pos))
-	for i, p := range pos {
-		cases[i] = qualityCase{name: p.name, list: p.list, entry: p.entry, how: p.label}
-	}
-	missed := listedMisses(t, s, cases)
+	missed := listedMisses(t, s, pos)
 	recall := float64(len(pos)-missed) / float64(len(pos))
 	held := heldByLabel(t, s, neg)
 	t.Logf("threshold %.2f: recall %.4f (%d of %d positives hit their entry), false hits %d of %d negatives",
@@ -114,10 +120,7 @@ func TestLabelled(t *testing.T) {
 // heldByLabel screens the negatives, logs each one held, the count per
 // label and the five highest-scoring, and returns how many were held.
 func heldByLabel(tb testing.TB, s *screening.Screener, neg []labelled) int {
-	names := make([]string, len(neg))
-	for i, n := range neg {
-		names[i] = n.name
-	}
+	names := namesOf(neg)
 	byLabel, heldLabel := map[string]int{}, map[string]int{}
 	held := 0
 	var top []scored
@@ -148,25 +151,32 @@ func heldByLabel(tb testing.TB, s *screening.Screener, neg []labelled) int {
 // other romanisations.
 func positives(lists []*screening.List) []labelled {
 	var out []labelled
+	eachListed(lists, func(e screening.Entry, add func(label, name string)) {
+		for _, v := range variantsOf(e) {
+			add(v[0], v[1])
+		}
+		for _, n := range e.Names {
+			if n.Script != "Latin" {
+				add("original script "+n.Script, n.Full)
+			}
+		}
+	}, &out)
+	return out
+}
+
+// eachListed calls fn with every listed individual and entity of lists,
+// and a function that appends a positive for it to out.
+func eachListed(lists []*screening.List, fn func(e screening.Entry, add func(label, name string)), out *[]labelled) {
 	for _, l := range lists {
 		for _, e := range l.Entries {
 			if e.Kind != screening.KindIndividual && e.Kind != screening.KindEntity {
 				continue
 			}
-			add := func(label, name string) {
-				out = append(out, labelled{list: l.Name, entry: e.ID, label: label, name: name})
-			}
-			for _, v := range variantsOf(e) {
-				add(v[0], v[1])
-			}
-			for _, n := range e.Names {
-				if n.Script != "Latin" {
-					add("original script "+n.Script, n.Full)
-				}
-			}
+			fn(e, func(label, name string) {
+				*out = append(*out, labelled{list: l.Name, entry: e.ID, label: label, name: name})
+			})
 		}
 	}
-	return out
 }
 
 // variantsOf are the labelled variants of an entry's primary name.

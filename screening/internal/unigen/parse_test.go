@@ -84,8 +84,8 @@ func writeConfusables(c confusables) string {
 // within bounds, and what it read, written back, reads the same.
 func FuzzParseConfusables(f *testing.F) {
 	data := mustReadData(f, confusablesFile)
-	f.Add(data[:4096])
-	f.Add(data[len(data)-2048:])
+	f.Add(data[:900]) // The header and the first entries: small seeds, so that minimising stays quick.
+	f.Add(data[len(data)-600:])
 	f.Add([]byte("\uFEFF# Version: 15.0.0\n0430 ;\t0061 ;\tMA\t# ( а → a )\n006D ;\t0072 006E ;\tMA\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		if len(in) > maxFuzzBytes {
