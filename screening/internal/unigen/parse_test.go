@@ -155,3 +155,24 @@ func FuzzParseNames(f *testing.F) {
 		_ = smallCapitals(names)
 	})
 }
+
+// TestGeneratedTables checks that screening's unicode_tables.go is what
+// the generator writes from data/: run go generate ./screening after
+// changing either.
+func TestGeneratedTables(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "unicode_tables.go")
+	if err := run("data", out); err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join("..", "..", "unicode_tables.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Error("screening/unicode_tables.go is not what unigen writes from data/: run go generate ./screening")
+	}
+}
