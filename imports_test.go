@@ -30,6 +30,7 @@ const (
 	cmd        = "cmd/corridor"
 	xsdgen     = "iso20022/internal/xsdgen"
 	scenario   = "internal/scenario"
+	unigen     = "screening/internal/unigen"
 )
 
 // The third-party modules the rules name.
@@ -38,6 +39,7 @@ const (
 	goCmp        = "github.com/google/go-cmp"
 	rapid        = "pgregory.net/rapid"
 	goJOSE       = "github.com/go-jose/go-jose/v4"
+	xtext        = "golang.org/x/text"
 )
 
 // domain is what the system is: pure code that does no I/O.
@@ -57,8 +59,10 @@ var rules = []rule{
 		"subpackages import the root, never the reverse, not even in the root's tests"},
 	{"domain-no-io", domain, prod, not(stdIn(ioPackages...)),
 		"the domain does no I/O, so it is deterministic: what it needs goes through root interfaces adapters implement"},
-	{"domain-deps", []string{root, ledger, iso20022, screening}, prod, oneOf(std, pkgIn(root, assert)),
+	{"domain-deps", []string{root, ledger, iso20022}, prod, oneOf(std, pkgIn(root, assert)),
 		"a pure-domain package builds only on the standard library, the root and its assertions"},
+	{"screening-deps", []string{screening}, prod, oneOf(std, pkgIn(root, assert), modIn(xtext)),
+		"screening is pure domain too, and folds names with Unicode NFKC, whose tables only golang.org/x/text keeps in step with Unicode"},
 	{"settlement-deps", []string{settlement}, prod, oneOf(std, pkgIn(root, assert, ledger)),
 		"settlement is pure domain too, and posts what it settles to the ledger"},
 	{"domain-tests-pure", domain, test, oneOf(std, modIn(goCmp, rapid), pkgIn(slices.Concat(domain, []string{assert, scenario})...)),
@@ -82,10 +86,12 @@ var rules = []rule{
 		"the scenario runner is a test helper: production code never imports it"},
 	{"xsdgen-std-only", []string{xsdgen}, anyCode, std,
 		"the schema compiler is a stand-alone program, so go generate needs nothing but Go"},
+	{"unigen-std-only", []string{unigen}, anyCode, std,
+		"the Unicode table generator is a stand-alone program, so go generate needs nothing but Go"},
 	{"nothing-imports-cmd", nil, anyCode, not(under("cmd")),
 		"cmd/ holds the wiring, flags and config; nothing imports it"},
-	{"third-party-prod", nil, prod, oneOf(std, inModule, modIn(sqliteDriver)),
-		"dependencies are few: the one third-party module in production is the SQLite driver"},
+	{"third-party-prod", nil, prod, oneOf(std, inModule, modIn(sqliteDriver), both(modIn(xtext), from(screening))),
+		"dependencies are few: in production, the SQLite driver, and golang.org/x/text for screening's Unicode normalisation"},
 	{"sqlite-driver-only-in-sqlite", nil, prod, oneOf(not(modIn(sqliteDriver)), from(sqlite)),
 		"the store adapter is named for its dependency, and only it uses the driver"},
 	{"third-party-test", nil, test, oneOf(std, inModule, modIn(goCmp, rapid), both(from(pki), modIn(goJOSE))),
@@ -399,7 +405,13 @@ func TestImportRules(t *testing.T) {
 		{root, test, "os", nil},
 		{settlement, prod, ledger, nil},
 		{iso20022, prod, ledger, []string{"domain-deps"}},
-		{screening, prod, "github.com/acme/fuzzy", []string{"domain-deps", "third-party-prod"}},
+		{screening, prod, "github.com/acme/fuzzy", []string{"screening-deps", "third-party-prod"}},
+		{screening, prod, xtext + "/unicode/norm", nil},
+		{ledger, prod, xtext + "/unicode/norm", []string{"domain-deps", "third-party-prod"}},
+		{hub, prod, xtext + "/unicode/norm", []string{"hub-deps", "third-party-prod"}},
+		{screening, test, xtext + "/unicode/norm", []string{"domain-tests-pure", "third-party-test"}},
+		{unigen, prod, "os", nil},
+		{unigen, prod, screening, []string{"unigen-std-only"}},
 		{screening, test, sqlite, []string{"domain-tests-pure"}},
 		{ledger, test, goCmp + "/cmp", nil},
 		{ledger, test, settlement, nil},

@@ -1,6 +1,7 @@
 package screening_test
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -114,6 +115,38 @@ func FuzzScreen(f *testing.F) {
 		}
 		if again := s.Screen(p); len(again.Hits) != len(r.Hits) || again.Hold != r.Hold {
 			t.Fatalf("not deterministic: %+v vs %+v", r, again)
+		}
+	})
+}
+
+// FuzzNormalize folds arbitrary names: never a panic, every romanisation at
+// most MaxTokens words of at most MaxWordRunes letters, and folding a folded
+// name gives it back (fold(fold(x)) == fold(x)).
+func FuzzNormalize(f *testing.F) {
+	for _, p := range benchParties {
+		f.Add(p.Name)
+	}
+	for _, n := range []string{"Ｉｇｏｒ\u3164Sеch\u200Bin", "\u202Enihces rogI", "ꜱʜᴄʜᴇʀʙᴀᴋᴏᴠ", "Ѕесһіո", "ﷺ ﷺ",
+		"صدام حسين التكريتي", "दीपक ज़ैदी", "Щербaков Игорь Петрович", "O'Brien S.A. de C.V.", "\u202D\u202E\u2067x\u202C"} {
+		f.Add(n)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		if len(name) > 1024 {
+			return
+		}
+		for _, v := range screening.Normalize(name) {
+			words := strings.Fields(v)
+			if len(words) == 0 || len(words) > screening.MaxTokens {
+				t.Fatalf("Normalize(%q) has %q, of %d words", name, v, len(words))
+			}
+			for _, w := range words {
+				if utf8.RuneCountInString(w) > screening.MaxWordRunes {
+					t.Fatalf("Normalize(%q) has a word of %d runes", name, utf8.RuneCountInString(w))
+				}
+			}
+			if again := screening.Normalize(v); len(again) == 0 || again[0] != v {
+				t.Fatalf("Normalize(%q) = %q, but Normalize(%q) = %q", name, v, v, again)
+			}
 		}
 	})
 }

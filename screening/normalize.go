@@ -18,7 +18,7 @@ var diacritics = map[rune]string{
 	'ï': "i", 'ĩ': "i", 'ī': "i", 'ĭ': "i", 'į': "i", 'ı': "i", 'ǐ': "i", 'ĵ': "j", 'ķ': "k", 'ĺ': "l",
 	'ļ': "l", 'ľ': "l", 'ŀ': "l", 'ł': "l", 'ñ': "n", 'ń': "n", 'ņ': "n", 'ň': "n", 'ṅ': "n", 'ṇ': "n",
 	'ò': "o", 'ó': "o", 'ô': "o", 'õ': "o", 'ö': "o", 'ø': "o", 'ō': "o", 'ŏ': "o", 'ő': "o", 'ǒ': "o",
-	'œ': "oe", 'ŕ': "r", 'ŗ': "r", 'ř': "r", 'ṛ': "r", 'ś': "sh", 'ŝ': "s", 'ş': "sh", 'š': "sh", 'ș': "sh",
+	'œ': "oe", 'ŕ': "r", 'ŗ': "r", 'ř': "r", 'ṛ': "r", 'ś': "sh", 'ŝ': "sh", 'ş': "sh", 'š': "sh", 'ș': "sh",
 	'ṣ': "sh", 'ß': "ss", 'ţ': "t", 'ť': "t", 'ț': "ts", 'ṭ': "t", 'þ': "th", 'ù': "u", 'ú': "u", 'û': "u",
 	'ü': "u", 'ũ': "u", 'ū': "u", 'ŭ': "u", 'ů': "u", 'ű': "u", 'ų': "u", 'ǔ': "u", 'ŵ': "w", 'ý': "y",
 	'ÿ': "y", 'ŷ': "y", 'ź': "z", 'ż': "z", 'ž': "zh", 'ḍ': "d", 'ṃ': "m", 'ṁ': "m",
@@ -38,11 +38,7 @@ func fold(s string) string {
 		case unicode.Is(unicode.Mn, r):
 			continue
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if t, ok := diacritics[r]; ok {
-				b.WriteString(t)
-			} else {
-				b.WriteRune(r)
-			}
+			b.WriteString(foldLetter(r))
 			run++
 			continue
 		case strings.ContainsRune("'’ʼ‘`´ʹʺ", r):
@@ -54,6 +50,25 @@ func fold(s string) string {
 		run = 0
 	}
 	return b.String()
+}
+
+// foldLetter writes a lower-case letter or digit as the fold compares it:
+// by the diacritics table, or, for a Latin letter outside it with an ASCII
+// lookalike (small capitals ᴀ ʙ ᴄ, script ɡ, Latin alpha ɑ), as that
+// lookalike, else as it is.
+func foldLetter(r rune) string {
+	if r < 0x80 {
+		return string(r)
+	}
+	if t, ok := diacritics[r]; ok {
+		return t
+	}
+	if scriptClass(r) == scriptLatin {
+		if l, ok := latinOf(r); ok {
+			return strings.ToLower(l)
+		}
+	}
+	return string(r)
 }
 
 // legalForms are the words of company legal forms, in English, Russian
@@ -84,6 +99,9 @@ var legalContext = []string{"private", "joint", "stock", "liability", "open", "c
 // "al" and "el" are the Arabic (and Spanish) article: al-Tikriti is
 // Tikriti, and the Arabic-script article is split off before (see Arabic).
 var stopWords = []string{"the", "of", "and", "des", "de", "du", "la", "le", "les", "et", "y", "for", "al", "el"}
+
+// titles are honorifics, removed like stop words: "Mr Omari" is Omari.
+var titles = []string{"mr", "mrs", "ms", "dr", "shri", "smt"}
 
 // synonyms write a word the way its English counterpart is written, for
 // the few generic words a Russian name often carries translated or not:
@@ -127,13 +145,8 @@ func wordSet(words []string) map[string]bool {
 var (
 	legalKeys   = wordSet(legalForms)
 	contextKeys = wordSet(legalContext)
-	stopForms   = func() map[string]bool {
-		m := map[string]bool{}
-		for _, w := range stopWords {
-			m[w] = true
-		}
-		return m
-	}()
+	stopForms   = formSet(stopWords)
+	titleForms  = formSet(titles)
 	longLegal   = longWords(legalForms)
 	longContext = longWords(legalContext)
 	genericKeys = wordSet(genericWords)
@@ -145,6 +158,15 @@ var (
 		return m
 	}()
 )
+
+// formSet is a set of folded words, built once from a word table.
+func formSet(words []string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
 
 // longWords are the words of at least 5 letters.
 func longWords(words []string) [][]rune {

@@ -26,6 +26,8 @@ func TestNormalize(t *testing.T) {
 		{"MURADOV, Georgiy L'vovich", "muradov georgiy lvovich"},
 		{"Bank Melli", "bank melli"}, // bank is kept (a generic word, weighted down).
 		{"Limited", "limited"},       // Nothing but a legal form: kept.
+		{"Mr Omari", "omari"},
+		{"Shri Rahul Sharma", "rahul sharma"},
 	}
 	for _, tt := range tests {
 		if got := screening.Normalize(tt.in); len(got) == 0 || got[0] != tt.want {
@@ -61,6 +63,7 @@ func TestTransliterate(t *testing.T) {
 	deva := []struct{ in, want string }{
 		{"राम", "ram"}, {"शर्मा", "sharma"}, {"कुमार", "kumar"}, {"अग्रवाल", "agraval"},
 		{"लक्ष्मी", "lakshmi"}, {"दीपक", "dipak"}, {"ज़ैदी", "zaidi"}, {"सिंह", "sinh"},
+		{"ज्ञानेश्वर", "gyaneshvar"}, {"कॅप्टन", "keptan"},
 	}
 	for _, tt := range deva {
 		if got := screening.Devanagari(tt.in); got != tt.want {
@@ -69,6 +72,12 @@ func TestTransliterate(t *testing.T) {
 	}
 	if got := screening.Arabic("صدام حسين التكريتي"); got != "sdam hsyn al tkryty" {
 		t.Errorf("Arabic = %q", got)
+	}
+	if got := screening.Arabic("پرویز مشرّف ٹھاکر ۱۹۴۳"); got != "prwyz mshrf thakr 1943" {
+		t.Errorf("Arabic(Urdu) = %q", got)
+	}
+	if got := screening.Arabic("عمر العمري"); got != "amr al amry" {
+		t.Errorf("Arabic(عمر العمري) = %q; want amr al amry", got)
 	}
 }
 
@@ -82,7 +91,8 @@ func TestKeysCollide(t *testing.T) {
 		{"Алексей", "Aleksei", "Alexei", "Aleksey", "Alexey", "Aleksej"},
 		{"Вячеслав", "Vyacheslav", "Viacheslav", "Vjacheslav"},
 		{"Фёдоров", "Fyodorov", "Fedorov", "Fjodorov"},
-		{"Цветков", "Tsvetkov", "Cvetkov", "Tzvetkov"},
+		{"Цветков", "Tsvetkov", "Cvetkov", "Tzvetkov", "Tcvetkov"},
+		{"Щербаков", "Ŝerbakov"}, // ISO 9.
 		{"Андреевич", "Andreevich", "Andreyevich", "Andrejevich"},
 		{"Agarwal", "Aggarwal", "Agarwaal"},
 		{"Deepak", "Dipak"},

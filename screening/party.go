@@ -63,7 +63,7 @@ func PaymentParties(p corridor.Payment) []Party {
 // "Igor Sherbakov" have one key, so a whitelist of confirmed false positives
 // kept by (PartyKey, list, entry ID) survives spelling and word order.
 func PartyKey(name string) string {
-	vs := analyse(name)
+	vs, _ := analyse(name)
 	if len(vs) == 0 {
 		return ""
 	}

@@ -10,7 +10,8 @@ import "strings"
 //  2. shch, shh, sch, sh → 1 (Щ and Ш: Shcherbakov, Scherbakov, Sherbakov)
 //  3. tch, ch, cz → 2 (Ч)
 //  4. zh → 3 (Ж); kh → h (Х: Khodakovsky, Hodakovsky)
-//  5. ts, tz, and c before e, i or y → 4 (Ц: Tsekov, Cekov); other c → k
+//  5. ts, tz, tc (Russian passports 2010-2013), and c before e, i or y → 4
+//     (Ц: Tsekov, Tcekov, Cekov); other c → k
 //  6. j → y; then y or i before a vowel is dropped, and yo/io become e
 //     (Я ya ia ja → a; Ю yu iu ju → u; Е/Ё ye yo → e: Fyodor, Fedor)
 //  7. iy, ii, yi → i; remaining y → i (Evgeniy, Evgenii, Yevgeny → evgeni)
@@ -31,7 +32,7 @@ func phoneticKey(w string) string {
 
 var (
 	keyReplacer1 = strings.NewReplacer("x", "ks", "w", "v", "q", "k", "ph", "f", "ck", "k")
-	keyReplacer2 = strings.NewReplacer("shch", "1", "shh", "1", "sch", "1", "sh", "1", "tch", "2", "ch", "2",
+	keyReplacer2 = strings.NewReplacer("shch", "1", "shh", "1", "sch", "1", "sh", "1", "tch", "2", "tc", "4", "ch", "2",
 		"cz", "2", "zh", "3", "kh", "h", "ts", "4", "tz", "4", "j", "y")
 	keyReplacer3 = strings.NewReplacer("ee", "i", "oo", "u")
 )

@@ -1,7 +1,6 @@
 package screening_test
 
 import (
-	"cmp"
 	"fmt"
 	"maps"
 	"runtime"
@@ -19,11 +18,6 @@ type scored struct {
 	score float64
 }
 
-// qualityCase is a party name that must (or must not) hit an entry.
-type qualityCase struct {
-	name, list, entry, how string
-}
-
 // TestQuality measures recall on variants of listed names and the false
 // positive rate on ordinary Indian and Russian names that are not listed, at
 // the default threshold. Targets: recall ≥ 0.98, false positives ≤ 1%.
@@ -33,7 +27,11 @@ func TestQuality(t *testing.T) {
 	missed := listedMisses(t, s, cases)
 	recall := float64(len(cases)-missed) / float64(len(cases))
 	clean, excluded := ordinaryNames(lists)
-	falsePositives := ordinaryHeld(t, s, clean)
+	ordinary := make([]labelled, len(clean)) // Negatives: no list, no entry.
+	for i, n := range clean {
+		ordinary[i] = labelled{label: "ordinary Indian or Russian name", name: n}
+	}
+	falsePositives := heldByLabel(t, s, ordinary)
 	fpr := float64(falsePositives) / float64(len(clean))
 	t.Logf("threshold %.2f: recall %.4f (%d of %d listed-name variants hit), false-positive rate %.4f (%d of %d ordinary names held; %d generated names excluded as containing a listed name)",
 		s.Config().Threshold, recall, len(cases)-missed, len(cases), fpr, falsePositives, len(clean), excluded)
@@ -50,21 +48,17 @@ func TestQuality(t *testing.T) {
 
 // listedMisses screens every case and returns how many miss their entry. It
 // logs the first misses and the misses per kind of variant.
-func listedMisses(tb testing.TB, s *screening.Screener, cases []qualityCase) int {
-	names := make([]string, len(cases))
-	for i, c := range cases {
-		names[i] = c.name
-	}
-	results := screenAll(s, names)
+func listedMisses(tb testing.TB, s *screening.Screener, cases []labelled) int {
+	results := screenAll(s, namesOf(cases))
 	missed := 0
 	byHow, missedHow := map[string]int{}, map[string]int{}
 	for i, c := range cases {
-		byHow[c.how]++
+		byHow[c.label]++
 		if !hits(s, results[i], c) {
 			missed++
-			missedHow[c.how]++
+			missedHow[c.label]++
 			if missed <= 40 {
-				tb.Logf("miss: %s %s %q (%s) %s", c.list, c.entry, c.name, c.how, best(s, c.name))
+				tb.Logf("miss: %s %s %q (%s) %s", c.list, c.entry, c.name, c.label, best(s, c.name))
 			}
 		}
 	}
@@ -72,27 +66,6 @@ func listedMisses(tb testing.TB, s *screening.Screener, cases []qualityCase) int
 		tb.Logf("%-22s %5d cases, %3d missed", how, byHow[how], missedHow[how])
 	}
 	return missed
-}
-
-// ordinaryHeld screens every ordinary name and returns how many are held. It
-// logs each one held and the five highest-scoring.
-func ordinaryHeld(tb testing.TB, s *screening.Screener, clean []string) int {
-	held := 0
-	var top []scored
-	for i, r := range screenAll(s, clean) {
-		if r.Hold {
-			held++
-			tb.Logf("false positive: %q %s", clean[i], best(s, clean[i]))
-		}
-		if len(r.Hits) > 0 {
-			top = append(top, scored{clean[i], r.Hits[0].Score})
-		}
-	}
-	slices.SortStableFunc(top, func(a, b scored) int { return cmp.Compare(b.score, a.score) })
-	for _, sc := range top[:min(5, len(top))] {
-		tb.Logf("highest-scoring ordinary name: %.4f %q %s", sc.score, sc.name, best(s, sc.name))
-	}
-	return held
 }
 
 // screenAll screens every name, on every CPU, and returns the results in
@@ -114,7 +87,7 @@ func screenAll(s *screening.Screener, names []string) []screening.Result {
 
 // hits reports whether r, the result of screening c's name, hits c's entry
 // at the threshold.
-func hits(s *screening.Screener, r screening.Result, c qualityCase) bool {
+func hits(s *screening.Screener, r screening.Result, c labelled) bool {
 	for _, h := range r.Hits {
 		if h.List == c.list && h.EntryID == c.entry && h.Score >= s.Config().Threshold {
 			return true
@@ -137,37 +110,29 @@ func best(s *screening.Screener, name string) string {
 // deletion in its first word of at least 5 letters, the romanisation of a
 // name in another script, and for Russian and Ukrainian individuals their
 // name written in Cyrillic.
-func listedCases(lists []*screening.List) []qualityCase {
-	var cases []qualityCase
-	for _, l := range lists {
-		for _, e := range l.Entries {
-			if e.Kind != screening.KindIndividual && e.Kind != screening.KindEntity {
+func listedCases(lists []*screening.List) []labelled {
+	var cases []labelled
+	eachListed(lists, func(e screening.Entry, add func(how, name string)) {
+		for _, n := range e.Names {
+			add("as listed", n.Full)
+			if n.Script != "Latin" {
+				add("romanised "+n.Script, screening.Latin(n.Full)[0])
 				continue
 			}
-			add := func(name, how string) {
-				cases = append(cases, qualityCase{name: name, list: l.Name, entry: e.ID, how: how})
+			if words := nameWords(n.Full); len(words) > 1 {
+				add("words reversed", strings.Join(reversed(words), " "))
 			}
-			for _, n := range e.Names {
-				add(n.Full, "as listed")
-				if n.Script != "Latin" {
-					add(screening.Latin(n.Full)[0], "romanised "+n.Script)
-					continue
-				}
-				if words := nameWords(n.Full); len(words) > 1 {
-					add(strings.Join(reversed(words), " "), "words reversed")
-				}
-				if typo, ok := typoReplace(n.Full); ok {
-					add(typo, "one letter replaced")
-				}
-				if typo, ok := typoDelete(n.Full); ok {
-					add(typo, "one letter deleted")
-				}
+			if typo, ok := typoReplace(n.Full); ok {
+				add("one letter replaced", typo)
 			}
-			if e.Kind == screening.KindIndividual && russian(e) {
-				add(toCyrillic(e.Names[0].Full), "written in Cyrillic")
+			if typo, ok := typoDelete(n.Full); ok {
+				add("one letter deleted", typo)
 			}
 		}
-	}
+		if e.Kind == screening.KindIndividual && russian(e) {
+			add("written in Cyrillic", toCyrillic(e.Names[0].Full))
+		}
+	}, &cases)
 	return cases
 }
 

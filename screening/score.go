@@ -14,7 +14,7 @@ import (
 // form), or with p's name written as one word, or whose BIC is p's. It never
 // compares p with all names. Same input, same output.
 func (s *Screener) Screen(p Party) Result {
-	variants := analyse(p.Name)
+	variants, flags := analyse(truncateRunes(p.Name, MaxNameRunes))
 	best := map[int32]candidate{}
 	buf := make([]pair, 0, 64)
 	compared := 0
@@ -25,7 +25,8 @@ func (s *Screener) Screen(p Party) Result {
 		pj := joined(ptoks)
 		for _, fid := range ids {
 			f := &s.forms[fid]
-			sc := max(alignScore(ptoks, f.tokens, &buf), joinedScore(pj, ptoks, f))
+			as, _ := alignScore(ptoks, f, &buf)
+			sc := max(as, joinedScore(pj, ptoks, f))
 			if f.low {
 				sc -= LowQualityPenalty
 			}
@@ -36,8 +37,20 @@ func (s *Screener) Screen(p Party) Result {
 	}
 	s.bicCandidates(p.BIC, best)
 	r := s.result(p, best)
-	r.Compared, r.Screener = compared, s.id
+	r.Compared, r.Screener, r.Flags = compared, s.id, flags.list()
+	r.Hold = r.Hold || flags.holds()
 	return r
+}
+
+// truncateRunes cuts s to at most n runes.
+func truncateRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }
 
 // candidate is the best form of one entry so far.
@@ -87,30 +100,102 @@ func (s *Screener) bicCandidates(bic corridor.BIC, best map[int32]candidate) {
 	}
 }
 
-// alignScore is the weighted token-set similarity of two names: words are
-// paired greedily, most similar first, each at most once; a pair counts when
-// its similarity is at least TokenMatchMin. The score is
+// alignScore is the weighted token-set similarity of a party's name and a
+// listed form: words are paired greedily, most similar first, each at most
+// once; a pair counts when its similarity is at least TokenMatchMin. The
+// score is
 //
 //	Σ sim(p,c)·(w(p)+w(c)) / (Σ w(party words) + Σ w(listed words))
 //
-// so word order does not matter and unmatched words on either side lower it.
-func alignScore(ptoks, ctoks []token, buf *[]pair) float64 {
-	pairs := align(ptoks, ctoks, *buf)
+// so word order does not matter and unmatched words on either side lower it,
+// except one left-out patronymic or middle name (see omitted), which only
+// costs OmittedPenalty. It returns the score and the word left out.
+func alignScore(ptoks []token, f *form, buf *[]pair) (float64, omission) {
+	pairs := align(ptoks, f.tokens, *buf)
 	*buf = pairs
+	om := omitted(ptoks, f, pairs)
 	var num, den float64
 	for _, t := range ptoks {
 		den += t.weight
 	}
-	for _, t := range ctoks {
+	for _, t := range f.tokens {
 		den += t.weight
 	}
 	for _, pr := range pairs {
-		num += pr.sim * (ptoks[pr.p].weight + ctoks[pr.c].weight)
+		num += pr.sim * (ptoks[pr.p].weight + f.tokens[pr.c].weight)
 	}
-	if den == 0 {
-		return 0
+	penalty := 0.0
+	if om.ok() {
+		den -= om.weight(ptoks, f)
+		penalty = OmittedPenalty
 	}
-	return num / den
+	if den <= 0 {
+		return 0, omission{}
+	}
+	return num/den - penalty, om
+}
+
+// omission is a word of a person's name that the other name leaves out and
+// that costs only OmittedPenalty: i is its index, among the listed words or
+// among the party's.
+type omission struct {
+	i     int // -1 for none.
+	party bool
+}
+
+func (o omission) ok() bool { return o.i >= 0 }
+
+func (o omission) weight(ptoks []token, f *form) float64 {
+	if o.party {
+		return ptoks[o.i].weight
+	}
+	return f.tokens[o.i].weight
+}
+
+func (o omission) word(ptoks []token, f *form) string {
+	if o.party {
+		return string(ptoks[o.i].form)
+	}
+	return string(f.tokens[o.i].form)
+}
+
+// omitted finds the one word of a listed person's name that a party may
+// leave out at a small cost: when at least two words match, all of them
+// exactly (same key: a typo and a missing word are two differences), and
+// every word of the party's name matched, the first unmatched listed word that is
+// omittable (its patronymic, else a middle name, see markOmittable); when
+// every listed word matched, the first unmatched party word that is a
+// patronymic (a payment may carry the patronymic the list lacks). Any other
+// unmatched word counts in full: "Sergei Shcherbakov" against "SHCHERBAKOV,
+// Igor Petrovich" leaves both Sergei and Igor unmatched, and no discount.
+func omitted(ptoks []token, f *form, pairs []pair) omission {
+	if !f.person || len(pairs) < 2 {
+		return omission{i: -1}
+	}
+	var usedP, usedC uint32
+	for _, pr := range pairs {
+		if pr.sim < 1 {
+			return omission{i: -1}
+		}
+		usedP |= 1 << pr.p
+		usedC |= 1 << pr.c
+	}
+	allP, allC := usedP == 1<<len(ptoks)-1, usedC == 1<<len(f.tokens)-1
+	switch {
+	case allP && !allC:
+		for i, t := range f.tokens {
+			if usedC&(1<<i) == 0 && t.omittable {
+				return omission{i: i}
+			}
+		}
+	case allC && !allP:
+		for i, t := range ptoks {
+			if usedP&(1<<i) == 0 && t.patronymic {
+				return omission{i: i, party: true}
+			}
+		}
+	}
+	return omission{i: -1}
 }
 
 // The alignment marks used words in a uint32.
@@ -182,7 +267,7 @@ func align(ptoks, ctoks []token, buf []pair) []pair {
 // romanised from Arabic script scores at least 0.9 against a word with its
 // consonant skeleton.
 func tokenSim(a, b *token) float64 {
-	if a.key == b.key {
+	if a.key == b.key || a.keyX != "" && a.keyX == b.key || b.keyX != "" && b.keyX == a.key {
 		return 1
 	}
 	if len(a.form) == 1 || len(b.form) == 1 {
@@ -265,10 +350,11 @@ func (s *Screener) hit(ref *entryRef, c candidate, score float64, adj []string) 
 	f := &s.forms[c.form]
 	h.MatchedName = ref.entry.Names[f.name].Full
 	j := joinedScore(joined(c.party), c.party, f)
-	if j <= alignScore(c.party, f.tokens, new([]pair)) {
+	as, om := alignScore(c.party, f, new([]pair))
+	if j <= as {
 		j = 0
 	}
-	h.Why = explain(c.party, f, adj, j)
+	h.Why = explain(c.party, f, adj, j, om)
 	return h
 }
 
@@ -290,7 +376,7 @@ func bicList(bics []corridor.BIC) string {
 
 // explain writes which words matched and how, then the adjustments:
 // "igor=igor 1.00, sherbakov~shcherbakov 1.00 (key); unmatched: petrovich; country RU +0.03".
-func explain(ptoks []token, f *form, adj []string, joinedSim float64) string {
+func explain(ptoks []token, f *form, adj []string, joinedSim float64, om omission) string {
 	if joinedSim > 0 {
 		return fmt.Sprintf("written as one word %s~%s %.2f", oneWord(ptoks), oneWord(f.tokens), joinedSim) + explainTail(f, adj)
 	}
@@ -309,11 +395,22 @@ func explain(ptoks []token, f *form, adj []string, joinedSim float64) string {
 		matchedP[pr.p], matchedC[pr.c] = true, true
 	}
 	why := strings.Join(parts, ", ")
+	if om.ok() {
+		matchedP[om.i] = matchedP[om.i] || om.party
+		matchedC[om.i] = matchedC[om.i] || !om.party
+	}
 	if un := unmatched(ptoks, matchedP); un != "" {
 		why += "; party words unmatched: " + un
 	}
 	if un := unmatched(f.tokens, matchedC); un != "" {
 		why += "; listed words unmatched: " + un
+	}
+	if om.ok() {
+		side := "listed"
+		if om.party {
+			side = "party"
+		}
+		why += fmt.Sprintf("; %s %s left out -%.2f", side, om.word(ptoks, f), OmittedPenalty)
 	}
 	return why + explainTail(f, adj)
 }

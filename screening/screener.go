@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/corridor-network/corridor"
 )
@@ -24,6 +25,10 @@ const (
 	// TypoSim is the least similarity of two words of at least 5 letters that
 	// are one edit (insertion, deletion, substitution, transposition) apart.
 	TypoSim = 0.92
+	// OmittedPenalty is what a person's patronymic or middle name costs when
+	// the other name leaves it out ("Igor Shcherbakov" against "SHCHERBAKOV,
+	// Igor Petrovich"): a small penalty, not the weight of an unmatched word.
+	OmittedPenalty = 0.04
 )
 
 // Config tunes a Screener. The zero value means the defaults.
@@ -84,7 +89,11 @@ type Hit struct {
 type Result struct {
 	Party Party
 	Hits  []Hit // Best first; ties by list name, then entry ID. At most Config.MaxHits.
-	Hold  bool  // Some hit scores at or above Config.Threshold.
+	Hold  bool  // Some hit scores at or above Config.Threshold, or a flag holds (see Flag.Holds).
+	// Flags are what the party's name carries that a reader does not see or
+	// may misread (bidi controls, mixed scripts, invisible characters,
+	// styled letters), in the order of the Flag constants; nil when none.
+	Flags []Flag
 	// Compared counts the listed names the index chose for scoring: a small
 	// share of Names(), never all of them.
 	Compared int
@@ -106,6 +115,7 @@ type form struct {
 	tokens []token
 	joined []rune // See joined; nil for one word.
 	low    bool   // A low-quality alias.
+	person bool   // The entry is an individual: a patronymic or middle name may be left out.
 }
 
 // Screener matches parties against a set of lists. It is immutable once
@@ -179,9 +189,15 @@ func (s *Screener) addEntry(list int, e *Entry) {
 		s.bics[string(b[:8])] = append(s.bics[string(b[:8])], id)
 	}
 	words := map[string]bool{}
+	person := e.Kind == KindIndividual
 	for ni, n := range e.Names {
-		for _, toks := range analyse(n.Full) {
-			f := form{entry: id, name: int32(ni), tokens: toks, joined: joined(toks), low: n.Quality == QualityLow}
+		variants, _ := analyse(n.Full)
+		surname := surnameWords(n.Full)
+		for _, toks := range variants {
+			if person {
+				markOmittable(toks, surname)
+			}
+			f := form{entry: id, name: int32(ni), tokens: toks, joined: joined(toks), low: n.Quality == QualityLow, person: person}
 			s.addForm(f)
 			for _, t := range toks {
 				words[t.key] = true
@@ -190,6 +206,43 @@ func (s *Screener) addEntry(list int, e *Entry) {
 	}
 	for w := range words {
 		s.df[w]++
+	}
+}
+
+// surnameWords counts the words before the comma of a listed person's name
+// written "SURNAME, Given Middle" (OFAC's way); 0 without a comma.
+func surnameWords(full string) int {
+	before, _, ok := strings.Cut(full, ",")
+	if !ok {
+		return 0
+	}
+	variants, _ := analyse(before)
+	if len(variants) == 0 {
+		return 0
+	}
+	return len(variants[0])
+}
+
+// markOmittable marks the words of a listed person's name that a payment
+// may leave out at a small cost: its patronymics if it has any; else its
+// middle names: after "SURNAME, Given" the words past the given name,
+// without a comma the words between the first and the last.
+func markOmittable(toks []token, surname int) {
+	hasPatronymic := false
+	for i := range toks {
+		if toks[i].patronymic {
+			toks[i].omittable, hasPatronymic = true, true
+		}
+	}
+	if hasPatronymic {
+		return
+	}
+	first, last := 1, len(toks)-2 // Without a comma: between the first and the last word.
+	if surname > 0 {
+		first, last = surname+1, len(toks)-1
+	}
+	for i := max(first, 0); i <= last && i < len(toks); i++ {
+		toks[i].omittable = true
 	}
 }
 
@@ -216,11 +269,15 @@ func (s *Screener) addForm(f form) {
 	}
 }
 
-// lookupKeys are the index keys of a word: its phonetic key, the key with
-// any one character deleted (when it has at least 4), and its consonant
-// skeleton: indexed for every listed word, looked up for Arabic-script words.
+// lookupKeys are the index keys of a word: its phonetic key (and its key
+// reading x as kh), the key with any one character deleted (when it has at
+// least 4), and its consonant skeleton: indexed for every listed word,
+// looked up for Arabic-script words.
 func lookupKeys(t token, skel bool) []string {
 	keys := []string{t.key}
+	if t.keyX != "" {
+		keys = append(keys, t.keyX)
+	}
 	if f := string(t.form); f != t.key {
 		keys = append(keys, f)
 		if len(t.form) >= 4 {

@@ -1,9 +1,6 @@
 package screening
 
-import (
-	"strings"
-	"unicode/utf8"
-)
+import "strings"
 
 // MaxTokens bounds the words of one name that are compared; the rest are
 // ignored (no list name has more).
@@ -14,23 +11,32 @@ type token struct {
 	form    []rune // The folded word: lower case, no diacritics.
 	key     string // phoneticKey(form).
 	keyR    []rune
+	keyX    string  // For a word with an x, its key reading x as kh (GOST 7.79 B writes х x: Mixail); else "".
 	skel    string  // The key without vowels, for names written in Arabic script.
 	weight  float64 // 1, GenericWeight or InitialWeight, times the list frequency factor.
 	generic bool
 	abjad   bool // Romanised from Arabic script, which writes no short vowels.
+	// patronymic: the word is a patronymic by its suffix (see patronymic).
+	patronymic bool
+	// omittable: in a listed person's name, a word a payment may leave out
+	// at a small cost (see OmittedPenalty): the patronymic, else a middle name.
+	omittable bool
 }
 
+// MaxWordRunes bounds the letters of one word that are compared; the rest
+// are ignored (no listed word has as many).
+const MaxWordRunes = 64
+
 // analyse turns a name into its comparable forms: one list of tokens per
-// distinct romanisation (several for Cyrillic, see Latin).
-func analyse(name string) [][]token {
-	if utf8.RuneCountInString(name) > MaxNameRunes {
-		name = string([]rune(name)[:MaxNameRunes])
-	}
-	abjad := scriptOf(name) == "Arabic"
+// distinct romanisation (several for Cyrillic, see Latin), and the flags of
+// the name. Its cost grows linearly with the name; Screen bounds a party's
+// name to MaxNameRunes.
+func analyse(name string) ([][]token, flagSet) {
+	c := canonicalize(name)
 	var out [][]token
 	seen := map[string]bool{}
-	for _, v := range Latin(name) {
-		toks := tokenize(v, abjad)
+	for _, v := range c.romanisations() {
+		toks := tokenize(v.text, v.abjad)
 		if len(toks) == 0 {
 			continue
 		}
@@ -41,7 +47,7 @@ func analyse(name string) [][]token {
 		seen[id] = true
 		out = append(out, toks)
 	}
-	return out
+	return out, c.flags
 }
 
 func joinKeys(toks []token) string {
@@ -75,7 +81,18 @@ func newToken(w, key string, abjad bool) token {
 	if syn, ok := synonymKeys[key]; ok {
 		w, key = syn, phoneticKey(syn)
 	}
-	t := token{form: []rune(w), key: key, keyR: []rune(key), abjad: abjad, weight: 1}
+	form := []rune(w)
+	if len(form) > MaxWordRunes {
+		form = form[:MaxWordRunes]
+		w, key = string(form), phoneticKey(string(form))
+	}
+	key = nameKey(w, key)
+	_, _, patr := patronymic(w)
+	t := token{form: form, key: key, keyR: []rune(key), abjad: abjad, weight: 1, patronymic: patr}
+	if strings.ContainsRune(w, 'x') {
+		kh := strings.ReplaceAll(w, "x", "kh")
+		t.keyX = nameKey(kh, phoneticKey(kh))
+	}
 	t.skel = skeleton(key)
 	switch {
 	case genericKeys[key]:
@@ -92,7 +109,7 @@ func newToken(w, key string, abjad bool) token {
 func removeLegal(words, keys []string) []bool {
 	keep := make([]bool, len(keys))
 	for i, k := range keys {
-		keep[i] = !isLegal(words[i], k) && !stopForms[words[i]]
+		keep[i] = !isLegal(words[i], k) && !stopForms[words[i]] && !titleForms[words[i]]
 	}
 	for changed := true; changed; {
 		changed = false
@@ -129,7 +146,8 @@ func touchesRemoved(keep []bool, words, keys []string, i int) bool {
 // the "why" of a hit and the tests show.
 func Normalize(name string) []string {
 	var out []string
-	for _, toks := range analyse(name) {
+	toks, _ := analyse(name)
+	for _, toks := range toks {
 		words := make([]string, len(toks))
 		for i, t := range toks {
 			words[i] = string(t.form)
@@ -142,7 +160,8 @@ func Normalize(name string) []string {
 // Keys returns the phonetic keys of name's words, for each romanisation.
 func Keys(name string) []string {
 	var out []string
-	for _, toks := range analyse(name) {
+	toks, _ := analyse(name)
+	for _, toks := range toks {
 		out = append(out, joinKeys(toks))
 	}
 	return out
