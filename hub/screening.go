@@ -193,6 +193,7 @@ func (s *state) holdingHits(rec *screeningRecord) []ScreeningHit {
 	threshold := s.screening.screener.Config().Threshold
 	var out []ScreeningHit
 	for _, r := range rec.Results {
+		out = append(out, flagHits(r)...)
 		for _, h := range r.Hits {
 			hit := screeningHit(r.Party, h)
 			hit.Whitelisted = s.whitelisted(r.Party, h)
@@ -215,6 +216,21 @@ func whiteKeyOf(p screening.Party, h screening.Hit) whiteKey {
 		party = screening.PartyKey(p.Name)
 	}
 	return whiteKey{Party: party, List: h.List, Entry: h.EntryID}
+}
+
+// flagHits are the holds a party's name carries whatever it matches, such
+// as bidi controls that make it display other than it reads: no list entry,
+// and no whitelist can cover them; only an operator's decision ends them.
+func flagHits(r screening.Result) []ScreeningHit {
+	var out []ScreeningHit
+	for _, f := range r.Flags {
+		if f.Holds() {
+			hit := screeningHit(r.Party, screening.Hit{})
+			hit.Why = "the name carries " + string(f) + ": it may display other than it reads"
+			out = append(out, hit)
+		}
+	}
+	return out
 }
 
 func screeningHit(p screening.Party, h screening.Hit) ScreeningHit {
@@ -295,6 +311,7 @@ func (s *state) holds() []ComplianceHold {
 		h := ComplianceHold{Reference: p.ref, Payment: p.cmd.Payment, Held: p.events[len(p.events)-1].Time,
 			Screener: p.screening.Screener}
 		for _, r := range p.screening.Results {
+			h.Hits = append(h.Hits, flagHits(r)...)
 			for _, hit := range r.Hits {
 				ch := screeningHit(r.Party, hit)
 				ch.Whitelisted = s.whitelisted(r.Party, hit)

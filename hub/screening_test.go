@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/corridor-network/corridor"
@@ -171,5 +172,30 @@ func TestScreeningUltimateCreditor(t *testing.T) {
 	holds, _ := h.Holds(context.Background())
 	if len(holds) != 1 || holds[0].Hits[0].Role != "ultimate creditor" {
 		t.Errorf("Holds = %+v; want a hit on the ultimate creditor", holds)
+	}
+}
+
+// TestScreeningHoldsBidi holds a payment whose creditor's name carries a
+// right-to-left override, though the name matches no list entry, and lets
+// the same name without it settle.
+func TestScreeningHoldsBidi(t *testing.T) {
+	ctx := context.Background()
+	h, _ := mustHub(t, t.TempDir())
+	mustSetUp(t, h, "500.00")
+	mustOwnList(t, h)
+	plain := payment(1, 100)
+	plain.CreditorName = "Volga Timber Trading"
+	if res, err := submit(t, h, plain); err != nil || res.Status != corridor.StatusSettled {
+		t.Fatalf("plain name: %+v, %v; want ACSC", res, err)
+	}
+	bidi := payment(2, 100)
+	bidi.CreditorName = "Volga \u202egnidarT rebmiT"
+	res, err := submit(t, h, bidi)
+	if err != nil || res.Status != corridor.StatusPending || res.Wait != hub.WaitCompliance {
+		t.Fatalf("bidi override in a name: %+v, %v; want PDNG held for compliance", res, err)
+	}
+	holds, err := h.Holds(ctx)
+	if err != nil || len(holds) != 1 || !strings.Contains(holds[0].Hits[0].Why, "bidi") {
+		t.Fatalf("Holds = %+v, %v; want one, saying bidi", holds, err)
 	}
 }
