@@ -82,7 +82,7 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request, id corridor
 		s.writeError(w, r, err)
 		return
 	}
-	msgs, err := s.Hub.Inbox(r.Context(), id.BIC, after, wait)
+	msgs, err := s.pollInbox(r, id.BIC, after, wait)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -98,6 +98,25 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request, id corridor
 			Reference: m.Reference, Time: m.Time, PossibleDuplicate: m.PossibleDuplicate, Body: string(m.Body), Signature: sig})
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// pollInbox reads bic's inbox, waiting up to wait, and checks the caller's
+// standing again after every wait: a revocation or suspension that became
+// durable while the poll waited ends it with 403, and nothing is delivered.
+func (s *Server) pollInbox(r *http.Request, bic corridor.BIC, after uint64, wait time.Duration) ([]hub.InboxMessage, error) {
+	deadline := time.Now().Add(wait)
+	for {
+		msgs, err := s.Hub.Inbox(r.Context(), bic, after, wait)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.inGoodStanding(r, bic, pki.Serial(r.TLS.PeerCertificates[0])); err != nil {
+			return nil, err
+		}
+		if wait = time.Until(deadline); len(msgs) > 0 || wait <= 0 {
+			return msgs, nil
+		}
+	}
 }
 
 func parseUint(s string) (uint64, error) {

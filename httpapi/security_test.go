@@ -551,6 +551,34 @@ func TestRevokeWhileStreaming(t *testing.T) {
 	}
 }
 
+// TestStandingEndsWaitingPoll revokes, then suspends, a participant while
+// its long poll waits: the poll ends at once with 403, not at the end of its
+// wait, and nothing is delivered to it.
+func TestStandingEndsWaitingPoll(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		decide func(*fixture) error
+		want   string
+	}{
+		{"Revoke", func(f *fixture) error { return f.op.Revoke(context.Background(), bankX, "") }, "revoked"},
+		{"Suspend", func(f *fixture) error { return f.op.Suspend(context.Background(), bankX, true) }, "suspended"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := mustFixture(t)
+			x := mustRawBank(t, f, bankX, "Demo Bank London", "INR")
+			polled := make(chan answer, 1)
+			go func() { polled <- x.send(f, http.MethodGet, "/v1/inbox?wait=60s", nil, "") }()
+			<-f.polls // X's poll waits in the hub.
+			if err := tc.decide(f); err != nil {
+				t.Fatal(err)
+			}
+			if a := <-polled; a.status != http.StatusForbidden || !strings.Contains(a.body, tc.want) {
+				t.Fatalf("the waiting poll after the decision: %s; want 403 %s", a, tc.want)
+			}
+		})
+	}
+}
+
 func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 
 // TestSecurityDocumented keeps the package documentation's table of the

@@ -78,10 +78,14 @@ func (h *Hub) Ack(ctx context.Context, bic corridor.BIC, through uint64) error {
 }
 
 // Inbox returns up to MaxInboxRead of bic's unacknowledged messages after seq
-// after, waiting up to wait for one to arrive when there is none.
+// after, waiting up to wait for one to arrive when there is none. A wait
+// ends early, with no messages, when bic's membership changes (a
+// revocation, a suspension): the caller must check its standing again
+// before it reads on.
 func (h *Hub) Inbox(ctx context.Context, bic corridor.BIC, after uint64, wait time.Duration) ([]InboxMessage, error) {
 	deadline := time.NewTimer(wait)
 	defer deadline.Stop()
+	standing := h.standingOf(bic)
 	for {
 		var msgs []InboxMessage
 		var wake <-chan struct{}
@@ -104,12 +108,22 @@ func (h *Hub) Inbox(ctx context.Context, bic corridor.BIC, after uint64, wait ti
 		}
 		select {
 		case <-wake:
+			if h.standingOf(bic) != standing {
+				return nil, nil
+			}
 		case <-deadline.C:
 			return nil, nil
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
 	}
+}
+
+// standingOf counts the memberships of bic published so far.
+func (h *Hub) standingOf(bic corridor.BIC) uint64 {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.standing[bic]
 }
 
 // Track returns every leg of the payment with this UETR that caller may see:

@@ -60,8 +60,9 @@ type Hub struct {
 
 	// The registry lets the API authenticate a caller without a trip through
 	// the sequencer. The sequencer publishes to it after each durable commit.
-	mu               sync.RWMutex // guards registry and revokedOperators
+	mu               sync.RWMutex // guards registry, standing and revokedOperators
 	registry         map[corridor.BIC]corridor.Membership
+	standing         map[corridor.BIC]uint64 // Memberships published per participant: a long poll ends when it moves.
 	revokedOperators map[string]bool
 
 	// screener is the sanctions screener in force, published by the sequencer
@@ -101,7 +102,7 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 	}
 	h := &Hub{cfg: cfg, log: cfg.Logger.With(corridor.LogKeyComponent, "hub"), requests: make(chan request, QueueDepth),
 		stopped: make(chan struct{}), state: newState(cfg.BIC), wakers: make(map[corridor.BIC]chan struct{}),
-		registry: make(map[corridor.BIC]corridor.Membership)}
+		registry: make(map[corridor.BIC]corridor.Membership), standing: make(map[corridor.BIC]uint64)}
 	if err := h.replay(ctx); err != nil {
 		return nil, err
 	}

@@ -136,6 +136,8 @@ func (h *Hub) publish() {
 	h.mu.Lock()
 	for _, bic := range h.state.republish {
 		h.registry[bic] = h.state.participants[bic].membership()
+		h.standing[bic]++
+		h.state.woken[bic] = true // Its long polls end, so that the API checks the caller again.
 	}
 	h.mu.Unlock()
 	h.state.republish = h.state.republish[:0]
