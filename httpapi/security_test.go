@@ -134,7 +134,7 @@ const (
 type securityFixture struct {
 	*fixture
 	x, a2, revoked, suspended *rawBank
-	op                        *rawBank // The operator, for raw operator requests.
+	op                        *rawBank      // The operator, for raw operator requests.
 	paid                      corridor.UETR // A payment from A to B that X must not see.
 	paidBody                  []byte        // Its bytes, as A sent them.
 	paidSig                   string
