@@ -79,6 +79,7 @@
 //	AckOthersInbox                     acknowledging up to 2^64-1: only the caller's own inbox: 204
 //	InboxWaitTooLong                   a long poll of an hour: 422 "FF01"
 //	InboxAfterNotANumber               after=-1: 422 "FF01"
+//	LegOnAnotherChain                  X sends X→B with the UETR of A's payment to B, a chain X has no part in: 422 "AG01", B's tracker unchanged
 //	RevokeFieldTypo                    the operator's revoke with {"serail": S}, which used to revoke every certificate: 400 "unknown field"
 //	RevokeAllImplied                   the operator's revoke with {}: 400, all must be said with {"all": true}
 //	RevokeSerialAndAll                 a revoke naming a serial and all: 400 "not both"

@@ -449,6 +449,11 @@ func accessCases() []hostileCase {
 		}, 204, ""},
 		{"InboxWaitTooLong", asX(http.MethodGet, "/v1/inbox?wait=1h", ""), 422, "FF01"},
 		{"InboxAfterNotANumber", asX(http.MethodGet, "/v1/inbox?after=-1", ""), 422, "FF01"},
+		{"LegOnAnotherChain", func(t *testing.T, s *securityFixture) answer {
+			m := rupees(8, bankX, bankB, 1_00)
+			m.pay.UETR = s.paid // A's payment to B, which X had no part in.
+			return s.x.submit(t, s.fixture, mustEncode(t, m))
+		}, 422, "only that agent may pass it on"},
 		{"RevokeFieldTypo", asOperator(http.MethodPost, "/v1/participants/DEMOGB2LXXX/revoke", `{"serail":"0a"}`), 400, `unknown field \"serail\"`},
 		{"RevokeAllImplied", asOperator(http.MethodPost, "/v1/participants/DEMOGB2LXXX/revoke", `{}`), 400, `{\"all\": true} for every one`},
 		{"RevokeSerialAndAll", asOperator(http.MethodPost, "/v1/participants/DEMOGB2LXXX/revoke", `{"serial":"0a","all":true}`), 400, "not both"},

@@ -63,6 +63,9 @@ func (s *state) submit(c paymentCmd, seq uint64, now time.Time) result {
 		}
 		return result{payment: first.result(true)}
 	}
+	if err := s.extendsChain(c); err != nil {
+		return result{err: err}
+	}
 	if err := s.admissible(c, "pacs.008", now); err != nil {
 		return result{err: err}
 	}
@@ -126,6 +129,24 @@ func (s *state) duplicateOf(c paymentCmd) (*payment, bool, error) {
 			fmt.Sprintf("%s %s or UETR %s was already used for another payment (%s)", iso20022.PathMsgID, c.Payment.MsgID, c.Payment.UETR, first.ref))
 	}
 	return first, true, nil
+}
+
+// extendsChain checks that a pacs.008 on a UETR the hub already carries is
+// the chain's next hop: a UETR is end to end, and only the agent the last
+// leg was instructed to (the previous creditor side) may pass the payment
+// on. Anyone else naming the UETR is refused AG01, with nothing changed.
+func (s *state) extendsChain(c paymentCmd) error {
+	var last *payment
+	for _, p := range s.byUETR[c.Payment.UETR] {
+		if p.msgDef == msgDefPacs008 {
+			last = p
+		}
+	}
+	if last == nil || last.cmd.Payment.InstructedAgent == c.Sender {
+		return nil
+	}
+	return corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf(
+		"UETR %s is a payment already instructed to %s; only that agent may pass it on", c.Payment.UETR, last.cmd.Payment.InstructedAgent))
 }
 
 // admissible checks what the message alone could not: that both agents are

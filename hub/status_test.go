@@ -66,3 +66,26 @@ func TestCancelWaiting(t *testing.T) {
 	mustStatus(t, h, held.UETR, corridor.StatusPending, "")
 	mustSubmit(t, h, pay(4, bankIN, bankRU, 10_00), corridor.StatusSettled)
 }
+
+// TestChainNextHop lets the agent a payment was instructed to pass it on
+// under the same UETR, and refuses anyone else AG01 with nothing changed.
+func TestChainNextHop(t *testing.T) {
+	h, _ := mustHub(t, t.TempDir())
+	mustBanks(t, h, map[corridor.BIC]corridor.Amount{bankIN: 100_00, bankAE: 100_00}, 0)
+	first := pay(1, bankIN, bankRU, 10_00)
+	mustSubmit(t, h, first, corridor.StatusSettled)
+	stranger := pay(2, bankAE, bankRU, 10_00)
+	stranger.UETR = first.UETR
+	if _, err := submit(t, h, stranger); err == nil {
+		t.Fatal("a bank outside the chain added a leg to its UETR")
+	} else if reason, _ := corridor.ReasonOf(err); reason != corridor.ReasonNotAllowed {
+		t.Fatalf("a leg from outside the chain: %v; want AG01", err)
+	}
+	next := pay(3, bankRU, bankAE, 10_00)
+	next.UETR = first.UETR
+	mustSubmit(t, h, next, corridor.StatusSettled)
+	tracks, err := h.Track(context.Background(), corridor.Identity{Role: corridor.RoleOperator}, first.UETR)
+	if err != nil || len(tracks) != 2 {
+		t.Fatalf("Track = %d legs, %v; want the payment and its next hop", len(tracks), err)
+	}
+}
