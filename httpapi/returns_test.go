@@ -48,8 +48,17 @@ func TestReturnAPI(t *testing.T) {
 	if len(tr.Legs) != 2 || !strings.Contains(eventNames(tr.Legs[0]), "returned") {
 		t.Errorf("tracker: %+v; want the payment, returned, and the return", tr.Legs)
 	}
-	_, err = f.b.Submit(ctx, mustReturnMessage(t, 2, orig.withMsgID("MSG-OTHER"), 200_01))
+	tooMuch, err := iso20022.EncodeReturn(iso20022.Return{MsgID: "RTR-2", ReturnID: "RTRID-2", Created: businessDay,
+		Original: orig.pay, Amount: 200_01, Reason: "AC04"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.b.Submit(ctx, tooMuch)
 	mustAPIError(t, err, http.StatusUnprocessableEntity, "AM09")
+	before = mustStateSum(t, f.hub)
+	_, err = f.b.Submit(ctx, mustReturnMessage(t, 3, orig.withMsgID("MSG-OTHER"), 1_00))
+	mustAPIError(t, err, http.StatusUnprocessableEntity, "AG01") // Its UETR and its original message reference name two payments.
+	mustUnchanged(t, f.hub, before)
 }
 
 func eventNames(l httpapi.LegBody) string {

@@ -24,6 +24,10 @@ const ReasonReturnExceeded = corridor.ReasonWrongAmount
 type returnCmd struct {
 	paymentCmd
 	Reason string // Why it comes back, the return's reason code; for the tracker.
+	// OriginalMsgID is the message reference the return names for the
+	// payment it returns, which must be the payment its UETR names; "" when
+	// the return names none. Absent from payloads written before it existed.
+	OriginalMsgID string `json:",omitempty"`
 }
 
 // returnOf maps r, a pacs.004 of one transaction from sender, to a
@@ -31,7 +35,7 @@ type returnCmd struct {
 func (h *Hub) returnOf(ctx context.Context, sender corridor.BIC, r iso20022.ReturnInstruction, msg corridor.SignedMessage) (command, error) {
 	p := returnedPayment(r)
 	c := returnCmd{paymentCmd: paymentCmd{Sender: sender, InstrID: r.ReturnID, Message: msg.Body, Signature: msg.Signature}}
-	c.Reason = r.Reason
+	c.Reason, c.OriginalMsgID = r.Reason, r.OriginalMsgID
 	var orig *corridor.Payment
 	if _, err := h.do(ctx, request{query: func(s *state) { orig = s.returnedParties(p) }}); err != nil {
 		return nil, err
@@ -134,6 +138,10 @@ func (s *state) originalOf(c returnCmd, now time.Time) (*payment, error) {
 		return nil, fmt.Errorf("payment %s from %s to %s: %w", c.Payment.UETR, c.Payment.InstructedAgent, c.Sender, corridor.ErrNotFound)
 	}
 	op := orig.cmd.Payment
+	if c.OriginalMsgID != "" && c.OriginalMsgID != op.MsgID {
+		return nil, corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("the original message reference %s is not that of payment %s (%s) the UETR names",
+			c.OriginalMsgID, orig.ref, op.MsgID))
+	}
 	if orig.status != corridor.StatusSettled {
 		return nil, corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("payment %s is %s; only a settled payment can be returned", orig.ref, orig.status))
 	}

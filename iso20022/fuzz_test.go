@@ -167,6 +167,9 @@ func reencode(t *testing.T, s *iso20022.Submission) ([]byte, bool) {
 		}
 		orig.UETR, orig.EndToEndID, orig.InstructingAgent, orig.InstructedAgent = r.UETR, r.EndToEndID, r.InstructedAgent, r.InstructingAgent
 		orig.Currency = r.Amount.Currency
+		if r.OriginalMsgID != "" {
+			orig.MsgID = r.OriginalMsgID
+		}
 		out, err = iso20022.EncodeReturn(iso20022.Return{MsgID: r.MsgID, ReturnID: r.ReturnID, Original: orig, Amount: r.Amount.Amount,
 			Created: time.Date(r.SettlementDate.Year, r.SettlementDate.Month, r.SettlementDate.Day, 12, 0, 0, 0, time.UTC),
 			Reason:  r.Reason, Urgent: r.Urgent})

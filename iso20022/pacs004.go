@@ -81,6 +81,7 @@ type ReturnInstruction struct {
 	ReturnID         string         // TxInf/RtrId; "" when absent.
 	UETR             corridor.UETR  // TxInf/OrgnlUETR: the returned payment's.
 	EndToEndID       string         // TxInf/OrgnlEndToEndId; "" when absent.
+	OriginalMsgID    string         // TxInf/OrgnlGrpInf/OrgnlMsgId: the returned payment's message reference; "" when absent.
 	InstructingAgent corridor.BIC   // TxInf/InstgAgt: who returns, the sender.
 	InstructedAgent  corridor.BIC   // TxInf/InstdAgt: who gets the money back.
 	Amount           corridor.Money // TxInf/RtrdIntrBkSttlmAmt.
@@ -96,7 +97,7 @@ func decodeReturn(m *node, sender corridor.BIC) (*ReturnInstruction, error) {
 		return nil, corridor.Reject(corridor.ReasonInvalidFormat, "a pacs.004 returns exactly one transaction (TxInf)")
 	}
 	r := ReturnInstruction{MsgID: m.at("GrpHdr", "MsgId").content(), ReturnID: tx.first("RtrId").content(),
-		EndToEndID: tx.first("OrgnlEndToEndId").content(), Urgent: tx.first("SttlmPrty").content() == "HIGH",
+		EndToEndID: tx.first("OrgnlEndToEndId").content(), OriginalMsgID: tx.first("OrgnlGrpInf").first("OrgnlMsgId").content(), Urgent: tx.first("SttlmPrty").content() == "HIGH",
 		Reason: firstReason(tx, "RtrRsnInf")}
 	var err error
 	if r.UETR, err = uetrOf(tx.first("OrgnlUETR"), "TxInf/OrgnlUETR"); err != nil {

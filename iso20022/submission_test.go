@@ -22,7 +22,7 @@ func TestDecodeSubmission(t *testing.T) {
 		{"Pacs008", []byte(MustEncodeValid(t)), p.InstructingAgent, iso20022.Submission{MsgDefID: iso20022.MsgDefCustomerCreditTransfer,
 			Sender: p.InstructingAgent, Payment: &iso20022.CustomerCreditTransfer{Header: validHeader(), Payment: p, InstrID: "INSTR-1"}}},
 		{"Pacs004", MustReadFile(t, "pacs004.xml"), p.InstructedAgent, iso20022.Submission{MsgDefID: iso20022.MsgDefReturn,
-			Sender: p.InstructedAgent, Return: &iso20022.ReturnInstruction{MsgID: "RTR-0001", ReturnID: "RTRID-0001", UETR: p.UETR,
+			Sender: p.InstructedAgent, Return: &iso20022.ReturnInstruction{MsgID: "RTR-0001", ReturnID: "RTRID-0001", UETR: p.UETR, OriginalMsgID: "MSG-0001",
 				EndToEndID: p.EndToEndID, InstructingAgent: p.InstructedAgent, InstructedAgent: p.InstructingAgent,
 				Amount: corridor.Money{Amount: 100_000_00, Currency: "INR"}, SettlementDate: fixtureDay, Urgent: true, Reason: "FOCR"}}},
 		{"Camt056", MustReadFile(t, "camt056.xml"), p.InstructingAgent, iso20022.Submission{MsgDefID: iso20022.MsgDefCancelRequest,
