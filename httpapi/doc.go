@@ -99,5 +99,6 @@
 //	RelationshipUnknownMode            a relationship mode that does not exist: 422 "mode must be"
 //	RelationshipUnknownMessageType     a relationship for pacs.003: 422 "not one the hub routes"
 //	OversizedHeader                    a 40 KiB header: 431
+//	MalformedChunkedBody               a body whose chunked encoding is broken: 400 "malformed request body", not 408
 //	SlowBody                           a body sent slower than the read timeout (slowloris): 408 "not read in time"
 package httpapi

@@ -20,11 +20,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &limited) {
 		w.Header().Set("Retry-After", retryAfterSeconds(limited.retryAfter))
 	}
-	if status == http.StatusInternalServerError {
-		s.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "error", err)
-	} else {
-		s.Logger.Debug("request refused", "method", r.Method, "path", r.URL.Path, "status", status, "error", err)
-	}
+	noteError(w, body.Reason, err) // The request's log line says it, once.
 	writeJSON(w, status, body)
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -37,7 +38,7 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, id corrido
 		s.writeError(w, r, err)
 		return
 	}
-	s.Logger.Info("payment accepted", corridor.LogKeyUETR, res.UETR, corridor.LogKeyBIC, id.BIC,
+	s.Logger.Debug("payment accepted", corridor.LogKeyUETR, res.UETR, corridor.LogKeyBIC, id.BIC,
 		"reference", res.Reference, "status", res.Status, "duplicate", res.Duplicate)
 	writeJSON(w, http.StatusAccepted, submitResponse(res))
 }
@@ -64,8 +65,12 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	if errors.As(err, &mbe) {
 		return nil, fmt.Errorf("body is over the limit of %d bytes: %w", limit, errTooLarge)
 	}
-	if err != nil {
+	var timeout net.Error
+	if errors.As(err, &timeout) && timeout.Timeout() {
 		return nil, fmt.Errorf("%w: %v", errBodyRead, err)
+	}
+	if err != nil { // Such as a malformed chunked encoding: the client's fault, not to retry as it is.
+		return nil, fmt.Errorf("%w: malformed request body: %v", errBadJSON, err)
 	}
 	return body, nil
 }

@@ -478,6 +478,7 @@ func accessCases() []hostileCase {
 			return s.x.send(s.fixture, http.MethodGet, "/v1/accounts", nil, "", "X-Pad", strings.Repeat("p", 40<<10))
 		}, 431, ""},
 		{"SlowBody", slowBody, 408, "not read in time"},
+		{"MalformedChunkedBody", malformedChunks, 400, "malformed request body"},
 	}
 }
 
@@ -517,6 +518,27 @@ func slowBody(t *testing.T, s *securityFixture) answer {
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body) // What the server says, if anything.
+	return answer{status: resp.StatusCode, body: string(data)}
+}
+
+// malformedChunks sends an acknowledgement whose chunked encoding is broken:
+// the client's fault, answered 400, not 408 (which says: try again).
+func malformedChunks(t *testing.T, s *securityFixture) answer {
+	cfg := s.x.tls.Clone()
+	cfg.NextProtos = []string{"http/1.1"}
+	conn, err := tls.Dial("tcp", strings.TrimPrefix(s.url, "https://"), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprint(conn, "POST /v1/inbox/ack HTTP/1.1\r\nHost: hub\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n")
+	_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second)) // Bounds the test, not the server.
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		return answer{err: err}
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
 	return answer{status: resp.StatusCode, body: string(data)}
 }
 

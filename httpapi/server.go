@@ -65,7 +65,7 @@ func (s *Server) Open(addr string) error {
 	s.ln = ln
 	s.srv = &http.Server{Handler: s.Handler(), TLSConfig: s.TLS, MaxHeaderBytes: MaxHeaderBytes,
 		ReadHeaderTimeout: min(ReadHeaderTimeout, s.ReadTimeout), ReadTimeout: s.ReadTimeout, WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout,
-		ErrorLog: slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn)}
+		ErrorLog: newServerLog(s.Logger, s.Now)}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -198,7 +198,10 @@ func (s *Server) inGoodStanding(r *http.Request, bic corridor.BIC, serial string
 type handler func(w http.ResponseWriter, r *http.Request, id corridor.Identity)
 
 func (s *Server) withRole(role corridor.Role, h handler) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+	return func(rw http.ResponseWriter, r *http.Request) {
+		w := &recorder{ResponseWriter: rw}
+		var id corridor.Identity
+		defer func(start time.Time) { s.logRequest(r, w, id, start) }(s.Now())
 		id, err := s.authenticate(r)
 		if err == nil && role != "" && id.Role != role {
 			err = fmt.Errorf("this endpoint is for the %s role: %w", role, corridor.ErrUnauthorized)
