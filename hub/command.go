@@ -32,7 +32,8 @@ const (
 	kindCancelRequest = "cancellation.request"
 	kindResolution    = "cancellation.resolution"
 	kindNotifications = "notifications.put"
-	kindLimits        = "limits.put"
+	kindLimits        = "limits.put" // Limits by settlement.RuleGross: replayed, no longer written.
+	kindNetLimits     = "limits.set" // Limits by settlement.RuleNet.
 	kindDefund        = "account.defund"
 )
 

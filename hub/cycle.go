@@ -38,7 +38,7 @@ func (s *state) closeCycle(now time.Time) result {
 	if s.cycle == nil {
 		return result{}
 	}
-	res := s.cycle.Close(s.ledger, now, s.nextTransfer)
+	res := s.cycle.Close(s.ledger, s.gate, now, s.nextTransfer)
 	s.cycle = nil
 	s.cycles++
 	rep := CycleReport{Cycle: uint64(res.Cycle), Closed: now, Settled: len(res.Settled), Removed: len(res.Removed)}

@@ -9,9 +9,18 @@ import (
 	"github.com/corridor-network/corridor/settlement"
 )
 
-// limitsCmd replaces a participant's limits in one currency. Its payload's
-// field names are settlement.Limits' own, as journals have always held them.
+// limitsCmd replaces a participant's limits in one currency, counted by
+// settlement.RuleGross: the hub wrote it before limits counted net
+// settled outflow, and replays it so. Its payload's field names are
+// settlement.Limits' own, as journals have always held them.
 type limitsCmd struct {
+	BIC    corridor.BIC
+	Limits settlement.Limits
+}
+
+// netLimitsCmd replaces a participant's limits in one currency, counted by
+// settlement.RuleNet (TARGET2's): what SetLimits writes.
+type netLimitsCmd struct {
 	BIC    corridor.BIC
 	Limits settlement.Limits
 }
@@ -21,12 +30,12 @@ type limitsCmd struct {
 // AG01 for a limit on itself or out of range.
 func (h *Hub) SetLimits(ctx context.Context, bic corridor.BIC, cur corridor.Currency, reserve, multilateral corridor.Amount, bilateral map[corridor.BIC]corridor.Amount) error {
 	l := settlement.Limits{Currency: cur, Reserve: reserve, Multilateral: multilateral, Bilateral: maps.Clone(bilateral)}
-	_, err := h.do(ctx, request{cmd: limitsCmd{BIC: bic, Limits: l}})
+	_, err := h.do(ctx, request{cmd: netLimitsCmd{BIC: bic, Limits: l}})
 	return err
 }
 
-func (s *state) setLimits(c limitsCmd, now time.Time) result {
-	if err := s.gate.SetLimits(s.ledger, c.BIC, c.Limits); err != nil {
+func (s *state) setLimits(bic corridor.BIC, l settlement.Limits, now time.Time) result {
+	if err := s.gate.SetLimits(s.ledger, bic, l); err != nil {
 		return refused(err)
 	}
 	s.release(now) // A raised limit may let waiting payments through.

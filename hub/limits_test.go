@@ -42,11 +42,11 @@ func TestLimits(t *testing.T) {
 	overBilateral := pay(2, bankIN, bankRU, 100_00)
 	mustSubmit(t, h, overBilateral, corridor.StatusPending)
 	behind := pay(3, bankIN, bankAE, 10_00)
-	mustSubmit(t, h, behind, corridor.StatusPending) // FIFO: behind the waiting one.
+	mustSubmit(t, h, behind, corridor.StatusSettled) // A bilateral limit holds only payments to its counterparty.
 	urgent := pay(4, bankIN, bankRU, 600_00)
 	urgent.Urgent = true
 	mustSubmit(t, h, urgent, corridor.StatusSettled) // Urgent payments pass limits and use the reserve.
-	mustBalance(t, h, bankIN, "INR", 250_00)
+	mustBalance(t, h, bankIN, "INR", 240_00)
 
 	if err := h.SetLimits(ctx, bankIN, "INR", 100_00, 500_00, map[corridor.BIC]corridor.Amount{bankRU: 300_00}); err != nil {
 		t.Fatal(err)
@@ -56,7 +56,7 @@ func TestLimits(t *testing.T) {
 	reserve := pay(5, bankIN, bankAE, 100_00) // 140.00 left, 100.00 of it reserved.
 	mustSubmit(t, h, reserve, corridor.StatusPending)
 	mustCancel(t, h, "CXL-5", reserve, corridor.StatusRejected)
-	mustSubmit(t, h, pay(6, bankIN, bankAE, 30_00), corridor.StatusSettled) // 290.00 used today by normal payments.
+	mustSubmit(t, h, pay(6, bankIN, bankAE, 30_00), corridor.StatusSettled) // A net 290.00 out today: nothing came in.
 	if err := h.SetLimits(ctx, bankIN, "INR", 0, 295_00, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -56,6 +56,8 @@ func payloadSamples() []command {
 		notificationsCmd{BIC: "DEMOINBBXXX", Camt054: true},
 		limitsCmd{BIC: "DEMOINBBXXX", Limits: settlement.Limits{Currency: "INR", Reserve: 100_00, Multilateral: 5000_00,
 			Bilateral: map[corridor.BIC]corridor.Amount{"DEMORUMMXXX": 1000_00}}},
+		netLimitsCmd{BIC: "DEMOINBBXXX", Limits: settlement.Limits{Currency: "INR", Reserve: 100_00, Multilateral: 5000_00,
+			Bilateral: map[corridor.BIC]corridor.Amount{"DEMORUMMXXX": 1000_00}}},
 		defundCmd{Sender: "DEMOINBBXXX", MsgID: "DEFUND-1", UETR: samplePayment.UETR, Money: corridor.Money{Amount: 40_00, Currency: "INR"},
 			Date: corridor.Date{Year: 2026, Month: 11, Day: 25}, Message: []byte("<Envelope/>"), Signature: "sig"},
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/corridor-network/corridor/internal/assert"
 	"github.com/corridor-network/corridor/iso20022"
 	"github.com/corridor-network/corridor/ledger"
+	"github.com/corridor-network/corridor/settlement"
 )
 
 // Message definitions the hub receives and writes.
@@ -193,6 +194,7 @@ func (s *state) admissible(c paymentCmd, msgType string, now time.Time) error {
 func (s *state) settled(p *payment, now time.Time, detail string, ts []ledger.Transfer) {
 	pay := p.cmd.Payment
 	p.moveTo(corridor.StatusSettled, "")
+	s.gate.Settled(toSettlement(p), now) // Counts against the limits of both agents (settlement.RuleNet).
 	p.reason, p.detail = "", ""
 	p.event(PaymentEvent{Time: now, Status: corridor.StatusSettled, Event: "settled", Detail: detail})
 	s.deliver(pay.InstructedAgent, InboxMessage{MsgDefID: p.msgDef, UETR: pay.UETR, Reference: p.ref,
@@ -212,6 +214,7 @@ func msgType(msgDef string) string { return msgDef[:min(len(msgDef), len("pacs.0
 // instructing agent.
 func (s *state) rejected(p *payment, now time.Time, reason corridor.ReasonCode, detail string) {
 	p.moveTo(corridor.StatusRejected, "")
+	s.gate.Left(settlement.PaymentID(p.seq)) // What it counted while in settlement, it counts no longer.
 	p.reason, p.detail = reason, truncate(detail, 105)
 	p.event(PaymentEvent{Time: now, Status: corridor.StatusRejected, Event: "rejected", Reason: reason, Detail: p.detail})
 	s.deliverStatus(p, now)

@@ -2,6 +2,8 @@ package hub
 
 import (
 	"time"
+
+	"github.com/corridor-network/corridor/settlement"
 )
 
 // command is an input that may change state. The sequencer applies it and,
@@ -59,6 +61,7 @@ var registry = map[string]func(payload []byte) (command, error){
 	kindResolution:    decodePayload[resolutionCmd],
 	kindNotifications: decodePayload[notificationsCmd],
 	kindLimits:        decodePayload[limitsCmd],
+	kindNetLimits:     decodePayload[netLimitsCmd],
 	kindDefund:        decodePayload[defundCmd],
 }
 
@@ -144,8 +147,17 @@ func (c notificationsCmd) apply(s *state, _ uint64, _ time.Time) result {
 	return s.setNotifications(c)
 }
 
-func (limitsCmd) kind() string                                     { return kindLimits }
-func (c limitsCmd) apply(s *state, _ uint64, now time.Time) result { return s.setLimits(c, now) }
+func (limitsCmd) kind() string { return kindLimits }
+func (c limitsCmd) apply(s *state, _ uint64, now time.Time) result {
+	c.Limits.Rule = settlement.RuleGross
+	return s.setLimits(c.BIC, c.Limits, now)
+}
+
+func (netLimitsCmd) kind() string { return kindNetLimits }
+func (c netLimitsCmd) apply(s *state, _ uint64, now time.Time) result {
+	c.Limits.Rule = settlement.RuleNet
+	return s.setLimits(c.BIC, c.Limits, now)
+}
 
 func (defundCmd) kind() string                                       { return kindDefund }
 func (c defundCmd) apply(s *state, seq uint64, now time.Time) result { return s.defund(c, seq, now) }

@@ -41,11 +41,12 @@ func (s *state) settleGross(p *payment, now time.Time) error {
 		s.wait(p, why, now)
 		return nil
 	}
-	if err := s.enterQueue(p, now); err != nil {
-		return err
-	}
 	if limited(p) {
-		s.gate.Enter(toSettlement(p), now)
+		s.gate.Enter(toSettlement(p), now) // Before it settles: the settlement counts what entered.
+	}
+	if err := s.enterQueue(p, now); err != nil {
+		s.gate.Left(settlement.PaymentID(p.seq))
+		return err
 	}
 	if p.status == corridor.StatusSettled {
 		s.release(now)

@@ -70,7 +70,7 @@ type msgKey struct {
 }
 
 func newState(hubBIC corridor.BIC) *state {
-	return &state{
+	s := &state{
 		hubBIC:       hubBIC,
 		participants: make(map[corridor.BIC]*member),
 		ledger:       ledger.New(),
@@ -92,6 +92,8 @@ func newState(hubBIC corridor.BIC) *state {
 		gate:             settlement.NewGate(),
 		defunds:          make(map[msgKey]PaymentResult),
 	}
+	s.queue.SetReserves(s.gate) // The reserve holds in the queue's release and gridlock resolution too.
+	return s
 }
 
 // nextTransfer assigns the next transfer ID. Replaying the same commands

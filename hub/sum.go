@@ -164,6 +164,7 @@ type restSum struct {
 	Used     []string
 	Waiting  []uint64
 	Defunds  []string
+	Entered  []uint64 `json:",omitempty"` // Payments counted as pending against settlement.RuleNet limits.
 }
 
 type paymentCases struct {
@@ -192,6 +193,9 @@ func (s *state) restSum() restSum {
 	}
 	sum.Booked = s.booked
 	sum.Limits, sum.Used, sum.Waiting = s.gateSum()
+	for _, p := range s.gate.Entered() {
+		sum.Entered = append(sum.Entered, uint64(p.ID))
+	}
 	for k, r := range s.defunds {
 		sum.Defunds = append(sum.Defunds, fmt.Sprintf("%s %s %s", k.sender, k.msgID, r.Reference))
 	}
@@ -201,15 +205,24 @@ func (s *state) restSum() restSum {
 
 // gateSum is the gate's limits, usage and limit queue as the state hash has
 // always written them: a line per limit and per usage, sorted, and the seqs
-// of the waiting payments in order.
+// of the waiting payments in order. Limits and usage by settlement.RuleNet
+// carry "net" and their flows, which settlement.RuleGross ones never had.
 func (s *state) gateSum() (limits, used []string, waiting []uint64) {
 	for bic, l := range s.gate.AllLimits() {
-		limits = append(limits, fmt.Sprintf("%s %s %d %d %v", bic, l.Currency, l.Reserve, l.Multilateral, sortedKeys(l.Bilateral)))
+		rule := ""
+		if l.Rule == settlement.RuleNet {
+			rule = " net"
+		}
+		limits = append(limits, fmt.Sprintf("%s %s %d %d %v%s", bic, l.Currency, l.Reserve, l.Multilateral, sortedKeys(l.Bilateral), rule))
 		for _, b := range sortedKeys(l.Bilateral) {
 			limits = append(limits, fmt.Sprintf("%s %s %s %d", bic, l.Currency, b, l.Bilateral[b]))
 		}
 	}
 	for bic, u := range s.gate.AllUsage() {
+		if u.Rule == settlement.RuleNet {
+			used = append(used, netUsageLines(bic, u)...)
+			continue
+		}
 		used = append(used, fmt.Sprintf("%s %s %s %d", bic, u.Currency, u.Day, u.Total))
 		for _, b := range sortedKeys(u.To) {
 			used = append(used, fmt.Sprintf("%s %s %s %d", bic, u.Currency, b, u.To[b]))
@@ -221,4 +234,16 @@ func (s *state) gateSum() (limits, used []string, waiting []uint64) {
 		waiting = append(waiting, uint64(p.ID))
 	}
 	return limits, used, waiting
+}
+
+// netUsageLines are a settlement.RuleNet usage's lines for the state hash:
+// the day and the totals, then each flow per counterparty.
+func netUsageLines(bic corridor.BIC, u settlement.Usage) []string {
+	out := []string{fmt.Sprintf("%s %s %s net %d %d %d", bic, u.Currency, u.Day, u.Out.Total, u.Pending.Total, u.In.Total)}
+	for name, f := range map[string]settlement.Flow{"out": u.Out, "pending": u.Pending, "in": u.In} {
+		for _, b := range sortedKeys(f.By) {
+			out = append(out, fmt.Sprintf("%s %s %s %s %d", bic, u.Currency, name, b, f.By[b]))
+		}
+	}
+	return out // The caller sorts.
 }

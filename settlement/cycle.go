@@ -114,14 +114,22 @@ type CycleResult struct {
 // latest accepted first, until it can; that may leave others short, and the
 // rule repeats until everyone is covered. The net positions then move through
 // the currency's Technical account (which must be open): net debits in, then
-// net credits out, checked beforehand so all settle or none. Close runs once.
-func (c *Cycle) Close(l *ledger.Ledger, now time.Time, nextID func() ledger.TransferID) CycleResult {
+// net credits out, checked beforehand so all settle or none. Every cycle
+// payment is normal: no participant's reserve in r (nil for none) covers its
+// net debit. Close runs once.
+func (c *Cycle) Close(l *ledger.Ledger, r Reserves, now time.Time, nextID func() ledger.TransferID) CycleResult {
 	assert.That(!c.closed, "cycle %d closed twice", c.id)
 	c.closed = true
 	res := CycleResult{Cycle: c.id, Closed: now}
 	settled := make(map[PaymentID]bool)
 	for _, cur := range c.currencies() {
-		o := newOffsetting(c.lanesOf(cur), func(b corridor.BIC) int64 { return available(l, b, cur) })
+		reserve := func(b corridor.BIC, cur corridor.Currency) int64 {
+			if r == nil {
+				return 0
+			}
+			return int64(r.Reserve(b, cur))
+		}
+		o := newOffsetting(c.lanesOf(cur), coverOutsideReserve(l, cur, reserve))
 		o.solve()
 		kept, _ := o.split()
 		for _, p := range kept {

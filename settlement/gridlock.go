@@ -16,12 +16,13 @@ import (
 // liquidity plus incoming less outgoing payments is not negative (see the
 // package doc). It posts through each currency's Technical account, which
 // must be open (OpenAccounts): every credit leg first, then every debit leg,
-// all checked beforehand, so a set settles whole or not at all. The hub calls
+// all checked beforehand, so a set settles whole or not at all. No
+// participant's reserve (SetReserves) funds the set. The hub calls
 // it on a timer, on the operator's demand and before the cut-off.
 func (q *Queue) Resolve(l *ledger.Ledger, nextID func() ledger.TransferID) []Settled {
 	var out []Settled
 	for _, c := range q.currencies() {
-		o := newOffsetting(q.lanesOf(c), func(b corridor.BIC) int64 { return available(l, b, c) })
+		o := newOffsetting(q.lanesOf(c), coverOutsideReserve(l, c, q.reserve))
 		o.solve()
 		kept, _ := o.split()
 		if len(kept) == 0 {
@@ -39,6 +40,18 @@ func (q *Queue) Resolve(l *ledger.Ledger, nextID func() ledger.TransferID) []Set
 		out = append(out, settleOffset(l, c, kept, nextID)...)
 	}
 	return out
+}
+
+// coverOutsideReserve is the liquidity offsetting may use of a participant
+// in c: what is available above its reserve (reserve gives it), and none
+// when less is. A set with a participant's normal payments then never ends
+// below its reserve, nor lower than it started when it began below. Its
+// urgent payments are held to the same bound there, a stricter rule than
+// their gross settlement's: the release settles them with the reserve.
+func coverOutsideReserve(l *ledger.Ledger, c corridor.Currency, reserve func(corridor.BIC, corridor.Currency) int64) func(corridor.BIC) int64 {
+	return func(b corridor.BIC) int64 {
+		return max(0, available(l, b, c)-reserve(b, c))
+	}
 }
 
 // currencies are the currencies with queued payments, sorted.

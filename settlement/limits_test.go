@@ -30,12 +30,34 @@ func (w *world) enter(p settlement.Payment, now, deadline time.Time) (outcome, e
 		w.gate.Wait(p)
 		return outcome{hold: h, held: true}, nil
 	}
+	w.gate.Enter(p, now) // Before it settles: a settlement counts what entered.
 	settled, err := w.submitQueue(p, now, deadline)
 	if err != nil {
+		w.gate.Left(p.ID)
 		return outcome{}, err
 	}
-	w.gate.Enter(p, now)
+	if settled {
+		w.gate.Settled(p, now)
+	}
 	return outcome{settled: settled}, nil
+}
+
+// settledAll tells the gate of every payment in ss, settled at now, as the
+// hub does of every settlement.
+func (w *world) settledAll(ss []settlement.Settled, now time.Time) []settlement.Settled {
+	for _, st := range ss {
+		w.gate.Settled(st.Payment, now)
+	}
+	return ss
+}
+
+// leftAll tells the gate of every payment in rs, gone from settlement
+// unsettled.
+func (w *world) leftAll(rs []settlement.Rejected) []settlement.Rejected {
+	for _, r := range rs {
+		w.gate.Left(r.Payment.ID)
+	}
+	return rs
 }
 
 // submitQueue settles p gross or queues it, once the gate let it through.
@@ -53,12 +75,15 @@ func (w *world) submitQueue(p settlement.Payment, now, deadline time.Time) (bool
 // RTGS queue, and then whether it settled at once.
 func (w *world) releaseAll(now time.Time, released func([]settlement.Settled), admitted func(p settlement.Payment, settled bool)) {
 	for {
-		released(w.q.Release(w.l, w.transferID))
+		released(w.settledAll(w.q.Release(w.l, w.transferID), now))
 		n := 0
 		for p := range w.gate.Admit(w.l, w.q, now) {
 			settled, err := w.submitQueue(p, now, endOfDay(now))
 			if err != nil {
 				w.tb.Fatalf("admitted payment %d: %v", p.ID, err)
+			}
+			if settled {
+				w.gate.Settled(p, now)
 			}
 			admitted(p, settled)
 			n++
@@ -131,6 +156,9 @@ func (w *world) setLimits(a args) []string {
 	if v, ok := a.named["reserve"]; ok {
 		l.Reserve = mustAmount(w.tb, v, c)
 	}
+	if a.named["rule"] == "gross" {
+		l.Rule = settlement.RuleGross
+	}
 	if v, ok := a.named["multilateral"]; ok {
 		l.Multilateral = mustAmount(w.tb, v, c)
 	}
@@ -183,6 +211,10 @@ func (w *world) waiting() []string {
 func (w *world) usage() []string {
 	var out []string
 	for bic, u := range w.gate.AllUsage() {
+		if u.Rule == settlement.RuleNet {
+			out = append(out, netUsage(bic, u))
+			continue
+		}
 		line := fmt.Sprintf("%s %s %s used %s", short(bic), u.Currency, u.Day, u.Total.Format(u.Currency))
 		for _, to := range slices.Sorted(maps.Keys(u.To)) {
 			line += fmt.Sprintf(", %s to %s", u.To[to].Format(u.Currency), short(to))
@@ -193,4 +225,19 @@ func (w *world) usage() []string {
 		return []string{"none"}
 	}
 	return out
+}
+
+// netUsage is a RuleNet usage line: the day's flows in total, then per
+// counterparty, with the net outflow the limits cap.
+func netUsage(bic corridor.BIC, u settlement.Usage) string {
+	c := u.Currency
+	f := func(a corridor.Amount) string { return a.Format(c) }
+	line := fmt.Sprintf("%s %s %s net %s: out %s, pending %s, in %s", short(bic), c, u.Day, signed(u.NetOut(""), c),
+		f(u.Out.Total), f(u.Pending.Total), f(u.In.Total))
+	bics := slices.Concat(slices.Collect(maps.Keys(u.Out.By)), slices.Collect(maps.Keys(u.Pending.By)), slices.Collect(maps.Keys(u.In.By)))
+	slices.Sort(bics)
+	for _, b := range slices.Compact(bics) {
+		line += fmt.Sprintf("; %s net %s", short(b), signed(u.NetOut(b), c))
+	}
+	return line
 }

@@ -35,7 +35,9 @@ type machine struct {
 	payments map[settlement.PaymentID]settlement.Payment
 	balances map[ledger.AccountID]int64 // What the model expects of every settlement account.
 	limits   map[laneKey]settlement.Limits
-	used     map[dayKey]*used // What normal payments under limits entered settlement, per day.
+	used     map[dayKey]*used                            // What settled out and in of lanes under limits, per day.
+	pending  map[settlement.PaymentID]settlement.Payment // Normal payments that entered under limits, unsettled.
+	ceiling  map[dayKey]settlement.Limits                // The loosest limits in force each day; 0 once uncapped.
 	nextPay  settlement.PaymentID
 	nextCyc  settlement.CycleID
 	now      time.Time
@@ -54,9 +56,45 @@ type dayKey struct {
 	day corridor.Date
 }
 
+// used is a lane's day of settled payments under limits: out by
+// counterparty, and in from each.
 type used struct {
-	total corridor.Amount
-	to    map[corridor.BIC]corridor.Amount
+	out, in map[corridor.BIC]corridor.Amount
+}
+
+func (u *used) net(b corridor.BIC) int64 {
+	if b != "" {
+		return int64(u.out[b]) - int64(u.in[b])
+	}
+	var n int64
+	for _, a := range u.out {
+		n += int64(a)
+	}
+	for _, a := range u.in {
+		n -= int64(a)
+	}
+	return n
+}
+
+// pendingNet is what lane k's pending payments add to its net outflow to b
+// (all with an empty b).
+func (m *machine) pendingNet(k laneKey, b corridor.BIC) int64 {
+	var n int64
+	for _, p := range m.pending {
+		if laneOf(p) == k && (b == "" || p.InstructedAgent == b) {
+			n += int64(p.Amount)
+		}
+	}
+	return n
+}
+
+// day is the model's usage of lane k today.
+func (m *machine) day(k laneKey, now time.Time) *used {
+	dk := dayKey{k, corridor.DateOf(now.UTC())}
+	if m.used[dk] == nil {
+		m.used[dk] = &used{out: map[corridor.BIC]corridor.Amount{}, in: map[corridor.BIC]corridor.Amount{}}
+	}
+	return m.used[dk]
 }
 
 var currencies = []corridor.Currency{"INR", "RUB"}
@@ -68,6 +106,7 @@ var amounts = rapid.OneOf(rapid.Int64Range(1, 2000), rapid.SampledFrom([]int64{1
 func newMachine(t *rapid.T, most int) *machine {
 	m := &machine{w: newWorld(t), states: map[settlement.PaymentID]state{}, payments: map[settlement.PaymentID]settlement.Payment{},
 		balances: map[ledger.AccountID]int64{}, limits: map[laneKey]settlement.Limits{}, used: map[dayKey]*used{},
+		pending: map[settlement.PaymentID]settlement.Payment{}, ceiling: map[dayKey]settlement.Limits{},
 		now: day.Add(8 * time.Hour)}
 	m.w.entering = m.entering
 	n := rapid.IntRange(2, most).Draw(t, "banks")
@@ -130,16 +169,68 @@ func (m *machine) move(t *rapid.T, id settlement.PaymentID, from, to state) {
 	m.states[id] = to
 }
 
-// settle records a settled payment in the model's balances.
+// settle records a payment settled gross in the model, and checks that a
+// normal one left its instructing agent at least its reserve.
 func (m *machine) settle(t *rapid.T, p settlement.Payment, from state) {
+	m.book(t, p, from)
+	if p.Priority == settlement.Normal {
+		m.checkReserve(t, p.InstructingAgent, p.Currency, m.available(p.InstructingAgent, p.Currency)+int64(p.Amount))
+	}
+}
+
+// book records a settled payment in the model's balances and usage.
+func (m *machine) book(t *rapid.T, p settlement.Payment, from state) {
 	m.move(t, p.ID, from, settledState)
 	m.balances[ledger.Settlement(p.InstructingAgent, p.Currency)] -= int64(p.Amount)
 	m.balances[ledger.Settlement(p.InstructedAgent, p.Currency)] += int64(p.Amount)
+	if _, ok := m.pending[p.ID]; ok {
+		delete(m.pending, p.ID)
+		m.day(laneOf(p), m.now).out[p.InstructedAgent] += p.Amount
+	}
+	if _, ok := m.limits[laneKey{p.InstructedAgent, p.Currency}]; ok {
+		m.day(laneKey{p.InstructedAgent, p.Currency}, m.now).in[p.InstructingAgent] += p.Amount
+	}
 }
 
+// available is what the model says b has available in c.
+func (m *machine) available(b corridor.BIC, c corridor.Currency) int64 {
+	a, _ := m.w.l.Account(ledger.Settlement(b, c))
+	return m.balances[ledger.Settlement(b, c)] + int64(a.CreditLimit)
+}
+
+// checkReserve checks that b's normal payments in c, which took its
+// available liquidity from before, did not use its reserve: they leave at
+// least the reserve, or, when less was there, no less than there was.
+func (m *machine) checkReserve(t *rapid.T, b corridor.BIC, c corridor.Currency, before int64) {
+	r := int64(m.limits[laneKey{b, c}].Reserve)
+	if after := m.available(b, c); after < min(before, r) {
+		t.Fatalf("normal payments of %s used its %s reserve %d: available %d, then %d", b, c, r, before, after)
+	}
+}
+
+// settleAll records payments the RTGS queue released, one after another.
 func (m *machine) settleAll(t *rapid.T, ss []settlement.Settled) {
 	for _, s := range ss {
 		m.settle(t, s.Payment, queued)
+	}
+}
+
+// settleSet records payments that settled together (offset or net), and
+// checks each reserve over the whole set.
+func (m *machine) settleSet(t *rapid.T, ps []settlement.Payment, from state) {
+	before := map[laneKey]int64{}
+	for _, p := range ps {
+		if k := laneOf(p); p.Priority == settlement.Normal {
+			if _, ok := before[k]; !ok {
+				before[k] = m.available(k.bic, k.cur)
+			}
+		}
+	}
+	for _, p := range ps {
+		m.book(t, p, from)
+	}
+	for k, b := range before {
+		m.checkReserve(t, k.bic, k.cur, b)
 	}
 }
 
@@ -182,7 +273,7 @@ func (m *machine) checkHold(t *rapid.T, p settlement.Payment, h settlement.Hold)
 	case p.Priority == settlement.Urgent:
 		t.Fatalf("urgent payment %d held: %+v", p.ID, h)
 	case h.Behind != 0:
-		if w := m.payments[h.Behind]; m.states[h.Behind] != waitingState || laneOf(w) != laneOf(p) {
+		if w := m.payments[h.Behind]; m.states[h.Behind] != waitingState || laneOf(w) != laneOf(p) || w.InstructedAgent != p.InstructedAgent {
 			t.Fatalf("payment %d held behind %d, which is not waiting in its lane", p.ID, h.Behind)
 		}
 	case m.overLimit(p, m.now) == "":
@@ -198,20 +289,15 @@ func (m *machine) entering(p settlement.Payment, now time.Time) {
 		return
 	}
 	for _, w := range m.w.gate.Waiting() {
-		if laneOf(w) == laneOf(p) && w.ID < p.ID {
-			m.w.tb.Fatalf("payment %d enters settlement while %d waits ahead of it", p.ID, w.ID)
+		if laneOf(w) == laneOf(p) && w.InstructedAgent == p.InstructedAgent && w.ID < p.ID {
+			m.w.tb.Fatalf("payment %d enters settlement while %d to the same counterparty waits ahead of it", p.ID, w.ID)
 		}
 	}
 	if why := m.overLimit(p, now); why != "" {
 		m.w.tb.Fatalf("payment %d enters settlement %s", p.ID, why)
 	}
 	if _, ok := m.limits[laneOf(p)]; ok {
-		k := dayKey{laneOf(p), corridor.DateOf(now.UTC())}
-		if m.used[k] == nil {
-			m.used[k] = &used{to: map[corridor.BIC]corridor.Amount{}}
-		}
-		m.used[k].total += p.Amount
-		m.used[k].to[p.InstructedAgent] += p.Amount
+		m.pending[p.ID] = p
 	}
 }
 
@@ -224,14 +310,11 @@ func (m *machine) overLimit(p settlement.Payment, now time.Time) string {
 	if !ok {
 		return ""
 	}
-	u := m.used[dayKey{laneOf(p), corridor.DateOf(now.UTC())}]
-	if u == nil {
-		u = &used{}
-	}
-	if l.Multilateral != 0 && u.total+p.Amount > l.Multilateral {
+	u, k, to := m.day(laneOf(p), now), laneOf(p), p.InstructedAgent
+	if l.Multilateral != 0 && u.net("")+m.pendingNet(k, "")+int64(p.Amount) > int64(l.Multilateral) {
 		return "past its multilateral limit"
 	}
-	if b := l.Bilateral[p.InstructedAgent]; b != 0 && u.to[p.InstructedAgent]+p.Amount > b {
+	if b := l.Bilateral[to]; b != 0 && u.net(to)+m.pendingNet(k, to)+int64(p.Amount) > int64(b) {
 		return "past its bilateral limit"
 	}
 	if l.Reserve == 0 {
@@ -259,12 +342,17 @@ func (m *machine) release(t *rapid.T) {
 			m.move(t, p.ID, waitingState, queued)
 		}
 	})
-	heads := map[laneKey]bool{}
+	type head struct {
+		laneKey
+		to corridor.BIC
+	}
+	heads := map[head]bool{}
 	for _, p := range m.w.gate.Waiting() {
-		if !heads[laneOf(p)] && m.overLimit(p, m.now) == "" {
-			t.Fatalf("payment %d heads its lane in the limit queue though no limit holds it", p.ID)
+		h := head{laneOf(p), p.InstructedAgent}
+		if !heads[h] && m.overLimit(p, m.now) == "" {
+			t.Fatalf("payment %d heads its line in the limit queue though no limit holds it", p.ID)
 		}
-		heads[laneOf(p)] = true
+		heads[h] = true
 	}
 }
 
@@ -303,6 +391,31 @@ func (m *machine) setLimits(t *rapid.T, b corridor.BIC, l settlement.Limits) {
 		t.Fatalf("SetLimits(%s, %+v): %v", b, l, err)
 	}
 	m.limits[laneKey{b, l.Currency}] = l
+	m.loosen(dayKey{laneKey{b, l.Currency}, corridor.DateOf(m.now.UTC())}, l)
+}
+
+// loosen widens day k's ceiling to l: the loosest limits in force that day,
+// which payments entered then may settle up to (a lowered limit does not
+// take back what entered).
+func (m *machine) loosen(k dayKey, l settlement.Limits) {
+	c, ok := m.ceiling[k]
+	if !ok {
+		m.ceiling[k] = settlement.Limits{Currency: l.Currency, Multilateral: l.Multilateral, Bilateral: maps.Clone(l.Bilateral)}
+		return
+	}
+	c.Multilateral = looser(c.Multilateral, l.Multilateral)
+	for b, a := range c.Bilateral {
+		c.Bilateral[b] = looser(a, l.Bilateral[b])
+	}
+	m.ceiling[k] = c
+}
+
+// looser is the looser of two caps, 0 being none.
+func looser(a, b corridor.Amount) corridor.Amount {
+	if a == 0 || b == 0 {
+		return 0
+	}
+	return max(a, b)
 }
 
 // CancelWaiting takes a payment out of the limit queue, as a camt.056 does.
@@ -314,6 +427,9 @@ func (m *machine) CancelWaiting(t *rapid.T) {
 	id := rapid.SampledFrom(ids).Draw(t, "id")
 	if !m.w.gate.Remove(id) || m.w.gate.Remove(id) {
 		t.Fatalf("Remove(%d) twice: want true, then false", id)
+	}
+	if m.w.gate.Left(id) {
+		t.Fatalf("payment %d left settlement from the limit queue, which it never entered", id)
 	}
 	m.move(t, id, waitingState, rejectedState)
 	m.release(t)
@@ -334,10 +450,18 @@ func (m *machine) ExpireWaiting(t *rapid.T) {
 	}
 }
 
-// NextDay starts the next business day: the limits count from zero again.
+// NextDay starts the next business day: the limits count from zero again,
+// but for what is pending, which entered under the day before's ceiling.
 func (m *machine) NextDay(t *rapid.T) {
+	old := corridor.DateOf(m.now.UTC())
 	y, mo, d := m.now.Date()
 	m.now = time.Date(y, mo, d+1, 8, 0, 0, 0, time.UTC)
+	for k, l := range m.limits {
+		m.loosen(dayKey{k, corridor.DateOf(m.now.UTC())}, l)
+		if c, ok := m.ceiling[dayKey{k, old}]; ok && m.pendingNet(k, "") > 0 {
+			m.loosen(dayKey{k, corridor.DateOf(m.now.UTC())}, c)
+		}
+	}
 }
 
 func (m *machine) idsIn(s state) []settlement.PaymentID {
@@ -368,6 +492,8 @@ func (m *machine) Cancel(t *rapid.T) {
 	if err != nil || r.Reason != settlement.ReasonCancelled {
 		t.Fatalf("Cancel(%d) by its instructing agent: %+v, %v", id, r, err)
 	}
+	m.w.gate.Left(id)
+	delete(m.pending, id)
 	m.move(t, id, queued, rejectedState)
 	m.release(t) // As the hub does: a blocked lane head may have gone.
 }
@@ -395,14 +521,20 @@ func (m *machine) Reorder(t *rapid.T) {
 }
 
 func (m *machine) Resolve(t *rapid.T) {
-	m.settleAll(t, m.w.q.Resolve(m.w.l, m.w.transferID))
+	ss := m.w.settledAll(m.w.q.Resolve(m.w.l, m.w.transferID), m.now)
+	ps := make([]settlement.Payment, len(ss))
+	for i, s := range ss {
+		ps[i] = s.Payment
+	}
+	m.settleSet(t, ps, queued)
 	// Offsetting settles what gross can; after it, a release finds nothing
 	// that a lane head could not already pay.
 }
 
 func (m *machine) Expire(t *rapid.T) {
 	m.tick(t)
-	for _, r := range m.w.q.Expire(m.now) {
+	for _, r := range m.w.leftAll(m.w.q.Expire(m.now)) {
+		delete(m.pending, r.Payment.ID)
 		if r.Reason != corridor.ReasonInsufficientFunds {
 			t.Fatalf("expired %d with %s", r.Payment.ID, r.Reason)
 		}
@@ -421,10 +553,11 @@ func (m *machine) Accept(t *rapid.T) {
 
 func (m *machine) CloseCycle(t *rapid.T) {
 	m.tick(t)
-	res := m.w.cycle.Close(m.w.l, m.now, m.w.transferID)
+	res := m.w.cycle.Close(m.w.l, m.w.gate, m.now, m.w.transferID)
 	for _, p := range res.Settled {
-		m.settle(t, p, inCycle)
+		m.w.gate.Settled(p, m.now)
 	}
+	m.settleSet(t, res.Settled, inCycle)
 	for _, r := range res.Removed {
 		m.move(t, r.Payment.ID, inCycle, rejectedState)
 	}
@@ -599,16 +732,35 @@ func (m *machine) checkLimits(t *rapid.T) {
 		t.Fatalf("gate has %d limits; the model %d", n, len(m.limits))
 	}
 	for bic, u := range m.w.gate.AllUsage() {
-		var sum corridor.Amount
-		for _, a := range u.To {
-			sum += a
-		}
-		want := m.used[dayKey{laneKey{bic, u.Currency}, u.Day}]
+		k := laneKey{bic, u.Currency}
+		want := m.used[dayKey{k, u.Day}]
 		if want == nil {
 			want = &used{}
 		}
-		if sum != u.Total || u.Total != want.total || len(u.To) != len(want.to) || !maps.Equal(u.To, want.to) && len(u.To) > 0 {
-			t.Fatalf("%s used %+v of its %s limits on %s; the model %+v", bic, u, u.Currency, u.Day, *want)
+		for _, b := range m.banks {
+			if int64(u.Out.By[b])-int64(u.In.By[b]) != want.net(b) || int64(u.Pending.By[b]) != m.pendingNet(k, b) {
+				t.Fatalf("%s used %+v of its %s limits on %s; the model %+v, pending %d to %s", bic, u, u.Currency, u.Day, *want, m.pendingNet(k, b), b)
+			}
+		}
+	}
+	m.checkCeilings(t)
+}
+
+// checkCeilings checks that no lane's settled net outflow of the day passes
+// the loosest limits in force that day, bilateral or multilateral.
+func (m *machine) checkCeilings(t *rapid.T) {
+	for k, c := range m.ceiling {
+		u := m.used[k]
+		if u == nil {
+			continue
+		}
+		if c.Multilateral != 0 && u.net("") > int64(c.Multilateral) {
+			t.Fatalf("%s settled a net %d in %s on %s, past its multilateral limit %d", k.bic, u.net(""), k.cur, k.day, c.Multilateral)
+		}
+		for b, a := range c.Bilateral {
+			if a != 0 && u.net(b) > int64(a) {
+				t.Fatalf("%s settled a net %d to %s in %s on %s, past its bilateral limit %d", k.bic, u.net(b), b, k.cur, k.day, a)
+			}
 		}
 	}
 }

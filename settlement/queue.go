@@ -52,6 +52,35 @@ type Queue struct {
 	totals map[corridor.Currency]corridor.Amount
 	back   int64 // The next place at the back.
 	front  int64 // The next place at the front; counts down.
+	res    Reserves
+}
+
+// Reserves says how much of a participant's liquidity in a currency only
+// urgent payments may use (the Gate does).
+type Reserves interface {
+	Reserve(bic corridor.BIC, c corridor.Currency) corridor.Amount
+}
+
+// SetReserves has the queue hold r's reserves against every normal payment
+// it settles, by release and by gridlock resolution.
+func (q *Queue) SetReserves(r Reserves) { q.res = r }
+
+// reserve is bic's reserve in c, zero without Reserves.
+func (q *Queue) reserve(bic corridor.BIC, c corridor.Currency) int64 {
+	if q.res == nil {
+		return 0
+	}
+	return int64(q.res.Reserve(bic, c))
+}
+
+// covers reports whether e's instructing agent's liquidity covers e now: a
+// normal payment may not use the agent's reserve.
+func (q *Queue) covers(l *ledger.Ledger, e *Queued) bool {
+	avail := available(l, e.InstructingAgent, e.Currency)
+	if e.Priority != Urgent {
+		avail -= q.reserve(e.InstructingAgent, e.Currency)
+	}
+	return avail >= int64(e.Amount)
 }
 
 // NewQueue returns an empty queue.
@@ -299,7 +328,8 @@ func (q *Queue) Expire(cutoff time.Time) []Rejected {
 // settlement order per instructing agent, until none can: the hub calls it
 // whenever liquidity arrives (a funding, a settlement, a credit limit raised).
 // An agent's head payment that cannot settle blocks the agent's later payments
-// until a credit to the agent wakes its lane again.
+// until a credit to the agent wakes its lane again. A normal payment does not
+// use its agent's reserve (SetReserves).
 func (q *Queue) Release(l *ledger.Ledger, nextID func() ledger.TransferID) []Settled {
 	h := &heads{}
 	for k, ln := range q.lanes {
@@ -315,7 +345,7 @@ func (q *Queue) Release(l *ledger.Ledger, nextID func() ledger.TransferID) []Set
 		it := heap.Pop(h).(head)
 		waiting[it.lane] = false
 		e := it.entry
-		if available(l, e.InstructingAgent, e.Currency) < int64(e.Amount) {
+		if !q.covers(l, e) {
 			continue // Blocked until the instructing agent is credited.
 		}
 		q.remove(e)

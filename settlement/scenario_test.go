@@ -61,8 +61,10 @@ type world struct {
 }
 
 func newWorld(tb fataler) *world {
-	return &world{tb: tb, l: ledger.New(), q: settlement.NewQueue(), gate: settlement.NewGate(),
+	w := &world{tb: tb, l: ledger.New(), q: settlement.NewQueue(), gate: settlement.NewGate(),
 		rates: settlement.NewRates(), quotes: settlement.NewQuotes(), day: day}
+	w.q.SetReserves(w.gate)
+	return w
 }
 
 func (w *world) transferID() ledger.TransferID {
@@ -115,9 +117,9 @@ func (w *world) run(cmd string, input []string) []string {
 	case "release":
 		return w.release(args.clock("at"))
 	case "resolve":
-		return settledLines(w.q.Resolve(w.l, w.transferID))
+		return settledLines(w.settledAll(w.q.Resolve(w.l, w.transferID), args.clock("at")))
 	case "expire":
-		return rejectedLines(w.q.Expire(args.clock("at")))
+		return rejectedLines(w.leftAll(w.q.Expire(args.clock("at"))))
 	case "balances":
 		return w.balances()
 	case "cycle-open", "accept", "cycle-close":
@@ -286,8 +288,10 @@ func (w *world) operate(op string, a args) []string {
 	switch op {
 	case "cancel":
 		r, err = w.q.Cancel(id, a.bic(1))
+		w.gate.Left(id)
 	case "cancel-operator":
 		r, err = w.q.CancelByOperator(id)
+		w.gate.Left(id)
 	case "front":
 		err = w.q.Reorder(id, settlement.ToFront)
 	case "back":
@@ -384,9 +388,10 @@ func (w *world) cycleCmd(op string, a args) []string {
 		}
 		return []string{fmt.Sprintf("ACCP %d", p.ID)}
 	}
-	res := w.cycle.Close(w.l, a.clock("at"), w.transferID)
+	res := w.cycle.Close(w.l, w.gate, a.clock("at"), w.transferID)
 	out := []string{fmt.Sprintf("cycle %d closed", res.Cycle)}
 	for _, p := range res.Settled {
+		w.gate.Settled(p, a.clock("at"))
 		out = append(out, fmt.Sprintf("ACSC %d", p.ID))
 	}
 	for _, r := range res.Removed {
