@@ -158,3 +158,20 @@ func TestLiquidityAPI(t *testing.T) {
 		t.Errorf("defund = %+v; want ACSC", resp)
 	}
 }
+
+// TestDeliverySignatureStable reads a delivered message twice: the hub's
+// signature over it is the same both times (it signs deterministically, so
+// each delivered message has one signature, which the client verified).
+func TestDeliverySignatureStable(t *testing.T) {
+	f := mustFixture(t)
+	mustSubmit(t, f.a, mustEncode(t, rupees(1, bankA, bankB, 10_00)))
+	first, again := mustInbox(t, f.b, 0), mustInbox(t, f.b, 0)
+	if len(first) == 0 || len(first) != len(again) {
+		t.Fatalf("inbox read twice: %d then %d messages", len(first), len(again))
+	}
+	for i := range first {
+		if first[i].Signature == "" || first[i].Signature != again[i].Signature {
+			t.Errorf("message %d signed %q, then %q; want one signature", first[i].Seq, first[i].Signature, again[i].Signature)
+		}
+	}
+}

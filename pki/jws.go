@@ -2,11 +2,12 @@ package pki
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/ecdsa"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/asn1"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -80,12 +81,22 @@ func SignerFromTLS(pair tls.Certificate) (*Signer, error) {
 func (s *Signer) Certificate() *x509.Certificate { return s.cert }
 
 // Sign returns an ES256 signature (R||S) over SHA-256 of msg.
+//
+// The signature is deterministic (RFC 6979): the same key signs the same
+// bytes the same way every time, so the hub gives one signature for each
+// message it delivers, however often it is read, and can show again, from
+// its journal, the signature it gave.
 func (s *Signer) Sign(msg []byte) ([]byte, error) {
 	digest := sha256.Sum256(msg)
-	r, sv, err := ecdsa.Sign(rand.Reader, s.key, digest[:])
+	der, err := s.key.Sign(nil, digest[:], crypto.SHA256) // nil: RFC 6979 nonces.
 	if err != nil {
 		return nil, fmt.Errorf("sign: %w", err)
 	}
+	var rs struct{ R, S *big.Int }
+	if rest, err := asn1.Unmarshal(der, &rs); err != nil || len(rest) > 0 {
+		return nil, fmt.Errorf("sign: unexpected signature encoding: %v", err)
+	}
+	r, sv := rs.R, rs.S
 	sig := make([]byte, es256SignatureLen)
 	r.FillBytes(sig[:32])
 	sv.FillBytes(sig[32:])
