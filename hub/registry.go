@@ -60,6 +60,9 @@ var registry = map[string]func(payload []byte) (command, error){
 	kindNotifications: decodePayload[notificationsCmd],
 	kindLimits:        decodePayload[limitsCmd],
 	kindDefund:        decodePayload[defundCmd],
+	kindDayOpen:       decodePayload[dayOpenCmd],
+	kindDayCutoff:     decodePayload[dayCutoffCmd],
+	kindDayClose:      decodePayload[dayCloseCmd],
 }
 
 // Each command: its journal kind, and the state change it applies.

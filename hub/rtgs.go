@@ -45,7 +45,7 @@ func (s *state) settleGross(p *payment, now time.Time) error {
 		return err
 	}
 	if limited(p) {
-		s.gate.Enter(toSettlement(p), now)
+		s.gate.Enter(toSettlement(p), s.dayClock(p.cmd.Payment.Currency, now)) // Limits count per business day.
 	}
 	if p.status == corridor.StatusSettled {
 		s.release(now)
@@ -55,7 +55,7 @@ func (s *state) settleGross(p *payment, now time.Time) error {
 
 // enterQueue settles p gross or queues it for liquidity.
 func (s *state) enterQueue(p *payment, now time.Time) error {
-	st, ok, err := s.queue.Submit(s.ledger, toSettlement(p), now, endOfDay(now), s.nextTransfer)
+	st, ok, err := s.queue.Submit(s.ledger, toSettlement(p), now, s.deadline(p.cmd.Payment.Currency, now), s.nextTransfer)
 	if err != nil {
 		return err
 	}
@@ -128,13 +128,28 @@ func (s *state) cutoff(now time.Time) result {
 	r := SettlementReport{Released: s.release(now)}
 	res := s.resolve(now).report
 	r.Resolved, r.Released = res.Resolved, r.Released+res.Released
-	for _, rj := range s.queue.Expire(endOfDay(now)) {
-		s.rejected(s.queuedPayment(rj.Payment), now, rj.Reason, rj.Detail)
-		r.Expired++
-	}
-	r.Expired += s.expireWaiting(now)
+	r.Expired += s.expireUTCDay(now)
 	pruned := s.quotes.Prune(now.Add(-quoteRetention))
 	return result{report: r, changed: r.Released+r.Resolved+r.Expired+pruned > 0}
+}
+
+// expireUTCDay rejects AM04 what is queued, in the RTGS queue or the limit
+// queue, in the currencies without a calendar (whose day is the UTC date) by
+// the end of now's UTC date. A currency with a calendar ends its day with
+// day.close instead.
+func (s *state) expireUTCDay(now time.Time) int {
+	legacy := func(c corridor.Currency) bool { return s.days[c] == nil }
+	n := 0
+	for _, rj := range s.queue.ExpireFunc(func(q settlement.Queued) bool {
+		return legacy(q.Currency) && !q.Deadline.After(endOfDay(now))
+	}) {
+		s.rejected(s.queuedPayment(rj.Payment), now, rj.Reason, rj.Detail)
+		n++
+	}
+	if len(s.days) == 0 {
+		return n + s.expireWaiting(now) // As before business days, to the letter.
+	}
+	return n + s.expireWaitingOf(legacy, now)
 }
 
 // cancel takes a queued payment out of the queue, rejected DS02: the
@@ -269,6 +284,9 @@ func (s *state) configure(c configCmd) result {
 			return refused(corridor.Reject(corridor.ReasonCurrency, fmt.Sprintf("net currency %.3q is not processable", string(cur))))
 		}
 	}
+	if err := checkCalendars(c.Calendars); err != nil {
+		return refused(corridor.Reject(corridor.ReasonNotAllowed, err.Error()))
+	}
 	if math.IsNaN(c.ScreeningThreshold) || c.ScreeningThreshold < 0 || c.ScreeningThreshold > 1 {
 		return refused(corridor.Reject(corridor.ReasonNotAllowed, "the screening threshold is a score from 0 to 1"))
 	}
@@ -285,7 +303,8 @@ func (s *state) configure(c configCmd) result {
 }
 
 func sameConfig(a, b configCmd) bool {
-	return slices.Equal(a.NetCurrencies, b.NetCurrencies) && a.PublishedRate == b.PublishedRate && a.ScreeningThreshold == b.ScreeningThreshold
+	return slices.Equal(a.NetCurrencies, b.NetCurrencies) && a.PublishedRate == b.PublishedRate && a.ScreeningThreshold == b.ScreeningThreshold &&
+		slices.EqualFunc(a.Calendars, b.Calendars, sameCalendar)
 }
 
 // netted reports whether payments in cur settle in deferred net cycles.

@@ -164,6 +164,9 @@ type restSum struct {
 	Used     []string
 	Waiting  []uint64
 	Defunds  []string
+
+	Days      []businessDay `json:",omitempty"` // By currency.
+	Warehouse []uint64      `json:",omitempty"`
 }
 
 type paymentCases struct {
@@ -196,6 +199,7 @@ func (s *state) restSum() restSum {
 		sum.Defunds = append(sum.Defunds, fmt.Sprintf("%s %s %s", k.sender, k.msgID, r.Reference))
 	}
 	slices.Sort(sum.Defunds)
+	sum.Days, sum.Warehouse = s.daysSum(), s.warehouse
 	return sum
 }
 
