@@ -233,9 +233,9 @@ func (s *state) queueView(caller corridor.Identity) []QueuedPayment {
 		out = append(out, QueuedPayment{Reference: p.ref, UETR: p.cmd.Payment.UETR,
 			InstructingAgent: q.InstructingAgent, InstructedAgent: q.InstructedAgent,
 			Money: corridor.Money{Amount: q.Amount, Currency: q.Currency}, Urgent: q.Priority == settlement.Urgent,
-			Place: q.Place, QueuedAt: q.QueuedAt, Deadline: q.Deadline})
+			Place: q.Place, QueuedAt: q.QueuedAt, Deadline: q.Deadline, Wait: WaitQueue, SettlementDate: p.cmd.Payment.SettlementDate})
 	}
-	return out
+	return append(out, s.warehouseView(caller)...)
 }
 
 // liquidity is bic's liquidity per currency: balances, the queue to and from
