@@ -141,6 +141,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/payments/{uetr}/cancel", s.anyone(s.handleCancel))
 	mux.HandleFunc("POST /v1/settlement/resolve", s.operator(s.handleResolve))
 	mux.HandleFunc("POST /v1/settlement/cutoff", s.operator(s.handleCutoff))
+	mux.HandleFunc("GET /v1/days", s.operator(s.handleDays))
+	mux.HandleFunc("POST /v1/days/{currency}/{phase}", s.operator(s.handleDay))
 	mux.HandleFunc("POST /v1/settlement/cycles/close", s.operator(s.handleCloseCycle))
 	mux.HandleFunc("GET /v1/fx/rates", s.anyone(s.handleRates))
 	mux.HandleFunc("POST /v1/fx/rates", s.operator(s.handlePublishRate))

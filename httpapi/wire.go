@@ -240,6 +240,27 @@ type QueuedBody struct {
 	Position  int64     `json:"position"` // Its place in line within its priority: lower settles first.
 	QueuedAt  time.Time `json:"queuedAt"`
 	Deadline  time.Time `json:"deadline"`
+	Wait      string    `json:"wait,omitempty"`      // "queue", or "warehouse": dated for a later business day.
+	ValueDate string    `json:"valueDate,omitempty"` // The settlement date it asks for.
+}
+
+// DayBody is a currency's business day: GET /v1/days lists them, and the
+// day commands answer with the day after them.
+type DayBody struct {
+	Currency string    `json:"currency"`
+	Zone     string    `json:"zone"`
+	Date     string    `json:"date,omitempty"`  // Empty before the first day opens.
+	Phase    string    `json:"phase,omitempty"` // "open", "customer-cutoff" or "interbank-cutoff".
+	Opened   time.Time `json:"opened"`
+	Waiting  int       `json:"waiting"` // Payments warehoused for later business days.
+}
+
+func dayBody(d hub.DayView) DayBody {
+	b := DayBody{Currency: string(d.Currency), Zone: d.Zone, Phase: string(d.Phase), Opened: d.Opened, Waiting: d.Waiting}
+	if d.Phase != "" {
+		b.Date = d.Date.String()
+	}
+	return b
 }
 
 // MoveRequest is the operator's POST /v1/queue/{uetr}/move: one of To
@@ -314,7 +335,7 @@ func queuedBody(q hub.QueuedPayment) QueuedBody {
 	}
 	return QueuedBody{Reference: q.Reference, UETR: string(q.UETR), Debtor: string(q.InstructingAgent), Creditor: string(q.InstructedAgent),
 		Amount: q.Money.Amount.Format(q.Money.Currency), Currency: string(q.Money.Currency), Priority: prio,
-		Position: q.Place, QueuedAt: q.QueuedAt, Deadline: q.Deadline}
+		Position: q.Place, QueuedAt: q.QueuedAt, Deadline: q.Deadline, Wait: string(q.Wait), ValueDate: q.SettlementDate.String()}
 }
 
 func positionBody(p hub.Liquidity) PositionBody {

@@ -34,6 +34,7 @@ type entry struct {
 	MsgID      string
 	EndToEndID string
 	Code       string
+	Day        *corridor.Date `json:",omitempty"` // The business day it was booked on; nil without a calendar, whose day is Time's UTC date.
 }
 
 // book is a settlement account's entries, in the order they were posted.
@@ -42,6 +43,8 @@ type book struct {
 	Trimmed time.Time // When set, entries before this time were dropped.
 	Entries []entry
 	Balance int64 // After the last entry: the ledger's balance, checked after every command.
+
+	Statements []statementRecord `json:",omitempty"` // The end-of-day statements issued, the last MaxStatementsKept.
 }
 
 // source is what posted a transfer, for its entries.
@@ -90,7 +93,7 @@ func (s *state) book(t ledger.Transfer, now time.Time, src source) {
 			b.Balance += int64(t.Amount)
 		}
 		e := entry{Time: now, Transfer: t.ID, Debit: side.debit, Amount: t.Amount, Balance: b.Balance, Ref: src.ref, UETR: src.uetr,
-			MsgID: src.msgID, EndToEndID: src.endToEndID, Code: src.code}
+			MsgID: src.msgID, EndToEndID: src.endToEndID, Code: src.code, Day: s.bookingDay(side.id.Currency)}
 		b.add(e)
 		s.touched = append(s.touched, side.id)
 		if s.camt054[side.id.Owner] {

@@ -147,6 +147,8 @@ func (s *state) withdraw(p *payment) {
 		s.leaveCycle(id)
 	case p.wait == WaitLimit:
 		assert.That(s.unwait(p), "payment %s waits on a limit but is not in the limit queue", p.ref)
+	case p.wait == WaitValueDate:
+		assert.That(s.warehouseRemove(p), "payment %s is warehoused but not in the warehouse", p.ref)
 	default:
 		_, err := s.queue.CancelByOperator(id)
 		assert.That(err == nil, "cancel queued payment %s: %v", p.ref, err)

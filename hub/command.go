@@ -95,6 +95,12 @@ type configCmd struct {
 	PublishedRate bool                // A conversion without a quote may use the published rate.
 
 	ScreeningThreshold float64 // Score at or above which screening holds a payment; 0 for screening's default. A score, not money.
+
+	// Calendars are the business-day calendars, by currency: a currency
+	// with one settles on the business days the hub opens and closes
+	// (day.open, day.cutoff, day.close); one without settles on the UTC
+	// date of the hub's clock, as journals written before calendars did.
+	Calendars []settlement.Calendar `json:",omitempty"`
 }
 
 // resolveCmd runs gridlock resolution over the RTGS queue.

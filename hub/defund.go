@@ -46,7 +46,7 @@ func (s *state) defund(c defundCmd, seq uint64, now time.Time) result {
 	switch {
 	case !ok:
 		return result{err: corridor.Reject(corridor.ReasonAccountInvalid, fmt.Sprintf("%s has no %s settlement account", c.Sender, c.Money.Currency))}
-	case c.Date != (corridor.Date{}) && c.Date != corridor.DateOf(now.UTC()):
+	case c.Date != (corridor.Date{}) && c.Date != s.businessDate(c.Money.Currency, now):
 		return result{err: corridor.Reject(corridor.ReasonInvalidDate, iso20022.PathSettlementDate+" "+c.Date.String()+" is not today")}
 	case a.Available() < int64(c.Money.Amount):
 		return result{err: corridor.Reject(corridor.ReasonInsufficientFunds, fmt.Sprintf("%s has %s available", acct, signedAmount(a.Available(), c.Money.Currency)))}
@@ -62,7 +62,7 @@ func (s *state) defund(c defundCmd, seq uint64, now time.Time) result {
 	s.defunds[key] = res
 	body, err := iso20022.EncodeStatusReport(iso20022.StatusReport{From: s.hubBIC, To: c.Sender, MsgID: fmt.Sprintf("CRDS%012d", seq),
 		Created: now, OriginalMsgID: c.MsgID, OriginalMsgDefID: msgDefPacs009, OriginalEndToEndID: c.MsgID, OriginalUETR: c.UETR,
-		Status: corridor.StatusSettled, InstructingAgent: c.Sender, InstructedAgent: s.hubBIC, SettlementDate: corridor.DateOf(now.UTC())})
+		Status: corridor.StatusSettled, InstructingAgent: c.Sender, InstructedAgent: s.hubBIC, SettlementDate: s.businessDate(c.Money.Currency, now)})
 	assert.That(err == nil, "encode pacs.002 of defunding %s: %v", ref, err)
 	s.deliver(c.Sender, InboxMessage{MsgDefID: msgDefPacs002, UETR: c.UETR, Reference: ref, Time: now, Body: body}, nil)
 	return result{payment: res, changed: true}

@@ -6,6 +6,7 @@
 package hub
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/screening"
+	"github.com/corridor-network/corridor/settlement"
 )
 
 // Bounds of the sequencer.
@@ -41,6 +43,11 @@ type Config struct {
 	QuoteLife     time.Duration       // How long an FX quote stays live; DefaultQuoteLife if 0.
 
 	ScreeningThreshold float64 // Screening score at or above which a payment is held; screening's default if 0.
+
+	// Calendars are the business-day calendars: a currency with one settles
+	// on the business days the operator (or cmd/corridor's scheduler) opens,
+	// cuts off and closes; one without on the UTC date of Now.
+	Calendars []settlement.Calendar
 
 	// OnWait, when set, is called each time an inbox read finds nothing and
 	// starts to wait, on the reader's goroutine: for gauges and for tests
@@ -100,6 +107,9 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 			return nil, fmt.Errorf("hub net currency %q is not processable", c)
 		}
 	}
+	if err := checkCalendars(cfg.Calendars); err != nil {
+		return nil, err
+	}
 	h := &Hub{cfg: cfg, log: cfg.Logger.With(corridor.LogKeyComponent, "hub"), requests: make(chan request, QueueDepth),
 		stopped: make(chan struct{}), state: newState(cfg.BIC), wakers: make(map[corridor.BIC]chan struct{}),
 		registry: make(map[corridor.BIC]corridor.Membership), standing: make(map[corridor.BIC]uint64)}
@@ -115,7 +125,8 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 // that a replay settles each payment as it was settled.
 func (h *Hub) configure() {
 	c := configCmd{NetCurrencies: slices.Clone(h.cfg.NetCurrencies), PublishedRate: h.cfg.PublishedRate,
-		ScreeningThreshold: h.cfg.ScreeningThreshold}
+		ScreeningThreshold: h.cfg.ScreeningThreshold, Calendars: slices.Clone(h.cfg.Calendars)}
+	slices.SortFunc(c.Calendars, func(a, b settlement.Calendar) int { return cmp.Compare(a.Currency, b.Currency) })
 	slices.Sort(c.NetCurrencies)
 	if sameConfig(c, h.state.config) {
 		return

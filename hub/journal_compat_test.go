@@ -17,6 +17,7 @@ import (
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/hub"
 	"github.com/corridor-network/corridor/iso20022"
+	"github.com/corridor-network/corridor/settlement"
 	"github.com/corridor-network/corridor/sqlite"
 )
 
@@ -51,7 +52,7 @@ var fixtureConfig = hub.Config{NetCurrencies: []corridor.Currency{"RUB"}}
 // that it comes back to the state the old code reached: the same state hash
 // and the same balances, statuses and inboxes.
 func TestOldJournalReplays(t *testing.T) {
-	mustReplayFixture(t, journalV0, journalV0State)
+	mustReplayFixture(t, journalV0, journalV0State, fixtureConfig)
 }
 
 // TestCurrentJournalReplays does the same for the journal of today's code.
@@ -59,13 +60,21 @@ func TestCurrentJournalReplays(t *testing.T) {
 	if *updateCurrent {
 		writeJournalFixture(t, journalCurrent, journalCurrentState)
 	}
-	mustReplayFixture(t, journalCurrent, journalCurrentState)
+	mustReplayFixture(t, journalCurrent, journalCurrentState, currentFixtureConfig(t))
 }
 
-func mustReplayFixture(t *testing.T, journal, stateFile string) {
+// currentFixtureConfig is the configuration the current fixture ends with:
+// fixtureConfig, then business-day calendars (see mustDayCommands).
+func currentFixtureConfig(tb testing.TB) hub.Config {
+	c := fixtureConfig
+	c.Calendars = testCalendars(tb)[:1] // INR only: RUB keeps the UTC day.
+	return c
+}
+
+func mustReplayFixture(t *testing.T, journal, stateFile string, cfg hub.Config) {
 	dir := t.TempDir()
 	mustLoadFixture(t, dir, journal)
-	h, _, _ := mustHubWith(t, dir, fixtureConfig)
+	h, _, _ := mustHubWith(t, dir, cfg)
 	want, err := os.ReadFile(stateFile)
 	if err != nil {
 		t.Fatal(err)
@@ -81,6 +90,9 @@ func writeJournalFixture(t *testing.T, journal, stateFile string) {
 	dir := t.TempDir()
 	h, _, stop := mustHubWith(t, dir, fixtureConfig)
 	driveEveryCommand(t, h)
+	stop()
+	h, c, stop := mustHubWith(t, dir, currentFixtureConfig(t)) // Journals the calendars.
+	mustDayCommands(t, h, c)
 	report := stateReport(t, h)
 	stop()
 	var buf bytes.Buffer
@@ -166,6 +178,35 @@ func mustFixtureExtras(t *testing.T, h *hub.Hub) {
 	must("cutoff", err)
 	_, err = h.CloseCycle(ctx)
 	must("close cycle", err)
+}
+
+// mustDayCommands runs INR's business days: the first opens, a payment
+// settles, two are warehoused, the cut-off passes and the day closes,
+// releasing one; the other waits for a later day.
+func mustDayCommands(t *testing.T, h *hub.Hub, c *clock) {
+	ctx := context.Background()
+	c.set(time.Date(2026, 11, 26, 6, 0, 0, 0, time.UTC)) // Thursday 26 November, 11:30 in Kolkata.
+	if _, err := h.OpenDay(ctx, "INR"); err != nil {
+		t.Fatal(err)
+	}
+	mustFund(t, h, bankIN, corridor.Money{Amount: 1000_00, Currency: "INR"})
+	for i, date := range []corridor.Date{{Year: 2026, Month: 11, Day: 26}, {Year: 2026, Month: 11, Day: 27}, {Year: 2026, Month: 11, Day: 30}} {
+		p := pay(70+i, bankIN, bankRU, 10_00)
+		p.SettlementDate = date
+		want := corridor.StatusPending
+		if i == 0 {
+			want = corridor.StatusSettled
+		}
+		mustSubmit(t, h, p, want)
+	}
+	for _, step := range []func() (hub.DayView, error){
+		func() (hub.DayView, error) { return h.CutoffDay(ctx, "INR", settlement.Customer) },
+		func() (hub.DayView, error) { return h.CloseDay(ctx, "INR") },
+	} {
+		if _, err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // stateReport is the state hash and what the participants see of the state,

@@ -51,7 +51,7 @@ func (s *state) held(p *payment, now time.Time) (string, bool) {
 	if !limited(p) {
 		return "", false
 	}
-	h, held := s.gate.Held(s.ledger, s.queue, toSettlement(p), now)
+	h, held := s.gate.Held(s.ledger, s.queue, toSettlement(p), s.dayClock(p.cmd.Payment.Currency, now)) // Limits count per business day.
 	if held && h.Behind != 0 {
 		return "waits behind " + reference(uint64(h.Behind)), true
 	}

@@ -40,7 +40,9 @@ func payloadSamples() []command {
 		policyCmd{BIC: "DEMORUMMXXX", Policy: corridor.RelationshipPolicy{Restricted: true,
 			Allow: []corridor.Relationship{{Counterparty: "DEMOINBBXXX", Messages: []string{"pacs.008"}}}}},
 		operatorRevokeCmd{Serial: "0c0d", By: "night-shift"},
-		configCmd{NetCurrencies: []corridor.Currency{"RUB"}, PublishedRate: true, ScreeningThreshold: 0.9},
+		configCmd{NetCurrencies: []corridor.Currency{"RUB"}, PublishedRate: true, ScreeningThreshold: 0.9,
+			Calendars: []settlement.Calendar{{Currency: "INR", Zone: "Asia/Kolkata", Weekend: []time.Weekday{time.Sunday},
+				Holidays: []corridor.Date{{Year: 2026, Month: 1, Day: 26}}, Workdays: []corridor.Date{{Year: 2026, Month: 3, Day: 1}}}}},
 		listCmd{Name: "un", Version: "2026-11-01", Hash: "abcd", Format: "un", Files: [][]byte{[]byte("<CONSOLIDATED_LIST/>")}},
 		decideCmd{UETR: samplePayment.UETR, Release: true, By: "operator", Why: "registry checked", Whitelist: true},
 		resolveCmd{}, cutoffCmd{}, closeCmd{},
@@ -60,6 +62,9 @@ func payloadSamples() []command {
 			Bilateral: map[corridor.BIC]corridor.Amount{"DEMORUMMXXX": 1000_00}}},
 		defundCmd{Sender: "DEMOINBBXXX", MsgID: "DEFUND-1", UETR: samplePayment.UETR, Money: corridor.Money{Amount: 40_00, Currency: "INR"},
 			Date: corridor.Date{Year: 2026, Month: 11, Day: 25}, Message: []byte("<Envelope/>"), Signature: "sig"},
+		dayOpenCmd{Currency: "INR", Date: corridor.Date{Year: 2026, Month: 12, Day: 1}},
+		dayCutoffCmd{Currency: "INR", Type: settlement.Customer},
+		dayCloseCmd{Currency: "RUB"},
 	}
 }
 

@@ -86,6 +86,9 @@ func (s *state) submit(c paymentCmd, seq uint64, now time.Time) result {
 // error is a refusal; a payment not yet recorded stays unknown.
 func (s *state) route(p *payment, now time.Time) error {
 	switch {
+	case s.future(p):
+		s.warehouseAdd(p, now)
+		return nil
 	case p.msgDef == msgDefPacs004:
 		return s.settleGross(p, now) // Returns settle gross, whatever the currency's mode.
 	case p.cmd.Payment.Converts():
@@ -178,9 +181,8 @@ func (s *state) admissible(c paymentCmd, msgType string, now time.Time) error {
 			return corridor.Reject(corridor.ReasonAccountInvalid, fmt.Sprintf("%s has no %s settlement account", acct.Owner, acct.Currency))
 		}
 	}
-	if today := corridor.DateOf(now.UTC()); p.SettlementDate != today {
-		return corridor.Reject(corridor.ReasonInvalidDate,
-			fmt.Sprintf("settlement date %s is not the business date %s", p.SettlementDate, today))
+	if err := s.admitDate(p, msgType, now); err != nil {
+		return err
 	}
 	if s.inboxes[p.InstructingAgent].full() || s.inboxes[p.InstructedAgent].full() {
 		return corridor.ErrBusy
@@ -234,7 +236,7 @@ func rejectDetail(err error) string {
 // deliverStatus writes the pacs.002 for p into the instructing agent's inbox.
 func (s *state) deliverStatus(p *payment, now time.Time) {
 	pay := p.cmd.Payment
-	body := statusReport(s.hubBIC, p, now)
+	body := statusReport(s.hubBIC, p, s.businessDate(pay.Currency, now), now)
 	s.deliver(pay.InstructingAgent, InboxMessage{MsgDefID: msgDefPacs002, UETR: pay.UETR, Reference: p.ref,
 		Time: now, Body: body}, p)
 	p.event(PaymentEvent{Time: now, Event: "delivered", Detail: "pacs.002 " + string(p.status) + " to " + string(pay.InstructingAgent)})
@@ -249,8 +251,9 @@ func (s *state) deliver(to corridor.BIC, m InboxMessage, p *payment) {
 	s.woken[to] = true
 }
 
-// statusReport is the pacs.002 the hub writes about p.
-func statusReport(hubBIC corridor.BIC, p *payment, now time.Time) []byte {
+// statusReport is the pacs.002 the hub writes about p, written at now on
+// the business date of p's currency.
+func statusReport(hubBIC corridor.BIC, p *payment, date corridor.Date, now time.Time) []byte {
 	pay := p.cmd.Payment
 	sr := iso20022.StatusReport{
 		From: hubBIC, To: pay.InstructingAgent, MsgID: fmt.Sprintf("CRDS%012d", p.seq), Created: now,
@@ -259,7 +262,7 @@ func statusReport(hubBIC corridor.BIC, p *payment, now time.Time) []byte {
 		InstructingAgent: pay.InstructingAgent, InstructedAgent: pay.InstructedAgent,
 	}
 	if p.status == corridor.StatusSettled {
-		sr.SettlementDate = pay.SettlementDate // The effective settlement date: only a settled payment has one.
+		sr.SettlementDate = date // The business day it settled on: only a settled payment has one.
 	}
 	if p.status == corridor.StatusRejected {
 		sr.Reason, sr.AdditionalInfo = p.reason, truncate(p.detail, iso20022.MaxAdditionalInfoChars)

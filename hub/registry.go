@@ -63,6 +63,9 @@ var registry = map[string]func(payload []byte) (command, error){
 	kindLimits:        decodePayload[limitsCmd],
 	kindNetLimits:     decodePayload[netLimitsCmd],
 	kindDefund:        decodePayload[defundCmd],
+	kindDayOpen:       decodePayload[dayOpenCmd],
+	kindDayCutoff:     decodePayload[dayCutoffCmd],
+	kindDayClose:      decodePayload[dayCloseCmd],
 }
 
 // Each command: its journal kind, and the state change it applies.

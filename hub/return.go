@@ -107,7 +107,7 @@ func (s *state) submitReturn(c returnCmd, seq uint64, now time.Time) result {
 		return result{err: err}
 	}
 	if c.Payment = withReturnedParties(c.Payment, orig.cmd.Payment); c.Payment.SettlementDate == (corridor.Date{}) {
-		c.Payment.SettlementDate = corridor.DateOf(now.UTC()) // A pacs.004 need not name its settlement date: today.
+		c.Payment.SettlementDate = s.businessDate(c.Payment.Currency, now) // A pacs.004 need not name its settlement date: today.
 	}
 	if err := s.admissible(c.paymentCmd, "pacs.004", now); err != nil {
 		return result{err: err}

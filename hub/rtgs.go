@@ -42,7 +42,7 @@ func (s *state) settleGross(p *payment, now time.Time) error {
 		return nil
 	}
 	if limited(p) {
-		s.gate.Enter(toSettlement(p), now) // Before it settles: the settlement counts what entered.
+		s.gate.Enter(toSettlement(p), s.dayClock(p.cmd.Payment.Currency, now)) // Before it settles, per business day: the settlement counts what entered.
 	}
 	if err := s.enterQueue(p, now); err != nil {
 		s.gate.Left(settlement.PaymentID(p.seq))
@@ -56,7 +56,7 @@ func (s *state) settleGross(p *payment, now time.Time) error {
 
 // enterQueue settles p gross or queues it for liquidity.
 func (s *state) enterQueue(p *payment, now time.Time) error {
-	st, ok, err := s.queue.Submit(s.ledger, toSettlement(p), now, endOfDay(now), s.nextTransfer)
+	st, ok, err := s.queue.Submit(s.ledger, toSettlement(p), now, s.deadline(p.cmd.Payment.Currency, now), s.nextTransfer)
 	if err != nil {
 		return err
 	}
@@ -129,13 +129,28 @@ func (s *state) cutoff(now time.Time) result {
 	r := SettlementReport{Released: s.release(now)}
 	res := s.resolve(now).report
 	r.Resolved, r.Released = res.Resolved, r.Released+res.Released
-	for _, rj := range s.queue.Expire(endOfDay(now)) {
-		s.rejected(s.queuedPayment(rj.Payment), now, rj.Reason, rj.Detail)
-		r.Expired++
-	}
-	r.Expired += s.expireWaiting(now)
+	r.Expired += s.expireUTCDay(now)
 	pruned := s.quotes.Prune(now.Add(-quoteRetention))
 	return result{report: r, changed: r.Released+r.Resolved+r.Expired+pruned > 0}
+}
+
+// expireUTCDay rejects AM04 what is queued, in the RTGS queue or the limit
+// queue, in the currencies without a calendar (whose day is the UTC date) by
+// the end of now's UTC date. A currency with a calendar ends its day with
+// day.close instead.
+func (s *state) expireUTCDay(now time.Time) int {
+	legacy := func(c corridor.Currency) bool { return s.days[c] == nil }
+	n := 0
+	for _, rj := range s.queue.ExpireFunc(func(q settlement.Queued) bool {
+		return legacy(q.Currency) && !q.Deadline.After(endOfDay(now))
+	}) {
+		s.rejected(s.queuedPayment(rj.Payment), now, rj.Reason, rj.Detail)
+		n++
+	}
+	if len(s.days) == 0 {
+		return n + s.expireWaiting(now) // As before business days, to the letter.
+	}
+	return n + s.expireWaitingOf(legacy, now)
 }
 
 // cancel takes a queued payment out of the queue, rejected DS02: the
@@ -219,9 +234,9 @@ func (s *state) queueView(caller corridor.Identity) []QueuedPayment {
 		out = append(out, QueuedPayment{Reference: p.ref, UETR: p.cmd.Payment.UETR,
 			InstructingAgent: q.InstructingAgent, InstructedAgent: q.InstructedAgent,
 			Money: corridor.Money{Amount: q.Amount, Currency: q.Currency}, Urgent: q.Priority == settlement.Urgent,
-			Place: q.Place, QueuedAt: q.QueuedAt, Deadline: q.Deadline})
+			Place: q.Place, QueuedAt: q.QueuedAt, Deadline: q.Deadline, Wait: WaitQueue, SettlementDate: p.cmd.Payment.SettlementDate})
 	}
-	return out
+	return append(out, s.warehouseView(caller)...)
 }
 
 // liquidity is bic's liquidity per currency: balances, the queue to and from
@@ -270,6 +285,9 @@ func (s *state) configure(c configCmd) result {
 			return refused(corridor.Reject(corridor.ReasonCurrency, fmt.Sprintf("net currency %.3q is not processable", string(cur))))
 		}
 	}
+	if err := checkCalendars(c.Calendars); err != nil {
+		return refused(corridor.Reject(corridor.ReasonNotAllowed, err.Error()))
+	}
 	if math.IsNaN(c.ScreeningThreshold) || c.ScreeningThreshold < 0 || c.ScreeningThreshold > 1 {
 		return refused(corridor.Reject(corridor.ReasonNotAllowed, "the screening threshold is a score from 0 to 1"))
 	}
@@ -286,7 +304,8 @@ func (s *state) configure(c configCmd) result {
 }
 
 func sameConfig(a, b configCmd) bool {
-	return slices.Equal(a.NetCurrencies, b.NetCurrencies) && a.PublishedRate == b.PublishedRate && a.ScreeningThreshold == b.ScreeningThreshold
+	return slices.Equal(a.NetCurrencies, b.NetCurrencies) && a.PublishedRate == b.PublishedRate && a.ScreeningThreshold == b.ScreeningThreshold &&
+		slices.EqualFunc(a.Calendars, b.Calendars, sameCalendar)
 }
 
 // netted reports whether payments in cur settle in deferred net cycles.

@@ -54,6 +54,9 @@ type state struct {
 	gate    *settlement.Gate         // Reserves and sender limits, their use today, and the limit queue.
 	defunds map[msgKey]PaymentResult // Defundings (pacs.009) by sender and message reference.
 
+	days      map[corridor.Currency]*businessDay // The open business day of each currency with a calendar.
+	warehouse []uint64                           // Seqs of the payments dated for a later business day, in order.
+
 	caseMsgs map[msgKey]*payment // camt.056 and camt.029 by sender and "camt.056/" or "camt.029/" and their identifier: the payment each is about.
 }
 
@@ -91,6 +94,7 @@ func newState(hubBIC corridor.BIC) *state {
 		camt054:          make(map[corridor.BIC]bool),
 		gate:             settlement.NewGate(),
 		defunds:          make(map[msgKey]PaymentResult),
+		days:             make(map[corridor.Currency]*businessDay),
 	}
 	s.queue.SetReserves(s.gate) // The reserve holds in the queue's release and gridlock resolution too.
 	return s

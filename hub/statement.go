@@ -52,38 +52,40 @@ func (h *Hub) Notifications(ctx context.Context, bic corridor.BIC) (bool, error)
 }
 
 // Statement is the camt.053.001.08 of bic's settlement account in cur for
-// date (UTC): opening and closing booked balances and every entry of the
-// day, page (from 1) of MaxStatementEntries entries. A date not yet over
-// gives the entries so far. ErrNotFound for an unknown account; DT01 for a
-// future date or one whose entries are no longer kept.
+// date: opening and closing booked balances and every entry of the day,
+// page (from 1) of MaxStatementEntries entries. In a currency with a
+// business-day calendar it is the end-of-day statement of a closed business
+// day, with its sequence number, as the hub issued it at the end of day;
+// DT01 for the open day or a later one, whose entries a camt.052 reports.
+// In one without, the day is date's UTC day, and a date not yet over gives
+// the entries so far. ErrNotFound for an unknown account; DT01 for a future
+// date or one whose entries are no longer kept.
 func (h *Hub) Statement(ctx context.Context, bic corridor.BIC, cur corridor.Currency, date corridor.Date, page int) (InboxMessage, error) {
 	now := h.cfg.Now().UTC()
-	from := time.Date(date.Year, date.Month, date.Day, 0, 0, 0, 0, time.UTC)
-	if from.After(now) {
-		return InboxMessage{}, corridor.Reject(corridor.ReasonInvalidDate, "date "+date.String()+" is in the future")
-	}
-	return h.accountMessage(ctx, bic, cur, msgDefCamt053, from, from.AddDate(0, 0, 1), page, now)
+	return h.accountMessage(ctx, page, func(s *state) (InboxMessage, error) {
+		return s.statementOf(ledger.Settlement(bic, cur), date, page, now)
+	})
 }
 
 // Report is the camt.052.001.08 intraday report of bic's settlement account
-// in cur: today's opening booked balance, the interim booked balance now and
-// today's entries so far, page (from 1) of MaxStatementEntries entries.
+// in cur: the opening booked balance of the business day (the UTC day in a
+// currency without a calendar), the interim booked balance now and the
+// day's entries so far, page (from 1) of MaxStatementEntries entries.
 func (h *Hub) Report(ctx context.Context, bic corridor.BIC, cur corridor.Currency, page int) (InboxMessage, error) {
 	now := h.cfg.Now().UTC()
-	y, m, d := now.Date()
-	return h.accountMessage(ctx, bic, cur, msgDefCamt052, time.Date(y, m, d, 0, 0, 0, 0, time.UTC), now.Add(time.Nanosecond), page, now)
+	return h.accountMessage(ctx, page, func(s *state) (InboxMessage, error) {
+		return s.reportOf(ledger.Settlement(bic, cur), page, now)
+	})
 }
 
-// accountMessage builds a statement or a report of [from, to) on the sequencer.
-func (h *Hub) accountMessage(ctx context.Context, bic corridor.BIC, cur corridor.Currency, msgDef string, from, to time.Time, page int, now time.Time) (InboxMessage, error) {
+// accountMessage builds a statement or a report with build on the sequencer.
+func (h *Hub) accountMessage(ctx context.Context, page int, build func(*state) (InboxMessage, error)) (InboxMessage, error) {
 	if page < 1 || page > MaxAccountEntries/MaxStatementEntries+1 {
 		return InboxMessage{}, corridor.Reject(corridor.ReasonInvalidFormat, "page must be from 1")
 	}
 	var msg InboxMessage
 	var err error
-	_, qerr := h.do(ctx, request{query: func(s *state) {
-		msg, err = s.accountMessage(ledger.Settlement(bic, cur), msgDef, from, to, page, now)
-	}})
+	_, qerr := h.do(ctx, request{query: func(s *state) { msg, err = build(s) }})
 	return msg, firstErr(qerr, err)
 }
 
@@ -96,15 +98,14 @@ type period struct {
 	entries          []entry
 	page             int
 	last             bool
+	date             corridor.Date // Of an end-of-day statement: its business day.
+	seq              uint64        // Of an end-of-day statement: its sequence number on the account, from 1.
 }
 
 func (s *state) accountMessage(acct ledger.AccountID, msgDef string, from, to time.Time, page int, now time.Time) (InboxMessage, error) {
-	if _, ok := s.ledger.Account(acct); !ok {
-		return InboxMessage{}, fmt.Errorf("account %s: %w", acct, corridor.ErrNotFound)
-	}
-	b := s.books[acct]
-	if b == nil {
-		b = &book{}
+	b, err := s.bookOf(acct)
+	if err != nil {
+		return InboxMessage{}, err
 	}
 	opening, es, closing, ok := b.day(from, to)
 	if !ok {
@@ -112,33 +113,58 @@ func (s *state) accountMessage(acct ledger.AccountID, msgDef string, from, to ti
 			fmt.Sprintf("entries of %s before %s are no longer kept", acct, b.Trimmed.Format(time.RFC3339)))
 	}
 	p := period{acct: acct, msgDef: msgDef, from: from, to: to, opening: opening, closing: closing, page: page}
-	first := (page - 1) * MaxStatementEntries
-	if first > len(es) || (first == len(es) && page > 1) {
-		return InboxMessage{}, corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("page %d is past the last page", page))
+	return s.pageMessage(p, es, now)
+}
+
+// bookOf is acct's book, empty when nothing was booked on it yet.
+// ErrNotFound for an account the ledger does not have.
+func (s *state) bookOf(acct ledger.AccountID) (*book, error) {
+	if _, ok := s.ledger.Account(acct); !ok {
+		return nil, fmt.Errorf("account %s: %w", acct, corridor.ErrNotFound)
+	}
+	if b := s.books[acct]; b != nil {
+		return b, nil
+	}
+	return &book{}, nil
+}
+
+// pageMessage is page p.page of p with entries es, written at now.
+func (s *state) pageMessage(p period, es []entry, now time.Time) (InboxMessage, error) {
+	first := (p.page - 1) * MaxStatementEntries
+	if first > len(es) || (first == len(es) && p.page > 1) {
+		return InboxMessage{}, corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("page %d is past the last page", p.page))
 	}
 	p.entries, p.last = es[first:min(len(es), first+MaxStatementEntries)], first+MaxStatementEntries >= len(es)
-	p.id = periodID(msgDef, acct, from, page, s.lastSeq)
+	p.id = periodID(p, s.lastSeq)
 	body, err := accountReport(s.hubBIC, p, now)
-	assert.That(err == nil, "encode %s of %s: %v", msgDef, acct, err)
-	return InboxMessage{MsgDefID: msgDef, Reference: p.id, Time: now, Body: body}, nil
+	assert.That(err == nil, "encode %s of %s: %v", p.msgDef, p.acct, err)
+	return InboxMessage{MsgDefID: p.msgDef, Reference: p.id, Time: now, Body: body}, nil
 }
 
 // periodID names a statement by account, day and page ("S20261125INRDEMOINBBXXX1"),
-// a report also by the journal seq it reflects.
-func periodID(msgDef string, acct ledger.AccountID, from time.Time, page int, seq uint64) string {
-	if msgDef == msgDefCamt053 {
-		return fmt.Sprintf("S%s%s%s%d", from.Format("20060102"), acct.Currency, acct.Owner, page)
+// an end-of-day statement also by its sequence number ("S20261125INRDEMOINBBXXXN7P1"),
+// a report by the journal seq it reflects.
+func periodID(p period, seq uint64) string {
+	acct := p.acct
+	switch {
+	case p.msgDef == msgDefCamt053 && p.seq > 0:
+		return fmt.Sprintf("S%s%s%sN%dP%d", dateTime(p.date).Format("20060102"), acct.Currency, acct.Owner, p.seq, p.page)
+	case p.msgDef == msgDefCamt053:
+		return fmt.Sprintf("S%s%s%s%d", p.from.Format("20060102"), acct.Currency, acct.Owner, p.page)
 	}
-	return fmt.Sprintf("R%d%s%s%d", seq, acct.Currency, acct.Owner, page)
+	return fmt.Sprintf("R%d%s%s%d", seq, acct.Currency, acct.Owner, p.page)
 }
 
 // accountReport is the camt.053 or camt.052 of p, written at now.
 func accountReport(hubBIC corridor.BIC, p period, now time.Time) ([]byte, error) {
 	r := iso20022.AccountReport{From: hubBIC, To: p.acct.Owner, ID: p.id, Created: now.UTC(), Page: p.page, LastPage: p.last,
 		Start: p.from.UTC(), End: p.to.UTC(), Account: p.acct.String(), Currency: p.acct.Currency,
-		Opening: p.opening, Closing: p.closing, Entries: make([]iso20022.Entry, len(p.entries))}
+		Opening: p.opening, Closing: p.closing, Entries: make([]iso20022.Entry, len(p.entries)), Sequence: p.seq}
 	for i, e := range p.entries {
 		r.Entries[i] = reportEntry(e)
+	}
+	if p.date != (corridor.Date{}) { // Of a business day, whatever the UTC dates of its period.
+		r.Date = &p.date
 	}
 	if p.msgDef == msgDefCamt053 {
 		return iso20022.EncodeStatement(r)
@@ -151,7 +177,7 @@ func accountReport(hubBIC corridor.BIC, p period, now time.Time) ([]byte, error)
 // payment's message reference, end-to-end reference and UETR.
 func reportEntry(e entry) iso20022.Entry {
 	return iso20022.Entry{Ref: strconv.FormatUint(uint64(e.Transfer), 10), Amount: e.Amount, Debit: e.Debit,
-		Booked: e.Time.UTC(), ValueDate: corridor.DateOf(e.Time.UTC()), ServicerRef: e.Ref, Code: e.Code, CodeIssuer: "CORRIDOR",
+		Booked: e.Time.UTC(), ValueDate: entryDate(e), ServicerRef: e.Ref, Code: e.Code, CodeIssuer: "CORRIDOR",
 		Transaction: &iso20022.EntryTransaction{MsgID: e.MsgID, ServicerRef: e.Ref, EndToEndID: e.EndToEndID, UETR: e.UETR}}
 }
 

@@ -16,6 +16,7 @@ const (
 	WaitQueue      Wait = "queue"      // In the RTGS queue, for its instructing agent's liquidity.
 	WaitLimit      Wait = "limit"      // In the limit queue, for a sender limit or the urgent reserve.
 	WaitCompliance Wait = "compliance" // Held by sanctions screening, for an operator's decision.
+	WaitValueDate  Wait = "warehouse"  // Dated for a later business day, until that day opens.
 )
 
 // stage is where a payment leg stands: its status and, when it is PDNG, why
@@ -33,12 +34,15 @@ var (
 	queuedStage    = stage{corridor.StatusPending, WaitQueue}
 	limitedStage   = stage{corridor.StatusPending, WaitLimit}
 	heldStage      = stage{corridor.StatusPending, WaitCompliance}
+	warehoused     = stage{corridor.StatusPending, WaitValueDate}
 	transitionsMap = map[stage][]stage{
 		// Journaled: screening may hold it; then it settles, waits, joins a
 		// net cycle or is refused.
-		accepted: {heldStage, limitedStage, queuedStage, inCycle, settledStage, rejectedStage},
+		accepted: {heldStage, warehoused, limitedStage, queuedStage, inCycle, settledStage, rejectedStage},
 		// Released by compliance, it goes the way an accepted payment goes.
-		heldStage:    {limitedStage, queuedStage, inCycle, settledStage, rejectedStage},
+		heldStage: {warehoused, limitedStage, queuedStage, inCycle, settledStage, rejectedStage},
+		// Its business day open, a warehoused payment goes the same way.
+		warehoused:   {limitedStage, queuedStage, inCycle, settledStage, rejectedStage},
 		limitedStage: {queuedStage, settledStage, rejectedStage},
 		queuedStage:  {settledStage, rejectedStage},
 		inCycle:      {settledStage, rejectedStage},

@@ -165,6 +165,9 @@ type restSum struct {
 	Waiting  []uint64
 	Defunds  []string
 	Entered  []uint64 `json:",omitempty"` // Payments counted as pending against settlement.RuleNet limits.
+
+	Days      []businessDay `json:",omitempty"` // By currency.
+	Warehouse []uint64      `json:",omitempty"`
 }
 
 type paymentCases struct {
@@ -200,6 +203,7 @@ func (s *state) restSum() restSum {
 		sum.Defunds = append(sum.Defunds, fmt.Sprintf("%s %s %s", k.sender, k.msgID, r.Reference))
 	}
 	slices.Sort(sum.Defunds)
+	sum.Days, sum.Warehouse = s.daysSum(), s.warehouse
 	return sum
 }
 

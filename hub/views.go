@@ -71,6 +71,8 @@ type QueuedPayment struct {
 	Place            int64     // Its place in line within its priority: lower settles first.
 	QueuedAt         time.Time //
 	Deadline         time.Time // When the cut-off rejects it if it has not settled.
+	Wait             Wait      // WaitQueue, or WaitValueDate for a payment warehoused for a later business day.
+	SettlementDate   corridor.Date
 }
 
 // Liquidity is a participant's liquidity in one currency: its balance, what

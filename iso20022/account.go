@@ -29,6 +29,8 @@ type AccountReport struct {
 	Opening    int64             // Bal OPBD on Start's date, in minor units: negative is DBIT.
 	Closing    int64             // Bal CLBD of a statement, ITBD of a report, on Start's date.
 	Entries    []Entry           // Ntry, in the order booked.
+	Date       *corridor.Date    // Bal/Dt/Dt of both balances: the business day; Start's date when nil.
+	Sequence   uint64            // Stmt/ElctrncSeqNb and LglSeqNb of a statement, from 1; 0 writes neither.
 }
 
 // Notification is a camt.054.001.08 BkToCstmrDbtCdtNtfctn of entries on
@@ -70,11 +72,16 @@ type EntryTransaction struct {
 // entries. It refuses, naming every field, input it cannot write as a valid
 // message.
 func EncodeStatement(r AccountReport) ([]byte, error) {
+	var seq *string
+	if r.Sequence > 0 {
+		s := strconv.FormatUint(r.Sequence, 10)
+		seq = &s
+	}
 	return r.encode(MsgDefStatement, "CLBD", func(p reportParts) Document {
 		return &Camt053Document{BkToCstmrStmt: BankToCustomerStatementV08{
 			GrpHdr: GroupHeader81{MsgId: r.ID, CreDtTm: p.created},
-			Stmt: []AccountStatement9{{Id: r.ID, StmtPgntn: p.page, CreDtTm: &p.created, FrToDt: p.period, Acct: p.account,
-				Bal: p.balances, Ntry: p.entries}},
+			Stmt: []AccountStatement9{{Id: r.ID, StmtPgntn: p.page, ElctrncSeqNb: seq, LglSeqNb: seq, CreDtTm: &p.created,
+				FrToDt: p.period, Acct: p.account, Bal: p.balances, Ntry: p.entries}},
 		}}
 	})
 }
@@ -112,6 +119,9 @@ func (r AccountReport) encode(msgDef, closing string, doc func(reportParts) Docu
 		return nil, err
 	}
 	date := corridor.DateOf(r.Start)
+	if r.Date != nil {
+		date = *r.Date
+	}
 	return encodeWith(r.header(msgDef), doc(reportParts{
 		created:  formatMillis(r.Created),
 		page:     &Pagination1{PgNb: strconv.Itoa(r.Page), LastPgInd: strconv.FormatBool(r.LastPage)},

@@ -314,7 +314,14 @@ func (q *Queue) sorted(keep func(*Queued) bool) []*Queued {
 // cutoff, in settlement order. The hub calls it at the cut-off, after a last
 // Release and Resolve.
 func (q *Queue) Expire(cutoff time.Time) []Rejected {
-	es := q.sorted(func(e *Queued) bool { return !e.Deadline.After(cutoff) })
+	return q.ExpireFunc(func(e Queued) bool { return !e.Deadline.After(cutoff) })
+}
+
+// ExpireFunc rejects AM04 every queued payment that expire selects, in
+// settlement order: the end of one currency's business day expires only
+// that currency's payments of the day.
+func (q *Queue) ExpireFunc(expire func(Queued) bool) []Rejected {
+	es := q.sorted(func(e *Queued) bool { return expire(*e) })
 	out := make([]Rejected, 0, len(es))
 	for _, e := range es {
 		q.remove(e)

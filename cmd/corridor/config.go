@@ -11,6 +11,7 @@ import (
 	"github.com/corridor-network/corridor/httpapi"
 	"github.com/corridor-network/corridor/hub"
 	"github.com/corridor-network/corridor/screening"
+	"github.com/corridor-network/corridor/settlement"
 )
 
 // Config is how the hub runs.
@@ -26,6 +27,9 @@ type Config struct {
 	ResolveEvery  time.Duration // Gridlock resolution timer; 0 for off.
 	CycleEvery    time.Duration // Net cycle close timer; 0 for off.
 
+	Calendars []settlement.Calendar // Business-day calendars (--calendar FILE, repeatable); a currency without one runs on the UTC date.
+	DayTimes  DayTimes              // Local times of the business day's phases.
+
 	RateLimit          int     // Requests per second per participant.
 	RateBurst          int     // Requests a participant may send at once above the rate.
 	ScreeningThreshold float64 // Screening score (0..1] at or above which a payment is held; a score, not money.
@@ -34,7 +38,7 @@ type Config struct {
 // DefaultConfig is the configuration flags start from.
 func DefaultConfig() Config {
 	return Config{Addr: "127.0.0.1:8443", BIC: "CRDRINBBXXX", MaxBodyBytes: httpapi.DefaultMaxBodyBytes,
-		QuoteLife: hub.DefaultQuoteLife, ResolveEvery: 30 * time.Second, CycleEvery: time.Hour,
+		QuoteLife: hub.DefaultQuoteLife, ResolveEvery: 30 * time.Second, CycleEvery: time.Hour, DayTimes: DefaultDayTimes,
 		RateLimit: httpapi.DefaultRatePerSecond, RateBurst: httpapi.DefaultRateBurst, ScreeningThreshold: screening.DefaultThreshold}
 }
 
@@ -51,6 +55,9 @@ func (c Config) Validate() error {
 	var errs []error
 	if c.DataDir == "" {
 		errs = append(errs, errors.New("--data is required"))
+	}
+	if err := c.DayTimes.check(); err != nil {
+		errs = append(errs, err)
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("--addr %q: %w", c.Addr, err))

@@ -61,7 +61,7 @@ func (m *Main) Run(ctx context.Context) error {
 	bic, _ := corridor.ParseBIC(m.Config.BIC) // Validated above.
 	m.Hub, err = hub.Open(ctx, hub.Config{BIC: bic, Journal: m.DB.Journal(), Logger: m.Logger,
 		NetCurrencies: m.Config.netCurrencies(), PublishedRate: m.Config.PublishedRate, QuoteLife: m.Config.QuoteLife,
-		ScreeningThreshold: m.Config.ScreeningThreshold})
+		ScreeningThreshold: m.Config.ScreeningThreshold, Calendars: m.Config.Calendars})
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func (m *Main) startSequencer() {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.stop = cancel
 	m.done = make(chan struct{})
-	m.wg.Add(4)
+	m.wg.Add(5)
 	go func() {
 		defer m.wg.Done()
 		defer close(m.done)
@@ -131,6 +131,10 @@ func (m *Main) startSequencer() {
 			_, err := m.Hub.Resolve(ctx)
 			return err
 		})
+	}()
+	go func() {
+		defer m.wg.Done()
+		m.runDays(ctx)
 	}()
 	go func() {
 		defer m.wg.Done()
@@ -216,4 +220,5 @@ func (m *Main) settlementFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&m.Config.QuoteLife, "quote-life", m.Config.QuoteLife, "how long an FX quote stays live")
 	fs.DurationVar(&m.Config.ResolveEvery, "resolve-every", m.Config.ResolveEvery, "run gridlock resolution this often (0: only on demand)")
 	fs.DurationVar(&m.Config.CycleEvery, "cycle-every", m.Config.CycleEvery, "close the net settlement cycle this often (0: only on demand)")
+	m.dayFlags(fs)
 }

@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // The zones of the business-day calendars, on machines without /usr/share/zoneinfo.
 )
 
 func main() {
@@ -92,6 +93,7 @@ var subcommands = map[string]subcommand{
 	"ca":          withoutContext(runCA),
 	"participant": runParticipant,
 	"settlement":  runSettlement,
+	"day":         runDayCommand,
 	"fx":          runFX,
 	"audit":       runAudit,
 	"compliance":  runCompliance,
