@@ -33,7 +33,7 @@ type machine struct {
 	banks    []corridor.BIC
 	states   map[settlement.PaymentID]state
 	payments map[settlement.PaymentID]settlement.Payment
-	balances map[ledger.AccountID]int64 // What the model expects of every settlement account.
+	balances map[ledger.AccountID]int64  // What the model expects of every settlement account.
 	funded   map[corridor.Currency]int64 // What came in from outside, per currency.
 	limits   map[laneKey]settlement.Limits
 	used     map[dayKey]*used // What normal payments under limits entered settlement, per day.
