@@ -156,7 +156,7 @@ func rateBody(rt hub.FXRate) RateBody {
 	return RateBody{Pair: string(rt.From) + "/" + string(rt.To), Rate: rt.Rate}
 }
 
-// handleQuote locks the published rate for the caller: {"amount", "from", "to"}.
+// handleQuote answers the caller's quote request from the best provider offer: {"amount", "from", "to"}.
 func (s *Server) handleQuote(w http.ResponseWriter, r *http.Request, id corridor.Identity) {
 	var req QuoteRequest
 	if err := readJSON(w, r, &req); err != nil {
