@@ -258,7 +258,6 @@ func fxPayment(i int, inr, rub corridor.Amount, quote uint64) corridor.Payment {
 	return p
 }
 
-
 // TestNetCycle settles rupees in a deferred net cycle in which the Russian
 // bank cannot cover its net debit: the removal rule takes out the Indian
 // bank's latest payment, then the Russian bank's, and the rest settles net.
