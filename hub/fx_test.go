@@ -173,7 +173,8 @@ func mustFXRefusals(t *testing.T, h *hub.Hub, q hub.FXQuote) {
 }
 
 // mustNoFXQuoteDelivered checks that the creditor agent's copy of the
-// converted pacs.008 carries XchgRate and not the hub's /FXQT/ reference.
+// converted pacs.008 carries XchgRate and not the hub's /FXQT/ reference,
+// and passes the official XSD.
 func mustNoFXQuoteDelivered(t *testing.T, h *hub.Hub) {
 	msgs, err := h.Inbox(context.Background(), bankRU, 0, 0)
 	if err != nil {
@@ -183,6 +184,7 @@ func mustNoFXQuoteDelivered(t *testing.T, h *hub.Hub) {
 	if bytes.Contains(last.Body, []byte("/FXQT/")) || !bytes.Contains(last.Body, []byte("<XchgRate>1.0823</XchgRate>")) {
 		t.Errorf("delivered pacs.008 leaks /FXQT/ or lacks XchgRate:\n%s", last.Body)
 	}
+	mustPassXMLLint(t, "the converted pacs.008 as delivered", last.Body)
 }
 
 // mustHubAccountsUntouched checks that a conversion moved nothing through
