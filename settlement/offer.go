@@ -76,12 +76,8 @@ func (o Offer) baseAmount(cv Conversion) corridor.Amount {
 // from per unit of to), rounding once, half-even, at to's minor unit. The
 // remainder is in Convert's units. Rejects as Convert.
 func ConvertInverse(amount corridor.Amount, from, to corridor.Currency, rate Rate) (Conversion, error) {
-	if !from.Valid() || !to.Valid() || from == to {
-		return Conversion{}, corridor.Reject(corridor.ReasonCurrency, fmt.Sprintf("cannot convert %.3s to %.3s", from, to))
-	}
-	assert.That(!rate.IsZero(), "converting at a zero rate")
-	if amount <= 0 || amount > corridor.MaxAmount {
-		return Conversion{}, corridor.Reject(corridor.ReasonZeroAmount, "amount to convert is not positive")
+	if err := checkConversion(amount, from, to, rate); err != nil {
+		return Conversion{}, err
 	}
 	ef, et := from.Exponent(), to.Exponent()
 	// exact = amount × 10^-ef × 10^scale / mantissa, in units of 10^-et.

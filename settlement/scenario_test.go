@@ -476,12 +476,7 @@ func (w *world) settleFX(a args) []string {
 	if err != nil {
 		return errLine(err)
 	}
-	out := []string{conversionLine(cv)}
-	for _, t := range legs {
-		out = append(out, fmt.Sprintf("leg %d %s/%s -> %s/%s %s", t.ID, short(t.Debit.Owner), t.Debit.Currency,
-			short(t.Credit.Owner), t.Credit.Currency, t.Amount.Format(t.Debit.Currency)))
-	}
-	return out
+	return append([]string{conversionLine(cv)}, legLines(legs[:])...)
 }
 
 // provider runs the FX provider commands: offer, rfq, pvp and accounts.
@@ -549,7 +544,12 @@ func (w *world) pvp(a args) []string {
 		return errLine(err)
 	}
 	w.quotes.Use(id)
-	out := []string{conversionLine(cv)}
+	return append([]string{conversionLine(cv)}, legLines(legs[:])...)
+}
+
+// legLines writes the transfers of a conversion, one a line.
+func legLines(legs []ledger.Transfer) []string {
+	var out []string
 	for _, t := range legs {
 		out = append(out, fmt.Sprintf("leg %d %s/%s -> %s/%s %s", t.ID, short(t.Debit.Owner), t.Debit.Currency,
 			short(t.Credit.Owner), t.Credit.Currency, t.Amount.Format(t.Debit.Currency)))
