@@ -3,7 +3,6 @@ package httpapi
 import (
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/corridor-network/corridor"
@@ -82,15 +81,7 @@ func (s *Server) handlePublishOffer(w http.ResponseWriter, r *http.Request, id c
 // offerOf checks an offer request strictly: a known pair, exact rates, a
 // size in BASE's minor units and a life within bounds.
 func offerOf(req OfferRequest) (hub.OfferRequest, error) {
-	f, t, ok := strings.Cut(req.Pair, "/")
-	if !ok {
-		return hub.OfferRequest{}, corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("pair %.20q is not BASE/QUOTE", req.Pair))
-	}
-	from, err := corridor.ParseCurrency(f)
-	if err != nil {
-		return hub.OfferRequest{}, err
-	}
-	to, err := corridor.ParseCurrency(t)
+	from, to, err := pairOf(req.Pair)
 	if err != nil {
 		return hub.OfferRequest{}, err
 	}
