@@ -24,6 +24,7 @@ type Payment struct {
 	Urgent           bool   // The sender asked for high priority: it settles before normal payments.
 	Instructed       Money  // The instructed amount; zero when absent. In another currency than Currency, the payment converts.
 	FXQuote          uint64 // The FX quote the payment converts at; 0 for none. The iso20022 package says where a message names it.
+	XchgRate         string `json:",omitempty"` // The exchange rate the sender states (CdtTrfTxInf/XchgRate), as written; empty when absent.
 }
 
 // Converts reports whether p's instructed amount is in another currency than

@@ -316,7 +316,8 @@ func (c *Client) Rates(ctx context.Context) ([]RateBody, error) {
 	return resp.Rates, err
 }
 
-// Quote asks for an FX quote: the published rate locked for the caller.
+// Quote asks for an FX quote: the best provider offer's rate locked for the
+// caller.
 func (c *Client) Quote(ctx context.Context, req QuoteRequest) (QuoteBody, error) {
 	var resp QuoteBody
 	err := c.doJSON(ctx, http.MethodPost, "/v1/fx/quotes", req, http.StatusCreated, &resp)
@@ -356,4 +357,26 @@ func (c *Client) Decide(ctx context.Context, uetr corridor.UETR, release bool, r
 // RevokeOperator (operator) revokes an operator certificate by its serial.
 func (c *Client) RevokeOperator(ctx context.Context, serial string) error {
 	return c.doJSON(ctx, http.MethodPost, "/v1/operators/revoke", RevokeRequest{Serial: serial}, http.StatusNoContent, nil)
+}
+
+// PublishOffer publishes the caller's two-way FX quote, as an FX provider.
+func (c *Client) PublishOffer(ctx context.Context, req OfferRequest) (OfferBody, error) {
+	var resp OfferBody
+	err := c.doJSON(ctx, http.MethodPost, "/v1/fx/offers", req, http.StatusCreated, &resp)
+	return resp, err
+}
+
+// Offers lists the FX providers' offers.
+func (c *Client) Offers(ctx context.Context) ([]OfferBody, error) {
+	var resp OffersResponse
+	err := c.get(ctx, "/v1/fx/offers", &resp)
+	return resp.Offers, err
+}
+
+// HubAccounts lists every account the hub holds, with balance and floor
+// (operator).
+func (c *Client) HubAccounts(ctx context.Context) ([]HubAccountBody, error) {
+	var resp HubAccountsResponse
+	err := c.get(ctx, "/v1/hub/accounts", &resp)
+	return resp.Accounts, err
 }

@@ -128,19 +128,26 @@ func (s *Server) handlePublishRate(w http.ResponseWriter, r *http.Request, _ cor
 }
 
 func rateOf(b RateBody) (hub.FXRate, error) {
-	from, to, ok := strings.Cut(b.Pair, "/")
-	if !ok {
-		return hub.FXRate{}, corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("pair %.20q is not FROM/TO", b.Pair))
-	}
-	f, err := corridor.ParseCurrency(from)
-	if err != nil {
-		return hub.FXRate{}, err
-	}
-	t, err := corridor.ParseCurrency(to)
+	f, t, err := pairOf(b.Pair)
 	if err != nil {
 		return hub.FXRate{}, err
 	}
 	return hub.FXRate{From: f, To: t, Rate: b.Rate}, nil
+}
+
+// pairOf reads "FROM/TO" as two known currencies.
+func pairOf(pair string) (from, to corridor.Currency, err error) {
+	f, t, ok := strings.Cut(pair, "/")
+	if !ok {
+		return "", "", corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("pair %.20q is not FROM/TO", pair))
+	}
+	if from, err = corridor.ParseCurrency(f); err != nil {
+		return "", "", err
+	}
+	if to, err = corridor.ParseCurrency(t); err != nil {
+		return "", "", err
+	}
+	return from, to, nil
 }
 
 func (s *Server) handleRates(w http.ResponseWriter, r *http.Request, _ corridor.Identity) {
@@ -156,7 +163,7 @@ func rateBody(rt hub.FXRate) RateBody {
 	return RateBody{Pair: string(rt.From) + "/" + string(rt.To), Rate: rt.Rate}
 }
 
-// handleQuote locks the published rate for the caller: {"amount", "from", "to"}.
+// handleQuote answers the caller's quote request from the best provider offer: {"amount", "from", "to"}.
 func (s *Server) handleQuote(w http.ResponseWriter, r *http.Request, id corridor.Identity) {
 	var req QuoteRequest
 	if err := readJSON(w, r, &req); err != nil {

@@ -84,16 +84,31 @@ func TestFXAPI(t *testing.T) {
 	if err := f.op.PublishRate(ctx, httpapi.RateBody{Pair: "INR/RUB", Rate: "1.0823"}); err != nil {
 		t.Fatal(err)
 	}
+	err = f.op.PublishRate(ctx, httpapi.RateBody{Pair: "RUB/INR", Rate: "0.95"}) // A risk-free round trip.
+	mustAPIError(t, err, http.StatusUnprocessableEntity, corridor.ReasonNotAllowed)
+	fx := mustParticipant(t, f.op, f.url, "DEMOFXPRXXX", "Demo FX Provider", "INR", "RUB")
+	mustFund(t, f.op, "DEMOFXPRXXX", "RUB", "5000.00")
+	_, err = fx.PublishOffer(ctx, httpapi.OfferRequest{Pair: "INR/RUB", Bid: "1.0823", Ask: "1.09", Size: "1000.000"})
+	mustAPIError(t, err, http.StatusUnprocessableEntity, corridor.ReasonDecimals)
+	_, err = fx.PublishOffer(ctx, httpapi.OfferRequest{Pair: "INR/RUB", Bid: "1.30", Ask: "1.31", Size: "100000.00"})
+	mustAPIError(t, err, http.StatusUnprocessableEntity, corridor.ReasonNotAllowed) // Outside the band.
+	if _, err := fx.PublishOffer(ctx, httpapi.OfferRequest{Pair: "INR/RUB", Bid: "1.0823", Ask: "1.09", Size: "100000.00", LifeSeconds: 600}); err != nil {
+		t.Fatal(err)
+	}
+	if offers, err := f.a.Offers(ctx); err != nil || len(offers) != 1 || offers[0].Provider != "DEMOFXPRXXX" {
+		t.Fatalf("Offers = %+v, %v; want the provider's one", offers, err)
+	}
 	q, err := f.a.Quote(ctx, httpapi.QuoteRequest{Amount: "1000.00", From: "INR", To: "RUB"})
-	if err != nil || q.Converted != "1082.30" || q.Rate != "1.0823" || q.ID == 0 {
+	if err != nil || q.Converted != "1082.30" || q.Rate != "1.0823" || q.ID == 0 || q.Provider != "DEMOFXPRXXX" {
 		t.Fatalf("Quote = %+v, %v; want 1082.30 RUB at 1.0823", q, err)
 	}
 	m := rupees(1, bankA, bankB, 1082_30)
 	m.pay.Currency = "RUB"
-	m.pay.Instructed, m.pay.FXQuote = corridor.Money{Amount: 1000_00, Currency: "INR"}, q.ID
+	m.pay.Instructed, m.pay.FXQuote, m.pay.XchgRate = corridor.Money{Amount: 1000_00, Currency: "INR"}, q.ID, "1.0823"
 	if resp := mustSubmit(t, f.a, mustEncode(t, m)); resp.Status != string(corridor.StatusSettled) {
 		t.Fatalf("Submit = %+v; want ACSC", resp)
 	}
+	mustHubAccountsAPI(t, f)
 	if got := mustAccounts(t, f.b)[1]; got.Currency != "RUB" || got.Balance != "3082.30" {
 		t.Errorf("B's RUB account %+v; want 3082.30", got)
 	}
@@ -111,4 +126,29 @@ func TestFXAPI(t *testing.T) {
 	again.pay.UETR = "3f1c7a52-9b4e-4c1d-8a2f-000000000002"
 	_, err = f.a.Submit(ctx, mustEncode(t, again))
 	mustAPIError(t, err, http.StatusUnprocessableEntity, corridor.ReasonDuplicate)
+}
+
+// mustHubAccountsAPI checks the operator's view of the hub's accounts after
+// a PvP conversion: every one listed with a floor, none used by FX, and a
+// participant may not look.
+func mustHubAccountsAPI(t *testing.T, f *fixture) {
+	ctx := context.Background()
+	_, err := f.a.HubAccounts(ctx)
+	mustAPIError(t, err, http.StatusForbidden, "")
+	accts, err := f.op.HubAccounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]httpapi.HubAccountBody{}
+	for _, a := range accts {
+		names[a.Name] = a
+	}
+	for _, n := range []string{"central/INR", "technical/RUB", "fx-position/RUB", "fx-rounding/RUB"} {
+		if _, ok := names[n]; !ok {
+			t.Errorf("hub accounts lack %s: %+v", n, accts)
+		}
+	}
+	if a := names["fx-position/RUB"]; a.Balance != "0.00" || a.Floor != "0.00" || a.Breach {
+		t.Errorf("fx-position/RUB = %+v; want 0.00 with floor 0.00", a)
+	}
 }

@@ -317,6 +317,7 @@ type QuoteBody struct {
 	Remainder string    `json:"remainder"` // Exact value less Converted, in minor units of To.
 	Expires   time.Time `json:"expires"`
 	Used      bool      `json:"used,omitempty"`
+	Provider  string    `json:"provider,omitempty"` // The FX provider who pays the converted amount.
 }
 
 func cycleBody(r hub.CycleReport) CycleBody {
@@ -348,5 +349,5 @@ func positionBody(p hub.Liquidity) PositionBody {
 func quoteBody(q hub.FXQuote) QuoteBody {
 	return QuoteBody{ID: q.ID, Amount: q.From.Amount.Format(q.From.Currency), From: string(q.From.Currency),
 		Converted: q.To.Amount.Format(q.To.Currency), To: string(q.To.Currency), Rate: q.Rate, Remainder: q.Remainder,
-		Expires: q.Expires, Used: q.Used}
+		Expires: q.Expires, Used: q.Used, Provider: string(q.Provider)}
 }

@@ -35,6 +35,7 @@ const (
 	kindLimits        = "limits.put" // Limits by settlement.RuleGross: replayed, no longer written.
 	kindNetLimits     = "limits.set" // Limits by settlement.RuleNet.
 	kindDefund        = "account.defund"
+	kindOffer         = "fx.offer"
 )
 
 // registerCmd registers a participant and opens its settlement accounts, or
@@ -80,7 +81,12 @@ type paymentCmd struct {
 	Signature string // The sender's detached JWS over Message, kept as evidence.
 
 	Screening *screeningRecord // Screened by the caller, outside the sequencer; nil without lists.
+
+	legacyFX bool // Decoded from a payload before v2: converts as payments did before FX providers.
 }
+
+// markLegacy records that c was journaled before FX providers existed.
+func (c *paymentCmd) markLegacy() { c.legacyFX = true }
 
 // ackCmd acknowledges every message of BIC's inbox up to and including Through.
 type ackCmd struct {
@@ -141,4 +147,21 @@ type quoteCmd struct {
 	Amount    corridor.Amount
 	Pair      settlement.Pair
 	Life      time.Duration // From the command's time to the quote's expiry.
+
+	legacy bool // Decoded from a payload before v2: locks the published rate, as quotes did before FX providers.
+}
+
+// markLegacy records that c was journaled before FX providers existed.
+func (c *quoteCmd) markLegacy() { c.legacy = true }
+
+// offerCmd publishes an FX provider's two-way quote on Pair: it buys
+// Pair.From at Bid and sells it at Ask (units of Pair.To per unit of
+// Pair.From), up to Size of Pair.From, for Life; the offer's ID is the
+// command's journal seq.
+type offerCmd struct {
+	Provider corridor.BIC
+	Pair     settlement.Pair
+	Bid, Ask string // Exact decimals, parsed again on replay.
+	Size     corridor.Amount
+	Life     time.Duration
 }

@@ -2,6 +2,7 @@ package hub
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/corridor-network/corridor"
@@ -17,80 +18,127 @@ const (
 	MaxQuoteLife     = settlement.MaxQuoteLife
 )
 
-// settleFX converts p's instructed amount (the instructed amount) into its
-// settlement currency at the rate of the quote it names, or at the published
-// rate when the hub allows that, and settles both legs through the FX
-// position accounts, both or neither. The interbank settlement amount must be
-// exactly the conversion (AM09 otherwise). A bad quote is a refusal that
-// changes nothing; an instructing agent short of liquidity gets RJCT AM04 and
-// keeps its quote. FX payments never queue.
+// settleFX converts p's instructed amount into its settlement currency at
+// the rate of the quote it names and settles it. A provider's quote settles
+// payment-versus-payment (settleWithProvider); a quote of the published
+// rate, or the published rate itself, only in journals written before FX
+// providers existed, through the hub's FX position accounts (settleLegacyFX).
+// The quote's own checks come first (NARR, AG01, AM05, TM01, AM03, AM09 for
+// more than quoted), then the settlement amount (AM09), then XchgRate, then
+// liquidity: a refusal changes nothing; a payer short of liquidity gets RJCT
+// AM04 and keeps its quote. FX payments never queue.
 func (s *state) settleFX(p *payment, now time.Time) error {
 	pay := p.cmd.Payment
 	pair := settlement.Pair{From: pay.Instructed.Currency, To: pay.Currency}
-	rate, err := s.fxRate(pay, pair)
-	if err != nil {
-		return err
+	if pay.FXQuote == 0 {
+		return s.settlePublishedRate(p, pair, now)
 	}
-	cv, err := settlement.Convert(pay.Instructed.Amount, pair.From, pair.To, rate)
+	id := settlement.QuoteID(pay.FXQuote)
+	q, cv, err := s.quotes.Check(id, p.cmd.Sender, pay.Instructed.Amount, pair, now)
 	if err != nil {
 		return err
 	}
 	if cv.To.Amount != pay.Amount {
 		return corridor.Reject(corridor.ReasonWrongAmount, fmt.Sprintf("%s must be %s: %s %s at %s",
-			iso20022.PathSettlementAmount, cv.To, iso20022.PathInstructedAmount, cv.From, rate))
+			iso20022.PathSettlementAmount, cv.To, iso20022.PathInstructedAmount, cv.From, cv.Rate))
 	}
-	a, _ := s.ledger.Account(ledger.Settlement(pay.InstructingAgent, pair.From))
+	if q.Provider == "" {
+		if !p.cmd.legacyFX {
+			return corridor.Reject(corridor.ReasonNotSpecified, fmt.Sprintf("FX quote %d is of the published rate, which funds no conversion: ask for a provider's quote", id))
+		}
+		return s.settleLegacyFX(p, cv, now)
+	}
+	if pay.XchgRate != cv.Rate.String() {
+		return corridor.Reject(corridor.ReasonWrongAmount, fmt.Sprintf("%s must state the quote's rate %s", iso20022.PathExchangeRate, cv.Rate))
+	}
+	return s.settleWithProvider(p, q, cv, now)
+}
+
+// settleWithProvider settles p's conversion cv payment-versus-payment: the
+// instructing agent pays q's provider, the provider pays the instructed
+// agent, both or neither. When either is short, p is rejected AM04, naming
+// who, and the quote stays unused.
+func (s *state) settleWithProvider(p *payment, q settlement.Quote, cv settlement.Conversion, now time.Time) error {
+	pay := p.cmd.Payment
+	legs, err := settlement.SettlePvP(s.ledger, pay.InstructingAgent, q.Provider, pay.InstructedAgent, cv, s.nextTransfer)
+	if r, ok := corridor.ReasonOf(err); ok && r == corridor.ReasonInsufficientFunds {
+		s.record(p, now)
+		s.rejected(p, now, r, err.Error())
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.quotes.Use(q.ID)
+	s.bookRounding(cv.Remainder)
+	s.record(p, now)
+	p.event(PaymentEvent{Time: now, Event: "converted", Detail: conversionDetail(cv, q)})
+	s.settled(p, now, "PvP legs: "+transfersDetail(legs[:]), legs[:])
+	s.release(now)
+	return nil
+}
+
+// settleLegacyFX settles a conversion of a journal written before FX
+// providers existed as it was then: through the hub's FX position accounts.
+func (s *state) settleLegacyFX(p *payment, cv settlement.Conversion, now time.Time) error {
+	pay := p.cmd.Payment
+	a, _ := s.ledger.Account(ledger.Settlement(pay.InstructingAgent, cv.From.Currency))
 	if a.Available() < int64(cv.From.Amount) {
 		s.record(p, now)
 		s.rejected(p, now, corridor.ReasonInsufficientFunds, fmt.Sprintf("%s has %s available to convert",
-			pay.InstructingAgent, signedAmount(a.Available(), pair.From)))
+			pay.InstructingAgent, signedAmount(a.Available(), cv.From.Currency)))
 		return nil
 	}
 	if pay.FXQuote != 0 {
-		if cv, err = s.quotes.Consume(settlement.QuoteID(pay.FXQuote), p.cmd.Sender, cv.From.Amount, pair, now); err != nil {
-			return err
-		}
+		s.quotes.Use(settlement.QuoteID(pay.FXQuote))
 	}
 	legs, err := settlement.SettleFX(s.ledger, pay.InstructingAgent, pay.InstructedAgent, cv, s.nextTransfer)
 	assert.That(err == nil, "FX settlement of %s after its checks: %v", p.ref, err) // The quote is used: no way back.
 	s.record(p, now)
-	p.event(PaymentEvent{Time: now, Event: "converted", Detail: conversionDetail(cv, pay.FXQuote)})
+	q, _ := s.quotes.Lookup(settlement.QuoteID(pay.FXQuote))
+	p.event(PaymentEvent{Time: now, Event: "converted", Detail: conversionDetail(cv, q)})
 	s.settled(p, now, "FX legs: "+transfersDetail(legs[:]), legs[:])
 	s.release(now)
 	return nil
 }
 
-// fxRate is the rate p converts at: its quote's, or the published one when
-// the hub allows payments without a quote. It only looks the quote up;
-// Consume checks it (NARR unknown, AG01 another's, AM05 used, TM01 expired,
-// AM03 another pair, AM09 more than quoted) and uses it.
-func (s *state) fxRate(pay corridor.Payment, pair settlement.Pair) (settlement.Rate, error) {
-	if pay.FXQuote != 0 {
-		q, ok := s.quotes.Lookup(settlement.QuoteID(pay.FXQuote))
-		if !ok {
-			return settlement.Rate{}, corridor.Reject(corridor.ReasonNotSpecified, fmt.Sprintf("FX quote %d is unknown", pay.FXQuote))
-		}
-		return q.Conversion.Rate, nil
-	}
+// settlePublishedRate converts p at the operator's published rate: only a
+// journal written before FX providers existed, with the configuration that
+// allowed it, does so; otherwise the payment must name a quote (NARR).
+func (s *state) settlePublishedRate(p *payment, pair settlement.Pair, now time.Time) error {
 	r, ok := s.rates.Rate(pair)
 	switch {
-	case !s.config.PublishedRate:
-		return settlement.Rate{}, corridor.Reject(corridor.ReasonNotSpecified,
+	case !s.config.PublishedRate || !p.cmd.legacyFX:
+		return corridor.Reject(corridor.ReasonNotSpecified,
 			fmt.Sprintf("a payment converting %s must name a live FX quote as %s<id> in %s", pair, iso20022.FXQuotePrefix, iso20022.PathInstructionForNext))
 	case !ok:
-		return settlement.Rate{}, corridor.Reject(corridor.ReasonNotSpecified, fmt.Sprintf("no rate is published for %s", pair))
+		return corridor.Reject(corridor.ReasonNotSpecified, fmt.Sprintf("no rate is published for %s", pair))
 	}
-	return r, nil
+	pay := p.cmd.Payment
+	cv, err := settlement.Convert(pay.Instructed.Amount, pair.From, pair.To, r)
+	if err != nil {
+		return err
+	}
+	if cv.To.Amount != pay.Amount {
+		return corridor.Reject(corridor.ReasonWrongAmount, fmt.Sprintf("%s must be %s: %s %s at %s",
+			iso20022.PathSettlementAmount, cv.To, iso20022.PathInstructedAmount, cv.From, r))
+	}
+	return s.settleLegacyFX(p, cv, now)
 }
 
-// conversionDetail is the tracker's account of a conversion.
-func conversionDetail(cv settlement.Conversion, quote uint64) string {
-	src := "the published rate"
-	if quote != 0 {
-		src = fmt.Sprintf("FX quote %d", quote)
+// conversionDetail is the tracker's account of a conversion at quote q
+// (the zero Quote for the published rate).
+func conversionDetail(cv settlement.Conversion, q settlement.Quote) string {
+	switch {
+	case q.Provider != "":
+		return fmt.Sprintf("%s at %s (FX quote %d of %s) = %s, payment-versus-payment; rounding remainder %s minor units of %s booked to %s",
+			cv.From, cv.Rate, q.ID, q.Provider, cv.To, cv.Remainder, cv.To.Currency, roundingName(cv.To.Currency))
+	case q.ID != 0:
+		return fmt.Sprintf("%s at %s (FX quote %d) = %s; rounding remainder %s minor units of %s kept by fx-position/%s",
+			cv.From, cv.Rate, q.ID, cv.To, cv.Remainder, cv.To.Currency, cv.To.Currency)
 	}
-	return fmt.Sprintf("%s at %s (%s) = %s; rounding remainder %s minor units of %s kept by fx-position/%s",
-		cv.From, cv.Rate, src, cv.To, cv.Remainder, cv.To.Currency, cv.To.Currency)
+	return fmt.Sprintf("%s at %s (the published rate) = %s; rounding remainder %s minor units of %s kept by fx-position/%s",
+		cv.From, cv.Rate, cv.To, cv.Remainder, cv.To.Currency, cv.To.Currency)
 }
 
 // publishRate sets the rate of a pair.
@@ -105,17 +153,37 @@ func (s *state) publishRate(c rateCmd) result {
 	return applied()
 }
 
-// issueQuote locks the published rate of c's pair for the requester.
+// issueQuote answers c, a participant's quote request, from the best live
+// provider offer for its pair, locking that side of the offer and reserving
+// its size. A request of a journal written before FX providers existed
+// locks the published rate instead, as it did then.
 func (s *state) issueQuote(c quoteCmd, seq uint64, now time.Time) result {
 	if _, ok := s.participants[c.Requester]; !ok {
 		return refused(fmt.Errorf("participant %s: %w", c.Requester, corridor.ErrNotFound))
 	}
+	if s.quotes.Len() >= settlement.MaxQuotes {
+		s.quotes.Prune(now) // A full book first drops every expired quote, however recent.
+	}
+	if c.legacy {
+		return s.issueLegacyQuote(c, seq, now)
+	}
+	o, cv, err := s.offers.Best(c.Amount, c.Pair, now)
+	if err != nil {
+		return refused(err)
+	}
+	q, err := s.quotes.IssueFromOffer(settlement.QuoteID(seq), c.Requester, o, cv, now, now.Add(c.Life))
+	if err != nil {
+		return refused(err)
+	}
+	s.offers.Take(o.ID, cv)
+	return result{quote: quoteView(q), changed: true}
+}
+
+// issueLegacyQuote locks the published rate of c's pair for the requester.
+func (s *state) issueLegacyQuote(c quoteCmd, seq uint64, now time.Time) result {
 	r, ok := s.rates.Rate(c.Pair)
 	if !ok {
 		return refused(corridor.Reject(corridor.ReasonNotSpecified, fmt.Sprintf("no rate is published for %s", c.Pair)))
-	}
-	if s.quotes.Len() >= settlement.MaxQuotes {
-		s.quotes.Prune(now) // A full book first drops every expired quote, however recent.
 	}
 	q, err := s.quotes.Issue(settlement.QuoteID(seq), c.Requester, c.Amount, c.Pair, r, now, now.Add(c.Life))
 	if err != nil {
@@ -124,10 +192,62 @@ func (s *state) issueQuote(c quoteCmd, seq uint64, now time.Time) result {
 	return result{quote: quoteView(q), changed: true}
 }
 
+// publishOffer puts an FX provider's two-way quote in the book: the
+// provider must be a participant with a settlement account in both
+// currencies (AC01), and the quote within the reference band.
+func (s *state) publishOffer(c offerCmd, seq uint64, now time.Time) result {
+	if _, ok := s.participants[c.Provider]; !ok {
+		return refused(fmt.Errorf("participant %s: %w", c.Provider, corridor.ErrNotFound))
+	}
+	for _, cur := range []corridor.Currency{c.Pair.From, c.Pair.To} {
+		if _, ok := s.ledger.Account(ledger.Settlement(c.Provider, cur)); !ok {
+			return refused(corridor.Reject(corridor.ReasonAccountInvalid, fmt.Sprintf("an FX provider needs a settlement account in %.3s", cur)))
+		}
+	}
+	bid, err := settlement.ParseRate(c.Bid)
+	if err != nil {
+		return refused(err)
+	}
+	ask, err := settlement.ParseRate(c.Ask)
+	if err != nil {
+		return refused(err)
+	}
+	o := settlement.Offer{ID: settlement.OfferID(seq), Provider: c.Provider, Pair: c.Pair, Bid: bid, Ask: ask,
+		Remaining: c.Size, Expires: now.Add(c.Life)}
+	if err := s.offers.Publish(o, s.rates, now); err != nil {
+		return refused(err)
+	}
+	return result{offer: offerView(o, now), changed: true}
+}
+
+// offerView is what the API shows of an offer.
+func offerView(o settlement.Offer, now time.Time) FXOffer {
+	return FXOffer{ID: uint64(o.ID), Provider: o.Provider, From: o.Pair.From, To: o.Pair.To, Bid: o.Bid.String(), Ask: o.Ask.String(),
+		Remaining: corridor.Money{Amount: o.Remaining, Currency: o.Pair.From}, Issued: o.Issued, Expires: o.Expires, Live: now.Before(o.Expires)}
+}
+
+// roundingName is the name of the account FX rounding remainders of c are
+// booked to.
+func roundingName(c corridor.Currency) string { return "fx-rounding/" + string(c) }
+
+// bookRounding books a conversion's rounding remainder to the rounding
+// account of its currency. The remainder is a fraction of a minor unit, at
+// most a half, that the provider kept (positive) or gave (negative); the
+// account holds their exact sum in 10^-RemainderScale of a minor unit, a
+// memorandum of what rounding moved, never money the hub pays out.
+func (s *state) bookRounding(r settlement.Remainder) {
+	if r.Units == 0 {
+		return
+	}
+	sum := s.rounding[r.Currency]
+	assert.That((r.Units > 0 && sum <= math.MaxInt64-r.Units) || (r.Units < 0 && sum >= math.MinInt64-r.Units), "rounding of %s overflows", r.Currency)
+	s.rounding[r.Currency] = sum + r.Units
+}
+
 func quoteView(q settlement.Quote) FXQuote {
 	cv := q.Conversion
 	return FXQuote{ID: uint64(q.ID), Requester: q.Requester, From: cv.From, To: cv.To, Rate: cv.Rate.String(),
-		Remainder: cv.Remainder.String(), Issued: q.Issued, Expires: q.Expires, Used: q.Used}
+		Remainder: cv.Remainder.String(), Issued: q.Issued, Expires: q.Expires, Used: q.Used, Provider: q.Provider, Offer: uint64(q.Offer)}
 }
 
 // ratesView lists the published rates by pair.
@@ -138,4 +258,35 @@ func (s *state) ratesView() []FXRate {
 		out = append(out, FXRate{From: p.From, To: p.To, Rate: r.String()})
 	}
 	return out
+}
+
+// hubAccounts is every account the hub holds, by currency: the ledger's
+// accounts that no participant owns, then the FX rounding account, whose
+// balance is in 10^-RemainderScale of a minor unit.
+func (s *state) hubAccounts() []HubAccount {
+	var out []HubAccount
+	last := corridor.Currency("")
+	for _, a := range s.ledger.Accounts() {
+		if last != "" && a.ID.Currency != last {
+			out = append(out, s.roundingAccount(last))
+		}
+		last = a.ID.Currency
+		if a.ID.Kind == ledger.KindSettlement {
+			continue
+		}
+		out = append(out, HubAccount{Name: a.ID.String(), Kind: a.ID.Kind.String(), Currency: a.ID.Currency, Balance: a.Balance(),
+			Floor: a.Floor(), Units: "minor", Debits: a.DebitsPosted, Credits: a.CreditsPosted, Breach: a.Balance() < a.Floor()})
+	}
+	if last != "" {
+		out = append(out, s.roundingAccount(last))
+	}
+	return out
+}
+
+// roundingAccount is the view of c's FX rounding account. It has no floor
+// of its own: a remainder is at most half a minor unit either way, and the
+// account is a memorandum of the fractions providers kept or gave.
+func (s *state) roundingAccount(c corridor.Currency) HubAccount {
+	return HubAccount{Name: roundingName(c), Kind: "fx-rounding", Currency: c, Balance: s.rounding[c],
+		Floor: math.MinInt64, Units: fmt.Sprintf("1e-%d minor", settlement.RemainderScale)}
 }

@@ -234,15 +234,19 @@ func mustSettlementState(t *testing.T, h *hub.Hub) {
 	if err := h.MoveQueued(ctx, q[len(q)-1].UETR, true); err != nil {
 		t.Fatal(err)
 	}
-	ae := corridor.Participant{BIC: "DEMOAEADXXX", Name: "Demo Bank of the Emirates", Currencies: []corridor.Currency{"RUB"}}
+	ae := corridor.Participant{BIC: "DEMOAEADXXX", Name: "Demo Bank of the Emirates", Currencies: []corridor.Currency{"INR", "RUB"}}
 	if err := h.RegisterParticipant(ctx, ae, certificate(ae.BIC)); err != nil {
 		t.Fatal(err)
 	}
 	mustFund(t, h, bankRU, corridor.Money{Amount: 1000_00, Currency: "RUB"})
+	mustFund(t, h, ae.BIC, corridor.Money{Amount: 100_00, Currency: "RUB"})
 	net := payment(40, 300_00)
 	net.InstructingAgent, net.DebtorAgent, net.InstructedAgent, net.CreditorAgent, net.Currency = bankRU, bankRU, ae.BIC, ae.BIC, "RUB"
 	mustSubmit(t, h, net, corridor.StatusInCycle)
 	if err := h.PublishRate(ctx, hub.FXRate{From: "INR", To: "RUB", Rate: "1.0823"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.PublishOffer(ctx, ae.BIC, hub.OfferRequest{From: "INR", To: "RUB", Bid: "1.08", Ask: "1.085", Size: 10_000_00, Life: time.Hour}); err != nil {
 		t.Fatal(err)
 	}
 	for _, a := range []corridor.Amount{100, 200} {

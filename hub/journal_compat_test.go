@@ -173,6 +173,7 @@ func mustFixtureExtras(t *testing.T, h *hub.Hub) {
 	must("operator revoke", h.RevokeOperator(ctx, "operator", "0a0b"))
 	mustFund(t, h, bankIN, corridor.Money{Amount: 100_00, Currency: "INR"})
 	mustFixtureDefund(t, h)
+	mustFixtureFX(t, h)
 	mustSubmit(t, h, pay(62, bankIN, bankRU, 1_000_000_00), corridor.StatusPending) // Rejected at the cut-off.
 	_, err = h.Cutoff(ctx)
 	must("cutoff", err)
@@ -323,4 +324,17 @@ func mustFixtureGridlock(t *testing.T, h *hub.Hub) {
 	if err != nil || rep.Resolved == 0 {
 		t.Fatalf("Resolve = %+v, %v; want a gridlock resolved", rep, err)
 	}
+}
+
+// mustFixtureFX converts 1.01 INR of the Indian bank into roubles for the
+// Russian bank, payment-versus-payment against DEMOAEADXXX's offer (see
+// mustSettlementState), leaving a rounding remainder booked.
+func mustFixtureFX(t *testing.T, h *hub.Hub) {
+	q, err := h.Quote(context.Background(), bankIN, corridor.Money{Amount: 1_01, Currency: "INR"}, "RUB")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pay(63, bankIN, bankRU, q.To.Amount)
+	p.Currency, p.Instructed, p.FXQuote, p.XchgRate = "RUB", q.From, q.ID, q.Rate
+	mustSubmit(t, h, p, corridor.StatusSettled)
 }

@@ -12,11 +12,16 @@ import (
 //	v0: the command's JSON, bare; written before payloads carried a version
 //	    (testdata/journal-v0.jsonl keeps such a journal).
 //	v1: {"v":1,"cmd":<the command's JSON>}, the same fields as v0.
+//	v2: as v1; the payment's XchgRate is new (absent before), and payments
+//	    and quote requests convert through FX providers. A payment or quote
+//	    request of v0 or v1 is marked legacy and converts as it did then,
+//	    through the hub's FX position accounts, so old journals replay to
+//	    the same state.
 //
 // A change to any journaled command's fields is a new version, with its
 // migration in decodePayload; testdata/journal/*.json fails the tests when an
 // encoding changes without one.
-const payloadVersion = 1
+const payloadVersion = 2
 
 // versionPrefix starts every versioned payload: encoding/json writes the
 // fields of payloadEnvelope in order. No v0 payload starts so, for no command
@@ -57,6 +62,11 @@ func decodePayload[C command](payload []byte) (command, error) {
 	}
 	switch version {
 	case 0, 1:
+		err = decodeStrict(body, &c)
+		if m, ok := any(&c).(interface{ markLegacy() }); ok {
+			m.markLegacy()
+		}
+	case 2:
 		err = decodeStrict(body, &c)
 	default:
 		err = fmt.Errorf("payload version %d is newer than this hub's %d", version, payloadVersion)

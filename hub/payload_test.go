@@ -50,6 +50,7 @@ func payloadSamples() []command {
 		moveCmd{UETR: samplePayment.UETR, Move: settlement.ToFront},
 		rateCmd{Pair: settlement.Pair{From: "INR", To: "RUB"}, Rate: "1.0823"},
 		quoteCmd{Requester: "DEMOINBBXXX", Amount: 1000_00, Pair: settlement.Pair{From: "INR", To: "RUB"}, Life: time.Minute},
+		offerCmd{Provider: "DEMOFXPRXXX", Pair: settlement.Pair{From: "INR", To: "RUB"}, Bid: "1.0823", Ask: "1.09", Size: 100_000_00, Life: time.Hour},
 		returnCmd{paymentCmd: pay, Reason: "AC04"},
 		cancelRequestCmd{Sender: "DEMOINBBXXX", ID: "CXL-1", CaseID: "CASE-1", UETR: samplePayment.UETR, Reason: "DUPL",
 			Message: []byte("<Envelope/>"), Signature: "sig"},
@@ -119,7 +120,7 @@ func checkPayloadGolden(t *testing.T, c command) {
 func TestPayloadRefused(t *testing.T) {
 	for name, payload := range map[string]string{
 		"UnknownField": `{"v":1,"cmd":{"BIC":"DEMOINBBXXX","Through":1,"Thru":2}}`,
-		"NewerVersion": `{"v":2,"cmd":{"BIC":"DEMOINBBXXX","Through":1}}`,
+		"NewerVersion": `{"v":3,"cmd":{"BIC":"DEMOINBBXXX","Through":1}}`,
 		"NoCommand":    `{"v":1}`,
 		"Trailing":     `{"v":1,"cmd":{"BIC":"DEMOINBBXXX","Through":1}} {}`,
 		"V0Unknown":    `{"BIC":"DEMOINBBXXX","Through":1,"Thru":2}`,

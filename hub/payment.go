@@ -200,7 +200,7 @@ func (s *state) settled(p *payment, now time.Time, detail string, ts []ledger.Tr
 	p.reason, p.detail = "", ""
 	p.event(PaymentEvent{Time: now, Status: corridor.StatusSettled, Event: "settled", Detail: detail})
 	s.deliver(pay.InstructedAgent, InboxMessage{MsgDefID: p.msgDef, UETR: pay.UETR, Reference: p.ref,
-		Time: now, Body: p.cmd.Message}, p)
+		Time: now, Body: p.delivered()}, p)
 	p.event(PaymentEvent{Time: now, Event: "delivered", Detail: msgType(p.msgDef) + " to " + string(pay.InstructedAgent)})
 	s.deliverStatus(p, now)
 	s.bookTransfers(ts, now, paymentSource(p)) // After the messages: a camt.054 follows them.
@@ -280,4 +280,15 @@ func truncate(s string, runes int) string {
 		return s
 	}
 	return string(r[:runes])
+}
+
+// delivered is the message the instructed agent receives: the sender's, but
+// without the instruction naming the hub's FX quote, which is for the hub.
+// The journal keeps the sender's signed original. Payments journaled before
+// FX providers existed are delivered as they were then.
+func (p *payment) delivered() []byte {
+	if p.cmd.legacyFX || p.cmd.Payment.FXQuote == 0 {
+		return p.cmd.Message
+	}
+	return iso20022.WithoutFXQuote(p.cmd.Message)
 }

@@ -23,6 +23,7 @@ type result struct {
 	report  SettlementReport // Of resolveCmd and cutoffCmd.
 	cycle   CycleReport      // Of closeCmd.
 	quote   FXQuote          // Of quoteCmd.
+	offer   FXOffer          // Of offerCmd.
 	list    ListInfo         // Of listCmd.
 	err     error
 	changed bool // The state changed: the command is journaled.
@@ -66,6 +67,7 @@ var registry = map[string]func(payload []byte) (command, error){
 	kindDayOpen:       decodePayload[dayOpenCmd],
 	kindDayCutoff:     decodePayload[dayCutoffCmd],
 	kindDayClose:      decodePayload[dayCloseCmd],
+	kindOffer:         decodePayload[offerCmd],
 }
 
 // Each command: its journal kind, and the state change it applies.
@@ -164,3 +166,8 @@ func (c netLimitsCmd) apply(s *state, _ uint64, now time.Time) result {
 
 func (defundCmd) kind() string                                       { return kindDefund }
 func (c defundCmd) apply(s *state, seq uint64, now time.Time) result { return s.defund(c, seq, now) }
+
+func (offerCmd) kind() string { return kindOffer }
+func (c offerCmd) apply(s *state, seq uint64, now time.Time) result {
+	return s.publishOffer(c, seq, now)
+}

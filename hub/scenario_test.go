@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/hub"
@@ -36,7 +37,7 @@ func TestScenarios(t *testing.T) {
 // newScenario is the runner of one scenario file, on a world of its own.
 func newScenario(t *testing.T, file string) func(scenario.Block) []string {
 	h, _ := mustHub(t, t.TempDir())
-	w := &world{t: t, h: h, payments: map[string]corridor.Payment{}, cases: map[string]int{}, answered: map[string]bool{}}
+	w := &world{t: t, h: h, payments: map[string]corridor.Payment{}, cases: map[string]int{}, answered: map[string]bool{}, quotes: map[string]uint64{}}
 	return func(b scenario.Block) []string {
 		if len(b.Input) > 0 {
 			t.Fatalf("%s:%d: the hub's commands take no input lines", file, b.Line)
@@ -50,8 +51,9 @@ type world struct {
 	t        *testing.T
 	h        *hub.Hub
 	payments map[string]corridor.Payment
-	cases    map[string]int  // Cancellation requests sent per payment.
-	answered map[string]bool // The latest request of a payment got an answer.
+	cases    map[string]int    // Cancellation requests sent per payment.
+	answered map[string]bool   // The latest request of a payment got an answer.
+	quotes   map[string]uint64 // FX quote IDs by the scenario's names.
 }
 
 // caseOf is the Case/Id of payment n's latest cancellation request, or of a
@@ -110,6 +112,8 @@ func (w *world) run(line string) string {
 		return w.track(f[1])
 	case f[0] == "inbox" && len(f) == 2:
 		return inboxKinds(w.t, w.h, bicOf(f[1]))
+	case f[0] == "rate" || f[0] == "offer" || f[0] == "quote" || f[0] == "fxpay" || f[0] == "hub-accounts":
+		return w.fx(f)
 	}
 	w.t.Fatalf("unknown command %q", line)
 	return ""
@@ -196,4 +200,78 @@ func (w *world) track(n string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// fx runs the FX commands:
+//
+//	rate FROM/TO RATE
+//	offer PROVIDER BASE/QUOTE BID ASK SIZE
+//	quote Q BANK FROM AMOUNT TO          (Q names the quote for fxpay)
+//	fxpay N Q FROM TO INSTRUCTED CCY SETTLED XCHGRATE|-   (INSTRUCTED is "AMOUNT CCY" as one word, 1000.00INR)
+//	hub-accounts
+func (w *world) fx(f []string) string {
+	ctx := context.Background()
+	switch {
+	case f[0] == "rate" && len(f) == 3:
+		from, to, _ := strings.Cut(f[1], "/")
+		return outcome(hub.PaymentResult{}, w.h.PublishRate(ctx, hub.FXRate{From: corridor.Currency(from), To: corridor.Currency(to), Rate: f[2]}))
+	case f[0] == "offer" && len(f) == 6:
+		from, to, _ := strings.Cut(f[2], "/")
+		size, err := corridor.ParseAmount(f[5], corridor.Currency(from))
+		if err != nil {
+			return outcome(hub.PaymentResult{}, err)
+		}
+		_, err = w.h.PublishOffer(ctx, bicOf(f[1]), hub.OfferRequest{From: corridor.Currency(from), To: corridor.Currency(to), Bid: f[3], Ask: f[4], Size: size, Life: time.Hour})
+		return outcome(hub.PaymentResult{}, err)
+	case f[0] == "quote" && len(f) == 6:
+		a, err := corridor.ParseAmount(f[4], corridor.Currency(f[3]))
+		if err != nil {
+			return outcome(hub.PaymentResult{}, err)
+		}
+		q, err := w.h.Quote(ctx, bicOf(f[2]), corridor.Money{Amount: a, Currency: corridor.Currency(f[3])}, corridor.Currency(f[5]))
+		if err != nil {
+			return outcome(hub.PaymentResult{}, err)
+		}
+		w.quotes[f[1]] = q.ID
+		return fmt.Sprintf("quote %s from %s: %s %s -> %s %s at %s, remainder %s", f[1], q.Provider, q.From.Amount.Format(q.From.Currency), q.From.Currency,
+			q.To.Amount.Format(q.To.Currency), q.To.Currency, q.Rate, q.Remainder)
+	case f[0] == "fxpay" && len(f) == 9:
+		return w.fxpay(f[1:])
+	case f[0] == "hub-accounts":
+		accts, err := w.h.HubAccounts(ctx)
+		if err != nil {
+			return outcome(hub.PaymentResult{}, err)
+		}
+		var out []string
+		for _, a := range accts {
+			out = append(out, fmt.Sprintf("%s %d floor %d breach %t", a.Name, a.Balance, a.Floor, a.Breach))
+		}
+		return strings.Join(out, "\n")
+	}
+	w.t.Fatalf("unknown command %q", strings.Join(f, " "))
+	return ""
+}
+
+// fxpay sends a converted payment: N Q FROM TO INSTRUCTED-AMOUNT INSTRUCTED-CCY SETTLED-AMOUNT@CCY XCHGRATE.
+func (w *world) fxpay(f []string) string {
+	ic := corridor.Currency(f[5])
+	ia, err := corridor.ParseAmount(f[4], ic)
+	if err != nil {
+		return outcome(hub.PaymentResult{}, err)
+	}
+	amount, ccy, _ := strings.Cut(f[6], "@")
+	sa, err := corridor.ParseAmount(amount, corridor.Currency(ccy))
+	if err != nil {
+		return outcome(hub.PaymentResult{}, err)
+	}
+	var i int
+	fmt.Sscan(f[0], &i)
+	p := pay(i, bicOf(f[2]), bicOf(f[3]), sa)
+	p.Currency, p.Instructed, p.FXQuote = corridor.Currency(ccy), corridor.Money{Amount: ia, Currency: ic}, w.quotes[f[1]]
+	if f[7] != "-" {
+		p.XchgRate = f[7]
+	}
+	w.payments[f[0]] = p
+	res, err := submit(w.t, w.h, p)
+	return outcome(res, err)
 }

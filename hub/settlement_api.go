@@ -2,7 +2,9 @@ package hub
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"time"
 
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/settlement"
@@ -125,3 +127,64 @@ func (h *Hub) Quotes(ctx context.Context, bic corridor.BIC) ([]FXQuote, error) {
 
 // NetCurrencies are the currencies the hub settles in deferred net cycles.
 func (h *Hub) NetCurrencies() []corridor.Currency { return slices.Clone(h.cfg.NetCurrencies) }
+
+// Offer bounds.
+const (
+	DefaultOfferLife = 15 * time.Minute
+	MaxOfferLife     = settlement.MaxQuoteLife
+)
+
+// OfferRequest is an FX provider's two-way quote on From/To: it buys From
+// at Bid and sells it at Ask (units of To per unit of From), up to Size of
+// From in all, for Life.
+type OfferRequest struct {
+	From, To corridor.Currency
+	Bid, Ask string
+	Size     corridor.Amount
+	Life     time.Duration // DefaultOfferLife if 0.
+}
+
+// PublishOffer puts provider's two-way quote in the book, replacing its
+// earlier one on the pair. FF01 for a malformed or crossed rate, AC01 when
+// the provider lacks an account in either currency, AG01 outside the
+// reference band, DT01 for a life out of range.
+func (h *Hub) PublishOffer(ctx context.Context, provider corridor.BIC, r OfferRequest) (FXOffer, error) {
+	if r.Life == 0 {
+		r.Life = DefaultOfferLife
+	}
+	if r.Life < 0 || r.Life > MaxOfferLife {
+		return FXOffer{}, corridor.Reject(corridor.ReasonInvalidDate, fmt.Sprintf("offer life must be within (0, %s]", MaxOfferLife))
+	}
+	if r.Size <= 0 || r.Size > corridor.MaxAmount {
+		return FXOffer{}, corridor.Reject(corridor.ReasonAmountExceeded, "offer size must be between one minor unit and the maximum")
+	}
+	for _, rate := range []string{r.Bid, r.Ask} {
+		if _, err := settlement.ParseRate(rate); err != nil {
+			return FXOffer{}, err
+		}
+	}
+	c := offerCmd{Provider: provider, Pair: settlement.Pair{From: r.From, To: r.To}, Bid: r.Bid, Ask: r.Ask, Size: r.Size, Life: r.Life}
+	res, err := h.do(ctx, request{cmd: c})
+	return res.offer, err
+}
+
+// Offers lists the FX providers' offers, live or expired, by ID.
+func (h *Hub) Offers(ctx context.Context) ([]FXOffer, error) {
+	var out []FXOffer
+	now := h.cfg.Now()
+	_, err := h.do(ctx, request{query: func(s *state) {
+		for _, o := range s.offers.All() {
+			out = append(out, offerView(o, now))
+		}
+	}})
+	return out, err
+}
+
+// HubAccounts lists every account the hub holds (central, technical, FX
+// position and FX rounding, per currency) with its balance and floor: the
+// operator's view.
+func (h *Hub) HubAccounts(ctx context.Context) ([]HubAccount, error) {
+	var out []HubAccount
+	_, err := h.do(ctx, request{query: func(s *state) { out = s.hubAccounts() }})
+	return out, err
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/hub"
@@ -255,88 +254,8 @@ func TestCancelQueued(t *testing.T) {
 func fxPayment(i int, inr, rub corridor.Amount, quote uint64) corridor.Payment {
 	p := pay(i, bankIN, bankRU, rub)
 	p.Currency, p.Instructed, p.FXQuote = "RUB", corridor.Money{Amount: inr, Currency: "INR"}, quote
+	p.XchgRate = "1.0823"
 	return p
-}
-
-func TestFX(t *testing.T) {
-	h, clk, _ := mustHubWith(t, t.TempDir(), hub.Config{QuoteLife: time.Minute})
-	mustBanks(t, h, map[corridor.BIC]corridor.Amount{bankIN: 10_000_00}, 10_000_00)
-	ctx := context.Background()
-	if err := h.PublishRate(ctx, hub.FXRate{From: "INR", To: "RUB", Rate: "1.0823"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.Quote(ctx, bankIN, corridor.Money{Amount: 1000_00, Currency: "INR"}, "AED"); err == nil {
-		t.Error("a quote for a pair without a rate was issued")
-	}
-	q, err := h.Quote(ctx, bankIN, corridor.Money{Amount: 1000_00, Currency: "INR"}, "RUB")
-	if err != nil || q.To != (corridor.Money{Amount: 1082_30, Currency: "RUB"}) || q.Rate != "1.0823" {
-		t.Fatalf("Quote = %+v, %v; want 1082.30 RUB at 1.0823", q, err)
-	}
-	refusals := []struct {
-		name   string
-		p      corridor.Payment
-		reason corridor.ReasonCode
-	}{
-		{"ErrNoQuote", fxPayment(1, 1000_00, 1082_30, 0), corridor.ReasonNotSpecified},
-		{"ErrUnknownQuote", fxPayment(1, 1000_00, 1082_30, 999), corridor.ReasonNotSpecified},
-		{"ErrWrongSettlementAmount", fxPayment(1, 1000_00, 1082_31, q.ID), corridor.ReasonWrongAmount},
-		{"ErrAboveQuoted", fxPayment(1, 1000_01, 1082_32, q.ID), corridor.ReasonWrongAmount},
-	}
-	for _, tt := range refusals {
-		t.Run(tt.name, func(t *testing.T) {
-			before, _, _ := h.StateSum(ctx)
-			_, err := submit(t, h, tt.p)
-			if r, _ := corridor.ReasonOf(err); r != tt.reason {
-				t.Fatalf("SubmitPayment = %v; want %s", err, tt.reason)
-			}
-			if after, _, _ := h.StateSum(ctx); after != before {
-				t.Error("a refused FX payment changed the state")
-			}
-		})
-	}
-	t.Run("OK", func(t *testing.T) {
-		p := fxPayment(2, 1000_00, 1082_30, q.ID)
-		mustSubmit(t, h, p, corridor.StatusSettled)
-		mustBalance(t, h, bankIN, "INR", 9_000_00)
-		mustBalance(t, h, bankRU, "RUB", 11_082_30)
-		tr := mustStatus(t, h, p.UETR, corridor.StatusSettled, "")
-		if got, want := events(tr), "accepted converted settled delivered delivered"; got != want {
-			t.Errorf("tracker events %q; want %q", got, want)
-		}
-		if d := tr.Events[1].Detail; !strings.Contains(d, "1.0823") || !strings.Contains(d, "remainder 0") {
-			t.Errorf("conversion detail %q lacks the rate or the remainder", d)
-		}
-		if d := tr.Events[2].Detail; !strings.Contains(d, "fx-position/INR") || !strings.Contains(d, "fx-position/RUB") {
-			t.Errorf("settled detail %q lacks the two legs", d)
-		}
-	})
-	t.Run("ErrUsedQuote", func(t *testing.T) {
-		_, err := submit(t, h, fxPayment(3, 1000_00, 1082_30, q.ID))
-		if r, _ := corridor.ReasonOf(err); r != corridor.ReasonDuplicate {
-			t.Fatalf("reusing a quote: %v; want AM05", err)
-		}
-	})
-	t.Run("ErrExpiredQuote", func(t *testing.T) {
-		q2, err := h.Quote(ctx, bankIN, corridor.Money{Amount: 1_00, Currency: "INR"}, "RUB")
-		if err != nil {
-			t.Fatal(err)
-		}
-		clk.advance(time.Minute)
-		_, err = submit(t, h, fxPayment(4, 1_00, 1_08, q2.ID))
-		if r, _ := corridor.ReasonOf(err); r != corridor.ReasonQuoteExpired {
-			t.Fatalf("an expired quote: %v; want TM01", err)
-		}
-	})
-	t.Run("RoundingHalfEven", func(t *testing.T) {
-		if err := h.PublishRate(ctx, hub.FXRate{From: "INR", To: "RUB", Rate: "1.5"}); err != nil {
-			t.Fatal(err)
-		}
-		q3, err := h.Quote(ctx, bankIN, corridor.Money{Amount: 1, Currency: "INR"}, "RUB")
-		if err != nil || q3.To.Amount != 2 || q3.Remainder != "-0.5" {
-			t.Fatalf("Quote(0.01 INR at 1.5) = %+v, %v; want 0.02 RUB (1.5 kopecks, half to even), remainder -0.5", q3, err)
-		}
-		mustSubmit(t, h, fxPayment(5, 1, 2, q3.ID), corridor.StatusSettled)
-	})
 }
 
 // TestNetCycle settles rupees in a deferred net cycle in which the Russian

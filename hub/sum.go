@@ -80,6 +80,12 @@ func (s *state) hashSettlement(h hash.Hash) {
 	for _, q := range s.quotes.All() {
 		writeJSON(h, quoteView(q))
 	}
+	for _, o := range s.offers.All() {
+		writeJSON(h, offerView(o, o.Issued))
+	}
+	for _, c := range slices.Sorted(maps.Keys(s.rounding)) {
+		writeJSON(h, settlement.Remainder{Currency: c, Units: s.rounding[c]})
+	}
 }
 
 // paymentSum is a settlement payment as the state hash writes it. Its JSON

@@ -105,6 +105,35 @@ type FXQuote struct {
 	Issued    time.Time
 	Expires   time.Time // Live before Expires.
 	Used      bool
+	Provider  corridor.BIC `json:",omitempty"` // Who pays the converted amount; empty for a quote of the published rate (old journals).
+	Offer     uint64       `json:",omitempty"` // The provider's offer the quote locks.
+}
+
+// FXOffer is an FX provider's two-way quote on From/To, in units of To per
+// unit of From: the provider buys From at Bid and sells it at Ask.
+type FXOffer struct {
+	ID        uint64
+	Provider  corridor.BIC
+	From, To  corridor.Currency
+	Bid, Ask  string         // Exact decimals.
+	Remaining corridor.Money // Of From, still available to quotes.
+	Issued    time.Time
+	Expires   time.Time
+	Live      bool
+}
+
+// HubAccount is one account the hub holds (central, technical, FX position,
+// FX rounding), with its balance and floor, as the operator sees it.
+type HubAccount struct {
+	Name     string // Such as "central/INR", "fx-position/RUB" or "fx-rounding/INR".
+	Kind     string
+	Currency corridor.Currency
+	Balance  int64 // Minor units; for fx-rounding, 10^-15 of a minor unit (Units says so).
+	Floor    int64 // The lowest balance the account may hold, in the same units.
+	Units    string
+	Debits   corridor.Amount
+	Credits  corridor.Amount
+	Breach   bool // Below its floor: only an FX position of a journal written before FX providers existed.
 }
 
 // CycleMovement is one participant's net movement in one currency at a net

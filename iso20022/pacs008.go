@@ -1,6 +1,7 @@
 package iso20022
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -89,7 +90,56 @@ func decodePacs008(m elem) (corridor.Payment, string) {
 		p.Instructed.Amount, p.Instructed.Currency = ia.amount()
 	}
 	p.FXQuote = fxQuoteOf(tx)
+	if xr := tx.child("XchgRate"); xr.present() {
+		p.XchgRate = xr.token()
+		if len(p.XchgRate) > MaxXchgRateChars {
+			xr.ps.add(xr.path, fmt.Sprintf("has more than %d characters", MaxXchgRateChars), corridor.ReasonInvalidFormat)
+			p.XchgRate = ""
+		}
+	}
 	return p, instrID
+}
+
+// MaxXchgRateChars bounds the text of a pacs.008's XchgRate.
+const MaxXchgRateChars = 40
+
+// WithoutFXQuote returns a copy of msg without the InstrForNxtAgt that names
+// the hub's FX quote (FXQuotePrefix), for delivery to the creditor agent:
+// the quote is an instruction to the hub, not to the next agent after it.
+// Other instructions, and msg itself, are left as they are; a message
+// without such an instruction comes back unchanged.
+func WithoutFXQuote(msg []byte) []byte {
+	at := bytes.Index(msg, []byte(FXQuotePrefix))
+	if at < 0 {
+		return msg
+	}
+	const name = "InstrForNxtAgt"
+	open := bytes.LastIndex(msg[:at], []byte(name))
+	if open < 0 {
+		return msg
+	}
+	start := bytes.LastIndexByte(msg[:open], '<')
+	rest := msg[at:]
+	closeAt := bytes.Index(rest, []byte(name+">"))
+	if start < 0 || closeAt < 0 || start+1 < len(msg) && msg[start+1] == '/' {
+		return msg
+	}
+	end := at + closeAt + len(name) + 1
+	start = trimIndent(msg, start)
+	out := make([]byte, 0, len(msg)-(end-start))
+	out = append(out, msg[:start]...)
+	return append(out, msg[end:]...)
+}
+
+// trimIndent moves start back over the blanks that indent its line.
+func trimIndent(msg []byte, start int) int {
+	for start > 0 && (msg[start-1] == ' ' || msg[start-1] == '\t') {
+		start--
+	}
+	if start > 0 && msg[start-1] == '\n' {
+		start--
+	}
+	return start
 }
 
 // FXQuotePrefix starts the InstrForNxtAgt/InstrInf of a pacs.008 that names
@@ -259,6 +309,9 @@ func writePacs008(w *writer, h AppHdr, p corridor.Payment, instrID string) {
 	w.text("IntrBkSttlmDt", p.SettlementDate.String())
 	if p.Instructed.Currency != "" {
 		w.leaf("InstdAmt", p.Instructed.Amount.Format(p.Instructed.Currency), "Ccy", string(p.Instructed.Currency))
+	}
+	if p.XchgRate != "" {
+		w.text("XchgRate", p.XchgRate)
 	}
 	w.text("ChrgBr", encodedChargeBearer)
 	w.agent("InstgAgt", string(p.InstructingAgent))

@@ -9,5 +9,6 @@ const (
 	PathSettlementDate     = "IntrBkSttlmDt"           // The interbank settlement date.
 	PathSettlementAmount   = "IntrBkSttlmAmt"          // The interbank settlement amount.
 	PathInstructedAmount   = "InstdAmt"                // The instructed amount.
+	PathExchangeRate       = "XchgRate"                // The exchange rate of a converted payment.
 	PathInstructionForNext = "InstrForNxtAgt/InstrInf" // Where a pacs.008 names its FX quote.
 )

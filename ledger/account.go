@@ -107,6 +107,22 @@ func (a Account) Available() int64 {
 	return a.Balance() + int64(a.CreditLimit)
 }
 
+// Floor is the lowest balance the account may hold. A settlement account
+// may go down to minus its credit limit. The hub's technical and FX position
+// accounts hold nothing of their own: their floor is zero (journals written
+// before FX providers existed drove FX positions below it; the operator's
+// view shows that). The central account's negative balance is what was
+// funded in from outside; it may go down to minus MaxAmount.
+func (a Account) Floor() int64 {
+	switch a.ID.Kind {
+	case KindSettlement:
+		return -int64(a.CreditLimit)
+	case KindCentral:
+		return -int64(corridor.MaxAmount)
+	}
+	return 0
+}
+
 // withinFloor reports whether the account respects its floor.
 func (a Account) withinFloor() bool {
 	return a.ID.Kind != KindSettlement || a.Balance() >= -int64(a.CreditLimit)

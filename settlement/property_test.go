@@ -33,7 +33,8 @@ type machine struct {
 	banks    []corridor.BIC
 	states   map[settlement.PaymentID]state
 	payments map[settlement.PaymentID]settlement.Payment
-	balances map[ledger.AccountID]int64 // What the model expects of every settlement account.
+	balances map[ledger.AccountID]int64  // What the model expects of every settlement account.
+	funded   map[corridor.Currency]int64 // What came in from outside, per currency.
 	limits   map[laneKey]settlement.Limits
 	used     map[dayKey]*used                            // What settled out and in of lanes under limits, per day.
 	pending  map[settlement.PaymentID]settlement.Payment // Normal payments that entered under limits, unsettled.
@@ -105,7 +106,7 @@ var amounts = rapid.OneOf(rapid.Int64Range(1, 2000), rapid.SampledFrom([]int64{1
 // newMachine draws from two to most banks, their accounts and limits.
 func newMachine(t *rapid.T, most int) *machine {
 	m := &machine{w: newWorld(t), states: map[settlement.PaymentID]state{}, payments: map[settlement.PaymentID]settlement.Payment{},
-		balances: map[ledger.AccountID]int64{}, limits: map[laneKey]settlement.Limits{}, used: map[dayKey]*used{},
+		balances: map[ledger.AccountID]int64{}, funded: map[corridor.Currency]int64{}, limits: map[laneKey]settlement.Limits{}, used: map[dayKey]*used{},
 		pending: map[settlement.PaymentID]settlement.Payment{}, ceiling: map[dayKey]settlement.Limits{},
 		now: day.Add(8 * time.Hour)}
 	m.w.entering = m.entering
@@ -129,7 +130,7 @@ func newMachine(t *rapid.T, most int) *machine {
 			}
 		}
 	}
-	for p, r := range map[settlement.Pair]string{{From: "INR", To: "RUB"}: "1.0731", {From: "RUB", To: "INR"}: "0.9319"} {
+	for p, r := range map[settlement.Pair]string{{From: "INR", To: "RUB"}: "1.0731", {From: "RUB", To: "INR"}: "0.9318"} {
 		if err := m.w.rates.Publish(p, mustRate(t, r)); err != nil {
 			t.Fatal(err)
 		}
@@ -240,6 +241,7 @@ func (m *machine) Fund(t *rapid.T) {
 	amt := corridor.Amount(rapid.Int64Range(1, 3000).Draw(t, "amount"))
 	m.w.mustFund(b, c, amt)
 	m.balances[ledger.Settlement(b, c)] += int64(amt)
+	m.funded[c] += int64(amt)
 	m.release(t)
 }
 
@@ -590,6 +592,9 @@ func signedNet(mv settlement.Movement) int64 {
 	return int64(mv.Net)
 }
 
+// FX has one bank, as FX provider, quote both sides of a pair within the
+// band, and another convert against it payment-versus-payment: the payer
+// pays the provider, the provider pays the payee, both or neither.
 func (m *machine) FX(t *rapid.T) {
 	m.tick(t)
 	from := rapid.SampledFrom(currencies).Draw(t, "from")
@@ -598,34 +603,63 @@ func (m *machine) FX(t *rapid.T) {
 		to = currencies[1]
 	}
 	p := settlement.Pair{From: from, To: to}
-	rate, _ := m.w.rates.Rate(p)
+	provider := rapid.SampledFrom(m.banks).Draw(t, "provider")
+	m.nextPay++
+	bid, ask := "1.0700", "1.0760"
+	offer := settlement.Offer{ID: settlement.OfferID(m.nextPay), Provider: provider, Pair: settlement.Pair{From: "INR", To: "RUB"},
+		Bid: mustRate(t, bid), Ask: mustRate(t, ask), Remaining: 1_000_000, Expires: m.now.Add(time.Minute)}
+	if err := m.w.offers.Publish(offer, m.w.rates, m.now); err != nil {
+		t.Fatalf("Publish offer: %v", err)
+	}
 	instructing, instructed := rapid.SampledFrom(m.banks).Draw(t, "instructing"), rapid.SampledFrom(m.banks).Draw(t, "instructed")
 	amt := corridor.Amount(rapid.Int64Range(1, 2000).Draw(t, "amount"))
-	m.nextPay++
-	id := settlement.QuoteID(m.nextPay)
-	if _, err := m.w.quotes.Issue(id, instructing, amt, p, rate, m.now, m.now.Add(time.Minute)); err != nil {
+	cv, err := offer.ConvertAt(amt, p)
+	if err != nil {
 		if r, _ := corridor.ReasonOf(err); r == corridor.ReasonZeroAmount {
 			return // Too small to convert.
 		}
-		t.Fatalf("Issue: %v", err)
+		t.Fatalf("ConvertAt: %v", err)
 	}
-	cv, err := m.w.quotes.Consume(id, instructing, amt, p, m.now)
-	if err != nil {
-		t.Fatalf("Consume: %v", err)
-	}
-	if _, err := settlement.SettleFX(m.w.l, instructing, instructed, cv, m.w.transferID); err != nil {
-		if r, _ := corridor.ReasonOf(err); r != corridor.ReasonInsufficientFunds {
-			t.Fatalf("SettleFX: %v", err)
+	if _, err := settlement.SettlePvP(m.w.l, instructing, provider, instructed, cv, m.w.transferID); err != nil {
+		if r, _ := corridor.ReasonOf(err); r != corridor.ReasonInsufficientFunds && r != corridor.ReasonNotAllowed {
+			t.Fatalf("SettlePvP: %v", err)
 		}
 		return
 	}
 	m.balances[ledger.Settlement(instructing, from)] -= int64(cv.From.Amount)
+	m.balances[ledger.Settlement(provider, from)] += int64(cv.From.Amount)
+	m.balances[ledger.Settlement(provider, to)] -= int64(cv.To.Amount)
 	m.balances[ledger.Settlement(instructed, to)] += int64(cv.To.Amount)
+}
+
+// checkFunded checks every account, the hub's included, against its floor,
+// and that per currency the accounts hold exactly what was funded in from
+// outside: the central account is minus the funding, the rest sum to it.
+func (m *machine) checkFunded(t *rapid.T) {
+	held := map[corridor.Currency]int64{}
+	for _, a := range m.w.l.Accounts() {
+		if a.Balance() < a.Floor() {
+			t.Fatalf("%s below its floor: balance %d, floor %d", a.ID, a.Balance(), a.Floor())
+		}
+		if a.ID.Kind == ledger.KindCentral {
+			if -a.Balance() != m.funded[a.ID.Currency] {
+				t.Fatalf("central %s is %d; %d was funded", a.ID.Currency, a.Balance(), m.funded[a.ID.Currency])
+			}
+			continue
+		}
+		held[a.ID.Currency] += a.Balance()
+	}
+	for _, c := range currencies {
+		if held[c] != m.funded[c] {
+			t.Fatalf("accounts of %s hold %d; %d was funded in", c, held[c], m.funded[c])
+		}
+	}
 }
 
 // Check runs after every action.
 func (m *machine) Check(t *rapid.T) {
 	checkLedger(t, m.w.l)
+	m.checkFunded(t)
 	m.checkStates(t)
 	m.checkQueue(t)
 	m.checkLimitQueue(t)

@@ -135,12 +135,8 @@ type Conversion struct {
 // returns AM03 for an unknown currency or from == to, AM01 when the amount is
 // not positive or converts to zero, and AM02 when the result passes MaxAmount.
 func Convert(amount corridor.Amount, from, to corridor.Currency, rate Rate) (Conversion, error) {
-	if !from.Valid() || !to.Valid() || from == to {
-		return Conversion{}, corridor.Reject(corridor.ReasonCurrency, fmt.Sprintf("cannot convert %.3s to %.3s", from, to))
-	}
-	assert.That(!rate.IsZero(), "converting at a zero rate")
-	if amount <= 0 || amount > corridor.MaxAmount {
-		return Conversion{}, corridor.Reject(corridor.ReasonZeroAmount, "amount to convert is not positive")
+	if err := checkConversion(amount, from, to, rate); err != nil {
+		return Conversion{}, err
 	}
 	ef, et := from.Exponent(), to.Exponent()
 	assert.That(ef <= maxExponent, "%s has exponent %d", from, ef)
@@ -160,6 +156,20 @@ func Convert(amount corridor.Amount, from, to corridor.Currency, rate Rate) (Con
 	assert.That(r.IsInt64(), "remainder %s overflows", r)
 	return Conversion{From: corridor.Money{Amount: amount, Currency: from}, To: corridor.Money{Amount: corridor.Amount(q.Int64()), Currency: to},
 		Rate: rate, Remainder: Remainder{Currency: to, Units: r.Int64()}}, nil
+}
+
+// checkConversion is Convert's and ConvertInverse's check of their input:
+// AM03 for an unknown currency or from == to, AM01 for an amount that is not
+// positive.
+func checkConversion(amount corridor.Amount, from, to corridor.Currency, rate Rate) error {
+	if !from.Valid() || !to.Valid() || from == to {
+		return corridor.Reject(corridor.ReasonCurrency, fmt.Sprintf("cannot convert %.3s to %.3s", from, to))
+	}
+	assert.That(!rate.IsZero(), "converting at a zero rate")
+	if amount <= 0 || amount > corridor.MaxAmount {
+		return corridor.Reject(corridor.ReasonZeroAmount, "amount to convert is not positive")
+	}
+	return nil
 }
 
 // roundHalfEven returns q = num/den rounded half to even, and num - q×den.

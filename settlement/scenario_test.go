@@ -52,6 +52,7 @@ type world struct {
 	cycle  *settlement.Cycle
 	rates  *settlement.Rates
 	quotes *settlement.Quotes
+	offers *settlement.Offers
 	nextID ledger.TransferID
 	day    time.Time // The business day the clock reads; next-day moves it.
 
@@ -62,7 +63,7 @@ type world struct {
 
 func newWorld(tb fataler) *world {
 	w := &world{tb: tb, l: ledger.New(), q: settlement.NewQueue(), gate: settlement.NewGate(),
-		rates: settlement.NewRates(), quotes: settlement.NewQuotes(), day: day}
+		rates: settlement.NewRates(), quotes: settlement.NewQuotes(), offers: settlement.NewOffers(), day: day}
 	w.q.SetReserves(w.gate)
 	return w
 }
@@ -126,6 +127,8 @@ func (w *world) run(cmd string, input []string) []string {
 		return w.cycleCmd(f[0], args)
 	case "rate", "quote", "fx", "convert":
 		return w.fx(f[0], args)
+	case "offer", "rfq", "pvp", "accounts":
+		return w.provider(f[0], args)
 	case "limits", "enter", "waiting", "usage", "remove", "expire-waiting", "next-day":
 		return w.limits(f[0], args)
 	}
@@ -478,7 +481,80 @@ func (w *world) settleFX(a args) []string {
 	if err != nil {
 		return errLine(err)
 	}
-	out := []string{conversionLine(cv)}
+	return append([]string{conversionLine(cv)}, legLines(legs[:])...)
+}
+
+// provider runs the FX provider commands: offer, rfq, pvp and accounts.
+func (w *world) provider(op string, a args) []string {
+	switch op {
+	case "offer":
+		return w.offer(a)
+	case "rfq":
+		return w.rfq(a)
+	case "pvp":
+		return w.pvp(a)
+	}
+	var out []string
+	for _, acc := range w.l.Accounts() {
+		out = append(out, fmt.Sprintf("%s balance %s floor %d", acc.ID, corridor.Amount(acc.Balance()).Format(acc.ID.Currency), acc.Floor()))
+	}
+	return out
+}
+
+// offer ID PROVIDER BASE/QUOTE BID ASK SIZE at=HH:MM expires=HH:MM
+func (w *world) offer(a args) []string {
+	p := pair(w.tb, a.at(2))
+	bid, err := settlement.ParseRate(a.at(3))
+	if err != nil {
+		return errLine(err)
+	}
+	ask, err := settlement.ParseRate(a.at(4))
+	if err != nil {
+		return errLine(err)
+	}
+	o := settlement.Offer{ID: settlement.OfferID(a.id(0)), Provider: a.bic(1), Pair: p, Bid: bid, Ask: ask,
+		Remaining: a.amount(5, p.From), Expires: a.clock("expires")}
+	if err := w.offers.Publish(o, w.rates, a.clock("at")); err != nil {
+		return errLine(err)
+	}
+	return []string{fmt.Sprintf("offer %d %s bid %s ask %s size %s", o.ID, p, bid, ask, o.Remaining.Format(p.From))}
+}
+
+// rfq ID BIC FROM/TO AMOUNT at=HH:MM expires=HH:MM: the best offer answers.
+func (w *world) rfq(a args) []string {
+	p := pair(w.tb, a.at(2))
+	now := a.clock("at")
+	o, cv, err := w.offers.Best(a.amount(3, p.From), p, now)
+	if err != nil {
+		return errLine(err)
+	}
+	q, err := w.quotes.IssueFromOffer(settlement.QuoteID(a.id(0)), a.bic(1), o, cv, now, a.clock("expires"))
+	if err != nil {
+		return errLine(err)
+	}
+	w.offers.Take(o.ID, cv)
+	return []string{fmt.Sprintf("quote %d from %s offer %d %s until %s", q.ID, short(q.Provider), o.ID, conversionLine(q.Conversion), q.Expires.Format("15:04"))}
+}
+
+// pvp QUOTE INSTRUCTING INSTRUCTED FROM/TO AMOUNT at=HH:MM
+func (w *world) pvp(a args) []string {
+	p := pair(w.tb, a.at(3))
+	id := settlement.QuoteID(a.id(0))
+	q, cv, err := w.quotes.Check(id, a.bic(1), a.amount(4, p.From), p, a.clock("at"))
+	if err != nil {
+		return errLine(err)
+	}
+	legs, err := settlement.SettlePvP(w.l, a.bic(1), q.Provider, a.bic(2), cv, w.transferID)
+	if err != nil {
+		return errLine(err)
+	}
+	w.quotes.Use(id)
+	return append([]string{conversionLine(cv)}, legLines(legs[:])...)
+}
+
+// legLines writes the transfers of a conversion, one a line.
+func legLines(legs []ledger.Transfer) []string {
+	var out []string
 	for _, t := range legs {
 		out = append(out, fmt.Sprintf("leg %d %s/%s -> %s/%s %s", t.ID, short(t.Debit.Owner), t.Debit.Currency,
 			short(t.Credit.Owner), t.Credit.Currency, t.Amount.Format(t.Debit.Currency)))

@@ -95,7 +95,7 @@ func demoRun(ctx context.Context, m *Main, out io.Writer) error {
 		return err
 	}
 	defer op.Close()
-	for _, b := range []*demoBank{&demoIndia, &demoRussia} {
+	for _, b := range []*demoBank{&demoIndia, &demoRussia, &demoProvider} {
 		if err := b.connect(ctx, op, m.API.URL(), m.Config.DataDir, out); err != nil {
 			return fmt.Errorf("connect %s: %w", b.BIC, err)
 		}

@@ -151,34 +151,6 @@ func demoQueue(ctx context.Context, op *httpapi.Client, out io.Writer) error {
 	return nil
 }
 
-// demoFX publishes the INR/RUB rate, has the Indian bank take a quote and pay
-// roubles out of its rupees at the locked rate.
-func demoFX(ctx context.Context, op *httpapi.Client, out io.Writer) (corridor.UETR, error) {
-	if err := op.PublishRate(ctx, httpapi.RateBody{Pair: "INR/RUB", Rate: demoFXRate}); err != nil {
-		return "", fmt.Errorf("publish rate: %w", err)
-	}
-	fmt.Fprintf(out, "\noperator published INR/RUB %s\n", demoFXRate)
-	q, err := demoIndia.client.Quote(ctx, httpapi.QuoteRequest{Amount: demoFXRupees, From: "INR", To: "RUB"})
-	if err != nil {
-		return "", fmt.Errorf("quote: %w", err)
-	}
-	fmt.Fprintf(out, "%s got FX quote %d: %s INR → %s RUB at %s, remainder %s kopecks, live until %s\n", demoIndia.BIC, q.ID,
-		q.Amount, q.Converted, q.Rate, q.Remainder, q.Expires.Format(time.TimeOnly))
-	now := time.Now()
-	p, err := demoPayment(&demoIndia, &demoRussia, now, q.Converted, "RUB")
-	if err != nil {
-		return "", err
-	}
-	rupees, _ := corridor.ParseAmount(demoFXRupees, "INR") // A constant that parses.
-	p.Instructed, p.FXQuote = corridor.Money{Amount: rupees, Currency: "INR"}, q.ID
-	msg, err := demoMessage(p, now)
-	if err != nil {
-		return "", err
-	}
-	_, err = demoSubmit(ctx, out, &demoIndia, &demoRussia, fmt.Sprintf("INR %s converted to RUB %s with quote %d", q.Amount, q.Converted, q.ID), msg)
-	return p.UETR, err
-}
-
 // demoCutoff ends the business day: what is still queued, the second cargo,
 // is rejected.
 func demoCutoff(ctx context.Context, op *httpapi.Client, out io.Writer, queued corridor.UETR) error {
@@ -332,7 +304,7 @@ func printBalances(out io.Writer, title string, bals []demoBalance) {
 
 // demoCheck proves that the balances add up: rupees left the two banks only
 // through the FX conversion and arrived only with the operator's funding;
-// roubles arrived only out of the FX position; the Indian bank paid exactly
+// roubles arrived only from the FX provider; the Indian bank paid exactly
 // one cargo and the conversion, and received the Russian bank's payment.
 func demoCheck(out io.Writer, before, after []demoBalance) error {
 	total := func(bals []demoBalance, ccy string) (sum int64) {
@@ -347,7 +319,7 @@ func demoCheck(out io.Writer, before, after []demoBalance) error {
 	fmt.Fprintf(out, "\nINR held by both banks: %s before, %s after (+%s funded, -%s converted); %s paid net by %s (%s returned)\n",
 		corridor.Amount(total(before, "INR")).Format("INR"), corridor.Amount(total(after, "INR")).Format("INR"),
 		demoTopUp, demoFXRupees, corridor.Amount(paid).Format("INR"), demoIndia.BIC, demoReturned)
-	fmt.Fprintf(out, "RUB held by both banks: %s before, %s after (+%s out of the FX position)\n",
+	fmt.Fprintf(out, "RUB held by both banks: %s before, %s after (+%s paid by the FX provider, PvP)\n",
 		corridor.Amount(total(before, "RUB")).Format("RUB"), corridor.Amount(total(after, "RUB")).Format("RUB"), demoFXRoubles)
 	if total(after, "INR") != total(before, "INR")+demoTopUpMinor-demoFXRupeeMinor ||
 		total(after, "RUB") != total(before, "RUB")+demoFXRoubleMin || paid != demoCargoPaid-demoRussiaPaid+demoFXRupeeMinor-demoReturnedMinor {

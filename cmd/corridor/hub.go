@@ -216,7 +216,7 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // settlementFlags are the hub's settlement settings.
 func (m *Main) settlementFlags(fs *flag.FlagSet) {
 	fs.Var((*currencyList)(&m.Config.NetCurrencies), "net-currency", "settle this currency in deferred net cycles (repeatable)")
-	fs.BoolVar(&m.Config.PublishedRate, "published-rate", m.Config.PublishedRate, "let a payment convert at the published rate without an FX quote")
+	fs.BoolVar(&m.Config.PublishedRate, "published-rate", m.Config.PublishedRate, "recorded for journals written before FX providers, whose payments converted at the published rate without a quote; a new payment always names a provider's quote")
 	fs.DurationVar(&m.Config.QuoteLife, "quote-life", m.Config.QuoteLife, "how long an FX quote stays live")
 	fs.DurationVar(&m.Config.ResolveEvery, "resolve-every", m.Config.ResolveEvery, "run gridlock resolution this often (0: only on demand)")
 	fs.DurationVar(&m.Config.CycleEvery, "cycle-every", m.Config.CycleEvery, "close the net settlement cycle this often (0: only on demand)")

@@ -52,7 +52,9 @@ Usage:
   corridor participant fund ...               move liquidity into a bank's settlement account (operator)
   corridor participant revoke|suspend|resume  revoke a bank's certificates, stop or restart it (operator)
   corridor settlement resolve|cutoff|close-cycle|queue  gridlock resolution, end of day, net cycle, the queue (operator)
-  corridor fx rate --from INR --to RUB --rate 1.0823    publish an exchange rate (operator)
+  corridor fx rate --from INR --to RUB --rate 1.0823    publish the reference rate and band (operator)
+  corridor fx quote --pair INR/RUB --bid B --ask A --size N ...   publish a two-way quote (FX provider)
+  corridor accounts --data DIR                 every hub account with its balance and floor (operator)
   corridor statement --bic BIC --currency CCY --date YYYY-MM-DD   a participant's camt.053 end-of-day statement (operator)
   corridor audit verify --data DIR            prove the journal was not altered
   corridor compliance list|release|reject    payments held by sanctions screening, and the operator's decisions
@@ -95,6 +97,7 @@ var subcommands = map[string]subcommand{
 	"settlement":  runSettlement,
 	"day":         runDayCommand,
 	"fx":          runFX,
+	"accounts":    runAccounts,
 	"audit":       runAudit,
 	"compliance":  runCompliance,
 	"bench":       runBench,

@@ -82,29 +82,3 @@ func settlementQueue(ctx context.Context, c *httpapi.Client, stdout io.Writer) e
 	fmt.Fprintf(stdout, "%d queued\n", len(q))
 	return nil
 }
-
-// runFX is `corridor fx rate --from INR --to RUB --rate 1.0823`, the
-// operator publishing a rate.
-func runFX(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "rate" {
-		fmt.Fprintln(stderr, "usage: corridor fx rate --data DIR --from CCY --to CCY --rate DECIMAL")
-		return errors.New("fx: rate?")
-	}
-	fs, op := operatorFlagSet("fx rate", stderr)
-	from := fs.String("from", "", "currency sold, such as INR")
-	to := fs.String("to", "", "currency bought, such as RUB")
-	rate := fs.String("rate", "", "units of --to one unit of --from buys, an exact decimal such as 1.0823")
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	c, err := op.client()
-	if err != nil {
-		return fmt.Errorf("fx rate: %w", err)
-	}
-	defer c.Close()
-	if err := c.PublishRate(ctx, httpapi.RateBody{Pair: *from + "/" + *to, Rate: *rate}); err != nil {
-		return fmt.Errorf("fx rate: %w", err)
-	}
-	fmt.Fprintf(stdout, "published %s/%s %s\n", *from, *to, *rate)
-	return nil
-}
