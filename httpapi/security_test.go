@@ -499,6 +499,14 @@ func tooManyRelationships() string {
 // a time, slower than the server's read timeout, as a slowloris would.
 func slowBody(t *testing.T, s *securityFixture) answer {
 	body := payment(t, 8, bankX, bankA)
+	head := fmt.Sprintf("POST /v1/messages HTTP/1.1\r\nHost: hub\r\nContent-Length: %d\r\n%s: %s\r\n\r\n",
+		len(body), httpapi.SignatureHeader, s.x.sign(t, body))
+	return rawExchange(t, s, head+string(body[:10]))
+}
+
+// rawExchange writes request, as it is, on a new HTTP/1.1 connection of X's
+// and reads the answer.
+func rawExchange(t *testing.T, s *securityFixture, request string) answer {
 	cfg := s.x.tls.Clone()
 	cfg.NextProtos = []string{"http/1.1"}
 	conn, err := tls.Dial("tcp", strings.TrimPrefix(s.url, "https://"), cfg)
@@ -506,9 +514,7 @@ func slowBody(t *testing.T, s *securityFixture) answer {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	fmt.Fprintf(conn, "POST /v1/messages HTTP/1.1\r\nHost: hub\r\nContent-Length: %d\r\n%s: %s\r\n\r\n",
-		len(body), httpapi.SignatureHeader, s.x.sign(t, body))
-	if _, err := conn.Write(body[:10]); err != nil {
+	if _, err := io.WriteString(conn, request); err != nil {
 		t.Fatal(err)
 	}
 	_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second)) // Bounds the test, not the server.
@@ -524,22 +530,7 @@ func slowBody(t *testing.T, s *securityFixture) answer {
 // malformedChunks sends an acknowledgement whose chunked encoding is broken:
 // the client's fault, answered 400, not 408 (which says: try again).
 func malformedChunks(t *testing.T, s *securityFixture) answer {
-	cfg := s.x.tls.Clone()
-	cfg.NextProtos = []string{"http/1.1"}
-	conn, err := tls.Dial("tcp", strings.TrimPrefix(s.url, "https://"), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	fmt.Fprint(conn, "POST /v1/inbox/ack HTTP/1.1\r\nHost: hub\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n")
-	_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second)) // Bounds the test, not the server.
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		return answer{err: err}
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	return answer{status: resp.StatusCode, body: string(data)}
+	return rawExchange(t, s, "POST /v1/inbox/ack HTTP/1.1\r\nHost: hub\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n")
 }
 
 // TestRateLimit checks that a participant over its rate gets 429 with

@@ -8,18 +8,30 @@ import (
 	"github.com/corridor-network/corridor/hub"
 )
 
+// mustWaitingHub is a hub where the Indian bank has 100.00, a bilateral
+// limit of 10.00 to the Emirates bank, and a list that holds listedPayment.
+func mustWaitingHub(t *testing.T) *hub.Hub {
+	h, _ := mustHub(t, t.TempDir())
+	mustBanks(t, h, map[corridor.BIC]corridor.Amount{bankIN: 100_00}, 0)
+	mustOwnList(t, h)
+	if err := h.SetLimits(context.Background(), bankIN, "INR", 0, 0, map[corridor.BIC]corridor.Amount{bankAE: 10_00}); err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// waitingPayments wait, on mustWaitingHub, in the RTGS queue, the limit
+// queue and a compliance hold.
+func waitingPayments() (queued, limited, held corridor.Payment) {
+	return pay(1, bankIN, bankRU, 200_00), pay(2, bankIN, bankAE, 20_00), listedPayment(3)
+}
+
 // TestWaits checks that the three kinds of PDNG are told apart by the
 // tracker's Wait and the submission's answer, and that Wait goes once the
 // payment settles.
 func TestWaits(t *testing.T) {
-	ctx := context.Background()
-	h, _ := mustHub(t, t.TempDir())
-	mustBanks(t, h, map[corridor.BIC]corridor.Amount{bankIN: 100_00}, 0)
-	mustOwnList(t, h)
-	if err := h.SetLimits(ctx, bankIN, "INR", 0, 0, map[corridor.BIC]corridor.Amount{bankAE: 10_00}); err != nil {
-		t.Fatal(err)
-	}
-	queued, limited, held := pay(1, bankIN, bankRU, 200_00), pay(2, bankIN, bankAE, 20_00), listedPayment(3)
+	h := mustWaitingHub(t)
+	queued, limited, held := waitingPayments()
 	for _, c := range []struct {
 		name string
 		p    corridor.Payment
@@ -44,13 +56,8 @@ func TestWaits(t *testing.T) {
 // held (only compliance decides), and the hub keeps running.
 func TestCancelWaiting(t *testing.T) {
 	ctx := context.Background()
-	h, _ := mustHub(t, t.TempDir())
-	mustBanks(t, h, map[corridor.BIC]corridor.Amount{bankIN: 100_00}, 0)
-	mustOwnList(t, h)
-	if err := h.SetLimits(ctx, bankIN, "INR", 0, 0, map[corridor.BIC]corridor.Amount{bankAE: 10_00}); err != nil {
-		t.Fatal(err)
-	}
-	queued, limited, held := pay(1, bankIN, bankRU, 200_00), pay(2, bankIN, bankAE, 20_00), listedPayment(3)
+	h := mustWaitingHub(t)
+	queued, limited, held := waitingPayments()
 	for _, p := range []corridor.Payment{queued, limited, held} {
 		mustSubmit(t, h, p, corridor.StatusPending)
 	}
