@@ -29,7 +29,8 @@ const (
 	kindQuote    = "fx.quote"
 	kindReturn   = "payment.return"
 
-	kindCancelRequest = "cancellation.request"
+	kindCancelRequest = "cancellation.request" // camt.056 that cancels a held payment: replayed, no longer written.
+	kindCaseRequest   = "cancellation.open"    // camt.056 recorded on a held payment's case; compliance decides.
 	kindResolution    = "cancellation.resolution"
 	kindNotifications = "notifications.put"
 	kindLimits        = "limits.put" // Limits by settlement.RuleGross: replayed, no longer written.
@@ -95,6 +96,11 @@ type configCmd struct {
 	PublishedRate bool                // A conversion without a quote may use the published rate.
 
 	ScreeningThreshold float64 // Score at or above which screening holds a payment; 0 for screening's default. A score, not money.
+
+	// FourEyes: a compliance release needs two different operators. Omitted
+	// when false, so that configurations journaled before it decode and hash
+	// as they did.
+	FourEyes bool `json:",omitempty"`
 }
 
 // resolveCmd runs gridlock resolution over the RTGS queue.

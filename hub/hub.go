@@ -41,6 +41,7 @@ type Config struct {
 	QuoteLife     time.Duration       // How long an FX quote stays live; DefaultQuoteLife if 0.
 
 	ScreeningThreshold float64 // Screening score at or above which a payment is held; screening's default if 0.
+	FourEyes           bool    // A compliance release needs two different operators.
 
 	// OnWait, when set, is called each time an inbox read finds nothing and
 	// starts to wait, on the reader's goroutine: for gauges and for tests
@@ -115,7 +116,7 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 // that a replay settles each payment as it was settled.
 func (h *Hub) configure() {
 	c := configCmd{NetCurrencies: slices.Clone(h.cfg.NetCurrencies), PublishedRate: h.cfg.PublishedRate,
-		ScreeningThreshold: h.cfg.ScreeningThreshold}
+		ScreeningThreshold: h.cfg.ScreeningThreshold, FourEyes: h.cfg.FourEyes}
 	slices.Sort(c.NetCurrencies)
 	if sameConfig(c, h.state.config) {
 		return

@@ -44,14 +44,18 @@ type fixtureEntry struct {
 	Hash     []byte `json:"hash"`
 }
 
-// fixtureConfig is the hub configuration the fixture was written with.
-var fixtureConfig = hub.Config{NetCurrencies: []corridor.Currency{"RUB"}}
+// fixtureConfig is the hub configuration the v0 fixture was written with;
+// currentConfig the current one's, which also asks four eyes for a release.
+var (
+	fixtureConfig = hub.Config{NetCurrencies: []corridor.Currency{"RUB"}}
+	currentConfig = hub.Config{NetCurrencies: []corridor.Currency{"RUB"}, FourEyes: true}
+)
 
 // TestOldJournalReplays opens a hub on a copy of the v0 journal and checks
 // that it comes back to the state the old code reached: the same state hash
 // and the same balances, statuses and inboxes.
 func TestOldJournalReplays(t *testing.T) {
-	mustReplayFixture(t, journalV0, journalV0State)
+	mustReplayFixture(t, journalV0, journalV0State, fixtureConfig)
 }
 
 // TestCurrentJournalReplays does the same for the journal of today's code.
@@ -59,13 +63,13 @@ func TestCurrentJournalReplays(t *testing.T) {
 	if *updateCurrent {
 		writeJournalFixture(t, journalCurrent, journalCurrentState)
 	}
-	mustReplayFixture(t, journalCurrent, journalCurrentState)
+	mustReplayFixture(t, journalCurrent, journalCurrentState, currentConfig)
 }
 
-func mustReplayFixture(t *testing.T, journal, stateFile string) {
+func mustReplayFixture(t *testing.T, journal, stateFile string, cfg hub.Config) {
 	dir := t.TempDir()
 	mustLoadFixture(t, dir, journal)
-	h, _, _ := mustHubWith(t, dir, fixtureConfig)
+	h, _, _ := mustHubWith(t, dir, cfg)
 	want, err := os.ReadFile(stateFile)
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +83,7 @@ func mustReplayFixture(t *testing.T, journal, stateFile string) {
 // and writes its journal and the state it reached.
 func writeJournalFixture(t *testing.T, journal, stateFile string) {
 	dir := t.TempDir()
-	h, _, stop := mustHubWith(t, dir, fixtureConfig)
+	h, _, stop := mustHubWith(t, dir, currentConfig)
 	driveEveryCommand(t, h)
 	report := stateReport(t, h)
 	stop()
@@ -145,6 +149,7 @@ func mustFixtureExtras(t *testing.T, h *hub.Hub) {
 		t.Fatalf("listed payment: %+v, %v", res, err)
 	}
 	must("decide", h.Decide(ctx, "operator", held.UETR, false, "confirmed match", false))
+	mustFixtureHolds(t, h)
 	q, err := h.Queue(ctx, corridor.Identity{Role: corridor.RoleOperator})
 	if err != nil || len(q) < 3 {
 		t.Fatalf("queue: %d, %v", len(q), err)
@@ -166,6 +171,25 @@ func mustFixtureExtras(t *testing.T, h *hub.Hub) {
 	must("cutoff", err)
 	_, err = h.CloseCycle(ctx)
 	must("close cycle", err)
+}
+
+// mustFixtureHolds leaves a cancellation request recorded on a held payment
+// (cancellation.open) and a four-eyes release: the first recorded, the
+// second carrying out the request; and a first release still waiting.
+func mustFixtureHolds(t *testing.T, h *hub.Hub) {
+	ctx := context.Background()
+	held, waiting := listedPayment(63), listedPayment(64)
+	mustSubmit(t, h, held, corridor.StatusPending)
+	mustSubmit(t, h, waiting, corridor.StatusPending)
+	mustCancel(t, h, "CXL-HELD", held, corridor.StatusPending)
+	for _, d := range []struct {
+		by   string
+		uetr corridor.UETR
+	}{{"alice", held.UETR}, {"bob", held.UETR}, {"alice", waiting.UETR}} {
+		if err := h.Decide(ctx, d.by, d.uetr, true, "registry checked", false); err != nil {
+			t.Fatalf("release by %s: %v", d.by, err)
+		}
+	}
 }
 
 // stateReport is the state hash and what the participants see of the state,

@@ -286,7 +286,8 @@ func (s *state) configure(c configCmd) result {
 }
 
 func sameConfig(a, b configCmd) bool {
-	return slices.Equal(a.NetCurrencies, b.NetCurrencies) && a.PublishedRate == b.PublishedRate && a.ScreeningThreshold == b.ScreeningThreshold
+	return slices.Equal(a.NetCurrencies, b.NetCurrencies) && a.PublishedRate == b.PublishedRate && a.ScreeningThreshold == b.ScreeningThreshold &&
+		a.FourEyes == b.FourEyes
 }
 
 // netted reports whether payments in cur settle in deferred net cycles.
