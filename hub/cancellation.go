@@ -233,16 +233,16 @@ func (s *state) openCaseOf(uetr corridor.UETR, bic corridor.BIC) *payment {
 // p's cancellation, which the hub carried out.
 func (s *state) deliverResolution(p *payment, now time.Time) {
 	to := p.cancel.Requester
-	body := resolution(s.hubBIC, p, now)
+	body := resolution(s.hubBIC, p, now, bizSvc(s.config.Messages))
 	s.deliver(to, InboxMessage{MsgDefID: msgDefCamt029, UETR: p.cmd.Payment.UETR, Reference: p.ref, Time: now, Body: body}, p)
 	p.event(PaymentEvent{Time: now, Event: "delivered", Detail: "camt.029 CNCL to " + string(to)})
 }
 
 // resolution is the camt.029 with which the hub confirms that it
 // cancelled p, accepting the request.
-func resolution(hubBIC corridor.BIC, p *payment, now time.Time) []byte {
+func resolution(hubBIC corridor.BIC, p *payment, now time.Time, svc string) []byte {
 	pay, cs := p.cmd.Payment, p.cancel
-	body, err := iso20022.EncodeResolution(iso20022.Resolution{From: hubBIC, To: cs.Requester, ID: fmt.Sprintf("CRDC%012d", p.seq),
+	body, err := iso20022.EncodeResolution(iso20022.Resolution{From: hubBIC, To: cs.Requester, ID: fmt.Sprintf("CRDC%012d", p.seq), BizSvc: svc,
 		CaseID: cs.CaseID, Created: now.UTC(), Status: iso20022.ResolutionCancelled,
 		Original: iso20022.OriginalTransaction{MsgID: pay.MsgID, MsgDefID: p.msgDef, InstrID: p.cmd.InstrID, EndToEndID: pay.EndToEndID,
 			UETR: pay.UETR, Amount: corridor.Money{Amount: pay.Amount, Currency: pay.Currency}, SettlementDate: pay.SettlementDate}})

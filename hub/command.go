@@ -101,7 +101,25 @@ type configCmd struct {
 	// when false, so that configurations journaled before it decode and hash
 	// as they did.
 	FourEyes bool `json:",omitempty"`
+
+	// Messages is the rules of the messages the hub writes (MessageRules…):
+	// 0, as journals written before them; omitted then, so that they decode
+	// and hash as they did.
+	Messages int `json:",omitempty"`
 }
+
+// The rules of the messages the hub writes, recorded in configCmd.Messages
+// so that a replay writes every message byte for byte as it was written.
+const (
+	// MessagesLegacy: pacs.002 InstgAgt/InstdAgt name the payment's agents;
+	// camt.029, camt.052, camt.053 and camt.054 carry no BizSvc.
+	MessagesLegacy = 0
+	// MessagesISO: pacs.002 InstgAgt is the hub, which sends the report, and
+	// InstdAgt its recipient; every AppHdr the hub writes names BizSvc.
+	MessagesISO = 1
+	// MessagesCurrent is what a new journal records.
+	MessagesCurrent = MessagesISO
+)
 
 // resolveCmd runs gridlock resolution over the RTGS queue.
 type resolveCmd struct{}

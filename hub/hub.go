@@ -42,6 +42,9 @@ type Config struct {
 
 	ScreeningThreshold float64 // Screening score at or above which a payment is held; screening's default if 0.
 	FourEyes           bool    // A compliance release needs two different operators.
+	// MessageRules are the rules of the messages the hub writes; 0 keeps what
+	// the journal recorded, and gives a new journal MessagesCurrent.
+	MessageRules int
 
 	// OnWait, when set, is called each time an inbox read finds nothing and
 	// starts to wait, on the reader's goroutine: for gauges and for tests
@@ -116,7 +119,13 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 // that a replay settles each payment as it was settled.
 func (h *Hub) configure() {
 	c := configCmd{NetCurrencies: slices.Clone(h.cfg.NetCurrencies), PublishedRate: h.cfg.PublishedRate,
-		ScreeningThreshold: h.cfg.ScreeningThreshold, FourEyes: h.cfg.FourEyes}
+		ScreeningThreshold: h.cfg.ScreeningThreshold, FourEyes: h.cfg.FourEyes, Messages: h.cfg.MessageRules}
+	if c.Messages == 0 {
+		c.Messages = h.state.config.Messages // An existing journal keeps its rules…
+		if h.state.lastSeq == 0 {
+			c.Messages = MessagesCurrent // …and a new one starts with today's.
+		}
+	}
 	slices.Sort(c.NetCurrencies)
 	if sameConfig(c, h.state.config) {
 		return

@@ -29,6 +29,7 @@ type AccountReport struct {
 	Opening    int64             // Bal OPBD on Start's date, in minor units: negative is DBIT.
 	Closing    int64             // Bal CLBD of a statement, ITBD of a report, on Start's date.
 	Entries    []Entry           // Ntry, in the order booked.
+	BizSvc     string            // AppHdr/BizSvc; omitted when "".
 }
 
 // Notification is a camt.054.001.08 BkToCstmrDbtCdtNtfctn of entries on
@@ -40,6 +41,7 @@ type Notification struct {
 	Account  string            // Acct/Id/Othr/Id.
 	Currency corridor.Currency // Acct/Ccy, and that of every amount.
 	Entries  []Entry           // Ntry.
+	BizSvc   string            // AppHdr/BizSvc; omitted when "".
 }
 
 // Entry is one booked entry (Ntry, status BOOK) on an account.
@@ -124,7 +126,7 @@ func (r AccountReport) encode(msgDef, closing string, doc func(reportParts) Docu
 
 // header is the AppHdr of r as a msgDef message.
 func (r AccountReport) header(msgDef string) AppHdr {
-	return AppHdr{From: r.From, To: r.To, BizMsgID: r.ID, MsgDefID: msgDef, Created: r.Created}
+	return AppHdr{From: r.From, To: r.To, BizMsgID: r.ID, MsgDefID: msgDef, BizSvc: r.BizSvc, Created: r.Created}
 }
 
 // check records what of r cannot be written.
@@ -150,7 +152,7 @@ func (r AccountReport) check(in *input) {
 // envelope. It refuses, naming every field, input it cannot write as a
 // valid message.
 func EncodeNotification(n Notification) ([]byte, error) {
-	h := AppHdr{From: n.From, To: n.To, BizMsgID: n.ID, MsgDefID: MsgDefNotification, Created: n.Created}
+	h := AppHdr{From: n.From, To: n.To, BizMsgID: n.ID, MsgDefID: MsgDefNotification, BizSvc: n.BizSvc, Created: n.Created}
 	in := &input{msgDef: MsgDefNotification}
 	checkAppHdr(in, h)
 	in.text("Ntfctn/Acct/Id/Othr/Id", n.Account, maxAccountChars)
