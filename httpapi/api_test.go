@@ -63,7 +63,7 @@ func TestSubmit(t *testing.T) {
 		wantReport := &iso20022.StatusReport{From: hubBIC, To: bankA, Created: businessDay, OriginalMsgID: m.pay.MsgID,
 			OriginalMsgDefID: iso20022.MsgDefCustomerCreditTransfer, OriginalInstrID: m.instrID,
 			OriginalEndToEndID: m.pay.EndToEndID, OriginalUETR: m.pay.UETR, Status: corridor.StatusSettled,
-			InstructingAgent: bankA, InstructedAgent: bankB, SettlementDate: corridor.DateOf(businessDay)}
+			InstructingAgent: hubBIC, InstructedAgent: bankA, SettlementDate: corridor.DateOf(businessDay)} // The hub instructs its report to A.
 		if diff := cmp.Diff(wantReport, mustStatusReport(t, inboxA[0]), cmpopts.IgnoreFields(iso20022.StatusReport{}, "MsgID")); diff != "" {
 			t.Errorf("A's pacs.002 (-want +got):\n%s", diff)
 		}

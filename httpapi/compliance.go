@@ -38,6 +38,17 @@ type HoldBody struct {
 	Screener  string    `json:"screener"`
 	Leg       LegBody   `json:"payment"`
 	Hits      []HitBody `json:"hits"`
+
+	Cancellation *HeldCancellationBody `json:"cancellation,omitempty"` // The sender's camt.056, recorded while held.
+	ReleasedBy   string                `json:"releasedBy,omitempty"`   // Four eyes: the first release's operator.
+}
+
+// HeldCancellationBody is a cancellation request recorded on a held payment.
+type HeldCancellationBody struct {
+	ID        string `json:"id"`
+	CaseID    string `json:"caseId"`
+	Requester string `json:"requester"`
+	Reason    string `json:"reason"`
 }
 
 // HitBody is one candidate list entry for a party of a held payment.
@@ -103,7 +114,11 @@ func (s *Server) handleHolds(w http.ResponseWriter, r *http.Request, _ corridor.
 
 func holdBody(h hub.ComplianceHold) HoldBody {
 	b := HoldBody{Reference: h.Reference, UETR: string(h.Payment.UETR), Held: h.Held, Screener: h.Screener,
-		Leg: legBody(hub.PaymentTrack{Reference: h.Reference, Payment: h.Payment, Status: corridor.StatusPending}), Hits: []HitBody{}}
+		Leg: legBody(hub.PaymentTrack{Reference: h.Reference, Payment: h.Payment, Status: corridor.StatusPending}), Hits: []HitBody{},
+		ReleasedBy: h.ReleasedBy}
+	if c := h.Cancellation; c != nil {
+		b.Cancellation = &HeldCancellationBody{ID: c.ID, CaseID: c.CaseID, Requester: string(c.Requester), Reason: c.Reason}
+	}
 	for _, hit := range h.Hits {
 		b.Hits = append(b.Hits, HitBody{Party: hit.Party, Role: hit.Role, List: hit.List, ListVersion: hit.ListVersion,
 			EntryID: hit.EntryID, MatchedName: hit.MatchedName, Score: permille(hit.ScorePermille), Why: hit.Why, Whitelisted: hit.Whitelisted})

@@ -18,6 +18,7 @@ const (
 	caseAccepted  = "accepted"  // The creditor agent accepted: a pacs.004 return must follow.
 	caseRejected  = "rejected"  // The creditor agent refused (RJCR).
 	caseReturned  = "returned"  // Accepted, and a return of the payment settled.
+	caseHeld      = "held"      // The payment is held by screening: recorded for compliance, which decides.
 )
 
 // cancelCase is a cancellation request (camt.056) on a payment and where it
@@ -46,6 +47,12 @@ type cancelRequestCmd struct {
 	Signature string
 }
 
+// caseRequestCmd is a camt.056 as the hub now journals it: on a payment
+// held by screening the request is recorded on the case and the hold stays
+// until compliance decides. Journals written before hold the older kind,
+// cancelRequestCmd, which cancelled a held payment at once; it replays so.
+type caseRequestCmd struct{ cancelRequestCmd }
+
 // resolutionCmd is a validated camt.029 from the creditor agent of a payment
 // that a camt.056 was forwarded to.
 type resolutionCmd struct {
@@ -60,8 +67,8 @@ type resolutionCmd struct {
 
 // cancelRequestOf maps c, a camt.056 from sender, to its command.
 func cancelRequestOf(sender corridor.BIC, c iso20022.CancelInstruction, msg corridor.SignedMessage) command {
-	return cancelRequestCmd{Sender: sender, ID: c.ID, CaseID: c.CaseID, UETR: c.UETR, Reason: c.Reason,
-		Message: msg.Body, Signature: msg.Signature}
+	return caseRequestCmd{cancelRequestCmd{Sender: sender, ID: c.ID, CaseID: c.CaseID, UETR: c.UETR, Reason: c.Reason,
+		Message: msg.Body, Signature: msg.Signature}}
 }
 
 // resolutionOf maps r, a camt.029 from sender, to its command.
@@ -73,9 +80,11 @@ func resolutionOf(sender corridor.BIC, r iso20022.CaseResolution, msg corridor.S
 // requestCancel handles a camt.056: a payment not yet settled (queued, held
 // by screening, waiting on a limit or in the open net cycle) is cancelled at
 // once, RJCT DS02 to its sender with a camt.029 CNCL; a settled one has the
-// request forwarded to its creditor agent. A repeat of the same identifier
-// gets the first answer.
-func (s *state) requestCancel(c cancelRequestCmd, now time.Time) result {
+// request forwarded to its creditor agent. With holdStays, a payment held by
+// screening keeps its hold: the request is recorded on the case for
+// compliance (decide answers it). A repeat of the same identifier gets the
+// first answer.
+func (s *state) requestCancel(c cancelRequestCmd, now time.Time, holdStays bool) result {
 	key := msgKey{c.Sender, "camt.056/" + c.ID}
 	if p := s.caseMsgs[key]; p != nil {
 		return s.repeatedCaseMsg(p, c.UETR, c.ID)
@@ -90,9 +99,13 @@ func (s *state) requestCancel(c cancelRequestCmd, now time.Time) result {
 	p.cancel = &cancelCase{ID: c.ID, CaseID: c.CaseID, Requester: c.Sender, Reason: c.Reason}
 	p.event(PaymentEvent{Time: now, Event: "cancellation requested", Detail: fmt.Sprintf("camt.056 %s from %s, reason %s", c.ID, c.Sender, c.Reason)})
 	s.caseMsgs[key] = p
-	if p.status == corridor.StatusSettled {
+	switch {
+	case p.status == corridor.StatusSettled:
 		s.forwardCancel(p, c, now)
-	} else {
+	case holdStays && p.wait == WaitCompliance:
+		p.cancel.Status = caseHeld
+		p.event(PaymentEvent{Time: now, Event: "cancellation held", Detail: "the payment is held for compliance review, which decides"})
+	default:
 		s.cancelUnsettled(p, now)
 	}
 	return result{payment: p.result(false), changed: true}
@@ -106,7 +119,7 @@ func (s *state) cancellable(p *payment, c cancelRequestCmd) error {
 	switch {
 	case p.status == corridor.StatusRejected:
 		return corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("payment %s is already rejected; nothing to cancel", p.ref))
-	case p.cancel != nil && p.cancel.open():
+	case p.cancel != nil && (p.cancel.open() || p.cancel.Status == caseHeld):
 		return corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("cancellation case %s on payment %s is still open", p.cancel.CaseID, p.ref))
 	case s.inboxes[pay.InstructingAgent].full() || s.inboxes[pay.InstructedAgent].full():
 		return corridor.ErrBusy
@@ -143,6 +156,7 @@ func (s *state) withdraw(p *payment) {
 	switch {
 	case p.wait == WaitCompliance:
 		delete(s.screening.holds, p.seq)
+		delete(s.screening.approvals, p.seq)
 	case p.status == corridor.StatusInCycle:
 		s.leaveCycle(id)
 	case p.wait == WaitLimit:
@@ -221,16 +235,16 @@ func (s *state) openCaseOf(uetr corridor.UETR, bic corridor.BIC) *payment {
 // p's cancellation, which the hub carried out.
 func (s *state) deliverResolution(p *payment, now time.Time) {
 	to := p.cancel.Requester
-	body := resolution(s.hubBIC, p, now)
+	body := resolution(s.hubBIC, p, now, bizSvc(s.config.Messages))
 	s.deliver(to, InboxMessage{MsgDefID: msgDefCamt029, UETR: p.cmd.Payment.UETR, Reference: p.ref, Time: now, Body: body}, p)
 	p.event(PaymentEvent{Time: now, Event: "delivered", Detail: "camt.029 CNCL to " + string(to)})
 }
 
 // resolution is the camt.029 with which the hub confirms that it
 // cancelled p, accepting the request.
-func resolution(hubBIC corridor.BIC, p *payment, now time.Time) []byte {
+func resolution(hubBIC corridor.BIC, p *payment, now time.Time, svc string) []byte {
 	pay, cs := p.cmd.Payment, p.cancel
-	body, err := iso20022.EncodeResolution(iso20022.Resolution{From: hubBIC, To: cs.Requester, ID: fmt.Sprintf("CRDC%012d", p.seq),
+	body, err := iso20022.EncodeResolution(iso20022.Resolution{From: hubBIC, To: cs.Requester, ID: fmt.Sprintf("CRDC%012d", p.seq), BizSvc: svc,
 		CaseID: cs.CaseID, Created: now.UTC(), Status: iso20022.ResolutionCancelled,
 		Original: iso20022.OriginalTransaction{MsgID: pay.MsgID, MsgDefID: p.msgDef, InstrID: p.cmd.InstrID, EndToEndID: pay.EndToEndID,
 			UETR: pay.UETR, Amount: corridor.Money{Amount: pay.Amount, Currency: pay.Currency}, SettlementDate: pay.SettlementDate}})

@@ -82,9 +82,9 @@ func TestCancelRequestHeldAndInCycle(t *testing.T) {
 	mustOwnList(t, h)
 	held := listedPayment(1)
 	mustSubmit(t, h, held, corridor.StatusPending)
-	mustCancel(t, h, "CXL-1", held, corridor.StatusRejected)
-	if holds, _ := h.Holds(context.Background()); len(holds) != 0 {
-		t.Errorf("holds after cancellation: %+v; want none", holds)
+	mustCancel(t, h, "CXL-1", held, corridor.StatusPending) // Compliance decides: the hold stays.
+	if holds, _ := h.Holds(context.Background()); len(holds) != 1 || holds[0].Cancellation == nil || holds[0].Cancellation.ID != "CXL-1" {
+		t.Errorf("holds after cancellation: %+v; want the payment, with the request", holds)
 	}
 	net1, net2 := rubles(2, 100_00), rubles(3, 50_00)
 	mustSubmit(t, h, net1, corridor.StatusInCycle)

@@ -29,7 +29,8 @@ const (
 	kindQuote    = "fx.quote"
 	kindReturn   = "payment.return"
 
-	kindCancelRequest = "cancellation.request"
+	kindCancelRequest = "cancellation.request" // camt.056 that cancels a held payment: replayed, no longer written.
+	kindCaseRequest   = "cancellation.open"    // camt.056 recorded on a held payment's case; compliance decides.
 	kindResolution    = "cancellation.resolution"
 	kindNotifications = "notifications.put"
 	kindLimits        = "limits.put" // Limits by settlement.RuleGross: replayed, no longer written.
@@ -107,7 +108,30 @@ type configCmd struct {
 	// (day.open, day.cutoff, day.close); one without settles on the UTC
 	// date of the hub's clock, as journals written before calendars did.
 	Calendars []settlement.Calendar `json:",omitempty"`
+
+	// FourEyes: a compliance release needs two different operators. Omitted
+	// when false, so that configurations journaled before it decode and hash
+	// as they did.
+	FourEyes bool `json:",omitempty"`
+
+	// Messages is the rules of the messages the hub writes (MessageRules…):
+	// 0, as journals written before them; omitted then, so that they decode
+	// and hash as they did.
+	Messages int `json:",omitempty"`
 }
+
+// The rules of the messages the hub writes, recorded in configCmd.Messages
+// so that a replay writes every message byte for byte as it was written.
+const (
+	// MessagesLegacy: pacs.002 InstgAgt/InstdAgt name the payment's agents;
+	// camt.029, camt.052, camt.053 and camt.054 carry no BizSvc.
+	MessagesLegacy = 0
+	// MessagesISO: pacs.002 InstgAgt is the hub, which sends the report, and
+	// InstdAgt its recipient; every AppHdr the hub writes names BizSvc.
+	MessagesISO = 1
+	// MessagesCurrent is what a new journal records.
+	MessagesCurrent = MessagesISO
+)
 
 // resolveCmd runs gridlock resolution over the RTGS queue.
 type resolveCmd struct{}

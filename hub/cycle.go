@@ -72,7 +72,7 @@ func (s *state) cyclePayment(sp settlement.Payment) *payment {
 // notify delivers a camt.054 of m, a net movement, to its participant. The
 // message is built from the hub's own state and validated before delivery.
 func (s *state) notify(cycle settlement.CycleID, m settlement.Movement, now time.Time) {
-	body, err := netNotification(s.hubBIC, cycle, m, s.businessDate(m.Currency, now), now)
+	body, err := netNotification(s.hubBIC, cycle, m, s.businessDate(m.Currency, now), now, bizSvc(s.config.Messages))
 	if err != nil {
 		return // The camt.054 is a courtesy: without a valid one the participant gets none, as its tests check.
 	}
@@ -83,9 +83,9 @@ func (s *state) notify(cycle settlement.CycleID, m settlement.Movement, now time
 
 // netNotification is the camt.054 of a net movement: one entry, booked,
 // debiting or crediting the participant's settlement account, on date.
-func netNotification(hubBIC corridor.BIC, cycle settlement.CycleID, m settlement.Movement, date corridor.Date, now time.Time) ([]byte, error) {
+func netNotification(hubBIC corridor.BIC, cycle settlement.CycleID, m settlement.Movement, date corridor.Date, now time.Time, svc string) ([]byte, error) {
 	info := fmt.Sprintf("net settlement cycle %d: sent %s, received %s", cycle, m.Sent.Format(m.Currency), m.Received.Format(m.Currency))
-	return iso20022.EncodeNotification(iso20022.Notification{From: hubBIC, To: m.Participant,
+	return iso20022.EncodeNotification(iso20022.Notification{From: hubBIC, To: m.Participant, BizSvc: svc,
 		ID: fmt.Sprintf("CRDN%06d%s%s", cycle, m.Currency, m.Participant), Created: now.UTC(),
 		Account: ledger.Settlement(m.Participant, m.Currency).String(), Currency: m.Currency,
 		Entries: []iso20022.Entry{{Amount: m.Net, Debit: m.Direction == settlement.Debit, ValueDate: date,

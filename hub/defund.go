@@ -60,9 +60,13 @@ func (s *state) defund(c defundCmd, seq uint64, now time.Time) result {
 	s.book(t, now, source{ref: ref, msgID: c.MsgID, uetr: c.UETR, code: codeDefund})
 	res := PaymentResult{Reference: ref, UETR: c.UETR, Status: corridor.StatusSettled, Detail: "defunded to the central account"}
 	s.defunds[key] = res
-	body, err := iso20022.EncodeStatusReport(iso20022.StatusReport{From: s.hubBIC, To: c.Sender, MsgID: fmt.Sprintf("CRDS%012d", seq),
+	sr := iso20022.StatusReport{From: s.hubBIC, To: c.Sender, MsgID: fmt.Sprintf("CRDS%012d", seq),
 		Created: now, OriginalMsgID: c.MsgID, OriginalMsgDefID: msgDefPacs009, OriginalEndToEndID: c.MsgID, OriginalUETR: c.UETR,
-		Status: corridor.StatusSettled, InstructingAgent: c.Sender, InstructedAgent: s.hubBIC, SettlementDate: s.businessDate(c.Money.Currency, now)})
+		Status: corridor.StatusSettled, InstructingAgent: c.Sender, InstructedAgent: s.hubBIC, SettlementDate: s.businessDate(c.Money.Currency, now)}
+	if s.config.Messages >= MessagesISO { // The hub instructs its report; the sender receives it.
+		sr.InstructingAgent, sr.InstructedAgent = s.hubBIC, c.Sender
+	}
+	body, err := iso20022.EncodeStatusReport(sr)
 	assert.That(err == nil, "encode pacs.002 of defunding %s: %v", ref, err)
 	s.deliver(c.Sender, InboxMessage{MsgDefID: msgDefPacs002, UETR: c.UETR, Reference: ref, Time: now, Body: body}, nil)
 	return result{payment: res, changed: true}

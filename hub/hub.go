@@ -43,6 +43,10 @@ type Config struct {
 	QuoteLife     time.Duration       // How long an FX quote stays live; DefaultQuoteLife if 0.
 
 	ScreeningThreshold float64 // Screening score at or above which a payment is held; screening's default if 0.
+	FourEyes           bool    // A compliance release needs two different operators.
+	// MessageRules are the rules of the messages the hub writes; 0 keeps what
+	// the journal recorded, and gives a new journal MessagesCurrent.
+	MessageRules int
 
 	// Calendars are the business-day calendars: a currency with one settles
 	// on the business days the operator (or cmd/corridor's scheduler) opens,
@@ -125,8 +129,14 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 // that a replay settles each payment as it was settled.
 func (h *Hub) configure() {
 	c := configCmd{NetCurrencies: slices.Clone(h.cfg.NetCurrencies), PublishedRate: h.cfg.PublishedRate,
-		ScreeningThreshold: h.cfg.ScreeningThreshold, Calendars: slices.Clone(h.cfg.Calendars)}
+		ScreeningThreshold: h.cfg.ScreeningThreshold, Calendars: slices.Clone(h.cfg.Calendars), FourEyes: h.cfg.FourEyes, Messages: h.cfg.MessageRules}
 	slices.SortFunc(c.Calendars, func(a, b settlement.Calendar) int { return cmp.Compare(a.Currency, b.Currency) })
+	if c.Messages == 0 {
+		c.Messages = h.state.config.Messages // An existing journal keeps its rules…
+		if h.state.lastSeq == 0 {
+			c.Messages = MessagesCurrent // …and a new one starts with today's.
+		}
+	}
 	slices.Sort(c.NetCurrencies)
 	if sameConfig(c, h.state.config) {
 		return

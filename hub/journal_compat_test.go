@@ -45,8 +45,12 @@ type fixtureEntry struct {
 	Hash     []byte `json:"hash"`
 }
 
-// fixtureConfig is the hub configuration the fixture was written with.
-var fixtureConfig = hub.Config{NetCurrencies: []corridor.Currency{"RUB"}}
+// fixtureConfig is the hub configuration the v0 fixture was written with;
+// currentConfig the current one's, which also asks four eyes for a release.
+var (
+	fixtureConfig = hub.Config{NetCurrencies: []corridor.Currency{"RUB"}}
+	currentConfig = hub.Config{NetCurrencies: []corridor.Currency{"RUB"}, FourEyes: true}
+)
 
 // TestOldJournalReplays opens a hub on a copy of the v0 journal and checks
 // that it comes back to the state the old code reached: the same state hash
@@ -64,9 +68,9 @@ func TestCurrentJournalReplays(t *testing.T) {
 }
 
 // currentFixtureConfig is the configuration the current fixture ends with:
-// fixtureConfig, then business-day calendars (see mustDayCommands).
+// currentConfig, then business-day calendars (see mustDayCommands).
 func currentFixtureConfig(tb testing.TB) hub.Config {
-	c := fixtureConfig
+	c := currentConfig
 	c.Calendars = testCalendars(tb)[:1] // INR only: RUB keeps the UTC day.
 	return c
 }
@@ -88,7 +92,7 @@ func mustReplayFixture(t *testing.T, journal, stateFile string, cfg hub.Config) 
 // and writes its journal and the state it reached.
 func writeJournalFixture(t *testing.T, journal, stateFile string) {
 	dir := t.TempDir()
-	h, _, stop := mustHubWith(t, dir, fixtureConfig)
+	h, _, stop := mustHubWith(t, dir, currentConfig)
 	driveEveryCommand(t, h)
 	stop()
 	h, c, stop := mustHubWith(t, dir, currentFixtureConfig(t)) // Journals the calendars.
@@ -157,6 +161,7 @@ func mustFixtureExtras(t *testing.T, h *hub.Hub) {
 		t.Fatalf("listed payment: %+v, %v", res, err)
 	}
 	must("decide", h.Decide(ctx, "operator", held.UETR, false, "confirmed match", false))
+	mustFixtureHolds(t, h)
 	q, err := h.Queue(ctx, corridor.Identity{Role: corridor.RoleOperator})
 	if err != nil || len(q) < 3 {
 		t.Fatalf("queue: %d, %v", len(q), err)
@@ -206,6 +211,25 @@ func mustDayCommands(t *testing.T, h *hub.Hub, c *clock) {
 	} {
 		if _, err := step(); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// mustFixtureHolds leaves a cancellation request recorded on a held payment
+// (cancellation.open) and a four-eyes release: the first recorded, the
+// second carrying out the request; and a first release still waiting.
+func mustFixtureHolds(t *testing.T, h *hub.Hub) {
+	ctx := context.Background()
+	held, waiting := listedPayment(83), listedPayment(84)
+	mustSubmit(t, h, held, corridor.StatusPending)
+	mustSubmit(t, h, waiting, corridor.StatusPending)
+	mustCancel(t, h, "CXL-HELD", held, corridor.StatusPending)
+	for _, d := range []struct {
+		by   string
+		uetr corridor.UETR
+	}{{"alice", held.UETR}, {"bob", held.UETR}, {"alice", waiting.UETR}} {
+		if err := h.Decide(ctx, d.by, d.uetr, true, "registry checked", false); err != nil {
+			t.Fatalf("release by %s: %v", d.by, err)
 		}
 	}
 }

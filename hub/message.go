@@ -48,3 +48,12 @@ func (h *Hub) SubmitMessage(ctx context.Context, sub *iso20022.Submission, msg c
 	res, err := h.do(ctx, request{cmd: c})
 	return res.payment, err
 }
+
+// bizSvc is the AppHdr/BizSvc of the messages the hub writes under the
+// message rules: none before MessagesISO.
+func bizSvc(rules int) string {
+	if rules >= MessagesISO {
+		return iso20022.BizSvcCBPRPlus
+	}
+	return ""
+}

@@ -54,6 +54,8 @@ func payloadSamples() []command {
 		returnCmd{paymentCmd: pay, Reason: "AC04"},
 		cancelRequestCmd{Sender: "DEMOINBBXXX", ID: "CXL-1", CaseID: "CASE-1", UETR: samplePayment.UETR, Reason: "DUPL",
 			Message: []byte("<Envelope/>"), Signature: "sig"},
+		caseRequestCmd{cancelRequestCmd{Sender: "DEMOINBBXXX", ID: "CXL-2", CaseID: "CASE-2", UETR: samplePayment.UETR, Reason: "DUPL",
+			Message: []byte("<Envelope/>"), Signature: "sig"}},
 		resolutionCmd{Sender: "DEMORUMMXXX", ID: "ANS-1", UETR: samplePayment.UETR, Status: "RJCR", Reason: "CUST",
 			Message: []byte("<Envelope/>"), Signature: "sig"},
 		notificationsCmd{BIC: "DEMOINBBXXX", Camt054: true},

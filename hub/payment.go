@@ -236,7 +236,7 @@ func rejectDetail(err error) string {
 // deliverStatus writes the pacs.002 for p into the instructing agent's inbox.
 func (s *state) deliverStatus(p *payment, now time.Time) {
 	pay := p.cmd.Payment
-	body := statusReport(s.hubBIC, p, s.businessDate(pay.Currency, now), now)
+	body := statusReport(s.hubBIC, p, s.businessDate(pay.Currency, now), now, s.config.Messages)
 	s.deliver(pay.InstructingAgent, InboxMessage{MsgDefID: msgDefPacs002, UETR: pay.UETR, Reference: p.ref,
 		Time: now, Body: body}, p)
 	p.event(PaymentEvent{Time: now, Event: "delivered", Detail: "pacs.002 " + string(p.status) + " to " + string(pay.InstructingAgent)})
@@ -252,14 +252,20 @@ func (s *state) deliver(to corridor.BIC, m InboxMessage, p *payment) {
 }
 
 // statusReport is the pacs.002 the hub writes about p, written at now on
-// the business date of p's currency.
-func statusReport(hubBIC corridor.BIC, p *payment, date corridor.Date, now time.Time) []byte {
+// the business date of p's currency, under the message rules: with
+// MessagesISO its InstgAgt is the hub, which instructs the report, and its
+// InstdAgt the recipient, as ISO 20022 and CBPR+ define them (the agents of
+// AppHdr Fr and To); before, the payment's agents.
+func statusReport(hubBIC corridor.BIC, p *payment, date corridor.Date, now time.Time, rules int) []byte {
 	pay := p.cmd.Payment
 	sr := iso20022.StatusReport{
 		From: hubBIC, To: pay.InstructingAgent, MsgID: fmt.Sprintf("CRDS%012d", p.seq), Created: now,
 		OriginalMsgID: pay.MsgID, OriginalMsgDefID: p.msgDef, OriginalInstrID: p.cmd.InstrID,
 		OriginalEndToEndID: pay.EndToEndID, OriginalUETR: pay.UETR, Status: p.status,
 		InstructingAgent: pay.InstructingAgent, InstructedAgent: pay.InstructedAgent,
+	}
+	if rules >= MessagesISO {
+		sr.InstructingAgent, sr.InstructedAgent = hubBIC, pay.InstructingAgent
 	}
 	if p.status == corridor.StatusSettled {
 		sr.SettlementDate = date // The business day it settled on: only a settled payment has one.

@@ -59,6 +59,7 @@ var registry = map[string]func(payload []byte) (command, error){
 	kindQuote:         decodePayload[quoteCmd],
 	kindReturn:        decodePayload[returnCmd],
 	kindCancelRequest: decodePayload[cancelRequestCmd],
+	kindCaseRequest:   decodePayload[caseRequestCmd],
 	kindResolution:    decodePayload[resolutionCmd],
 	kindNotifications: decodePayload[notificationsCmd],
 	kindLimits:        decodePayload[limitsCmd],
@@ -139,7 +140,12 @@ func (c returnCmd) apply(s *state, seq uint64, now time.Time) result {
 
 func (cancelRequestCmd) kind() string { return kindCancelRequest }
 func (c cancelRequestCmd) apply(s *state, _ uint64, now time.Time) result {
-	return s.requestCancel(c, now)
+	return s.requestCancel(c, now, false)
+}
+
+func (caseRequestCmd) kind() string { return kindCaseRequest }
+func (c caseRequestCmd) apply(s *state, _ uint64, now time.Time) result {
+	return s.requestCancel(c.cancelRequestCmd, now, true)
 }
 
 func (resolutionCmd) kind() string { return kindResolution }

@@ -291,6 +291,9 @@ func (s *state) configure(c configCmd) result {
 	if math.IsNaN(c.ScreeningThreshold) || c.ScreeningThreshold < 0 || c.ScreeningThreshold > 1 {
 		return refused(corridor.Reject(corridor.ReasonNotAllowed, "the screening threshold is a score from 0 to 1"))
 	}
+	if c.Messages < MessagesLegacy || c.Messages > MessagesCurrent {
+		return refused(corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("message rules %d are not %d to %d", c.Messages, MessagesLegacy, MessagesCurrent)))
+	}
 	if sameConfig(c, s.config) {
 		return result{}
 	}
@@ -305,7 +308,7 @@ func (s *state) configure(c configCmd) result {
 
 func sameConfig(a, b configCmd) bool {
 	return slices.Equal(a.NetCurrencies, b.NetCurrencies) && a.PublishedRate == b.PublishedRate && a.ScreeningThreshold == b.ScreeningThreshold &&
-		slices.EqualFunc(a.Calendars, b.Calendars, sameCalendar)
+		slices.EqualFunc(a.Calendars, b.Calendars, sameCalendar) && a.FourEyes == b.FourEyes && a.Messages == b.Messages
 }
 
 // netted reports whether payments in cur settle in deferred net cycles.

@@ -1,6 +1,7 @@
 package hub_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -30,14 +31,21 @@ var update = flag.Bool("update", false, "rewrite the expected output of testdata
 //	balances BIC...                   settlement balances
 //	track N                           the tracker's events of payment N's leg
 //	inbox BIC                         the message definitions in an inbox
+//	hub four-eyes                     restart the hub on its journal, releases needing two operators
+//	list                              load the operator's sanctions list (ownList)
+//	hold N FROM TO CCY AMOUNT         pacs.008 number N to a listed creditor: held by screening
+//	release N BY | reject N BY        operator BY's compliance decision on payment N
+//	holds                             the compliance queue: each held payment, its case and first release
 func TestScenarios(t *testing.T) {
 	scenario.RunDir(t, "testdata/*.txt", *update, newScenario)
 }
 
 // newScenario is the runner of one scenario file, on a world of its own.
 func newScenario(t *testing.T, file string) func(scenario.Block) []string {
-	h, _ := mustHub(t, t.TempDir())
-	w := &world{t: t, h: h, payments: map[string]corridor.Payment{}, cases: map[string]int{}, answered: map[string]bool{}, quotes: map[string]uint64{}}
+	dir := t.TempDir()
+	h, _, stop := mustHubWith(t, dir, hub.Config{})
+	w := &world{t: t, h: h, dir: dir, stop: stop, payments: map[string]corridor.Payment{}, cases: map[string]int{}, answered: map[string]bool{},
+		quotes: map[string]uint64{}}
 	return func(b scenario.Block) []string {
 		if len(b.Input) > 0 {
 			t.Fatalf("%s:%d: the hub's commands take no input lines", file, b.Line)
@@ -50,6 +58,8 @@ func newScenario(t *testing.T, file string) func(scenario.Block) []string {
 type world struct {
 	t        *testing.T
 	h        *hub.Hub
+	dir      string // The hub's journal.
+	stop     func() // Stops the hub.
 	payments map[string]corridor.Payment
 	cases    map[string]int    // Cancellation requests sent per payment.
 	answered map[string]bool   // The latest request of a payment got an answer.
@@ -115,6 +125,27 @@ func (w *world) run(line string) string {
 	case f[0] == "rate" || f[0] == "offer" || f[0] == "quote" || f[0] == "fxpay" || f[0] == "hub-accounts":
 		return w.fx(f)
 	}
+	return w.runCompliance(f, line)
+}
+
+// runCompliance runs the scenario commands of screening and compliance.
+func (w *world) runCompliance(f []string, line string) string {
+	ctx := context.Background()
+	switch {
+	case f[0] == "hub" && len(f) == 2 && f[1] == "four-eyes":
+		w.stop()
+		w.h, _, w.stop = mustHubWith(w.t, w.dir, hub.Config{FourEyes: true})
+		return "ok"
+	case f[0] == "list" && len(f) == 1:
+		mustOwnList(w.t, w.h)
+		return "ok"
+	case f[0] == "hold" && len(f) == 6:
+		return w.payTo(f[1], bicOf(f[2]), bicOf(f[3]), corridor.Currency(f[4]), f[5], listedPayment(0).CreditorName)
+	case (f[0] == "release" || f[0] == "reject") && len(f) == 3:
+		return outcome(hub.PaymentResult{}, w.h.Decide(ctx, f[2], w.payments[f[1]].UETR, f[0] == "release", "checked by "+f[2], false))
+	case f[0] == "holds" && len(f) == 1:
+		return w.holds()
+	}
 	w.t.Fatalf("unknown command %q", line)
 	return ""
 }
@@ -123,6 +154,11 @@ func (w *world) run(line string) string {
 func bicOf(name string) corridor.BIC { return corridor.BIC("DEMO" + name + "BBXXX") }
 
 func (w *world) pay(n string, from, to corridor.BIC, cur corridor.Currency, amount string) string {
+	return w.payTo(n, from, to, cur, amount, "")
+}
+
+// payTo is pay with the creditor's name, when not "".
+func (w *world) payTo(n string, from, to corridor.BIC, cur corridor.Currency, amount, creditor string) string {
 	a, err := corridor.ParseAmount(amount, cur)
 	if err != nil {
 		return outcome(hub.PaymentResult{}, err)
@@ -131,6 +167,7 @@ func (w *world) pay(n string, from, to corridor.BIC, cur corridor.Currency, amou
 	fmt.Sscan(n, &i)
 	p := pay(i, from, to, a)
 	p.Currency = cur
+	p.CreditorName = cmp.Or(creditor, p.CreditorName)
 	w.payments[n] = p
 	res, err := submit(w.t, w.h, p)
 	return outcome(res, err)
@@ -274,4 +311,28 @@ func (w *world) fxpay(f []string) string {
 	w.payments[f[0]] = p
 	res, err := submit(w.t, w.h, p)
 	return outcome(res, err)
+}
+
+// holds is the compliance queue, a line per held payment: its number, the
+// cancellation request recorded on it and the first release under four eyes.
+func (w *world) holds() string {
+	holds, err := w.h.Holds(context.Background())
+	if err != nil {
+		return outcome(hub.PaymentResult{}, err)
+	}
+	var out []string
+	for _, h := range holds {
+		line := "held " + h.Payment.MsgID
+		if c := h.Cancellation; c != nil {
+			line += fmt.Sprintf("; cancellation %s from %s, reason %s", c.CaseID, c.Requester, c.Reason)
+		}
+		if h.ReleasedBy != "" {
+			line += "; released by " + h.ReleasedBy
+		}
+		out = append(out, line)
+	}
+	if len(out) == 0 {
+		return "none"
+	}
+	return strings.Join(out, "\n")
 }

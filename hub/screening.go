@@ -36,6 +36,7 @@ type screeningState struct {
 	screener  *screening.Screener // Nil until a list is loaded.
 	whitelist map[whiteKey]string // Who confirmed the false positive, and why.
 	holds     map[uint64]*payment // By the seq that accepted the payment.
+	approvals map[uint64]approval // First releases of held payments that wait for a second operator (four eyes).
 	changed   bool                // The screener changed since the last commit; not state.
 }
 
@@ -45,8 +46,15 @@ type whiteKey struct {
 	Party, List, Entry string
 }
 
+// approval is the first of the two releases four eyes requires.
+type approval struct {
+	By  string // The operator, from its certificate.
+	Why string
+}
+
 func newScreeningState() screeningState {
-	return screeningState{lists: map[string]*screening.List{}, whitelist: map[whiteKey]string{}, holds: map[uint64]*payment{}}
+	return screeningState{lists: map[string]*screening.List{}, whitelist: map[whiteKey]string{}, holds: map[uint64]*payment{},
+		approvals: map[uint64]approval{}}
 }
 
 // listCmd loads (or replaces) a sanctions list from its published files.
@@ -252,33 +260,87 @@ func (s *state) hold(p *payment, now time.Time) {
 	s.screening.holds[p.seq] = p
 }
 
-// decide releases a held payment into settlement or rejects it RR04.
+// decide releases a held payment into settlement or rejects it RR04. With
+// four eyes, a release is recorded until a second, different operator
+// releases too. A cancellation request recorded while it was held is then
+// answered: the payment, not settled, is cancelled DS02 on a release; on a
+// reject it is rejected RR04 and the requester told it will not be paid.
 func (s *state) decide(c decideCmd, now time.Time) result {
 	p := s.heldLeg(c.UETR)
 	if p == nil {
 		return refused(fmt.Errorf("held payment %s: %w", c.UETR, corridor.ErrNotFound))
 	}
-	if n := utf8.RuneCountInString(c.Why); n == 0 || n > MaxDecisionChars {
-		return refused(corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("a decision needs a reason of 1 to %d characters", MaxDecisionChars)))
+	if err := s.decidable(p, c); err != nil {
+		return refused(err)
 	}
-	if c.Whitelist && (!c.Release || len(s.screening.whitelist) >= MaxWhitelist) {
-		return refused(corridor.Reject(corridor.ReasonNotAllowed, "only a release whitelists, and the whitelist must have room"))
+	if c.Release && s.config.FourEyes {
+		if _, ok := s.screening.approvals[p.seq]; !ok {
+			s.screening.approvals[p.seq] = approval{By: c.By, Why: c.Why}
+			p.event(PaymentEvent{Time: now, Event: "compliance release recorded", Detail: "by " + c.By + ": " + c.Why + "; a second operator must release it"})
+			return applied()
+		}
 	}
 	delete(s.screening.holds, p.seq)
+	delete(s.screening.approvals, p.seq)
 	if !c.Release {
 		p.event(PaymentEvent{Time: now, Event: "compliance rejected", Detail: "by " + c.By + ": " + c.Why})
 		s.rejected(p, now, corridor.ReasonRegulatory, "rejected for a regulatory reason")
+		if p.cancel != nil && p.cancel.Status == caseHeld {
+			p.cancel.Status = caseCancelled
+			s.deliverResolution(p, now)
+		}
 		return applied()
 	}
 	if c.Whitelist {
 		s.whitelistHits(p, c)
 	}
 	p.event(PaymentEvent{Time: now, Event: "compliance released", Detail: "by " + c.By + ": " + c.Why})
+	if p.cancel != nil && p.cancel.Status == caseHeld {
+		s.cancelUnsettled(p, now)
+		return applied()
+	}
 	if err := s.route(p, now); err != nil {
 		reason, _ := corridor.ReasonOf(err)
 		s.rejected(p, now, cmp.Or(reason, corridor.ReasonSettlementFailed), rejectDetail(err))
 	}
 	return applied()
+}
+
+// decidable refuses a decision the hub cannot take: no reason, a whitelist
+// without a release or room, a full inbox for the answer to a recorded
+// cancellation request, or, with four eyes, a second release by the
+// operator who made the first (or by no named operator).
+func (s *state) decidable(p *payment, c decideCmd) error {
+	if n := utf8.RuneCountInString(c.Why); n == 0 || n > MaxDecisionChars {
+		return corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("a decision needs a reason of 1 to %d characters", MaxDecisionChars))
+	}
+	if c.Whitelist && (!c.Release || len(s.screening.whitelist) >= MaxWhitelist) {
+		return corridor.Reject(corridor.ReasonNotAllowed, "only a release whitelists, and the whitelist must have room")
+	}
+	if p.cancel != nil && p.cancel.Status == caseHeld && s.inboxes[p.cancel.Requester].full() {
+		return corridor.ErrBusy
+	}
+	if !c.Release || !s.config.FourEyes {
+		return nil
+	}
+	if c.By == "" {
+		return corridor.Reject(corridor.ReasonNotAllowed, "four eyes: a release must name its operator")
+	}
+	if first, ok := s.screening.approvals[p.seq]; ok && first.By == c.By {
+		return corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf(
+			"four eyes: %.70s already released payment %s; a different operator must release it", c.By, p.ref))
+	}
+	return nil
+}
+
+// heldSince is when p was held: the time of its "held" event.
+func (p *payment) heldSince() time.Time {
+	for _, e := range slices.Backward(p.events) {
+		if e.Event == "held" {
+			return e.Time
+		}
+	}
+	return p.events[len(p.events)-1].Time
 }
 
 // heldLeg is the held leg of the payment with this UETR, if any.
@@ -308,8 +370,11 @@ func (s *state) holds() []ComplianceHold {
 	out := make([]ComplianceHold, 0, len(seqs))
 	for _, seq := range seqs {
 		p := s.screening.holds[seq]
-		h := ComplianceHold{Reference: p.ref, Payment: p.cmd.Payment, Held: p.events[len(p.events)-1].Time,
-			Screener: p.screening.Screener}
+		h := ComplianceHold{Reference: p.ref, Payment: p.cmd.Payment, Held: p.heldSince(),
+			Screener: p.screening.Screener, ReleasedBy: s.screening.approvals[seq].By}
+		if cs := p.cancel; cs != nil && cs.Status == caseHeld {
+			h.Cancellation = &HeldCancellation{ID: cs.ID, CaseID: cs.CaseID, Requester: cs.Requester, Reason: cs.Reason}
+		}
 		for _, r := range p.screening.Results {
 			h.Hits = append(h.Hits, flagHits(r)...)
 			for _, hit := range r.Hits {

@@ -199,3 +199,25 @@ func TestScreeningHoldsBidi(t *testing.T) {
 		t.Fatalf("Holds = %+v, %v; want one, saying bidi", holds, err)
 	}
 }
+
+// TestFourEyesSameOperator: under four eyes the operator who released a
+// held payment first cannot release it again; the refusal says why.
+func TestFourEyesSameOperator(t *testing.T) {
+	ctx := context.Background()
+	h, _, _ := mustHubWith(t, t.TempDir(), hub.Config{FourEyes: true})
+	mustSetUp(t, h, "500.00")
+	mustOwnList(t, h)
+	held := listedPayment(1)
+	mustSubmit(t, h, held, corridor.StatusPending)
+	if err := h.Decide(ctx, "alice", held.UETR, true, "registry checked", false); err != nil {
+		t.Fatalf("first release: %v", err)
+	}
+	err := h.Decide(ctx, "alice", held.UETR, true, "registry checked", false)
+	if r, _ := corridor.ReasonOf(err); r != corridor.ReasonNotAllowed || !strings.Contains(err.Error(), "different operator") {
+		t.Fatalf("second release by the same operator = %v; want AG01 naming a different operator", err)
+	}
+	if err := h.Decide(ctx, "bob", held.UETR, true, "registry checked", false); err != nil {
+		t.Fatalf("second release by another operator: %v", err)
+	}
+	mustStatus(t, h, held.UETR, corridor.StatusSettled, "")
+}

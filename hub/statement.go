@@ -136,7 +136,7 @@ func (s *state) pageMessage(p period, es []entry, now time.Time) (InboxMessage, 
 	}
 	p.entries, p.last = es[first:min(len(es), first+MaxStatementEntries)], first+MaxStatementEntries >= len(es)
 	p.id = periodID(p, s.lastSeq)
-	body, err := accountReport(s.hubBIC, p, now)
+	body, err := accountReport(s.hubBIC, p, now, bizSvc(s.config.Messages))
 	assert.That(err == nil, "encode %s of %s: %v", p.msgDef, p.acct, err)
 	return InboxMessage{MsgDefID: p.msgDef, Reference: p.id, Time: now, Body: body}, nil
 }
@@ -156,8 +156,8 @@ func periodID(p period, seq uint64) string {
 }
 
 // accountReport is the camt.053 or camt.052 of p, written at now.
-func accountReport(hubBIC corridor.BIC, p period, now time.Time) ([]byte, error) {
-	r := iso20022.AccountReport{From: hubBIC, To: p.acct.Owner, ID: p.id, Created: now.UTC(), Page: p.page, LastPage: p.last,
+func accountReport(hubBIC corridor.BIC, p period, now time.Time, svc string) ([]byte, error) {
+	r := iso20022.AccountReport{From: hubBIC, BizSvc: svc, To: p.acct.Owner, ID: p.id, Created: now.UTC(), Page: p.page, LastPage: p.last,
 		Start: p.from.UTC(), End: p.to.UTC(), Account: p.acct.String(), Currency: p.acct.Currency,
 		Opening: p.opening, Closing: p.closing, Entries: make([]iso20022.Entry, len(p.entries)), Sequence: p.seq}
 	for i, e := range p.entries {
@@ -189,7 +189,7 @@ func (s *state) notifyEntry(acct ledger.AccountID, e entry, now time.Time) {
 		return
 	}
 	id := fmt.Sprintf("CRDE%012d%s", e.Transfer, map[bool]string{true: "D", false: "C"}[e.Debit])
-	body, err := iso20022.EncodeNotification(iso20022.Notification{From: s.hubBIC, To: acct.Owner, ID: id, Created: now.UTC(),
+	body, err := iso20022.EncodeNotification(iso20022.Notification{From: s.hubBIC, To: acct.Owner, ID: id, Created: now.UTC(), BizSvc: bizSvc(s.config.Messages),
 		Account: acct.String(), Currency: acct.Currency, Entries: []iso20022.Entry{reportEntry(e)}})
 	assert.That(err == nil, "encode camt.054 %s: %v", id, err)
 	in.deliver(InboxMessage{MsgDefID: msgDefCamt054, UETR: e.UETR, Reference: e.Ref, Time: now, Body: body}, "")

@@ -143,10 +143,15 @@ type screeningSum struct {
 	Screener  string
 	Whitelist []whiteKey
 	Holds     []uint64
+	Approvals []string `json:",omitempty"` // First releases under four eyes: seq and operator.
 }
 
 func (s *state) screeningSum() screeningSum {
 	sum := screeningSum{Lists: s.listInfos(), Holds: slices.Sorted(maps.Keys(s.screening.holds))}
+	for _, seq := range slices.Sorted(maps.Keys(s.screening.approvals)) {
+		a := s.screening.approvals[seq]
+		sum.Approvals = append(sum.Approvals, fmt.Sprintf("%d %q %q", seq, a.By, a.Why))
+	}
 	if s.screening.screener != nil {
 		sum.Screener = s.screening.screener.ID()
 	}

@@ -184,6 +184,18 @@ type ComplianceHold struct {
 	Held      time.Time
 	Screener  string // ID of the list versions and threshold that screened it.
 	Hits      []ScreeningHit
+
+	Cancellation *HeldCancellation // The sender's cancellation request, recorded while held; nil when none.
+	ReleasedBy   string            // Four eyes: the operator who released it first; a different one must release it too.
+}
+
+// HeldCancellation is a cancellation request (camt.056) on a held payment:
+// compliance sees it, and the decision answers it.
+type HeldCancellation struct {
+	ID        string // The camt.056's identifier.
+	CaseID    string
+	Requester corridor.BIC
+	Reason    string // CxlRsnInf/Rsn/Cd.
 }
 
 // ListInfo identifies a loaded sanctions list version.

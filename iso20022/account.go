@@ -31,6 +31,7 @@ type AccountReport struct {
 	Entries    []Entry           // Ntry, in the order booked.
 	Date       *corridor.Date    // Bal/Dt/Dt of both balances: the business day; Start's date when nil.
 	Sequence   uint64            // Stmt/ElctrncSeqNb and LglSeqNb of a statement, from 1; 0 writes neither.
+	BizSvc     string            // AppHdr/BizSvc; omitted when "".
 }
 
 // Notification is a camt.054.001.08 BkToCstmrDbtCdtNtfctn of entries on
@@ -42,6 +43,7 @@ type Notification struct {
 	Account  string            // Acct/Id/Othr/Id.
 	Currency corridor.Currency // Acct/Ccy, and that of every amount.
 	Entries  []Entry           // Ntry.
+	BizSvc   string            // AppHdr/BizSvc; omitted when "".
 }
 
 // Entry is one booked entry (Ntry, status BOOK) on an account.
@@ -134,7 +136,7 @@ func (r AccountReport) encode(msgDef, closing string, doc func(reportParts) Docu
 
 // header is the AppHdr of r as a msgDef message.
 func (r AccountReport) header(msgDef string) AppHdr {
-	return AppHdr{From: r.From, To: r.To, BizMsgID: r.ID, MsgDefID: msgDef, Created: r.Created}
+	return AppHdr{From: r.From, To: r.To, BizMsgID: r.ID, MsgDefID: msgDef, BizSvc: r.BizSvc, Created: r.Created}
 }
 
 // check records what of r cannot be written.
@@ -160,7 +162,7 @@ func (r AccountReport) check(in *input) {
 // envelope. It refuses, naming every field, input it cannot write as a
 // valid message.
 func EncodeNotification(n Notification) ([]byte, error) {
-	h := AppHdr{From: n.From, To: n.To, BizMsgID: n.ID, MsgDefID: MsgDefNotification, Created: n.Created}
+	h := AppHdr{From: n.From, To: n.To, BizMsgID: n.ID, MsgDefID: MsgDefNotification, BizSvc: n.BizSvc, Created: n.Created}
 	in := &input{msgDef: MsgDefNotification}
 	checkAppHdr(in, h)
 	in.text("Ntfctn/Acct/Id/Othr/Id", n.Account, maxAccountChars)

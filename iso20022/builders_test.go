@@ -230,7 +230,7 @@ func returnGen() *rapid.Generator[iso20022.Return] {
 		return iso20022.Return{MsgID: textGen(35).Draw(t, "msgID"), ReturnID: optional(textGen(35)).Draw(t, "rtrID"),
 			Created: timeGen().Draw(t, "created"), Original: paymentGen().Draw(t, "orig"),
 			Amount: corridor.Amount(rapid.Int64Range(1, int64(corridor.MaxAmount)).Draw(t, "amount")),
-			Reason: codeGen().Draw(t, "reason"), Urgent: rapid.Bool().Draw(t, "urgent")}
+			Reason: rapid.SampledFrom([]string{"AC04", "CUST", "FOCR", "MS03", "NARR"}).Draw(t, "reason"), Urgent: rapid.Bool().Draw(t, "urgent")}
 	})
 }
 
@@ -429,5 +429,13 @@ func spoil(t *rapid.T, v reflect.Value) {
 		v.SetBool(!v.Bool())
 	default:
 		v.SetInt(rapid.Int64().Draw(t, "int"))
+	}
+}
+
+func TestReturnReasonCodeSet(t *testing.T) {
+	for code, want := range map[string]bool{"AC04": true, "FOCR": true, "UPAY": true, "ZZZZ": false, "ac04": false, "": false} {
+		if got := iso20022.ReturnReason(code); got != want {
+			t.Errorf("ReturnReason(%q) = %v; want %v", code, got, want)
+		}
 	}
 }

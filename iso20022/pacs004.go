@@ -1,6 +1,7 @@
 package iso20022
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/corridor-network/corridor"
@@ -36,6 +37,9 @@ func EncodeReturn(r Return) ([]byte, error) {
 	checkOriginal(in, "TxInf/", o)
 	in.amount("TxInf/RtrdIntrBkSttlmAmt", r.Amount, o.Currency)
 	in.text("TxInf/RtrRsnInf/Rsn/Cd", r.Reason, maxCodeChars)
+	if r.Reason != "" && !ReturnReason(r.Reason) {
+		in.add("TxInf/RtrRsnInf/Rsn/Cd", "%.20q is not an ISO 20022 ExternalReturnReason1Code", r.Reason)
+	}
 	if err := in.err(); err != nil {
 		return nil, err
 	}
@@ -117,6 +121,10 @@ func decodeReturn(m *node, sender corridor.BIC) (*ReturnInstruction, error) {
 	}
 	if r.InstructingAgent != sender {
 		return nil, notSender("TxInf/InstgAgt", r.InstructingAgent, sender)
+	}
+	if r.Reason != "" && !ReturnReason(r.Reason) {
+		return nil, corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf(
+			"TxInf/RtrRsnInf/Rsn %.20q is not an ISO 20022 ExternalReturnReason1Code", r.Reason))
 	}
 	return &r, nil
 }

@@ -41,8 +41,7 @@ func runCompliance(ctx context.Context, args []string, stdout, stderr io.Writer)
 		if err := c.Decide(ctx, u, action == "release", httpapi.DecisionRequest{Why: *why, Whitelist: *whitelist}); err != nil {
 			return fmt.Errorf("compliance %s: %w", action, err)
 		}
-		fmt.Fprintf(stdout, "%s: %sd\n", u, action)
-		return nil
+		return reportDecision(ctx, c, stdout, u, action)
 	}
 	return fmt.Errorf("compliance: unknown subcommand %q", action)
 }
@@ -58,6 +57,13 @@ func listHolds(ctx context.Context, c *httpapi.Client, out io.Writer) error {
 	for _, h := range holds {
 		fmt.Fprintf(out, "%s %s %s → %s %s %s, held %s\n", h.UETR, h.Reference, h.Leg.InstructingAgent, h.Leg.InstructedAgent,
 			h.Leg.Amount, h.Leg.Currency, h.Held.Format("2006-01-02 15:04:05"))
+		if x := h.Cancellation; x != nil {
+			fmt.Fprintf(out, "  cancellation requested by %s (camt.056 %s, case %s, reason %s): the decision answers it\n",
+				x.Requester, x.ID, x.CaseID, x.Reason)
+		}
+		if h.ReleasedBy != "" {
+			fmt.Fprintf(out, "  released by %s; four eyes: a different operator must release it too\n", h.ReleasedBy)
+		}
 		for _, hit := range h.Hits {
 			mark := ""
 			if hit.Whitelisted {
@@ -67,5 +73,22 @@ func listHolds(ctx context.Context, c *httpapi.Client, out io.Writer) error {
 				hit.EntryID, hit.MatchedName, hit.Score, mark, hit.Why)
 		}
 	}
+	return nil
+}
+
+// reportDecision says what a decision did: a release under four eyes that
+// still waits for a second operator leaves the payment held.
+func reportDecision(ctx context.Context, c *httpapi.Client, out io.Writer, u corridor.UETR, action string) error {
+	holds, err := c.Holds(ctx)
+	if err != nil {
+		return fmt.Errorf("compliance %s: %w", action, err)
+	}
+	for _, h := range holds {
+		if h.UETR == string(u) {
+			fmt.Fprintf(out, "%s: release recorded by %s; four eyes: a different operator must release it\n", u, h.ReleasedBy)
+			return nil
+		}
+	}
+	fmt.Fprintf(out, "%s: %sd\n", u, action)
 	return nil
 }

@@ -33,6 +33,7 @@ type Config struct {
 	RateLimit          int     // Requests per second per participant.
 	RateBurst          int     // Requests a participant may send at once above the rate.
 	ScreeningThreshold float64 // Screening score (0..1] at or above which a payment is held; a score, not money.
+	FourEyes           bool    // A compliance release needs two different operators.
 }
 
 // DefaultConfig is the configuration flags start from.

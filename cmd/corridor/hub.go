@@ -61,7 +61,7 @@ func (m *Main) Run(ctx context.Context) error {
 	bic, _ := corridor.ParseBIC(m.Config.BIC) // Validated above.
 	m.Hub, err = hub.Open(ctx, hub.Config{BIC: bic, Journal: m.DB.Journal(), Logger: m.Logger,
 		NetCurrencies: m.Config.netCurrencies(), PublishedRate: m.Config.PublishedRate, QuoteLife: m.Config.QuoteLife,
-		ScreeningThreshold: m.Config.ScreeningThreshold, Calendars: m.Config.Calendars})
+		ScreeningThreshold: m.Config.ScreeningThreshold, Calendars: m.Config.Calendars, FourEyes: m.Config.FourEyes})
 	if err != nil {
 		return err
 	}
@@ -197,6 +197,7 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.IntVar(&m.Config.RateLimit, "rate-limit", m.Config.RateLimit, "requests per second per participant (429 beyond)")
 	fs.IntVar(&m.Config.RateBurst, "rate-burst", m.Config.RateBurst, "requests a participant may send at once above the rate")
 	fs.Float64Var(&m.Config.ScreeningThreshold, "screening-threshold", m.Config.ScreeningThreshold, "sanctions screening score at or above which a payment is held")
+	fs.BoolVar(&m.Config.FourEyes, "four-eyes", m.Config.FourEyes, "a compliance release needs two different operators")
 	m.settlementFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
