@@ -50,6 +50,11 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	m := NewMain()
 	m.Config.DataDir, m.Config.Addr = dir, *addr
 	m.Logger = demoLogger(stderr, *verbose)
+	cal, err := demoCalendar()
+	if err != nil {
+		return err
+	}
+	m.Config.Calendars, m.Config.DayTimes = append(m.Config.Calendars, cal), demoDayTimes
 	err = demoRun(ctx, m, stdout)
 	if err == nil && !*once {
 		fmt.Fprintf(stdout, "\nThe hub keeps serving at %s (data in %s). Ctrl-C stops it.\n", m.API.URL(), dir)
@@ -100,6 +105,9 @@ func demoRun(ctx context.Context, m *Main, out io.Writer) error {
 			return fmt.Errorf("connect %s: %w", b.BIC, err)
 		}
 		defer b.client.Close()
+	}
+	if err := demoOpenDay(ctx, op, out); err != nil {
+		return err
 	}
 	if err := demoFund(ctx, op, out); err != nil {
 		return err

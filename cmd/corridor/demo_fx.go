@@ -37,14 +37,17 @@ func demoFX(ctx context.Context, op *httpapi.Client, out io.Writer) (corridor.UE
 	}
 	fmt.Fprintf(out, "%s got FX quote %d from %s: %s INR → %s RUB at %s, remainder %s kopecks, live until %s\n", demoIndia.BIC, q.ID,
 		q.Provider, q.Amount, q.Converted, q.Rate, q.Remainder, q.Expires.Format(time.TimeOnly))
-	now := time.Now()
-	p, err := demoPayment(&demoIndia, &demoRussia, now, q.Converted, "RUB")
+	date, err := demoBusinessDate(ctx, op, "RUB")
+	if err != nil {
+		return "", err
+	}
+	p, err := demoPayment(&demoIndia, &demoRussia, date, q.Converted, "RUB")
 	if err != nil {
 		return "", err
 	}
 	rupees, _ := corridor.ParseAmount(demoFXRupees, "INR") // A constant that parses.
 	p.Instructed, p.FXQuote, p.XchgRate = corridor.Money{Amount: rupees, Currency: "INR"}, q.ID, q.Rate
-	msg, err := demoMessage(p, now)
+	msg, err := demoMessage(p, time.Now())
 	if err != nil {
 		return "", err
 	}

@@ -15,9 +15,12 @@ import (
 
 // demoPayments sends an oil cargo payment that settles, one that the Indian
 // bank's rupees cannot cover (it queues), and the first one again; then a
-// payment from the Russian bank that waits until the operator funds it, and
-// an INR→RUB conversion at a quoted rate; the cut-off rejects what is still
-// queued. It shows what each bank received and how the balances moved.
+// payment from the Russian bank that waits until the operator funds it, an
+// INR→RUB conversion at a quoted rate, a screened payment, a return and a
+// payment value-dated the next business day, which waits in the warehouse;
+// the end of the INR day rejects what is still queued, sends the day's
+// statements and releases the value-dated payment. It shows what each bank
+// received and how the balances moved.
 func demoPayments(ctx context.Context, op *httpapi.Client, out io.Writer) error {
 	before, err := demoBalances(ctx)
 	if err != nil {
@@ -27,25 +30,9 @@ func demoPayments(ctx context.Context, op *httpapi.Client, out io.Writer) error 
 	if err := demoQueueReleased(ctx, op, out); err != nil {
 		return err
 	}
-	cargo, cargoUETR, err := demoPacs008(&demoIndia, &demoRussia, time.Now(), "350000000.00", "INR")
+	cargo, cargoUETR, bigUETR, err := demoCargoes(ctx, op, out)
 	if err != nil {
 		return err
-	}
-	big, bigUETR, err := demoPacs008(&demoIndia, &demoRussia, time.Now(), "420000000.00", "INR")
-	if err != nil {
-		return err
-	}
-	for _, step := range []struct {
-		what string
-		msg  []byte
-	}{
-		{"oil cargo, INR 350,000,000.00", cargo},
-		{"second cargo, INR 420,000,000.00", big},
-		{"the first cargo's message sent again", cargo},
-	} {
-		if _, err := demoSubmit(ctx, out, &demoIndia, &demoRussia, step.what, step.msg); err != nil {
-			return err
-		}
 	}
 	fxUETR, err := demoFX(ctx, op, out)
 	if err != nil {
@@ -54,13 +41,10 @@ func demoPayments(ctx context.Context, op *httpapi.Client, out io.Writer) error 
 	if err := demoScreening(ctx, op, out); err != nil {
 		return err
 	}
-	if err := demoReturn(ctx, out, cargo); err != nil {
+	if err := demoReturn(ctx, op, out, cargo); err != nil {
 		return err
 	}
-	if err := demoCutoff(ctx, op, out, bigUETR); err != nil {
-		return err
-	}
-	if err := demoInboxes(ctx, out); err != nil {
+	if err := demoDayEnds(ctx, op, out, bigUETR); err != nil {
 		return err
 	}
 	for _, uetr := range []corridor.UETR{cargoUETR, fxUETR} {
@@ -74,6 +58,50 @@ func demoPayments(ctx context.Context, op *httpapi.Client, out io.Writer) error 
 	}
 	printBalances(out, "\nbalances after", after)
 	return demoCheck(out, before, after)
+}
+
+// demoCargoes sends the oil cargo, the second cargo that the Indian bank
+// cannot cover, and the first again. It returns the first cargo's message
+// and UETR, and the second's UETR.
+func demoCargoes(ctx context.Context, op *httpapi.Client, out io.Writer) ([]byte, corridor.UETR, corridor.UETR, error) {
+	cargo, cargoUETR, err := demoPacs008Today(ctx, op, &demoIndia, &demoRussia, "350000000.00", "INR")
+	if err != nil {
+		return nil, "", "", err
+	}
+	big, bigUETR, err := demoPacs008Today(ctx, op, &demoIndia, &demoRussia, "420000000.00", "INR")
+	if err != nil {
+		return nil, "", "", err
+	}
+	for _, step := range []struct {
+		what string
+		msg  []byte
+	}{
+		{"oil cargo, INR 350,000,000.00", cargo},
+		{"second cargo, INR 420,000,000.00", big},
+		{"the first cargo's message sent again", cargo},
+	} {
+		if _, err := demoSubmit(ctx, out, &demoIndia, &demoRussia, step.what, step.msg); err != nil {
+			return nil, "", "", err
+		}
+	}
+	return cargo, cargoUETR, bigUETR, nil
+}
+
+// demoDayEnds sends the value-dated payment, closes the INR business day,
+// shows what each bank received, the statements among it, and the
+// value-dated payment settled on the new day.
+func demoDayEnds(ctx context.Context, op *httpapi.Client, out io.Writer, queued corridor.UETR) error {
+	uetr, next, err := demoSendValueDated(ctx, op, out)
+	if err != nil {
+		return err
+	}
+	if err := demoEndOfDay(ctx, op, out, queued); err != nil {
+		return err
+	}
+	if err := demoReleasedNextDay(ctx, out, uetr, next); err != nil {
+		return err
+	}
+	return demoInboxes(ctx, out)
 }
 
 // The amounts of the demo's liquidity and FX steps.
@@ -101,6 +129,8 @@ func demoSubmit(ctx context.Context, out io.Writer, from, to *demoBank, what str
 		fmt.Fprintf(out, "  reason %s (%s)", resp.Reason, resp.Detail)
 	}
 	switch {
+	case resp.Status == string(corridor.StatusPending) && resp.Wait == "warehouse":
+		fmt.Fprint(out, "  WAREHOUSED: waits for its value date")
 	case resp.Status == string(corridor.StatusPending) && strings.Contains(resp.Detail, "compliance"):
 		fmt.Fprint(out, "  HELD: screening found a possible match")
 	case resp.Status == string(corridor.StatusPending):
@@ -116,7 +146,7 @@ func demoSubmit(ctx context.Context, out io.Writer, from, to *demoBank, what str
 // demoQueueReleased has the Russian bank pay more rupees than it holds: the
 // payment queues, the operator funds the bank, and the payment settles.
 func demoQueueReleased(ctx context.Context, op *httpapi.Client, out io.Writer) error {
-	msg, uetr, err := demoPacs008(&demoRussia, &demoIndia, time.Now(), demoRussiaPays, "INR")
+	msg, uetr, err := demoPacs008Today(ctx, op, &demoRussia, &demoIndia, demoRussiaPays, "INR")
 	if err != nil {
 		return err
 	}
@@ -146,35 +176,35 @@ func demoQueue(ctx context.Context, op *httpapi.Client, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "RTGS queue GET /v1/queue (%d waiting):\n", len(q))
 	for _, p := range q {
-		fmt.Fprintf(out, "  %-6s #%d %s %s → %s %s %s\n", p.Priority, p.Position, p.Reference, p.Debtor, p.Creditor, p.Amount, p.Currency)
+		fmt.Fprintf(out, "  %-6s #%d %s %s → %s %s %s", p.Priority, p.Position, p.Reference, p.Debtor, p.Creditor, p.Amount, p.Currency)
+		if p.Wait == "warehouse" {
+			fmt.Fprintf(out, "  wait %s, value date %s", p.Wait, p.ValueDate)
+		}
+		fmt.Fprintln(out)
 	}
 	return nil
 }
 
-// demoCutoff ends the business day: what is still queued, the second cargo,
-// is rejected.
-func demoCutoff(ctx context.Context, op *httpapi.Client, out io.Writer, queued corridor.UETR) error {
-	if err := demoQueue(ctx, op, out); err != nil {
-		return err
-	}
-	rep, err := op.Cutoff(ctx)
-	if err != nil {
-		return fmt.Errorf("cut-off: %w", err)
-	}
-	fmt.Fprintf(out, "operator ran the cut-off: released %d, resolved %d, expired %d\n", rep.Released, rep.Resolved, rep.Expired)
-	tr, err := demoIndia.client.Track(ctx, queued)
-	if err != nil {
-		return fmt.Errorf("track %s: %w", queued, err)
-	}
-	leg := tr.Legs[0]
-	fmt.Fprintf(out, "  UETR %s  reference %s  status %s  reason %s (%s)\n", queued, leg.Reference, leg.Status, leg.Reason,
-		leg.Events[len(leg.Events)-2].Detail)
-	return nil
-}
-
-// demoPacs008 is a pacs.008 from one demo bank to the other.
+// demoPacs008 is a pacs.008 from one demo bank to the other, written at
+// now and dated with now's UTC date: the bench's, whose hub has no calendar.
 func demoPacs008(from, to *demoBank, now time.Time, amount string, cur corridor.Currency) ([]byte, corridor.UETR, error) {
-	p, err := demoPayment(from, to, now, amount, cur)
+	return demoPacs008On(from, to, corridor.DateOf(now.UTC()), now, amount, cur)
+}
+
+// demoPacs008Today is a pacs.008 from one demo bank to the other, dated
+// with cur's business date as the hub reports it.
+func demoPacs008Today(ctx context.Context, op *httpapi.Client, from, to *demoBank, amount string, cur corridor.Currency) ([]byte, corridor.UETR, error) {
+	date, err := demoBusinessDate(ctx, op, cur)
+	if err != nil {
+		return nil, "", err
+	}
+	return demoPacs008On(from, to, date, time.Now(), amount, cur)
+}
+
+// demoPacs008On is a pacs.008 from one demo bank to the other, written at
+// now and settling on date.
+func demoPacs008On(from, to *demoBank, date corridor.Date, now time.Time, amount string, cur corridor.Currency) ([]byte, corridor.UETR, error) {
+	p, err := demoPayment(from, to, date, amount, cur)
 	if err != nil {
 		return nil, "", err
 	}
@@ -183,8 +213,8 @@ func demoPacs008(from, to *demoBank, now time.Time, amount string, cur corridor.
 }
 
 // demoPayment is a payment of amount in cur from one demo bank's customer
-// to the other's, settling on now's date.
-func demoPayment(from, to *demoBank, now time.Time, amount string, cur corridor.Currency) (corridor.Payment, error) {
+// to the other's, settling on date.
+func demoPayment(from, to *demoBank, date corridor.Date, amount string, cur corridor.Currency) (corridor.Payment, error) {
 	uetr := newUETR()
 	a, err := corridor.ParseAmount(amount, cur)
 	if err != nil {
@@ -192,7 +222,7 @@ func demoPayment(from, to *demoBank, now time.Time, amount string, cur corridor.
 	}
 	return corridor.Payment{MsgID: "DEMO" + string(uetr[:8]) + string(uetr[24:]), UETR: uetr, EndToEndID: "E2E" + string(uetr[:8]),
 		InstructingAgent: from.BIC, InstructedAgent: to.BIC, DebtorAgent: from.BIC, CreditorAgent: to.BIC,
-		Amount: a, Currency: cur, SettlementDate: corridor.DateOf(now.UTC()),
+		Amount: a, Currency: cur, SettlementDate: date,
 		DebtorName: from.Customer, CreditorName: to.Customer}, nil
 }
 
@@ -239,6 +269,10 @@ func demoInboxes(ctx context.Context, out io.Writer) error {
 		}
 		fmt.Fprintf(out, "\n%s inbox:\n", b.BIC)
 		for _, m := range msgs {
+			if m.MsgDefID == "camt.053.001.08" {
+				fmt.Fprintf(out, "  #%d %s end-of-day statement, reference %s%s\n", m.Seq, m.MsgDefID, m.Reference, statementOf(m))
+				continue
+			}
 			fmt.Fprintf(out, "  #%d %s UETR %s reference %s%s\n", m.Seq, m.MsgDefID, m.UETR, m.Reference, statusOf(m))
 		}
 		if len(msgs) > 0 {
@@ -262,6 +296,9 @@ func statusOf(m httpapi.InboxMessageBody) string {
 	}
 	if sr.Reason != "" {
 		return fmt.Sprintf("  %s %s", sr.Status, sr.Reason)
+	}
+	if sr.SettlementDate != (corridor.Date{}) {
+		return fmt.Sprintf("  %s settled %s", sr.Status, sr.SettlementDate)
 	}
 	return "  " + string(sr.Status)
 }
@@ -305,7 +342,8 @@ func printBalances(out io.Writer, title string, bals []demoBalance) {
 // demoCheck proves that the balances add up: rupees left the two banks only
 // through the FX conversion and arrived only with the operator's funding;
 // roubles arrived only from the FX provider; the Indian bank paid exactly
-// one cargo and the conversion, and received the Russian bank's payment.
+// one cargo, the conversion and the value-dated freight, and received the
+// Russian bank's payment and the return.
 func demoCheck(out io.Writer, before, after []demoBalance) error {
 	total := func(bals []demoBalance, ccy string) (sum int64) {
 		for _, b := range bals {
@@ -316,13 +354,13 @@ func demoCheck(out io.Writer, before, after []demoBalance) error {
 		return sum
 	}
 	paid := before[0].minor - after[0].minor
-	fmt.Fprintf(out, "\nINR held by both banks: %s before, %s after (+%s funded, -%s converted); %s paid net by %s (%s returned)\n",
+	fmt.Fprintf(out, "\nINR held by both banks: %s before, %s after (+%s funded, -%s converted); %s paid net by %s (%s value-dated, %s returned)\n",
 		corridor.Amount(total(before, "INR")).Format("INR"), corridor.Amount(total(after, "INR")).Format("INR"),
-		demoTopUp, demoFXRupees, corridor.Amount(paid).Format("INR"), demoIndia.BIC, demoReturned)
+		demoTopUp, demoFXRupees, corridor.Amount(paid).Format("INR"), demoIndia.BIC, demoValueDated, demoReturned)
 	fmt.Fprintf(out, "RUB held by both banks: %s before, %s after (+%s paid by the FX provider, PvP)\n",
 		corridor.Amount(total(before, "RUB")).Format("RUB"), corridor.Amount(total(after, "RUB")).Format("RUB"), demoFXRoubles)
 	if total(after, "INR") != total(before, "INR")+demoTopUpMinor-demoFXRupeeMinor ||
-		total(after, "RUB") != total(before, "RUB")+demoFXRoubleMin || paid != demoCargoPaid-demoRussiaPaid+demoFXRupeeMinor-demoReturnedMinor {
+		total(after, "RUB") != total(before, "RUB")+demoFXRoubleMin || paid != demoCargoPaid-demoRussiaPaid+demoFXRupeeMinor+demoValueDatedMinor-demoReturnedMinor {
 		return fmt.Errorf("balances do not add up")
 	}
 	fmt.Fprintln(out, "balances add up: every debit has its credit, the duplicate paid nothing")

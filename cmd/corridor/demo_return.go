@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/httpapi"
 	"github.com/corridor-network/corridor/iso20022"
 )
 
@@ -19,9 +20,14 @@ const (
 
 // demoReturn has the Russian bank return part of a settled payment with a
 // pacs.004: it settles back to the Indian bank, which receives the pacs.004,
-// and the original payment's tracker shows it.
-func demoReturn(ctx context.Context, out io.Writer, cargo []byte) error {
+// and the original payment's tracker shows it. The pacs.004 is dated with
+// the INR business date.
+func demoReturn(ctx context.Context, op *httpapi.Client, out io.Writer, cargo []byte) error {
 	orig, err := iso20022.DecodeCustomerCreditTransfer(cargo)
+	if err != nil {
+		return err
+	}
+	date, err := demoBusinessDate(ctx, op, "INR")
 	if err != nil {
 		return err
 	}
@@ -30,7 +36,7 @@ func demoReturn(ctx context.Context, out io.Writer, cargo []byte) error {
 		return err
 	}
 	msg, err := iso20022.EncodeReturn(iso20022.Return{MsgID: "RTN" + string(orig.Payment.UETR[:8]), ReturnID: "RTN-1",
-		Created: time.Now(), Original: orig.Payment, Amount: amount, Reason: "MS03"})
+		Created: demoCreated(date, time.Now()), Original: orig.Payment, Amount: amount, Reason: "MS03"})
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/httpapi"
@@ -26,7 +25,7 @@ func demoScreening(ctx context.Context, op *httpapi.Client, out io.Writer) error
 	}
 	fmt.Fprintf(out, "\noperator loaded sanctions list %s version %s (%d entries); every payment is screened before it settles\n",
 		info.Name, info.Version, info.Entries)
-	msg, uetr, err := demoPacs008To(&demoIndia, &demoRussia, "2500000.00", "ООО «Нефтегаз Восток»")
+	msg, uetr, err := demoPacs008To(ctx, op, &demoIndia, &demoRussia, "2500000.00", "ООО «Нефтегаз Восток»")
 	if err != nil {
 		return err
 	}
@@ -66,9 +65,9 @@ func demoShowHolds(ctx context.Context, op *httpapi.Client, out io.Writer) error
 }
 
 // demoPacs008To is a rupee payment to the named creditor.
-func demoPacs008To(from, to *demoBank, amount, creditor string) ([]byte, corridor.UETR, error) {
+func demoPacs008To(ctx context.Context, op *httpapi.Client, from, to *demoBank, amount, creditor string) ([]byte, corridor.UETR, error) {
 	saved := to.Customer
 	to.Customer = creditor
 	defer func() { to.Customer = saved }()
-	return demoPacs008(from, to, time.Now(), amount, "INR")
+	return demoPacs008Today(ctx, op, from, to, amount, "INR")
 }

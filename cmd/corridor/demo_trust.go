@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/httpapi"
@@ -33,7 +32,7 @@ func demoTrust(ctx context.Context, op *httpapi.Client, hubURL, data string, out
 	if _, err := op.Fund(ctx, httpapi.FundRequest{BIC: string(demoEmirates.BIC), Currency: "INR", Amount: "1000000.00"}); err != nil {
 		return err
 	}
-	msg, _, err := demoPacs008(&demoEmirates, &demoRussia, time.Now(), "500000.00", "INR")
+	msg, _, err := demoPacs008Today(ctx, op, &demoEmirates, &demoRussia, "500000.00", "INR")
 	if err != nil {
 		return err
 	}
