@@ -101,4 +101,104 @@
 //	OversizedHeader                    a 40 KiB header: 431
 //	MalformedChunkedBody               a body whose chunked encoding is broken: 400 "malformed request body", not 408
 //	SlowBody                           a body sent slower than the read timeout (slowloris): 408 "not read in time"
+//	SignatureCrit                      a protected header with crit naming an extension: 403 "header has crit"
+//	SignatureB64False                  a protected header with b64 false (RFC 7797, the payload signed unencoded): 403 "header has b64"
+//	SignatureUnknownHeaderParameter    a header parameter the verifier does not know (jku, a key URL): 403 "is not understood"
+//	SignatureHeaderParameterWrongCase  "KID" for kid, which encoding/json would match: 403 "is not understood"
+//	SignatureDuplicateHeaderKey        alg given twice, ES256 then none: 403 "appears twice"
+//	SignatureTypJWT                    typ JWT: 403 "only JOSE"
+//	SignatureAlgES384                  alg ES384 with a valid ES256 signature: 403 "only ES256"
+//	SignatureAlgRS256                  alg RS256 (algorithm confusion): 403 "only ES256"
+//	SignatureAlgNoneSigned             alg none with X's kid and a signature: 403 "an unsecured JWS is never accepted"
+//	SignatureAlgNotString              alg as the JSON number 256: 403 "alg is not a string"
+//	SignatureX5tOfAnotherCertificate   X's kid and signature, with x5t#S256 naming A's certificate: 403 "x5t#S256 names another certificate"
+//	SignatureKidOfAnotherBank          signed with X's key under A's kid: 403 "kid names another certificate"
+//	SignatureByOwnRevokedKey           signed with X's own revoked certificate over X's valid connection: 403 "kid names another certificate"
+//	SignaturePaddedHeader              a header segment with base64 padding: 403 "header is padded"
+//	SignaturePaddedSignature           a signature segment with base64 padding: 403 "signature is padded"
+//	SignatureSpaceInHeader             a space inside the header segment: 403 "header holds whitespace"
+//	SignatureTabInSignature            a tab inside the signature segment: 403 "signature holds whitespace"
+//	SignatureTruncated                 a signature of 61 bytes: 403 "ES256 signature of 61 bytes"
+//	SignedThenNewlineAppended          a valid signature over the body, sent with a newline appended: 403 "does not verify"
+//	SignedThenSpaceAdded               a valid signature over the body, sent with a space added in a tag: 403 "does not verify"
+//	SignatureHeaderEmpty               a signature header present but empty: 403 "no signature"
+//	RegisterUnknownField               a registration with a "role" field: 400 "unknown field"
+//	RegisterWrongCaseKey               a registration with "BIC": 400 "unknown field"
+//	RegisterCurrenciesNotAList         currencies as a string: 400 naming RegisterRequest.currencies
+//	RegisterValidityAsString           validityDays as a string: 400 naming RegisterRequest.validityDays
+//	FundAmountAsNumber                 a funding amount as a JSON number: 400 naming FundRequest.amount
+//	FundAmountTooManyDecimals          a funding of INR 10.001: 422 "CH20"
+//	FundDuplicateAmount                a funding with amount given twice, 1.00 then 1000000.00: 400 "given twice"
+//	FundNull                           a funding body of null: 400 "must be an object, not null"
+//	FundTrailingData                   a funding with a stray ] after the object: 400 "data after the JSON value"
+//	RelationshipsDuplicateMode         mode given twice, restricted then open: 400 "given twice"
+//	RelationshipsMessagesNotAList      an allow entry's messages as a string: 400 naming messages
+//	NotificationsBoolAsString          camt054 as the string "true": 400 naming NotificationsBody.camt054
+//	NotificationsWrongCaseKey          "Camt054": 400 "unknown field"
+//	NotificationsEmptyObject           {}: 400 "is required"
+//	LimitsReserveAsNumber              a reserve as a JSON number: 400 naming LimitsBody.reserve
+//	LimitsTooManyDecimals              a multilateral limit of INR 5.001: 422 "CH20"
+//	LimitsBilateralAsNumber            a bilateral limit as a JSON number: 400 naming LimitsBody.bilateral
+//	LimitsUnknownField                 an "overdraft" field: 400 "unknown field"
+//	RateAsNumber                       the operator's FX rate as a JSON number (a float): 400 naming RateBody.rate
+//	RateWrongCaseKey                   the operator's FX rate with "Rate": 400 "unknown field"
+//	QuoteAmountAsNumber                a quote amount as a JSON number: 400 naming QuoteRequest.amount
+//	QuoteTooManyDecimals               a quote of INR 1.001: 422 "CH20"
+//	ReleaseWhitelistAsString           a hold release with whitelist "yes": 400 naming DecisionRequest.whitelist
+//	RejectNullWhy                      a hold reject with why null: 400 "is required"
+//	ReleaseNotHeld                     releasing a payment that is not held: 404 "not found"
+//	MoveDuplicateKey                   a queue move with to given twice: 400 "given twice"
+//	MoveUnknownPlace                   a queue move to "top": 422 "to must be"
+//	MoveBothToAndPriority              a queue move with to and priority: 422 "give either to or priority"
+//	OperatorRevokeSerialAsNumber       an operator revoke with the serial as a number: 400 naming RevokeRequest.serial
+//	RevokeDuplicateSerial              a certificate revoke with serial given twice: 400 "given twice"
+//	ReturnCommentInAmount              a comment in a pacs.004's returned amount: 400 "a comment at byte"
+//	ReturnCDATAReason                  a CDATA section in a pacs.004's reason code: 400 "a CDATA section at byte"
+//	CancelRequestProcessingInstruction a processing instruction in a camt.056: 400 "a processing instruction at byte"
+//	CancelRequestCommentInUETR         an empty comment inside a camt.056's original UETR: 400 "a comment at byte"
+//	ResolutionCDATAStatus              a CDATA section in a camt.029's status: 400 "a CDATA section at byte"
+//	ResolutionProcessingInstruction    an xml-stylesheet processing instruction in a camt.029: 400 "a processing instruction at byte"
+//	DefundCommentInAmount              a pacs.009 amount written 1<!---->000.00: 400 "a comment at byte"
+//	DefundProcessingInstruction        a processing instruction after a pacs.009's envelope: 400 "a processing instruction at byte"
+//	DeclarationLatin1                  a camt.056 declaring encoding ISO-8859-1: 400 "only UTF-8"
+//	BOMAndDeclarationUTF16             a UTF-8 BOM, then a declaration of UTF-16, on a camt.029: 400 "only UTF-8"
+//	DeclarationAfterSpace              a space before a pacs.009's XML declaration: 400 "XML declaration not at the start"
+//	BOMAndDeclarationReadAsSent        A's payment again behind a UTF-8 BOM (allowed): read as the same payment: 202 "duplicate":true
+//	TrackUppercaseUETR                 tracking A's UETR in upper case: 422 "is not a lower-case UUIDv4"
+//	TrackUETRWithoutDashes             a UETR without its dashes: 422 "is not a lower-case UUIDv4"
+//	TrackUUIDv1                        a version 1 UUID: 422 "is not a lower-case UUIDv4"
+//	TrackUETR37Chars                   a UETR of 37 characters: 422 "is not a lower-case UUIDv4"
+//	MoveMalformedUETR                  the operator moving an upper-case UETR: 422 "is not a lower-case UUIDv4"
+//	CancelPathTraversal                ../ encoded in a cancellation's UETR: 422 "is not a lower-case UUIDv4"
+//	InboxAfterOverflow                 after=2^64: 422 "after must be a message seq"
+//	InboxWaitNegative                  wait=-1s: 422 "wait must be a duration"
+//	InboxWaitNoUnit                    wait=30, no unit: 422 "wait must be a duration"
+//	WrongMethodOnAccounts              DELETE /v1/accounts: 405
+//	WrongMethodOnMessages              GET /v1/messages: 405
+//	WrongMethodOnPayment               PUT on a payment: 405
+//	TrailingSlash                      /v1/accounts/: 404
+//	UppercaseVersion                   /V1/accounts: 404
+//	DayUnknownCurrency                 the operator opening the day of currency ZZZ: 422 "unknown currency"
+//	DayUnknownPhase                    the operator running a day phase that does not exist: 404 "not found"
+//	DayCutoffUnknownType               a cut-off of payment type "everything": 422 "FF01"
+//	ParticipantSuspendsAnother         a participant suspending another: 403 "operator role"
+//	ParticipantRevokesOperator         a participant revoking an operator certificate: 403 "operator role"
+//	ParticipantLoadsList               a participant loading a sanctions list: 403 "operator role"
+//	ParticipantReadsHolds              a participant reading the compliance holds: 403 "operator role"
+//	ParticipantReleasesHold            a participant releasing a hold: 403 "operator role"
+//	ParticipantMovesAnothersPayment    a participant moving A's payment in the queue: 403 "operator role"
+//	ParticipantRunsCutoff              a participant running the settlement cut-off: 403 "operator role"
+//	ParticipantClosesCycle             a participant closing the net cycle: 403 "operator role"
+//	ParticipantClosesDay               a participant closing the INR business day: 403 "operator role"
+//	ParticipantPublishesRate           a participant publishing an FX rate: 403 "operator role"
+//	OperatorSubmitsMessage             the operator submitting A's signed payment: 403 "participant role"
+//	OperatorReadsInbox                 the operator reading an inbox: 403 "participant role"
+//	OperatorAcksInbox                  the operator acknowledging an inbox: 403 "participant role"
+//	OperatorSetsRelationships          the operator setting relationships: 403 "participant role"
+//	OperatorSetsLimits                 the operator setting limits: 403 "participant role"
+//	CancelAnotherBanksPayment          X cancelling A's payment: 404 "not found"
+//	CancelUnknownPaymentLooksTheSame   X cancelling an unknown UETR gets the same answer as for A's: 404 "not found"
+//	StatementOfAnotherBank             X reading A's statement with bic=: 403 "asked for DEMOINBBXXX's account"
+//	ReportOfAnotherBank                X reading A's intraday report with bic=: 403 "asked for DEMOINBBXXX's account"
+//	OperatorStatementWithoutBIC        the operator asking for a statement without bic: 422 "names the account's owner with bic"
 package httpapi
