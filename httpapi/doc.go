@@ -121,6 +121,7 @@
 //	SignatureTruncated                 a signature of 61 bytes: 403 "ES256 signature of 61 bytes"
 //	SignedThenNewlineAppended          a valid signature over the body, sent with a newline appended: 403 "does not verify"
 //	SignedThenSpaceAdded               a valid signature over the body, sent with a space added in a tag: 403 "does not verify"
+//	SignatureHeaderTwice               X's valid signature header, then a second one: 403 "signature header given 2 times"
 //	SignatureHeaderEmpty               a signature header present but empty: 403 "no signature"
 //	RegisterUnknownField               a registration with a "role" field: 400 "unknown field"
 //	RegisterWrongCaseKey               a registration with "BIC": 400 "unknown field"

@@ -101,6 +101,16 @@ func jwsCases() []hostileCase {
 		})), 403, "ES256 signature of 61 bytes"},
 		{"SignedThenNewlineAppended", signedThenChanged(21, func(_ *testing.T, b []byte) []byte { return append(b, '\n') }), 403, "does not verify"},
 		{"SignedThenSpaceAdded", signedThenChanged(22, func(t *testing.T, b []byte) []byte { return mustReplace(t, b, "<Document ", "<Document  ") }), 403, "does not verify"},
+		{"SignatureHeaderTwice", func(t *testing.T, s *securityFixture) answer {
+			b := own(t)
+			req, err := http.NewRequest(http.MethodPost, s.url+"/v1/messages", strings.NewReader(string(b)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Add(httpapi.SignatureHeader, s.x.sign(t, b)) // Good, and read first.
+			req.Header.Add(httpapi.SignatureHeader, b64(`{"alg":"none"}`)+"..")
+			return do(s.x.http, req)
+		}, 403, "signature header given 2 times"},
 		{"SignatureHeaderEmpty", xSends(own, func(*testing.T, *securityFixture, []byte) string { return "" }, httpapi.SignatureHeader, ""), 403, "no signature"},
 	}
 }
