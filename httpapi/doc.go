@@ -153,6 +153,7 @@
 //	MoveBothToAndPriority              a queue move with to and priority: 422 "give either to or priority"
 //	OperatorRevokeSerialAsNumber       an operator revoke with the serial as a number: 400 naming RevokeRequest.serial
 //	RevokeDuplicateSerial              a certificate revoke with serial given twice: 400 "given twice"
+//	ListUploadWrongCaseKey             a sanctions list upload with "NAME", which the upload's lax decoding used to load: 400 "unknown field"
 //	ReturnCommentInAmount              a comment in a pacs.004's returned amount: 400 "a comment at byte"
 //	ReturnCDATAReason                  a CDATA section in a pacs.004's reason code: 400 "a CDATA section at byte"
 //	CancelRequestProcessingInstruction a processing instruction in a camt.056: 400 "a processing instruction at byte"

@@ -184,6 +184,8 @@ func jsonCases() []hostileCase {
 		{"MoveBothToAndPriority", onPaid(byOp, http.MethodPost, "/v1/queue/%s/move", `{"to":"front","priority":"urgent"}`), 422, "give either to or priority"},
 		{"OperatorRevokeSerialAsNumber", op(http.MethodPost, "/v1/operators/revoke", `{"serial":10}`), 400, "RevokeRequest.serial of type string"},
 		{"RevokeDuplicateSerial", op(http.MethodPost, "/v1/participants/DEMOGB2LXXX/revoke", `{"serial":"0a","serial":"0b"}`), 400, `field \"serial\" given twice`},
+		{"ListUploadWrongCaseKey", op(http.MethodPost, "/v1/screening/lists",
+			`{"NAME":"own","format":"csv","files":["`+base64.StdEncoding.EncodeToString([]byte(ownList))+`"]}`), 400, `unknown field \"NAME\"`},
 	}
 }
 
