@@ -175,6 +175,9 @@
 //	InboxAfterOverflow                 after=2^64: 422 "after must be a message seq"
 //	InboxWaitNegative                  wait=-1s: 422 "wait must be a duration"
 //	InboxWaitNoUnit                    wait=30, no unit: 422 "wait must be a duration"
+//	InboxRepeatedQuery                 wait=0s&wait=60s, which used to take the first: 422 "given twice"
+//	StatementRepeatedBIC               a statement with bic=X&bic=A, of which the hub used the first and a proxy may check the last: 422 "given twice"
+//	QueryNotParsing                    a query with a broken percent-encoding, which used to be dropped: 422 "the query does not parse"
 //	WrongMethodOnAccounts              DELETE /v1/accounts: 405
 //	WrongMethodOnMessages              GET /v1/messages: 405
 //	WrongMethodOnPayment               PUT on a payment: 405
