@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
@@ -77,8 +76,8 @@ func (s *Server) handleLoadList(w http.ResponseWriter, r *http.Request, _ corrid
 		return
 	}
 	var req ListRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		s.writeError(w, r, corridor.Reject(corridor.ReasonInvalidFormat, "body is not the expected JSON: "+err.Error()))
+	if err := decodeStrict(body, &req); err != nil { // As strict as every other JSON body, only larger.
+		s.writeError(w, r, err)
 		return
 	}
 	info, err := s.Hub.LoadList(r.Context(), req.Name, req.Format, req.Files)

@@ -21,6 +21,12 @@ import (
 // who the message says sent it, and hands it to the sequencer. The 202 is
 // written only after the journal has made the payment durable.
 func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, id corridor.Identity) {
+	// Header.Get reads the first of several: a proxy or an audit log that
+	// reads another would record a signature the hub never checked.
+	if n := len(r.Header.Values(SignatureHeader)); n > 1 {
+		s.writeError(w, r, fmt.Errorf("%w: signature header given %d times; send it once", pki.ErrSignature, n))
+		return
+	}
 	body, err := readBody(w, r, s.MaxBodyBytes)
 	if err != nil {
 		s.writeError(w, r, err)

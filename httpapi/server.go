@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -211,6 +212,9 @@ func (s *Server) withRole(role corridor.Role, h handler) http.HandlerFunc {
 		if err == nil && role != "" && id.Role != role {
 			err = fmt.Errorf("this endpoint is for the %s role: %w", role, corridor.ErrUnauthorized)
 		}
+		if err == nil {
+			err = checkQuery(r.URL.RawQuery)
+		}
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -231,3 +235,20 @@ func (s *Server) participant(h handler) http.HandlerFunc {
 }
 func (s *Server) operator(h handler) http.HandlerFunc { return s.withRole(corridor.RoleOperator, h) }
 func (s *Server) anyone(h handler) http.HandlerFunc   { return s.withRole("", h) }
+
+// checkQuery refuses a query that does not parse or names a parameter
+// twice: url.Values.Get reads the first of several and drops what does not
+// parse, so a proxy or log reading the query otherwise would see another
+// request than the one the hub serves.
+func checkQuery(raw string) error {
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return corridor.Reject(corridor.ReasonInvalidFormat, "the query does not parse: "+err.Error())
+	}
+	for name, values := range q {
+		if len(values) > 1 {
+			return corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("query parameter %.20q given twice", name))
+		}
+	}
+	return nil
+}
