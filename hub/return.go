@@ -164,10 +164,17 @@ func (s *state) returnSettled(p *payment, now time.Time) {
 	o.event(PaymentEvent{Time: now, Event: "returned", Detail: fmt.Sprintf("%s %s back to %s by %s (%s); %s of %s returned",
 		pay.Amount.Format(pay.Currency), pay.Currency, pay.InstructedAgent, p.ref, pay.MsgID,
 		o.returned.Format(pay.Currency), o.cmd.Payment.Amount.Format(pay.Currency))})
-	if o.cancel != nil && o.cancel.Status == caseAccepted {
+	if o.cancel != nil && o.cancel.Status == caseAccepted && s.returnClosesCase(o) {
 		o.cancel.Status = caseReturned
 		o.event(PaymentEvent{Time: now, Event: "cancellation completed", Detail: "case " + o.cancel.CaseID + " closed by return " + p.ref})
 	}
+}
+
+// returnClosesCase reports whether the returns of o settled so far close its
+// accepted cancellation case: all of it returned. Under the legacy message
+// rules, which journals written before them keep, any return closed it.
+func (s *state) returnClosesCase(o *payment) bool {
+	return s.config.Messages < MessagesISO || o.returned >= o.cmd.Payment.Amount
 }
 
 // returnRejected records on the original that its return p failed, so that
