@@ -43,6 +43,9 @@ func Backup(ctx context.Context, path, out string) error {
 
 // vacuumInto copies the store at path into the new file tmp.
 func vacuumInto(ctx context.Context, path, tmp string) error {
+	if _, err := os.Stat(path); err != nil { // Opening a missing store would make an empty one.
+		return err
+	}
 	db, err := openForAudit(ctx, path) // Neither migrates nor writes the source.
 	if err != nil {
 		return err

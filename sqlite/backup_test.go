@@ -70,6 +70,9 @@ func TestBackup(t *testing.T) {
 	} else if _, serr := os.Stat(filepath.Join(dir, "b2.db")); !errors.Is(serr, os.ErrNotExist) {
 		t.Errorf("a failed backup left %s: %v", "b2.db", serr)
 	}
+	if _, err := os.Stat(filepath.Join(dir, "missing.db")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a backup of no store made one: %v", err)
+	}
 }
 
 // mustSum is the SHA-256 of the file at path.

@@ -28,9 +28,6 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *data == "" || *out == "" {
 		return errors.New("backup: --data and --out are required")
 	}
-	if _, err := os.Stat(dbPath(*data)); err != nil { // Opening a missing store would make an empty one.
-		return fmt.Errorf("backup: no journal store in %s: %w", *data, err)
-	}
 	verify, err := checkpointVerifier(caDir(*data))
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
