@@ -14,36 +14,66 @@ import (
 	"github.com/corridor-network/corridor/sqlite"
 )
 
+// auditUsage is how audit verify is called: on a data directory, or on a
+// backup file with the directory that holds the hub's certificate.
+const auditUsage = "usage: corridor audit verify --data DIR | --db FILE (--ca DIR | --data DIR)"
+
 // runAudit is `corridor audit verify --data DIR`: it walks the whole journal
 // and says that it is intact, with its length and head hash, or names the
-// first entry that does not match.
+// first entry that does not match. With --db it audits that file instead,
+// a backup say, and --ca names the directory of the hub certificate that
+// signed its checkpoints.
 func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "verify" {
-		fmt.Fprintln(stderr, "usage: corridor audit verify --data DIR")
+		fmt.Fprintln(stderr, auditUsage)
 		return errors.New("audit: the only subcommand is verify")
 	}
 	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", "", "the hub's data directory")
+	db := fs.String("db", "", "audit this store file, a backup say, instead of DIR's (default DIR/corridor.db)")
+	ca := fs.String("ca", "", "the directory of the hub certificate that signed the checkpoints (default DIR/ca)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	if *data == "" {
-		return errors.New("audit verify: --data is required")
+	if *data != "" && *db == "" {
+		*db = dbPath(*data)
 	}
-	hubCert, err := pki.LoadHubCertificate(caDir(*data)) // Only the certificate: an auditor need not hold the hub's key.
+	if *data != "" && *ca == "" {
+		*ca = caDir(*data)
+	}
+	if *db == "" || *ca == "" {
+		return errors.New("audit verify: " + auditUsage)
+	}
+	verify, err := checkpointVerifier(*ca)
 	if err != nil {
-		return fmt.Errorf("audit verify: the hub's certificate checks the checkpoints: %w", err)
+		return fmt.Errorf("audit verify: %w", err)
 	}
-	verify := func(cp corridor.Checkpoint) error {
-		return pki.Verify(hubCert, corridor.CheckpointMessage(cp.Seq, cp.Hash), cp.Signature)
-	}
-	r, err := sqlite.Audit(ctx, dbPath(*data), verify)
+	r, err := sqlite.Audit(ctx, *db, verify)
 	if err != nil {
-		fmt.Fprintf(stdout, "journal %s: ALTERED: %v\n", filepath.Clean(dbPath(*data)), err)
+		fmt.Fprintf(stdout, "journal %s: ALTERED: %v\n", filepath.Clean(*db), err)
 		return fmt.Errorf("audit verify: journal altered")
 	}
-	fmt.Fprintf(stdout, "journal %s: intact: %d entries, head %s, %d signed checkpoints (last at entry %d)\n",
-		filepath.Clean(dbPath(*data)), r.Entries, hex.EncodeToString(r.Head[:]), r.Checkpoints, r.LastCheckpoint)
+	fmt.Fprintf(stdout, "journal %s: intact: %s\n", filepath.Clean(*db), auditSummary(r))
 	return nil
+}
+
+// checkpointVerifier checks a checkpoint's signature against the hub
+// certificate in dir. Only the certificate: an auditor need not hold the
+// hub's key.
+func checkpointVerifier(dir string) (func(corridor.Checkpoint) error, error) {
+	hubCert, err := pki.LoadHubCertificate(dir)
+	if err != nil {
+		return nil, fmt.Errorf("the hub's certificate checks the checkpoints: %w", err)
+	}
+	return func(cp corridor.Checkpoint) error {
+		return pki.Verify(hubCert, corridor.CheckpointMessage(cp.Seq, cp.Hash), cp.Signature)
+	}, nil
+}
+
+// auditSummary says what an audit found: the journal's length and head and
+// its signed checkpoints.
+func auditSummary(r sqlite.AuditReport) string {
+	return fmt.Sprintf("%d entries, head %s, %d signed checkpoints (last at entry %d)",
+		r.Entries, hex.EncodeToString(r.Head[:]), r.Checkpoints, r.LastCheckpoint)
 }

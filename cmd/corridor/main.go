@@ -99,6 +99,8 @@ var subcommands = map[string]subcommand{
 	"fx":          runFX,
 	"accounts":    runAccounts,
 	"audit":       runAudit,
+	"backup":      runBackup,
+	"restore":     runRestore,
 	"compliance":  runCompliance,
 	"bench":       runBench,
 	"operator":    runOperator,
