@@ -61,6 +61,8 @@ Usage:
   corridor bench [--payments N] [--concurrency C]   payments per second through the real API, on a temporary hub
   corridor validate [--json] FILE...          check ISO 20022 messages against the schema and CBPR+ rules
   corridor screening check --list NAME=FILE... PARTY...  screen names offline against sanctions lists
+  corridor backup --data DIR --out FILE      copy the journal store while the hub runs (the CA directory apart)
+  corridor restore --backup FILE --data DIR  check a backup's hash chain and restore it into a new data directory
   corridor version                            the module version and VCS revision of this binary
 
 Run "corridor COMMAND --help" for a command's flags.
