@@ -96,8 +96,8 @@ func (s *state) book(t ledger.Transfer, now time.Time, src source) {
 			MsgID: src.msgID, EndToEndID: src.endToEndID, Code: src.code, Day: s.bookingDay(side.id.Currency)}
 		b.add(e)
 		s.touched = append(s.touched, side.id)
-		if s.camt054[side.id.Owner] {
-			s.notifyEntry(side.id, e, now)
+		if s.camt054[side.id.Owner] && !(src.code == codeNet && s.config.Messages >= MessagesISO) {
+			s.notifyEntry(side.id, e, now) // A net posting's camt.054 is the cycle's own: one per posting.
 		}
 	}
 }

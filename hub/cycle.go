@@ -54,8 +54,8 @@ func (s *state) closeCycle(now time.Time) result {
 		}
 		rep.Movements = append(rep.Movements, CycleMovement{Participant: m.Participant, Currency: m.Currency,
 			Sent: m.Sent, Received: m.Received, Net: m.Net, Direction: string(m.Direction)})
-		if m.Net > 0 {
-			s.notify(res.Cycle, m, now)
+		if m.Net > 0 || s.config.Messages >= MessagesISO { // Under ISO rules, a net of zero is a result too.
+			s.notify(res.Cycle, m, underlyingOf(m, res.Settled, s.config.Messages), now)
 		}
 	}
 	s.release(now)
@@ -71,8 +71,8 @@ func (s *state) cyclePayment(sp settlement.Payment) *payment {
 
 // notify delivers a camt.054 of m, a net movement, to its participant. The
 // message is built from the hub's own state and validated before delivery.
-func (s *state) notify(cycle settlement.CycleID, m settlement.Movement, now time.Time) {
-	body, err := netNotification(s.hubBIC, cycle, m, s.businessDate(m.Currency, now), now, bizSvc(s.config.Messages))
+func (s *state) notify(cycle settlement.CycleID, m settlement.Movement, under []iso20022.Underlying, now time.Time) {
+	body, err := netNotification(s.hubBIC, cycle, m, under, s.businessDate(m.Currency, now), now, bizSvc(s.config.Messages))
 	if err != nil {
 		return // The camt.054 is a courtesy: without a valid one the participant gets none, as its tests check.
 	}
@@ -82,12 +82,40 @@ func (s *state) notify(cycle settlement.CycleID, m settlement.Movement, now time
 }
 
 // netNotification is the camt.054 of a net movement: one entry, booked,
-// debiting or crediting the participant's settlement account, on date.
-func netNotification(hubBIC corridor.BIC, cycle settlement.CycleID, m settlement.Movement, date corridor.Date, now time.Time, svc string) ([]byte, error) {
+// debiting or crediting the participant's settlement account, on date, and
+// naming the payments under it; a net of zero is a notification without an
+// entry that says so.
+func netNotification(hubBIC corridor.BIC, cycle settlement.CycleID, m settlement.Movement, under []iso20022.Underlying,
+	date corridor.Date, now time.Time, svc string) ([]byte, error) {
 	info := fmt.Sprintf("net settlement cycle %d: sent %s, received %s", cycle, m.Sent.Format(m.Currency), m.Received.Format(m.Currency))
-	return iso20022.EncodeNotification(iso20022.Notification{From: hubBIC, To: m.Participant, BizSvc: svc,
+	n := iso20022.Notification{From: hubBIC, To: m.Participant, BizSvc: svc,
 		ID: fmt.Sprintf("CRDN%06d%s%s", cycle, m.Currency, m.Participant), Created: now.UTC(),
-		Account: ledger.Settlement(m.Participant, m.Currency).String(), Currency: m.Currency,
-		Entries: []iso20022.Entry{{Amount: m.Net, Debit: m.Direction == settlement.Debit, ValueDate: date,
-			Code: codeNet, Info: info}}})
+		Account: ledger.Settlement(m.Participant, m.Currency).String(), Currency: m.Currency}
+	if m.Net == 0 {
+		n.Info = info + ", net zero: nothing posted"
+		return iso20022.EncodeNotification(n)
+	}
+	n.Entries = []iso20022.Entry{{Amount: m.Net, Debit: m.Direction == settlement.Debit, ValueDate: date,
+		Code: codeNet, Info: info, Underlying: under}}
+	return iso20022.EncodeNotification(n)
+}
+
+// underlyingOf are the settled payments of the cycle that m nets, as its
+// entry names them: debits where m's participant instructed, credits where it
+// was instructed. None under the legacy message rules.
+func underlyingOf(m settlement.Movement, settled []settlement.Payment, rules int) []iso20022.Underlying {
+	if rules < MessagesISO {
+		return nil
+	}
+	var out []iso20022.Underlying
+	for _, p := range settled {
+		if p.Currency != m.Currency || len(out) == iso20022.MaxUnderlying {
+			continue
+		}
+		if p.InstructingAgent == m.Participant || p.InstructedAgent == m.Participant {
+			out = append(out, iso20022.Underlying{Amount: p.Amount, Debit: p.InstructingAgent == m.Participant,
+				EntryTransaction: iso20022.EntryTransaction{ServicerRef: reference(uint64(p.ID))}})
+		}
+	}
+	return out
 }

@@ -10,7 +10,7 @@ import (
 // Lengths of the text types of the account messages.
 const (
 	maxAccountChars = 34  // Max34Text: Acct/Id/Othr/Id.
-	maxInfoChars    = 500 // Max500Text: AddtlNtryInf.
+	maxInfoChars    = 500 // Max500Text: AddtlNtryInf and AddtlNtfctnInf.
 	maxPage         = 99_999
 )
 
@@ -42,9 +42,13 @@ type Notification struct {
 	Created  time.Time         // GrpHdr/CreDtTm, Ntfctn/CreDtTm and AppHdr/CreDt.
 	Account  string            // Acct/Id/Othr/Id.
 	Currency corridor.Currency // Acct/Ccy, and that of every amount.
-	Entries  []Entry           // Ntry.
+	Entries  []Entry           // Ntry; none for a notification that only informs.
 	BizSvc   string            // AppHdr/BizSvc; omitted when "".
+	Info     string            // Ntfctn/AddtlNtfctnInf, at most 500 characters; omitted when "".
 }
+
+// MaxUnderlying bounds the transactions one entry names.
+const MaxUnderlying = 1000
 
 // Entry is one booked entry (Ntry, status BOOK) on an account.
 type Entry struct {
@@ -58,6 +62,17 @@ type Entry struct {
 	CodeIssuer  string            // BkTxCd/Prtry/Issr; omitted when "".
 	Info        string            // AddtlNtryInf; omitted when "".
 	Transaction *EntryTransaction // NtryDtls/TxDtls, with the entry's amount and direction; nil for none.
+	// Underlying are the transactions a net entry covers, each with its own
+	// amount and direction (NtryDtls/TxDtls, one each); used when
+	// Transaction is nil.
+	Underlying []Underlying
+}
+
+// Underlying is one transaction behind a net entry.
+type Underlying struct {
+	EntryTransaction
+	Amount corridor.Amount // TxDtls/Amt.
+	Debit  bool            // TxDtls/CdtDbtInd DBIT; else CRDT.
 }
 
 // EntryTransaction is the references of the one transaction behind an
@@ -169,6 +184,7 @@ func EncodeNotification(n Notification) ([]byte, error) {
 	if in.currency("Ntfctn/Acct/Ccy", n.Currency) {
 		checkEntries(in, n.Entries)
 	}
+	in.optionalText("Ntfctn/AddtlNtfctnInf", n.Info, maxInfoChars)
 	if err := in.err(); err != nil {
 		return nil, err
 	}
@@ -176,7 +192,7 @@ func EncodeNotification(n Notification) ([]byte, error) {
 	return encodeWith(h, &Camt054Document{BkToCstmrDbtCdtNtfctn: BankToCustomerDebitCreditNotificationV08{
 		GrpHdr: GroupHeader81{MsgId: n.ID, CreDtTm: created},
 		Ntfctn: []AccountNotification17{{Id: n.ID, CreDtTm: &created, Acct: cashAccount(n.Account, n.Currency),
-			Ntry: reportEntries(n.Currency, n.Entries)}},
+			Ntry: reportEntries(n.Currency, n.Entries), AddtlNtfctnInf: optional(n.Info)}},
 	}})
 }
 
@@ -211,13 +227,25 @@ func checkEntries(in *input, es []Entry) {
 		in.optionalText("Ntry/BkTxCd/Prtry/Issr", e.CodeIssuer, MaxIDChars)
 		in.optionalText("Ntry/AddtlNtryInf", e.Info, maxInfoChars)
 		if t := e.Transaction; t != nil {
-			in.optionalText("Ntry/NtryDtls/TxDtls/Refs/MsgId", t.MsgID, MaxIDChars)
-			in.optionalText("Ntry/NtryDtls/TxDtls/Refs/AcctSvcrRef", t.ServicerRef, MaxIDChars)
-			in.optionalText("Ntry/NtryDtls/TxDtls/Refs/EndToEndId", t.EndToEndID, MaxIDChars)
-			if t.UETR != "" {
-				in.uetr("Ntry/NtryDtls/TxDtls/Refs/UETR", t.UETR)
-			}
+			checkRefs(in, *t)
 		}
+		if len(e.Underlying) > MaxUnderlying {
+			in.add("Ntry/NtryDtls/TxDtls", "at most %d transactions an entry", MaxUnderlying)
+		}
+		for _, u := range e.Underlying {
+			checkRefs(in, u.EntryTransaction)
+			in.positive("Ntry/NtryDtls/TxDtls/Amt", u.Amount)
+		}
+	}
+}
+
+// checkRefs records what of t's references cannot be written.
+func checkRefs(in *input, t EntryTransaction) {
+	in.optionalText("Ntry/NtryDtls/TxDtls/Refs/MsgId", t.MsgID, MaxIDChars)
+	in.optionalText("Ntry/NtryDtls/TxDtls/Refs/AcctSvcrRef", t.ServicerRef, MaxIDChars)
+	in.optionalText("Ntry/NtryDtls/TxDtls/Refs/EndToEndId", t.EndToEndID, MaxIDChars)
+	if t.UETR != "" {
+		in.uetr("Ntry/NtryDtls/TxDtls/Refs/UETR", t.UETR)
 	}
 }
 
@@ -250,9 +278,22 @@ func reportEntry(cur corridor.Currency, e Entry) ReportEntry10 {
 		AddtlNtryInf: optional(e.Info),
 	}
 	if t := e.Transaction; t != nil {
-		refs := &TransactionReferences6{MsgId: optional(t.MsgID), AcctSvcrRef: optional(t.ServicerRef),
-			EndToEndId: optional(t.EndToEndID), UETR: optional(string(t.UETR))}
-		n.NtryDtls = []EntryDetails9{{TxDtls: []EntryTransaction10{{Refs: refs, Amt: &amt, CdtDbtInd: &ind}}}}
+		n.NtryDtls = []EntryDetails9{{TxDtls: []EntryTransaction10{{Refs: refsOf(*t), Amt: &amt, CdtDbtInd: &ind}}}}
+	} else if len(e.Underlying) > 0 {
+		txs := make([]EntryTransaction10, len(e.Underlying))
+		for i, u := range e.Underlying {
+			uAmt, uInd := ActiveOrHistoricCurrencyAndAmount{Value: u.Amount.Format(cur), Ccy: string(cur)}, "CRDT"
+			if u.Debit {
+				uInd = "DBIT"
+			}
+			txs[i] = EntryTransaction10{Refs: refsOf(u.EntryTransaction), Amt: &uAmt, CdtDbtInd: &uInd}
+		}
+		n.NtryDtls = []EntryDetails9{{TxDtls: txs}}
 	}
 	return n
+}
+
+func refsOf(t EntryTransaction) *TransactionReferences6 {
+	return &TransactionReferences6{MsgId: optional(t.MsgID), AcctSvcrRef: optional(t.ServicerRef),
+		EndToEndId: optional(t.EndToEndID), UETR: optional(string(t.UETR))}
 }
