@@ -282,9 +282,13 @@ type PositionBody struct {
 	QueuedOutCount int    `json:"queuedOutCount"`
 	QueuedIn       string `json:"queuedIn"`
 	QueuedInCount  int    `json:"queuedInCount"`
-	CycleSent      string `json:"cycleSent"`     // In the open net cycle, as debtor.
-	CycleReceived  string `json:"cycleReceived"` // In the open net cycle, as creditor.
-	CycleNet       string `json:"cycleNet"`      // Received less sent: negative is a net debit.
+	// LimitQueuedOut is its payments waiting in the limit queue, on a sender
+	// limit or the urgent reserve.
+	LimitQueuedOut      string `json:"limitQueuedOut"`
+	LimitQueuedOutCount int    `json:"limitQueuedOutCount"`
+	CycleSent           string `json:"cycleSent"`     // In the open net cycle, as debtor.
+	CycleReceived       string `json:"cycleReceived"` // In the open net cycle, as creditor.
+	CycleNet            string `json:"cycleNet"`      // Received less sent: negative is a net debit.
 }
 
 // RateBody is a published rate: POST and GET /v1/fx/rates.
@@ -342,7 +346,8 @@ func queuedBody(q hub.QueuedPayment) QueuedBody {
 func positionBody(p hub.Liquidity) PositionBody {
 	c := p.Currency
 	return PositionBody{BalanceBody: balanceBody(p.Balance), QueuedOut: p.QueuedOut.Format(c), QueuedOutCount: p.QueuedOutCount,
-		QueuedIn: p.QueuedIn.Format(c), QueuedInCount: p.QueuedInCount, CycleSent: p.CycleSent.Format(c),
+		QueuedIn: p.QueuedIn.Format(c), QueuedInCount: p.QueuedInCount,
+		LimitQueuedOut: p.LimitQueuedOut.Format(c), LimitQueuedOutCount: p.LimitQueuedOutCount, CycleSent: p.CycleSent.Format(c),
 		CycleReceived: p.CycleReceived.Format(c), CycleNet: signed(int64(p.CycleReceived)-int64(p.CycleSent), c)}
 }
 

@@ -236,7 +236,26 @@ func (s *state) queueView(caller corridor.Identity) []QueuedPayment {
 			Money: corridor.Money{Amount: q.Amount, Currency: q.Currency}, Urgent: q.Priority == settlement.Urgent,
 			Place: q.Place, QueuedAt: q.QueuedAt, Deadline: q.Deadline, Wait: WaitQueue, SettlementDate: p.cmd.Payment.SettlementDate})
 	}
+	out = append(out, s.limitQueueView(caller)...)
 	return append(out, s.warehouseView(caller)...)
+}
+
+// limitQueueView lists the limit queue in its order, the caller's own
+// payments for a participant: they wait, PDNG, on a sender limit or the
+// urgent reserve, ahead of the RTGS queue.
+func (s *state) limitQueueView(caller corridor.Identity) []QueuedPayment {
+	var out []QueuedPayment
+	for _, sp := range s.gate.Waiting() {
+		p := s.bySeq[uint64(sp.ID)]
+		pay := p.cmd.Payment
+		if caller.Role != corridor.RoleOperator && pay.InstructingAgent != caller.BIC {
+			continue
+		}
+		out = append(out, QueuedPayment{Reference: p.ref, UETR: pay.UETR, InstructingAgent: pay.InstructingAgent,
+			InstructedAgent: pay.InstructedAgent, Money: corridor.Money{Amount: pay.Amount, Currency: pay.Currency},
+			Urgent: pay.Urgent, Wait: WaitLimit, SettlementDate: pay.SettlementDate})
+	}
+	return out
 }
 
 // liquidity is bic's liquidity per currency: balances, the queue to and from
@@ -262,6 +281,11 @@ func (s *state) liquidity(bic corridor.BIC) ([]Liquidity, error) {
 			l.QueuedOut, l.QueuedOutCount = l.QueuedOut+q.Amount, l.QueuedOutCount+1
 		} else if l != nil && q.InstructedAgent == bic {
 			l.QueuedIn, l.QueuedInCount = l.QueuedIn+q.Amount, l.QueuedInCount+1
+		}
+	}
+	for _, sp := range s.gate.Waiting() {
+		if l := at(sp.Currency); l != nil && sp.InstructingAgent == bic {
+			l.LimitQueuedOut, l.LimitQueuedOutCount = l.LimitQueuedOut+sp.Amount, l.LimitQueuedOutCount+1
 		}
 	}
 	if s.cycle != nil {

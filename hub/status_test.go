@@ -96,3 +96,21 @@ func TestChainNextHop(t *testing.T) {
 		t.Fatalf("Track = %d legs, %v; want the payment and its next hop", len(tracks), err)
 	}
 }
+
+// TestLimitQueueVisible lists a payment waiting on a limit in the queue
+// view, with its wait, and counts it in the liquidity view (issue 10: the
+// limit queue was in neither).
+func TestLimitQueueVisible(t *testing.T) {
+	ctx := context.Background()
+	h := mustWaitingHub(t)
+	_, limited, _ := waitingPayments()
+	mustSubmit(t, h, limited, corridor.StatusPending)
+	q, err := h.Queue(ctx, corridor.Identity{Role: corridor.RoleParticipant, BIC: bankIN})
+	if err != nil || len(q) != 1 || q[0].UETR != limited.UETR || q[0].Wait != hub.WaitLimit {
+		t.Fatalf("Queue = %+v, %v; want the limit-queued payment, wait limit", q, err)
+	}
+	liq, err := h.Liquidity(ctx, bankIN)
+	if err != nil || liq[0].LimitQueuedOut != limited.Amount || liq[0].LimitQueuedOutCount != 1 {
+		t.Fatalf("Liquidity = %+v, %v; want %s in the limit queue", liq, err, limited.Amount.Format("INR"))
+	}
+}

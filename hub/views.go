@@ -71,7 +71,7 @@ type QueuedPayment struct {
 	Place            int64     // Its place in line within its priority: lower settles first.
 	QueuedAt         time.Time //
 	Deadline         time.Time // When the cut-off rejects it if it has not settled.
-	Wait             Wait      // WaitQueue, or WaitValueDate for a payment warehoused for a later business day.
+	Wait             Wait      // WaitQueue; WaitLimit in the limit queue; WaitValueDate warehoused for a later business day.
 	SettlementDate   corridor.Date
 }
 
@@ -84,8 +84,12 @@ type Liquidity struct {
 	QueuedOutCount int
 	QueuedIn       corridor.Amount // Payments to it waiting in the queue.
 	QueuedInCount  int
-	CycleSent      corridor.Amount // Its payments in the open net cycle, as instructing agent.
-	CycleReceived  corridor.Amount // Payments to it in the open net cycle.
+	// LimitQueuedOut is its own payments waiting in the limit queue, on a
+	// sender limit or the urgent reserve.
+	LimitQueuedOut      corridor.Amount
+	LimitQueuedOutCount int
+	CycleSent           corridor.Amount // Its payments in the open net cycle, as instructing agent.
+	CycleReceived       corridor.Amount // Payments to it in the open net cycle.
 }
 
 // FXRate is a published exchange rate: one unit of From buys Rate units of To.
