@@ -17,7 +17,7 @@ func runVersion(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("version takes no arguments, got %q", fs.Args())
+		return usagef("version takes no arguments, got %q", fs.Args())
 	}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
