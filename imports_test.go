@@ -31,6 +31,7 @@ const (
 	xsdgen     = "iso20022/internal/xsdgen"
 	scenario   = "internal/scenario"
 	unigen     = "screening/internal/unigen"
+	metrics    = "metrics"
 )
 
 // The third-party modules the rules name.
@@ -40,6 +41,7 @@ const (
 	rapid        = "pgregory.net/rapid"
 	goJOSE       = "github.com/go-jose/go-jose/v4"
 	xtext        = "golang.org/x/text"
+	prometheus   = "github.com/prometheus/client_golang"
 )
 
 // domain is what the system is: pure code that does no I/O.
@@ -80,6 +82,10 @@ var rules = []rule{
 	{"hub-test-deps", []string{hub}, test, oneOf(std, modIn(goCmp, rapid),
 		pkgIn(root, ledger, settlement, iso20022, screening, assert, scenario, sqlite, httpapi)),
 		"hub's tests run it on the real store and behind the real API, as STYLE.md section 9 asks"},
+	{"metrics-deps", []string{metrics}, prod, oneOf(std, pkgIn(root, hub, settlement), modIn(prometheus)),
+		"metrics translates hub.Stats and the hooks of hub, sqlite and httpapi to Prometheus; it imports no adapter, and they none of it"},
+	{"adapters-no-metrics", []string{sqlite, pki, httpapi, hub}, anyCode, not(pkgIn(metrics)),
+		"the adapters and hub report through hooks and hub.Stats, so that Prometheus stays out of them"},
 	{"scenario-std-only", []string{scenario}, anyCode, std,
 		"the scenario runner reads test files and nothing else"},
 	{"scenario-only-in-tests", nil, prod, not(pkgIn(scenario)),
@@ -90,8 +96,8 @@ var rules = []rule{
 		"the Unicode table generator is a stand-alone program, so go generate needs nothing but Go"},
 	{"nothing-imports-cmd", nil, anyCode, not(under("cmd")),
 		"cmd/ holds the wiring, flags and config; nothing imports it"},
-	{"third-party-prod", nil, prod, oneOf(std, inModule, modIn(sqliteDriver), both(modIn(xtext), from(screening))),
-		"dependencies are few: in production, the SQLite driver, and golang.org/x/text for screening's Unicode normalisation"},
+	{"third-party-prod", nil, prod, oneOf(std, inModule, modIn(sqliteDriver), both(modIn(xtext), from(screening)), both(modIn(prometheus), from(metrics))),
+		"dependencies are few: in production, the SQLite driver, golang.org/x/text for screening's Unicode normalisation, and the Prometheus client in metrics/ only"},
 	{"sqlite-driver-only-in-sqlite", nil, prod, oneOf(not(modIn(sqliteDriver)), from(sqlite)),
 		"the store adapter is named for its dependency, and only it uses the driver"},
 	{"third-party-test", nil, test, oneOf(std, inModule, modIn(goCmp, rapid), both(from(pki), modIn(goJOSE))),

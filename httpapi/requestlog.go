@@ -43,6 +43,10 @@ func noteError(w http.ResponseWriter, reason string, err error) {
 // cause; a participant's request that succeeded is Debug, for it is the
 // hub's ordinary work.
 func (s *Server) logRequest(r *http.Request, w *recorder, id corridor.Identity, start time.Time) {
+	d := s.Now().Sub(start)
+	if s.OnRequest != nil {
+		s.OnRequest(r.Pattern, w.status, d)
+	}
 	level := slog.LevelDebug
 	switch {
 	case w.status >= 500:
@@ -54,7 +58,7 @@ func (s *Server) logRequest(r *http.Request, w *recorder, id corridor.Identity, 
 		return
 	}
 	attrs := []slog.Attr{slog.String("method", r.Method), slog.String("route", r.Pattern), slog.String("path", r.URL.Path),
-		slog.Int("status", w.status), slog.Duration("duration", s.Now().Sub(start)),
+		slog.Int("status", w.status), slog.Duration("duration", d),
 		slog.String("caller", callerOf(r, id)), slog.String(corridor.LogKeyRemote, r.RemoteAddr)}
 	if w.reason != "" {
 		attrs = append(attrs, slog.String(corridor.LogKeyReason, w.reason))

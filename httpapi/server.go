@@ -44,6 +44,11 @@ type Server struct {
 	MaxInFlight  int           // Concurrent requests per participant; DefaultMaxInFlight if 0.
 	ReadTimeout  time.Duration // To read a whole request; ReadTimeout if 0.
 
+	// OnRequest, when set, is told of every request answered: its route
+	// pattern (empty when none matched), status and duration, for metrics.
+	// It runs on the request's goroutine and must not block.
+	OnRequest func(route string, status int, d time.Duration)
+
 	limits *limiter
 	srv    *http.Server
 	ln     net.Listener

@@ -66,7 +66,7 @@ func (h *Hub) Fund(ctx context.Context, bic corridor.BIC, m corridor.Money) erro
 func (h *Hub) SubmitPayment(ctx context.Context, sender corridor.BIC, p corridor.Payment, instrID string, msg corridor.SignedMessage) (PaymentResult, error) {
 	assert.That(sender == p.InstructingAgent, "sender %s is not the instructing agent %s", sender, p.InstructingAgent)
 	cmd := paymentCmd{Sender: sender, Payment: p, InstrID: instrID, Message: msg.Body, Signature: msg.Signature,
-		Screening: screenPayment(h.screener.Load(), p)} // Here, on the caller's goroutine: screening is CPU work.
+		Screening: h.screen(p)} // Here, on the caller's goroutine: screening is CPU work.
 	res, err := h.do(ctx, request{cmd: cmd})
 	return res.payment, err
 }

@@ -57,6 +57,8 @@ type Config struct {
 	// starts to wait, on the reader's goroutine: for gauges and for tests
 	// that must act while a long poll waits. It must not block.
 	OnWait func(corridor.BIC)
+
+	Observer Observer // Told of batches and screenings, for metrics; nil for none.
 }
 
 // Hub is the sequencer and the state it owns.

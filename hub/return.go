@@ -42,7 +42,7 @@ func (h *Hub) returnOf(ctx context.Context, sender corridor.BIC, r iso20022.Retu
 	}
 	if orig != nil { // Else the sequencer refuses it; nothing to screen.
 		p = withReturnedParties(p, *orig)
-		c.Screening = screenPayment(h.screener.Load(), p) // Here, on the caller's goroutine: screening is CPU work.
+		c.Screening = h.screen(p) // Here, on the caller's goroutine: screening is CPU work.
 	}
 	c.Payment = p
 	return c, nil

@@ -104,6 +104,7 @@ func (h *Hub) process(ctx context.Context, batch []request) error {
 		}
 		h.lastHash = prev
 	}
+	h.observeBatch(len(batch), len(entries))
 	// Publish before answering: a caller told that a revocation or a list
 	// load is done must find it in force at its next request.
 	h.publish()

@@ -48,6 +48,12 @@ type DB struct {
 	insert  *sql.Stmt // The prepared statement that inserts one journal row; reused by every Append.
 	journal Journal
 
+	// Timing, when set, is told of every journal batch written: its entries,
+	// the whole append (begin, inserts, commit) and the commit alone, which
+	// with synchronous=FULL is the WAL's fsync. Set it before the first
+	// Append; it runs on the appender's goroutine and must not block.
+	Timing func(entries int, appendDur, fsyncDur time.Duration)
+
 	closeOnce sync.Once
 	closeErr  error
 }

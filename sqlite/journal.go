@@ -89,6 +89,7 @@ func checkBatch(seq uint64, hash [32]byte, entries []corridor.JournalEntry) {
 // writeBatch inserts entries in one transaction and commits it; with WAL and
 // synchronous=FULL the commit returns after the WAL is fsynced.
 func (db *DB) writeBatch(ctx context.Context, entries []corridor.JournalEntry) (err error) {
+	start := time.Now()
 	tx, err := db.sql.BeginTx(ctx, nil) // BEGIN IMMEDIATE, from the DSN's _txlock.
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -110,8 +111,13 @@ func (db *DB) writeBatch(ctx context.Context, entries []corridor.JournalEntry) (
 			return fmt.Errorf("insert entry %d: %w", e.Seq, err)
 		}
 	}
+	commit := time.Now()
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if db.Timing != nil {
+		end := time.Now()
+		db.Timing(len(entries), end.Sub(start), end.Sub(commit))
 	}
 	return nil
 }

@@ -33,7 +33,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	data := fs.String("data", "", "the hub's data directory")
 	db := fs.String("db", "", "audit this store file, a backup say, instead of DIR's (default DIR/corridor.db)")
 	ca := fs.String("ca", "", "the directory of the hub certificate that signed the checkpoints (default DIR/ca)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:], stdout); err != nil {
 		return err
 	}
 	if *data != "" && *db == "" {

@@ -32,7 +32,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	n := fs.Int("payments", 5000, "payments to send")
 	conc := fs.Int("concurrency", 64, "concurrent submitters")
 	screen := fs.Bool("screening", true, "load the demo watchlist, so every payment is screened")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *n < 1 || *n > maxBenchPayments || *conc < 1 || *conc > maxBenchConcurrency {

@@ -33,7 +33,7 @@ func runCA(args []string, stdout, stderr io.Writer) error {
 	data := fs.String("data", "", "data directory of the hub")
 	var hosts hostList
 	fs.Var(&hosts, "host", "extra DNS name or IP of the hub for its server certificate (repeatable)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:], stdout); err != nil {
 		return err
 	}
 	if *data == "" {
@@ -57,7 +57,7 @@ func runCAOperator(args []string, stdout, stderr io.Writer) error {
 	csrFile := fs.String("csr", "", "PEM certificate request; without it a key pair is made")
 	out := fs.String("out", "", "directory to write NAME.crt (and NAME.key) into")
 	days := fs.Int("validity-days", 365, "days the certificate is valid")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *data == "" || *name == "" || *out == "" {

@@ -22,7 +22,7 @@ func runCompliance(ctx context.Context, args []string, stdout, stderr io.Writer)
 	uetr := fs.String("uetr", "", "release, reject: the held payment's UETR")
 	why := fs.String("why", "", "release, reject: the reason, journaled with the decision")
 	whitelist := fs.Bool("whitelist", false, "release: the hits were false positives; do not hold these parties for these entries again")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:], stdout); err != nil {
 		return err
 	}
 	c, err := op.client()

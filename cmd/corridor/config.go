@@ -18,6 +18,7 @@ import (
 type Config struct {
 	DataDir      string // Holds ca/ (the hub's CA), corridor.db (the journal) and hub.addr.
 	Addr         string // Where the API listens.
+	OpsAddr      string // Where the operations listener (metrics, health) listens; empty for none.
 	BIC          string // The hub's own BIC, the sender of the messages it writes.
 	MaxBodyBytes int64  // Largest message accepted.
 
@@ -38,7 +39,7 @@ type Config struct {
 
 // DefaultConfig is the configuration flags start from.
 func DefaultConfig() Config {
-	return Config{Addr: "127.0.0.1:8443", BIC: "CRDRINBBXXX", MaxBodyBytes: httpapi.DefaultMaxBodyBytes,
+	return Config{Addr: "127.0.0.1:8443", OpsAddr: "127.0.0.1:0", BIC: "CRDRINBBXXX", MaxBodyBytes: httpapi.DefaultMaxBodyBytes,
 		QuoteLife: hub.DefaultQuoteLife, ResolveEvery: 30 * time.Second, CycleEvery: time.Hour, DayTimes: DefaultDayTimes,
 		RateLimit: httpapi.DefaultRatePerSecond, RateBurst: httpapi.DefaultRateBurst, ScreeningThreshold: screening.DefaultThreshold}
 }
@@ -62,6 +63,9 @@ func (c Config) Validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("--addr %q: %w", c.Addr, err))
+	}
+	if _, _, err := net.SplitHostPort(c.OpsAddr); c.OpsAddr != "" && err != nil {
+		errs = append(errs, fmt.Errorf("--ops-addr %q: %w", c.OpsAddr, err))
 	}
 	if _, err := corridor.ParseBIC(c.BIC); err != nil {
 		errs = append(errs, fmt.Errorf("--bic: %w", err))

@@ -40,7 +40,7 @@ func mustBuild(tb testing.TB) string {
 // mustStartHub starts the hub on data and waits until it says where it listens.
 func mustStartHub(tb testing.TB, bin, data string) *hubProcess {
 	tb.Helper()
-	cmd := exec.Command(bin, "hub", "--data", data, "--addr", "127.0.0.1:0", "--resolve-every", "0", "--cycle-every", "0")
+	cmd := exec.Command(bin, "hub", "--data", data, "--addr", "127.0.0.1:0", "--ops-addr", "127.0.0.1:0", "--resolve-every", "0", "--cycle-every", "0")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		tb.Fatal(err)

@@ -168,7 +168,7 @@ func runDayCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs, op := operatorFlagSet("day "+action, stderr)
 	cur := fs.String("currency", "", "the currency whose business day to run")
 	typ := fs.String("type", "", "the cut-off's payment type: customer or interbank")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:], stdout); err != nil {
 		return err
 	}
 	c, err := op.client()

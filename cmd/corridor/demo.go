@@ -94,6 +94,7 @@ func demoRun(ctx context.Context, m *Main, out io.Writer) error {
 	if err := m.Run(ctx); err != nil {
 		return err
 	}
+	fmt.Fprintf(out, "Operations (metrics, health): %s/metrics %s/readyz\n", m.OpsURL(), m.OpsURL())
 	fmt.Fprintf(out, "Corridor hub %s at %s (data in %s)\n\n", m.Config.BIC, m.API.URL(), m.Config.DataDir)
 	op, err := (&operatorFlags{hub: m.API.URL(), data: m.Config.DataDir}).client()
 	if err != nil {

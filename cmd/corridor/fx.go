@@ -34,7 +34,7 @@ func runFXRate(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	from := fs.String("from", "", "currency sold, such as INR")
 	to := fs.String("to", "", "currency bought, such as RUB")
 	rate := fs.String("rate", "", "units of --to one unit of --from buys, an exact decimal such as 1.0823")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	c, err := op.client()
@@ -64,7 +64,7 @@ func runFXQuote(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.StringVar(&req.Ask, "ask", "", "rate at which the provider sells BASE, an exact decimal, not below --bid")
 	fs.StringVar(&req.Size, "size", "", "most BASE the quote trades in all, in major units such as 1000000.00")
 	life := fs.Duration("life", 15*time.Minute, "how long the quote stays live, at most 24h")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *hub == "" || *cert == "" || *key == "" || *ca == "" {
@@ -92,7 +92,7 @@ func runFXQuote(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // every account the hub holds, with its balance and floor.
 func runAccounts(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, op := operatorFlagSet("accounts", stderr)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	c, err := op.client()

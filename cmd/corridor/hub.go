@@ -29,6 +29,7 @@ type Main struct {
 	DB  *sqlite.DB
 	Hub *hub.Hub
 	API *httpapi.Server
+	Ops *opsServer // The operations listener: metrics, health and readiness.
 
 	lock        *dataLock // Held from before the store opens until Close.
 	checkpoints *checkpointer
@@ -41,9 +42,10 @@ type Main struct {
 // NewMain returns a Main with the default configuration.
 func NewMain() *Main { return &Main{Config: DefaultConfig(), Logger: slog.Default()} }
 
-// Run loads the hub's keys, locks the data directory, opens the store,
-// replays the journal, starts the sequencer and the API, and returns once
-// they are up. A second hub on the same data directory is refused at once.
+// Run loads the hub's keys, locks the data directory, opens the operations
+// listener (not ready yet), opens the store, replays the journal, starts the
+// sequencer and the API, and returns once they are up. A second hub on the
+// same data directory is refused at once.
 func (m *Main) Run(ctx context.Context) error {
 	if err := m.Config.Validate(); err != nil {
 		return err
@@ -55,13 +57,42 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.lock, err = lockDataDir(m.Config.DataDir); err != nil {
 		return err
 	}
+	m.Ops = newOps()
+	if m.Config.OpsAddr != "" {
+		if err := m.Ops.open(m.Config.OpsAddr); err != nil {
+			return err
+		}
+	}
+	if err := m.openHub(ctx, keys); err != nil {
+		return err
+	}
+	m.API = &httpapi.Server{Hub: m.Hub, CA: keys.ca, Signer: keys.signer, TLS: keys.tls, Logger: m.Logger, MaxBodyBytes: m.Config.MaxBodyBytes,
+		RateLimit: m.Config.RateLimit, RateBurst: m.Config.RateBurst}
+	m.Ops.instrument(m.API)
+	if err := m.API.Open(m.Config.Addr); err != nil {
+		return err
+	}
+	if err := os.WriteFile(addrFile(m.Config.DataDir), []byte(m.API.URL()+"\n"), 0o644); err != nil {
+		return fmt.Errorf("write hub address: %w", err)
+	}
+	m.Ops.hub.Store(m.Hub)
+	m.Logger.Info("hub started", "version", buildVersion(), "data", m.Config.DataDir, "store", dbPath(m.Config.DataDir),
+		"api", m.API.URL(), "ops", m.OpsURL())
+	return nil
+}
+
+// openHub opens the store, replays the journal and starts the sequencer.
+func (m *Main) openHub(ctx context.Context, keys hubKeys) error {
+	var err error
 	if m.DB, err = sqlite.Open(ctx, dbPath(m.Config.DataDir)); err != nil {
 		return err
 	}
+	m.DB.Timing = m.Ops.metrics.JournalTiming
 	bic, _ := corridor.ParseBIC(m.Config.BIC) // Validated above.
 	m.Hub, err = hub.Open(ctx, hub.Config{BIC: bic, Journal: m.DB.Journal(), Logger: m.Logger,
 		NetCurrencies: m.Config.netCurrencies(), PublishedRate: m.Config.PublishedRate, QuoteLife: m.Config.QuoteLife,
-		ScreeningThreshold: m.Config.ScreeningThreshold, Calendars: m.Config.Calendars, FourEyes: m.Config.FourEyes})
+		ScreeningThreshold: m.Config.ScreeningThreshold, Calendars: m.Config.Calendars, FourEyes: m.Config.FourEyes,
+		Observer: m.Ops.metrics})
 	if err != nil {
 		return err
 	}
@@ -71,16 +102,15 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.checkpoints = &checkpointer{journal: m.DB.Journal(), signer: keys.signer, last: last}
 	m.startSequencer()
-	m.API = &httpapi.Server{Hub: m.Hub, CA: keys.ca, Signer: keys.signer, TLS: keys.tls, Logger: m.Logger, MaxBodyBytes: m.Config.MaxBodyBytes,
-		RateLimit: m.Config.RateLimit, RateBurst: m.Config.RateBurst}
-	if err := m.API.Open(m.Config.Addr); err != nil {
-		return err
-	}
-	if err := os.WriteFile(addrFile(m.Config.DataDir), []byte(m.API.URL()+"\n"), 0o644); err != nil {
-		return fmt.Errorf("write hub address: %w", err)
-	}
-	m.Logger.Info("hub listening", "url", m.API.URL(), "data", m.Config.DataDir)
 	return nil
+}
+
+// OpsURL is the operations listener's base URL, or "off".
+func (m *Main) OpsURL() string {
+	if m.Ops == nil || m.Ops.ln == nil {
+		return "off"
+	}
+	return m.Ops.url()
 }
 
 // hubKeys are what the hub signs and authenticates with.
@@ -169,10 +199,13 @@ func (m *Main) every(ctx context.Context, d time.Duration, what string, run func
 // data directory last.
 func (m *Main) Close() error {
 	var errs []error
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if m.Ops != nil {
+		errs = append(errs, m.Ops.close(ctx))
+	}
 	if m.API != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		errs = append(errs, m.API.Close(ctx))
-		cancel()
 	}
 	if m.stop != nil {
 		m.stop()
@@ -192,6 +225,8 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.SetOutput(stderr)
 	fs.StringVar(&m.Config.DataDir, "data", "", "data directory (made by 'corridor ca init')")
 	fs.StringVar(&m.Config.Addr, "addr", m.Config.Addr, "address the API listens on")
+	fs.StringVar(&m.Config.OpsAddr, "ops-addr", defaultOpsAddr, "address of the operations listener: /metrics, /healthz, /readyz, plain HTTP (empty: none)")
+	logFormat := fs.String("log-format", "text", "log format on stderr: text or json")
 	fs.StringVar(&m.Config.BIC, "bic", m.Config.BIC, "the hub's own BIC")
 	fs.Int64Var(&m.Config.MaxBodyBytes, "max-body-bytes", m.Config.MaxBodyBytes, "largest message accepted")
 	fs.IntVar(&m.Config.RateLimit, "rate-limit", m.Config.RateLimit, "requests per second per participant (429 beyond)")
@@ -199,19 +234,39 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.Float64Var(&m.Config.ScreeningThreshold, "screening-threshold", m.Config.ScreeningThreshold, "sanctions screening score at or above which a payment is held")
 	fs.BoolVar(&m.Config.FourEyes, "four-eyes", m.Config.FourEyes, "a compliance release needs two different operators")
 	m.settlementFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
-	m.Logger = slog.New(slog.NewTextHandler(stderr, nil))
-	err := m.Run(ctx)
-	if err == nil {
-		fmt.Fprintln(stdout, "corridor hub listening on", m.API.URL())
-		select {
-		case <-ctx.Done():
-		case <-m.done: // The journal failed: Close returns why.
-		}
+	logger, err := newLogger(*logFormat, stderr)
+	if err != nil {
+		return usageError{err}
 	}
-	return errors.Join(err, m.Close())
+	m.Logger = logger
+	if err := m.Run(ctx); err != nil {
+		return errors.Join(err, m.Close())
+	}
+	fmt.Fprintln(stdout, "corridor hub listening on", m.API.URL())
+	select {
+	case <-ctx.Done():
+		m.Logger.Info("hub stopping", "why", "signal: interrupt or terminate")
+	case <-m.done: // The journal failed: Close returns why.
+	}
+	if err := m.Close(); err != nil {
+		return err
+	}
+	m.Logger.Info("hub stopped")
+	return nil
+}
+
+// newLogger is a slog logger writing format ("text" or "json") to w.
+func newLogger(format string, w io.Writer) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: want text or json", format)
 }
 
 // settlementFlags are the hub's settlement settings.

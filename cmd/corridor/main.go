@@ -17,26 +17,34 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"syscall"
 	_ "time/tzdata" // The zones of the business-day calendars, on machines without /usr/share/zoneinfo.
+
+	"github.com/corridor-network/corridor"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(0)
+	if err != nil && !silent(err) {
+		fmt.Fprintln(os.Stderr, errorLine(err))
 	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "corridor:", err)
-		os.Exit(1)
+	os.Exit(exitStatus(err))
+}
+
+// errorLine is err said once, with the program's name in front: a reject
+// already begins with "corridor: rejected", so it gets no second one.
+func errorLine(err error) string {
+	var rej *corridor.RejectError
+	if errors.As(err, &rej) {
+		return err.Error()
 	}
+	return "corridor: " + err.Error()
 }
 
 const usage = `corridor: a cross-border interbank payment hub
@@ -66,13 +74,13 @@ Usage:
   corridor version                            the module version and VCS revision of this binary
 
 Run "corridor COMMAND --help" for a command's flags.
-`
+` + exitStatuses
 
 // run dispatches to a subcommand; each lives in a file of its own.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return errors.New("no command given")
+		return usagef("no command given")
 	}
 	cmd, rest := args[0], args[1:]
 	if cmd == "help" || cmd == "-h" || cmd == "--help" {
@@ -81,8 +89,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	sub, ok := subcommands[cmd]
 	if !ok {
-		fmt.Fprint(stderr, usage)
-		return fmt.Errorf("unknown command %q", cmd)
+		return usagef("unknown command %q (see 'corridor --help')", cmd)
 	}
 	return sub(ctx, rest, stdout, stderr)
 }

@@ -16,7 +16,7 @@ func runOperator(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	fs, op := operatorFlagSet("operator revoke", stderr)
 	serial := fs.String("serial", "", "the operator certificate's serial number, hex")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:], stdout); err != nil {
 		return err
 	}
 	c, err := op.client()

@@ -87,7 +87,7 @@ func runParticipantFund(ctx context.Context, args []string, stdout, stderr io.Wr
 	fs.StringVar(&req.BIC, "bic", "", "the participant's BIC")
 	fs.StringVar(&req.Currency, "currency", "", "currency of the settlement account")
 	fs.StringVar(&req.Amount, "amount", "", "amount in major units, such as 1000000.00")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	c, err := op.client()
@@ -110,7 +110,7 @@ func runParticipantStanding(ctx context.Context, action string, args []string, s
 	fs, op := operatorFlagSet("participant "+action, stderr)
 	bicText := fs.String("bic", "", "the participant's BIC")
 	serial := fs.String("serial", "", "revoke: the certificate's serial (hex); default all of the participant's certificates")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	bic, err := corridor.ParseBIC(*bicText)

@@ -28,7 +28,7 @@ func runParticipantAdd(ctx context.Context, args []string, stdout, stderr io.Wri
 	fs, op := operatorFlagSet("participant add", stderr)
 	var a addRequest
 	a.register(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if err := a.complete(); err != nil {

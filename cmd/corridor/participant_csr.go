@@ -20,7 +20,7 @@ func runParticipantCSR(args []string, stdout, stderr io.Writer) error {
 	bicText := fs.String("bic", "", "the bank's BIC (8 or 11 characters)")
 	name := fs.String("name", "", "the bank's name in the request (default: the BIC); the hub names the certificate from the registration")
 	out := fs.String("out", "", "directory, kept by the bank, to write BIC.key (0600) and BIC.csr into")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *bicText == "" || *out == "" {

@@ -32,14 +32,22 @@ The format of a list comes from NAME's prefix, else from the file:
   csv=FILE         the operator's own CSV (header id,kind,name,aliases,country,
                    nationality,dob,bic,program,address,remarks); also any NAME=FILE.csv
 An .xml file of another NAME is recognised by its root element.
+
+Exit status of check: 0 every party passes, 3 at least one would be held,
+1 failure (a list that does not load), 2 usage error.
 `
 
+// exitHeld is screening check's exit status when a party would be held, so
+// that a script tells held from clear, and both from a failure.
+const exitHeld = 3
+
 func runScreening(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		fmt.Fprint(stderr, screeningUsage)
-		if len(args) == 0 {
-			return errors.New("screening: check or load?")
-		}
+		return usagef("screening: check or load?")
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, screeningUsage)
 		return flag.ErrHelp
 	}
 	switch args[0] {
@@ -48,8 +56,7 @@ func runScreening(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	case "load":
 		return runScreeningLoad(ctx, args[1:], stdout, stderr)
 	}
-	fmt.Fprint(stderr, screeningUsage)
-	return fmt.Errorf("screening: unknown subcommand %q", args[0])
+	return usagef("screening: unknown subcommand %q (see 'corridor screening --help')", args[0])
 }
 
 // listFlags collects repeated --list NAME=FILE flags.
@@ -75,21 +82,19 @@ type screeningCheck struct {
 func runScreeningCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c screeningCheck
 	fs := flag.NewFlagSet("screening check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, screeningUsage); fs.PrintDefaults() }
+	fs.Usage = func() { fmt.Fprint(fs.Output(), screeningUsage); fs.PrintDefaults() }
 	fs.Var(&c.lists, "list", "a list as NAME=FILE (repeatable)")
 	fs.Float64Var(&c.threshold, "threshold", screening.DefaultThreshold, "score at or above which a payment is held")
 	fs.BoolVar(&c.json, "json", false, "print JSON")
 	fs.StringVar(&c.country, "country", "", "the parties' country (ISO 3166 alpha-2)")
 	fs.StringVar(&c.dob, "dob", "", "the parties' date of birth (YYYY-MM-DD or YYYY)")
 	fs.StringVar(&c.bicArg, "bic", "", "the parties' BIC")
-	names, err := parseInterleaved(fs, args)
+	names, err := parseInterleaved(fs, args, stdout)
 	if err != nil {
 		return err
 	}
 	if len(c.lists) == 0 || len(names) == 0 {
-		fs.Usage()
-		return errors.New("screening check: give at least one --list and one PARTY")
+		return usagef("screening check: give at least one --list and one PARTY (see 'corridor screening --help')")
 	}
 	parties, err := c.parties(names)
 	if err != nil {
@@ -104,18 +109,26 @@ func runScreeningCheck(ctx context.Context, args []string, stdout, stderr io.Wri
 		results[i] = s.Screen(p)
 	}
 	if c.json {
-		return writeScreeningJSON(stdout, s, results)
+		if err := writeScreeningJSON(stdout, s, results); err != nil {
+			return err
+		}
+	} else {
+		writeScreeningText(stdout, s, results)
 	}
-	writeScreeningText(stdout, s, results)
+	for _, r := range results {
+		if r.Hold {
+			return exitError{status: exitHeld} // The output said which; the status tells a script.
+		}
+	}
 	return nil
 }
 
 // parseInterleaved parses flags placed before, between or after the
 // positional arguments, which it returns; after "--" all are positional.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+func parseInterleaved(fs *flag.FlagSet, args []string, stdout io.Writer) ([]string, error) {
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := parseFlags(fs, args, stdout); err != nil {
 			return nil, err
 		}
 		rest := fs.Args()

@@ -19,7 +19,7 @@ func runScreeningLoad(ctx context.Context, args []string, stdout, stderr io.Writ
 	fs, op := operatorFlagSet("screening load", stderr)
 	name := fs.String("list", "", "the list's name at the hub, such as un or ofac")
 	format := fs.String("format", "", "un, ofac-xml, ofac-csv (a directory with sdn.csv, add.csv, alt.csv) or csv")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *name == "" || *format == "" || fs.NArg() != 1 {

@@ -18,7 +18,7 @@ func runSettlement(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	action := args[0]
 	fs, op := operatorFlagSet("settlement "+action, stderr)
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:], stdout); err != nil {
 		return err
 	}
 	c, err := op.client()

@@ -19,7 +19,7 @@ func runStatement(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	date := fs.String("date", "", "the business date, YYYY-MM-DD (UTC)")
 	page := fs.Int("page", 1, "the page, from 1, of a day with many entries")
 	out := fs.String("out", "", "write the camt.053 here instead of stdout")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	b, err := corridor.ParseBIC(*bic)

@@ -44,7 +44,7 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		fs.PrintDefaults()
 	}
 	asJSON := fs.Bool("json", false, "print a JSON array of {file, valid, problems: [{path, rule, reason}]}")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {

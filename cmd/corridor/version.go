@@ -13,11 +13,11 @@ import (
 func runVersion(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("version", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("version takes no arguments, got %q", fs.Args())
+		return usagef("version takes no arguments, got %q", fs.Args())
 	}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
@@ -47,4 +47,13 @@ func versionLine(info *debug.BuildInfo) string {
 	}
 	extra = append(extra, info.GoVersion)
 	return fmt.Sprintf("corridor %s (%s)", info.Main.Version, strings.Join(extra, ", "))
+}
+
+// buildVersion is versionLine of this binary, for the hub's start line.
+func buildVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "corridor (no build info)"
+	}
+	return versionLine(info)
 }
