@@ -22,7 +22,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.SetOutput(stderr)
 	data := fs.String("data", "", "the hub's data directory (the hub may be running)")
 	out := fs.String("out", "", "the backup file to write; it must not exist")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *data == "" || *out == "" {
@@ -54,7 +54,7 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.SetOutput(stderr)
 	backup := fs.String("backup", "", "the backup file written by 'corridor backup'")
 	data := fs.String("data", "", "the data directory to restore into: new, or without a journal")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *backup == "" || *data == "" {

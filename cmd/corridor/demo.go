@@ -39,7 +39,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	once := fs.Bool("once", false, "exit after the trace instead of serving until Ctrl-C")
 	addr := fs.String("addr", "127.0.0.1:0", "address the hub listens on")
 	verbose := fs.Bool("v", false, "log the hub's work to stderr")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	dir, cleanup, err := demoDataDir(*data)
@@ -60,7 +60,18 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintf(stdout, "\nThe hub keeps serving at %s (data in %s). Ctrl-C stops it.\n", m.API.URL(), dir)
 		<-ctx.Done()
 	}
-	return errors.Join(err, m.Close())
+	err = errors.Join(err, m.Close())
+	fmt.Fprintln(stdout, demoDataFate(dir, *data != ""))
+	return err
+}
+
+// demoDataFate says, as the demo ends, where its data is and whether it
+// stays: a directory given with --data is kept; the temporary one is removed.
+func demoDataFate(dir string, given bool) string {
+	if given {
+		return "demo stopped; its data stays in " + dir
+	}
+	return "demo stopped; its temporary data directory " + dir + " is removed (use --data DIR to keep it)"
 }
 
 func demoLogger(stderr io.Writer, verbose bool) *slog.Logger {
