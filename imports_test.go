@@ -40,6 +40,7 @@ const (
 	rapid        = "pgregory.net/rapid"
 	goJOSE       = "github.com/go-jose/go-jose/v4"
 	xtext        = "golang.org/x/text"
+	kinOpenAPI   = "github.com/getkin/kin-openapi"
 )
 
 // domain is what the system is: pure code that does no I/O.
@@ -94,8 +95,8 @@ var rules = []rule{
 		"dependencies are few: in production, the SQLite driver, and golang.org/x/text for screening's Unicode normalisation"},
 	{"sqlite-driver-only-in-sqlite", nil, prod, oneOf(not(modIn(sqliteDriver)), from(sqlite)),
 		"the store adapter is named for its dependency, and only it uses the driver"},
-	{"third-party-test", nil, test, oneOf(std, inModule, modIn(goCmp, rapid), both(from(pki), modIn(goJOSE))),
-		"tests use go-cmp for diffs and rapid for properties, no assertion library; pki's alone go-jose, to check its JWS against an independent implementation"},
+	{"third-party-test", nil, test, oneOf(std, inModule, modIn(goCmp, rapid), both(from(pki), modIn(goJOSE)), both(from(httpapi), modIn(kinOpenAPI))),
+		"tests use go-cmp for diffs and rapid for properties, no assertion library; pki's alone go-jose, to check its JWS against an independent implementation; httpapi's alone kin-openapi, to validate docs/openapi.yaml with a real OpenAPI library"},
 }
 
 // wiring are the packages that only the module-wide rules govern: cmd/corridor
