@@ -42,6 +42,7 @@ const (
 	goJOSE       = "github.com/go-jose/go-jose/v4"
 	xtext        = "golang.org/x/text"
 	prometheus   = "github.com/prometheus/client_golang"
+	kinOpenAPI   = "github.com/getkin/kin-openapi"
 )
 
 // domain is what the system is: pure code that does no I/O.
@@ -100,8 +101,8 @@ var rules = []rule{
 		"dependencies are few: in production, the SQLite driver, golang.org/x/text for screening's Unicode normalisation, and the Prometheus client in metrics/ only"},
 	{"sqlite-driver-only-in-sqlite", nil, prod, oneOf(not(modIn(sqliteDriver)), from(sqlite)),
 		"the store adapter is named for its dependency, and only it uses the driver"},
-	{"third-party-test", nil, test, oneOf(std, inModule, modIn(goCmp, rapid), both(from(pki), modIn(goJOSE))),
-		"tests use go-cmp for diffs and rapid for properties, no assertion library; pki's alone go-jose, to check its JWS against an independent implementation"},
+	{"third-party-test", nil, test, oneOf(std, inModule, modIn(goCmp, rapid), both(from(pki), modIn(goJOSE)), both(from(httpapi), modIn(kinOpenAPI))),
+		"tests use go-cmp for diffs and rapid for properties, no assertion library; pki's alone go-jose, to check its JWS against an independent implementation; httpapi's alone kin-openapi, to validate docs/openapi.yaml with a real OpenAPI library"},
 }
 
 // wiring are the packages that only the module-wide rules govern: cmd/corridor

@@ -123,6 +123,32 @@ func (s *Server) Close(ctx context.Context) error {
 // Handler routes the API. Every route requires an authenticated caller.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
+	s.routes(mux)
+	return mux
+}
+
+// Routes is every pattern Handler registers, in order: what
+// docs/openapi.yaml describes, and nothing else.
+func Routes() []string {
+	var p patterns
+	(&Server{}).routes(&p)
+	return p
+}
+
+// router is where routes registers the API: the ServeMux, or patterns.
+type router interface {
+	HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request))
+}
+
+// patterns records the patterns registered on it and serves nothing.
+type patterns []string
+
+func (p *patterns) HandleFunc(pattern string, _ func(http.ResponseWriter, *http.Request)) {
+	*p = append(*p, pattern)
+}
+
+// routes registers every route of the API on mux.
+func (s *Server) routes(mux router) {
 	mux.HandleFunc("POST /v1/messages", s.participant(s.handleSubmit))
 	mux.HandleFunc("GET /v1/inbox", s.participant(s.handleInbox))
 	mux.HandleFunc("POST /v1/inbox/ack", s.participant(s.handleAck))
@@ -161,7 +187,6 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("PUT /v1/notifications", s.participant(s.handlePutNotifications))
 	mux.HandleFunc("GET /v1/notifications", s.participant(s.handleGetNotifications))
 	mux.HandleFunc("PUT /v1/limits", s.participant(s.handlePutLimits))
-	return mux
 }
 
 // authenticate reads the caller from the verified client certificate. The TLS

@@ -67,6 +67,7 @@ Usage:
   corridor audit verify --data DIR            prove the journal was not altered
   corridor compliance list|release|reject    payments held by sanctions screening, and the operator's decisions
   corridor bench [--payments N] [--concurrency C]   payments per second through the real API, on a temporary hub
+  corridor sign --key K --cert C FILE         print the X-Corridor-Signature of FILE's exact bytes (a bank, for curl)
   corridor validate [--json] FILE...          check ISO 20022 messages against the schema and CBPR+ rules
   corridor screening check --list NAME=FILE... PARTY...  screen names offline against sanctions lists
   corridor backup --data DIR --out FILE      copy the journal store while the hub runs (the CA directory apart)
@@ -114,6 +115,7 @@ var subcommands = map[string]subcommand{
 	"bench":       runBench,
 	"operator":    runOperator,
 	"statement":   runStatement,
+	"sign":        withoutContext(runSign),
 	"validate":    runValidate,
 	"screening":   runScreening,
 	"version":     withoutContext(runVersion),

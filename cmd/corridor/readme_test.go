@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // readmeWalkthrough is the first line of README.md's walkthrough of a hub
@@ -38,19 +35,10 @@ func TestREADMEWalkthrough(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", "-e", "-c", script)
-	cmd.Dir = dir
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "hub.log"))
-		t.Fatalf("README walkthrough: %v\n%s\nhub.log:\n%s", err, out.String(), log)
-	}
+	out := mustBash(t, dir, script)
 	for _, want := range []string{"registered DEMOINBB", "published INR/RUB 1.0823", "intact:", "valid"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("README walkthrough printed no %q:\n%s", want, out.String())
+		if !strings.Contains(out, want) {
+			t.Errorf("README walkthrough printed no %q:\n%s", want, out)
 		}
 	}
 }
