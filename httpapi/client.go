@@ -62,7 +62,7 @@ type APIError struct {
 
 func (e *APIError) Error() string {
 	s := fmt.Sprintf("hub answered %d: %s", e.Status, e.Body.Error)
-	if e.Body.Reason != "" {
+	if e.Body.Reason != "" && !strings.Contains(e.Body.Error, e.Body.Reason) { // Said once.
 		s += " (" + e.Body.Reason + ")"
 	}
 	for _, p := range e.Body.Problems {
