@@ -262,18 +262,7 @@ func (s *state) deadline(cur corridor.Currency, now time.Time) time.Time {
 // warehouseView lists the warehoused payments after the queue: all of
 // them for the operator, a participant's own for it.
 func (s *state) warehouseView(caller corridor.Identity) []QueuedPayment {
-	var out []QueuedPayment
-	for _, seq := range s.warehouse {
-		p := s.bySeq[seq]
-		pay := p.cmd.Payment
-		if caller.Role != corridor.RoleOperator && pay.InstructingAgent != caller.BIC {
-			continue
-		}
-		out = append(out, QueuedPayment{Reference: p.ref, UETR: pay.UETR, InstructingAgent: pay.InstructingAgent,
-			InstructedAgent: pay.InstructedAgent, Money: corridor.Money{Amount: pay.Amount, Currency: pay.Currency},
-			Urgent: pay.Urgent, Wait: WaitValueDate, SettlementDate: pay.SettlementDate})
-	}
-	return out
+	return s.waitingView(caller, s.warehouse, WaitValueDate)
 }
 
 // daysView is every calendar currency's business day.

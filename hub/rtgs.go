@@ -244,16 +244,27 @@ func (s *state) queueView(caller corridor.Identity) []QueuedPayment {
 // payments for a participant: they wait, PDNG, on a sender limit or the
 // urgent reserve, ahead of the RTGS queue.
 func (s *state) limitQueueView(caller corridor.Identity) []QueuedPayment {
-	var out []QueuedPayment
+	var seqs []uint64
 	for _, sp := range s.gate.Waiting() {
-		p := s.bySeq[uint64(sp.ID)]
+		seqs = append(seqs, uint64(sp.ID))
+	}
+	return s.waitingView(caller, seqs, WaitLimit)
+}
+
+// waitingView lists the payments accepted as seqs, in that order, as the
+// queue view shows them waiting with wait: all of them for the operator, a
+// participant's own for it.
+func (s *state) waitingView(caller corridor.Identity, seqs []uint64, wait Wait) []QueuedPayment {
+	var out []QueuedPayment
+	for _, seq := range seqs {
+		p := s.bySeq[seq]
 		pay := p.cmd.Payment
 		if caller.Role != corridor.RoleOperator && pay.InstructingAgent != caller.BIC {
 			continue
 		}
 		out = append(out, QueuedPayment{Reference: p.ref, UETR: pay.UETR, InstructingAgent: pay.InstructingAgent,
 			InstructedAgent: pay.InstructedAgent, Money: corridor.Money{Amount: pay.Amount, Currency: pay.Currency},
-			Urgent: pay.Urgent, Wait: WaitLimit, SettlementDate: pay.SettlementDate})
+			Urgent: pay.Urgent, Wait: wait, SettlementDate: pay.SettlementDate})
 	}
 	return out
 }
