@@ -19,9 +19,15 @@ func runCompliance(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	action := args[0]
 	fs, op := operatorFlagSet("compliance "+action, stderr)
-	uetr := fs.String("uetr", "", "release, reject: the held payment's UETR")
-	why := fs.String("why", "", "release, reject: the reason, journaled with the decision")
-	whitelist := fs.Bool("whitelist", false, "release: the hits were false positives; do not hold these parties for these entries again")
+	var uetr, why string
+	var whitelist bool
+	if action != "list" { // Each subcommand's help lists only the flags it takes.
+		fs.StringVar(&uetr, "uetr", "", "the held payment's UETR")
+		fs.StringVar(&why, "why", "", "the reason, journaled with the decision")
+	}
+	if action == "release" {
+		fs.BoolVar(&whitelist, "whitelist", false, "the hits were false positives; do not hold these parties for these entries again")
+	}
 	if err := parseFlags(fs, args[1:], stdout); err != nil {
 		return err
 	}
@@ -34,11 +40,11 @@ func runCompliance(ctx context.Context, args []string, stdout, stderr io.Writer)
 	case "list":
 		return listHolds(ctx, c, stdout)
 	case "release", "reject":
-		u, err := corridor.ParseUETR(*uetr)
+		u, err := corridor.ParseUETR(uetr)
 		if err != nil {
 			return fmt.Errorf("compliance %s: %w", action, err)
 		}
-		if err := c.Decide(ctx, u, action == "release", httpapi.DecisionRequest{Why: *why, Whitelist: *whitelist}); err != nil {
+		if err := c.Decide(ctx, u, action == "release", httpapi.DecisionRequest{Why: why, Whitelist: whitelist}); err != nil {
 			return fmt.Errorf("compliance %s: %w", action, err)
 		}
 		return reportDecision(ctx, c, stdout, u, action)
