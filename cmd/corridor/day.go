@@ -166,8 +166,13 @@ func runDayCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	action := args[0]
 	fs, op := operatorFlagSet("day "+action, stderr)
-	cur := fs.String("currency", "", "the currency whose business day to run")
-	typ := fs.String("type", "", "the cut-off's payment type: customer or interbank")
+	var cur, typ string
+	if action != "list" { // Each subcommand's help lists only the flags it takes.
+		fs.StringVar(&cur, "currency", "", "the currency whose business day to run")
+	}
+	if action == "cutoff" {
+		fs.StringVar(&typ, "type", "", "the cut-off's payment type: customer or interbank")
+	}
 	if err := parseFlags(fs, args[1:], stdout); err != nil {
 		return err
 	}
@@ -183,10 +188,10 @@ func runDayCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 		}
 		return err
 	}
-	if action == "cutoff" && *typ == "" {
-		*typ = string(settlement.Customer)
+	if action == "cutoff" && typ == "" {
+		typ = string(settlement.Customer)
 	}
-	d, err := c.Day(ctx, corridor.Currency(*cur), action, settlement.PaymentType(*typ))
+	d, err := c.Day(ctx, corridor.Currency(cur), action, settlement.PaymentType(typ))
 	if err != nil {
 		return fmt.Errorf("day %s: %w", action, err)
 	}

@@ -109,7 +109,10 @@ func runParticipantFund(ctx context.Context, args []string, stdout, stderr io.Wr
 func runParticipantStanding(ctx context.Context, action string, args []string, stdout, stderr io.Writer) error {
 	fs, op := operatorFlagSet("participant "+action, stderr)
 	bicText := fs.String("bic", "", "the participant's BIC")
-	serial := fs.String("serial", "", "revoke: the certificate's serial (hex); default all of the participant's certificates")
+	var serial string
+	if action == "revoke" { // Each subcommand's help lists only the flags it takes.
+		fs.StringVar(&serial, "serial", "", "the certificate's serial (hex); default all of the participant's certificates")
+	}
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
@@ -124,7 +127,7 @@ func runParticipantStanding(ctx context.Context, action string, args []string, s
 	defer c.Close()
 	switch action {
 	case "revoke":
-		err = c.Revoke(ctx, bic, *serial)
+		err = c.Revoke(ctx, bic, serial)
 	default:
 		err = c.Suspend(ctx, bic, action == "suspend")
 	}
