@@ -19,6 +19,7 @@ type Config struct {
 	DataDir      string // Holds ca/ (the hub's CA), corridor.db (the journal) and hub.addr.
 	Addr         string // Where the API listens.
 	OpsAddr      string // Where the operations listener (metrics, health) listens; empty for none.
+	LogFormat    string // The log's format on stderr: text or json.
 	BIC          string // The hub's own BIC, the sender of the messages it writes.
 	MaxBodyBytes int64  // Largest message accepted.
 
@@ -28,8 +29,9 @@ type Config struct {
 	ResolveEvery  time.Duration // Gridlock resolution timer; 0 for off.
 	CycleEvery    time.Duration // Net cycle close timer; 0 for off.
 
-	Calendars []settlement.Calendar // Business-day calendars (--calendar FILE, repeatable); a currency without one runs on the UTC date.
-	DayTimes  DayTimes              // Local times of the business day's phases.
+	Calendars     []settlement.Calendar // Business-day calendars (--calendar FILE, repeatable); a currency without one runs on the UTC date.
+	CalendarFiles []string              // The files Calendars were read from, as the configuration names them.
+	DayTimes      DayTimes              // Local times of the business day's phases.
 
 	RateLimit          int     // Requests per second per participant.
 	RateBurst          int     // Requests a participant may send at once above the rate.
@@ -37,9 +39,10 @@ type Config struct {
 	FourEyes           bool    // A compliance release needs two different operators.
 }
 
-// DefaultConfig is the configuration flags start from.
+// DefaultConfig is the configuration tests and the demo start from; 'corridor
+// hub' starts from hubDefaults.
 func DefaultConfig() Config {
-	return Config{Addr: "127.0.0.1:8443", OpsAddr: "127.0.0.1:0", BIC: "CRDRINBBXXX", MaxBodyBytes: httpapi.DefaultMaxBodyBytes,
+	return Config{Addr: "127.0.0.1:8443", OpsAddr: "127.0.0.1:0", LogFormat: "text", BIC: "CRDRINBBXXX", MaxBodyBytes: httpapi.DefaultMaxBodyBytes,
 		QuoteLife: hub.DefaultQuoteLife, ResolveEvery: 30 * time.Second, CycleEvery: time.Hour, DayTimes: DefaultDayTimes,
 		RateLimit: httpapi.DefaultRatePerSecond, RateBurst: httpapi.DefaultRateBurst, ScreeningThreshold: screening.DefaultThreshold}
 }
@@ -66,6 +69,9 @@ func (c Config) Validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.OpsAddr); c.OpsAddr != "" && err != nil {
 		errs = append(errs, fmt.Errorf("--ops-addr %q: %w", c.OpsAddr, err))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("--log-format %q: want text or json", c.LogFormat))
 	}
 	if _, err := corridor.ParseBIC(c.BIC); err != nil {
 		errs = append(errs, fmt.Errorf("--bic: %w", err))

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -50,22 +49,6 @@ func (c *clockFlag) Set(s string) error {
 	}
 	*c = clockFlag(time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute)
 	return nil
-}
-
-// dayFlags registers the business-day flags of `corridor hub`.
-func (m *Main) dayFlags(fs *flag.FlagSet) {
-	fs.Func("calendar", "a business-day calendar file for one currency (repeatable; see docs/business-day.md)", func(path string) error {
-		c, err := loadCalendar(path)
-		if err == nil {
-			m.Config.Calendars = append(m.Config.Calendars, c)
-		}
-		return err
-	})
-	t := &m.Config.DayTimes
-	fs.Var((*clockFlag)(&t.Open), "day-open", "local time a currency's first business day opens, HH:MM")
-	fs.Var((*clockFlag)(&t.CustomerCutoff), "customer-cutoff", "local time of the cut-off for customer payments (pacs.008), HH:MM")
-	fs.Var((*clockFlag)(&t.InterbankCutoff), "interbank-cutoff", "local time of the cut-off for interbank payments and returns, HH:MM")
-	fs.Var((*clockFlag)(&t.Close), "day-close", "local time of the end of day (statements; the next business day opens), HH:MM")
 }
 
 // loadCalendar reads and parses a calendar file, at most MaxCalendarBytes.

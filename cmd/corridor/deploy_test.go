@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"io"
 	"os"
 	"os/exec"
@@ -15,7 +14,7 @@ import (
 // unitKeys are the settings deploy/corridor.service must have, by section.
 var unitKeys = map[string][]string{
 	"Unit":    {"Description", "After"},
-	"Service": {"ExecStart", "User", "EnvironmentFile", "Restart", "RestartPreventExitStatus", "KillSignal", "StateDirectory"},
+	"Service": {"ExecStart", "User", "Restart", "RestartPreventExitStatus", "KillSignal", "StateDirectory"},
 	"Install": {"WantedBy"},
 }
 
@@ -48,7 +47,7 @@ func mustParseUnit(tb testing.TB, path string) map[string]map[string]string {
 }
 
 // TestSystemdUnit checks deploy/corridor.service: its required keys, that it
-// runs 'corridor hub' with the example configuration's variable, that the
+// runs 'corridor hub' with the example configuration file, that the
 // status it will not restart on is the usage error's, and, where
 // systemd-analyze is installed, that systemd accepts it.
 func TestSystemdUnit(t *testing.T) {
@@ -61,7 +60,7 @@ func TestSystemdUnit(t *testing.T) {
 			}
 		}
 	}
-	if got, want := unit["Service"]["ExecStart"], "/usr/local/bin/corridor hub $CORRIDOR_HUB_FLAGS"; got != want {
+	if got, want := unit["Service"]["ExecStart"], "/usr/local/bin/corridor hub --config /etc/corridor/corridor.toml"; got != want {
 		t.Errorf("ExecStart = %q; want %q", got, want)
 	}
 	if got := unit["Service"]["RestartPreventExitStatus"]; got != strconv.Itoa(exitUsage) {
@@ -88,24 +87,15 @@ func TestSystemdUnit(t *testing.T) {
 	}
 }
 
-// TestExampleConfig checks that deploy/corridor.env sets the flags the unit
-// passes and that 'corridor hub' knows every one of them.
+// TestExampleConfig checks that deploy/corridor.toml, the file the unit
+// names, is a valid configuration: known keys, good values.
 func TestExampleConfig(t *testing.T) {
-	b, err := os.ReadFile("../../deploy/corridor.env")
+	args := []string{"--config", "../../deploy/corridor.toml", "--print-config"}
+	c, _, err := loadHubConfig(args, envOf(nil), io.Discard)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("deploy/corridor.toml: %v", err)
 	}
-	var flags string
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "CORRIDOR_HUB_FLAGS="); ok {
-			flags = strings.Trim(v, `"`)
-		}
-	}
-	if flags == "" {
-		t.Fatal("deploy/corridor.env sets no CORRIDOR_HUB_FLAGS")
-	}
-	args := append(append([]string{"hub"}, strings.Fields(flags)...), "--help")
-	if err := run(context.Background(), args, io.Discard, io.Discard); exitStatus(err) != exitOK {
-		t.Errorf("corridor hub %s: %v; want every flag known", flags, err)
+	if c.DataDir != "/var/lib/corridor" {
+		t.Errorf("data = %q; want the unit's StateDirectory, /var/lib/corridor", c.DataDir)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -219,29 +218,21 @@ func (m *Main) Close() error {
 	return errors.Join(errs...)
 }
 
+// runHub runs 'corridor hub' until ctx is done, configured by its
+// defaults, the --config file, the environment and the flags, in that order.
 func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	m := NewMain()
-	fs := flag.NewFlagSet("hub", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&m.Config.DataDir, "data", "", "data directory (made by 'corridor ca init')")
-	fs.StringVar(&m.Config.Addr, "addr", m.Config.Addr, "address the API listens on")
-	fs.StringVar(&m.Config.OpsAddr, "ops-addr", defaultOpsAddr, "address of the operations listener: /metrics, /healthz, /readyz, plain HTTP (empty: none)")
-	logFormat := fs.String("log-format", "text", "log format on stderr: text or json")
-	fs.StringVar(&m.Config.BIC, "bic", m.Config.BIC, "the hub's own BIC")
-	fs.Int64Var(&m.Config.MaxBodyBytes, "max-body-bytes", m.Config.MaxBodyBytes, "largest message accepted")
-	fs.IntVar(&m.Config.RateLimit, "rate-limit", m.Config.RateLimit, "requests per second per participant (429 beyond)")
-	fs.IntVar(&m.Config.RateBurst, "rate-burst", m.Config.RateBurst, "requests a participant may send at once above the rate")
-	fs.Float64Var(&m.Config.ScreeningThreshold, "screening-threshold", m.Config.ScreeningThreshold, "sanctions screening score at or above which a payment is held")
-	fs.BoolVar(&m.Config.FourEyes, "four-eyes", m.Config.FourEyes, "a compliance release needs two different operators")
-	m.settlementFlags(fs)
-	if err := parseFlags(fs, args, stdout); err != nil {
+	cfg, print, err := loadHubConfig(args, os.LookupEnv, stdout)
+	if err != nil {
 		return err
 	}
-	logger, err := newLogger(*logFormat, stderr)
-	if err != nil {
+	if print {
+		return writeConfig(stdout, cfg)
+	}
+	m.Config = cfg
+	if m.Logger, err = newLogger(cfg.LogFormat, stderr); err != nil {
 		return usageError{err}
 	}
-	m.Logger = logger
 	if err := m.Run(ctx); err != nil {
 		return errors.Join(err, m.Close())
 	}
@@ -267,14 +258,4 @@ func newLogger(format string, w io.Writer) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(w, nil)), nil
 	}
 	return nil, fmt.Errorf("--log-format %q: want text or json", format)
-}
-
-// settlementFlags are the hub's settlement settings.
-func (m *Main) settlementFlags(fs *flag.FlagSet) {
-	fs.Var((*currencyList)(&m.Config.NetCurrencies), "net-currency", "settle this currency in deferred net cycles (repeatable)")
-	fs.BoolVar(&m.Config.PublishedRate, "published-rate", m.Config.PublishedRate, "recorded for journals written before FX providers, whose payments converted at the published rate without a quote; a new payment always names a provider's quote")
-	fs.DurationVar(&m.Config.QuoteLife, "quote-life", m.Config.QuoteLife, "how long an FX quote stays live")
-	fs.DurationVar(&m.Config.ResolveEvery, "resolve-every", m.Config.ResolveEvery, "run gridlock resolution this often (0: only on demand)")
-	fs.DurationVar(&m.Config.CycleEvery, "cycle-every", m.Config.CycleEvery, "close the net settlement cycle this often (0: only on demand)")
-	m.dayFlags(fs)
 }
