@@ -227,13 +227,8 @@ func (s *state) settleReturnFX(p *payment, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	legs, err := settlement.SettlePvP(s.ledger, pay.InstructingAgent, o.Provider, pay.InstructedAgent, cv, s.nextTransfer)
-	if r, ok := corridor.ReasonOf(err); ok && r == corridor.ReasonInsufficientFunds {
-		s.record(p, now)
-		s.rejected(p, now, r, err.Error())
-		return nil
-	}
-	if err != nil {
+	legs, ok, err := s.pvp(p, o.Provider, cv, now)
+	if !ok {
 		return err
 	}
 	s.offers.Take(o.ID, cv)
