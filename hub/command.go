@@ -129,8 +129,14 @@ const (
 	// MessagesISO: pacs.002 InstgAgt is the hub, which sends the report, and
 	// InstdAgt its recipient; every AppHdr the hub writes names BizSvc.
 	MessagesISO = 1
+	// MessagesFXReturn: besides MessagesISO, the return of a converted
+	// payment to a bank with no account in the currency it settled in
+	// settles back in its instructed currency through an FX provider, and
+	// that bank gets the hub's pacs.004 of what settled (RtrdIntrBkSttlmAmt
+	// in its currency, RtrdInstdAmt, XchgRate); before, it was refused AC01.
+	MessagesFXReturn = 2
 	// MessagesCurrent is what a new journal records.
-	MessagesCurrent = MessagesISO
+	MessagesCurrent = MessagesFXReturn
 )
 
 // resolveCmd runs gridlock resolution over the RTGS queue.

@@ -59,14 +59,8 @@ func (s *state) settleFX(p *payment, now time.Time) error {
 // agent, both or neither. When either is short, p is rejected AM04, naming
 // who, and the quote stays unused.
 func (s *state) settleWithProvider(p *payment, q settlement.Quote, cv settlement.Conversion, now time.Time) error {
-	pay := p.cmd.Payment
-	legs, err := settlement.SettlePvP(s.ledger, pay.InstructingAgent, q.Provider, pay.InstructedAgent, cv, s.nextTransfer)
-	if r, ok := corridor.ReasonOf(err); ok && r == corridor.ReasonInsufficientFunds {
-		s.record(p, now)
-		s.rejected(p, now, r, err.Error())
-		return nil
-	}
-	if err != nil {
+	legs, ok, err := s.pvp(p, q.Provider, cv, now)
+	if !ok {
 		return err
 	}
 	s.quotes.Use(q.ID)
@@ -76,6 +70,20 @@ func (s *state) settleWithProvider(p *payment, q settlement.Quote, cv settlement
 	s.settled(p, now, "PvP legs: "+transfersDetail(legs[:]), legs[:])
 	s.release(now)
 	return nil
+}
+
+// pvp posts p's conversion cv payment-versus-payment between p's agents
+// and provider. It reports whether the legs settled; when a payer is short,
+// p is rejected AM04 (ok false, err nil); any other error is a refusal.
+func (s *state) pvp(p *payment, provider corridor.BIC, cv settlement.Conversion, now time.Time) ([2]ledger.Transfer, bool, error) {
+	pay := p.cmd.Payment
+	legs, err := settlement.SettlePvP(s.ledger, pay.InstructingAgent, provider, pay.InstructedAgent, cv, s.nextTransfer)
+	if r, ok := corridor.ReasonOf(err); ok && r == corridor.ReasonInsufficientFunds {
+		s.record(p, now)
+		s.rejected(p, now, r, err.Error())
+		return legs, false, nil
+	}
+	return legs, err == nil, err
 }
 
 // settleLegacyFX settles a conversion of a journal written before FX

@@ -352,7 +352,9 @@ func mustFixtureGridlock(t *testing.T, h *hub.Hub) {
 
 // mustFixtureFX converts 1.01 INR of the Indian bank into roubles for the
 // Russian bank, payment-versus-payment against DEMOAEADXXX's offer (see
-// mustSettlementState), leaving a rounding remainder booked.
+// mustSettlementState), leaving a rounding remainder booked; the Russian
+// bank returns it, converted back into rupees (the Indian bank holds no
+// roubles).
 func mustFixtureFX(t *testing.T, h *hub.Hub) {
 	q, err := h.Quote(context.Background(), bankIN, corridor.Money{Amount: 1_01, Currency: "INR"}, "RUB")
 	if err != nil {
@@ -361,4 +363,7 @@ func mustFixtureFX(t *testing.T, h *hub.Hub) {
 	p := pay(63, bankIN, bankRU, q.To.Amount)
 	p.Currency, p.Instructed, p.FXQuote, p.XchgRate = "RUB", q.From, q.ID, q.Rate
 	mustSubmit(t, h, p, corridor.StatusSettled)
+	if res, err := submitMessage(t, h, bankRU, returnOf(t, 63, p, q.To.Amount, "AC04")); err != nil || res.Status != corridor.StatusSettled {
+		t.Fatalf("converted return = %+v, %v; want ACSC", res, err)
+	}
 }

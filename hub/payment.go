@@ -32,10 +32,14 @@ type payment struct {
 
 	screening *screeningRecord // What sanctions screening found; nil when no list was loaded.
 
-	orig      *payment        // Of a return: the payment it returns.
-	returning corridor.Amount // Of a pacs.008: its returns accepted and not rejected, settled or not; at most its amount.
-	returned  corridor.Amount // Of a pacs.008: its returns settled; at most returning.
-	cancel    *cancelCase     // Of a pacs.008: the last cancellation request (camt.056) on it; nil for none.
+	orig *payment // Of a return: the payment it returns.
+	// Of a return: its reason code ("" for none), and, when it settled
+	// converted back through an FX provider, the conversion (else nil).
+	returnReason string
+	returnFX     *settlement.Conversion
+	returning    corridor.Amount // Of a pacs.008: its returns accepted and not rejected, settled or not; at most its amount.
+	returned     corridor.Amount // Of a pacs.008: its returns settled; at most returning.
+	cancel       *cancelCase     // Of a pacs.008: the last cancellation request (camt.056) on it; nil for none.
 }
 
 func (p *payment) event(e PaymentEvent) { p.events = append(p.events, e) }
@@ -89,6 +93,8 @@ func (s *state) route(p *payment, now time.Time) error {
 	case s.future(p):
 		s.warehouseAdd(p, now)
 		return nil
+	case p.msgDef == msgDefPacs004 && s.returnConverts(p.orig):
+		return s.settleReturnFX(p, now)
 	case p.msgDef == msgDefPacs004:
 		return s.settleGross(p, now) // Returns settle gross, whatever the currency's mode.
 	case p.cmd.Payment.Converts():
@@ -158,6 +164,12 @@ func (s *state) extendsChain(c paymentCmd) error {
 // receiver accepts msgType ("pacs.008", "pacs.004") from the sender, that
 // the settlement date is today and that the inboxes have room.
 func (s *state) admissible(c paymentCmd, msgType string, now time.Time) error {
+	return s.admissibleTo(c, msgType, c.Payment.Currency, now)
+}
+
+// admissibleTo is admissible for a payment whose instructed agent is paid
+// in credit: a converted return pays back in the original's instructed currency.
+func (s *state) admissibleTo(c paymentCmd, msgType string, credit corridor.Currency, now time.Time) error {
 	p := c.Payment
 	receiver, ok := s.participants[p.InstructedAgent]
 	if !ok {
@@ -176,7 +188,7 @@ func (s *state) admissible(c paymentCmd, msgType string, now time.Time) error {
 	if p.Converts() {
 		debit = p.Instructed.Currency
 	}
-	for _, acct := range []ledger.AccountID{ledger.Settlement(p.InstructingAgent, debit), ledger.Settlement(p.InstructedAgent, p.Currency)} {
+	for _, acct := range []ledger.AccountID{ledger.Settlement(p.InstructingAgent, debit), ledger.Settlement(p.InstructedAgent, credit)} {
 		if _, ok := s.ledger.Account(acct); !ok {
 			return corridor.Reject(corridor.ReasonAccountInvalid, fmt.Sprintf("%s has no %s settlement account", acct.Owner, acct.Currency))
 		}
@@ -200,7 +212,7 @@ func (s *state) settled(p *payment, now time.Time, detail string, ts []ledger.Tr
 	p.reason, p.detail = "", ""
 	p.event(PaymentEvent{Time: now, Status: corridor.StatusSettled, Event: "settled", Detail: detail})
 	s.deliver(pay.InstructedAgent, InboxMessage{MsgDefID: p.msgDef, UETR: pay.UETR, Reference: p.ref,
-		Time: now, Body: p.delivered()}, p)
+		Time: now, Body: p.delivered(now)}, p)
 	p.event(PaymentEvent{Time: now, Event: "delivered", Detail: msgType(p.msgDef) + " to " + string(pay.InstructedAgent)})
 	s.deliverStatus(p, now)
 	s.bookTransfers(ts, now, paymentSource(p)) // After the messages: a camt.054 follows them.
@@ -291,8 +303,12 @@ func truncate(s string, runes int) string {
 // delivered is the message the instructed agent receives: the sender's, but
 // without the instruction naming the hub's FX quote, which is for the hub.
 // The journal keeps the sender's signed original. Payments journaled before
-// FX providers existed are delivered as they were then.
-func (p *payment) delivered() []byte {
+// FX providers existed are delivered as they were then. A return converted
+// back through an FX provider is delivered as the hub writes it, at now.
+func (p *payment) delivered(now time.Time) []byte {
+	if p.returnFX != nil {
+		return p.convertedReturn(now)
+	}
 	if p.cmd.legacyFX || p.cmd.Payment.FXQuote == 0 {
 		return p.cmd.Message
 	}

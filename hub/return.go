@@ -7,7 +7,10 @@ import (
 	"time"
 
 	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
 	"github.com/corridor-network/corridor/iso20022"
+	"github.com/corridor-network/corridor/ledger"
+	"github.com/corridor-network/corridor/settlement"
 )
 
 // ReasonReturnExceeded refuses a return that would take the sum of a
@@ -109,11 +112,15 @@ func (s *state) submitReturn(c returnCmd, seq uint64, now time.Time) result {
 	if c.Payment = withReturnedParties(c.Payment, orig.cmd.Payment); c.Payment.SettlementDate == (corridor.Date{}) {
 		c.Payment.SettlementDate = s.businessDate(c.Payment.Currency, now) // A pacs.004 need not name its settlement date: today.
 	}
-	if err := s.admissible(c.paymentCmd, "pacs.004", now); err != nil {
+	credit := c.Payment.Currency
+	if s.returnConverts(orig) {
+		credit = orig.cmd.Payment.Instructed.Currency
+	}
+	if err := s.admissibleTo(c.paymentCmd, "pacs.004", credit, now); err != nil {
 		return result{err: err}
 	}
 	p := &payment{seq: seq, ref: reference(seq), cmd: c.paymentCmd, msgDef: msgDefPacs004, orig: orig,
-		status: corridor.StatusAccepted, screening: s.screeningOf(c.paymentCmd)}
+		status: corridor.StatusAccepted, screening: s.screeningOf(c.paymentCmd), returnReason: c.Reason}
 	mark := len(orig.events)
 	orig.returning += c.Payment.Amount
 	orig.event(PaymentEvent{Time: now, Event: "return requested", Detail: fmt.Sprintf("pacs.004 %s from %s: %s %s, reason %s",
@@ -161,8 +168,12 @@ func (s *state) returnSettled(p *payment, now time.Time) {
 	o := p.orig
 	o.returned += p.cmd.Payment.Amount
 	pay := p.cmd.Payment
-	o.event(PaymentEvent{Time: now, Event: "returned", Detail: fmt.Sprintf("%s %s back to %s by %s (%s); %s of %s returned",
-		pay.Amount.Format(pay.Currency), pay.Currency, pay.InstructedAgent, p.ref, pay.MsgID,
+	back := ""
+	if p.returnFX != nil {
+		back = fmt.Sprintf(" as %s", p.returnFX.To)
+	}
+	o.event(PaymentEvent{Time: now, Event: "returned", Detail: fmt.Sprintf("%s %s back to %s%s by %s (%s); %s of %s returned",
+		pay.Amount.Format(pay.Currency), pay.Currency, pay.InstructedAgent, back, p.ref, pay.MsgID,
 		o.returned.Format(pay.Currency), o.cmd.Payment.Amount.Format(pay.Currency))})
 	if o.cancel != nil && o.cancel.Status == caseAccepted && s.returnClosesCase(o) {
 		o.cancel.Status = caseReturned
@@ -183,4 +194,66 @@ func (s *state) returnRejected(p *payment, now time.Time) {
 	o := p.orig
 	o.returning -= p.cmd.Payment.Amount
 	o.event(PaymentEvent{Time: now, Event: "return rejected", Reason: p.reason, Detail: fmt.Sprintf("%s (%s)", p.ref, p.cmd.Payment.MsgID)})
+}
+
+// returnConverts reports whether a return of orig settles back in orig's
+// instructed currency through an FX provider: orig converted, its
+// instructing agent (whom the return pays) holds no account in the
+// currency orig settled in, and the journal's message rules are
+// MessagesFXReturn or later. Otherwise a return settles gross in orig's
+// settlement currency, as it always did (and without the account it is
+// refused AC01, as journals written before kept it).
+func (s *state) returnConverts(orig *payment) bool {
+	op := orig.cmd.Payment
+	if s.config.Messages < MessagesFXReturn || !op.Converts() {
+		return false
+	}
+	_, ok := s.ledger.Account(ledger.Settlement(op.InstructingAgent, op.Currency))
+	return !ok
+}
+
+// settleReturnFX settles p, a return that returnConverts, back in the
+// original's instructed currency, payment-versus-payment in one step: the
+// returning agent pays p's amount to the FX provider whose live offer pays
+// the most for it, among the providers (neither agent) with the size and
+// the liquidity to pay it, and that provider pays the original debtor agent
+// the conversion, rounded once, half-even. No provider that can cover it is
+// a refusal (NARR) that changes nothing; a returning agent short of its leg
+// gets RJCT AM04. A converted return never queues.
+func (s *state) settleReturnFX(p *payment, now time.Time) error {
+	pay := p.cmd.Payment
+	pair := settlement.Pair{From: pay.Currency, To: p.orig.cmd.Payment.Instructed.Currency}
+	o, cv, err := s.offers.BestCovering(s.ledger, pay.Amount, pair, now, pay.InstructingAgent, pay.InstructedAgent)
+	if err != nil {
+		return err
+	}
+	legs, ok, err := s.pvp(p, o.Provider, cv, now)
+	if !ok {
+		return err
+	}
+	s.offers.Take(o.ID, cv)
+	s.bookRounding(cv.Remainder)
+	s.record(p, now)
+	p.returnFX = &cv
+	p.event(PaymentEvent{Time: now, Event: "converted", Detail: fmt.Sprintf(
+		"%s at %s (FX offer %d of %s) = %s, payment-versus-payment; rounding remainder %s minor units of %s booked to %s",
+		cv.From, cv.Rate, o.ID, o.Provider, cv.To, cv.Remainder, cv.To.Currency, roundingName(cv.To.Currency))})
+	s.settled(p, now, "PvP legs: "+transfersDetail(legs[:]), legs[:])
+	s.release(now)
+	return nil
+}
+
+// convertedReturn is the pacs.004 the hub delivers for p, a return that
+// settled converted: the returner's references and reason, what settled
+// with the recipient as RtrdIntrBkSttlmAmt, what the returner paid as
+// RtrdInstdAmt, and the offer's rate as XchgRate (in the offer's BASE/QUOTE
+// convention, as a converted pacs.008 states it).
+func (p *payment) convertedReturn(now time.Time) []byte {
+	pay, cv := p.cmd.Payment, p.returnFX
+	body, err := iso20022.EncodeReturn(iso20022.Return{MsgID: pay.MsgID, ReturnID: p.cmd.InstrID, Created: now,
+		Original: p.orig.cmd.Payment, Amount: pay.Amount, Reason: p.returnReason, Urgent: pay.Urgent,
+		Converted: cv.To, XchgRate: cv.Rate.String()})
+	// Every field came from a validated message and the hub's own state.
+	assert.That(err == nil, "encode pacs.004 for %s: %v", p.ref, err)
+	return body
 }

@@ -27,6 +27,15 @@ func validReturn() iso20022.Return {
 		Amount: 100_000_00, Reason: "FOCR", Urgent: true}
 }
 
+// convertedReturn is a return the hub settled converted back into another
+// currency, as it delivers it: what settled, what was returned, the rate;
+// with no reason, since the returner may give none.
+func convertedReturn() iso20022.Return {
+	r := validReturn()
+	r.Reason, r.Converted, r.XchgRate = "", corridor.Money{Amount: 91_743_12, Currency: "EUR"}, "1.09"
+	return r
+}
+
 func validCancelRequest() iso20022.CancelRequest {
 	return iso20022.CancelRequest{ID: "CXL-0001", Created: fixedTime, Original: validPayment(), Reason: "DUPL"}
 }
@@ -103,6 +112,7 @@ var builderGoldens = []struct {
 	encode func() ([]byte, error)
 }{
 	{"pacs004.xml", func() ([]byte, error) { return iso20022.EncodeReturn(validReturn()) }},
+	{"pacs004_converted.xml", func() ([]byte, error) { return iso20022.EncodeReturn(convertedReturn()) }},
 	{"camt056.xml", func() ([]byte, error) { return iso20022.EncodeCancelRequest(validCancelRequest()) }},
 	{"camt029_rjcr.xml", func() ([]byte, error) { return iso20022.EncodeResolution(answer("ANS-0001", "RJCR", "LEGL")) }},
 	{"camt029_cncl.xml", func() ([]byte, error) { return iso20022.EncodeResolution(answer("ANS-0002", "CNCL", "")) }},

@@ -21,6 +21,13 @@ type Return struct {
 	Amount   corridor.Amount  // TxInf/RtrdIntrBkSttlmAmt, in the original's currency.
 	Reason   string           // TxInf/RtrRsnInf/Rsn/Cd: an ExternalReturnReason1Code such as AC04 or FOCR.
 	Urgent   bool             // TxInf/SttlmPrty HIGH.
+
+	// Converted is what settled when the return was converted back into
+	// the original's instructed currency (by an FX provider): then it is
+	// TxInf/RtrdIntrBkSttlmAmt, Amount is TxInf/RtrdInstdAmt and XchgRate
+	// TxInf/XchgRate. The zero Money for a return that settled as it came.
+	Converted corridor.Money
+	XchgRate  string // TxInf/XchgRate, with Converted only.
 }
 
 // EncodeReturn writes r as a pacs.004.001.09 with its AppHdr (BizSvc
@@ -36,7 +43,13 @@ func EncodeReturn(r Return) ([]byte, error) {
 	in.optionalText("TxInf/RtrId", r.ReturnID, MaxIDChars)
 	checkOriginal(in, "TxInf/", o)
 	in.amount("TxInf/RtrdIntrBkSttlmAmt", r.Amount, o.Currency)
-	in.text("TxInf/RtrRsnInf/Rsn/Cd", r.Reason, maxCodeChars)
+	if r.Converted != (corridor.Money{}) {
+		in.amount("TxInf/RtrdIntrBkSttlmAmt", r.Converted.Amount, r.Converted.Currency)
+		in.text("TxInf/XchgRate", r.XchgRate, MaxXchgRateChars)
+	}
+	if r.Reason != "" || r.Converted == (corridor.Money{}) { // The hub's converted copy carries what the returner sent, maybe none.
+		in.text("TxInf/RtrRsnInf/Rsn/Cd", r.Reason, maxCodeChars)
+	}
 	if r.Reason != "" && !ReturnReason(r.Reason) {
 		in.add("TxInf/RtrRsnInf/Rsn/Cd", "%.20q is not an ISO 20022 ExternalReturnReason1Code", r.Reason)
 	}
@@ -60,6 +73,14 @@ func EncodeReturn(r Return) ([]byte, error) {
 	}
 	if r.Urgent {
 		tx.SttlmPrty = optional("HIGH")
+	}
+	if r.Reason == "" {
+		tx.RtrRsnInf = nil
+	}
+	if r.Converted != (corridor.Money{}) {
+		tx.RtrdIntrBkSttlmAmt = ActiveCurrencyAndAmount{Value: r.Converted.Amount.Format(r.Converted.Currency), Ccy: string(r.Converted.Currency)}
+		tx.RtrdInstdAmt = &ActiveOrHistoricCurrencyAndAmount{Value: r.Amount.Format(o.Currency), Ccy: string(o.Currency)}
+		tx.XchgRate = optional(r.XchgRate)
 	}
 	doc := &Pacs004Document{PmtRtr: PaymentReturnV09{
 		GrpHdr: GroupHeader90{MsgId: r.MsgID, CreDtTm: created, NbOfTxs: "1", SttlmInf: SettlementInstruction7{SttlmMtd: encodedSettlementMethod}},

@@ -183,6 +183,32 @@ func (b *Offers) All() []Offer {
 // p.From and has the size for it; ties go to the earliest offer. It returns
 // the offer and the conversion, or NARR when no offer can take it.
 func (b *Offers) Best(amount corridor.Amount, p Pair, now time.Time) (Offer, Conversion, error) {
+	o, cv, ok := b.best(amount, p, now, func(Offer, Conversion) bool { return true })
+	if !ok {
+		return Offer{}, Conversion{}, corridor.Reject(corridor.ReasonNotSpecified,
+			fmt.Sprintf("no FX provider offers %s %s for %s", amount.Format(p.From), p.From, p.To))
+	}
+	return o, cv, nil
+}
+
+// BestCovering is Best among the offers whose provider is none of parties
+// and holds, available in l, the p.To its side pays: the offer a conversion
+// that names no quote takes (a converted payment's return, see SettlePvP).
+// It returns NARR when no provider can cover the conversion.
+func (b *Offers) BestCovering(l *ledger.Ledger, amount corridor.Amount, p Pair, now time.Time, parties ...corridor.BIC) (Offer, Conversion, error) {
+	o, cv, ok := b.best(amount, p, now, func(o Offer, cv Conversion) bool {
+		return !slices.Contains(parties, o.Provider) && available(l, o.Provider, p.To) >= int64(cv.To.Amount)
+	})
+	if !ok {
+		return Offer{}, Conversion{}, corridor.Reject(corridor.ReasonNotSpecified,
+			fmt.Sprintf("no FX provider can cover %s %s in %s: no live offer with the size and the %s to pay it", amount.Format(p.From), p.From, p.To, p.To))
+	}
+	return o, cv, nil
+}
+
+// best is the live offer with the size for amount that pays the most of
+// p.To among those eligible accepts; ties go to the earliest offer.
+func (b *Offers) best(amount corridor.Amount, p Pair, now time.Time, eligible func(Offer, Conversion) bool) (Offer, Conversion, bool) {
 	var best Offer
 	var bestCV Conversion
 	for _, o := range b.All() {
@@ -190,18 +216,14 @@ func (b *Offers) Best(amount corridor.Amount, p Pair, now time.Time) (Offer, Con
 			continue
 		}
 		cv, err := o.ConvertAt(amount, p)
-		if err != nil || o.baseAmount(cv) > o.Remaining {
+		if err != nil || o.baseAmount(cv) > o.Remaining || !eligible(o, cv) {
 			continue
 		}
 		if best.ID == 0 || cv.To.Amount > bestCV.To.Amount {
 			best, bestCV = o, cv
 		}
 	}
-	if best.ID == 0 {
-		return Offer{}, Conversion{}, corridor.Reject(corridor.ReasonNotSpecified,
-			fmt.Sprintf("no FX provider offers %s %s for %s", amount.Format(p.From), p.From, p.To))
-	}
-	return best, bestCV, nil
+	return best, bestCV, best.ID != 0
 }
 
 // Take reserves cv's base amount of offer id for a quote. The offer must be
