@@ -11,6 +11,7 @@ import (
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/hub"
 	"github.com/corridor-network/corridor/internal/scenario"
+	"github.com/corridor-network/corridor/iso20022"
 	"github.com/corridor-network/corridor/settlement"
 )
 
@@ -42,6 +43,7 @@ func testCalendars(tb testing.TB) []settlement.Calendar {
 //	day cutoff CUR customer|interbank
 //	days                            every currency's business date and phase
 //	payon N FROM TO CUR AMOUNT DATE  payment N dated DATE
+//	defund N BIC CUR AMOUNT DATE    a pacs.009 to the hub dated DATE
 //	cancelpay N                     the instructing agent takes payment N out of its queue
 //	notify BIC                      turn camt.054 on
 //	limit BIC CUR AMOUNT            a multilateral limit per business day
@@ -85,6 +87,8 @@ func (w *dayWorld) runDay(line string) string {
 		return strings.Join(append(out, outcome(hub.PaymentResult{}, err)), "\n")
 	case f[0] == "payon" && len(f) == 7:
 		return w.payOn(f)
+	case f[0] == "defund" && len(f) == 6:
+		return w.defund(f)
 	case f[0] == "cancelpay" && len(f) == 2:
 		p := w.payments[f[1]]
 		res, err := w.h.CancelPayment(ctx, corridor.Identity{Role: corridor.RoleParticipant, BIC: p.InstructingAgent}, p.UETR)
@@ -158,6 +162,23 @@ func (w *dayWorld) payOn(f []string) string {
 		return outcome(res, err)
 	}
 	return strings.TrimSpace(outcome(res, err) + " " + string(res.Wait))
+}
+
+// defund has a bank take liquidity out by pacs.009, dated (the UTC date of
+// its creation) as asked.
+func (w *dayWorld) defund(f []string) string {
+	cur := corridor.Currency(f[3])
+	a, err := corridor.ParseAmount(f[4], cur)
+	if err != nil {
+		return outcome(hub.PaymentResult{}, err)
+	}
+	created, err := time.Parse(time.DateOnly, f[5])
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	msg, err := iso20022.EncodeDefund(iso20022.Defund{MsgID: "DEFUND-" + f[1], UETR: corridor.UETR(fmt.Sprintf("0a1b2c3d-0000-4000-8000-%012s", f[1])),
+		Created: created.Add(12 * time.Hour), From: bicOf(f[2]), Hub: w.h.BIC(), Amount: corridor.Money{Amount: a, Currency: cur}})
+	return w.submit(bicOf(f[2]), msg, err)
 }
 
 // dates lists the messages delivered to bic since the last dates, one a
