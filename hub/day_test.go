@@ -3,6 +3,7 @@ package hub_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -36,7 +37,9 @@ func testCalendars(tb testing.TB) []settlement.Calendar {
 
 // TestDayScenarios runs the business-day scenarios in testdata/day on a hub
 // with testCalendars, driving its test clock across business days and
-// holidays in both zones. Besides the commands of TestScenarios:
+// holidays in both zones. A file whose name starts net_ runs on a hub that
+// settles INR and RUB in deferred net cycles. Besides the commands of
+// TestScenarios:
 //
 //	clock TIME                      set the clock (RFC 3339; it only moves forward)
 //	day open|close CUR              open the first day, or end the day
@@ -51,8 +54,12 @@ func testCalendars(tb testing.TB) []settlement.Calendar {
 //	report BIC CUR                  the camt.052's dates
 //	dates BIC                       every message in the inbox, with the dates it states
 func TestDayScenarios(t *testing.T) {
-	scenario.RunDir(t, "testdata/day/*.txt", *update, func(t *testing.T, _ string) func(scenario.Block) []string {
-		h, c, _ := mustHubWith(t, t.TempDir(), hub.Config{Calendars: testCalendars(t)})
+	scenario.RunDir(t, "testdata/day/*.txt", *update, func(t *testing.T, file string) func(scenario.Block) []string {
+		cfg := hub.Config{Calendars: testCalendars(t)}
+		if strings.HasPrefix(filepath.Base(file), "net_") {
+			cfg.NetCurrencies = []corridor.Currency{"INR", "RUB"}
+		}
+		h, c, _ := mustHubWith(t, t.TempDir(), cfg)
 		w := &dayWorld{world: world{t: t, h: h, payments: map[string]corridor.Payment{}, cases: map[string]int{}, answered: map[string]bool{}}, clock: c}
 		return func(b scenario.Block) []string { return strings.Split(w.runDay(b.Cmd), "\n") }
 	})
