@@ -31,15 +31,43 @@ func (s *state) acceptIntoCycle(p *payment, now time.Time) error {
 	return nil
 }
 
-// closeCycle nets and settles the open cycle: every settled payment gets its
-// pacs.008 delivered and a pacs.002 ACSC, every removed one a pacs.002 RJCT
-// AM04, and every participant whose balance moved a camt.054.
+// closeCycle nets and settles the open cycle, every currency of it (the
+// operator's close, and the cut-off): see settleCycle.
 func (s *state) closeCycle(now time.Time) result {
 	if s.cycle == nil {
 		return result{}
 	}
-	res := s.cycle.Close(s.ledger, s.gate, now, s.nextTransfer)
+	c := s.cycle
 	s.cycle = nil
+	return s.settleCycle(c, now)
+}
+
+// closeCycleOf nets and settles only cur's part of the open cycle, at the
+// end of cur's business day: the other net currencies' payments stay open,
+// in the next cycle (see settlement.Cycle.Split), and settle at their own
+// day's end. Each payment carried over is told so.
+func (s *state) closeCycleOf(cur corridor.Currency, now time.Time) {
+	if s.cycle == nil || s.cycle.Total(cur) == 0 {
+		return // Nothing of cur in the cycle: it stays as it is.
+	}
+	from := s.cycle.ID()
+	part, rest := s.cycle.Split(cur, from+1)
+	s.cycle = rest // nil when the cycle held cur alone: then it closes whole.
+	if rest != nil {
+		for _, sp := range rest.Payments() {
+			s.cyclePayment(sp).event(PaymentEvent{Time: now, Event: "carried to the next cycle",
+				Detail: fmt.Sprintf("net settlement cycle %d closed for %s only; settles in cycle %d", from, cur, from+1)})
+		}
+	}
+	s.settleCycle(part, now)
+}
+
+// settleCycle closes c, a cycle no longer open at the hub: every settled
+// payment gets its pacs.008 delivered and a pacs.002 ACSC, every removed
+// one a pacs.002 RJCT AM04, and every participant whose balance moved a
+// camt.054.
+func (s *state) settleCycle(c *settlement.Cycle, now time.Time) result {
+	res := c.Close(s.ledger, s.gate, now, s.nextTransfer)
 	s.cycles++
 	rep := CycleReport{Cycle: uint64(res.Cycle), Closed: now, Settled: len(res.Settled), Removed: len(res.Removed)}
 	for _, sp := range res.Settled {

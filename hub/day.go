@@ -181,8 +181,8 @@ func (s *state) cutoffDay(c dayCutoffCmd, _ time.Time) result {
 }
 
 // closeDay ends cur's business day: a last release and gridlock resolution;
-// what is still queued for the day is rejected AM04, and the open net cycle
-// is closed; every settlement account in cur gets its camt.053; then the
+// what is still queued for the day is rejected AM04, and cur's part of the
+// open net cycle is closed; every settlement account in cur gets its camt.053; then the
 // next business day opens and its warehoused payments enter settlement.
 func (s *state) closeDay(c dayCloseCmd, now time.Time) result {
 	d := s.days[c.Currency]
@@ -199,12 +199,12 @@ func (s *state) closeDay(c dayCloseCmd, now time.Time) result {
 
 // finishDay settles or rejects everything of cur's day still waiting: the
 // RTGS queue and the limit queue after a last release and resolution, and
-// the open net cycle.
+// cur's part of the open net cycle.
 func (s *state) finishDay(cur corridor.Currency, now time.Time) {
 	s.release(now)
 	s.resolve(now)
-	if s.netted(cur) && s.cycle != nil {
-		s.closeCycle(now) // One cycle holds every net currency: the others settle now too.
+	if s.netted(cur) {
+		s.closeCycleOf(cur, now) // The other net currencies' payments wait for their own day's end.
 	}
 	deadline := s.deadline(cur, now)
 	for _, rj := range s.queue.ExpireFunc(func(q settlement.Queued) bool {

@@ -3,6 +3,7 @@ package hub_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/hub"
 	"github.com/corridor-network/corridor/internal/scenario"
+	"github.com/corridor-network/corridor/iso20022"
 	"github.com/corridor-network/corridor/settlement"
 )
 
@@ -35,13 +37,16 @@ func testCalendars(tb testing.TB) []settlement.Calendar {
 
 // TestDayScenarios runs the business-day scenarios in testdata/day on a hub
 // with testCalendars, driving its test clock across business days and
-// holidays in both zones. Besides the commands of TestScenarios:
+// holidays in both zones. A file whose name starts net_ runs on a hub that
+// settles INR and RUB in deferred net cycles. Besides the commands of
+// TestScenarios:
 //
 //	clock TIME                      set the clock (RFC 3339; it only moves forward)
 //	day open|close CUR              open the first day, or end the day
 //	day cutoff CUR customer|interbank
 //	days                            every currency's business date and phase
 //	payon N FROM TO CUR AMOUNT DATE  payment N dated DATE
+//	defund N BIC CUR AMOUNT DATE    a pacs.009 to the hub dated DATE
 //	cancelpay N                     the instructing agent takes payment N out of its queue
 //	notify BIC                      turn camt.054 on
 //	limit BIC CUR AMOUNT            a multilateral limit per business day
@@ -49,8 +54,12 @@ func testCalendars(tb testing.TB) []settlement.Calendar {
 //	report BIC CUR                  the camt.052's dates
 //	dates BIC                       every message in the inbox, with the dates it states
 func TestDayScenarios(t *testing.T) {
-	scenario.RunDir(t, "testdata/day/*.txt", *update, func(t *testing.T, _ string) func(scenario.Block) []string {
-		h, c, _ := mustHubWith(t, t.TempDir(), hub.Config{Calendars: testCalendars(t)})
+	scenario.RunDir(t, "testdata/day/*.txt", *update, func(t *testing.T, file string) func(scenario.Block) []string {
+		cfg := hub.Config{Calendars: testCalendars(t)}
+		if strings.HasPrefix(filepath.Base(file), "net_") {
+			cfg.NetCurrencies = []corridor.Currency{"INR", "RUB"}
+		}
+		h, c, _ := mustHubWith(t, t.TempDir(), cfg)
 		w := &dayWorld{world: world{t: t, h: h, payments: map[string]corridor.Payment{}, cases: map[string]int{}, answered: map[string]bool{}}, clock: c}
 		return func(b scenario.Block) []string { return strings.Split(w.runDay(b.Cmd), "\n") }
 	})
@@ -85,6 +94,8 @@ func (w *dayWorld) runDay(line string) string {
 		return strings.Join(append(out, outcome(hub.PaymentResult{}, err)), "\n")
 	case f[0] == "payon" && len(f) == 7:
 		return w.payOn(f)
+	case f[0] == "defund" && len(f) == 6:
+		return w.defund(f)
 	case f[0] == "cancelpay" && len(f) == 2:
 		p := w.payments[f[1]]
 		res, err := w.h.CancelPayment(ctx, corridor.Identity{Role: corridor.RoleParticipant, BIC: p.InstructingAgent}, p.UETR)
@@ -158,6 +169,23 @@ func (w *dayWorld) payOn(f []string) string {
 		return outcome(res, err)
 	}
 	return strings.TrimSpace(outcome(res, err) + " " + string(res.Wait))
+}
+
+// defund has a bank take liquidity out by pacs.009, dated (the UTC date of
+// its creation) as asked.
+func (w *dayWorld) defund(f []string) string {
+	cur := corridor.Currency(f[3])
+	a, err := corridor.ParseAmount(f[4], cur)
+	if err != nil {
+		return outcome(hub.PaymentResult{}, err)
+	}
+	created, err := time.Parse(time.DateOnly, f[5])
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	msg, err := iso20022.EncodeDefund(iso20022.Defund{MsgID: "DEFUND-" + f[1], UETR: corridor.UETR(fmt.Sprintf("0a1b2c3d-0000-4000-8000-%012s", f[1])),
+		Created: created.Add(12 * time.Hour), From: bicOf(f[2]), Hub: w.h.BIC(), Amount: corridor.Money{Amount: a, Currency: cur}})
+	return w.submit(bicOf(f[2]), msg, err)
 }
 
 // dates lists the messages delivered to bic since the last dates, one a

@@ -8,6 +8,7 @@ import (
 	"github.com/corridor-network/corridor/internal/assert"
 	"github.com/corridor-network/corridor/iso20022"
 	"github.com/corridor-network/corridor/ledger"
+	"github.com/corridor-network/corridor/settlement"
 )
 
 // defundCmd is a validated pacs.009 from a participant to the hub's BIC: it
@@ -30,10 +31,44 @@ func defundOf(sender corridor.BIC, d iso20022.DefundInstruction, msg corridor.Si
 		Message: msg.Body, Signature: msg.Signature}
 }
 
+// defundDate checks the settlement date c asks for (none is today). Without
+// a calendar it must be the UTC date of now, DT01 otherwise. With one, the
+// day's rules for interbank payments apply (settlement.Day.Admit): TM01
+// after the currency's interbank cut-off, DT01 for a closed day or before
+// the first day opens; and DT01 for a later day, for a defunding is never
+// warehoused.
+func (s *state) defundDate(c defundCmd, now time.Time) error {
+	cur := c.Money.Currency
+	cal, ok := s.calendar(cur)
+	if !ok {
+		if c.Date != (corridor.Date{}) && c.Date != s.businessDate(cur, now) {
+			return corridor.Reject(corridor.ReasonInvalidDate, iso20022.PathSettlementDate+" "+c.Date.String()+" is not today")
+		}
+		return nil
+	}
+	d := s.days[cur]
+	if d == nil {
+		return corridor.Reject(corridor.ReasonInvalidDate, fmt.Sprintf("no %s business day has opened yet", cur))
+	}
+	date := c.Date
+	if date == (corridor.Date{}) {
+		date = d.Day.Date
+	}
+	adm, err := d.Day.Admit(cal, settlement.Interbank, date)
+	if err != nil {
+		return err
+	}
+	if adm != settlement.SettleToday {
+		return corridor.Reject(corridor.ReasonInvalidDate, iso20022.PathSettlementDate+" "+date.String()+" is not today, "+d.Day.Date.String())
+	}
+	return nil
+}
+
 // defund moves c's amount from the sender's settlement account to the
 // central account and answers with a pacs.002 ACSC. AM04 when the account's
 // available liquidity does not cover it (a defunding never queues), AC01
-// without an account, DT01 for another day; a repeat of the message reference gets the
+// without an account, DT01 or TM01 for a date its currency's business day
+// does not take (defundDate); a repeat of the message reference gets the
 // first answer.
 func (s *state) defund(c defundCmd, seq uint64, now time.Time) result {
 	key := msgKey{c.Sender, c.MsgID}
@@ -43,11 +78,12 @@ func (s *state) defund(c defundCmd, seq uint64, now time.Time) result {
 	}
 	acct := ledger.Settlement(c.Sender, c.Money.Currency)
 	a, ok := s.ledger.Account(acct)
+	dateErr := s.defundDate(c, now)
 	switch {
 	case !ok:
 		return result{err: corridor.Reject(corridor.ReasonAccountInvalid, fmt.Sprintf("%s has no %s settlement account", c.Sender, c.Money.Currency))}
-	case c.Date != (corridor.Date{}) && c.Date != s.businessDate(c.Money.Currency, now):
-		return result{err: corridor.Reject(corridor.ReasonInvalidDate, iso20022.PathSettlementDate+" "+c.Date.String()+" is not today")}
+	case dateErr != nil:
+		return result{err: dateErr}
 	case a.Available() < int64(c.Money.Amount):
 		return result{err: corridor.Reject(corridor.ReasonInsufficientFunds, fmt.Sprintf("%s has %s available", acct, signedAmount(a.Available(), c.Money.Currency)))}
 	case s.inboxes[c.Sender].full():

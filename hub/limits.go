@@ -70,7 +70,8 @@ func (s *state) wait(p *payment, why string, now time.Time) {
 // allow, in order; it reports how many.
 func (s *state) admitWaiting(now time.Time) int {
 	n := 0
-	for sp := range s.gate.Admit(s.ledger, s.queue, now) {
+	onDay := func(c corridor.Currency) time.Time { return s.dayClock(c, now) } // Limits count per business day.
+	for sp := range s.gate.Admit(s.ledger, s.queue, onDay) {
 		p := s.queuedPayment(sp)
 		p.event(PaymentEvent{Time: now, Event: "limit passed", Detail: "enters settlement"})
 		if err := s.enterQueue(p, now); err != nil {

@@ -208,7 +208,7 @@ func (s *state) admissibleTo(c paymentCmd, msgType string, credit corridor.Curre
 func (s *state) settled(p *payment, now time.Time, detail string, ts []ledger.Transfer) {
 	pay := p.cmd.Payment
 	p.moveTo(corridor.StatusSettled, "")
-	s.gate.Settled(toSettlement(p), now) // Counts against the limits of both agents (settlement.RuleNet).
+	s.gate.Settled(toSettlement(p), s.dayClock(pay.Currency, now)) // Counts against both agents' limits of the business day (settlement.RuleNet).
 	p.reason, p.detail = "", ""
 	p.event(PaymentEvent{Time: now, Status: corridor.StatusSettled, Event: "settled", Detail: detail})
 	s.deliver(pay.InstructedAgent, InboxMessage{MsgDefID: p.msgDef, UETR: pay.UETR, Reference: p.ref,

@@ -88,6 +88,30 @@ func (c *Cycle) Accept(p Payment) error {
 	return nil
 }
 
+// Split divides c, open, by currency for the end of one currency's
+// business day: part holds c's payments in cur, under c's ID, to close
+// alone; rest holds the others, in the same order, under the ID next (the
+// cycle after part), and stays open. Either is nil when it would hold
+// nothing; c is not used after.
+func (c *Cycle) Split(cur corridor.Currency, next CycleID) (part, rest *Cycle) {
+	assert.That(!c.closed, "cycle %d split once closed", c.id)
+	assert.That(next > c.id, "cycle %d split into cycle %d", c.id, next)
+	for _, p := range c.payments {
+		dst := &rest
+		id := next
+		if p.Currency == cur {
+			dst, id = &part, c.id
+		}
+		if *dst == nil {
+			*dst = NewCycle(id, c.opened)
+		}
+		err := (*dst).Accept(p)
+		assert.That(err == nil, "payment %d of cycle %d into cycle %d: %v", p.ID, c.id, id, err)
+	}
+	c.closed = true
+	return part, rest
+}
+
 // Movement is one participant's net movement in one currency at a cycle's
 // close: what the camt.054 reports.
 type Movement struct {

@@ -353,15 +353,19 @@ func (g *Gate) Wait(p Payment) {
 }
 
 // Admit yields, in limit queue order, every waiting payment that may now
-// enter settlement at now: it takes each out of the queue and counts it
-// (Enter) before yielding it. Each is checked (Held) when it is reached,
+// enter settlement: it takes each out of the queue and counts it (Enter)
+// before yielding it. The limit queue holds payments in several currencies,
+// each with its own business day, so at gives the time to count a payment in
+// currency c at: one on c's business date (the limits count per UTC date of
+// the time they are given). Each is checked (Held) when it is reached,
 // against the ledger and the RTGS queue as the caller left them, so the
 // caller settles or queues every payment it is given before it asks for the
 // next. The caller runs Admit whenever liquidity arrives, a limit changes or
 // a payment leaves the RTGS queue, and again while it admits any.
-func (g *Gate) Admit(led *ledger.Ledger, q *Queue, now time.Time) iter.Seq[Payment] {
+func (g *Gate) Admit(led *ledger.Ledger, q *Queue, at func(c corridor.Currency) time.Time) iter.Seq[Payment] {
 	return func(yield func(Payment) bool) {
 		for _, p := range slices.Clone(g.waiting) {
+			now := at(p.Currency)
 			if _, held := g.Held(led, q, p, now); held {
 				continue
 			}

@@ -77,7 +77,7 @@ func (w *world) releaseAll(now time.Time, released func([]settlement.Settled), a
 	for {
 		released(w.settledAll(w.q.Release(w.l, w.transferID), now))
 		n := 0
-		for p := range w.gate.Admit(w.l, w.q, now) {
+		for p := range w.gate.Admit(w.l, w.q, func(corridor.Currency) time.Time { return now }) {
 			settled, err := w.submitQueue(p, now, endOfDay(now))
 			if err != nil {
 				w.tb.Fatalf("admitted payment %d: %v", p.ID, err)

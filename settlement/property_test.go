@@ -555,7 +555,43 @@ func (m *machine) Accept(t *rapid.T) {
 
 func (m *machine) CloseCycle(t *rapid.T) {
 	m.tick(t)
-	res := m.w.cycle.Close(m.w.l, m.w.gate, m.now, m.w.transferID)
+	m.closeCycle(t, m.w.cycle)
+	m.w.cycle = settlement.NewCycle(m.nextCyc, m.now)
+	m.nextCyc++
+	m.release(t)
+}
+
+// CloseCycleCurrency closes one currency's part of the cycle alone, as the
+// end of that currency's business day does (Split): the part holds that
+// currency only, the rest none of it, and the rest stays open.
+func (m *machine) CloseCycleCurrency(t *rapid.T) {
+	m.tick(t)
+	cur := rapid.SampledFrom(currencies).Draw(t, "currency")
+	part, rest := m.w.cycle.Split(cur, m.nextCyc)
+	m.nextCyc++
+	if rest == nil {
+		rest = settlement.NewCycle(m.nextCyc-1, m.now)
+	}
+	for _, p := range rest.Payments() {
+		if p.Currency == cur {
+			t.Fatalf("payment %d in %s stays in the cycle after its currency closed", p.ID, cur)
+		}
+	}
+	m.w.cycle = rest
+	if part != nil {
+		for _, p := range part.Payments() {
+			if p.Currency != cur {
+				t.Fatalf("payment %d in %s closes with %s's part", p.ID, p.Currency, cur)
+			}
+		}
+		m.closeCycle(t, part)
+	}
+	m.release(t)
+}
+
+// closeCycle closes c and moves its payments in the model.
+func (m *machine) closeCycle(t *rapid.T, c *settlement.Cycle) {
+	res := c.Close(m.w.l, m.w.gate, m.now, m.w.transferID)
 	for _, p := range res.Settled {
 		m.w.gate.Settled(p, m.now)
 	}
@@ -564,9 +600,6 @@ func (m *machine) CloseCycle(t *rapid.T) {
 		m.move(t, r.Payment.ID, inCycle, rejectedState)
 	}
 	m.checkMovements(t, res)
-	m.w.cycle = settlement.NewCycle(m.nextCyc, m.now)
-	m.nextCyc++
-	m.release(t)
 }
 
 // checkMovements checks that the nets add up to zero per currency.

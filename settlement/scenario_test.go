@@ -123,7 +123,7 @@ func (w *world) run(cmd string, input []string) []string {
 		return rejectedLines(w.leftAll(w.q.Expire(args.clock("at"))))
 	case "balances":
 		return w.balances()
-	case "cycle-open", "accept", "cycle-close":
+	case "cycle-open", "accept", "cycle-close", "cycle-close-currency":
 		return w.cycleCmd(f[0], args)
 	case "rate", "quote", "fx", "convert":
 		return w.fx(f[0], args)
@@ -390,8 +390,33 @@ func (w *world) cycleCmd(op string, a args) []string {
 			return errLine(err)
 		}
 		return []string{fmt.Sprintf("ACCP %d", p.ID)}
+	case "cycle-close-currency":
+		return w.closeCurrency(a)
 	}
-	res := w.cycle.Close(w.l, w.gate, a.clock("at"), w.transferID)
+	return w.closeCycle(w.cycle, a)
+}
+
+// cycle-close-currency CCY next=N at=HH:MM: the open cycle's part in CCY
+// closes alone (Split); the rest stays open as cycle N.
+func (w *world) closeCurrency(a args) []string {
+	var next int
+	fmt.Sscan(a.named["next"], &next)
+	part, rest := w.cycle.Split(corridor.Currency(a.at(0)), settlement.CycleID(next))
+	w.cycle = rest
+	var out []string
+	if part != nil {
+		out = w.closeCycle(part, a)
+	}
+	if rest != nil {
+		out = append(out, fmt.Sprintf("cycle %d open with %d payments", rest.ID(), len(rest.Payments())))
+	}
+	return out
+}
+
+// closeCycle closes c and lists what settled, what was removed and the net
+// movements.
+func (w *world) closeCycle(c *settlement.Cycle, a args) []string {
+	res := c.Close(w.l, w.gate, a.clock("at"), w.transferID)
 	out := []string{fmt.Sprintf("cycle %d closed", res.Cycle)}
 	for _, p := range res.Settled {
 		w.gate.Settled(p, a.clock("at"))
