@@ -420,6 +420,14 @@ func TestRoles(t *testing.T) {
 }
 
 func TestInbox(t *testing.T) {
+	t.Run("SignedOnce", func(t *testing.T) {
+		f := mustFixture(t)
+		mustSubmit(t, f.a, mustEncode(t, rupees(1, bankA, bankB, 250_00)))
+		first, again := mustInbox(t, f.b, 0), mustInbox(t, f.b, 0)
+		if len(first) != 1 || len(again) != 1 || first[0].Signature == "" || first[0].Signature != again[0].Signature {
+			t.Errorf("Inbox read twice: %+v, then %+v; want one message with the same hub signature", first, again)
+		}
+	})
 	t.Run("OK", func(t *testing.T) {
 		f := mustFixture(t)
 		ctx := context.Background()

@@ -100,7 +100,7 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request, id corridor
 	}
 	resp := InboxResponse{Messages: make([]InboxMessageBody, 0, len(msgs))}
 	for _, m := range msgs {
-		sig, err := s.Signer.SignDetached(m.Body)
+		sig, err := s.sigs.signature(id.BIC, m)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -158,6 +158,7 @@ func (s *Server) handleAck(w http.ResponseWriter, r *http.Request, id corridor.I
 		s.writeError(w, r, err)
 		return
 	}
+	s.sigs.forget(id.BIC, req.Through)
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -34,7 +34,7 @@ const (
 type Server struct {
 	Hub          *hub.Hub
 	CA           *pki.CA     // Issues participant certificates.
-	Signer       *pki.Signer // The hub's key: signs every message it delivers.
+	Signer       *pki.Signer // The hub's key: signs every message it delivers, once (sigCache).
 	TLS          *tls.Config // From pki.ServerTLSConfig: TLS 1.3, client certificates required.
 	Logger       *slog.Logger
 	Now          func() time.Time
@@ -50,6 +50,7 @@ type Server struct {
 	OnRequest func(route string, status int, d time.Duration)
 
 	limits *limiter
+	sigs   *sigCache // Signatures of delivered inbox messages, signed once.
 	srv    *http.Server
 	ln     net.Listener
 	wg     sync.WaitGroup
@@ -97,6 +98,7 @@ func (s *Server) defaults() {
 	s.RateBurst = cmp.Or(s.RateBurst, DefaultRateBurst)
 	s.MaxInFlight = cmp.Or(s.MaxInFlight, DefaultMaxInFlight)
 	s.limits = newLimiter(s.RateLimit, s.RateBurst, s.MaxInFlight)
+	s.sigs = newSigCache(s.Signer.SignDetached)
 	s.ReadTimeout = cmp.Or(s.ReadTimeout, ReadTimeout)
 }
 
