@@ -93,7 +93,12 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request, id corridor
 		s.writeError(w, r, err)
 		return
 	}
+	if err := s.limits.acquireRead(id.BIC); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	msgs, err := s.pollInbox(r, id.BIC, after, wait)
+	s.limits.releaseRead(id.BIC) // Before signing: the read is done, its slot frees for the next.
 	if err != nil {
 		s.writeError(w, r, err)
 		return
