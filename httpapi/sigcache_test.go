@@ -1,10 +1,14 @@
 package httpapi
 
 import (
+	"bytes"
 	"fmt"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/corridor-network/corridor/hub"
+	"github.com/corridor-network/corridor/pki"
 )
 
 // countingSigner signs with a counter, so that a test sees each call.
@@ -68,6 +72,33 @@ func TestSigCache(t *testing.T) {
 		ring := c.rings["BANKDEFFXXX"]
 		if ring[1].seq != 0 {
 			t.Errorf("after ack through 1, slot of seq 1 holds seq %d; want empty", ring[1].seq)
+		}
+	})
+}
+
+// BenchmarkInboxSignature is the cost of a delivered message's signature at
+// a read: signed with the hub's key (First) and served again (Again).
+func BenchmarkInboxSignature(b *testing.B) {
+	dir := filepath.Join(b.TempDir(), "ca")
+	if err := pki.InitCA(dir, time.Now(), nil); err != nil {
+		b.Fatalf("InitCA: %v", err)
+	}
+	signer, err := pki.LoadHubSigner(dir)
+	if err != nil {
+		b.Fatalf("LoadHubSigner: %v", err)
+	}
+	m := hub.InboxMessage{Seq: 1, Body: bytes.Repeat([]byte("<Document/>"), 400)} // About a pacs.008's 4 KB.
+	b.Run("First", func(b *testing.B) {
+		for b.Loop() {
+			c := newSigCache(signer.SignDetached)
+			_, _ = c.signature("BANKDEFFXXX", m)
+		}
+	})
+	b.Run("Again", func(b *testing.B) {
+		c := newSigCache(signer.SignDetached)
+		_, _ = c.signature("BANKDEFFXXX", m)
+		for b.Loop() {
+			_, _ = c.signature("BANKDEFFXXX", m)
 		}
 	})
 }
