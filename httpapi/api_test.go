@@ -420,6 +420,14 @@ func TestRoles(t *testing.T) {
 }
 
 func TestInbox(t *testing.T) {
+	t.Run("SignedOnce", func(t *testing.T) {
+		f := mustFixture(t)
+		mustSubmit(t, f.a, mustEncode(t, rupees(1, bankA, bankB, 250_00)))
+		first, again := mustInbox(t, f.b, 0), mustInbox(t, f.b, 0)
+		if len(first) != 1 || len(again) != 1 || first[0].Signature == "" || first[0].Signature != again[0].Signature {
+			t.Errorf("Inbox read twice: %+v, then %+v; want one message with the same hub signature", first, again)
+		}
+	})
 	t.Run("OK", func(t *testing.T) {
 		f := mustFixture(t)
 		ctx := context.Background()
@@ -566,4 +574,49 @@ func TestRegister(t *testing.T) {
 		_, err = mustClient(t, f.url, certFile, keyFile, caFile).Accounts(ctx)
 		mustAPIError(t, err, http.StatusForbidden, "")
 	})
+}
+
+// TestInboxFair holds as many long polls of B as B may have, and one more
+// is refused; meanwhile A's payment to B is taken and A reads its pacs.002
+// at once, and B's polls are each answered with the pacs.008.
+func TestInboxFair(t *testing.T) {
+	f := mustFixture(t)
+	ctx := context.Background()
+	type poll struct {
+		msgs []httpapi.InboxMessageBody
+		err  error
+	}
+	polled := make(chan poll, httpapi.DefaultMaxInboxReads)
+	for range httpapi.DefaultMaxInboxReads {
+		go func() {
+			msgs, err := f.b.Inbox(ctx, 0, httpapi.MaxInboxWait)
+			polled <- poll{msgs, err}
+		}()
+	}
+	for range httpapi.DefaultMaxInboxReads {
+		select {
+		case <-f.polls:
+		case p := <-polled:
+			t.Fatalf("Inbox returned before any payment: %+v, %v", p.msgs, p.err)
+		}
+	}
+	_, err := f.b.Inbox(ctx, 0, 0)
+	if apiErr := mustAPIError(t, err, http.StatusTooManyRequests, ""); apiErr.Body.Error == "" {
+		t.Errorf("read past B's inbox reads: %v; want it to say why", apiErr)
+	}
+
+	m := rupees(1, bankA, bankB, 250_00)
+	mustSubmit(t, f.a, mustEncode(t, m))
+	if got := mustInbox(t, f.a, 0); len(got) != 1 || got[0].MsgDefID != iso20022.MsgDefStatusReport {
+		t.Errorf("A's inbox while B holds %d polls = %+v; want the pacs.002", httpapi.DefaultMaxInboxReads, got)
+	}
+	for range httpapi.DefaultMaxInboxReads {
+		p := <-polled
+		if p.err != nil || len(p.msgs) != 1 || p.msgs[0].UETR != string(m.pay.UETR) {
+			t.Errorf("B's long poll = %+v, %v; want the pacs.008", p.msgs, p.err)
+		}
+	}
+	if got := mustInbox(t, f.b, 0); len(got) != 1 {
+		t.Errorf("B's inbox once its polls ended = %+v; want the pacs.008, its read slots free again", got)
+	}
 }

@@ -10,8 +10,9 @@
 // MaxTextBytes. Headers: MaxHeaderBytes (16 KiB); a JWS at most
 // pki.MaxJWSBytes. Time: ReadHeaderTimeout, ReadTimeout, WriteTimeout,
 // IdleTimeout, and a long poll at most MaxInboxWait. Per participant:
-// DefaultRatePerSecond with DefaultRateBurst, and DefaultMaxInFlight
-// concurrent requests, past which it gets 429 with Retry-After.
+// DefaultRatePerSecond with DefaultRateBurst, DefaultMaxInFlight
+// concurrent requests and, among them, DefaultMaxInboxReads concurrent inbox
+// reads, past which it gets 429 with Retry-After.
 //
 // # Security suite
 //

@@ -93,14 +93,19 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request, id corridor
 		s.writeError(w, r, err)
 		return
 	}
+	if err := s.limits.acquireRead(id.BIC); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	msgs, err := s.pollInbox(r, id.BIC, after, wait)
+	s.limits.releaseRead(id.BIC) // Before signing: the read is done, its slot frees for the next.
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	resp := InboxResponse{Messages: make([]InboxMessageBody, 0, len(msgs))}
 	for _, m := range msgs {
-		sig, err := s.Signer.SignDetached(m.Body)
+		sig, err := s.sigs.signature(id.BIC, m)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -158,6 +163,7 @@ func (s *Server) handleAck(w http.ResponseWriter, r *http.Request, id corridor.I
 		s.writeError(w, r, err)
 		return
 	}
+	s.sigs.forget(id.BIC, req.Through)
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -32,17 +32,18 @@ const (
 
 // Server is the API server.
 type Server struct {
-	Hub          *hub.Hub
-	CA           *pki.CA     // Issues participant certificates.
-	Signer       *pki.Signer // The hub's key: signs every message it delivers.
-	TLS          *tls.Config // From pki.ServerTLSConfig: TLS 1.3, client certificates required.
-	Logger       *slog.Logger
-	Now          func() time.Time
-	MaxBodyBytes int64
-	RateLimit    int           // Requests per second per participant; DefaultRatePerSecond if 0.
-	RateBurst    int           // DefaultRateBurst if 0.
-	MaxInFlight  int           // Concurrent requests per participant; DefaultMaxInFlight if 0.
-	ReadTimeout  time.Duration // To read a whole request; ReadTimeout if 0.
+	Hub           *hub.Hub
+	CA            *pki.CA     // Issues participant certificates.
+	Signer        *pki.Signer // The hub's key: signs every message it delivers, once (sigCache).
+	TLS           *tls.Config // From pki.ServerTLSConfig: TLS 1.3, client certificates required.
+	Logger        *slog.Logger
+	Now           func() time.Time
+	MaxBodyBytes  int64
+	RateLimit     int           // Requests per second per participant; DefaultRatePerSecond if 0.
+	RateBurst     int           // DefaultRateBurst if 0.
+	MaxInFlight   int           // Concurrent requests per participant; DefaultMaxInFlight if 0.
+	MaxInboxReads int           // Concurrent inbox reads per participant, within MaxInFlight; DefaultMaxInboxReads if 0.
+	ReadTimeout   time.Duration // To read a whole request; ReadTimeout if 0.
 
 	// OnRequest, when set, is told of every request answered: its route
 	// pattern (empty when none matched), status and duration, for metrics.
@@ -50,6 +51,7 @@ type Server struct {
 	OnRequest func(route string, status int, d time.Duration)
 
 	limits *limiter
+	sigs   *sigCache // Signatures of delivered inbox messages, signed once.
 	srv    *http.Server
 	ln     net.Listener
 	wg     sync.WaitGroup
@@ -96,7 +98,9 @@ func (s *Server) defaults() {
 	s.RateLimit = cmp.Or(s.RateLimit, DefaultRatePerSecond)
 	s.RateBurst = cmp.Or(s.RateBurst, DefaultRateBurst)
 	s.MaxInFlight = cmp.Or(s.MaxInFlight, DefaultMaxInFlight)
-	s.limits = newLimiter(s.RateLimit, s.RateBurst, s.MaxInFlight)
+	s.MaxInboxReads = min(cmp.Or(s.MaxInboxReads, DefaultMaxInboxReads), s.MaxInFlight)
+	s.limits = newLimiter(s.RateLimit, s.RateBurst, s.MaxInFlight, s.MaxInboxReads)
+	s.sigs = newSigCache(s.Signer.SignDetached)
 	s.ReadTimeout = cmp.Or(s.ReadTimeout, ReadTimeout)
 }
 

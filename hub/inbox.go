@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"sort"
 	"time"
 
 	"github.com/corridor-network/corridor"
@@ -49,16 +50,17 @@ func (in *inbox) ack(through uint64) []*inboxMsg {
 }
 
 // read returns up to limit messages after seq after, marking those read
-// before as possible duplicates.
+// before as possible duplicates. It starts where the reader is: messages are
+// in Seq order, so a binary search finds the first one after after, and the
+// messages before it are never visited.
 func (in *inbox) read(after uint64, limit int) []InboxMessage {
-	var out []InboxMessage
-	for _, m := range in.messages {
-		if m.Seq <= after {
-			continue
-		}
-		if len(out) == limit {
-			break
-		}
+	i := sort.Search(len(in.messages), func(i int) bool { return in.messages[i].Seq > after })
+	n := min(limit, len(in.messages)-i)
+	if n <= 0 {
+		return nil
+	}
+	out := make([]InboxMessage, 0, n)
+	for _, m := range in.messages[i : i+n] {
 		msg := m.InboxMessage
 		msg.PossibleDuplicate = m.reads > 0
 		m.reads++
