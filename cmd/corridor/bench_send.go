@@ -134,9 +134,8 @@ func benchSend(ctx context.Context, o benchOptions, tr *benchTracker) time.Durat
 	var wg sync.WaitGroup
 	if o.rate == 0 {
 		var sent atomic.Int64
-		next = func() (time.Time, bool) {
-			now := time.Now()
-			return now, ctx.Err() == nil && sent.Add(1) <= int64(o.payments) && (deadline.IsZero() || now.Before(deadline))
+		next = func() (time.Time, bool) { // No due time: the payment starts once encoded.
+			return time.Time{}, ctx.Err() == nil && sent.Add(1) <= int64(o.payments) && (deadline.IsZero() || time.Now().Before(deadline))
 		}
 	} else {
 		due := make(chan time.Time, o.concurrency)
@@ -179,10 +178,14 @@ func benchSchedule(ctx context.Context, o benchOptions, start, deadline time.Tim
 }
 
 // benchSubmitter submits a payment of the Indian bank to the Russian bank
-// each time next says so.
+// each time next says so. A payment starts at its due time (open loop) or
+// once its message is encoded (closed loop).
 func benchSubmitter(ctx context.Context, tr *benchTracker, next func() (time.Time, bool)) {
 	for start, ok := next(); ok; start, ok = next() {
 		msg, uetr, err := demoPacs008(&demoIndia, &demoRussia, time.Now(), "1000.00", "INR")
+		if start.IsZero() {
+			start = time.Now()
+		}
 		if err != nil {
 			tr.begin(uetr, start)
 			tr.answer(uetr, httpapi.SubmitResponse{}, fmt.Errorf("encode: %w", err), time.Now())
