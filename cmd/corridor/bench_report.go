@@ -20,10 +20,11 @@ type benchReport struct {
 	Options      benchOptionsReport `json:"options"`
 	ListEntries  int                `json:"listEntries"` // Sanctions entries every payment is screened against.
 	Submitted    int64              `json:"submitted"`
-	Acknowledged int64              `json:"acknowledged"` // Answered 202.
-	Settled      int64              `json:"settled"`      // Acknowledged, with an ACSC pacs.002 in the sender's inbox.
-	Refused      map[string]int     `json:"refused"`      // Not acknowledged, by "HTTP status reason".
-	InboxErrors  map[string]int     `json:"inboxErrors"`  // Failed inbox reads and acknowledgements.
+	Acknowledged int64              `json:"acknowledged"`         // Answered 202.
+	Settled      int64              `json:"settled"`              // Acknowledged, with an ACSC pacs.002 in the sender's inbox.
+	Answered     map[string]int     `json:"acknowledgedByStatus"` // 202s by the payment's status in them.
+	Refused      map[string]int     `json:"refused"`              // Not acknowledged, by "HTTP status reason".
+	InboxErrors  map[string]int     `json:"inboxErrors"`          // Failed inbox reads and acknowledgements.
 
 	SendSeconds           float64 `json:"sendSeconds"`   // From the first submission to the last answer.
 	SettleSeconds         float64 `json:"settleSeconds"` // From the first submission to the last pacs.002.
@@ -156,7 +157,7 @@ func (tr *benchTracker) result(start time.Time, sent time.Duration, u0, u1 bench
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
 	r := benchReport{Submitted: tr.submitted.Load(), Acknowledged: tr.acked.Load(), Settled: tr.settled.Load(),
-		Refused: tr.refusals, InboxErrors: tr.readProblems, SendSeconds: sent.Seconds(),
+		Answered: tr.answered, Refused: tr.refusals, InboxErrors: tr.readProblems, SendSeconds: sent.Seconds(),
 		SubmitLatency: latencyOf(tr.submitLat), ReportLatency: latencyOf(tr.reportLat),
 		Delivered: tr.delivered.Load(), AcknowledgedMsgs: tr.acknowledged.Load(), LoadAverage: benchLoadAverage()}
 	if !tr.lastReport.IsZero() {
@@ -260,6 +261,9 @@ func (r benchReport) write(w io.Writer, asJSON bool) error {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "submitted %d, acknowledged (202) %d, refused %d, settled %d\n", r.Submitted, r.Acknowledged, r.Submitted-r.Acknowledged, r.Settled)
+	for _, st := range slices.Sorted(maps.Keys(r.Answered)) {
+		fmt.Fprintf(w, "  202 %s: %d\n", st, r.Answered[st])
+	}
 	for _, why := range slices.Sorted(maps.Keys(r.Refused)) {
 		fmt.Fprintf(w, "  refused %s: %d\n", why, r.Refused[why])
 	}

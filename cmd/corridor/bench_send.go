@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,6 +27,7 @@ type benchTracker struct {
 	mu           sync.Mutex // guards the fields up to lastReport
 	payments     map[corridor.UETR]*benchPayment
 	refusals     map[string]int // By "status reason"; bounded by the few statuses and reasons the hub has.
+	answered     map[string]int // 202s by the payment's status in them (ACSC, PDNG and its wait, RJCT and its reason).
 	submitLat    []time.Duration
 	reportLat    []time.Duration
 	stray        int            // pacs.002s of payments the bench never sent.
@@ -38,7 +40,7 @@ type benchTracker struct {
 }
 
 func newBenchTracker(n int) *benchTracker {
-	return &benchTracker{payments: make(map[corridor.UETR]*benchPayment, n), refusals: map[string]int{}, readProblems: map[string]int{},
+	return &benchTracker{payments: make(map[corridor.UETR]*benchPayment, n), refusals: map[string]int{}, answered: map[string]int{}, readProblems: map[string]int{},
 		submitLat: make([]time.Duration, 0, n), reportLat: make([]time.Duration, 0, n)}
 }
 
@@ -51,7 +53,7 @@ func (tr *benchTracker) begin(uetr corridor.UETR, start time.Time) {
 
 // answer records the hub's answer to a submission.
 func (tr *benchTracker) answer(uetr corridor.UETR, resp httpapi.SubmitResponse, err error, now time.Time) {
-	why := benchRefusal(resp, err)
+	why := benchRefusal(err)
 	if why != "" {
 		tr.refused.Add(1)
 	} else {
@@ -65,6 +67,7 @@ func (tr *benchTracker) answer(uetr corridor.UETR, resp httpapi.SubmitResponse, 
 		return
 	}
 	p.acked = true
+	tr.answered[strings.TrimSpace(resp.Status+" "+resp.Wait+" "+resp.Reason)]++
 	if p.reports > 0 { // The pacs.002 came before the 202.
 		tr.reportedAcked.Add(1)
 	}
@@ -74,7 +77,7 @@ func (tr *benchTracker) answer(uetr corridor.UETR, resp httpapi.SubmitResponse, 
 // benchRefusal says why a submission was not acknowledged, or "" when the
 // hub answered 202. A 202 with a status other than ACSC is acknowledged (it
 // waits or was rejected after journaling) and shows up as not settled.
-func benchRefusal(resp httpapi.SubmitResponse, err error) string {
+func benchRefusal(err error) string {
 	var apiErr *httpapi.APIError
 	switch {
 	case errors.As(err, &apiErr) && apiErr.Body.Reason != "":
@@ -84,8 +87,7 @@ func benchRefusal(resp httpapi.SubmitResponse, err error) string {
 	case err != nil:
 		return "no answer: " + benchShort(err.Error())
 	}
-	_ = resp // The 202's status is checked against the pacs.002.
-	return ""
+	return "" // A 202, whatever the payment's status in it: answer counts that.
 }
 
 // benchShort cuts a message to a length fit for a table key.
