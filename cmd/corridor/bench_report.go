@@ -252,7 +252,11 @@ func (r benchReport) write(w io.Writer, asJSON bool) error {
 		return enc.Encode(r)
 	}
 	o := r.Options
-	fmt.Fprintf(w, "%d payments, %d submitters, screening %v (%d list entries)", o.Payments, o.Concurrency, o.Screening, r.ListEntries)
+	upTo := ""
+	if o.Duration != "" {
+		upTo = "up to "
+	}
+	fmt.Fprintf(w, "%s%d payments, %d submitters, screening %v (%d list entries)", upTo, o.Payments, o.Concurrency, o.Screening, r.ListEntries)
 	if o.Rate > 0 {
 		fmt.Fprintf(w, ", open loop at %d/s", o.Rate)
 	}
