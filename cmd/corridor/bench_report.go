@@ -251,19 +251,7 @@ func (r benchReport) write(w io.Writer, asJSON bool) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(r)
 	}
-	o := r.Options
-	upTo := ""
-	if o.Duration != "" {
-		upTo = "up to "
-	}
-	fmt.Fprintf(w, "%s%d payments, %d submitters, screening %v (%d list entries)", upTo, o.Payments, o.Concurrency, o.Screening, r.ListEntries)
-	if o.Rate > 0 {
-		fmt.Fprintf(w, ", open loop at %d/s", o.Rate)
-	}
-	if o.Duration != "" {
-		fmt.Fprintf(w, ", for %s", o.Duration)
-	}
-	fmt.Fprintln(w)
+	r.writeHeader(w)
 	fmt.Fprintf(w, "submitted %d, acknowledged (202) %d, refused %d, settled %d\n", r.Submitted, r.Acknowledged, r.Submitted-r.Acknowledged, r.Settled)
 	for _, st := range slices.Sorted(maps.Keys(r.Answered)) {
 		fmt.Fprintf(w, "  202 %s: %d\n", st, r.Answered[st])
@@ -288,4 +276,21 @@ func (r benchReport) write(w io.Writer, asJSON bool) error {
 		fmt.Fprintln(w, "INVARIANT BROKEN: "+p)
 	}
 	return nil
+}
+
+// writeHeader prints what the bench was asked to do.
+func (r benchReport) writeHeader(w io.Writer) {
+	o := r.Options
+	upTo := ""
+	if o.Duration != "" {
+		upTo = "up to "
+	}
+	fmt.Fprintf(w, "%s%d payments, %d submitters, screening %v (%d list entries)", upTo, o.Payments, o.Concurrency, o.Screening, r.ListEntries)
+	if o.Rate > 0 {
+		fmt.Fprintf(w, ", open loop at %d/s", o.Rate)
+	}
+	if o.Duration != "" {
+		fmt.Fprintf(w, ", for %s", o.Duration)
+	}
+	fmt.Fprintln(w)
 }
