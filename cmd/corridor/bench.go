@@ -7,12 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"slices"
-	"sync"
-	"sync/atomic"
 	"time"
 
-	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/httpapi"
 )
 
@@ -20,23 +16,32 @@ import (
 const (
 	maxBenchPayments    = 1_000_000
 	maxBenchConcurrency = 1024
+	maxBenchRate        = 1_000_000 // Payments per second of the open loop.
+	maxBenchDuration    = 24 * time.Hour
+	benchDrain          = 30 * time.Second // How long the banks may wait for the last pacs.002s.
 )
+
+// benchOptions are the flags of `corridor bench`.
+type benchOptions struct {
+	payments    int           // At most this many submissions.
+	duration    time.Duration // Zero: until payments are sent.
+	rate        int           // Submissions per second (open loop); zero: closed loop.
+	concurrency int
+	screen      bool
+	json        bool
+}
 
 // runBench is `corridor bench`: a hub on the embedded store in a temporary
 // directory, two banks, and payments sent through the real API (mutual TLS,
-// signatures, parsing, screening, the journal's fsync) by concurrent clients.
-// It prints the throughput and the latency of the 202s.
+// signatures, parsing, screening against the UN and OFAC samples, the
+// journal's fsync) by concurrent clients, while each bank reads and
+// acknowledges its inbox. It reports only what the hub acknowledged (202),
+// every refusal by status and reason, latencies, CPU and allocations per
+// payment, and checks that what was acknowledged settled exactly once.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	n := fs.Int("payments", 5000, "payments to send")
-	conc := fs.Int("concurrency", 64, "concurrent submitters")
-	screen := fs.Bool("screening", true, "load the demo watchlist, so every payment is screened")
-	if err := parseFlags(fs, args, stdout); err != nil {
+	o, err := benchFlags(args, stdout, stderr)
+	if err != nil {
 		return err
-	}
-	if *n < 1 || *n > maxBenchPayments || *conc < 1 || *conc > maxBenchConcurrency {
-		return fmt.Errorf("bench: --payments 1..%d, --concurrency 1..%d", maxBenchPayments, maxBenchConcurrency)
 	}
 	dir, cleanup, err := demoDataDir("")
 	if err != nil {
@@ -47,11 +52,37 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	m.Config.DataDir, m.Config.Addr = dir, "127.0.0.1:0"
 	m.Config.RateLimit, m.Config.RateBurst = maxRateLimit, maxRateLimit // The bench measures the hub, not a bank's allowance.
 	m.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	err = benchRun(ctx, m, *n, *conc, *screen, stdout)
+	err = benchRun(ctx, m, o, stdout, stderr)
 	return errors.Join(err, m.Close())
 }
 
-func benchRun(ctx context.Context, m *Main, n, conc int, screen bool, out io.Writer) error {
+func benchFlags(args []string, stdout, stderr io.Writer) (benchOptions, error) {
+	var o benchOptions
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.IntVar(&o.payments, "payments", 5000, "payments to submit (with --duration: at most this many, default the limit)")
+	fs.DurationVar(&o.duration, "duration", 0, "submit for this long instead of a count, such as 30s")
+	fs.IntVar(&o.rate, "rate", 0, "open loop: submit this many payments a second whatever the answers take (0: closed loop)")
+	fs.IntVar(&o.concurrency, "concurrency", 64, "concurrent submitters (closed loop) or most submissions in flight (open loop)")
+	fs.BoolVar(&o.screen, "screening", true, "load the UN and OFAC sample lists, so every payment is screened")
+	fs.BoolVar(&o.json, "json", false, "write the final report as JSON instead of text")
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return o, err
+	}
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "payments" })
+	if o.duration > 0 && !given {
+		o.payments = maxBenchPayments
+	}
+	if o.payments < 1 || o.payments > maxBenchPayments || o.concurrency < 1 || o.concurrency > maxBenchConcurrency ||
+		o.rate < 0 || o.rate > maxBenchRate || o.duration < 0 || o.duration > maxBenchDuration {
+		return o, usageError{fmt.Errorf("bench: --payments 1..%d, --concurrency 1..%d, --rate 0..%d, --duration 0..%s",
+			maxBenchPayments, maxBenchConcurrency, maxBenchRate, maxBenchDuration)}
+	}
+	return o, nil
+}
+
+func benchRun(ctx context.Context, m *Main, o benchOptions, out, progress io.Writer) error {
 	if err := m.Run(ctx); err != nil {
 		return err
 	}
@@ -60,89 +91,51 @@ func benchRun(ctx context.Context, m *Main, n, conc int, screen bool, out io.Wri
 		return err
 	}
 	defer op.Close()
-	if err := benchSetUp(ctx, op, m, screen); err != nil {
-		return err
-	}
-	msgs, err := benchMessages(n)
+	entries, err := benchSetUp(ctx, op, m, o.screen)
 	if err != nil {
 		return err
 	}
-	lat, elapsed, failed, firstErr := benchSend(ctx, demoIndia.client, msgs, conc)
-	slices.Sort(lat)
-	fmt.Fprintf(out, "%d payments, %d submitters, screening %v: %.0f payments/s; 202 latency p50 %s, p99 %s, max %s; %d failed\n",
-		n, conc, screen, float64(len(lat))/elapsed.Seconds(), pct(lat, 50), pct(lat, 99), pct(lat, 100), failed)
-	if failed > 0 {
-		return fmt.Errorf("bench: %d payments failed, the first: %w", failed, firstErr)
+	defer demoIndia.client.Close()
+	defer demoRussia.client.Close()
+	before, err := demoBalances(ctx)
+	if err != nil {
+		return err
+	}
+	r, err := benchMeasure(ctx, o, progress)
+	if err != nil {
+		return err
+	}
+	r.Options, r.ListEntries = o.report(), entries
+	if err := benchCheck(ctx, &r, before); err != nil {
+		return err
+	}
+	if err := r.write(out, o.json); err != nil {
+		return err
+	}
+	if !r.Invariants.OK {
+		return fmt.Errorf("bench: invariants broken: %v", r.Invariants.Problems)
 	}
 	return nil
 }
 
-func benchSetUp(ctx context.Context, op *httpapi.Client, m *Main, screen bool) error {
+func benchSetUp(ctx context.Context, op *httpapi.Client, m *Main, screen bool) (int, error) {
 	for _, b := range []*demoBank{&demoIndia, &demoRussia} {
 		if err := b.connect(ctx, op, m.API.URL(), m.Config.DataDir, io.Discard); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	if _, err := op.Fund(ctx, httpapi.FundRequest{BIC: string(demoIndia.BIC), Currency: "INR", Amount: "9000000000000.00"}); err != nil {
-		return err
+	funding := []httpapi.FundRequest{ // Every account funded, so demoBalances can read it.
+		{BIC: string(demoIndia.BIC), Currency: "INR", Amount: "9000000000000.00"},
+		{BIC: string(demoRussia.BIC), Currency: "INR", Amount: "1000000.00"},
+		{BIC: string(demoRussia.BIC), Currency: "RUB", Amount: "1000000.00"},
+	}
+	for _, f := range funding {
+		if _, err := op.Fund(ctx, f); err != nil {
+			return 0, fmt.Errorf("fund %s %s: %w", f.BIC, f.Currency, err)
+		}
 	}
 	if !screen {
-		return nil
+		return 0, nil
 	}
-	_, err := op.LoadList(ctx, httpapi.ListRequest{Name: "demo-watchlist", Format: "csv", Files: [][]byte{demoWatchlist}})
-	return err
-}
-
-// benchMessages are n payments of the Indian bank to the Russian bank,
-// encoded before the clock starts.
-func benchMessages(n int) ([][]byte, error) {
-	msgs := make([][]byte, n)
-	for i := range msgs {
-		msg, _, err := demoPacs008(&demoIndia, &demoRussia, time.Now(), "1000.00", "INR")
-		if err != nil {
-			return nil, err
-		}
-		msgs[i] = msg
-	}
-	return msgs, nil
-}
-
-// benchSend submits msgs from conc goroutines and returns each 202's
-// latency, the time it all took, and the failures with the first of them.
-func benchSend(ctx context.Context, c *httpapi.Client, msgs [][]byte, conc int) ([]time.Duration, time.Duration, int, error) {
-	var next, failed atomic.Int64
-	lat := make([]time.Duration, len(msgs))
-	var first sync.Once
-	var firstErr error
-	var wg sync.WaitGroup
-	start := time.Now()
-	for range conc {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1)) - 1; i < len(msgs); i = int(next.Add(1)) - 1 {
-				t0 := time.Now()
-				resp, err := c.Submit(ctx, msgs[i])
-				lat[i] = time.Since(t0)
-				if err == nil && resp.Status != string(corridor.StatusSettled) {
-					err = fmt.Errorf("payment %s is %s %s", resp.UETR, resp.Status, resp.Reason)
-				}
-				if err != nil {
-					failed.Add(1)
-					first.Do(func() { firstErr = err })
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return lat, time.Since(start), int(failed.Load()), firstErr
-}
-
-// pct is the p-th percentile of sorted durations.
-func pct(sorted []time.Duration, p int) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	i := min(len(sorted)-1, len(sorted)*p/100)
-	return sorted[i].Round(10 * time.Microsecond)
+	return benchLoadLists(ctx, op)
 }
