@@ -68,3 +68,20 @@ func BenchmarkScreenCached(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "parties/s")
 }
+
+// BenchmarkScreenCachedParallel is BenchmarkScreenCached from GOMAXPROCS
+// goroutines, as the API's handlers share one Screener: the cache's lock
+// at work.
+func BenchmarkScreenCachedParallel(b *testing.B) {
+	s, parties := mustSampleScreener(b), cachedBenchParties(b)
+	for _, p := range parties {
+		s.Screen(p)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for i := 0; pb.Next(); i++ {
+			s.Screen(parties[i%len(parties)])
+		}
+	})
+}
