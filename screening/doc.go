@@ -24,7 +24,12 @@
 // NewScreener indexes any number of lists (each name once) into an
 // immutable Screener that is safe for concurrent use. To load a new list
 // version, build a new Screener and swap an atomic.Pointer[Screener]: payments
-// in flight finish on the old one. Screen(Party) returns a Result with the best
+// in flight finish on the old one. A Screener caches the Results of the
+// parties it screened, keyed by every input that changes them (the name as
+// received, country, date of birth and BIC; not the role, which is only
+// carried), at most MaxCachedParties of them: a party that repeats across
+// payments is screened once per list version, and a new Screener starts with
+// an empty cache, so a list change invalidates every cached Result. Screen(Party) returns a Result with the best
 // candidates (at most Config.MaxHits, best first, ties ordered by list name
 // then entry ID), the name's Flags (see Flags below) and Hold, true when the
 // best score is at or above Config.Threshold or a flag holds on its own

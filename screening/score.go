@@ -12,8 +12,24 @@ import (
 // Screen scores p against the list entries the index finds for it: those
 // with a word within one edit of one of p's words (by phonetic key or folded
 // form), or with p's name written as one word, or whose BIC is p's. It never
-// compares p with all names. Same input, same output.
+// compares p with all names. Same input, same output: a party screened
+// before (the same name, country, date of birth and BIC, in any role) is
+// answered from s's cache, a copy of the Result it had then.
 func (s *Screener) Screen(p Party) Result {
+	k, ok := keyOf(p)
+	if !ok {
+		return s.screen(p)
+	}
+	if r, ok := s.cache.get(k, p); ok {
+		return r
+	}
+	r := s.screen(p)
+	s.cache.put(k, r)
+	return r
+}
+
+// screen is Screen without the cache.
+func (s *Screener) screen(p Party) Result {
 	variants, flags := analyse(truncateRunes(p.Name, MaxNameRunes))
 	best := map[int32]candidate{}
 	buf := make([]pair, 0, 64)

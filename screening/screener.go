@@ -118,9 +118,11 @@ type form struct {
 	person bool   // The entry is an individual: a patronymic or middle name may be left out.
 }
 
-// Screener matches parties against a set of lists. It is immutable once
-// built and safe for concurrent use: to change lists, build a new one and
-// swap the pointer.
+// Screener matches parties against a set of lists. Its lists and index are
+// immutable once built, and it is safe for concurrent use: to change lists,
+// build a new one and swap the pointer. It caches the Results of the parties
+// it screened (at most MaxCachedParties), which a new Screener does not
+// inherit: a list change starts with an empty cache.
 type Screener struct {
 	cfg     Config
 	lists   []*List
@@ -130,6 +132,7 @@ type Screener struct {
 	bics    map[string][]int32 // BIC (first 8 characters) to entries.
 	df      map[string]int     // Word key to the number of entries using it.
 	id      string
+	cache   *resultCache // Results by party; the only part that changes.
 }
 
 // NewScreener indexes lists. The lists must not change afterwards.
@@ -138,7 +141,8 @@ func NewScreener(cfg Config, lists ...*List) (*Screener, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Screener{cfg: cfg, lists: lists, index: map[string][]int32{}, bics: map[string][]int32{}, df: map[string]int{}}
+	s := &Screener{cfg: cfg, lists: lists, index: map[string][]int32{}, bics: map[string][]int32{}, df: map[string]int{},
+		cache: newResultCache()}
 	seen := map[string]bool{}
 	for li, l := range lists {
 		if l == nil {

@@ -64,6 +64,9 @@ func TestScreenDeterministic(t *testing.T) {
 		if !reflect.DeepEqual(a, b) {
 			t.Errorf("Screen(%+v) differs between two screeners: %+v vs %+v", p, a, b)
 		}
+		if again := s1.Screen(p); !reflect.DeepEqual(a, again) { // From the cache.
+			t.Errorf("Screen(%+v) differs the second time: %+v vs %+v", p, a, again)
+		}
 		for i := 1; i < len(a.Hits); i++ {
 			x, y := a.Hits[i-1], a.Hits[i]
 			if x.Score < y.Score || x.Score == y.Score && (x.List > y.List || x.List == y.List && x.EntryID > y.EntryID) {
