@@ -19,6 +19,16 @@
 // other parameter are refused, as RFC 7515 §4.1.11 requires of a verifier
 // that implements no extension.
 //
+// Why ES256 and not Ed25519: measured side by side on a 3 KB payload
+// (BenchmarkES256Sign/Verify and BenchmarkEd25519Sign/Verify, -cpu 1,
+// 2026-12-01, load average 1.6), ES256 signs in 22.7 µs and verifies in 59 µs,
+// Ed25519 signs in 22.8 µs and verifies in 39 µs. Ed25519 would save about 20
+// µs of the hub's work per message, a third of a verification; it is not yet
+// in the certificate profiles banks' HSMs and CBPR+ PKIs issue, while P-256
+// is everywhere. So the hub keeps ES256, signs deterministically (RFC 6979)
+// and signs each delivered message once; what would change the cost more is
+// one signature over a batch of messages.
+//
 // On every connection the hub requires a client certificate signed by its CA
 // (ServerTLSConfig), and IdentityOf turns the verified certificate into a
 // corridor.Identity: who is calling and what it may do.
