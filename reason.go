@@ -2,6 +2,7 @@ package corridor
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -98,4 +99,12 @@ var (
 	ErrBusy         = errors.New("corridor: busy, retry later")
 	ErrStopped      = errors.New("corridor: hub stopped")
 	ErrUnauthorized = errors.New("corridor: not authorised")
+
+	// ErrInboxFull is ErrBusy because an inbox the request would deliver to
+	// is full: the receiver cannot take more until its owner acknowledges.
+	ErrInboxFull = fmt.Errorf("corridor: an inbox it would deliver to is full: %w", ErrBusy)
+	// ErrOutcomeUnknown is ErrStopped for a request the hub had taken when its
+	// journal failed: it may have been made durable. Retrying the same bytes
+	// is safe: taken, it is answered as a duplicate.
+	ErrOutcomeUnknown = fmt.Errorf("corridor: the journal failed while taking the request; its outcome is unknown: %w", ErrStopped)
 )

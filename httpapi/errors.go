@@ -52,10 +52,15 @@ func errorResponse(err error) (int, ErrorBody) {
 		return http.StatusNotFound, ErrorBody{Error: err.Error()}
 	case isReject:
 		return http.StatusUnprocessableEntity, ErrorBody{Error: err.Error(), Reason: string(reason)}
+	case errors.Is(err, corridor.ErrInboxFull):
+		return http.StatusServiceUnavailable, ErrorBody{Error: err.Error(), Outcome: OutcomeReceiverFull}
+	case errors.Is(err, corridor.ErrOutcomeUnknown):
+		return http.StatusServiceUnavailable, ErrorBody{Error: err.Error(), Outcome: OutcomeUnknown}
 	case errors.Is(err, corridor.ErrBusy), errors.Is(err, corridor.ErrStopped):
-		return http.StatusServiceUnavailable, ErrorBody{Error: err.Error()}
+		return http.StatusServiceUnavailable, ErrorBody{Error: err.Error(), Outcome: OutcomeNotTaken}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return http.StatusServiceUnavailable, ErrorBody{Error: "request ended before the hub answered; ask again to learn the outcome"}
+		return http.StatusServiceUnavailable, ErrorBody{Error: "request ended before the hub answered; ask again to learn the outcome",
+			Outcome: OutcomeUnknown}
 	}
 	return http.StatusInternalServerError, ErrorBody{Error: "internal error"}
 }

@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/corridor-network/corridor"
 )
 
 // countingHandler counts the records logged, by message.
@@ -54,5 +57,24 @@ func TestServerLogRateLimitsHandshakes(t *testing.T) {
 	})
 	if suppressed != "1999" {
 		t.Errorf("suppressed = %s; want 1999", suppressed)
+	}
+}
+
+// TestErrorOutcome checks that a 503 says which case the client is in.
+func TestErrorOutcome(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{corridor.ErrBusy, OutcomeNotTaken},
+		{corridor.ErrStopped, OutcomeNotTaken},
+		{fmt.Errorf("journal: %w", corridor.ErrOutcomeUnknown), OutcomeUnknown},
+		{corridor.ErrInboxFull, OutcomeReceiverFull},
+		{context.DeadlineExceeded, OutcomeUnknown},
+	} {
+		status, body := errorResponse(tc.err)
+		if status != http.StatusServiceUnavailable || body.Outcome != tc.want {
+			t.Errorf("errorResponse(%v) = %d %q; want 503 %q", tc.err, status, body.Outcome, tc.want)
+		}
 	}
 }

@@ -16,7 +16,15 @@ type ErrorBody struct {
 	Error    string        `json:"error"`
 	Reason   string        `json:"reason,omitempty"`
 	Problems []ProblemBody `json:"problems,omitempty"`
+	Outcome  string        `json:"outcome,omitempty"` // With 503: OutcomeNotTaken, OutcomeUnknown or OutcomeReceiverFull.
 }
+
+// What a 503 says of the request, so that a client knows what to do.
+const (
+	OutcomeNotTaken     = "not-taken"     // The hub did not take it: retry later.
+	OutcomeUnknown      = "unknown"       // It may have been taken: retry the same bytes, answered as a duplicate if it was.
+	OutcomeReceiverFull = "receiver-full" // An inbox it would deliver to is full until its owner acknowledges.
+)
 
 // ProblemBody is one problem found in a message.
 type ProblemBody struct {

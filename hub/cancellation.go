@@ -122,7 +122,7 @@ func (s *state) cancellable(p *payment, c cancelRequestCmd) error {
 	case p.cancel != nil && (p.cancel.open() || p.cancel.Status == caseHeld):
 		return corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("cancellation case %s on payment %s is still open", p.cancel.CaseID, p.ref))
 	case s.inboxes[pay.InstructingAgent].full() || s.inboxes[pay.InstructedAgent].full():
-		return corridor.ErrBusy
+		return corridor.ErrInboxFull
 	case p.status == corridor.StatusSettled && !s.participants[pay.InstructedAgent].Policy.Allows(c.Sender, "camt.056"):
 		return corridor.Reject(corridor.ReasonNotAllowed,
 			fmt.Sprintf("%s has not authorised camt.056 from %s (relationship management)", pay.InstructedAgent, c.Sender))
@@ -208,7 +208,7 @@ func (s *state) resolveCancel(c resolutionCmd, now time.Time) result {
 	}
 	to := p.cancel.Requester
 	if s.inboxes[to].full() {
-		return result{err: corridor.ErrBusy}
+		return result{err: corridor.ErrInboxFull}
 	}
 	s.caseMsgs[key] = p
 	p.cancel.Answer = c.ID + " " + c.Status + " " + c.Reason

@@ -197,7 +197,7 @@ func (s *state) admissibleTo(c paymentCmd, msgType string, credit corridor.Curre
 		return err
 	}
 	if s.inboxes[p.InstructingAgent].full() || s.inboxes[p.InstructedAgent].full() {
-		return corridor.ErrBusy
+		return corridor.ErrInboxFull
 	}
 	return nil
 }

@@ -318,7 +318,7 @@ func (s *state) decidable(p *payment, c decideCmd) error {
 		return corridor.Reject(corridor.ReasonNotAllowed, "only a release whitelists, and the whitelist must have room")
 	}
 	if p.cancel != nil && p.cancel.Status == caseHeld && s.inboxes[p.cancel.Requester].full() {
-		return corridor.ErrBusy
+		return corridor.ErrInboxFull
 	}
 	if !c.Release || !s.config.FourEyes {
 		return nil

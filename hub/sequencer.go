@@ -98,7 +98,7 @@ func (h *Hub) process(ctx context.Context, batch []request) error {
 	if len(entries) > 0 {
 		if err := h.cfg.Journal.Append(context.WithoutCancel(ctx), entries); err != nil {
 			for _, r := range batch {
-				r.reply <- result{err: fmt.Errorf("journal: %w", corridor.ErrStopped)}
+				r.reply <- result{err: fmt.Errorf("journal: %w", corridor.ErrOutcomeUnknown)}
 			}
 			return err
 		}
