@@ -19,6 +19,7 @@ type checkpointer struct {
 	journal *sqlite.Journal
 	signer  *pki.Signer
 	last    uint64 // Seq of the last checkpoint written; owned by the goroutine, then by Close.
+	data    string // The data directory, where the head file goes.
 }
 
 // write signs the journal's head, unless it was signed already. Main runs it
@@ -35,6 +36,9 @@ func (c *checkpointer) write(ctx context.Context) error {
 	cp := corridor.Checkpoint{Seq: seq, Hash: hash, Signature: sig, Time: time.Now().UTC()}
 	if err := c.journal.AppendCheckpoint(ctx, cp); err != nil {
 		return fmt.Errorf("checkpoint %d: %w", seq, err)
+	}
+	if err := writeHead(c.data, cp); err != nil { // Outside the journal: what a lost tail cannot take with it.
+		return err
 	}
 	c.last = seq
 	return nil

@@ -82,9 +82,22 @@ func (m *Main) Run(ctx context.Context) error {
 
 // openHub opens the store, replays the journal and starts the sequencer.
 func (m *Main) openHub(ctx context.Context, keys hubKeys) error {
-	var err error
+	head, signed, err := readHead(m.Config.DataDir)
+	if err != nil {
+		return err
+	}
+	if signed {
+		if err := checkStoreAgainstHead(m.Config.DataDir, head); err != nil {
+			return err
+		}
+	}
 	if m.DB, err = sqlite.Open(ctx, dbPath(m.Config.DataDir)); err != nil {
 		return err
+	}
+	if signed {
+		if err := checkJournalAgainstHead(ctx, m.DB, keys.signer.Certificate(), head); err != nil {
+			return err
+		}
 	}
 	m.DB.Timing = m.Ops.metrics.JournalTiming
 	bic, _ := corridor.ParseBIC(m.Config.BIC) // Validated above.
@@ -99,7 +112,7 @@ func (m *Main) openHub(ctx context.Context, keys hubKeys) error {
 	if err != nil {
 		return err
 	}
-	m.checkpoints = &checkpointer{journal: m.DB.Journal(), signer: keys.signer, last: last}
+	m.checkpoints = &checkpointer{journal: m.DB.Journal(), signer: keys.signer, last: last, data: m.Config.DataDir}
 	m.startSequencer()
 	return nil
 }
