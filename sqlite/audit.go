@@ -91,6 +91,22 @@ func Audit(ctx context.Context, path string, verify func(corridor.Checkpoint) er
 	return r, db.auditCheckpoints(ctx, &r, verify)
 }
 
+// EntryHash is the hash of journal entry seq of the store at path, read the
+// way Audit reads: without migrating or writing the store. ErrCorrupt when
+// the store has no such entry.
+func EntryHash(ctx context.Context, path string, seq uint64) ([32]byte, error) {
+	db, err := openForAudit(ctx, path)
+	if err != nil {
+		return [32]byte{}, err
+	}
+	defer func() { _ = db.Close() }() // Read only: nothing to lose.
+	e, err := scanEntry(db.sql.QueryRowContext(ctx, entrySQL, int64(seq)))
+	if err != nil {
+		return [32]byte{}, fmt.Errorf("%w: entry %d: %v", ErrCorrupt, seq, err)
+	}
+	return e.Hash, nil
+}
+
 // openForAudit opens the file without migrating it or checking its last
 // entry: the audit itself reports what is wrong.
 func openForAudit(ctx context.Context, path string) (*DB, error) {

@@ -54,7 +54,37 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "journal %s: ALTERED: %v\n", filepath.Clean(*db), err)
 		return fmt.Errorf("audit verify: journal altered")
 	}
+	if *data != "" {
+		if err := auditAgainstHead(ctx, *data, *db, r, verify); err != nil {
+			fmt.Fprintf(stdout, "journal %s: ALTERED: %v\n", filepath.Clean(*db), err)
+			return fmt.Errorf("audit verify: journal does not reach the head the hub signed")
+		}
+	}
 	fmt.Fprintf(stdout, "journal %s: intact: %s\n", filepath.Clean(*db), auditSummary(r))
+	return nil
+}
+
+// auditAgainstHead checks the journal against the head the hub last signed,
+// kept outside it in data's journal.head: a journal that lost its tail (and
+// the checkpoints in it) still fails here.
+func auditAgainstHead(ctx context.Context, data, db string, r sqlite.AuditReport, verify func(corridor.Checkpoint) error) error {
+	head, signed, err := readHead(data)
+	if err != nil || !signed {
+		return err
+	}
+	if err := verify(corridor.Checkpoint{Seq: head.Seq, Hash: head.Hash, Signature: head.Sig}); err != nil {
+		return fmt.Errorf("journal.head is not signed by this hub: %w", err)
+	}
+	if r.Entries < head.Seq {
+		return fmt.Errorf("the journal ends at entry %d, but journal.head says the hub signed it up to entry %d", r.Entries, head.Seq)
+	}
+	hash, err := sqlite.EntryHash(ctx, db, head.Seq)
+	if err != nil {
+		return err
+	}
+	if hash != head.Hash {
+		return fmt.Errorf("entry %d is not the one journal.head says the hub signed", head.Seq)
+	}
 	return nil
 }
 

@@ -40,9 +40,16 @@ func TestJournalHead(t *testing.T) {
 	if _, err := os.Stat(headFile(data)); err != nil {
 		t.Fatalf("no journal head after a clean stop: %v", err)
 	}
+	if err := run(ctx, []string{"audit", "verify", "--data", data}, &out, &out); err != nil {
+		t.Fatalf("audit verify of the whole journal: %v\n%s", err, out.String())
+	}
 	t.Run("ErrLostTail", func(t *testing.T) {
 		mustSwapStore(t, data, early)
 		mustRefuseStart(t, data, "are missing")
+		out.Reset()
+		if err := run(ctx, []string{"audit", "verify", "--data", data}, &out, &out); err == nil || !strings.Contains(out.String(), "ALTERED") {
+			t.Errorf("audit verify of a journal that lost its tail: %v\n%s; want ALTERED", err, out.String())
+		}
 	})
 	t.Run("ErrMissingStore", func(t *testing.T) {
 		mustSwapStore(t, data, "")
