@@ -68,7 +68,7 @@ func TestSystemdUnit(t *testing.T) {
 	}
 	analyze, err := exec.LookPath("systemd-analyze")
 	if err != nil {
-		t.Skip("no systemd-analyze: checked the keys only")
+		t.Fatal("systemd-analyze not found; install it with apt-get install systemd (.ci/run does): the unit must pass systemd-analyze verify")
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
