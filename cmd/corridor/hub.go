@@ -58,7 +58,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.Ops = newOps()
 	if m.Config.OpsAddr != "" {
-		if err := m.Ops.open(m.Config.OpsAddr); err != nil {
+		if err := m.Ops.open(m.Config.OpsAddr, m.Logger); err != nil {
 			return err
 		}
 	}

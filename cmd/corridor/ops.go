@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"sync"
@@ -62,7 +63,7 @@ func (o *opsServer) stats(ctx context.Context) (hub.Stats, error) {
 }
 
 // open listens on addr and serves until close.
-func (o *opsServer) open(addr string) error {
+func (o *opsServer) open(addr string, logger *slog.Logger) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen ops %s: %w", addr, err)
@@ -77,7 +78,9 @@ func (o *opsServer) open(addr string) error {
 	o.wg.Add(1)
 	go func() {
 		defer o.wg.Done()
-		_ = o.srv.Serve(ln) // Returns ErrServerClosed on close; a failure to accept shows in the probes.
+		if err := o.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			logger.Error("operations listener stopped; metrics and probes are unreachable", "error", err)
+		}
 	}()
 	return nil
 }

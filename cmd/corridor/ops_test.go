@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -30,7 +31,7 @@ func mustGet(tb testing.TB, url string) (int, string) {
 // journal is replayed, says the process lives and is not ready.
 func TestOpsNotReady(t *testing.T) {
 	o := newOps()
-	if err := o.open("127.0.0.1:0"); err != nil {
+	if err := o.open("127.0.0.1:0", slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = o.close(context.Background()) }) // Nothing left to check.
