@@ -100,6 +100,16 @@ func EntryHash(ctx context.Context, path string, seq uint64) ([32]byte, error) {
 		return [32]byte{}, err
 	}
 	defer func() { _ = db.Close() }() // Read only: nothing to lose.
+	return db.entryHash(ctx, seq)
+}
+
+// EntryHash is the hash of entry seq of the open journal; ErrCorrupt when
+// there is no such entry.
+func (j *Journal) EntryHash(ctx context.Context, seq uint64) ([32]byte, error) {
+	return j.db.entryHash(ctx, seq)
+}
+
+func (db *DB) entryHash(ctx context.Context, seq uint64) ([32]byte, error) {
 	e, err := scanEntry(db.sql.QueryRowContext(ctx, entrySQL, int64(seq)))
 	if err != nil {
 		return [32]byte{}, fmt.Errorf("%w: entry %d: %v", ErrCorrupt, seq, err)

@@ -72,20 +72,8 @@ func auditAgainstHead(ctx context.Context, data, db string, r sqlite.AuditReport
 	if err != nil || !signed {
 		return err
 	}
-	if err := verify(corridor.Checkpoint{Seq: head.Seq, Hash: head.Hash, Signature: head.Sig}); err != nil {
-		return fmt.Errorf("journal.head is not signed by this hub: %w", err)
-	}
-	if r.Entries < head.Seq {
-		return fmt.Errorf("the journal ends at entry %d, but journal.head says the hub signed it up to entry %d", r.Entries, head.Seq)
-	}
-	hash, err := sqlite.EntryHash(ctx, db, head.Seq)
-	if err != nil {
-		return err
-	}
-	if hash != head.Hash {
-		return fmt.Errorf("entry %d is not the one journal.head says the hub signed", head.Seq)
-	}
-	return nil
+	hashAt := func(seq uint64) ([32]byte, error) { return sqlite.EntryHash(ctx, db, seq) }
+	return checkAgainstHead(head, r.Entries, hashAt, verify)
 }
 
 // checkpointVerifier checks a checkpoint's signature against the hub
@@ -96,9 +84,7 @@ func checkpointVerifier(dir string) (func(corridor.Checkpoint) error, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the hub's certificate checks the checkpoints: %w", err)
 	}
-	return func(cp corridor.Checkpoint) error {
-		return pki.Verify(hubCert, corridor.CheckpointMessage(cp.Seq, cp.Hash), cp.Signature)
-	}, nil
+	return verifyWith(hubCert), nil
 }
 
 // auditSummary says what an audit found: the journal's length and head and

@@ -1,19 +1,18 @@
 package main
 
 import (
-	"context"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/pki"
-	"github.com/corridor-network/corridor/sqlite"
 )
 
 // MaxHeadBytes bounds the journal head file.
@@ -64,9 +63,14 @@ func syncDir(dir string) error {
 
 // readHead reads the head file; ok is false when there is none.
 func readHead(data string) (h signedHead, ok bool, err error) {
-	b, err := os.ReadFile(headFile(data))
+	f, err := os.Open(headFile(data))
 	if errors.Is(err, fs.ErrNotExist) {
 		return h, false, nil
+	}
+	var b []byte
+	if err == nil {
+		b, err = io.ReadAll(io.LimitReader(f, MaxHeadBytes+1)) // Never more than the bound into memory.
+		err = errors.Join(err, f.Close())
 	}
 	if err != nil || len(b) > MaxHeadBytes {
 		return h, false, fmt.Errorf("read journal head %s: %v (at most %d bytes)", headFile(data), err, MaxHeadBytes)
@@ -99,21 +103,20 @@ func checkStoreAgainstHead(data string, head signedHead) error {
 	return err
 }
 
-// checkJournalAgainstHead compares the opened journal with the head the hub
-// last signed: the signature must be the hub's, the journal must reach that
-// entry, and that entry must be the one signed. A journal that ends earlier
-// lost acknowledged entries; one whose entry differs was altered.
-func checkJournalAgainstHead(ctx context.Context, db *sqlite.DB, hubCert *x509.Certificate, head signedHead) error {
-	msg := corridor.CheckpointMessage(head.Seq, head.Hash)
-	if err := pki.Verify(hubCert, msg, head.Sig); err != nil {
+// checkAgainstHead compares a journal with the head the hub last signed:
+// the signature must be the hub's (verify), the journal (ending at last)
+// must reach that entry, and that entry (hashAt) must be the one signed. A
+// journal that ends earlier lost acknowledged entries; one whose entry
+// differs was altered. The hub checks at start and `audit verify` checks.
+func checkAgainstHead(head signedHead, last uint64, hashAt func(uint64) ([32]byte, error), verify func(corridor.Checkpoint) error) error {
+	if err := verify(corridor.Checkpoint{Seq: head.Seq, Hash: head.Hash, Signature: head.Sig}); err != nil {
 		return fmt.Errorf("the journal head file is not signed by this hub: %w", err)
 	}
-	last, _ := db.Journal().LastSeq()
 	if last < head.Seq {
 		return fmt.Errorf("the journal ends at entry %d, but the hub signed it up to entry %d: entries %d to %d are missing "+
 			"(a lost tail or WAL?); restore the journal from a backup", last, head.Seq, last+1, head.Seq)
 	}
-	hash, err := entryHash(ctx, db, head.Seq)
+	hash, err := hashAt(head.Seq)
 	if err != nil {
 		return err
 	}
@@ -123,16 +126,9 @@ func checkJournalAgainstHead(ctx context.Context, db *sqlite.DB, hubCert *x509.C
 	return nil
 }
 
-// entryHash is the hash of journal entry seq.
-func entryHash(ctx context.Context, db *sqlite.DB, seq uint64) ([32]byte, error) {
-	var hash [32]byte
-	errFound := errors.New("found")
-	err := db.Journal().Replay(ctx, seq-1, func(e corridor.JournalEntry) error {
-		hash = e.Hash
-		return errFound
-	})
-	if err != nil && !errors.Is(err, errFound) {
-		return hash, fmt.Errorf("read journal entry %d: %w", seq, err)
+// verifyWith checks a checkpoint's signature with the hub certificate.
+func verifyWith(hubCert *x509.Certificate) func(corridor.Checkpoint) error {
+	return func(cp corridor.Checkpoint) error {
+		return pki.Verify(hubCert, corridor.CheckpointMessage(cp.Seq, cp.Hash), cp.Signature)
 	}
-	return hash, nil
 }

@@ -95,7 +95,9 @@ func (m *Main) openHub(ctx context.Context, keys hubKeys) error {
 		return err
 	}
 	if signed {
-		if err := checkJournalAgainstHead(ctx, m.DB, keys.signer.Certificate(), head); err != nil {
+		last, _ := m.DB.Journal().LastSeq()
+		hashAt := func(seq uint64) ([32]byte, error) { return m.DB.Journal().EntryHash(ctx, seq) }
+		if err := checkAgainstHead(head, last, hashAt, verifyWith(keys.signer.Certificate())); err != nil {
 			return err
 		}
 	}
