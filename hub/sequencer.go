@@ -97,8 +97,14 @@ func (h *Hub) process(ctx context.Context, batch []request) error {
 	}
 	if len(entries) > 0 {
 		if err := h.cfg.Journal.Append(context.WithoutCancel(ctx), entries); err != nil {
-			for _, r := range batch {
-				r.reply <- result{err: fmt.Errorf("journal: %w", corridor.ErrOutcomeUnknown)}
+			for i, r := range batch {
+				// A command that was in the failed append may be on disk all the
+				// same; one that changed nothing, and a query, were not taken.
+				stopped := corridor.ErrStopped
+				if results[i].changed {
+					stopped = corridor.ErrOutcomeUnknown
+				}
+				r.reply <- result{err: fmt.Errorf("journal: %w", stopped)}
 			}
 			return err
 		}
