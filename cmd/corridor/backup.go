@@ -26,7 +26,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if *data == "" || *out == "" {
-		return errors.New("backup: --data and --out are required")
+		return usageError{errors.New("backup: --data and --out are required")}
 	}
 	verify, err := checkpointVerifier(caDir(*data))
 	if err != nil {
@@ -58,7 +58,7 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	if *backup == "" || *data == "" {
-		return errors.New("restore: --backup and --data are required")
+		return usageError{errors.New("restore: --backup and --data are required")}
 	}
 	if _, err := os.Stat(*backup); err != nil {
 		return fmt.Errorf("restore: %w", err)

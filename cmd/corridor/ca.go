@@ -37,7 +37,7 @@ func runCA(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *data == "" {
-		return errors.New("ca init: --data is required")
+		return usageError{errors.New("ca init: --data is required")}
 	}
 	if err := pki.InitCA(caDir(*data), time.Now(), hosts); err != nil {
 		return fmt.Errorf("ca init: %w", err)
@@ -61,7 +61,7 @@ func runCAOperator(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *data == "" || *name == "" || *out == "" {
-		return errors.New("ca operator: --data, --name and --out are required")
+		return usageError{errors.New("ca operator: --data, --name and --out are required")}
 	}
 	ca, err := pki.LoadCA(caDir(*data))
 	if err != nil {

@@ -68,7 +68,7 @@ func runFXQuote(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	if *hub == "" || *cert == "" || *key == "" || *ca == "" {
-		return errors.New("fx quote: --hub, --cert, --key and --ca are required")
+		return usageError{errors.New("fx quote: --hub, --cert, --key and --ca are required")}
 	}
 	if *life <= 0 || *life > 24*time.Hour {
 		return fmt.Errorf("fx quote: --life %s is not within (0, 24h]", *life)

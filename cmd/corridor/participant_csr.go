@@ -24,7 +24,7 @@ func runParticipantCSR(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *bicText == "" || *out == "" {
-		return errors.New("participant csr: --bic and --out are required")
+		return usageError{errors.New("participant csr: --bic and --out are required")}
 	}
 	bic, err := corridor.ParseBIC(*bicText)
 	if err != nil {

@@ -21,11 +21,11 @@ func runSign(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	keyFile := fs.String("key", "", "the bank's ECDSA P-256 key (PEM, mode 0600), from 'participant csr'")
 	certFile := fs.String("cert", "", "the certificate of that key (PEM), from 'participant add'")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *keyFile == "" || *certFile == "" || fs.NArg() != 1 {
-		return errors.New("sign: usage: corridor sign --key KEY --cert CERT FILE")
+		return usageError{errors.New("sign: usage: corridor sign --key KEY --cert CERT FILE")}
 	}
 	signer, err := pki.LoadSigner(*certFile, *keyFile)
 	if err != nil {
