@@ -209,7 +209,7 @@ func (g *Gate) Held(led *ledger.Ledger, q *Queue, p Payment, now time.Time) (Hol
 	if !ok {
 		return Hold{}, false
 	}
-	u, c := g.usage(k, now), p.Currency
+	u, c := g.usageView(k, now), p.Currency
 	multi, bi := u.wouldUse(p, "", l.Rule), u.wouldUse(p, p.InstructedAgent, l.Rule)
 	switch {
 	case l.Multilateral > 0 && multi > int64(l.Multilateral):
@@ -278,6 +278,16 @@ func limitDay(now time.Time, _ corridor.Currency) corridor.Date {
 // usage is what k used on now's business day, started from zero when the
 // day is new; payments pending in settlement carry over.
 func (g *Gate) usage(k lane, now time.Time) *Usage {
+	u := g.usageView(k, now)
+	g.used[k] = u
+	return u
+}
+
+// usageView is k's usage on now's business day without recording it: a
+// check (Held) must change nothing, for a command it serves may yet be
+// refused and not journaled. A new day starts from nothing but what is
+// still pending.
+func (g *Gate) usageView(k lane, now time.Time) *Usage {
 	day := limitDay(now, k.currency)
 	u := g.used[k]
 	if u == nil || u.Day != day {
@@ -286,7 +296,6 @@ func (g *Gate) usage(k lane, now time.Time) *Usage {
 			n.Pending = u.Pending
 		}
 		u = n
-		g.used[k] = u
 	}
 	return u
 }
