@@ -121,7 +121,7 @@ func (s *state) cancellable(p *payment, c cancelRequestCmd) error {
 		return corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("payment %s is already rejected; nothing to cancel", p.ref))
 	case p.cancel != nil && (p.cancel.open() || p.cancel.Status == caseHeld):
 		return corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("cancellation case %s on payment %s is still open", p.cancel.CaseID, p.ref))
-	case s.inboxes[pay.InstructingAgent].full() || s.inboxes[pay.InstructedAgent].full():
+	case s.roomIn(pay.InstructingAgent, pay.InstructedAgent) != nil:
 		return corridor.ErrInboxFull
 	case p.status == corridor.StatusSettled && !s.participants[pay.InstructedAgent].Policy.Allows(c.Sender, "camt.056"):
 		return corridor.Reject(corridor.ReasonNotAllowed,
@@ -207,8 +207,8 @@ func (s *state) resolveCancel(c resolutionCmd, now time.Time) result {
 		return result{err: fmt.Errorf("open cancellation case on %s for %s: %w", c.UETR, c.Sender, corridor.ErrNotFound)}
 	}
 	to := p.cancel.Requester
-	if s.inboxes[to].full() {
-		return result{err: corridor.ErrInboxFull}
+	if err := s.roomIn(to); err != nil {
+		return result{err: err}
 	}
 	s.caseMsgs[key] = p
 	p.cancel.Answer = c.ID + " " + c.Status + " " + c.Reason

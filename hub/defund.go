@@ -86,7 +86,7 @@ func (s *state) defund(c defundCmd, seq uint64, now time.Time) result {
 		return result{err: dateErr}
 	case a.Available() < int64(c.Money.Amount):
 		return result{err: corridor.Reject(corridor.ReasonInsufficientFunds, fmt.Sprintf("%s has %s available", acct, signedAmount(a.Available(), c.Money.Currency)))}
-	case s.inboxes[c.Sender].full():
+	case s.roomIn(c.Sender) != nil:
 		return result{err: corridor.ErrInboxFull}
 	}
 	t := ledger.Transfer{ID: s.nextTransfer(), Debit: acct, Credit: ledger.Central(c.Money.Currency), Amount: c.Money.Amount}

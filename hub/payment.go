@@ -196,8 +196,16 @@ func (s *state) admissibleTo(c paymentCmd, msgType string, credit corridor.Curre
 	if err := s.admitDate(p, msgType, now); err != nil {
 		return err
 	}
-	if s.inboxes[p.InstructingAgent].full() || s.inboxes[p.InstructedAgent].full() {
-		return corridor.ErrInboxFull
+	return s.roomIn(p.InstructingAgent, p.InstructedAgent)
+}
+
+// roomIn is ErrInboxFull when the inbox of any of bics is full: a command
+// that would deliver to it is refused before it changes anything.
+func (s *state) roomIn(bics ...corridor.BIC) error {
+	for _, bic := range bics {
+		if s.inboxes[bic].full() {
+			return corridor.ErrInboxFull
+		}
 	}
 	return nil
 }

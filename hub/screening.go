@@ -317,8 +317,10 @@ func (s *state) decidable(p *payment, c decideCmd) error {
 	if c.Whitelist && (!c.Release || len(s.screening.whitelist) >= MaxWhitelist) {
 		return corridor.Reject(corridor.ReasonNotAllowed, "only a release whitelists, and the whitelist must have room")
 	}
-	if p.cancel != nil && p.cancel.Status == caseHeld && s.inboxes[p.cancel.Requester].full() {
-		return corridor.ErrInboxFull
+	if p.cancel != nil && p.cancel.Status == caseHeld {
+		if err := s.roomIn(p.cancel.Requester); err != nil {
+			return err
+		}
 	}
 	if !c.Release || !s.config.FourEyes {
 		return nil
