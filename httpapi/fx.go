@@ -46,10 +46,20 @@ type HubAccountBody struct {
 	Name     string `json:"name"`
 	Kind     string `json:"kind"`
 	Currency string `json:"currency"`
-	Balance  string `json:"balance"` // In Units.
-	Floor    string `json:"floor"`   // In Units; "none" for a memorandum account.
-	Units    string `json:"units"`   // "minor" is the currency's major units as a decimal; fx-rounding counts 1e-15 of a minor unit.
+	Balance  string `json:"balance"` // In the currency's major units, as a decimal.
+	Floor    string `json:"floor"`   // Likewise.
+	Units    string `json:"units"`   // "minor": balance and floor are exact amounts of the currency.
 	Breach   bool   `json:"breach,omitempty"`
+	// Accrued, on an fx-rounding account, is what each FX provider's
+	// rounding has accrued towards it and is not booked yet.
+	Accrued []RoundingAccrualBody `json:"accrued,omitempty"`
+}
+
+// RoundingAccrualBody is an FX provider's rounding not booked yet.
+type RoundingAccrualBody struct {
+	Provider string `json:"provider"`
+	Due      string `json:"due"`      // Whole units the provider owes (positive) or is owed, as an amount of the currency.
+	Fraction string `json:"fraction"` // Less than a minor unit, in minor units, exact: "0.4823".
 }
 
 // HubAccountsResponse answers GET /v1/hub/accounts.
@@ -126,12 +136,11 @@ func (s *Server) handleHubAccounts(w http.ResponseWriter, r *http.Request, _ cor
 }
 
 func hubAccountBody(a hub.HubAccount) HubAccountBody {
-	b := HubAccountBody{Name: a.Name, Kind: a.Kind, Currency: string(a.Currency), Units: a.Units, Breach: a.Breach}
-	if a.Units != "minor" {
-		b.Balance, b.Floor = fmt.Sprint(a.Balance), "none"
-		return b
+	b := HubAccountBody{Name: a.Name, Kind: a.Kind, Currency: string(a.Currency), Units: a.Units, Breach: a.Breach,
+		Balance: signedMoney(a.Balance, a.Currency), Floor: signedMoney(a.Floor, a.Currency)}
+	for _, r := range a.Accrued {
+		b.Accrued = append(b.Accrued, RoundingAccrualBody{Provider: string(r.Provider), Due: signedMoney(r.Due, a.Currency), Fraction: r.Fraction})
 	}
-	b.Balance, b.Floor = signedMoney(a.Balance, a.Currency), signedMoney(a.Floor, a.Currency)
 	return b
 }
 

@@ -15,11 +15,12 @@ const MaxAccountEntries = 100_000
 
 // The hub's own bank transaction codes of the entries, as statements show them.
 const (
-	codePayment = "PMNT" // A payment, gross, offset or converted.
-	codeReturn  = "RTRN" // A return (pacs.004).
-	codeFund    = "FUND" // Liquidity from the central account.
-	codeDefund  = "DFND" // Liquidity back to the central account (pacs.009).
-	codeNet     = "NETS" // A net settlement cycle's movement.
+	codePayment  = "PMNT" // A payment, gross, offset or converted.
+	codeReturn   = "RTRN" // A return (pacs.004).
+	codeFund     = "FUND" // Liquidity from the central account.
+	codeDefund   = "DFND" // Liquidity back to the central account (pacs.009).
+	codeNet      = "NETS" // A net settlement cycle's movement.
+	codeRounding = "FXRD" // FX rounding booked between a provider and the rounding account.
 )
 
 // entry is one posting on a settlement account, as statements show it.
@@ -34,6 +35,7 @@ type entry struct {
 	MsgID      string
 	EndToEndID string
 	Code       string
+	Info       string         `json:",omitempty"` // AddtlNtryInf, where the code needs words.
 	Day        *corridor.Date `json:",omitempty"` // The business day it was booked on; nil without a calendar, whose day is Time's UTC date.
 }
 
@@ -50,6 +52,7 @@ type book struct {
 // source is what posted a transfer, for its entries.
 type source struct {
 	ref, msgID, endToEndID, code string
+	info                         string
 	uetr                         corridor.UETR
 }
 
@@ -93,7 +96,7 @@ func (s *state) book(t ledger.Transfer, now time.Time, src source) {
 			b.Balance += int64(t.Amount)
 		}
 		e := entry{Time: now, Transfer: t.ID, Debit: side.debit, Amount: t.Amount, Balance: b.Balance, Ref: src.ref, UETR: src.uetr,
-			MsgID: src.msgID, EndToEndID: src.endToEndID, Code: src.code, Day: s.bookingDay(side.id.Currency)}
+			MsgID: src.msgID, EndToEndID: src.endToEndID, Code: src.code, Info: src.info, Day: s.bookingDay(side.id.Currency)}
 		b.add(e)
 		s.touched = append(s.touched, side.id)
 		if s.camt054[side.id.Owner] && !(src.code == codeNet && s.config.Messages >= MessagesISO) {

@@ -135,8 +135,15 @@ const (
 	// that bank gets the hub's pacs.004 of what settled (RtrdIntrBkSttlmAmt
 	// in its currency, RtrdInstdAmt, XchgRate); before, it was refused AC01.
 	MessagesFXReturn = 2
+	// MessagesRoundingBooked: besides MessagesFXReturn, what an FX
+	// provider's rounding kept or gave accrues per provider and currency and
+	// is booked in whole minor units between the provider and the
+	// currency's fx-rounding account (settlement.Rounding), which the hub
+	// opens beside each central account; before, remainders were only
+	// described in the tracker.
+	MessagesRoundingBooked = 3
 	// MessagesCurrent is what a new journal records.
-	MessagesCurrent = MessagesFXReturn
+	MessagesCurrent = MessagesRoundingBooked
 )
 
 // resolveCmd runs gridlock resolution over the RTGS queue.

@@ -2,7 +2,6 @@ package hub
 
 import (
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/corridor-network/corridor"
@@ -64,10 +63,10 @@ func (s *state) settleWithProvider(p *payment, q settlement.Quote, cv settlement
 		return err
 	}
 	s.quotes.Use(q.ID)
-	s.bookRounding(cv.Remainder)
 	s.record(p, now)
-	p.event(PaymentEvent{Time: now, Event: "converted", Detail: conversionDetail(cv, q)})
+	p.event(PaymentEvent{Time: now, Event: "converted", Detail: s.conversionDetail(cv, q)})
 	s.settled(p, now, "PvP legs: "+transfersDetail(legs[:]), legs[:])
+	s.bookRounding(p, q.Provider, cv.Remainder, now)
 	s.release(now)
 	return nil
 }
@@ -104,7 +103,7 @@ func (s *state) settleLegacyFX(p *payment, cv settlement.Conversion, now time.Ti
 	assert.That(err == nil, "FX settlement of %s after its checks: %v", p.ref, err) // The quote is used: no way back.
 	s.record(p, now)
 	q, _ := s.quotes.Lookup(settlement.QuoteID(pay.FXQuote))
-	p.event(PaymentEvent{Time: now, Event: "converted", Detail: conversionDetail(cv, q)})
+	p.event(PaymentEvent{Time: now, Event: "converted", Detail: s.conversionDetail(cv, q)})
 	s.settled(p, now, "FX legs: "+transfersDetail(legs[:]), legs[:])
 	s.release(now)
 	return nil
@@ -136,11 +135,11 @@ func (s *state) settlePublishedRate(p *payment, pair settlement.Pair, now time.T
 
 // conversionDetail is the tracker's account of a conversion at quote q
 // (the zero Quote for the published rate).
-func conversionDetail(cv settlement.Conversion, q settlement.Quote) string {
+func (s *state) conversionDetail(cv settlement.Conversion, q settlement.Quote) string {
 	switch {
 	case q.Provider != "":
-		return fmt.Sprintf("%s at %s (FX quote %d of %s) = %s, payment-versus-payment; rounding remainder %s minor units of %s booked to %s",
-			cv.From, cv.Rate, q.ID, q.Provider, cv.To, cv.Remainder, cv.To.Currency, roundingName(cv.To.Currency))
+		return fmt.Sprintf("%s at %s (FX quote %d of %s) = %s, payment-versus-payment; %s",
+			cv.From, cv.Rate, q.ID, q.Provider, cv.To, s.remainderDetail(cv.Remainder, q.Provider))
 	case q.ID != 0:
 		return fmt.Sprintf("%s at %s (FX quote %d) = %s; rounding remainder %s minor units of %s kept by fx-position/%s",
 			cv.From, cv.Rate, q.ID, cv.To, cv.Remainder, cv.To.Currency, cv.To.Currency)
@@ -234,22 +233,35 @@ func offerView(o settlement.Offer, now time.Time) FXOffer {
 		Remaining: corridor.Money{Amount: o.Remaining, Currency: o.Pair.From}, Issued: o.Issued, Expires: o.Expires, Live: now.Before(o.Expires)}
 }
 
-// roundingName is the name of the account FX rounding remainders of c are
-// booked to.
-func roundingName(c corridor.Currency) string { return "fx-rounding/" + string(c) }
+// remainderDetail is the tracker's account of a conversion's rounding
+// remainder r, which provider kept (positive) or gave (negative).
+func (s *state) remainderDetail(r settlement.Remainder, provider corridor.BIC) string {
+	pool := settlement.RoundingAccount(r.Currency)
+	if s.config.Messages < MessagesRoundingBooked {
+		return fmt.Sprintf("rounding remainder %s minor units of %s booked to %s", r, r.Currency, pool)
+	}
+	return fmt.Sprintf("rounding remainder %s minor units of %s accrued with %s, booked to %s in whole units", r, r.Currency, provider, pool)
+}
 
-// bookRounding books a conversion's rounding remainder to the rounding
-// account of its currency. The remainder is a fraction of a minor unit, at
-// most a half, that the provider kept (positive) or gave (negative); the
-// account holds their exact sum in 10^-RemainderScale of a minor unit, a
-// memorandum of what rounding moved, never money the hub pays out.
-func (s *state) bookRounding(r settlement.Remainder) {
-	if r.Units == 0 {
+// bookRounding accrues the rounding remainder r of p's conversion through
+// provider and books the whole minor units due between the provider and
+// the rounding account (settlement.Rounding), as an entry on the
+// provider's statements. Journals written before MessagesRoundingBooked
+// only described remainders.
+func (s *state) bookRounding(p *payment, provider corridor.BIC, r settlement.Remainder, now time.Time) {
+	if s.config.Messages < MessagesRoundingBooked || r.Units == 0 {
 		return
 	}
-	sum := s.rounding[r.Currency]
-	assert.That((r.Units > 0 && sum <= math.MaxInt64-r.Units) || (r.Units < 0 && sum >= math.MinInt64-r.Units), "rounding of %s overflows", r.Currency)
-	s.rounding[r.Currency] = sum + r.Units
+	t, ok := s.rounding.Book(s.ledger, provider, r, s.nextTransfer)
+	if !ok {
+		return
+	}
+	src := paymentSource(p)
+	src.code = codeRounding
+	src.info = fmt.Sprintf("FX rounding of conversions by %s into %s, whole units booked with %s", provider, r.Currency, settlement.RoundingAccount(r.Currency))
+	s.book(t, now, src)
+	p.event(PaymentEvent{Time: now, Event: "rounding booked", Detail: fmt.Sprintf("%s %s from %s to %s (%s)",
+		t.Amount.Format(r.Currency), r.Currency, t.Debit, t.Credit, src.info)})
 }
 
 func quoteView(q settlement.Quote) FXQuote {
@@ -269,32 +281,32 @@ func (s *state) ratesView() []FXRate {
 }
 
 // hubAccounts is every account the hub holds, by currency: the ledger's
-// accounts that no participant owns, then the FX rounding account, whose
-// balance is in 10^-RemainderScale of a minor unit.
+// accounts that no participant owns, the FX rounding account with what
+// providers have accrued towards it.
 func (s *state) hubAccounts() []HubAccount {
 	var out []HubAccount
-	last := corridor.Currency("")
 	for _, a := range s.ledger.Accounts() {
-		if last != "" && a.ID.Currency != last {
-			out = append(out, s.roundingAccount(last))
-		}
-		last = a.ID.Currency
 		if a.ID.Kind == ledger.KindSettlement {
 			continue
 		}
-		out = append(out, HubAccount{Name: a.ID.String(), Kind: a.ID.Kind.String(), Currency: a.ID.Currency, Balance: a.Balance(),
-			Floor: a.Floor(), Units: "minor", Debits: a.DebitsPosted, Credits: a.CreditsPosted, Breach: a.Balance() < a.Floor()})
-	}
-	if last != "" {
-		out = append(out, s.roundingAccount(last))
+		v := HubAccount{Name: a.ID.String(), Kind: a.ID.Kind.String(), Currency: a.ID.Currency, Balance: a.Balance(),
+			Floor: a.Floor(), Units: "minor", Debits: a.DebitsPosted, Credits: a.CreditsPosted, Breach: a.Balance() < a.Floor()}
+		if a.ID.Kind == ledger.KindFXRounding {
+			v.Accrued = s.accrued(a.ID.Currency)
+		}
+		out = append(out, v)
 	}
 	return out
 }
 
-// roundingAccount is the view of c's FX rounding account. It has no floor
-// of its own: a remainder is at most half a minor unit either way, and the
-// account is a memorandum of the fractions providers kept or gave.
-func (s *state) roundingAccount(c corridor.Currency) HubAccount {
-	return HubAccount{Name: roundingName(c), Kind: "fx-rounding", Currency: c, Balance: s.rounding[c],
-		Floor: math.MinInt64, Units: fmt.Sprintf("1e-%d minor", settlement.RemainderScale)}
+// accrued lists the FX providers' rounding accruals in c not booked yet.
+func (s *state) accrued(c corridor.Currency) []RoundingAccrual {
+	var out []RoundingAccrual
+	for _, k := range s.rounding.Keys() {
+		if k.Currency == c {
+			a := s.rounding.Accrued(k)
+			out = append(out, RoundingAccrual{Provider: k.Provider, Due: a.Due, Fraction: settlement.Remainder{Currency: c, Units: a.Fraction}.String()})
+		}
+	}
+	return out
 }

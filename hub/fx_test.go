@@ -3,6 +3,7 @@ package hub_test
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -116,8 +117,12 @@ func TestFX(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, a := range accts {
-			if a.Name == "fx-rounding/RUB" && a.Balance != 823_000_000_000_00 {
-				t.Errorf("fx-rounding/RUB = %d; want 0.0823 minor units in 1e-15", a.Balance)
+			if a.Name != "fx-rounding/RUB" {
+				continue
+			}
+			want := []hub.RoundingAccrual{{Provider: bankFX, Fraction: "0.0823"}}
+			if a.Balance != 0 || a.Floor != 0 || !slices.Equal(a.Accrued, want) {
+				t.Errorf("fx-rounding/RUB = %+v; want balance 0, floor 0, accrued %+v", a, want)
 			}
 		}
 	})

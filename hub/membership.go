@@ -74,6 +74,9 @@ func (s *state) openAccounts(p corridor.Participant) {
 			assert.That(s.ledger.Open(ledger.Central(cur), 0) == nil, "open central account %s", cur)
 			err := settlement.OpenAccounts(s.ledger, cur)
 			assert.That(err == nil, "open technical and FX position accounts %s: %v", cur, err)
+			if s.config.Messages >= MessagesRoundingBooked {
+				assert.That(s.ledger.Open(settlement.RoundingAccount(cur), 0) == nil, "open FX rounding account %s", cur)
+			}
 		}
 		assert.That(s.ledger.Open(ledger.Settlement(p.BIC, cur), 0) == nil, "open settlement account %s/%s", p.BIC, cur)
 	}

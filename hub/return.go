@@ -232,13 +232,12 @@ func (s *state) settleReturnFX(p *payment, now time.Time) error {
 		return err
 	}
 	s.offers.Take(o.ID, cv)
-	s.bookRounding(cv.Remainder)
 	s.record(p, now)
 	p.returnFX = &cv
-	p.event(PaymentEvent{Time: now, Event: "converted", Detail: fmt.Sprintf(
-		"%s at %s (FX offer %d of %s) = %s, payment-versus-payment; rounding remainder %s minor units of %s booked to %s",
-		cv.From, cv.Rate, o.ID, o.Provider, cv.To, cv.Remainder, cv.To.Currency, roundingName(cv.To.Currency))})
+	p.event(PaymentEvent{Time: now, Event: "converted", Detail: fmt.Sprintf("%s at %s (FX offer %d of %s) = %s, payment-versus-payment; %s",
+		cv.From, cv.Rate, o.ID, o.Provider, cv.To, s.remainderDetail(cv.Remainder, o.Provider))})
 	s.settled(p, now, "PvP legs: "+transfersDetail(legs[:]), legs[:])
+	s.bookRounding(p, o.Provider, cv.Remainder, now)
 	s.release(now)
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -122,6 +123,8 @@ func (w *world) run(line string) string {
 		return w.track(f[1])
 	case f[0] == "inbox" && len(f) == 2:
 		return inboxKinds(w.t, w.h, bicOf(f[1]))
+	case f[0] == "report" && len(f) == 3:
+		return w.report(bicOf(f[1]), corridor.Currency(f[2]))
 	case f[0] == "rate" || f[0] == "offer" || f[0] == "quote" || f[0] == "fxpay" || f[0] == "hub-accounts":
 		return w.fx(f)
 	}
@@ -282,6 +285,9 @@ func (w *world) fx(f []string) string {
 		var out []string
 		for _, a := range accts {
 			out = append(out, fmt.Sprintf("%s %d floor %d breach %t", a.Name, a.Balance, a.Floor, a.Breach))
+			for _, r := range a.Accrued {
+				out = append(out, fmt.Sprintf("  accrued %s due %d fraction %s", r.Provider, r.Due, r.Fraction))
+			}
 		}
 		return strings.Join(out, "\n")
 	}
@@ -333,6 +339,35 @@ func (w *world) holds() string {
 	}
 	if len(out) == 0 {
 		return "none"
+	}
+	return strings.Join(out, "\n")
+}
+
+// entryFields find an entry's amount, direction, code and additional
+// information in a report.
+var entryFields = []*regexp.Regexp{
+	regexp.MustCompile(`<Amt Ccy="[A-Z]{3}">([0-9.]+)</Amt>`),
+	regexp.MustCompile(`<CdtDbtInd>([A-Z]+)</CdtDbtInd>`),
+	regexp.MustCompile(`<Prtry><Cd>([A-Z]+)</Cd>`),
+	regexp.MustCompile(`<AddtlNtryInf>([^<]*)</AddtlNtryInf>`),
+}
+
+// report lists the entries of bic's intraday report (camt.052) in cur, one
+// a line: code, direction, amount and additional information.
+func (w *world) report(bic corridor.BIC, cur corridor.Currency) string {
+	m, err := w.h.Report(context.Background(), bic, cur, 1)
+	if err != nil {
+		return outcome(hub.PaymentResult{}, err)
+	}
+	var out []string
+	for _, ntry := range strings.Split(string(m.Body), "<Ntry>")[1:] {
+		var f [4]string
+		for i, re := range entryFields {
+			if m := re.FindStringSubmatch(ntry); m != nil {
+				f[i] = m[1]
+			}
+		}
+		out = append(out, strings.TrimSpace(strings.Join([]string{f[2], f[1], f[0], f[3]}, " ")))
 	}
 	return strings.Join(out, "\n")
 }

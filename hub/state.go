@@ -35,16 +35,16 @@ type state struct {
 	operatorsChanged bool            // revokedOperators changed since the last commit; not state.
 	lastSeq          uint64          // The last journal entry applied.
 
-	bySeq     map[uint64]*payment         // By the journal seq that accepted it: settlement's PaymentID.
-	queue     *settlement.Queue           // The RTGS liquidity queue.
-	cycle     *settlement.Cycle           // The open net settlement cycle; nil until a payment opens one.
-	cycles    uint64                      // Net settlement cycles closed.
-	rates     *settlement.Rates           // Published exchange rates.
-	quotes    *settlement.Quotes          // Issued FX quotes.
-	offers    *settlement.Offers          // FX providers' two-way quotes.
-	rounding  map[corridor.Currency]int64 // FX rounding remainders booked, per currency, in 10^-RemainderScale of a minor unit.
-	config    configCmd                   // The settlement configuration in force.
-	transfers ledger.TransferID           // The last transfer ID assigned; settlement posts several per command.
+	bySeq     map[uint64]*payment // By the journal seq that accepted it: settlement's PaymentID.
+	queue     *settlement.Queue   // The RTGS liquidity queue.
+	cycle     *settlement.Cycle   // The open net settlement cycle; nil until a payment opens one.
+	cycles    uint64              // Net settlement cycles closed.
+	rates     *settlement.Rates   // Published exchange rates.
+	quotes    *settlement.Quotes  // Issued FX quotes.
+	offers    *settlement.Offers  // FX providers' two-way quotes.
+	rounding  settlement.Rounding // FX providers' rounding remainders, accrued and booked (MessagesRoundingBooked).
+	config    configCmd           // The settlement configuration in force.
+	transfers ledger.TransferID   // The last transfer ID assigned; settlement posts several per command.
 
 	screening screeningState // Sanctions lists, confirmed false positives and held payments.
 
@@ -89,7 +89,7 @@ func newState(hubBIC corridor.BIC) *state {
 		rates:        settlement.NewRates(),
 		quotes:       settlement.NewQuotes(),
 		offers:       settlement.NewOffers(),
-		rounding:     make(map[corridor.Currency]int64),
+		rounding:     settlement.NewRounding(),
 		screening:    newScreeningState(),
 
 		revokedOperators: make(map[string]bool),

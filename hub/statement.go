@@ -177,7 +177,7 @@ func accountReport(hubBIC corridor.BIC, p period, now time.Time, svc string) ([]
 // payment's message reference, end-to-end reference and UETR.
 func reportEntry(e entry) iso20022.Entry {
 	return iso20022.Entry{Ref: strconv.FormatUint(uint64(e.Transfer), 10), Amount: e.Amount, Debit: e.Debit,
-		Booked: e.Time.UTC(), ValueDate: entryDate(e), ServicerRef: e.Ref, Code: e.Code, CodeIssuer: "CORRIDOR",
+		Booked: e.Time.UTC(), ValueDate: entryDate(e), ServicerRef: e.Ref, Code: e.Code, CodeIssuer: "CORRIDOR", Info: e.Info,
 		Transaction: &iso20022.EntryTransaction{MsgID: e.MsgID, ServicerRef: e.Ref, EndToEndID: e.EndToEndID, UETR: e.UETR}}
 }
 

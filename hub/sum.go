@@ -83,8 +83,9 @@ func (s *state) hashSettlement(h hash.Hash) {
 	for _, o := range s.offers.All() {
 		writeJSON(h, offerView(o, o.Issued))
 	}
-	for _, c := range slices.Sorted(maps.Keys(s.rounding)) {
-		writeJSON(h, settlement.Remainder{Currency: c, Units: s.rounding[c]})
+	for _, k := range s.rounding.Keys() {
+		writeJSON(h, k)
+		writeJSON(h, s.rounding.Accrued(k))
 	}
 }
 

@@ -132,12 +132,21 @@ type HubAccount struct {
 	Name     string // Such as "central/INR", "fx-position/RUB" or "fx-rounding/INR".
 	Kind     string
 	Currency corridor.Currency
-	Balance  int64 // Minor units; for fx-rounding, 10^-15 of a minor unit (Units says so).
-	Floor    int64 // The lowest balance the account may hold, in the same units.
+	Balance  int64 // Minor units.
+	Floor    int64 // The lowest balance the account may hold, in minor units.
 	Units    string
 	Debits   corridor.Amount
 	Credits  corridor.Amount
-	Breach   bool // Below its floor: only an FX position of a journal written before FX providers existed.
+	Breach   bool              // Below its floor: only an FX position of a journal written before FX providers existed.
+	Accrued  []RoundingAccrual // For fx-rounding: what providers' rounding has accrued towards it, not booked yet.
+}
+
+// RoundingAccrual is what an FX provider's rounding in a currency has
+// accrued and the hub has not booked yet.
+type RoundingAccrual struct {
+	Provider corridor.BIC
+	Due      int64  // Whole minor units: the provider owes them (positive) or is owed them, waiting for the paying side to hold them.
+	Fraction string // Less than a minor unit, in minor units as an exact decimal.
 }
 
 // CycleMovement is one participant's net movement in one currency at a net

@@ -15,6 +15,7 @@ const (
 	KindCentral    Kind = 2 // The operator's central account of a currency; no floor.
 	KindTechnical  Kind = 3 // The hub's technical account of a currency, through which offsetting and net settlement post; no floor, back at zero after each use.
 	KindFXPosition Kind = 4 // The hub's FX position in a currency: the other side of every conversion, and its rounding remainders; no floor.
+	KindFXRounding Kind = 5 // The hub's FX rounding account of a currency: the whole units FX providers' rounding kept or gave; floor zero.
 )
 
 func (k Kind) String() string {
@@ -27,6 +28,8 @@ func (k Kind) String() string {
 		return "technical"
 	case KindFXPosition:
 		return "fx-position"
+	case KindFXRounding:
+		return "fx-rounding"
 	}
 	return fmt.Sprintf("kind(%d)", uint8(k))
 }
@@ -57,6 +60,11 @@ func Technical(c corridor.Currency) AccountID {
 // FXPosition is the ID of the hub's FX position account in currency c.
 func FXPosition(c corridor.Currency) AccountID {
 	return AccountID{Kind: KindFXPosition, Currency: c}
+}
+
+// FXRounding is the ID of the hub's FX rounding account in currency c.
+func FXRounding(c corridor.Currency) AccountID {
+	return AccountID{Kind: KindFXRounding, Currency: c}
 }
 
 func (id AccountID) String() string {
@@ -123,7 +131,14 @@ func (a Account) Floor() int64 {
 	return 0
 }
 
-// withinFloor reports whether the account respects its floor.
+// withinFloor reports whether the account respects its floor. The ledger
+// holds settlement and FX rounding accounts to theirs; the others' floors
+// are the hub's to keep (journals written before FX providers existed did
+// not keep the FX positions').
 func (a Account) withinFloor() bool {
-	return a.ID.Kind != KindSettlement || a.Balance() >= -int64(a.CreditLimit)
+	return !floorHeld(a.ID.Kind) || a.Balance() >= a.Floor()
 }
+
+// floorHeld reports whether the ledger refuses a debit that would take an
+// account of kind k below its floor.
+func floorHeld(k Kind) bool { return k == KindSettlement || k == KindFXRounding }

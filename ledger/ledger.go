@@ -59,7 +59,7 @@ func (l *Ledger) Open(id AccountID, creditLimit corridor.Amount) error {
 	if len(l.accounts) >= MaxAccounts {
 		return corridor.Reject(corridor.ReasonNotAllowed, "the ledger holds its maximum of accounts")
 	}
-	assert.That(id.Kind >= KindSettlement && id.Kind <= KindFXPosition, "account %s has kind %s", id, id.Kind)
+	assert.That(id.Kind >= KindSettlement && id.Kind <= KindFXRounding, "account %s has kind %s", id, id.Kind)
 	assert.That((id.Kind == KindSettlement) == (id.Owner != ""), "account %s: only settlement accounts have an owner", id)
 	assert.That(creditLimit >= 0 && creditLimit <= corridor.MaxAmount, "credit limit %d out of range", creditLimit)
 	l.accounts[id] = &Account{ID: id, CreditLimit: creditLimit}
@@ -141,7 +141,7 @@ func (l *Ledger) check(t Transfer, balances map[AccountID]int64, seen map[Transf
 	}
 	balances[dr.ID] -= int64(t.Amount)
 	balances[cr.ID] += int64(t.Amount)
-	if dr.ID.Kind == KindSettlement && balances[dr.ID] < -int64(dr.CreditLimit) {
+	if floorHeld(dr.ID.Kind) && balances[dr.ID] < dr.Floor() {
 		return corridor.Reject(corridor.ReasonInsufficientFunds, fmt.Sprintf("account %s cannot cover transfer %d", dr.ID, t.ID))
 	}
 	seen[t.ID] = true

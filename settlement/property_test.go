@@ -42,6 +42,10 @@ type machine struct {
 	nextPay  settlement.PaymentID
 	nextCyc  settlement.CycleID
 	now      time.Time
+
+	rounding   settlement.Rounding
+	remainders map[settlement.RoundingKey]int64 // Every conversion's remainder, summed, in 10^-RemainderScale.
+	booked     map[settlement.RoundingKey]int64 // Whole units booked from the provider to the rounding account (negative: back).
 }
 
 // laneKey is an instructing agent in one currency.
@@ -108,7 +112,8 @@ func newMachine(t *rapid.T, most int) *machine {
 	m := &machine{w: newWorld(t), states: map[settlement.PaymentID]state{}, payments: map[settlement.PaymentID]settlement.Payment{},
 		balances: map[ledger.AccountID]int64{}, funded: map[corridor.Currency]int64{}, limits: map[laneKey]settlement.Limits{}, used: map[dayKey]*used{},
 		pending: map[settlement.PaymentID]settlement.Payment{}, ceiling: map[dayKey]settlement.Limits{},
-		now: day.Add(8 * time.Hour)}
+		now: day.Add(8 * time.Hour), rounding: settlement.NewRounding(),
+		remainders: map[settlement.RoundingKey]int64{}, booked: map[settlement.RoundingKey]int64{}}
 	m.w.entering = m.entering
 	n := rapid.IntRange(2, most).Draw(t, "banks")
 	for i := range n {
@@ -663,6 +668,52 @@ func (m *machine) FX(t *rapid.T) {
 	m.balances[ledger.Settlement(provider, from)] += int64(cv.From.Amount)
 	m.balances[ledger.Settlement(provider, to)] -= int64(cv.To.Amount)
 	m.balances[ledger.Settlement(instructed, to)] += int64(cv.To.Amount)
+	m.bookRounding(t, provider, cv.Remainder)
+}
+
+// bookRounding books a conversion's remainder through provider and follows
+// what it posted in the model.
+func (m *machine) bookRounding(t *rapid.T, provider corridor.BIC, r settlement.Remainder) {
+	key := settlement.RoundingKey{Provider: provider, Currency: r.Currency}
+	m.remainders[key] += r.Units
+	tr, ok := m.rounding.Book(m.w.l, provider, r, m.w.transferID)
+	if !ok {
+		return
+	}
+	own := ledger.Settlement(provider, r.Currency)
+	switch {
+	case tr.Debit == own && tr.Credit == settlement.RoundingAccount(r.Currency):
+		m.balances[own] -= int64(tr.Amount)
+		m.booked[key] += int64(tr.Amount)
+	case tr.Credit == own && tr.Debit == settlement.RoundingAccount(r.Currency):
+		m.balances[own] += int64(tr.Amount)
+		m.booked[key] -= int64(tr.Amount)
+	default:
+		t.Fatalf("rounding of %s posted %+v", key, tr)
+	}
+}
+
+// checkRounding checks that each provider's remainders are exactly what was
+// booked and what is still accrued, and that each rounding account holds
+// what was booked into it.
+func (m *machine) checkRounding(t *rapid.T) {
+	const unit = 1_000_000_000_000_000
+	pools := map[corridor.Currency]int64{}
+	for key, sum := range m.remainders {
+		a := m.rounding.Accrued(key)
+		if got := (m.booked[key]+a.Due)*unit + a.Fraction; got != sum {
+			t.Fatalf("rounding of %s: booked %d, due %d, fraction %d; remainders sum to %d", key, m.booked[key], a.Due, a.Fraction, sum)
+		}
+		if a.Fraction <= -unit || a.Fraction >= unit {
+			t.Fatalf("rounding of %s accrues %d: a whole unit left unbooked", key, a.Fraction)
+		}
+		pools[key.Currency] += m.booked[key]
+	}
+	for c, want := range pools {
+		if a, _ := m.w.l.Account(settlement.RoundingAccount(c)); a.Balance() != want {
+			t.Fatalf("%s holds %d; %d was booked into it", a.ID, a.Balance(), want)
+		}
+	}
 }
 
 // checkFunded checks every account, the hub's included, against its floor,
@@ -693,6 +744,7 @@ func (m *machine) checkFunded(t *rapid.T) {
 func (m *machine) Check(t *rapid.T) {
 	checkLedger(t, m.w.l)
 	m.checkFunded(t)
+	m.checkRounding(t)
 	m.checkStates(t)
 	m.checkQueue(t)
 	m.checkLimitQueue(t)

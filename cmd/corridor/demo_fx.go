@@ -88,9 +88,10 @@ func demoHubAccounts(ctx context.Context, op *httpapi.Client, out io.Writer) err
 	if err != nil {
 		return fmt.Errorf("hub accounts: %w", err)
 	}
-	fmt.Fprintln(out, "hub accounts GET /v1/hub/accounts (no conversion touched them):")
+	fmt.Fprintln(out, "hub accounts GET /v1/hub/accounts (conversions are PvP: the FX positions stay untouched):")
 	for _, a := range accts {
 		fmt.Fprintf(out, "  %-18s %22s  floor %s (%s)\n", a.Name, a.Balance, a.Floor, a.Units)
+		printAccrued(out, a)
 	}
 	return nil
 }

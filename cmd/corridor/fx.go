@@ -111,6 +111,15 @@ func runAccounts(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			mark = "  BELOW FLOOR"
 		}
 		fmt.Fprintf(stdout, "%-18s %-4s %24s %24s  %s%s\n", a.Name, a.Currency, a.Balance, a.Floor, a.Units, mark)
+		printAccrued(stdout, a)
 	}
 	return nil
+}
+
+// printAccrued prints, under an fx-rounding account, each FX provider's
+// rounding accrued towards it and not booked yet.
+func printAccrued(w io.Writer, a httpapi.HubAccountBody) {
+	for _, r := range a.Accrued {
+		fmt.Fprintf(w, "    accrued with %s: %s %s due, %s of a minor unit\n", r.Provider, r.Due, a.Currency, r.Fraction)
+	}
 }
