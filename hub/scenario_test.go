@@ -359,6 +359,7 @@ func (w *world) report(bic corridor.BIC, cur corridor.Currency) string {
 	if err != nil {
 		return outcome(hub.PaymentResult{}, err)
 	}
+	mustPassXMLLint(w.t, "camt.052 of "+string(bic), m.Body)
 	var out []string
 	for _, ntry := range strings.Split(string(m.Body), "<Ntry>")[1:] {
 		var f [4]string
