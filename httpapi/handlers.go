@@ -46,7 +46,15 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, id corrido
 	}
 	s.Logger.Debug("payment accepted", corridor.LogKeyUETR, res.UETR, corridor.LogKeyBIC, id.BIC,
 		"reference", res.Reference, "status", res.Status, "duplicate", res.Duplicate)
-	writeJSON(w, http.StatusAccepted, submitResponse(res))
+	ack := submitResponse(res)
+	if res.Receipt.Seq != 0 {
+		// The message is journaled whatever happens to the receipt: a
+		// signing failure is logged and the answer goes without one.
+		if ack.Receipt, err = receiptBody(res.Receipt, s.Signer.SignDetached); err != nil {
+			s.Logger.Error("receipt not signed", corridor.LogKeyUETR, res.UETR, "error", err)
+		}
+	}
+	writeJSON(w, http.StatusAccepted, ack)
 }
 
 // submit reads the message once, checking that bic sent it, and hands

@@ -44,8 +44,8 @@ var wireSchemas = map[string]struct {
 	"DecisionRequest": {httpapi.DecisionRequest{}, true}, "OfferRequest": {httpapi.OfferRequest{}, true},
 	"OfferBody": {httpapi.OfferBody{}, false}, "OffersResponse": {httpapi.OffersResponse{}, false},
 	"HubAccountBody": {httpapi.HubAccountBody{}, false}, "HubAccountsResponse": {httpapi.HubAccountsResponse{}, false},
-	"RoundingAccrualBody": {httpapi.RoundingAccrualBody{}, false},
-	"LimitsBody":          {httpapi.LimitsBody{}, true}, "MessageBody": {httpapi.MessageBody{}, false},
+	"RoundingAccrualBody": {httpapi.RoundingAccrualBody{}, false}, "ReceiptBody": {httpapi.ReceiptBody{}, false},
+	"LimitsBody": {httpapi.LimitsBody{}, true}, "MessageBody": {httpapi.MessageBody{}, false},
 	"NotificationsBody": {httpapi.NotificationsBody{}, true},
 }
 

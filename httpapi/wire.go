@@ -1,10 +1,14 @@
 package httpapi
 
 import (
+	"crypto/x509"
+	"encoding/hex"
+	"fmt"
 	"time"
 
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/hub"
+	"github.com/corridor-network/corridor/pki"
 )
 
 // The JSON bodies of the API. Amounts travel as decimal strings in major units
@@ -42,6 +46,44 @@ type SubmitResponse struct {
 	Reason    string `json:"reason,omitempty"`
 	Detail    string `json:"detail,omitempty"`
 	Duplicate bool   `json:"duplicate,omitempty"`
+	// Receipt is the hub's signed receipt of the message journaled (of a
+	// repeat: of the first copy): evidence a bank keeps of what the hub
+	// acknowledged. Only in the answer to POST /v1/messages.
+	Receipt *ReceiptBody `json:"receipt,omitempty"`
+}
+
+// ReceiptBody is a corridor.Receipt as the API writes it, with the hub's
+// detached JWS over corridor.ReceiptMessage of it.
+type ReceiptBody struct {
+	Seq       uint64    `json:"seq"`
+	Time      time.Time `json:"time"`
+	Sender    string    `json:"sender"`
+	SHA256    string    `json:"sha256"` // Of the message as received, lower-case hex.
+	Signature string    `json:"signature"`
+}
+
+// receiptBody signs r with sign.
+func receiptBody(r corridor.Receipt, sign func([]byte) (string, error)) (*ReceiptBody, error) {
+	sig, err := sign(corridor.ReceiptMessage(r))
+	if err != nil {
+		return nil, fmt.Errorf("sign receipt of entry %d: %w", r.Seq, err)
+	}
+	return &ReceiptBody{Seq: r.Seq, Time: r.Time, Sender: string(r.Sender), SHA256: hex.EncodeToString(r.Message[:]), Signature: sig}, nil
+}
+
+// Verify checks b's signature against the hub's certificate and returns the
+// receipt it signs.
+func (b ReceiptBody) Verify(hubCert *x509.Certificate) (corridor.Receipt, error) {
+	r := corridor.Receipt{Seq: b.Seq, Time: b.Time.UTC(), Sender: corridor.BIC(b.Sender)}
+	h, err := hex.DecodeString(b.SHA256)
+	if err != nil || len(h) != len(r.Message) {
+		return corridor.Receipt{}, fmt.Errorf("receipt of entry %d: sha256 %q is not 64 hex digits", b.Seq, b.SHA256)
+	}
+	copy(r.Message[:], h)
+	if err := pki.VerifyDetached(b.Signature, corridor.ReceiptMessage(r), hubCert); err != nil {
+		return corridor.Receipt{}, fmt.Errorf("receipt of entry %d: %w", b.Seq, err)
+	}
+	return r, nil
 }
 
 func submitResponse(res hub.PaymentResult) SubmitResponse {

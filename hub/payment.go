@@ -66,7 +66,7 @@ func (s *state) submit(c paymentCmd, seq uint64, now time.Time) result {
 		if err != nil {
 			return result{err: err}
 		}
-		return result{payment: first.result(true)}
+		return result{payment: first.duplicateResult()}
 	}
 	if err := s.extendsChain(c); err != nil {
 		return result{err: err}

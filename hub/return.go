@@ -103,7 +103,7 @@ func (s *state) submitReturn(c returnCmd, seq uint64, now time.Time) result {
 		if first.msgDef != msgDefPacs004 || first.cmd.Payment != c.Payment {
 			return result{err: corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("%s %s was already used (%s)", iso20022.PathMsgID, c.Payment.MsgID, first.ref))}
 		}
-		return result{payment: first.result(true)}
+		return result{payment: first.duplicateResult()}
 	}
 	orig, err := s.originalOf(c, now)
 	if err != nil {

@@ -94,6 +94,9 @@ func (h *Hub) process(ctx context.Context, batch []request) error {
 		e := journalEntry(r.cmd, seq, now, prev)
 		prev = e.Hash
 		entries = append(entries, e)
+		if rc, ok := receiptOf(r.cmd, e); ok {
+			results[i].payment.Receipt = rc // Answered only once the entry is durable.
+		}
 	}
 	if len(entries) > 0 {
 		if err := h.cfg.Journal.Append(context.WithoutCancel(ctx), entries); err != nil {

@@ -17,6 +17,9 @@ type PaymentResult struct {
 	Reason    corridor.ReasonCode    // Set with RJCT.
 	Detail    string                 // Why, for people; never secrets.
 	Duplicate bool                   // This submission repeated an earlier one; nothing new happened.
+	// Receipt is the hub's receipt of the message journaled, for a
+	// submission (of a repeat: of the first); zero Seq for none.
+	Receipt corridor.Receipt
 }
 
 // InboxMessage is a message the hub delivered to a participant, kept until the

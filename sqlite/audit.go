@@ -95,13 +95,39 @@ func Audit(ctx context.Context, path string, verify func(corridor.Checkpoint) er
 // way Audit reads: without migrating or writing the store. ErrCorrupt when
 // the store has no such entry.
 func EntryHash(ctx context.Context, path string, seq uint64) ([32]byte, error) {
-	db, err := openForAudit(ctx, path)
+	r, err := OpenReader(ctx, path)
 	if err != nil {
 		return [32]byte{}, err
 	}
-	defer func() { _ = db.Close() }() // Read only: nothing to lose.
-	return db.entryHash(ctx, seq)
+	defer func() { _ = r.Close() }() // Read only: nothing to lose.
+	e, err := r.Entry(ctx, seq)
+	return e.Hash, err
 }
+
+// Reader reads the entries of a store by seq the way Audit reads: without
+// migrating or writing it. Audit checks the chain; Reader only reads.
+type Reader struct{ db *DB }
+
+// OpenReader opens the store at path for reading entries.
+func OpenReader(ctx context.Context, path string) (*Reader, error) {
+	db, err := openForAudit(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	return &Reader{db: db}, nil
+}
+
+// Entry is entry seq; ErrCorrupt when the store has no such entry.
+func (r *Reader) Entry(ctx context.Context, seq uint64) (corridor.JournalEntry, error) {
+	e, err := scanEntry(r.db.sql.QueryRowContext(ctx, entrySQL, int64(seq)))
+	if err != nil {
+		return corridor.JournalEntry{}, fmt.Errorf("%w: entry %d: %v", ErrCorrupt, seq, err)
+	}
+	return e, nil
+}
+
+// Close releases the store.
+func (r *Reader) Close() error { return r.db.Close() }
 
 // EntryHash is the hash of entry seq of the open journal; ErrCorrupt when
 // there is no such entry.

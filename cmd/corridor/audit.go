@@ -16,7 +16,7 @@ import (
 
 // auditUsage is how audit verify is called: on a data directory, or on a
 // backup file with the directory that holds the hub's certificate.
-const auditUsage = "usage: corridor audit verify --data DIR | --db FILE (--ca DIR | --data DIR)"
+const auditUsage = "usage: corridor audit verify --data DIR | --db FILE (--ca DIR | --data DIR) [--receipts FILE]"
 
 // runAudit is `corridor audit verify --data DIR`: it walks the whole journal
 // and says that it is intact, with its length and head hash, or names the
@@ -33,6 +33,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	data := fs.String("data", "", "the hub's data directory")
 	db := fs.String("db", "", "audit this store file, a backup say, instead of DIR's (default DIR/corridor.db)")
 	ca := fs.String("ca", "", "the directory of the hub certificate that signed the checkpoints (default DIR/ca)")
+	receipts := fs.String("receipts", "", "also check a bank's receipts, one JSON object a line as the 202 answers carried them")
 	if err := parseFlags(fs, args[1:], stdout); err != nil {
 		return err
 	}
@@ -61,6 +62,19 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	fmt.Fprintf(stdout, "journal %s: intact: %s\n", filepath.Clean(*db), auditSummary(r))
+	if *receipts == "" {
+		return nil
+	}
+	hubCert, err := pki.LoadHubCertificate(*ca)
+	if err != nil {
+		return fmt.Errorf("audit verify: %w", err)
+	}
+	n, err := auditReceipts(ctx, *receipts, *db, r.Entries, hubCert)
+	if err != nil {
+		fmt.Fprintf(stdout, "receipts %s: %d borne out, then: %v\n", filepath.Clean(*receipts), n, err)
+		return fmt.Errorf("audit verify: a receipt is not borne out by the journal")
+	}
+	fmt.Fprintf(stdout, "receipts %s: all %d borne out by the journal\n", filepath.Clean(*receipts), n)
 	return nil
 }
 
