@@ -59,6 +59,12 @@ type Config struct {
 	OnWait func(corridor.BIC)
 
 	Observer Observer // Told of batches and screenings, for metrics; nil for none.
+
+	// Standby opens the hub as a warm standby of a journal another node
+	// writes: Open replays it without journaling anything, CatchUp follows
+	// it, and TakeOver, once the node holds the journal's lease, makes it
+	// the active hub before Run.
+	Standby bool
 }
 
 // Hub is the sequencer and the state it owns.
@@ -122,7 +128,9 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 	if err := h.replay(ctx); err != nil {
 		return nil, err
 	}
-	h.configure()
+	if !cfg.Standby {
+		h.configure()
+	}
 	return h, nil
 }
 

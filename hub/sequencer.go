@@ -14,25 +14,16 @@ import (
 // must change the state again: a command that does not is a determinism bug.
 func (h *Hub) replay(ctx context.Context) error {
 	err := h.cfg.Journal.Replay(ctx, 0, func(e corridor.JournalEntry) error {
-		c, err := decodeCommand(e.Kind, e.Payload)
-		if err != nil {
-			return fmt.Errorf("journal entry %d: %w", e.Seq, err)
-		}
-		r := h.state.execute(c, e.Seq, e.Time)
-		assert.That(r.changed, "journal entry %d (%s) changed nothing on replay", e.Seq, e.Kind)
-		h.lastHash = e.Hash
 		if e.Seq%replayLogStep == 0 {
 			h.log.Info("replaying journal", corridor.LogKeySeq, e.Seq)
 		}
-		return nil
+		h.lastHash = e.Hash
+		return applyEntry(h.state, e)
 	})
 	if err != nil {
 		return fmt.Errorf("replay journal: %w", err)
 	}
-	for _, in := range h.state.inboxes {
-		in.markAllRead()
-	}
-	clear(h.state.woken)
+	markReplayed(h.state)
 	h.publish()
 	h.log.Info("journal replayed", corridor.LogKeySeq, h.state.lastSeq)
 	return nil
