@@ -9,10 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/corridor-network/corridor"
@@ -30,18 +33,47 @@ const SignatureHeader = "X-Corridor-Signature"
 // Client is the Go client of the hub's API that a bank's own code imports.
 // It signs every message it sends with the key of its client certificate and
 // verifies the hub's signature on every message it receives.
+//
+// Given several hub nodes (one active, the others standbys), it follows
+// the active one: a standby's 503 names the leader, and a node that cannot
+// be reached is skipped for the next. It sends a request again only when
+// that cannot apply it twice: when the hub said it did not take it, when
+// the connection was never made, or for a request that is idempotent
+// (a message, answered as a duplicate if it was taken; a read; an
+// acknowledgement), and for at most FailoverWait.
 type Client struct {
-	base   string
+	nodes  []string // The hub nodes' API URLs.
 	http   *http.Client
 	signer *pki.Signer // Nil when the certificate's key cannot sign (then Submit fails).
+
+	mu     sync.Mutex
+	target string // The node requests go to: the last that answered, or the leader a standby named.
+
+	// FailoverWait bounds how long a request keeps trying the nodes while
+	// none is active; DefaultFailoverWait when 0.
+	FailoverWait time.Duration
 }
 
-// NewClient returns a client of the hub at baseURL ("https://host:port") that
-// authenticates with the certificate in tlsConfig (see pki.ClientTLSConfig).
+// DefaultFailoverWait is how long a request waits for an active hub node:
+// several lease lifetimes, so that a takeover completes within it.
+const DefaultFailoverWait = 30 * time.Second
+
+// NewClient returns a client of the hub at baseURL ("https://host:port", or
+// several nodes' URLs separated by commas) that authenticates with the
+// certificate in tlsConfig (see pki.ClientTLSConfig).
 func NewClient(baseURL string, tlsConfig *tls.Config) *Client {
 	tr := &http.Transport{TLSClientConfig: tlsConfig, ForceAttemptHTTP2: true, MaxIdleConnsPerHost: 64,
 		IdleConnTimeout: 90 * time.Second, TLSHandshakeTimeout: 10 * time.Second}
-	c := &Client{base: strings.TrimRight(baseURL, "/"), http: &http.Client{Transport: tr, Timeout: WriteTimeout + 10*time.Second}}
+	c := &Client{http: &http.Client{Transport: tr, Timeout: WriteTimeout + 10*time.Second}}
+	for _, u := range strings.Split(baseURL, ",") {
+		if u = strings.TrimRight(strings.TrimSpace(u), "/"); u != "" {
+			c.nodes = append(c.nodes, u)
+		}
+	}
+	if len(c.nodes) == 0 {
+		c.nodes = []string{""} // Every request then fails, naming the missing URL.
+	}
+	c.target = c.nodes[0]
 	if tlsConfig != nil && len(tlsConfig.Certificates) > 0 {
 		c.signer, _ = pki.SignerFromTLS(tlsConfig.Certificates[0]) // Without one, Submit says why.
 	}
@@ -99,7 +131,7 @@ func (c *Client) Submit(ctx context.Context, message []byte) (SubmitResponse, er
 	}
 	var resp SubmitResponse
 	_, err = c.do(ctx, request{method: http.MethodPost, path: "/v1/messages", contentType: "application/xml",
-		body: message, signature: sig, want: http.StatusAccepted}, &resp)
+		body: message, signature: sig, want: http.StatusAccepted, idempotent: true}, &resp)
 	return resp, err
 }
 
@@ -108,7 +140,7 @@ func (c *Client) Submit(ctx context.Context, message []byte) (SubmitResponse, er
 func (c *Client) Inbox(ctx context.Context, after uint64, wait time.Duration) ([]InboxMessageBody, error) {
 	q := url.Values{"after": {strconv.FormatUint(after, 10)}, "wait": {wait.String()}}
 	var resp InboxResponse
-	hubCert, err := c.do(ctx, request{method: http.MethodGet, path: "/v1/inbox?" + q.Encode(), want: http.StatusOK}, &resp)
+	hubCert, err := c.do(ctx, request{method: http.MethodGet, path: "/v1/inbox?" + q.Encode(), want: http.StatusOK, idempotent: true}, &resp)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +154,13 @@ func (c *Client) Inbox(ctx context.Context, after uint64, wait time.Duration) ([
 
 // Ack acknowledges every message of the caller's inbox up to and including through.
 func (c *Client) Ack(ctx context.Context, through uint64) error {
-	return c.doJSON(ctx, http.MethodPost, "/v1/inbox/ack", AckRequest{Through: through}, http.StatusNoContent, nil)
+	body, err := json.Marshal(AckRequest{Through: through})
+	if err != nil {
+		return fmt.Errorf("encode ack: %w", err)
+	}
+	_, err = c.do(ctx, request{method: http.MethodPost, path: "/v1/inbox/ack", contentType: "application/json", body: body,
+		want: http.StatusNoContent, idempotent: true}, nil) // Acknowledging through a seq twice is acknowledging it once.
+	return err
 }
 
 // Track returns the tracker's view of a payment.
@@ -169,18 +207,95 @@ type request struct {
 	body                      []byte
 	signature                 string // Detached JWS over body, if any.
 	want                      int    // The status of success.
+	idempotent                bool   // Sending it twice has the effect of sending it once.
 }
 
 // do sends r, decodes a successful answer into out and returns the hub's
 // certificate as the TLS handshake verified it.
 // get reads path into out, expecting 200.
 func (c *Client) get(ctx context.Context, path string, out any) error {
-	_, err := c.do(ctx, request{method: http.MethodGet, path: path, want: http.StatusOK}, out)
+	_, err := c.do(ctx, request{method: http.MethodGet, path: path, want: http.StatusOK, idempotent: true}, out)
 	return err
 }
 
+// do sends r to the active node, following a standby to the leader it names
+// and trying the other nodes while none answers, as Client says.
 func (c *Client) do(ctx context.Context, r request, out any) (*x509.Certificate, error) {
-	req, err := http.NewRequestWithContext(ctx, r.method, c.base+r.path, bytes.NewReader(r.body))
+	wait := c.FailoverWait
+	if wait == 0 {
+		wait = DefaultFailoverWait
+	}
+	deadline := time.Now().Add(wait)
+	for attempt := 0; ; attempt++ {
+		target := c.current()
+		cert, err := c.once(ctx, target, r, out)
+		next, again := c.failover(target, r, err)
+		if !again || time.Now().After(deadline) {
+			return cert, err
+		}
+		c.retarget(target, next)
+		if next == "" || attempt > 0 { // A leader named is tried at once; anything else after a pause.
+			select {
+			case <-ctx.Done():
+				return cert, err
+			case <-time.After(min(100*time.Millisecond<<min(attempt, 4), time.Second)):
+			}
+		}
+	}
+}
+
+// failover says whether r may be sent again after err from target, and to
+// which node: the leader a standby named, or "" for the next node.
+func (c *Client) failover(target string, r request, err error) (next string, again bool) {
+	var apiErr *APIError
+	switch {
+	case err == nil:
+		return "", false
+	case errors.As(err, &apiErr):
+		if apiErr.Status != http.StatusServiceUnavailable {
+			return "", false
+		}
+		if apiErr.Body.Leader != "" && apiErr.Body.Leader != target {
+			return strings.TrimRight(apiErr.Body.Leader, "/"), apiErr.Body.Outcome == OutcomeNotTaken || r.idempotent
+		}
+		// A single node that is busy says so to the caller; a cluster's
+		// standby without a leader means an election: try again.
+		return "", len(c.nodes) > 1 && (apiErr.Body.Outcome == OutcomeNotTaken || r.idempotent)
+	case len(c.nodes) == 1 && c.current() == c.nodes[0]:
+		return "", false // One node and no leader named: the caller decides.
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return "", false
+	}
+	var opErr *net.OpError
+	never := errors.As(err, &opErr) && opErr.Op == "dial" // The request never left.
+	return "", never || r.idempotent
+}
+
+// current is the node requests go to now.
+func (c *Client) current() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.target
+}
+
+// retarget moves requests from failed to next, or to the node after failed
+// in the list when next is "", unless another request moved them already.
+func (c *Client) retarget(failed, next string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.target != failed {
+		return
+	}
+	if next == "" {
+		i := slices.Index(c.nodes, failed) // -1 for a leader named outside the list: start from the first.
+		next = c.nodes[(i+1)%len(c.nodes)]
+	}
+	c.target = next
+}
+
+// once sends r to the node at base.
+func (c *Client) once(ctx context.Context, base string, r request, out any) (*x509.Certificate, error) {
+	req, err := http.NewRequestWithContext(ctx, r.method, base+r.path, bytes.NewReader(r.body))
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", r.method, r.path, err)
 	}

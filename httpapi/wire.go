@@ -21,6 +21,7 @@ type ErrorBody struct {
 	Reason   string        `json:"reason,omitempty"`
 	Problems []ProblemBody `json:"problems,omitempty"`
 	Outcome  string        `json:"outcome,omitempty"` // With 503: OutcomeNotTaken, OutcomeUnknown or OutcomeReceiverFull.
+	Leader   string        `json:"leader,omitempty"`  // With 503 from a standby node: the active hub's API URL.
 }
 
 // What a 503 says of the request, so that a client knows what to do.
