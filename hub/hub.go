@@ -79,6 +79,7 @@ type Hub struct {
 	journalDown atomic.Bool
 	refused     atomic.Uint64
 	rebuilt     chan rebuilt
+	lastProbe   atomic.Pointer[probeFailure] // Why the store could not be written last; nil while it can.
 
 	// The registry lets the API authenticate a caller without a trip through
 	// the sequencer. The sequencer publishes to it after each durable commit.

@@ -51,6 +51,9 @@ type outage struct {
 	readable bool // h.state was rebuilt from the journal: no effect of the failed batch that is not durable.
 }
 
+// probeFailure is why the last write to the store failed.
+type probeFailure struct{ err error }
+
 // rebuilt is what the recovery hands the sequencer: a state replayed from
 // the journal (nil to keep the one it has), and whether to acknowledge
 // again.
@@ -73,6 +76,7 @@ func (h *Hub) degrade(ctx context.Context, wg *sync.WaitGroup, err error) bool {
 	h.log.Error("journal cannot be written: the hub takes no command (503 not-taken) until a write works again, "+
 		"and serves reads from the journal once it has rebuilt its state from it", "error", err)
 	h.down = &outage{since: time.Now()}
+	h.lastProbe.Store(&probeFailure{err})
 	h.journalDown.Store(true)
 	wg.Add(1)
 	go func() {
@@ -119,6 +123,7 @@ func (h *Hub) adopt(in rebuilt) bool {
 		"down", time.Since(h.down.since).Round(time.Millisecond), "refused", h.refused.Load())
 	h.down = nil
 	h.journalDown.Store(false)
+	h.lastProbe.Store(nil)
 	return true
 }
 
@@ -185,6 +190,7 @@ func (h *Hub) recoverJournal(ctx context.Context, j Recoverer) {
 		if ctx.Err() != nil {
 			return
 		}
+		h.lastProbe.Store(&probeFailure{err})
 		if time.Since(logged) >= ProgressLogWait {
 			logged = time.Now()
 			h.log.Warn("journal still cannot be written; probing the store", "attempts", attempt, "next", wait,
@@ -235,11 +241,15 @@ func (h *Hub) hand(ctx context.Context, in rebuilt) {
 	}
 }
 
-// JournalDown returns ErrJournalDown while the journal cannot be written
-// and the hub refuses commands, and nil while it takes them.
+// JournalDown returns an error wrapping ErrJournalDown, with why the last
+// write to the store failed, while the journal cannot be written and the hub
+// refuses commands; nil while it takes them.
 func (h *Hub) JournalDown() error {
-	if h.journalDown.Load() {
-		return ErrJournalDown
+	if !h.journalDown.Load() {
+		return nil
 	}
-	return nil
+	if f := h.lastProbe.Load(); f != nil {
+		return fmt.Errorf("%w (the last write to the store: %v)", ErrJournalDown, f.err)
+	}
+	return ErrJournalDown
 }
