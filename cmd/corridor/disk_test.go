@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -166,22 +167,74 @@ func sendUntilFull(t *testing.T, payments []diskSent, fillAfter int, submit func
 	wg.Wait()
 }
 
-// submitHTTP sends s once and records the 202 or the 503's outcome; any
-// other answer is an error.
-func submitHTTP(ctx context.Context, bank *httpapi.Client) func(*diskSent) error {
-	return func(s *diskSent) error {
-		resp, err := bank.Submit(ctx, s.msg)
-		if err == nil {
-			s.answered, s.status = true, resp.Status
-			return nil
-		}
-		var api *httpapi.APIError
-		if !errors.As(err, &api) || api.Status != 503 {
-			return err
-		}
-		s.outcome, s.refusal = api.Body.Outcome, api.Body.Error
+// diskBank is what the disk tests do as the debtor bank, over the API or on
+// the hub itself. submit sends a payment once and records its 202 or the
+// outcome of its 503; track answers a payment's legs' statuses
+// (ErrNotFound when the hub knows none); balance is a participant's INR
+// balance in minor units.
+type diskBank interface {
+	submit(s *diskSent) error
+	resubmit(s *diskSent) (status string, duplicate bool, err error)
+	track(uetr corridor.UETR) ([]string, error)
+	balance(bic corridor.BIC) (int64, error)
+	readInbox() error // The creditor's.
+}
+
+// apiBank is a diskBank over the API, with both banks' clients.
+type apiBank struct {
+	ctx    context.Context
+	in, ru *httpapi.Client
+}
+
+func (b apiBank) submit(s *diskSent) error {
+	resp, err := b.in.Submit(b.ctx, s.msg)
+	if err == nil {
+		s.answered, s.status = true, resp.Status
 		return nil
 	}
+	var api *httpapi.APIError
+	if !errors.As(err, &api) || api.Status != 503 {
+		return err
+	}
+	s.outcome, s.refusal = api.Body.Outcome, api.Body.Error
+	return nil
+}
+
+func (b apiBank) resubmit(s *diskSent) (string, bool, error) {
+	resp, err := b.in.Submit(b.ctx, s.msg)
+	return resp.Status, resp.Duplicate, err
+}
+
+func (b apiBank) track(uetr corridor.UETR) ([]string, error) {
+	tr, err := b.in.Track(b.ctx, uetr)
+	var out []string
+	for _, l := range tr.Legs {
+		out = append(out, l.Status)
+	}
+	return out, err
+}
+
+func (b apiBank) balance(bic corridor.BIC) (int64, error) {
+	c := b.in
+	if bic == demoRussia.BIC {
+		c = b.ru
+	}
+	bals, err := c.Accounts(b.ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, bal := range bals {
+		if bal.Currency == "INR" {
+			a, err := corridor.ParseAmount(bal.Balance, "INR")
+			return int64(a), err
+		}
+	}
+	return 0, fmt.Errorf("%s has no INR account", bic)
+}
+
+func (b apiBank) readInbox() error {
+	_, err := b.ru.Inbox(b.ctx, 0, 0)
+	return err
 }
 
 // TestDiskFull runs a hub on a 4 MB tmpfs, sends signed payments over the
@@ -201,13 +254,14 @@ func TestDiskFull(t *testing.T) {
 	in, ru := banks[0], banks[1]
 	payments := diskPayments(t, 200)
 	var ballast string
-	sendUntilFull(t, payments, 100, submitHTTP(ctx, in), func() { ballast = mustFill(t, data) })
+	bank := apiBank{ctx: ctx, in: in, ru: ru}
+	sendUntilFull(t, payments, 100, bank.submit, func() { ballast = mustFill(t, data) })
 	counts := checkRefusals(t, payments)
 	t.Logf("before the disk filled and after: %v", counts)
 	if err := m.Hub.JournalDown(); err == nil {
 		t.Fatal("the disk is full but the hub says its journal is up")
 	}
-	seen := checkReadsWhileDown(t, ctx, in, ru, payments)
+	seen := checkReadsWhileDown(t, bank, payments)
 	if n := strings.Count(logs.String(), "level=ERROR"); n != 1 {
 		t.Errorf("%d ERROR lines while the journal is down; want 1:\n%s", n, notable(logs.String()))
 	}
@@ -217,8 +271,8 @@ func TestDiskFull(t *testing.T) {
 	start := time.Now()
 	waitFor(t, "the hub to resume after the ballast went", func() bool { return m.Hub.JournalDown() == nil })
 	t.Logf("resumed %s after the ballast was deleted", time.Since(start).Round(time.Millisecond))
-	retryRefused(t, ctx, in, payments, seen, &logs)
-	checkSettledOnce(t, ctx, in, ru, payments)
+	retryRefused(t, bank, payments, seen, &logs)
+	checkSettledOnce(t, bank, payments)
 	checkSameAsReplay(t, m, closeHub, data)
 	if !strings.Contains(logs.String(), "journal writable again") {
 		t.Errorf("no line says the hub resumed:\n%s", notable(logs.String()))
@@ -298,18 +352,18 @@ func checkRefusals(t *testing.T, payments []diskSent) map[string]int {
 }
 
 // checkReadsWhileDown reads, while the journal is down, every payment's
-// track, the accounts and the creditor's inbox, and returns the status of
+// track, the balance and the creditor's inbox, and returns the status of
 // each payment the hub knows: the answered ones all, the unknown ones only
 // if their batch is durable. The balance is what those settled.
-func checkReadsWhileDown(t *testing.T, ctx context.Context, in, ru *httpapi.Client, payments []diskSent) map[corridor.UETR]string {
+func checkReadsWhileDown(t *testing.T, bank diskBank, payments []diskSent) map[corridor.UETR]string {
 	waitFor(t, "reads from the rebuilt state", func() bool {
-		_, err := in.Accounts(ctx)
+		_, err := bank.balance(demoIndia.BIC)
 		return err == nil
 	})
 	seen := map[corridor.UETR]string{}
-	var settled corridor.Amount
+	var settled int64
 	for _, s := range payments {
-		tr, err := in.Track(ctx, s.p.UETR)
+		legs, err := bank.track(s.p.UETR)
 		if errors.Is(err, corridor.ErrNotFound) {
 			if s.answered {
 				t.Errorf("payment %s got a 202 but the hub, its journal down, does not know it", s.p.MsgID)
@@ -322,60 +376,70 @@ func checkReadsWhileDown(t *testing.T, ctx context.Context, in, ru *httpapi.Clie
 		if s.outcome == httpapi.OutcomeNotTaken {
 			t.Errorf("payment %s was not taken but the hub knows it", s.p.MsgID)
 		}
-		seen[s.p.UETR] = tr.Legs[0].Status
-		if tr.Legs[0].Status == "ACSC" {
-			settled += s.p.Amount
+		seen[s.p.UETR] = legs[0]
+		if legs[0] == "ACSC" {
+			settled += int64(s.p.Amount)
 		}
 	}
-	mustBalance(t, ctx, in, "INR", 10_000_000-int64(settled))
-	if _, err := ru.Inbox(ctx, 0, 0); err != nil {
+	mustBalanceOf(t, bank, demoIndia.BIC, diskFunding-settled)
+	if err := bank.readInbox(); err != nil {
 		t.Errorf("inbox read while the journal is down: %v", err)
 	}
 	return seen
 }
 
+// diskFunding is the debtor bank's funding, in minor units.
+const diskFunding = 10_000_000
+
+func mustBalanceOf(tb testing.TB, bank diskBank, bic corridor.BIC, want int64) {
+	tb.Helper()
+	if got, err := bank.balance(bic); err != nil || got != want {
+		tb.Errorf("%s's INR balance %d, %v; want %d", bic, got, err, want)
+	}
+}
+
 // retryRefused sends again the same bytes of every payment that got no 202,
 // as a bank would: one the hub knew is answered as a duplicate with its
 // first status, one it did not know is taken now.
-func retryRefused(t *testing.T, ctx context.Context, in *httpapi.Client, payments []diskSent, seen map[corridor.UETR]string, logs *syncBuffer) {
+func retryRefused(t *testing.T, bank diskBank, payments []diskSent, seen map[corridor.UETR]string, logs *syncBuffer) {
 	for i := range payments {
 		s := &payments[i]
 		if s.answered {
 			continue
 		}
-		resp, err := in.Submit(ctx, s.msg)
+		status, duplicate, err := bank.resubmit(s)
 		if err != nil {
 			t.Fatalf("retry %s after the hub resumed: %v\n%s", s.p.MsgID, err, notable(logs.String()))
 		}
 		first, known := seen[s.p.UETR]
-		if resp.Duplicate != known {
-			t.Errorf("retry %s: duplicate=%v; the hub knew it while down: %v", s.p.MsgID, resp.Duplicate, known)
-		} else if known && resp.Status != first {
-			t.Errorf("retry %s answered %s; first status %s", s.p.MsgID, resp.Status, first)
+		if duplicate != known {
+			t.Errorf("retry %s: duplicate=%v; the hub knew it while down: %v", s.p.MsgID, duplicate, known)
+		} else if known && status != first {
+			t.Errorf("retry %s answered %s; first status %s", s.p.MsgID, status, first)
 		}
-		s.answered, s.status = true, resp.Status
+		s.answered, s.status = true, status
 	}
 }
 
 // checkSettledOnce checks that every payment is one leg with the status it
 // was answered, and that the balances moved by what settled, once.
-func checkSettledOnce(t *testing.T, ctx context.Context, in, ru *httpapi.Client, payments []diskSent) {
-	var settled corridor.Amount
+func checkSettledOnce(t *testing.T, bank diskBank, payments []diskSent) {
+	var settled int64
 	for _, s := range payments {
-		tr, err := in.Track(ctx, s.p.UETR)
+		legs, err := bank.track(s.p.UETR)
 		if err != nil {
 			t.Fatalf("track %s: %v", s.p.MsgID, err)
 		}
-		if len(tr.Legs) != 1 || tr.Legs[0].Status != s.status {
-			t.Errorf("payment %s: %d legs, %+v; want one, answered %s", s.p.MsgID, len(tr.Legs), tr.Legs, s.status)
+		if len(legs) != 1 || legs[0] != s.status {
+			t.Errorf("payment %s: legs %v; want one, answered %s", s.p.MsgID, legs, s.status)
 			continue
 		}
 		if s.status == "ACSC" {
-			settled += s.p.Amount
+			settled += int64(s.p.Amount)
 		}
 	}
-	mustBalance(t, ctx, in, "INR", 10_000_000-int64(settled))
-	mustBalance(t, ctx, ru, "INR", int64(settled))
+	mustBalanceOf(t, bank, demoIndia.BIC, diskFunding-settled)
+	mustBalanceOf(t, bank, demoRussia.BIC, settled)
 }
 
 // checkSameAsReplay closes m and starts a hub on its data: replaying the
