@@ -11,7 +11,7 @@ import (
 // recorder remembers what a handler answered, for the request's log line.
 type recorder struct {
 	http.ResponseWriter
-	status int
+	status  int
 	reason  string // The ISO 20022 reason of a refusal, if it had one.
 	outcome string // A 503's outcome: OutcomeNotTaken, OutcomeUnknown or OutcomeReceiverFull.
 	err     error  // What went wrong, for a 5xx: the details go only to the log.

@@ -62,17 +62,10 @@ func remount(dir string, readOnly bool) error {
 		mode = "remount,ro"
 	}
 	if out, err := exec.Command("mount", "-o", mode, dir).CombinedOutput(); err != nil {
-		return &remountError{dir: dir, mode: mode, err: err, out: strings.TrimSpace(string(out))}
+		return fmt.Errorf("mount -o %s %s: %w: %s", mode, dir, err, strings.TrimSpace(string(out)))
 	}
 	return nil
 }
-
-type remountError struct {
-	dir, mode, out string
-	err            error
-}
-
-func (e *remountError) Error() string { return "mount -o " + e.mode + " " + e.dir + ": " + e.err.Error() + ": " + e.out }
 
 // mustFill writes a ballast file into dir until the file system is full
 // to the last byte, and returns its path.
