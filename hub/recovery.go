@@ -159,35 +159,11 @@ func (h *Hub) swapState(s *state, lastHash [32]byte) {
 // works it hands over the state to resume with and returns.
 func (h *Hub) recoverJournal(ctx context.Context, j Recoverer) {
 	wait := FirstProbeWait
-	var read struct {
-		ok   bool
-		seq  uint64
-		hash [32]byte
-	}
+	var read replayed
 	var logged time.Time
 	for attempt := 1; ; attempt++ {
-		err := reopenAndProbe(ctx, j)
-		if err == nil {
-			seq, hash := j.LastSeq()
-			in := rebuilt{resume: true}
-			if !read.ok || seq != read.seq || hash != read.hash {
-				in.state, in.lastHash, err = h.rebuild(ctx)
-			}
-			if err == nil {
-				h.hand(ctx, in)
-				return
-			}
-		}
-		if !read.ok && ctx.Err() == nil {
-			if s, hash, rerr := h.rebuild(ctx); rerr == nil {
-				read.ok, read.seq, read.hash = true, s.lastSeq, hash
-				h.hand(ctx, rebuilt{state: s, lastHash: hash})
-			} else {
-				err = errors.Join(err, rerr)
-			}
-		}
-		err = errors.Join(err, j.Release(ctx))
-		if ctx.Err() != nil {
+		err := h.recoverOnce(ctx, j, &read)
+		if err == nil || ctx.Err() != nil {
 			return
 		}
 		h.lastProbe.Store(&probeFailure{err})
@@ -205,6 +181,43 @@ func (h *Hub) recoverJournal(ctx context.Context, j Recoverer) {
 		}
 		wait = min(2*wait, MaxProbeWait)
 	}
+}
+
+// replayed is the journal's end when the recovery last handed the
+// sequencer a state for reads.
+type replayed struct {
+	ok   bool
+	seq  uint64
+	hash [32]byte
+}
+
+// recoverOnce probes the store. When the write works it hands the sequencer
+// the state to resume with (a new replay, unless the journal still ends
+// where the state for reads was replayed to) and returns nil. Otherwise it
+// hands the sequencer, the first time, a state replayed for reads, releases
+// the store and returns why the write failed.
+func (h *Hub) recoverOnce(ctx context.Context, j Recoverer, read *replayed) error {
+	err := reopenAndProbe(ctx, j)
+	if err == nil {
+		seq, hash := j.LastSeq()
+		in := rebuilt{resume: true}
+		if !read.ok || seq != read.seq || hash != read.hash {
+			in.state, in.lastHash, err = h.rebuild(ctx)
+		}
+		if err == nil {
+			h.hand(ctx, in)
+			return nil
+		}
+	}
+	if !read.ok && ctx.Err() == nil {
+		s, hash, rerr := h.rebuild(ctx)
+		if rerr == nil {
+			*read = replayed{ok: true, seq: s.lastSeq, hash: hash}
+			h.hand(ctx, rebuilt{state: s, lastHash: hash})
+		}
+		err = errors.Join(err, rerr)
+	}
+	return errors.Join(err, j.Release(ctx))
 }
 
 // reopenAndProbe reopens the store and makes one durable write.
