@@ -20,7 +20,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &limited) {
 		w.Header().Set("Retry-After", retryAfterSeconds(limited.retryAfter))
 	}
-	noteError(w, body.Reason, err) // The request's log line says it, once.
+	noteError(w, body, err) // The request's log line says it, once.
 	writeJSON(w, status, body)
 }
 

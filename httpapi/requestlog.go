@@ -11,9 +11,10 @@ import (
 // recorder remembers what a handler answered, for the request's log line.
 type recorder struct {
 	http.ResponseWriter
-	status int
-	reason string // The ISO 20022 reason of a refusal, if it had one.
-	err    error  // What went wrong, for a 5xx: the details go only to the log.
+	status  int
+	reason  string // The ISO 20022 reason of a refusal, if it had one.
+	outcome string // A 503's outcome: OutcomeNotTaken, OutcomeUnknown or OutcomeReceiverFull.
+	err     error  // What went wrong, for a 5xx: the details go only to the log.
 }
 
 func (w *recorder) WriteHeader(code int) {
@@ -31,17 +32,20 @@ func (w *recorder) Write(b []byte) (int, error) {
 }
 
 // noteError records err and its reason on w when w is a recorder.
-func noteError(w http.ResponseWriter, reason string, err error) {
+func noteError(w http.ResponseWriter, body ErrorBody, err error) {
 	if rec, ok := w.(*recorder); ok {
-		rec.reason, rec.err = reason, err
+		rec.reason, rec.outcome, rec.err = body.Reason, body.Outcome, err
 	}
 }
 
 // logRequest writes the request's one log line: route, status, duration,
 // caller and reason. Refusals and everything the operator does are Info
-// (an incident team reads them); a failure of the hub is Error with its
-// cause; a participant's request that succeeded is Debug, for it is the
-// hub's ordinary work.
+// (an incident team reads them), and so is a 503 that took nothing (the hub
+// busy, a full inbox, a journal that cannot be written: the hub logs that
+// once itself, not once per request); a 503 whose outcome is unknown is
+// Warn; any other failure of the hub is Error with its cause; a
+// participant's request that succeeded is Debug, for it is the hub's
+// ordinary work.
 func (s *Server) logRequest(r *http.Request, w *recorder, id corridor.Identity, start time.Time) {
 	d := s.Now().Sub(start)
 	if s.OnRequest != nil {
@@ -49,7 +53,9 @@ func (s *Server) logRequest(r *http.Request, w *recorder, id corridor.Identity, 
 	}
 	level := slog.LevelDebug
 	switch {
-	case w.status >= 500:
+	case w.status == http.StatusServiceUnavailable && w.outcome == OutcomeUnknown:
+		level = slog.LevelWarn
+	case w.status >= 500 && (w.status != http.StatusServiceUnavailable || w.outcome == ""):
 		level = slog.LevelError
 	case w.status >= 400, id.Role == corridor.RoleOperator:
 		level = slog.LevelInfo

@@ -11,7 +11,8 @@ import (
 )
 
 // do hands r to the sequencer and waits for its answer. A full queue is
-// ErrBusy at once; ctx bounds only the wait: a command taken by the sequencer
+// ErrBusy at once, and a command while the journal cannot be written
+// ErrJournalDown; ctx bounds only the wait: a command taken by the sequencer
 // is executed, and its caller can learn the outcome by asking again.
 func (h *Hub) do(ctx context.Context, r request) (result, error) {
 	r.reply = make(chan result, 1)
@@ -19,6 +20,10 @@ func (h *Hub) do(ctx context.Context, r request) (result, error) {
 	case <-h.stopped:
 		return result{}, corridor.ErrStopped
 	default:
+	}
+	if r.cmd != nil && h.journalDown.Load() { // Refused at once; the sequencer checks again.
+		h.refused.Add(1)
+		return result{}, ErrJournalDown
 	}
 	select {
 	case h.requests <- r:

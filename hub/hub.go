@@ -77,6 +77,16 @@ type Hub struct {
 	lastHash [32]byte      // Hash of the last journal entry.
 	wakers   map[corridor.BIC]chan struct{}
 
+	// While the journal cannot be written (see recovery.go): down is the
+	// sequencer's own record, journalDown its flag for the callers, refused
+	// the commands refused since the hub started, and rebuilt where the
+	// recovery hands the sequencer the state it replayed.
+	down        *outage
+	journalDown atomic.Bool
+	refused     atomic.Uint64
+	rebuilt     chan rebuilt
+	lastProbe   atomic.Pointer[probeFailure] // Why the store could not be written last; nil while it can.
+
 	// The registry lets the API authenticate a caller without a trip through
 	// the sequencer. The sequencer publishes to it after each durable commit.
 	mu               sync.RWMutex // guards registry, standing and revokedOperators
@@ -123,7 +133,7 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 		return nil, err
 	}
 	h := &Hub{cfg: cfg, log: cfg.Logger.With(corridor.LogKeyComponent, "hub"), requests: make(chan request, QueueDepth),
-		stopped: make(chan struct{}), state: newState(cfg.BIC), wakers: make(map[corridor.BIC]chan struct{}),
+		stopped: make(chan struct{}), state: newState(cfg.BIC), wakers: make(map[corridor.BIC]chan struct{}), rebuilt: make(chan rebuilt),
 		registry: make(map[corridor.BIC]corridor.Membership), standing: make(map[corridor.BIC]uint64)}
 	if err := h.replay(ctx); err != nil {
 		return nil, err
@@ -138,6 +148,28 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 // first command when it differs from the one the journal last recorded, so
 // that a replay settles each payment as it was settled.
 func (h *Hub) configure() {
+	if c, ok := h.configCommand(); ok {
+		h.requests <- request{cmd: c, reply: make(chan result, 1)} // The queue is empty: Run has not started.
+	}
+}
+
+// reconfigure runs, on the sequencer, the configuration command that a
+// state rebuilt from the journal needs: the failed batch may have held the
+// one configure queued.
+func (h *Hub) reconfigure(ctx context.Context, wg *sync.WaitGroup) error {
+	c, ok := h.configCommand()
+	if !ok {
+		return nil
+	}
+	if err := h.process(ctx, []request{{cmd: c, reply: make(chan result, 1)}}); err != nil && !h.degrade(ctx, wg, err) {
+		return err
+	}
+	return nil
+}
+
+// configCommand is the settlement configuration of h.cfg, and whether it
+// differs from the one the state holds and must be journaled.
+func (h *Hub) configCommand() (configCmd, bool) {
 	c := configCmd{NetCurrencies: slices.Clone(h.cfg.NetCurrencies), PublishedRate: h.cfg.PublishedRate,
 		ScreeningThreshold: h.cfg.ScreeningThreshold, Calendars: slices.Clone(h.cfg.Calendars), FourEyes: h.cfg.FourEyes, Messages: h.cfg.MessageRules}
 	slices.SortFunc(c.Calendars, func(a, b settlement.Calendar) int { return cmp.Compare(a.Currency, b.Currency) })
@@ -148,8 +180,5 @@ func (h *Hub) configure() {
 		}
 	}
 	slices.Sort(c.NetCurrencies)
-	if sameConfig(c, h.state.config) {
-		return
-	}
-	h.requests <- request{cmd: c, reply: make(chan result, 1)} // The queue is empty: Run has not started.
+	return c, !sameConfig(c, h.state.config)
 }

@@ -4,48 +4,80 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"sync"
 	"time"
 
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/internal/assert"
 )
 
-// replay executes every journal entry in order. Each was accepted once, so each
-// must change the state again: a command that does not is a determinism bug.
+// replay executes every journal entry in order into the hub's state, at
+// Open, and publishes it.
 func (h *Hub) replay(ctx context.Context) error {
+	hash, err := h.replayInto(ctx, h.state)
+	if err != nil {
+		return err
+	}
+	h.lastHash = hash
+	h.publish()
+	return nil
+}
+
+// replayInto executes every journal entry in order into s, which is new,
+// and returns the last entry's hash. Each entry was accepted once, so each
+// must change the state again: a command that does not is a determinism bug.
+// It touches nothing of the hub but its journal and its log, so it can run
+// beside the sequencer while the journal cannot be written.
+func (h *Hub) replayInto(ctx context.Context, s *state) ([32]byte, error) {
+	var last [32]byte
 	err := h.cfg.Journal.Replay(ctx, 0, func(e corridor.JournalEntry) error {
 		if e.Seq%replayLogStep == 0 {
 			h.log.Info("replaying journal", corridor.LogKeySeq, e.Seq)
 		}
-		h.lastHash = e.Hash
-		return applyEntry(h.state, e)
+		last = e.Hash
+		return applyEntry(s, e)
 	})
 	if err != nil {
-		return fmt.Errorf("replay journal: %w", err)
+		return [32]byte{}, fmt.Errorf("replay journal: %w", err)
 	}
-	markReplayed(h.state)
-	h.publish()
-	h.log.Info("journal replayed", corridor.LogKeySeq, h.state.lastSeq)
-	return nil
+	markReplayed(s)
+	h.log.Info("journal replayed", corridor.LogKeySeq, s.lastSeq)
+	return last, nil
 }
 
-// Run is the sequencer. It alone touches the state until it returns, which it
-// does when ctx is done or the journal fails; after a journal failure the
-// in-memory state is ahead of the durable one, so the hub must stop and be
-// restarted from the journal.
+// Run is the sequencer. It alone touches the state until it returns, which
+// it does when ctx is done. When a journal append fails, the in-memory state
+// is ahead of the durable one: with a journal that is a Recoverer the hub
+// refuses commands, rebuilds its state from the journal, serves reads from
+// it and resumes once the store can be written again (see degrade); with any
+// other journal Run returns the append's error and the hub must be restarted.
 func (h *Hub) Run(ctx context.Context) error {
 	defer close(h.stopped)
+	var wg sync.WaitGroup // The recovery, while the journal is down.
+	defer wg.Wait()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	batch := make([]request, 0, MaxBatch)
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
+		case in := <-h.rebuilt:
+			if h.adopt(in) {
+				if err := h.reconfigure(ctx, &wg); err != nil {
+					return err
+				}
+			}
+			continue
 		case r := <-h.requests:
 			batch = append(batch[:0], r)
 		}
 		batch = h.drain(batch)
-		if err := h.process(ctx, batch); err != nil {
-			h.log.Error("journal append failed; the hub stops", "error", err)
+		if h.down != nil {
+			h.refuse(batch)
+			continue
+		}
+		if err := h.process(ctx, batch); err != nil && !h.degrade(ctx, &wg, err) {
 			return err
 		}
 	}
@@ -94,9 +126,12 @@ func (h *Hub) process(ctx context.Context, batch []request) error {
 			for i, r := range batch {
 				// A command that was in the failed append may be on disk all the
 				// same; one that changed nothing, and a query, were not taken.
-				stopped := corridor.ErrStopped
-				if results[i].changed {
+				stopped := ErrJournalDown
+				switch {
+				case results[i].changed:
 					stopped = corridor.ErrOutcomeUnknown
+				case r.cmd == nil:
+					stopped = errRebuilding
 				}
 				r.reply <- result{err: fmt.Errorf("journal: %w", stopped)}
 			}

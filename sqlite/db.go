@@ -44,6 +44,7 @@ var ErrCorrupt = errors.New("sqlite: journal corrupt")
 // DB is the embedded store: one SQLite file in WAL mode with synchronous=FULL.
 // Every statement runs on one connection, so transactions serialize.
 type DB struct {
+	path    string // The file, as Open was given it.
 	sql     *sql.DB
 	insert  *sql.Stmt // The prepared statement that inserts one journal row; reused by every Append.
 	journal Journal
@@ -58,17 +59,24 @@ type DB struct {
 	closeErr  error
 }
 
-// Open opens the store at path, creating the file if needed. It sets the
+// Open opens the store at path, creating the file if needed. It refuses a
+// store it could not write (CheckWritable) before it reads anything. It sets the
 // PRAGMAs (journal_mode=WAL, synchronous=FULL, foreign_keys=ON, busy_timeout)
 // on the connection, checks that they took effect, applies the schema
 // migrations and reads the journal's last seq and hash. It returns an error
 // wrapping ErrCorrupt if the last entry does not match its hash.
 func Open(ctx context.Context, path string) (*DB, error) {
+	if _, err := dataSourceName(path); err != nil {
+		return nil, err
+	}
+	if err := CheckWritable(path); err != nil {
+		return nil, err
+	}
 	sdb, err := openSQL(path)
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{sql: sdb}
+	db := &DB{path: path, sql: sdb}
 	db.journal.db = db
 	if err := db.init(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("open store %s: %w", path, err), db.Close())

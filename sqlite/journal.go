@@ -52,10 +52,10 @@ func (j *Journal) LastSeq() (uint64, [32]byte) {
 // without a gap, PrevHash the previous entry's Hash, Hash their ComputeHash;
 // anything else is a bug in the caller, and Append panics. A storage error
 // is returned wrapped, and LastSeq is unchanged. A failed commit (an fsync
-// error, say) can leave the batch on disk all the same, so the caller should
-// treat it as fatal and recover from the file with Open and LastSeq; a retry
-// of a batch that did reach the disk fails on the seq's primary key rather
-// than writing it twice.
+// error, say) can leave the batch on disk all the same, so the caller must
+// not append after it before it has learned from the file what it holds:
+// Reopen, then LastSeq and Replay. A retry of a batch that did reach the
+// disk fails on the seq's primary key rather than writing it twice.
 func (j *Journal) Append(ctx context.Context, entries []corridor.JournalEntry) error {
 	if len(entries) == 0 {
 		return nil
@@ -66,7 +66,9 @@ func (j *Journal) Append(ctx context.Context, entries []corridor.JournalEntry) e
 	checkBatch(seq, hash, entries)
 	first, last := entries[0].Seq, entries[len(entries)-1]
 	if err := j.db.writeBatch(ctx, entries); err != nil {
-		return fmt.Errorf("append journal batch %d..%d: %w", first, last.Seq, err)
+		// The connection may still hold the failed transaction open (SQLite
+		// leaves some commit failures so): closing it rolls that back.
+		return errors.Join(fmt.Errorf("append journal batch %d..%d: %w", first, last.Seq, err), j.db.dropConn(ctx))
 	}
 	j.mu.Lock()
 	j.lastSeq, j.lastHash = last.Seq, last.Hash

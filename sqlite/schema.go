@@ -38,6 +38,14 @@ var migrations = [...]string{
 	BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
 	CREATE TRIGGER checkpoint_no_delete BEFORE DELETE ON checkpoint
 	BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;`,
+	// 3: the write probe. While its journal cannot be written, the hub
+	// replaces this one row to learn when writes work again, without
+	// writing anything into the journal.
+	`CREATE TABLE probe (
+		id      INTEGER PRIMARY KEY CHECK (id = 1),
+		time_ns INTEGER NOT NULL,
+		filler  BLOB    NOT NULL
+	);`,
 }
 
 // SchemaVersion is the schema version this build writes: the file's PRAGMA

@@ -35,22 +35,32 @@ type Main struct {
 	stop        context.CancelFunc
 	done        chan struct{} // Closed when the sequencer has stopped.
 	wg          sync.WaitGroup
-	runErr      error // Set when the sequencer stops on a journal failure; read after wg.Wait.
+	runErr      error // Set when the sequencer stops on an error; read after wg.Wait.
 }
+
+// The hub recovers its SQLite journal after a failed append (a full disk, a
+// read-only remount) instead of stopping: see hub.Recoverer.
+var _ hub.Recoverer = (*sqlite.Journal)(nil)
 
 // NewMain returns a Main with the default configuration.
 func NewMain() *Main { return &Main{Config: DefaultConfig(), Logger: slog.Default()} }
 
-// Run loads the hub's keys, locks the data directory, opens the operations
-// listener (not ready yet), opens the store, replays the journal, starts the
-// sequencer and the API, and returns once they are up. A second hub on the
-// same data directory is refused at once.
+// Run loads the hub's keys, checks that the store can be written, locks the
+// data directory, opens the operations listener (not ready yet), opens the
+// store, replays the journal, starts the sequencer and the API, and returns
+// once they are up. A second hub on the same data directory, and a store on
+// a read-only file system, are refused at once.
 func (m *Main) Run(ctx context.Context) error {
 	if err := m.Config.Validate(); err != nil {
 		return err
 	}
 	keys, err := loadHubKeys(m.Config.DataDir)
 	if err != nil {
+		return err
+	}
+	// A store that cannot be written is refused before anything reads it:
+	// the journal must be appendable, or the replay would be for nothing.
+	if err := sqlite.CheckWritable(dbPath(m.Config.DataDir)); err != nil {
 		return err
 	}
 	if m.lock, err = lockDataDir(m.Config.DataDir); err != nil {
@@ -255,7 +265,7 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	select {
 	case <-ctx.Done():
 		m.Logger.Info("hub stopping", "why", "signal: interrupt or terminate")
-	case <-m.done: // The journal failed: Close returns why.
+	case <-m.done: // The sequencer stopped: Close returns why. A journal that cannot be written does not stop it.
 	}
 	if err := m.Close(); err != nil {
 		return err
