@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -253,6 +254,9 @@ func TestDiskFull(t *testing.T) {
 	t.Logf("before the disk filled and after: %v", counts)
 	if err := m.Hub.JournalDown(); err == nil {
 		t.Fatal("the disk is full but the hub says its journal is up")
+	}
+	if code, body := mustGet(t, m.OpsURL()+"/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "journal cannot be written") {
+		t.Errorf("GET /readyz while the journal is down = %d %q; want 503 saying why", code, body)
 	}
 	seen := checkReadsWhileDown(t, bank, payments)
 	if n := strings.Count(logs.String(), "level=ERROR"); n != 1 {

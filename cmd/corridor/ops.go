@@ -94,12 +94,16 @@ func (o *opsServer) ready(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintln(w, "ready")
 }
 
-// check is nil when the journal is replayed, the sequencer answers a query
-// within readyTimeout and the clock is past saneClock.
+// check is nil when the journal is replayed and can be written, the
+// sequencer answers a query within readyTimeout and the clock is past
+// saneClock.
 func (o *opsServer) check(ctx context.Context) error {
 	h := o.hub.Load()
 	if h == nil {
 		return errors.New("the journal is being opened and replayed")
+	}
+	if err := h.JournalDown(); err != nil { // It answers reads but takes nothing: send payments elsewhere.
+		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
 	defer cancel()
