@@ -162,14 +162,21 @@ func start() (string, func() error, error) {
 	if err := c.chown(); err != nil {
 		return "", nil, errors.Join(err, os.RemoveAll(c.dir))
 	}
-	port, err := freePort()
-	if err == nil {
-		err = c.initAndStart(port)
-	}
-	if err != nil {
+	if err := c.init(); err != nil {
 		return "", nil, errors.Join(err, c.stop())
 	}
-	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port), c.stop, nil
+	// The port was free when freePort looked; if someone took it since, the
+	// server does not start, and another port is tried.
+	const attempts = 3
+	for range attempts {
+		var port int
+		if port, err = freePort(); err == nil {
+			if err = c.start(port); err == nil {
+				return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port), c.stop, nil
+			}
+		}
+	}
+	return "", nil, errors.Join(err, c.stop())
 }
 
 // chown gives the cluster's directory to c.user, if set.
@@ -192,14 +199,16 @@ func (c *cluster) chown() error {
 	return nil
 }
 
-// initAndStart creates the cluster and starts it on 127.0.0.1:port.
-func (c *cluster) initAndStart(port int) error {
-	data := filepath.Join(c.dir, "data")
+// init creates the cluster, its superuser postgres trusted on loopback.
+func (c *cluster) init() error {
 	// --no-sync: the initial files of a throwaway cluster need no fsync;
 	// the server itself runs with fsync on.
-	if err := c.run("initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"); err != nil {
-		return err
-	}
+	return c.run("initdb", "-D", filepath.Join(c.dir, "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
+}
+
+// start starts the cluster on 127.0.0.1:port.
+func (c *cluster) start(port int) error {
+	data := filepath.Join(c.dir, "data")
 	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -c unix_socket_directories=%s -c fsync=on -c synchronous_commit=on -c max_connections=200",
 		port, c.dir)
 	return c.run("pg_ctl", "-D", data, "-l", filepath.Join(c.dir, "server.log"), "-w", "-t",
