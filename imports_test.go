@@ -32,6 +32,9 @@ const (
 	scenario   = "internal/scenario"
 	unigen     = "screening/internal/unigen"
 	metrics    = "metrics"
+	postgres   = "postgres"
+	storetest  = "internal/storetest"
+	pgtest     = "internal/pgtest"
 )
 
 // The third-party modules the rules name.
@@ -44,6 +47,7 @@ const (
 	prometheus   = "github.com/prometheus/client_golang"
 	kinOpenAPI   = "github.com/getkin/kin-openapi"
 	toml         = "github.com/BurntSushi/toml"
+	pgx          = "github.com/jackc/pgx/v5"
 )
 
 // domain is what the system is: pure code that does no I/O.
@@ -73,11 +77,13 @@ var rules = []rule{
 		"the domain's tests run it alone, in process: no adapter, no store, no network"},
 	{"assert-pure", []string{assert}, anyCode, both(std, not(stdIn(ioPackages...))),
 		"the domain imports internal/assert, so it is as pure as the domain"},
-	{"sqlite-no-adapter", []string{sqlite}, anyCode, not(pkgIn(pki, httpapi, hub)),
+	{"sqlite-no-adapter", []string{sqlite}, anyCode, not(pkgIn(pki, httpapi, hub, postgres)),
 		"adapters never import each other or hub: they meet in cmd/ and talk in root types"},
-	{"pki-no-adapter", []string{pki}, anyCode, not(pkgIn(sqlite, httpapi, hub)),
+	{"postgres-no-adapter", []string{postgres}, anyCode, not(pkgIn(sqlite, pki, httpapi, hub)),
 		"adapters never import each other or hub: they meet in cmd/ and talk in root types"},
-	{"httpapi-no-adapter", []string{httpapi}, anyCode, not(pkgIn(sqlite)),
+	{"pki-no-adapter", []string{pki}, anyCode, not(pkgIn(sqlite, httpapi, hub, postgres)),
+		"adapters never import each other or hub: they meet in cmd/ and talk in root types"},
+	{"httpapi-no-adapter", []string{httpapi}, anyCode, not(pkgIn(sqlite, postgres)),
 		"adapters never import each other; httpapi alone may use pki (its mTLS identities) and hub (what it serves)"},
 	{"hub-deps", []string{hub}, prod, oneOf(std, pkgIn(root, ledger, settlement, iso20022, screening, assert)),
 		"hub drives the domain, and reaches the store and the network only through root interfaces"},
@@ -86,23 +92,32 @@ var rules = []rule{
 		"hub's tests run it on the real store and behind the real API, as STYLE.md section 9 asks"},
 	{"metrics-deps", []string{metrics}, prod, oneOf(std, pkgIn(root, hub, settlement), modIn(prometheus)),
 		"metrics translates hub.Stats and the hooks of hub, sqlite and httpapi to Prometheus; it imports no adapter, and they none of it"},
-	{"adapters-no-metrics", []string{sqlite, pki, httpapi, hub}, anyCode, not(pkgIn(metrics)),
+	{"adapters-no-metrics", []string{sqlite, postgres, pki, httpapi, hub}, anyCode, not(pkgIn(metrics)),
 		"the adapters and hub report through hooks and hub.Stats, so that Prometheus stays out of them"},
 	{"scenario-std-only", []string{scenario}, anyCode, std,
 		"the scenario runner reads test files and nothing else"},
 	{"scenario-only-in-tests", nil, prod, not(pkgIn(scenario)),
 		"the scenario runner is a test helper: production code never imports it"},
+	{"storetest-deps", []string{storetest}, anyCode, oneOf(std, pkgIn(root), modIn(goCmp)),
+		"the stores' contract suite runs a store through root types only, so one suite serves every store and imports none"},
+	{"pgtest-deps", []string{pgtest}, anyCode, oneOf(std, modIn(pgx)),
+		"the PostgreSQL test harness starts a server and creates databases; it knows nothing of the store"},
+	{"test-helpers-only-in-tests", nil, prod, not(pkgIn(storetest, pgtest)),
+		"the contract suite and the PostgreSQL harness are test helpers: production code never imports them"},
 	{"xsdgen-std-only", []string{xsdgen}, anyCode, std,
 		"the schema compiler is a stand-alone program, so go generate needs nothing but Go"},
 	{"unigen-std-only", []string{unigen}, anyCode, std,
 		"the Unicode table generator is a stand-alone program, so go generate needs nothing but Go"},
 	{"nothing-imports-cmd", nil, anyCode, not(under("cmd")),
 		"cmd/ holds the wiring, flags and config; nothing imports it"},
-	{"third-party-prod", nil, prod, oneOf(std, inModule, modIn(sqliteDriver), both(modIn(xtext), from(screening)), both(modIn(prometheus), from(metrics)), both(modIn(toml), from(cmd))),
-		"dependencies are few: in production, the SQLite driver, golang.org/x/text for screening's Unicode normalisation, the Prometheus client in metrics/ only, and BurntSushi/toml in cmd/corridor only, to read the hub's configuration file strictly (MetaData.Undecoded)"},
+	{"third-party-prod", nil, prod, oneOf(std, inModule, modIn(sqliteDriver), both(modIn(xtext), from(screening)), both(modIn(prometheus), from(metrics)), both(modIn(toml), from(cmd)),
+		both(modIn(pgx), oneOf(from(postgres), from(pgtest))), both(modIn(goCmp), from(storetest))),
+		"dependencies are few: in production, the SQLite driver, pgx in postgres/ (and the test harness internal/pgtest) for the shared store, go-cmp in the contract suite (test code that lives outside _test files), golang.org/x/text for screening's Unicode normalisation, the Prometheus client in metrics/ only, and BurntSushi/toml in cmd/corridor only, to read the hub's configuration file strictly (MetaData.Undecoded)"},
 	{"sqlite-driver-only-in-sqlite", nil, prod, oneOf(not(modIn(sqliteDriver)), from(sqlite)),
 		"the store adapter is named for its dependency, and only it uses the driver"},
-	{"third-party-test", nil, test, oneOf(std, inModule, modIn(goCmp, rapid), both(from(pki), modIn(goJOSE)), both(from(httpapi), modIn(kinOpenAPI))),
+	{"pgx-only-in-postgres", nil, anyCode, oneOf(not(modIn(pgx)), from(postgres), from(pgtest)),
+		"the PostgreSQL store is named for its dependency, and only it (and its test harness) speaks to the server"},
+	{"third-party-test", nil, test, oneOf(std, inModule, modIn(goCmp, rapid), both(from(pki), modIn(goJOSE)), both(from(httpapi), modIn(kinOpenAPI)), both(from(postgres), modIn(pgx))),
 		"tests use go-cmp for diffs and rapid for properties, no assertion library; pki's alone go-jose, to check its JWS against an independent implementation; httpapi's alone kin-openapi, to validate docs/openapi.yaml with a real OpenAPI library"},
 }
 
@@ -447,6 +462,20 @@ func TestImportRules(t *testing.T) {
 		{httpapi, test, goJOSE + "/jwt", []string{"third-party-test"}},
 		{root, test, goJOSE, []string{"domain-tests-pure", "third-party-test"}},
 		{xsdgen, prod, root, []string{"xsdgen-std-only"}},
+		{postgres, prod, pgx + "/pgxpool", nil},
+		{postgres, test, pgx, nil},
+		{pgtest, prod, pgx, nil},
+		{sqlite, prod, pgx, []string{"pgx-only-in-postgres", "third-party-prod"}},
+		{hub, test, pgx, []string{"hub-test-deps", "pgx-only-in-postgres", "third-party-test"}},
+		{postgres, prod, sqlite, []string{"postgres-no-adapter"}},
+		{sqlite, test, postgres, []string{"sqlite-no-adapter"}},
+		{httpapi, prod, postgres, []string{"httpapi-no-adapter"}},
+		{sqlite, test, storetest, nil},
+		{postgres, test, pgtest, nil},
+		{cmd, prod, storetest, []string{"test-helpers-only-in-tests"}},
+		{storetest, prod, sqlite, []string{"storetest-deps"}},
+		{storetest, prod, goCmp + "/cmp", nil},
+		{pgtest, prod, postgres, []string{"pgtest-deps"}},
 	}
 	std := map[string]bool{"os": true, "net/http": true, "fmt": true}
 	for _, tt := range tests {

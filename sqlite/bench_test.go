@@ -4,6 +4,8 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+
+	"github.com/corridor-network/corridor/internal/storetest"
 )
 
 // benchPayloadBytes is the size of a benchmark entry's payload, about that
@@ -24,7 +26,7 @@ func benchmarkAppend(b *testing.B, batch int) {
 	var entries int
 	for b.Loop() {
 		seq, hash := j.LastSeq()
-		if err := j.Append(ctx, chain(seq, hash, batch, benchPayloadBytes)); err != nil {
+		if err := j.Append(ctx, storetest.Chain(seq, hash, batch, benchPayloadBytes)); err != nil {
 			b.Fatalf("Append: %v", err)
 		}
 		entries += batch
