@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/corridor-network/corridor/internal/storetest"
 	"github.com/corridor-network/corridor/sqlite"
 )
 
@@ -22,7 +23,7 @@ func TestReopen(t *testing.T) {
 		j := db.Journal()
 		MustAppend(t, j, 2, 16)
 		seq, hash := j.LastSeq()
-		batch := chain(seq, hash, 3, 16)
+		batch := storetest.Chain(seq, hash, 3, 16)
 		e := batch[0]
 		if _, err := mustOpenRaw(t, path).Exec(`INSERT INTO journal VALUES (?, ?, ?, ?, ?, ?)`,
 			int64(e.Seq), e.Time.UnixNano(), e.Kind, e.Payload, e.PrevHash[:], e.Hash[:]); err != nil {
