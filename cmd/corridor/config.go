@@ -10,6 +10,7 @@ import (
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/httpapi"
 	"github.com/corridor-network/corridor/hub"
+	"github.com/corridor-network/corridor/postgres"
 	"github.com/corridor-network/corridor/screening"
 	"github.com/corridor-network/corridor/settlement"
 )
@@ -37,6 +38,13 @@ type Config struct {
 	RateBurst          int     // Requests a participant may send at once above the rate.
 	ScreeningThreshold float64 // Screening score (0..1] at or above which a payment is held; a score, not money.
 	FourEyes           bool    // A compliance release needs two different operators.
+
+	// Store is where the journal is: "" for DataDir's SQLite file, or a
+	// postgres:// URL shared by the nodes of a cluster (see cluster.go).
+	Store     string
+	Node      string        // This node's name in the journal's lease; the host name and API port if "".
+	Advertise string        // The API URL standbys send clients to while this node leads; https://Addr if "".
+	LeaseTTL  time.Duration // How long the active node's lease lasts unless renewed.
 }
 
 // DefaultConfig is the configuration tests and the demo start from; 'corridor
@@ -44,7 +52,8 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{Addr: "127.0.0.1:8443", OpsAddr: "127.0.0.1:0", LogFormat: "text", BIC: "CRDRINBBXXX", MaxBodyBytes: httpapi.DefaultMaxBodyBytes,
 		QuoteLife: hub.DefaultQuoteLife, ResolveEvery: 30 * time.Second, CycleEvery: time.Hour, DayTimes: DefaultDayTimes,
-		RateLimit: httpapi.DefaultRatePerSecond, RateBurst: httpapi.DefaultRateBurst, ScreeningThreshold: screening.DefaultThreshold}
+		RateLimit: httpapi.DefaultRatePerSecond, RateBurst: httpapi.DefaultRateBurst, ScreeningThreshold: screening.DefaultThreshold,
+		LeaseTTL: DefaultLeaseTTL}
 }
 
 // Limits of the configuration.
@@ -52,6 +61,7 @@ const (
 	maxBodyBytesLimit = 16 << 20
 	maxRateLimit      = 1_000_000   // Requests per second per participant.
 	minTimer          = time.Second // Shortest resolution or cycle timer.
+	minLeaseTTL       = time.Second // Below it a busy machine's pause loses the lease.
 	maxTimer          = 24 * time.Hour
 )
 
@@ -69,6 +79,12 @@ func (c Config) Validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.OpsAddr); c.OpsAddr != "" && err != nil {
 		errs = append(errs, fmt.Errorf("--ops-addr %q: %w", c.OpsAddr, err))
+	}
+	if c.Store != "" && !c.onPostgres() {
+		errs = append(errs, fmt.Errorf("--store %q: want a postgres:// URL, or nothing for the data directory's SQLite file", c.Store))
+	}
+	if c.LeaseTTL < minLeaseTTL || c.LeaseTTL > postgres.MaxLeaseTTL {
+		errs = append(errs, fmt.Errorf("--lease-ttl %s: want %s to %s", c.LeaseTTL, minLeaseTTL, postgres.MaxLeaseTTL))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("--log-format %q: want text or json", c.LogFormat))

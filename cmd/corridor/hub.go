@@ -16,6 +16,7 @@ import (
 	"github.com/corridor-network/corridor/httpapi"
 	"github.com/corridor-network/corridor/hub"
 	"github.com/corridor-network/corridor/pki"
+	"github.com/corridor-network/corridor/postgres"
 	"github.com/corridor-network/corridor/sqlite"
 )
 
@@ -25,7 +26,8 @@ type Main struct {
 	Config Config
 	Logger *slog.Logger
 
-	DB  *sqlite.DB
+	DB  *sqlite.DB   // The journal in the data directory; nil on PostgreSQL.
+	PG  *postgres.DB // The journal on PostgreSQL (Config.Store); nil on SQLite.
 	Hub *hub.Hub
 	API *httpapi.Server
 	Ops *opsServer // The operations listener: metrics, health and readiness.
@@ -35,7 +37,10 @@ type Main struct {
 	stop        context.CancelFunc
 	done        chan struct{} // Closed when the sequencer has stopped.
 	wg          sync.WaitGroup
-	runErr      error // Set when the sequencer stops on an error; read after wg.Wait.
+	runErr      error           // Set when the sequencer stops on an error; read after wg.Wait.
+	runCtx      context.Context // The sequencer's and its timers' context.
+
+	clusterState
 }
 
 // The hub recovers its SQLite journal after a failed append (a full disk, a
@@ -43,7 +48,9 @@ type Main struct {
 var _ hub.Recoverer = (*sqlite.Journal)(nil)
 
 // NewMain returns a Main with the default configuration.
-func NewMain() *Main { return &Main{Config: DefaultConfig(), Logger: slog.Default()} }
+func NewMain() *Main {
+	return &Main{Config: DefaultConfig(), Logger: slog.Default(), clusterState: clusterState{lost: make(chan struct{})}}
+}
 
 // Run loads the hub's keys, checks that the store can be written, locks the
 // data directory, opens the operations listener (not ready yet), opens the
@@ -60,7 +67,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	// A store that cannot be written is refused before anything reads it:
 	// the journal must be appendable, or the replay would be for nothing.
-	if err := sqlite.CheckWritable(dbPath(m.Config.DataDir)); err != nil {
+	if err := sqlite.CheckWritable(dbPath(m.Config.DataDir)); !m.Config.onPostgres() && err != nil {
 		return err
 	}
 	if m.lock, err = lockDataDir(m.Config.DataDir); err != nil {
@@ -72,7 +79,11 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := m.openHub(ctx, keys); err != nil {
+	open := m.openHub
+	if m.Config.onPostgres() {
+		open = m.openCluster // Returns once this node is the active one.
+	}
+	if err := open(ctx, keys); err != nil {
 		return err
 	}
 	m.API = &httpapi.Server{Hub: m.Hub, CA: keys.ca, Signer: keys.signer, TLS: keys.tls, Logger: m.Logger, MaxBodyBytes: m.Config.MaxBodyBytes,
@@ -85,7 +96,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("write hub address: %w", err)
 	}
 	m.Ops.hub.Store(m.Hub)
-	m.Logger.Info("hub started", "version", buildVersion(), "data", m.Config.DataDir, "store", dbPath(m.Config.DataDir),
+	m.Logger.Info("hub started", "version", buildVersion(), "data", m.Config.DataDir, "store", m.Config.storeName(),
 		"api", m.API.URL(), "ops", m.OpsURL())
 	return nil
 }
@@ -112,11 +123,7 @@ func (m *Main) openHub(ctx context.Context, keys hubKeys) error {
 		}
 	}
 	m.DB.Timing = m.Ops.metrics.JournalTiming
-	bic, _ := corridor.ParseBIC(m.Config.BIC) // Validated above.
-	m.Hub, err = hub.Open(ctx, hub.Config{BIC: bic, Journal: m.DB.Journal(), Logger: m.Logger,
-		NetCurrencies: m.Config.netCurrencies(), PublishedRate: m.Config.PublishedRate, QuoteLife: m.Config.QuoteLife,
-		ScreeningThreshold: m.Config.ScreeningThreshold, Calendars: m.Config.Calendars, FourEyes: m.Config.FourEyes,
-		Observer: m.Ops.metrics})
+	m.Hub, err = hub.Open(ctx, m.hubConfig(m.DB.Journal(), false))
 	if err != nil {
 		return err
 	}
@@ -127,6 +134,16 @@ func (m *Main) openHub(ctx context.Context, keys hubKeys) error {
 	m.checkpoints = &checkpointer{journal: m.DB.Journal(), signer: keys.signer, last: last, data: m.Config.DataDir}
 	m.startSequencer()
 	return nil
+}
+
+// hubConfig is the hub's configuration on journal; a standby follows a
+// journal another node writes.
+func (m *Main) hubConfig(journal corridor.Journal, standby bool) hub.Config {
+	bic, _ := corridor.ParseBIC(m.Config.BIC) // Validated in Run.
+	return hub.Config{BIC: bic, Journal: journal, Logger: m.Logger,
+		NetCurrencies: m.Config.netCurrencies(), PublishedRate: m.Config.PublishedRate, QuoteLife: m.Config.QuoteLife,
+		ScreeningThreshold: m.Config.ScreeningThreshold, Calendars: m.Config.Calendars, FourEyes: m.Config.FourEyes,
+		Observer: m.Ops.metrics, Standby: standby}
 }
 
 // OpsURL is the operations listener's base URL, or "off".
@@ -167,7 +184,7 @@ func loadHubKeys(data string) (hubKeys, error) {
 
 func (m *Main) startSequencer() {
 	ctx, cancel := context.WithCancel(context.Background())
-	m.stop = cancel
+	m.stop, m.runCtx = cancel, ctx
 	m.done = make(chan struct{})
 	m.wg.Add(5)
 	go func() {
@@ -234,10 +251,13 @@ func (m *Main) Close() error {
 	if m.stop != nil {
 		m.stop()
 		m.wg.Wait()
-		errs = append(errs, m.runErr, m.checkpoints.write(context.Background()))
+		errs = append(errs, m.runErr, m.checkpoints.write(context.Background()), m.releaseLease())
 	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
+	}
+	if m.PG != nil {
+		errs = append(errs, m.PG.Close())
 	}
 	errs = append(errs, m.lock.release())
 	return errors.Join(errs...)
@@ -259,6 +279,10 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return usageError{err}
 	}
 	if err := m.Run(ctx); err != nil {
+		if ctx.Err() != nil { // Stopped while a standby, waiting for the lease: a clean stop.
+			m.Logger.Info("hub stopping", "why", "signal: interrupt or terminate")
+			return m.Close()
+		}
 		return errors.Join(err, m.Close())
 	}
 	fmt.Fprintln(stdout, "corridor hub listening on", m.API.URL())
@@ -266,6 +290,8 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	case <-ctx.Done():
 		m.Logger.Info("hub stopping", "why", "signal: interrupt or terminate")
 	case <-m.done: // The sequencer stopped: Close returns why. A journal that cannot be written does not stop it.
+	case <-m.lost:
+		return errors.Join(errors.New("hub: another node holds the journal's lease; this one stepped down"), m.Close())
 	}
 	if err := m.Close(); err != nil {
 		return err
