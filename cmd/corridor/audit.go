@@ -11,12 +11,13 @@ import (
 
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/pki"
+	"github.com/corridor-network/corridor/postgres"
 	"github.com/corridor-network/corridor/sqlite"
 )
 
 // auditUsage is how audit verify is called: on a data directory, or on a
 // backup file with the directory that holds the hub's certificate.
-const auditUsage = "usage: corridor audit verify --data DIR | --db FILE (--ca DIR | --data DIR) [--receipts FILE]"
+const auditUsage = "usage: corridor audit verify --data DIR | --db FILE (--ca DIR | --data DIR) [--receipts FILE] | --store postgres://… (--ca DIR | --data DIR)"
 
 // runAudit is `corridor audit verify --data DIR`: it walks the whole journal
 // and says that it is intact, with its length and head hash, or names the
@@ -34,8 +35,12 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	db := fs.String("db", "", "audit this store file, a backup say, instead of DIR's (default DIR/corridor.db)")
 	ca := fs.String("ca", "", "the directory of the hub certificate that signed the checkpoints (default DIR/ca)")
 	receipts := fs.String("receipts", "", "also check a bank's receipts, one JSON object a line as the 202 answers carried them")
+	store := fs.String("store", "", "audit the journal on PostgreSQL at this postgres:// URL instead of a file")
 	if err := parseFlags(fs, args[1:], stdout); err != nil {
 		return err
+	}
+	if *store != "" {
+		return auditPostgres(ctx, *store, *data, *ca, *receipts, stdout)
 	}
 	if *data != "" && *db == "" {
 		*db = dbPath(*data)
@@ -61,7 +66,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("audit verify: journal does not reach the head the hub signed")
 		}
 	}
-	fmt.Fprintf(stdout, "journal %s: intact: %s\n", filepath.Clean(*db), auditSummary(r))
+	fmt.Fprintf(stdout, "journal %s: intact: %s\n", filepath.Clean(*db), auditSummary(r.Entries, r.Head, r.Checkpoints, r.LastCheckpoint))
 	if *receipts == "" {
 		return nil
 	}
@@ -103,7 +108,30 @@ func checkpointVerifier(dir string) (func(corridor.Checkpoint) error, error) {
 
 // auditSummary says what an audit found: the journal's length and head and
 // its signed checkpoints.
-func auditSummary(r sqlite.AuditReport) string {
+func auditSummary(entries uint64, head [32]byte, checkpoints int, last uint64) string {
 	return fmt.Sprintf("%d entries, head %s, %d signed checkpoints (last at entry %d)",
-		r.Entries, hex.EncodeToString(r.Head[:]), r.Checkpoints, r.LastCheckpoint)
+		entries, hex.EncodeToString(head[:]), checkpoints, last)
+}
+
+// auditPostgres is audit verify of the journal on PostgreSQL at url, its
+// checkpoints checked against the hub certificate in ca (or data's).
+func auditPostgres(ctx context.Context, url, data, ca, receipts string, stdout io.Writer) error {
+	if ca == "" && data != "" {
+		ca = caDir(data)
+	}
+	if ca == "" || receipts != "" {
+		return usageError{errors.New("audit verify --store: needs --ca DIR or --data DIR, and takes no --receipts (receipts are checked against a journal file)")}
+	}
+	verify, err := checkpointVerifier(ca)
+	if err != nil {
+		return fmt.Errorf("audit verify: %w", err)
+	}
+	name := Config{Store: url}.storeName()
+	r, err := postgres.Audit(ctx, url, verify)
+	if err != nil {
+		fmt.Fprintf(stdout, "journal %s: ALTERED: %v\n", name, err)
+		return fmt.Errorf("audit verify: journal altered")
+	}
+	fmt.Fprintf(stdout, "journal %s: intact: %s\n", name, auditSummary(r.Entries, r.Head, r.Checkpoints, r.LastCheckpoint))
+	return nil
 }

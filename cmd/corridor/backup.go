@@ -39,7 +39,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("backup: the copy in %s does not verify, do not keep it: %w", *out, err)
 	}
-	fmt.Fprintf(stdout, "backup %s: last seq %d, %s\n", filepath.Clean(*out), r.Entries, auditSummary(r))
+	fmt.Fprintf(stdout, "backup %s: last seq %d, %s\n", filepath.Clean(*out), r.Entries, auditSummary(r.Entries, r.Head, r.Checkpoints, r.LastCheckpoint))
 	fmt.Fprintf(stdout, "the CA directory %s is not in the backup: back it up separately, it holds secret keys\n", caDir(*data))
 	return nil
 }
@@ -99,6 +99,6 @@ func restore(ctx context.Context, backup, data string, stdout io.Writer) error {
 	if seq != r.Entries || head != r.Head {
 		return fmt.Errorf("restore: the restored store ends at entry %d, the backup at %d", seq, r.Entries)
 	}
-	fmt.Fprintf(stdout, "restored %s into %s: last seq %d, %s\n", filepath.Clean(backup), dbPath(data), r.Entries, auditSummary(r))
+	fmt.Fprintf(stdout, "restored %s into %s: last seq %d, %s\n", filepath.Clean(backup), dbPath(data), r.Entries, auditSummary(r.Entries, r.Head, r.Checkpoints, r.LastCheckpoint))
 	return nil
 }
