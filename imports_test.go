@@ -32,6 +32,7 @@ const (
 	scenario   = "internal/scenario"
 	unigen     = "screening/internal/unigen"
 	metrics    = "metrics"
+	crashpoint = "internal/crashpoint"
 )
 
 // The third-party modules the rules name.
@@ -79,8 +80,8 @@ var rules = []rule{
 		"adapters never import each other or hub: they meet in cmd/ and talk in root types"},
 	{"httpapi-no-adapter", []string{httpapi}, anyCode, not(pkgIn(sqlite)),
 		"adapters never import each other; httpapi alone may use pki (its mTLS identities) and hub (what it serves)"},
-	{"hub-deps", []string{hub}, prod, oneOf(std, pkgIn(root, ledger, settlement, iso20022, screening, assert)),
-		"hub drives the domain, and reaches the store and the network only through root interfaces"},
+	{"hub-deps", []string{hub}, prod, oneOf(std, pkgIn(root, ledger, settlement, iso20022, screening, assert, crashpoint)),
+		"hub drives the domain, and reaches the store and the network only through root interfaces (crashpoint: the inert kill switch of the crash tests)"},
 	{"hub-test-deps", []string{hub}, test, oneOf(std, modIn(goCmp, rapid),
 		pkgIn(root, ledger, settlement, iso20022, screening, assert, scenario, sqlite, httpapi)),
 		"hub's tests run it on the real store and behind the real API, as STYLE.md section 9 asks"},
@@ -88,6 +89,10 @@ var rules = []rule{
 		"metrics translates hub.Stats and the hooks of hub, sqlite and httpapi to Prometheus; it imports no adapter, and they none of it"},
 	{"adapters-no-metrics", []string{sqlite, pki, httpapi, hub}, anyCode, not(pkgIn(metrics)),
 		"the adapters and hub report through hooks and hub.Stats, so that Prometheus stays out of them"},
+	{"crashpoint-std-only", []string{crashpoint}, anyCode, std,
+		"the crash points sit in the hub's and the adapters' hot paths, so they build on nothing but Go"},
+	{"crashpoint-not-in-domain", domain, anyCode, not(pkgIn(crashpoint)),
+		"the domain is deterministic and does no I/O; a crash point belongs where the hub writes, answers and delivers"},
 	{"scenario-std-only", []string{scenario}, anyCode, std,
 		"the scenario runner reads test files and nothing else"},
 	{"scenario-only-in-tests", nil, prod, not(pkgIn(scenario)),
@@ -447,6 +452,10 @@ func TestImportRules(t *testing.T) {
 		{httpapi, test, goJOSE + "/jwt", []string{"third-party-test"}},
 		{root, test, goJOSE, []string{"domain-tests-pure", "third-party-test"}},
 		{xsdgen, prod, root, []string{"xsdgen-std-only"}},
+		{hub, prod, crashpoint, nil},
+		{sqlite, prod, crashpoint, nil},
+		{ledger, prod, crashpoint, []string{"crashpoint-not-in-domain", "domain-deps"}},
+		{crashpoint, prod, root, []string{"crashpoint-std-only"}},
 	}
 	std := map[string]bool{"os": true, "net/http": true, "fmt": true}
 	for _, tt := range tests {
