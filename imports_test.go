@@ -35,6 +35,7 @@ const (
 	postgres   = "postgres"
 	storetest  = "internal/storetest"
 	pgtest     = "internal/pgtest"
+	crashpoint = "internal/crashpoint"
 )
 
 // The third-party modules the rules name.
@@ -85,8 +86,8 @@ var rules = []rule{
 		"adapters never import each other or hub: they meet in cmd/ and talk in root types"},
 	{"httpapi-no-adapter", []string{httpapi}, anyCode, not(pkgIn(sqlite, postgres)),
 		"adapters never import each other; httpapi alone may use pki (its mTLS identities) and hub (what it serves)"},
-	{"hub-deps", []string{hub}, prod, oneOf(std, pkgIn(root, ledger, settlement, iso20022, screening, assert)),
-		"hub drives the domain, and reaches the store and the network only through root interfaces"},
+	{"hub-deps", []string{hub}, prod, oneOf(std, pkgIn(root, ledger, settlement, iso20022, screening, assert, crashpoint)),
+		"hub drives the domain, and reaches the store and the network only through root interfaces (crashpoint: the inert kill switch of the crash tests)"},
 	{"hub-test-deps", []string{hub}, test, oneOf(std, modIn(goCmp, rapid),
 		pkgIn(root, ledger, settlement, iso20022, screening, assert, scenario, sqlite, httpapi)),
 		"hub's tests run it on the real store and behind the real API, as STYLE.md section 9 asks"},
@@ -94,6 +95,10 @@ var rules = []rule{
 		"metrics translates hub.Stats and the hooks of hub, sqlite and httpapi to Prometheus; it imports no adapter, and they none of it"},
 	{"adapters-no-metrics", []string{sqlite, postgres, pki, httpapi, hub}, anyCode, not(pkgIn(metrics)),
 		"the adapters and hub report through hooks and hub.Stats, so that Prometheus stays out of them"},
+	{"crashpoint-std-only", []string{crashpoint}, anyCode, std,
+		"the crash points sit in the hub's and the adapters' hot paths, so they build on nothing but Go"},
+	{"crashpoint-not-in-domain", domain, anyCode, not(pkgIn(crashpoint)),
+		"the domain is deterministic and does no I/O; a crash point belongs where the hub writes, answers and delivers"},
 	{"scenario-std-only", []string{scenario}, anyCode, std,
 		"the scenario runner reads test files and nothing else"},
 	{"scenario-only-in-tests", nil, prod, not(pkgIn(scenario)),
@@ -476,6 +481,10 @@ func TestImportRules(t *testing.T) {
 		{storetest, prod, sqlite, []string{"storetest-deps"}},
 		{storetest, prod, goCmp + "/cmp", nil},
 		{pgtest, prod, postgres, []string{"pgtest-deps"}},
+		{hub, prod, crashpoint, nil},
+		{sqlite, prod, crashpoint, nil},
+		{ledger, prod, crashpoint, []string{"crashpoint-not-in-domain", "domain-deps"}},
+		{crashpoint, prod, root, []string{"crashpoint-std-only"}},
 	}
 	std := map[string]bool{"os": true, "net/http": true, "fmt": true}
 	for _, tt := range tests {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/hub"
+	"github.com/corridor-network/corridor/internal/crashpoint"
 	"github.com/corridor-network/corridor/iso20022"
 	"github.com/corridor-network/corridor/pki"
 )
@@ -106,6 +107,7 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request, id corridor
 		return
 	}
 	msgs, err := s.pollInbox(r, id.BIC, after, wait)
+	crashpoint.Hit(crashpoint.InboxRead)
 	s.limits.releaseRead(id.BIC) // Before signing: the read is done, its slot frees for the next.
 	if err != nil {
 		s.writeError(w, r, err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/internal/assert"
+	"github.com/corridor-network/corridor/internal/crashpoint"
 )
 
 // replay executes every journal entry in order into the hub's state, at
@@ -138,6 +139,7 @@ func (h *Hub) process(ctx context.Context, batch []request) error {
 			return err
 		}
 		h.lastHash = prev
+		crashpoint.Hit(crashpoint.ReplyBefore)
 	}
 	h.observeBatch(len(batch), len(entries))
 	// Publish before answering: a caller told that a revocation or a list
@@ -149,6 +151,7 @@ func (h *Hub) process(ctx context.Context, batch []request) error {
 		}
 		r.reply <- results[i]
 	}
+	crashpoint.Hit(crashpoint.ReplyAfter)
 	h.wake()
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/internal/assert"
+	"github.com/corridor-network/corridor/internal/crashpoint"
 )
 
 // ReplayPageEntries is how many entries Replay reads per query. It bounds the
@@ -114,9 +115,11 @@ func (db *DB) writeBatch(ctx context.Context, entries []corridor.JournalEntry) (
 		}
 	}
 	commit := time.Now()
+	crashpoint.Hit(crashpoint.JournalCommitBefore)
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	crashpoint.Hit(crashpoint.JournalCommitAfter)
 	if db.Timing != nil {
 		end := time.Now()
 		db.Timing(len(entries), end.Sub(start), end.Sub(commit))

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,60 +16,117 @@ import (
 	"github.com/corridor-network/corridor/httpapi"
 )
 
-// benchPayment is what the bench knows of one submission.
+// benchPayment is what the bench knows of one submission (a duplicate has
+// none of its own: it is counted in its kind's figures).
 type benchPayment struct {
-	start   time.Time // When it was (or, open loop, was due to be) submitted.
-	acked   bool      // The hub answered 202.
-	reports int       // pacs.002s in the sender's inbox.
-	settled int       // Of them, ACSC.
+	kind     benchKind
+	uetr     corridor.UETR
+	from     *demoBank
+	effects  []benchEffect
+	start    time.Time // When it was (or, open loop, was due to be) submitted.
+	acked    bool      // The hub answered 202.
+	refusal  string    // Why not, when it was not.
+	definite bool      // The refusal is a 4xx: the hub did not take it.
+	answered string    // The payment's status in the 202.
+	reports  int       // pacs.002s in the sender's inbox (redeliveries marked possible duplicates not counted).
+	settled  int       // Of them, ACSC.
+	reported corridor.PaymentStatus
+
+	// What the hub said at the last check: set by the checks only.
+	legs   int
+	status string
+	wait   string
+	reason string
+}
+
+// terminal reports whether the last check found p settled or rejected, so
+// that later checks need not ask again.
+func (p *benchPayment) terminal() bool {
+	return p.legs == 1 && (p.status == string(corridor.StatusSettled) || p.status == string(corridor.StatusRejected))
+}
+
+// benchKindCounts are the live counters of one kind.
+type benchKindCounts struct {
+	sent, acked, refused, duplicates, firstAgain atomic.Int64
 }
 
 // benchTracker follows every submission from its submit to its pacs.002.
 type benchTracker struct {
 	mu           sync.Mutex // guards the fields up to lastReport
-	payments     map[corridor.UETR]*benchPayment
-	refusals     map[string]int // By "status reason"; bounded by the few statuses and reasons the hub has.
-	answered     map[string]int // 202s by the payment's status in them (ACSC, PDNG and its wait, RJCT and its reason).
+	payments     map[msgKey]*benchPayment
+	refusals     [numKinds]map[string]int // By "status reason"; bounded by the few statuses and reasons the hub has.
+	answered     [numKinds]map[string]int // 202s by the payment's status in them (ACSC, PDNG and its wait, RJCT and its reason).
 	submitLat    []time.Duration
-	reportLat    []time.Duration
+	reportLat    [numKinds][]time.Duration
 	stray        int            // pacs.002s of payments the bench never sent.
 	readProblems map[string]int // Failed inbox reads and acknowledgements, by error.
 	lastReport   time.Time
 
+	kinds                              [numKinds]benchKindCounts
 	submitted, acked, refused, settled atomic.Int64
+	answers                            atomic.Int64 // Submissions answered, 202 or not.
 	delivered, acknowledged            atomic.Int64 // Inbox messages of both banks.
-	reportedAcked                      atomic.Int64 // Acknowledged payments with a pacs.002.
+	expecting, reportedAcked           atomic.Int64 // Acknowledged payments (not duplicates), and of them those with a pacs.002.
+	retries                            atomic.Int64 // Submissions sent again after a connection error or a 503.
+	lastAck                            atomic.Int64 // Unix nanoseconds of the latest 202.
 }
 
 func newBenchTracker(n int) *benchTracker {
-	return &benchTracker{payments: make(map[corridor.UETR]*benchPayment, n), refusals: map[string]int{}, answered: map[string]int{}, readProblems: map[string]int{},
-		submitLat: make([]time.Duration, 0, n), reportLat: make([]time.Duration, 0, n)}
+	tr := &benchTracker{payments: make(map[msgKey]*benchPayment, n), readProblems: map[string]int{}, submitLat: make([]time.Duration, 0, n)}
+	for k := range numKinds {
+		tr.refusals[k], tr.answered[k] = map[string]int{}, map[string]int{}
+	}
+	return tr
 }
 
-func (tr *benchTracker) begin(uetr corridor.UETR, start time.Time) {
+func (tr *benchTracker) begin(op benchOp, start time.Time) {
 	tr.submitted.Add(1)
+	tr.kinds[op.kind].sent.Add(1)
+	if op.kind == kindDup {
+		return
+	}
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
-	tr.payments[uetr] = &benchPayment{start: start}
+	tr.payments[op.key] = &benchPayment{kind: op.kind, uetr: op.uetr, from: op.from, effects: op.effects, start: start}
 }
 
 // answer records the hub's answer to a submission.
-func (tr *benchTracker) answer(uetr corridor.UETR, resp httpapi.SubmitResponse, err error, now time.Time) {
+func (tr *benchTracker) answer(op benchOp, resp httpapi.SubmitResponse, err error, now time.Time) {
+	tr.answers.Add(1)
 	why := benchRefusal(err)
+	kc := &tr.kinds[op.kind]
 	if why != "" {
 		tr.refused.Add(1)
+		kc.refused.Add(1)
 	} else {
 		tr.acked.Add(1)
+		kc.acked.Add(1)
+		tr.lastAck.Store(now.UnixNano())
 	}
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
-	p := tr.payments[uetr]
 	if why != "" {
-		tr.refusals[why]++
+		tr.refusals[op.kind][why]++
+		if p := tr.payments[op.key]; p != nil && op.kind != kindDup {
+			p.refusal, p.definite = why, benchDefinite(err)
+		}
 		return
 	}
-	p.acked = true
-	tr.answered[strings.TrimSpace(resp.Status+" "+resp.Wait+" "+resp.Reason)]++
+	tr.answered[op.kind][strings.TrimSpace(resp.Status+" "+resp.Wait+" "+resp.Reason)]++
+	if op.kind == kindDup {
+		if resp.Duplicate {
+			kc.duplicates.Add(1)
+		} else {
+			kc.firstAgain.Add(1) // The original was lost: the check reports it.
+		}
+		return
+	}
+	if resp.Duplicate {
+		kc.duplicates.Add(1) // A retry whose first try the hub had journaled.
+	}
+	p := tr.payments[op.key]
+	p.acked, p.answered = true, resp.Status
+	tr.expecting.Add(1)
 	if p.reports > 0 { // The pacs.002 came before the 202.
 		tr.reportedAcked.Add(1)
 	}
@@ -90,6 +149,46 @@ func benchRefusal(err error) string {
 	return "" // A 202, whatever the payment's status in it: answer counts that.
 }
 
+// benchDefinite reports whether err says for certain that the hub did not
+// take the message: a 4xx. A 503 may be outcome-unknown, and no answer is no
+// answer.
+func benchDefinite(err error) bool {
+	var apiErr *httpapi.APIError
+	return errors.As(err, &apiErr) && apiErr.Status >= 400 && apiErr.Status < 500
+}
+
+// benchRetryable reports whether a client sends the same bytes again: the
+// connection failed, or the hub answered 503 (busy, recovering, or the
+// outcome unknown).
+func benchRetryable(err error) bool {
+	var apiErr *httpapi.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.Status == http.StatusServiceUnavailable
+	}
+	return err != nil
+}
+
+// benchRetryFor bounds how long a client retries one request.
+const benchRetryFor = 60 * time.Second
+
+// retrying runs do, and with e.retry runs it again after a retryable error
+// until it succeeds, fails otherwise, ctx ends or benchRetryFor passes.
+func (e *benchEnv) retrying(ctx context.Context, do func() error) error {
+	deadline := time.Now().Add(benchRetryFor)
+	for wait := 5 * time.Millisecond; ; wait = min(2*wait, 200*time.Millisecond) {
+		err := do()
+		if !e.retry || !benchRetryable(err) || ctx.Err() != nil || time.Now().After(deadline) {
+			return err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
 // benchShort cuts a message to a length fit for a table key.
 func benchShort(s string) string {
 	const maxRunes = 60
@@ -100,15 +199,19 @@ func benchShort(s string) string {
 }
 
 // report records a pacs.002 that reached the sender's inbox.
-func (tr *benchTracker) report(uetr corridor.UETR, status corridor.PaymentStatus, now time.Time) {
+func (tr *benchTracker) report(key msgKey, status corridor.PaymentStatus, possibleDup bool, now time.Time) {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
-	p, ok := tr.payments[uetr]
+	p, ok := tr.payments[key]
 	if !ok {
 		tr.stray++
 		return
 	}
+	if possibleDup && p.reports > 0 {
+		return // Delivered again after a crash, and marked so: a bank drops it.
+	}
 	p.reports++
+	p.reported = status
 	if p.reports == 1 && p.acked {
 		tr.reportedAcked.Add(1)
 	}
@@ -116,17 +219,17 @@ func (tr *benchTracker) report(uetr corridor.UETR, status corridor.PaymentStatus
 	if status == corridor.StatusSettled {
 		p.settled++
 		tr.settled.Add(1)
-		tr.reportLat = append(tr.reportLat, now.Sub(p.start))
+		tr.reportLat[p.kind] = append(tr.reportLat[p.kind], now.Sub(p.start))
 	}
 }
 
 // awaiting counts the acknowledged payments whose pacs.002 has not arrived.
-func (tr *benchTracker) awaiting() int64 { return tr.acked.Load() - tr.reportedAcked.Load() }
+func (tr *benchTracker) awaiting() int64 { return tr.expecting.Load() - tr.reportedAcked.Load() }
 
 // benchSend submits payments until o.payments are sent or o.duration has
 // passed: closed loop from o.concurrency submitters, or open loop at o.rate
 // with at most o.concurrency in flight. It returns the time it took.
-func benchSend(ctx context.Context, o benchOptions, tr *benchTracker) time.Duration {
+func benchSend(ctx context.Context, e *benchEnv, o benchOptions, tr *benchTracker) time.Duration {
 	start := time.Now()
 	var deadline time.Time
 	if o.duration > 0 {
@@ -137,7 +240,7 @@ func benchSend(ctx context.Context, o benchOptions, tr *benchTracker) time.Durat
 	if o.rate == 0 {
 		var sent atomic.Int64
 		next = func() (time.Time, bool) { // No due time: the payment starts once encoded.
-			return time.Time{}, ctx.Err() == nil && sent.Add(1) <= int64(o.payments) && (deadline.IsZero() || time.Now().Before(deadline))
+			return time.Time{}, ctx.Err() == nil && !e.stopSending.Load() && sent.Add(1) <= int64(o.payments) && (deadline.IsZero() || time.Now().Before(deadline))
 		}
 	} else {
 		due := make(chan time.Time, o.concurrency)
@@ -147,7 +250,7 @@ func benchSend(ctx context.Context, o benchOptions, tr *benchTracker) time.Durat
 	}
 	for range o.concurrency {
 		wg.Add(1)
-		go func() { defer wg.Done(); benchSubmitter(ctx, tr, next) }()
+		go func() { defer wg.Done(); benchSubmitter(ctx, e, o.mix, tr, next) }()
 	}
 	wg.Wait()
 	return time.Since(start)
@@ -179,28 +282,49 @@ func benchSchedule(ctx context.Context, o benchOptions, start, deadline time.Tim
 	}
 }
 
-// benchSubmitter submits a payment of the Indian bank to the Russian bank
-// each time next says so. A payment starts at its due time (open loop) or
-// once its message is encoded (closed loop).
-func benchSubmitter(ctx context.Context, tr *benchTracker, next func() (time.Time, bool)) {
+// benchSubmitter submits a payment of a kind drawn from mix each time next
+// says so. A payment starts at its due time (open loop) or once its message
+// is encoded (closed loop).
+func benchSubmitter(ctx context.Context, e *benchEnv, mix benchMix, tr *benchTracker, next func() (time.Time, bool)) {
 	for start, ok := next(); ok; start, ok = next() {
-		msg, uetr, err := demoPacs008(&demoIndia, &demoRussia, time.Now(), "1000.00", "INR")
-		if start.IsZero() {
-			start = time.Now()
+		kind := mix.pick(rand.IntN(mix.total()))
+		e.submitOne(ctx, tr, kind, start)
+	}
+}
+
+// submitOne builds and submits one payment of kind, retrying (with kills)
+// the same bytes until the hub answers. A check waits for it to finish.
+func (e *benchEnv) submitOne(ctx context.Context, tr *benchTracker, kind benchKind, start time.Time) {
+	e.gate.enter()
+	defer e.gate.leave()
+	op, err := e.newOp(ctx, kind, rand.IntN(maxBenchPool))
+	if start.IsZero() {
+		start = time.Now()
+	}
+	if err != nil {
+		op.kind = kind
+		tr.begin(op, start)
+		tr.answer(op, httpapi.SubmitResponse{}, fmt.Errorf("encode: %w", err), time.Now())
+		return
+	}
+	tr.begin(op, start)
+	var resp httpapi.SubmitResponse
+	tries := 0
+	err = e.retrying(ctx, func() error {
+		if tries++; tries > 1 {
+			tr.retries.Add(1)
 		}
-		if err != nil {
-			tr.begin(uetr, start)
-			tr.answer(uetr, httpapi.SubmitResponse{}, fmt.Errorf("encode: %w", err), time.Now())
-			continue
-		}
-		tr.begin(uetr, start)
-		resp, err := demoIndia.client.Submit(ctx, msg)
-		tr.answer(uetr, resp, err, time.Now())
+		resp, err = op.from.client.Submit(ctx, op.msg)
+		return err
+	})
+	tr.answer(op, resp, err, time.Now())
+	if err == nil && op.kind != kindDup {
+		e.pools.acked(op, resp.Status == string(corridor.StatusSettled))
 	}
 }
 
 // benchProgress writes a line to w every second until stop is closed.
-func benchProgress(w io.Writer, tr *benchTracker, start time.Time, stop <-chan struct{}) {
+func benchProgress(w io.Writer, tr *benchTracker, kills *benchKiller, start time.Time, stop <-chan struct{}) {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	var last int64
@@ -210,9 +334,12 @@ func benchProgress(w io.Writer, tr *benchTracker, start time.Time, stop <-chan s
 			return
 		case now := <-tick.C:
 			acked := tr.acked.Load()
-			fmt.Fprintf(w, "bench %4.0fs: submitted %d, acknowledged %d (%d/s), refused %d, settled %d, messages delivered %d, acknowledged %d\n",
-				now.Sub(start).Seconds(), tr.submitted.Load(), acked, acked-last, tr.refused.Load(), tr.settled.Load(),
-				tr.delivered.Load(), tr.acknowledged.Load())
+			line := fmt.Sprintf("bench %4.0fs: acknowledged %d, settled %d, in flight %d, %d/s now",
+				now.Sub(start).Seconds(), acked, tr.settled.Load(), tr.submitted.Load()-tr.answers.Load(), acked-last)
+			if kills != nil {
+				line += fmt.Sprintf(", kills %d", kills.count())
+			}
+			fmt.Fprintln(w, line)
 			last = acked
 		}
 	}

@@ -26,17 +26,6 @@ type hubProcess struct {
 	url string
 }
 
-// mustBuild compiles the corridor binary once per test run.
-func mustBuild(tb testing.TB) string {
-	tb.Helper()
-	bin := filepath.Join(tb.TempDir(), "corridor")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		tb.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // mustStartHub starts the hub on data and waits until it says where it listens.
 func mustStartHub(tb testing.TB, bin, data string) *hubProcess {
 	tb.Helper()

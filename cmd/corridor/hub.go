@@ -15,6 +15,7 @@ import (
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/httpapi"
 	"github.com/corridor-network/corridor/hub"
+	"github.com/corridor-network/corridor/internal/crashpoint"
 	"github.com/corridor-network/corridor/pki"
 	"github.com/corridor-network/corridor/postgres"
 	"github.com/corridor-network/corridor/sqlite"
@@ -266,6 +267,9 @@ func (m *Main) Close() error {
 // runHub runs 'corridor hub' until ctx is done, configured by its
 // defaults, the --config file, the environment and the flags, in that order.
 func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if err := crashpoint.Arm(os.Getenv(crashpoint.Env)); err != nil { // Tests only: see internal/crashpoint.
+		return usageError{err}
+	}
 	m := NewMain()
 	cfg, print, err := loadHubConfig(args, os.LookupEnv, stdout)
 	if err != nil {
