@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -209,7 +210,7 @@ func (e *benchEnv) checkBalances(tr *benchTracker, bals map[benchAccount]int64) 
 	tr.mu.Unlock()
 	var out []string
 	for _, a := range slices.SortedFunc(maps.Keys(bals), func(x, y benchAccount) int {
-		return compareStrings(string(x.bic)+string(x.ccy), string(y.bic)+string(y.ccy))
+		return cmp.Compare(string(x.bic)+string(x.ccy), string(y.bic)+string(y.ccy))
 	}) {
 		moved[a.ccy] += bals[a] - e.before[a] - funded[a]
 		if bals[a] != want[a] {
@@ -223,16 +224,6 @@ func (e *benchEnv) checkBalances(tr *benchTracker, bals map[benchAccount]int64) 
 		}
 	}
 	return out
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // checkInboxes checks, at the end, that every delivered message was

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -247,7 +248,7 @@ func (e *benchEnv) release(ctx context.Context) (int64, error) {
 	}
 	var total int64
 	for _, a := range slices.SortedFunc(maps.Keys(need), func(x, y benchAccount) int {
-		return compareStrings(string(x.bic)+string(x.ccy), string(y.bic)+string(y.ccy))
+		return cmp.Compare(string(x.bic)+string(x.ccy), string(y.bic)+string(y.ccy))
 	}) {
 		if err := e.fund(ctx, a, need[a]); err != nil {
 			return 0, err

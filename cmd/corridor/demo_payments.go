@@ -185,12 +185,6 @@ func demoQueue(ctx context.Context, op *httpapi.Client, out io.Writer) error {
 	return nil
 }
 
-// demoPacs008 is a pacs.008 from one demo bank to the other, written at
-// now and dated with now's UTC date: the bench's, whose hub has no calendar.
-func demoPacs008(from, to *demoBank, now time.Time, amount string, cur corridor.Currency) ([]byte, corridor.UETR, error) {
-	return demoPacs008On(from, to, corridor.DateOf(now.UTC()), now, amount, cur)
-}
-
 // demoPacs008Today is a pacs.008 from one demo bank to the other, dated
 // with cur's business date as the hub reports it.
 func demoPacs008Today(ctx context.Context, op *httpapi.Client, from, to *demoBank, amount string, cur corridor.Currency) ([]byte, corridor.UETR, error) {
