@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/corridor-network/corridor/internal/crashpoint"
+	"github.com/corridor-network/corridor/internal/pgtest"
 )
 
 // tortureKills is how many times TestCrashTorture kills the hub: the short
@@ -21,10 +22,11 @@ import (
 // -torture.kills=200 -timeout 30m is the long one.
 var tortureKills = flag.Int("torture.kills", 30, "kills of TestCrashTorture")
 
-// TestMain removes the corridor binary the crash tests share.
+// TestMain removes the corridor binary the crash tests share, and stops
+// the PostgreSQL cluster the failover tests started, if any.
 func TestMain(m *testing.M) {
 	flag.Parse()
-	code := m.Run()
+	code := pgtest.Run(m)
 	if binDir != "" {
 		_ = os.RemoveAll(binDir) // A temporary directory; nothing to report.
 	}

@@ -57,7 +57,11 @@ var server struct {
 
 // Main runs m's tests and then stops the cluster New started, if any; a
 // package that uses New calls it from TestMain.
-func Main(m *testing.M) {
+func Main(m *testing.M) { os.Exit(Run(m)) }
+
+// Run is Main for a TestMain with more to do before it exits: it returns
+// the exit code instead of exiting.
+func Run(m *testing.M) int {
 	server.mu.Lock()
 	server.inMain = true
 	server.mu.Unlock()
@@ -71,7 +75,7 @@ func Main(m *testing.M) {
 			code = cmp.Or(code, 1)
 		}
 	}
-	os.Exit(code)
+	return code
 }
 
 // New creates a fresh, empty database for tb, drops it when tb ends, and
