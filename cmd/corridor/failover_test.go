@@ -167,7 +167,7 @@ func checkSettledOnceOnCluster(t *testing.T, ctx context.Context, c *cluster, pa
 		}
 	}
 	t.Logf("%d payments answered 202, %s INR settled", answered, settled.Format("INR"))
-	mustBalance(t, ctx, ru, "INR", int64(settled))           // What settled, once each…
+	mustBalance(t, ctx, ru, "INR", int64(settled))                 // What settled, once each…
 	mustBalance(t, ctx, in, "INR", 100000_00+extra-int64(settled)) // …and came from what was funded.
 }
 
