@@ -45,6 +45,7 @@ type benchOptions struct {
 	maxKills    int                   // Zero: no bound. Tests set it.
 	killPlan    func(i int) benchKill // Nil: benchKillPlan of the flags. Tests set it.
 	progress    io.Writer             // Where the progress line goes.
+	stores      []string              // The journal stores to run on, one after another: "sqlite" or a postgres:// URL.
 }
 
 // runBench is `corridor bench`: a hub on the embedded store in a temporary
@@ -65,31 +66,62 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return benchMain(ctx, o, stdout, stderr)
 }
 
-// benchMain runs the bench that o describes.
+// benchMain runs the bench that o describes, on each of its stores in turn,
+// and compares them when there are several.
 func benchMain(ctx context.Context, o benchOptions, stdout, stderr io.Writer) error {
+	if len(o.stores) <= 1 {
+		_, err := benchOn(ctx, o, storeOf(o.stores), stdout, stderr)
+		return err
+	}
+	var rates []float64
+	for _, store := range o.stores {
+		fmt.Fprintf(stdout, "== journal on %s\n", Config{Store: storeOf([]string{store})}.storeName())
+		r, err := benchOn(ctx, o, storeOf([]string{store}), stdout, stderr)
+		if err != nil {
+			return err
+		}
+		rates = append(rates, r.AcknowledgedPerSecond)
+	}
+	fmt.Fprintln(stdout, "== stores compared, acknowledged payments/s:")
+	for i, store := range o.stores {
+		fmt.Fprintf(stdout, "  %-60s %8.0f  (%.2f× the first)\n", Config{Store: storeOf([]string{store})}.storeName(), rates[i], rates[i]/rates[0])
+	}
+	return nil
+}
+
+// storeOf is the Config.Store of a --store entry: "" for sqlite.
+func storeOf(stores []string) string {
+	if len(stores) == 0 || stores[0] == "sqlite" {
+		return ""
+	}
+	return stores[0]
+}
+
+// benchOn runs the bench with the journal on store ("" for SQLite).
+func benchOn(ctx context.Context, o benchOptions, store string, stdout, stderr io.Writer) (*benchReport, error) {
 	dir, cleanup, err := demoDataDir("")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer cleanup()
 	if o.killEvery > 0 {
 		child, err := startBenchChild(ctx, o.hubBinary, dir, "127.0.0.1:0", "")
 		if err != nil {
-			return err
+			return nil, err
 		}
-		err = benchRun(ctx, child, o, stdout, stderr)
-		return errors.Join(err, child.stop())
+		r, err := benchRun(ctx, child, o, stdout, stderr)
+		return r, errors.Join(err, child.stop())
 	}
 	m := NewMain()
-	m.Config.DataDir, m.Config.Addr = dir, "127.0.0.1:0"
+	m.Config.DataDir, m.Config.Addr, m.Config.Store = dir, "127.0.0.1:0", store
 	m.Config.RateLimit, m.Config.RateBurst = maxRateLimit, maxRateLimit // The bench measures the hub, not a bank's allowance.
 	m.Config.ResolveEvery, m.Config.CycleEvery = 0, 0                   // Nothing but the bench's payments moves money.
 	m.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	if err := m.Run(ctx); err != nil {
-		return errors.Join(err, m.Close())
+		return nil, errors.Join(err, m.Close())
 	}
-	err = benchRun(ctx, inProcessHub{m}, o, stdout, stderr)
-	return errors.Join(err, m.Close())
+	r, err := benchRun(ctx, inProcessHub{m}, o, stdout, stderr)
+	return r, errors.Join(err, m.Close())
 }
 
 func benchFlags(args []string, stdout, stderr io.Writer) (benchOptions, error) {
@@ -107,6 +139,13 @@ func benchFlags(args []string, stdout, stderr io.Writer) (benchOptions, error) {
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress line on stderr")
 	fs.DurationVar(&o.killEvery, "kill-every", 0, "run the hub as a child process and SIGKILL it this often under load, restart it and check (0: in process, never killed)")
 	fs.DurationVar(&o.killJitter, "kill-jitter", 0, "with --kill-every: each interval is --kill-every plus or minus a random share of this")
+	fs.Func("store", "the journal's store, repeatable to compare: sqlite (the default) or a postgres:// URL of an empty database", func(v string) error {
+		if v != "sqlite" && !(Config{Store: v}).onPostgres() {
+			return fmt.Errorf("want sqlite or a postgres:// URL, not %q", v)
+		}
+		o.stores = append(o.stores, v)
+		return nil
+	})
 	fs.StringVar(&points, "crash-points", "", "with --kill-every: every other kill is at the next of these crash points (comma-separated, or all: "+strings.Join(crashpoint.Names, ", ")+")")
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return o, err
@@ -130,6 +169,9 @@ func benchFlags(args []string, stdout, stderr io.Writer) (benchOptions, error) {
 	}
 	if err := o.checkKills(); err != nil {
 		return o, usageError{fmt.Errorf("bench: %w", err)}
+	}
+	if o.killEvery > 0 && storeOf(o.stores) != "" || o.killEvery > 0 && len(o.stores) > 1 {
+		return o, usageError{errors.New("bench: --kill-every runs the hub on its own SQLite journal; --store postgres is for the in-process bench")}
 	}
 	return o, nil
 }
@@ -197,17 +239,17 @@ type benchAccount struct {
 	ccy corridor.Currency
 }
 
-func benchRun(ctx context.Context, h benchHub, o benchOptions, out, progress io.Writer) error {
+func benchRun(ctx context.Context, h benchHub, o benchOptions, out, progress io.Writer) (*benchReport, error) {
 	op, err := (&operatorFlags{hub: h.URL(), data: h.DataDir()}).client()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer op.Close()
 	india, russia, provider := demoIndia, demoRussia, demoProvider // The bench's own clients.
 	e := &benchEnv{hub: h, op: op, india: &india, russia: &russia, provider: &provider, retry: o.killEvery > 0, funded: map[benchAccount]int64{}}
 	entries, err := e.setUp(ctx, o.screen)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer e.close()
 	if o.progress = progress; o.quiet || o.json {
@@ -215,16 +257,16 @@ func benchRun(ctx context.Context, h benchHub, o benchOptions, out, progress io.
 	}
 	r, err := benchMeasure(ctx, e, o)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	r.Options, r.ListEntries = o.report(), entries
 	if err := r.write(out, o.json); err != nil {
-		return err
+		return nil, err
 	}
 	if !r.Invariants.OK {
-		return fmt.Errorf("bench: invariants broken: %v", r.Invariants.Problems)
+		return nil, fmt.Errorf("bench: invariants broken: %v", r.Invariants.Problems)
 	}
-	return nil
+	return &r, nil
 }
 
 func (e *benchEnv) close() {
