@@ -69,6 +69,8 @@ func (m *Main) openCluster(ctx context.Context, keys hubKeys) error {
 		return errors.Join(fmt.Errorf("write hub address: %w", err), sb.close())
 	}
 	node := postgres.Node{Name: m.nodeName(), Addr: m.advertise()}
+	m.Ops.standby.Store(true)
+	defer m.Ops.standby.Store(false)
 	m.Logger.Info("standby: following the journal", "node", node.Name, "store", m.Config.storeName(), "api", "https://"+m.Config.Addr)
 	err = m.awaitLease(ctx, node, sb)
 	if err = errors.Join(err, sb.close()); err != nil {

@@ -39,6 +39,7 @@ var saneClock = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 // clock is sane) for supervisors and load balancers.
 type opsServer struct {
 	hub     atomic.Pointer[hub.Hub] // Set once the journal is replayed and the sequencer runs.
+	standby atomic.Bool             // This node follows a journal another node writes.
 	metrics *metrics.Metrics
 	srv     *http.Server
 	ln      net.Listener
@@ -100,6 +101,9 @@ func (o *opsServer) ready(w http.ResponseWriter, r *http.Request) {
 func (o *opsServer) check(ctx context.Context) error {
 	h := o.hub.Load()
 	if h == nil {
+		if o.standby.Load() {
+			return errors.New("standby: another node is the active hub; this one follows the journal")
+		}
 		return errors.New("the journal is being opened and replayed")
 	}
 	if err := h.JournalDown(); err != nil { // It answers reads but takes nothing: send payments elsewhere.
