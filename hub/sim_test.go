@@ -143,3 +143,34 @@ func TestSimFoundRefusalChangesState(t *testing.T) {
 		t.Errorf("the journal replays to %x; the hub ran on %x", replayed[:8], after[:8])
 	}
 }
+
+// TestSimFoundFXPassesReserveAndLimits is what the simulation finds with
+// simFXBound on (seeds 10, 14, 22, 28 and 38 of 40 at 500 steps): a normal
+// converted payment settles payment-versus-payment with no regard to its
+// instructing agent's urgent reserve or sender limits in the currency it
+// pays in, though docs/settlement.md says the reserve "holds against every
+// normal payment however it settles" and lists only urgent payments and
+// returns as passing the limits.
+func TestSimFoundFXPassesReserveAndLimits(t *testing.T) {
+	ctx := context.Background()
+	h, _, _ := mustHubWith(t, t.TempDir(), hub.Config{})
+	mustBanks(t, h, map[corridor.BIC]corridor.Amount{bankIN: 1000_00}, 0)
+	mustProvider(t, h, 5_000_00)
+	if err := h.SetLimits(ctx, bankIN, "INR", 900_00, 100_00, nil); err != nil {
+		t.Fatal(err)
+	}
+	q, err := h.Quote(ctx, bankIN, corridor.Money{Amount: 500_00, Currency: "INR"}, "RUB")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pay(1, bankIN, bankRU, q.To.Amount)
+	p.Currency, p.Instructed, p.FXQuote, p.XchgRate = "RUB", q.From, q.ID, q.Rate
+	res, err := submit(t, h, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bals, _ := h.Balances(ctx, bankIN)
+	if res.Status == corridor.StatusSettled {
+		t.Errorf("a normal conversion of 500.00 INR settled past the Indian bank's reserve of 900.00 and its multilateral limit of 100.00: %+v; it holds %d", res, bals[0].Balance)
+	}
+}
