@@ -9,6 +9,7 @@ package hub_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -43,10 +44,12 @@ var simCurrencies = []corridor.Currency{"INR", "RUB"}
 // provider; the last two join on the way.
 var simBankBICs = []corridor.BIC{"SIMAINBBXXX", "SIMBRUMMXXX", "SIMCAEADXXX", "SIMPRUMMXXX", "SIMDINBBXXX", "SIMEKZKAXXX"}
 
+// simProvider is the FX provider among the banks.
+const simProvider corridor.BIC = "SIMPRUMMXXX"
+
 const (
-	simProvider     corridor.BIC = "SIMPRUMMXXX"
-	simListedName                = "ООО «Нефтегаз Восток»" // On ownList: screening holds payments to it.
-	simInitialBanks              = 4
+	simListedName   = "ООО «Нефтегаз Восток»" // On ownList: screening holds payments to it.
+	simInitialBanks = 4
 )
 
 // simLeg is a payment leg the hub acknowledged, as the model follows it.
@@ -287,16 +290,9 @@ func copyFileTo(from, to string) error {
 		return err
 	}
 	if _, err := io.Copy(out, in); err != nil {
-		return errorsJoin(err, out.Close())
+		return errors.Join(err, out.Close())
 	}
 	return out.Close()
-}
-
-func errorsJoin(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
 }
 
 // fail stops the run, naming the seed, the step and its command, and how to

@@ -20,7 +20,7 @@ import (
 //	go test ./hub -run 'TestSim$' -sim.seed=S -sim.steps=N
 var (
 	simSeeds = flag.Int("sim.seeds", 2, "simulation: run seeds 1 to N")
-	simSteps = flag.Int("sim.steps", 120, "simulation: steps per seed")
+	simSteps = flag.Int("sim.steps", 150, "simulation: steps per seed")
 	simSeed  = flag.Uint64("sim.seed", 0, "simulation: run only this seed (0: seeds 1 to -sim.seeds)")
 )
 
