@@ -37,8 +37,18 @@ func runSim(tb testing.TB, seed uint64, steps int) simResult {
 	tb.Helper()
 	w := newSimWorld(tb, seed, steps)
 	w.setUp()
+	crashed, stopped := false, false
 	for w.step < steps {
-		w.next()
+		switch { // Whatever the draw, every run crashes once and stops once at least.
+		case !crashed && w.step >= steps/3:
+			crashed = true
+			w.act("crash", func() { w.restart(true) })
+		case !stopped && w.step >= 2*steps/3:
+			stopped = true
+			w.act("stop", func() { w.restart(false) })
+		default:
+			w.next()
+		}
 	}
 	w.what = "the end"
 	w.sweep(w.legs)
