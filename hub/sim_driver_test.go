@@ -30,9 +30,10 @@ import (
 
 // simBank is a participant of the simulation.
 type simBank struct {
-	bic   corridor.BIC
-	name  string
-	certs int // Certificates issued: a registration again rotates.
+	bic     corridor.BIC
+	name    string
+	certs   int // Certificates issued: a registration again rotates.
+	revoked int // The first certificates, revoked to make room.
 }
 
 // Every bank holds both currencies, so that a return of a converted payment
@@ -525,7 +526,7 @@ func (w *simWorld) register(bic corridor.BIC) {
 		b = w.banks[i]
 	}
 	w.act("register "+string(bic), func() {
-		cert := corridor.Certificate{Serial: fmt.Sprintf("%x-%d", []byte(bic), b.certs), NotAfter: businessDay.AddDate(1, 0, 0)}
+		cert := corridor.Certificate{Serial: simSerial(bic, b.certs), NotAfter: businessDay.AddDate(1, 0, 0)}
 		p := corridor.Participant{BIC: bic, Name: b.name, Currencies: simCurrencies}
 		if err := w.h.RegisterParticipant(context.Background(), p, cert); err != nil {
 			w.fail("register %s: %v", bic, err)
@@ -542,8 +543,24 @@ func (w *simWorld) registerRandom() {
 		w.register(simBankBICs[len(w.banks)])
 		return
 	}
-	w.register(w.bank().bic)
+	b := w.bank()
+	if b.certs-b.revoked >= simMaxCertificates {
+		w.act(fmt.Sprintf("revoke %s certificate %d", b.bic, b.revoked), func() {
+			if err := w.h.RevokeCertificate(context.Background(), b.bic, simSerial(b.bic, b.revoked)); err != nil {
+				w.fail("revoke: %v", err)
+			}
+			b.revoked++
+		})
+	}
+	w.register(b.bic)
 }
+
+// simMaxCertificates is how many valid certificates the hub lets a
+// participant hold: a rotation beyond needs a revocation first.
+const simMaxCertificates = 8
+
+// simSerial is the serial of bic's n-th certificate.
+func simSerial(bic corridor.BIC, n int) string { return fmt.Sprintf("%x-%d", []byte(bic), n) }
 
 func (w *simWorld) fund(bic corridor.BIC, cur corridor.Currency, a corridor.Amount) {
 	w.act(fmt.Sprintf("fund %s %s %s", bic, a.Format(cur), cur), func() {
