@@ -142,8 +142,14 @@ const (
 	// opens beside each central account; before, remainders were only
 	// described in the tracker.
 	MessagesRoundingBooked = 3
+	// MessagesFXGate: besides MessagesRoundingBooked, a normal converted
+	// payment's leg in the currency its instructing agent pays in goes
+	// through that agent's urgent reserve and sender limits, as its other
+	// normal payments do (rejected AM04 when they hold it); before, a
+	// conversion passed them.
+	MessagesFXGate = 4
 	// MessagesCurrent is what a new journal records.
-	MessagesCurrent = MessagesRoundingBooked
+	MessagesCurrent = MessagesFXGate
 )
 
 // resolveCmd runs gridlock resolution over the RTGS queue.

@@ -58,6 +58,9 @@ func (s *state) settleFX(p *payment, now time.Time) error {
 // agent, both or neither. When either is short, p is rejected AM04, naming
 // who, and the quote stays unused.
 func (s *state) settleWithProvider(p *payment, q settlement.Quote, cv settlement.Conversion, now time.Time) error {
+	if s.config.Messages >= MessagesFXGate && s.gatedLeg(p, q.Provider, cv, now) {
+		return nil
+	}
 	legs, ok, err := s.pvp(p, q.Provider, cv, now)
 	if !ok {
 		return err
@@ -69,6 +72,29 @@ func (s *state) settleWithProvider(p *payment, q settlement.Quote, cv settlement
 	s.bookRounding(p, q.Provider, cv.Remainder, now)
 	s.release(now)
 	return nil
+}
+
+// gatedLeg puts the instructing agent's leg of p's conversion cv, paying
+// provider, through its reserve and sender limits in the currency it pays
+// in, as any normal payment of its goes: when they hold the leg, p is
+// rejected AM04 saying which (a quote's rate does not wait in a queue), and
+// gatedLeg reports true; otherwise the leg counts as entered, and settles
+// or leaves with p.
+func (s *state) gatedLeg(p *payment, provider corridor.BIC, cv settlement.Conversion, now time.Time) bool {
+	leg := toSettlement(p)
+	leg.InstructedAgent, leg.Currency, leg.Amount = provider, cv.From.Currency, cv.From.Amount
+	at := s.dayClock(leg.Currency, now) // Limits count per business day.
+	if h, held := s.gate.Held(s.ledger, s.queue, leg, at); held {
+		why := h.Detail
+		if h.Behind != 0 {
+			why = "payments of " + string(leg.InstructingAgent) + " to " + string(provider) + " wait on its limits, " + reference(uint64(h.Behind)) + " first"
+		}
+		s.record(p, now)
+		s.rejected(p, now, corridor.ReasonInsufficientFunds, "its "+string(cv.From.Currency)+" leg: "+why)
+		return true
+	}
+	s.gate.Enter(leg, at) // Settled with p (settled counts it out), or Left when p is rejected.
+	return false
 }
 
 // pvp posts p's conversion cv payment-versus-payment between p's agents

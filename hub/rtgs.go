@@ -41,11 +41,12 @@ func (s *state) settleGross(p *payment, now time.Time) error {
 		s.wait(p, why, now)
 		return nil
 	}
-	if limited(p) {
-		s.gate.Enter(toSettlement(p), s.dayClock(p.cmd.Payment.Currency, now)) // Before it settles, per business day: the settlement counts what entered.
+	undo := func() {}
+	if limited(p) { // Before it settles, per business day: the settlement counts what entered.
+		undo = s.gate.EnterUndo(toSettlement(p), s.dayClock(p.cmd.Payment.Currency, now))
 	}
 	if err := s.enterQueue(p, now); err != nil {
-		s.gate.Left(settlement.PaymentID(p.seq))
+		undo() // Refused: not journaled, so nothing of it may stay.
 		return err
 	}
 	if p.status == corridor.StatusSettled {

@@ -322,6 +322,39 @@ func (g *Gate) Enter(p Payment, now time.Time) {
 	u.Pending.add(p.InstructedAgent, p.Amount)
 }
 
+// EnterUndo is Enter for a payment whose next step may still refuse it:
+// undo takes back exactly what Enter counted, the day's usage as it was
+// (or none), so that a refused command leaves the gate as it found it.
+func (g *Gate) EnterUndo(p Payment, now time.Time) (undo func()) {
+	k := lane{p.InstructingAgent, p.Currency}
+	before, had := g.used[k]
+	var saved Usage
+	if had {
+		saved = before.clone()
+	}
+	_, wasEntered := g.entered[p.ID]
+	g.Enter(p, now)
+	return func() {
+		if !wasEntered {
+			delete(g.entered, p.ID)
+		}
+		if !had {
+			delete(g.used, k)
+			return
+		}
+		*before = saved // Enter changed it in place, or replaced it with a new day's.
+		g.used[k] = before
+	}
+}
+
+// clone is a copy of u that shares no map with it.
+func (u *Usage) clone() Usage {
+	c := *u
+	c.To = maps.Clone(u.To)
+	c.Out.By, c.Pending.By, c.In.By = maps.Clone(u.Out.By), maps.Clone(u.Pending.By), maps.Clone(u.In.By)
+	return c
+}
+
 // Settled counts p, settled at now, under RuleNet: as out for its
 // instructing agent if it entered through the gate, and as in for its
 // instructed agent if that agent has RuleNet limits in the currency.
