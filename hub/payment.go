@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"time"
@@ -40,6 +41,19 @@ type payment struct {
 	returning    corridor.Amount // Of a pacs.008: its returns accepted and not rejected, settled or not; at most its amount.
 	returned     corridor.Amount // Of a pacs.008: its returns settled; at most returning.
 	cancel       *cancelCase     // Of a pacs.008: the last cancellation request (camt.056) on it; nil for none.
+
+	// message is the SHA-256 of cmd.Message, for the receipt a repeat is
+	// answered with: the message itself is dropped once the payment is
+	// final (forget), because the journal keeps it and nothing reads it.
+	message [32]byte
+}
+
+// forget drops what a final payment no longer needs in memory: the message
+// as received (delivered already, or never to be) and the sender's
+// signature, both kept in the journal as evidence. A settled or rejected
+// payment keeps its fields, status and tracker history.
+func (p *payment) forget() {
+	p.cmd.Message, p.cmd.Signature = nil, ""
 }
 
 func (p *payment) event(e PaymentEvent) { p.events = append(p.events, e) }
@@ -112,6 +126,7 @@ func (s *state) record(p *payment, now time.Time) {
 		return // Recorded when it was held; now released.
 	}
 	c := p.cmd
+	p.message = sha256.Sum256(c.Message)
 	p.event(PaymentEvent{Time: now, Status: corridor.StatusAccepted, Event: "accepted", Detail: "journaled as " + p.ref})
 	if p.msgDef == msgDefPacs008 { // A return is found by its message reference and its UETR's legs.
 		s.payments[legKey{c.Payment.UETR, c.Sender}] = p
@@ -227,6 +242,7 @@ func (s *state) settled(p *payment, now time.Time, detail string, ts []ledger.Tr
 	if p.orig != nil {
 		s.returnSettled(p, now)
 	}
+	p.forget()
 }
 
 // msgType is the message type of a message definition: "pacs.008" of "pacs.008.001.08".
@@ -243,6 +259,7 @@ func (s *state) rejected(p *payment, now time.Time, reason corridor.ReasonCode, 
 	if p.orig != nil {
 		s.returnRejected(p, now)
 	}
+	p.forget()
 }
 
 func rejectDetail(err error) string {

@@ -35,7 +35,7 @@ func receiptOf(c command, e corridor.JournalEntry) (corridor.Receipt, bool) {
 func (p *payment) duplicateResult() PaymentResult {
 	assert.That(len(p.events) > 0, "payment %s was never accepted", p.ref)
 	res := p.result(true)
-	res.Receipt = corridor.NewReceipt(p.seq, p.events[0].Time, p.cmd.Sender, p.cmd.Message)
+	res.Receipt = corridor.Receipt{Seq: p.seq, Time: p.events[0].Time.UTC(), Sender: p.cmd.Sender, Message: p.message}
 	return res
 }
 
