@@ -92,7 +92,7 @@ func Restore(backup, path string) error {
 	if err := os.Remove(tmp); err != nil {
 		return fmt.Errorf("restore into %s: %w", path, err)
 	}
-	return syncDir(filepath.Dir(path))
+	return RemoveMark(path) // A mark left of an earlier store would refuse the restored one; RemoveMark syncs the directory.
 }
 
 // copyFile writes a copy of from to the new file to, with BackupFileMode,

@@ -48,6 +48,7 @@ type DB struct {
 	sql     *sql.DB
 	insert  *sql.Stmt // The prepared statement that inserts one journal row; reused by every Append.
 	journal Journal
+	mark    *markFile // How far the journal was acknowledged, beside the store (mark.go).
 
 	// Timing, when set, is told of every journal batch written: its entries,
 	// the whole append (begin, inserts, commit) and the commit alone, which
@@ -141,7 +142,12 @@ func (db *DB) init(ctx context.Context) error {
 		return err
 	}
 	db.journal.lastSeq, db.journal.lastHash = last.Seq, last.Hash
-	return nil
+	mf, m, _, err := openMark(db.path)
+	if err != nil {
+		return err
+	}
+	db.mark = mf
+	return db.checkMark(ctx, m)
 }
 
 // checkDurability returns an error unless the connection is in WAL mode with
@@ -176,7 +182,7 @@ func (db *DB) Close() error {
 		if db.insert != nil {
 			stmtErr = db.insert.Close()
 		}
-		db.closeErr = errors.Join(stmtErr, db.sql.Close())
+		db.closeErr = errors.Join(stmtErr, db.sql.Close(), db.mark.close())
 		if db.closeErr != nil {
 			db.closeErr = fmt.Errorf("close store: %w", db.closeErr)
 		}

@@ -74,6 +74,11 @@ func (j *Journal) Append(ctx context.Context, entries []corridor.JournalEntry) e
 	j.mu.Lock()
 	j.lastSeq, j.lastHash = last.Seq, last.Hash
 	j.mu.Unlock()
+	// Durable now; acknowledged only once the mark says so, so that a
+	// journal later cut before it is refused rather than trusted.
+	if err := j.db.writeMark(mark{Seq: last.Seq, Hash: last.Hash}); err != nil {
+		return fmt.Errorf("append journal batch %d..%d: %w", first, last.Seq, err)
+	}
 	return nil
 }
 

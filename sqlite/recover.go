@@ -72,6 +72,16 @@ func (j *Journal) Reopen(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("reopen store %s: %w", db.path, err)
 	}
+	if db.mark == nil { // Released: the mark was closed with the connection.
+		mf, m, _, err := openMark(db.path)
+		if err != nil {
+			return fmt.Errorf("reopen store %s: %w", db.path, err)
+		}
+		db.mark = mf
+		if m.Seq > last.Seq {
+			return fmt.Errorf("reopen store %s: %w: the journal ends at entry %d, but entries up to %d were acknowledged", db.path, ErrCorrupt, last.Seq, m.Seq)
+		}
+	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if last.Seq < j.lastSeq {
@@ -106,7 +116,7 @@ func (j *Journal) Release(ctx context.Context) error {
 	j.appendMu.Lock()
 	defer j.appendMu.Unlock()
 	j.db.sql.SetMaxIdleConns(0)
-	return j.db.dropConn(ctx)
+	return errors.Join(j.db.dropConn(ctx), j.db.closeMark())
 }
 
 // dropConn closes the store's one connection, so that the next statement
