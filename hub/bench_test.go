@@ -2,6 +2,7 @@ package hub_test
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -58,4 +59,45 @@ func mustBenchHub(b *testing.B) (*hub.Hub, [][]byte, []corridor.Payment) {
 		msgs[i] = mustMessage(b, pays[i])
 	}
 	return h, msgs, pays
+}
+
+// BenchmarkHeapPerPayment reports the heap a settled payment keeps once
+// both banks have read and acknowledged their inboxes, as real ones do:
+// go test ./hub -run XXX -bench HeapPerPayment -benchtime 20000x.
+func BenchmarkHeapPerPayment(b *testing.B) {
+	h, msgs, pays := mustBenchHub(b)
+	ctx := context.Background()
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := h.SubmitPayment(ctx, bankIN, pays[i], "", corridor.SignedMessage{Body: msgs[i]}); err != nil {
+			b.Fatal(err)
+		}
+		msgs[i] = nil // The bank's copy; the hub keeps its own as long as it needs it.
+		if i%256 == 255 || i == b.N-1 {
+			mustAckAll(b, h, bankIN, bankRU)
+		}
+	}
+	b.StopTimer()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(int64(after.HeapInuse)-int64(before.HeapInuse))/float64(b.N), "heap-B/payment")
+}
+
+// mustAckAll has each bank read and acknowledge its whole inbox.
+func mustAckAll(tb testing.TB, h *hub.Hub, banks ...corridor.BIC) {
+	tb.Helper()
+	for _, bic := range banks {
+		msgs, err := h.Inbox(context.Background(), bic, 0, 0)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if len(msgs) > 0 {
+			if err := h.Ack(context.Background(), bic, msgs[len(msgs)-1].Seq); err != nil {
+				tb.Fatal(err)
+			}
+		}
+	}
 }
