@@ -1,0 +1,314 @@
+package hub
+
+// The snapshot image: the whole state as plain values, which capture copies
+// on the sequencer and encodeImage writes off it. A payment is in payments,
+// byMsgID, byUETR, bySeq, caseMsgs, the screening holds and a return's orig
+// by pointer; the image holds each payment once, by its seq, and every
+// index as the seqs it points to, written as it is (not derived again), so
+// that restore gives back the same maps pointing at the same payments.
+//
+// capture copies everything the sequencer may change after it returns:
+// maps, slices that are changed in place (certificates, the warehouse,
+// statements), the payments' events and cases. It shares what is never
+// changed once made: message bodies, screening records and lists, the
+// journaled commands' own values.
+
+import (
+	"cmp"
+	"maps"
+	"slices"
+
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
+	"github.com/corridor-network/corridor/ledger"
+	"github.com/corridor-network/corridor/screening"
+	"github.com/corridor-network/corridor/settlement"
+)
+
+// image is the state as a snapshot holds it. Every field of state but the
+// scratch ones (notInSum says which) has its place here; TestSnapshotImage
+// fails when a field of state, or of a type it holds, is added without one.
+type image struct {
+	LastSeq      uint64
+	Participants []member // By BIC.
+	Inboxes      []inboxImage
+	Ledger       ledger.Snapshot
+	Transfers    ledger.TransferID
+	Booked       uint64
+
+	Payments []paymentImage // Every payment, by seq: bySeq.
+	Legs     []legImage     // payments.
+	MsgIDs   []msgImage     // byMsgID.
+	UETRs    []uetrImage    // byUETR.
+	CaseMsgs []msgImage     // caseMsgs.
+
+	RevokedOperators []string // Sorted.
+	Queue            settlement.QueueSnapshot
+	Cycle            *settlement.CycleSnapshot
+	Cycles           uint64
+	Rates            []settlement.RateSnapshot
+	Quotes           []settlement.QuoteSnapshot
+	Offers           []settlement.OfferSnapshot
+	Rounding         []settlement.AccrualSnapshot
+	Config           configCmd
+	Screening        screeningImage
+	Books            []bookImage    // By account.
+	Camt054          []corridor.BIC // Sorted.
+	Gate             settlement.GateSnapshot
+	Defunds          []defundImage // By sender and message reference.
+	Days             []dayImage    // By currency.
+	Warehouse        []uint64      // In order.
+}
+
+// paymentImage is a payment with its pointers written as seqs.
+type paymentImage struct {
+	Seq      uint64
+	Ref      string
+	Cmd      paymentCmd // Its exported fields, as the journal writes them.
+	LegacyFX bool       // Cmd's legacyFX.
+	MsgDef   string
+	Status   corridor.PaymentStatus
+	Wait     Wait
+	Reason   corridor.ReasonCode
+	Detail   string
+	Events   []PaymentEvent
+
+	Screening      *screeningRecord `json:",omitempty"` // When it is not Cmd's own.
+	ScreeningOfCmd bool             // The payment's screening record is Cmd.Screening, the same one.
+
+	Orig                uint64 // Of a return: the seq of the payment it returns; 0 for none.
+	ReturnReason        string
+	ReturnFX            *settlement.ConversionSnapshot
+	Returning, Returned corridor.Amount
+	Cancel              *cancelCase
+}
+
+type legImage struct {
+	UETR   corridor.UETR
+	Sender corridor.BIC
+	Seq    uint64
+}
+
+type msgImage struct {
+	Sender corridor.BIC
+	MsgID  string
+	Seq    uint64
+}
+
+type uetrImage struct {
+	UETR corridor.UETR
+	Seqs []uint64 // In order.
+}
+
+type inboxImage struct {
+	BIC      corridor.BIC
+	Next     uint64
+	Messages []inboxMsgImage // Its reads are not state: a restored inbox counts each message read, as a replayed one does.
+}
+
+type inboxMsgImage struct {
+	InboxMessage
+	Sender corridor.BIC
+}
+
+type screeningImage struct {
+	Lists     []*screening.List // By name; a list is never changed once loaded.
+	Whitelist []whiteImage      // By key.
+	Holds     []uint64          // Sorted.
+	Approvals []approvalImage   // By seq.
+}
+
+type whiteImage struct {
+	Key whiteKey
+	By  string
+}
+
+type approvalImage struct {
+	Seq      uint64
+	Approval approval
+}
+
+type bookImage struct {
+	Account ledger.AccountID
+	Book    book
+}
+
+type defundImage struct {
+	Sender corridor.BIC
+	MsgID  string
+	Result PaymentResult
+}
+
+type dayImage struct {
+	Currency corridor.Currency
+	Day      businessDay
+}
+
+// capture copies s into an image on the sequencer. It sorts nothing: sort
+// does that, off the sequencer.
+func (s *state) capture() *image {
+	im := &image{LastSeq: s.lastSeq, Ledger: s.ledger.Snapshot(), Transfers: s.transfers, Booked: s.booked,
+		Queue: s.queue.Snapshot(), Cycles: s.cycles, Rates: s.rates.Snapshot(), Quotes: s.quotes.Snapshot(),
+		Offers: s.offers.Snapshot(), Rounding: s.rounding.Snapshot(), Config: s.config.clone(), Gate: s.gate.Snapshot(),
+		Warehouse: slices.Clone(s.warehouse)}
+	if s.cycle != nil {
+		c := s.cycle.Snapshot()
+		im.Cycle = &c
+	}
+	s.captureMembers(im)
+	s.capturePayments(im)
+	s.captureScreening(im)
+	s.captureRest(im)
+	return im
+}
+
+func (s *state) captureMembers(im *image) {
+	for bic, m := range s.participants {
+		cp := *m
+		cp.Currencies = slices.Clone(m.Currencies)
+		cp.Certificates = slices.Clone(m.Certificates)
+		cp.Policy.Allow = slices.Clone(m.Policy.Allow)
+		im.Participants = append(im.Participants, cp)
+		assert.That(bic == m.BIC, "participant %s kept under %s", m.BIC, bic)
+	}
+	for bic, in := range s.inboxes {
+		ii := inboxImage{BIC: bic, Next: in.next, Messages: make([]inboxMsgImage, len(in.messages))}
+		for i, m := range in.messages {
+			ii.Messages[i] = inboxMsgImage{InboxMessage: m.InboxMessage, Sender: m.sender}
+		}
+		im.Inboxes = append(im.Inboxes, ii)
+	}
+}
+
+// capturePayments writes every payment once and every index as seqs. Every
+// payment an index holds must be the one bySeq holds under its seq.
+func (s *state) capturePayments(im *image) {
+	seqOf := func(p *payment) uint64 {
+		assert.That(s.bySeq[p.seq] == p, "payment %s is indexed but not in bySeq", p.ref)
+		return p.seq
+	}
+	im.Payments = make([]paymentImage, 0, len(s.bySeq))
+	for seq, p := range s.bySeq {
+		assert.That(seq == p.seq, "payment %s kept under seq %d", p.ref, seq)
+		pi := paymentImage{Seq: p.seq, Ref: p.ref, Cmd: p.cmd, LegacyFX: p.cmd.legacyFX, MsgDef: p.msgDef, Status: p.status,
+			Wait: p.wait, Reason: p.reason, Detail: p.detail, Events: slices.Clone(p.events), ReturnReason: p.returnReason,
+			Returning: p.returning, Returned: p.returned}
+		if p.screening != nil && p.screening == p.cmd.Screening {
+			pi.ScreeningOfCmd = true
+		} else {
+			pi.Screening = p.screening
+		}
+		if p.orig != nil {
+			pi.Orig = seqOf(p.orig)
+		}
+		if p.returnFX != nil {
+			cv := p.returnFX.Snapshot()
+			pi.ReturnFX = &cv
+		}
+		if p.cancel != nil {
+			c := *p.cancel
+			pi.Cancel = &c
+		}
+		im.Payments = append(im.Payments, pi)
+	}
+	im.Legs = make([]legImage, 0, len(s.payments))
+	for k, p := range s.payments {
+		im.Legs = append(im.Legs, legImage{UETR: k.uetr, Sender: k.sender, Seq: seqOf(p)})
+	}
+	im.MsgIDs = msgImages(s.byMsgID, seqOf)
+	im.CaseMsgs = msgImages(s.caseMsgs, seqOf)
+	im.UETRs = make([]uetrImage, 0, len(s.byUETR))
+	for u, ps := range s.byUETR {
+		ui := uetrImage{UETR: u, Seqs: make([]uint64, len(ps))}
+		for i, p := range ps {
+			ui.Seqs[i] = seqOf(p)
+		}
+		im.UETRs = append(im.UETRs, ui)
+	}
+	for seq, p := range s.screening.holds {
+		assert.That(seq == seqOf(p), "held payment %s kept under seq %d", p.ref, seq)
+	}
+}
+
+func msgImages(m map[msgKey]*payment, seqOf func(*payment) uint64) []msgImage {
+	out := make([]msgImage, 0, len(m))
+	for k, p := range m {
+		out = append(out, msgImage{Sender: k.sender, MsgID: k.msgID, Seq: seqOf(p)})
+	}
+	return out
+}
+
+func (s *state) captureScreening(im *image) {
+	sc := &im.Screening
+	for name, l := range s.screening.lists {
+		assert.That(name == l.Name, "list %s kept as %s", l.Name, name)
+		sc.Lists = append(sc.Lists, l)
+	}
+	for k, by := range s.screening.whitelist {
+		sc.Whitelist = append(sc.Whitelist, whiteImage{Key: k, By: by})
+	}
+	sc.Holds = slices.Collect(maps.Keys(s.screening.holds))
+	for seq, a := range s.screening.approvals {
+		sc.Approvals = append(sc.Approvals, approvalImage{Seq: seq, Approval: a})
+	}
+}
+
+func (s *state) captureRest(im *image) {
+	im.RevokedOperators = slices.Collect(maps.Keys(s.revokedOperators))
+	for id, b := range s.books {
+		cp := *b
+		cp.Entries = slices.Clone(b.Entries)
+		cp.Statements = slices.Clone(b.Statements)
+		im.Books = append(im.Books, bookImage{Account: id, Book: cp})
+	}
+	for bic, on := range s.camt054 {
+		assert.That(on, "camt.054 of %s kept off", bic)
+		im.Camt054 = append(im.Camt054, bic)
+	}
+	for k, r := range s.defunds {
+		im.Defunds = append(im.Defunds, defundImage{Sender: k.sender, MsgID: k.msgID, Result: r})
+	}
+	for cur, d := range s.days {
+		im.Days = append(im.Days, dayImage{Currency: cur, Day: *d})
+	}
+}
+
+// clone is c sharing no slice with c.
+func (c configCmd) clone() configCmd {
+	c.NetCurrencies = slices.Clone(c.NetCurrencies)
+	c.Calendars = slices.Clone(c.Calendars)
+	return c
+}
+
+// sort puts every list of im in its fixed order, so that the same state
+// gives the same bytes. It runs off the sequencer.
+func (im *image) sort() {
+	slices.SortFunc(im.Participants, func(a, b member) int { return cmp.Compare(a.BIC, b.BIC) })
+	slices.SortFunc(im.Inboxes, func(a, b inboxImage) int { return cmp.Compare(a.BIC, b.BIC) })
+	slices.SortFunc(im.Payments, func(a, b paymentImage) int { return cmp.Compare(a.Seq, b.Seq) })
+	slices.SortFunc(im.Legs, func(a, b legImage) int { return cmp.Or(cmp.Compare(a.UETR, b.UETR), cmp.Compare(a.Sender, b.Sender)) })
+	compareMsg := func(a, b msgImage) int { return cmp.Or(cmp.Compare(a.Sender, b.Sender), cmp.Compare(a.MsgID, b.MsgID)) }
+	slices.SortFunc(im.MsgIDs, compareMsg)
+	slices.SortFunc(im.CaseMsgs, compareMsg)
+	slices.SortFunc(im.UETRs, func(a, b uetrImage) int { return cmp.Compare(a.UETR, b.UETR) })
+	slices.Sort(im.RevokedOperators)
+	sc := &im.Screening
+	slices.SortFunc(sc.Lists, func(a, b *screening.List) int { return cmp.Compare(a.Name, b.Name) })
+	slices.SortFunc(sc.Whitelist, func(a, b whiteImage) int { return compareWhiteKeys(a.Key, b.Key) })
+	slices.Sort(sc.Holds)
+	slices.SortFunc(sc.Approvals, func(a, b approvalImage) int { return cmp.Compare(a.Seq, b.Seq) })
+	slices.SortFunc(im.Books, func(a, b bookImage) int { return compareAccounts(a.Account, b.Account) })
+	slices.Sort(im.Camt054)
+	slices.SortFunc(im.Defunds, func(a, b defundImage) int {
+		return cmp.Or(cmp.Compare(a.Sender, b.Sender), cmp.Compare(a.MsgID, b.MsgID))
+	})
+	slices.SortFunc(im.Days, func(a, b dayImage) int { return cmp.Compare(a.Currency, b.Currency) })
+}
+
+func compareWhiteKeys(a, b whiteKey) int {
+	return cmp.Or(cmp.Compare(a.Party, b.Party), cmp.Compare(a.List, b.List), cmp.Compare(a.Entry, b.Entry))
+}
+
+func compareAccounts(a, b ledger.AccountID) int {
+	return cmp.Or(cmp.Compare(a.Currency, b.Currency), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Owner, b.Owner))
+}
