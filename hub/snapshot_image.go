@@ -11,7 +11,11 @@ package hub
 // maps, slices that are changed in place (certificates, the warehouse,
 // statements), the payments' events and cases. It shares what is never
 // changed once made: message bodies, screening records and lists, the
-// journaled commands' own values.
+// journaled commands' own values. A payment's events are shared too (they
+// are most of what a copy would cost): they are only appended to, and the
+// one place that takes some back (a return that fails, return.go) takes
+// only what its own command appended, past the length any durable state,
+// and so any image, has.
 
 import (
 	"cmp"
@@ -62,16 +66,15 @@ type image struct {
 
 // paymentImage is a payment with its pointers written as seqs.
 type paymentImage struct {
-	Seq      uint64
-	Ref      string
-	Cmd      paymentCmd // Its exported fields, as the journal writes them.
-	LegacyFX bool       // Cmd's legacyFX.
-	MsgDef   string
-	Status   corridor.PaymentStatus
-	Wait     Wait
-	Reason   corridor.ReasonCode
-	Detail   string
-	Events   []PaymentEvent
+	Seq    uint64
+	Ref    string
+	Cmd    paymentCmdImage
+	MsgDef string
+	Status corridor.PaymentStatus
+	Wait   Wait
+	Reason corridor.ReasonCode
+	Detail string
+	Events []PaymentEvent
 
 	Screening      *screeningRecord `json:",omitempty"` // When it is not Cmd's own.
 	ScreeningOfCmd bool             // The payment's screening record is Cmd.Screening, the same one.
@@ -81,6 +84,27 @@ type paymentImage struct {
 	ReturnFX            *settlement.ConversionSnapshot
 	Returning, Returned corridor.Amount
 	Cancel              *cancelCase
+}
+
+// paymentCmdImage is a paymentCmd with its unexported field exported.
+type paymentCmdImage struct {
+	Sender    corridor.BIC
+	Payment   corridor.Payment
+	InstrID   string
+	Message   []byte
+	Signature string
+	Screening *screeningRecord
+	LegacyFX  bool
+}
+
+func (c paymentCmd) image() paymentCmdImage {
+	return paymentCmdImage{Sender: c.Sender, Payment: c.Payment, InstrID: c.InstrID, Message: c.Message, Signature: c.Signature,
+		Screening: c.Screening, LegacyFX: c.legacyFX}
+}
+
+func (c paymentCmdImage) restore() paymentCmd {
+	return paymentCmd{Sender: c.Sender, Payment: c.Payment, InstrID: c.InstrID, Message: c.Message, Signature: c.Signature,
+		Screening: c.Screening, legacyFX: c.LegacyFX}
 }
 
 type legImage struct {
@@ -144,9 +168,18 @@ type dayImage struct {
 	Day      businessDay
 }
 
-// capture copies s into an image on the sequencer. It sorts nothing: sort
-// does that, off the sequencer.
-func (s *state) capture() *image {
+// captured is an image as capture leaves it: the payments' fields that
+// never change once the payment is made (its seq, reference, command,
+// message definition, screening, original and return reason) are filled in
+// by finish, off the sequencer, from the payments themselves.
+type captured struct {
+	im       *image
+	payments []*payment // Beside im.Payments.
+}
+
+// capture copies s on the sequencer. It sorts nothing and leaves the
+// payments' fixed fields to finish, off the sequencer.
+func (s *state) capture() *captured {
 	im := &image{LastSeq: s.lastSeq, Ledger: s.ledger.Snapshot(), Transfers: s.transfers, Booked: s.booked,
 		Queue: s.queue.Snapshot(), Cycles: s.cycles, Rates: s.rates.Snapshot(), Quotes: s.quotes.Snapshot(),
 		Offers: s.offers.Snapshot(), Rounding: s.rounding.Snapshot(), Config: s.config.clone(), Gate: s.gate.Snapshot(),
@@ -156,10 +189,30 @@ func (s *state) capture() *image {
 		im.Cycle = &c
 	}
 	s.captureMembers(im)
-	s.capturePayments(im)
+	c := &captured{im: im, payments: s.capturePayments(im)}
 	s.captureScreening(im)
 	s.captureRest(im)
-	return im
+	return c
+}
+
+// finish fills in the payments' fixed fields. It reads only what no
+// command changes once the payment is made, so it may run while the
+// sequencer goes on.
+func (c *captured) finish() *image {
+	for i, p := range c.payments {
+		pi := &c.im.Payments[i]
+		pi.Ref, pi.Cmd, pi.MsgDef, pi.ReturnReason = p.ref, p.cmd.image(), p.msgDef, p.returnReason
+		if p.screening != nil && p.screening == p.cmd.Screening {
+			pi.ScreeningOfCmd = true
+		} else {
+			pi.Screening = p.screening
+		}
+		if p.orig != nil {
+			pi.Orig = p.orig.seq
+		}
+	}
+	c.payments = nil
+	return c.im
 }
 
 func (s *state) captureMembers(im *image) {
@@ -180,27 +233,15 @@ func (s *state) captureMembers(im *image) {
 	}
 }
 
-// capturePayments writes every payment once and every index as seqs. Every
-// payment an index holds must be the one bySeq holds under its seq.
-func (s *state) capturePayments(im *image) {
-	seqOf := func(p *payment) uint64 {
-		assert.That(s.bySeq[p.seq] == p, "payment %s is indexed but not in bySeq", p.ref)
-		return p.seq
-	}
+// capturePayments copies what may change of every payment and writes
+// every index as seqs, and returns the payments, in im.Payments' order. An
+// index holds the payment bySeq holds under its seq (mustShare tests it).
+func (s *state) capturePayments(im *image) []*payment {
+	ps := make([]*payment, 0, len(s.bySeq))
 	im.Payments = make([]paymentImage, 0, len(s.bySeq))
-	for seq, p := range s.bySeq {
-		assert.That(seq == p.seq, "payment %s kept under seq %d", p.ref, seq)
-		pi := paymentImage{Seq: p.seq, Ref: p.ref, Cmd: p.cmd, LegacyFX: p.cmd.legacyFX, MsgDef: p.msgDef, Status: p.status,
-			Wait: p.wait, Reason: p.reason, Detail: p.detail, Events: slices.Clone(p.events), ReturnReason: p.returnReason,
+	for _, p := range s.bySeq {
+		pi := paymentImage{Seq: p.seq, Status: p.status, Wait: p.wait, Reason: p.reason, Detail: p.detail, Events: p.events,
 			Returning: p.returning, Returned: p.returned}
-		if p.screening != nil && p.screening == p.cmd.Screening {
-			pi.ScreeningOfCmd = true
-		} else {
-			pi.Screening = p.screening
-		}
-		if p.orig != nil {
-			pi.Orig = seqOf(p.orig)
-		}
 		if p.returnFX != nil {
 			cv := p.returnFX.Snapshot()
 			pi.ReturnFX = &cv
@@ -210,34 +251,31 @@ func (s *state) capturePayments(im *image) {
 			pi.Cancel = &c
 		}
 		im.Payments = append(im.Payments, pi)
+		ps = append(ps, p)
 	}
 	im.Legs = make([]legImage, 0, len(s.payments))
 	for k, p := range s.payments {
-		im.Legs = append(im.Legs, legImage{UETR: k.uetr, Sender: k.sender, Seq: seqOf(p)})
+		im.Legs = append(im.Legs, legImage{UETR: k.uetr, Sender: k.sender, Seq: p.seq})
 	}
-	im.MsgIDs = msgImages(s.byMsgID, seqOf)
-	im.CaseMsgs = msgImages(s.caseMsgs, seqOf)
+	im.MsgIDs, im.CaseMsgs = msgImages(s.byMsgID), msgImages(s.caseMsgs)
 	im.UETRs = make([]uetrImage, 0, len(s.byUETR))
-	for u, ps := range s.byUETR {
-		ui := uetrImage{UETR: u, Seqs: make([]uint64, len(ps))}
-		for i, p := range ps {
-			ui.Seqs[i] = seqOf(p)
+	for u, legs := range s.byUETR {
+		ui := uetrImage{UETR: u, Seqs: make([]uint64, len(legs))}
+		for i, p := range legs {
+			ui.Seqs[i] = p.seq
 		}
 		im.UETRs = append(im.UETRs, ui)
 	}
-	for seq, p := range s.screening.holds {
-		assert.That(seq == seqOf(p), "held payment %s kept under seq %d", p.ref, seq)
-	}
+	return ps
 }
 
-func msgImages(m map[msgKey]*payment, seqOf func(*payment) uint64) []msgImage {
+func msgImages(m map[msgKey]*payment) []msgImage {
 	out := make([]msgImage, 0, len(m))
 	for k, p := range m {
-		out = append(out, msgImage{Sender: k.sender, MsgID: k.msgID, Seq: seqOf(p)})
+		out = append(out, msgImage{Sender: k.sender, MsgID: k.msgID, Seq: p.seq})
 	}
 	return out
 }
-
 func (s *state) captureScreening(im *image) {
 	sc := &im.Screening
 	for name, l := range s.screening.lists {
@@ -247,7 +285,10 @@ func (s *state) captureScreening(im *image) {
 	for k, by := range s.screening.whitelist {
 		sc.Whitelist = append(sc.Whitelist, whiteImage{Key: k, By: by})
 	}
-	sc.Holds = slices.Collect(maps.Keys(s.screening.holds))
+	for seq, p := range s.screening.holds {
+		assert.That(seq == p.seq, "held payment %s kept under seq %d", p.ref, seq)
+		sc.Holds = append(sc.Holds, seq)
+	}
 	for seq, a := range s.screening.approvals {
 		sc.Approvals = append(sc.Approvals, approvalImage{Seq: seq, Approval: a})
 	}

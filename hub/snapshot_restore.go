@@ -157,10 +157,9 @@ func (s *state) restorePayments(im *image) error {
 		if !slices.Contains(validStages, stage{pi.Status, pi.Wait}) {
 			return imageErr("payment %d is %s/%s, not a stage", pi.Seq, pi.Status, pi.Wait)
 		}
-		p := &payment{seq: pi.Seq, ref: pi.Ref, cmd: pi.Cmd, msgDef: pi.MsgDef, status: pi.Status, wait: pi.Wait, reason: pi.Reason,
+		p := &payment{seq: pi.Seq, ref: pi.Ref, cmd: pi.Cmd.restore(), msgDef: pi.MsgDef, status: pi.Status, wait: pi.Wait, reason: pi.Reason,
 			detail: pi.Detail, events: pi.Events, screening: pi.Screening, returnReason: pi.ReturnReason,
 			returning: pi.Returning, returned: pi.Returned, cancel: pi.Cancel}
-		p.cmd.legacyFX = pi.LegacyFX
 		if pi.ScreeningOfCmd {
 			if pi.Screening != nil || p.cmd.Screening == nil {
 				return imageErr("payment %d: its screening is both its command's and its own, or neither", pi.Seq)

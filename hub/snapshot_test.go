@@ -27,19 +27,19 @@ func TestSnapshotEveryPrefix(t *testing.T) {
 			entries := mustJournalEntries(t, journal)
 			full := newState(testHubBIC)
 			var snaps [][]byte
-			var images []*image
+			var images []*captured
 			for _, e := range entries {
 				if err := applyEntry(full, e); err != nil {
 					t.Fatal(err)
 				}
 				im := full.capture()
-				b := mustEncode(t, im)
+				b := mustEncode(t, full.capture().finish())
 				mustSameState(t, full, mustDecode(t, b), e.Seq)
 				snaps, images = append(snaps, b), append(images, im)
 			}
 			markReplayed(full)
 			for i, b := range snaps {
-				if again := mustEncode(t, images[i]); !bytes.Equal(again, b) {
+				if again := mustEncode(t, images[i].finish()); !bytes.Equal(again, b) {
 					t.Fatalf("the image captured after entry %d changed when the state went on: capture shares what the sequencer changes", entries[i].Seq)
 				}
 				s := mustDecode(t, b)
@@ -82,7 +82,7 @@ func mustDecode(tb testing.TB, b []byte) *state {
 	if err != nil {
 		tb.Fatalf("decode snapshot: %v", err)
 	}
-	again := mustEncode(tb, s.capture())
+	again := mustEncode(tb, s.capture().finish())
 	if !bytes.Equal(again, b) {
 		tb.Fatalf("the decoded state encodes to other bytes (%d, were %d)", len(again), len(b))
 	}
@@ -99,6 +99,7 @@ func mustSameState(tb testing.TB, want, got *state, seq uint64) {
 	if diff := cmp.Diff(want, got, stateOptions...); diff != "" {
 		tb.Fatalf("after entry %d the snapshot's state differs (-state +snapshot):\n%s", seq, diff)
 	}
+	mustShare(tb, want)
 	mustShare(tb, got)
 }
 
@@ -220,7 +221,7 @@ func TestSnapshotDeterministic(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		got = append(got, mustEncode(t, s.capture()))
+		got = append(got, mustEncode(t, s.capture().finish()))
 	}
 	if !bytes.Equal(got[0], got[1]) || !bytes.Equal(got[0], got[2]) {
 		t.Fatal("the same journal gave snapshots of different bytes")
@@ -236,7 +237,7 @@ func TestSnapshotRefusesCorruption(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	b := mustEncode(t, s.capture())
+	b := mustEncode(t, s.capture().finish())
 	for i := 0; i < len(b); i += 1 + len(b)/4000 {
 		bad := slices.Clone(b)
 		bad[i] ^= 1 << (i % 8)
