@@ -144,4 +144,3 @@ func mustPayments(tb testing.TB, h *hub.Hub, first, last int) {
 		}
 	}
 }
-
