@@ -9,10 +9,12 @@ package hub
 //
 // capture copies everything the sequencer may change after it returns:
 // maps, slices that are changed in place (certificates, the warehouse,
-// statements), the payments' events and cases. It shares what is never
+// statements), the payments' cases. It shares what is never
 // changed once made: message bodies, screening records and lists, the
-// journaled commands' own values. A payment's events are shared too (they
-// are most of what a copy would cost): they are only appended to, and the
+// journaled commands' own values. A payment's events and a book's entries
+// are shared too (they are most of what a copy would cost): a book only
+// appends entries and drops them from the front; events are only appended
+// to, and the
 // one place that takes some back (a return that fails, return.go) takes
 // only what its own command appended, past the length any durable state,
 // and so any image, has.
@@ -168,17 +170,48 @@ type dayImage struct {
 	Day      businessDay
 }
 
-// captured is an image as capture leaves it: the payments' fields that
+// captured is an image as capture leaves it, with what finish makes of
+// the payments off the sequencer: capture copies only what may change of a
+// payment (small, so that the sequencer is held briefly); the fields that
 // never change once the payment is made (its seq, reference, command,
-// message definition, screening, original and return reason) are filled in
-// by finish, off the sequencer, from the payments themselves.
+// message definition, screening, original and return reason) and the
+// indexes, as seqs, finish reads from the payments themselves.
 type captured struct {
 	im       *image
-	payments []*payment // Beside im.Payments.
+	payments []capturedPayment
+	legs     []capturedKey
+	msgIDs   []capturedKey
+	caseMsgs []capturedKey
+	uetrs    []capturedUETR
+}
+
+// capturedPayment is what may change of a payment.
+type capturedPayment struct {
+	p                   *payment
+	status              corridor.PaymentStatus
+	wait                Wait
+	reason              corridor.ReasonCode
+	detail              string
+	events              []PaymentEvent
+	returnFX            *settlement.Conversion // Never changed in place: a new one replaces it.
+	returning, returned corridor.Amount
+	cancel              *cancelCase // A copy.
+}
+
+type capturedKey struct {
+	uetr   corridor.UETR // A leg's.
+	sender corridor.BIC
+	msgID  string // A message's.
+	p      *payment
+}
+
+type capturedUETR struct {
+	uetr corridor.UETR
+	legs []*payment // byUETR's slice: only ever appended to.
 }
 
 // capture copies s on the sequencer. It sorts nothing and leaves the
-// payments' fixed fields to finish, off the sequencer.
+// payments to finish, off the sequencer.
 func (s *state) capture() *captured {
 	im := &image{LastSeq: s.lastSeq, Ledger: s.ledger.Snapshot(), Transfers: s.transfers, Booked: s.booked,
 		Queue: s.queue.Snapshot(), Cycles: s.cycles, Rates: s.rates.Snapshot(), Quotes: s.quotes.Snapshot(),
@@ -189,19 +222,24 @@ func (s *state) capture() *captured {
 		im.Cycle = &c
 	}
 	s.captureMembers(im)
-	c := &captured{im: im, payments: s.capturePayments(im)}
+	c := &captured{im: im}
+	s.capturePayments(c)
 	s.captureScreening(im)
 	s.captureRest(im)
 	return c
 }
 
-// finish fills in the payments' fixed fields. It reads only what no
-// command changes once the payment is made, so it may run while the
-// sequencer goes on.
+// finish writes the payments and the indexes into the image. It reads
+// only what no command changes once the payment is made, so it may run
+// while the sequencer goes on.
 func (c *captured) finish() *image {
-	for i, p := range c.payments {
-		pi := &c.im.Payments[i]
-		pi.Ref, pi.Cmd, pi.MsgDef, pi.ReturnReason = p.ref, p.cmd.image(), p.msgDef, p.returnReason
+	im := c.im
+	im.Payments = make([]paymentImage, len(c.payments))
+	for i, cp := range c.payments {
+		p := cp.p
+		pi := paymentImage{Seq: p.seq, Ref: p.ref, Cmd: p.cmd.image(), MsgDef: p.msgDef, Status: cp.status, Wait: cp.wait,
+			Reason: cp.reason, Detail: cp.detail, Events: cp.events, ReturnReason: p.returnReason, Returning: cp.returning,
+			Returned: cp.returned, Cancel: cp.cancel}
 		if p.screening != nil && p.screening == p.cmd.Screening {
 			pi.ScreeningOfCmd = true
 		} else {
@@ -210,9 +248,35 @@ func (c *captured) finish() *image {
 		if p.orig != nil {
 			pi.Orig = p.orig.seq
 		}
+		if cp.returnFX != nil {
+			cv := cp.returnFX.Snapshot()
+			pi.ReturnFX = &cv
+		}
+		im.Payments[i] = pi
 	}
-	c.payments = nil
-	return c.im
+	im.Legs = make([]legImage, len(c.legs))
+	for i, k := range c.legs {
+		im.Legs[i] = legImage{UETR: k.uetr, Sender: k.sender, Seq: k.p.seq}
+	}
+	im.MsgIDs, im.CaseMsgs = msgImages(c.msgIDs), msgImages(c.caseMsgs)
+	im.UETRs = make([]uetrImage, len(c.uetrs))
+	for i, u := range c.uetrs {
+		ui := uetrImage{UETR: u.uetr, Seqs: make([]uint64, len(u.legs))}
+		for j, p := range u.legs {
+			ui.Seqs[j] = p.seq
+		}
+		im.UETRs[i] = ui
+	}
+	*c = captured{im: im}
+	return im
+}
+
+func msgImages(ks []capturedKey) []msgImage {
+	out := make([]msgImage, len(ks))
+	for i, k := range ks {
+		out[i] = msgImage{Sender: k.sender, MsgID: k.msgID, Seq: k.p.seq}
+	}
+	return out
 }
 
 func (s *state) captureMembers(im *image) {
@@ -233,49 +297,39 @@ func (s *state) captureMembers(im *image) {
 	}
 }
 
-// capturePayments copies what may change of every payment and writes
-// every index as seqs, and returns the payments, in im.Payments' order. An
-// index holds the payment bySeq holds under its seq (mustShare tests it).
-func (s *state) capturePayments(im *image) []*payment {
-	ps := make([]*payment, 0, len(s.bySeq))
-	im.Payments = make([]paymentImage, 0, len(s.bySeq))
+// capturePayments copies what may change of every payment, and the
+// indexes as the payments they point to. An index holds the payment bySeq
+// holds under its seq (mustShare tests it).
+func (s *state) capturePayments(c *captured) {
+	c.payments = make([]capturedPayment, 0, len(s.bySeq))
 	for _, p := range s.bySeq {
-		pi := paymentImage{Seq: p.seq, Status: p.status, Wait: p.wait, Reason: p.reason, Detail: p.detail, Events: p.events,
-			Returning: p.returning, Returned: p.returned}
-		if p.returnFX != nil {
-			cv := p.returnFX.Snapshot()
-			pi.ReturnFX = &cv
-		}
+		cp := capturedPayment{p: p, status: p.status, wait: p.wait, reason: p.reason, detail: p.detail, events: p.events,
+			returnFX: p.returnFX, returning: p.returning, returned: p.returned}
 		if p.cancel != nil {
-			c := *p.cancel
-			pi.Cancel = &c
+			cs := *p.cancel
+			cp.cancel = &cs
 		}
-		im.Payments = append(im.Payments, pi)
-		ps = append(ps, p)
+		c.payments = append(c.payments, cp)
 	}
-	im.Legs = make([]legImage, 0, len(s.payments))
+	c.legs = make([]capturedKey, 0, len(s.payments))
 	for k, p := range s.payments {
-		im.Legs = append(im.Legs, legImage{UETR: k.uetr, Sender: k.sender, Seq: p.seq})
+		c.legs = append(c.legs, capturedKey{uetr: k.uetr, sender: k.sender, p: p})
 	}
-	im.MsgIDs, im.CaseMsgs = msgImages(s.byMsgID), msgImages(s.caseMsgs)
-	im.UETRs = make([]uetrImage, 0, len(s.byUETR))
+	c.msgIDs, c.caseMsgs = capturedKeys(s.byMsgID), capturedKeys(s.caseMsgs)
+	c.uetrs = make([]capturedUETR, 0, len(s.byUETR))
 	for u, legs := range s.byUETR {
-		ui := uetrImage{UETR: u, Seqs: make([]uint64, len(legs))}
-		for i, p := range legs {
-			ui.Seqs[i] = p.seq
-		}
-		im.UETRs = append(im.UETRs, ui)
+		c.uetrs = append(c.uetrs, capturedUETR{uetr: u, legs: legs})
 	}
-	return ps
 }
 
-func msgImages(m map[msgKey]*payment) []msgImage {
-	out := make([]msgImage, 0, len(m))
+func capturedKeys(m map[msgKey]*payment) []capturedKey {
+	out := make([]capturedKey, 0, len(m))
 	for k, p := range m {
-		out = append(out, msgImage{Sender: k.sender, MsgID: k.msgID, Seq: p.seq})
+		out = append(out, capturedKey{sender: k.sender, msgID: k.msgID, p: p})
 	}
 	return out
 }
+
 func (s *state) captureScreening(im *image) {
 	sc := &im.Screening
 	for name, l := range s.screening.lists {
@@ -298,7 +352,7 @@ func (s *state) captureRest(im *image) {
 	im.RevokedOperators = slices.Collect(maps.Keys(s.revokedOperators))
 	for id, b := range s.books {
 		cp := *b
-		cp.Entries = slices.Clone(b.Entries)
+		// Entries are shared: a book only appends and drops from the front.
 		cp.Statements = slices.Clone(b.Statements)
 		im.Books = append(im.Books, bookImage{Account: id, Book: cp})
 	}

@@ -234,6 +234,9 @@ func (d *wireDecoder) decode(v reflect.Value) error {
 		if err := t.UnmarshalBinary(b); err != nil {
 			return d.fail("a time: %v", err)
 		}
+		if _, offset := t.Zone(); t.Year() < 0 || t.Year() > 9999 || offset <= -24*3600 || offset >= 24*3600 {
+			return d.fail("a time out of range") // The state hash writes times in RFC 3339, which has no room for it.
+		}
 		v.Set(reflect.ValueOf(t))
 		return nil
 	}

@@ -53,8 +53,12 @@ var errSnapshot = errors.New("ledger snapshot")
 // Open and Apply would never have built: an account twice or of an unknown
 // kind, currency or owner, a total or credit limit out of range, an account
 // below a floor the ledger holds, debits unequal to credits in a currency,
-// transfer runs out of order or more than MaxSnapshotTransfers of them.
-func Restore(s Snapshot) (*Ledger, error) {
+// transfer runs out of order, or more transfers than maxTransfers or
+// MaxSnapshotTransfers. The caller bounds maxTransfers by the size of what
+// it decoded s from, so that what Restore allocates stays in proportion to
+// its input.
+func Restore(s Snapshot, maxTransfers int) (*Ledger, error) {
+	limit := uint64(min(max(maxTransfers, 0), MaxSnapshotTransfers))
 	if len(s.Accounts) > MaxAccounts {
 		return nil, fmt.Errorf("%w: %d accounts, more than %d", errSnapshot, len(s.Accounts), MaxAccounts)
 	}
@@ -72,11 +76,14 @@ func Restore(s Snapshot) (*Ledger, error) {
 	var n uint64
 	var last TransferID
 	for _, r := range s.Applied {
+		if n == limit {
+			return nil, fmt.Errorf("%w: more than %d transfers", errSnapshot, limit)
+		}
 		if r.First == 0 || r.First > r.Last || (last != 0 && (last == math.MaxUint64 || r.First <= last+1)) {
 			return nil, fmt.Errorf("%w: transfer run %d to %d is empty or not after %d with a gap", errSnapshot, r.First, r.Last, last)
 		}
-		if uint64(r.Last-r.First) >= MaxSnapshotTransfers-n {
-			return nil, fmt.Errorf("%w: more than %d transfers", errSnapshot, MaxSnapshotTransfers)
+		if uint64(r.Last-r.First) >= limit-n {
+			return nil, fmt.Errorf("%w: more than %d transfers", errSnapshot, limit)
 		}
 		n += uint64(r.Last-r.First) + 1
 		last = r.Last

@@ -50,7 +50,11 @@ func RestoreQueue(s QueueSnapshot) (*Queue, error) {
 	q := NewQueue()
 	q.back, q.front = s.Back, s.Front
 	places := make(map[int64]bool, len(s.Queued))
-	for _, e := range s.Queued {
+	// In settlement order, each goes to the back of its lane: restoring
+	// takes time in proportion to the payments, whatever order s has.
+	ordered := slices.Clone(s.Queued)
+	slices.SortFunc(ordered, func(a, b Queued) int { return compareQueued(&a, &b) })
+	for _, e := range ordered {
 		if err := e.Payment.validate(); err != nil {
 			return nil, snapshotErr("queued payment %d: %v", e.ID, err)
 		}
@@ -247,10 +251,20 @@ func RestoreOffers(s []OfferSnapshot) (*Offers, error) {
 		return nil, snapshotErr("%d offers, more than %d", len(s), MaxOffers)
 	}
 	b := NewOffers()
+	type providerPair struct {
+		provider corridor.BIC
+		from, to corridor.Currency // In order.
+	}
+	pairs := make(map[providerPair]bool, len(s))
 	for _, e := range s {
 		if _, dup := b.byID[e.ID]; dup || e.ID == 0 {
 			return nil, snapshotErr("offer %d is zero or twice", e.ID)
 		}
+		pp := providerPair{e.Provider, min(e.Pair.From, e.Pair.To), max(e.Pair.From, e.Pair.To)}
+		if pairs[pp] {
+			return nil, snapshotErr("offer %d: %s has another offer on %s", e.ID, e.Provider, e.Pair)
+		}
+		pairs[pp] = true
 		bid, err := restoreRate(e.Bid)
 		if err != nil {
 			return nil, fmt.Errorf("offer %d: %w", e.ID, err)
@@ -261,9 +275,6 @@ func RestoreOffers(s []OfferSnapshot) (*Offers, error) {
 		}
 		if !e.Pair.From.Valid() || !e.Pair.To.Valid() || e.Pair.From == e.Pair.To || e.Remaining < 0 || e.Remaining > corridor.MaxAmount {
 			return nil, snapshotErr("offer %d: its pair or its size is out of range", e.ID)
-		}
-		if _, taken := b.ofProvider(e.Provider, e.Pair); taken {
-			return nil, snapshotErr("offer %d: %s has another offer on %s", e.ID, e.Provider, e.Pair)
 		}
 		b.byID[e.ID] = &Offer{ID: e.ID, Provider: e.Provider, Pair: e.Pair, Bid: bid, Ask: ask, Remaining: e.Remaining,
 			Issued: e.Issued, Expires: e.Expires}
