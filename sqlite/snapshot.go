@@ -17,6 +17,7 @@ const SnapshotChunkBytes = 1 << 20
 const SnapshotsKept = 2
 
 const (
+	latestSeqSQL      = `SELECT COALESCE(MAX(seq), 0) FROM snapshot`
 	hasSnapshotSQL    = `SELECT COUNT(*) FROM snapshot WHERE seq = ?`
 	insertChunkSQL    = `INSERT INTO snapshot_chunk (seq, n, data) VALUES (?, ?, ?)`
 	insertSnapshotSQL = `INSERT INTO snapshot (seq, entry_hash, state_hash, bytes, chunks, time_ns) VALUES (?, ?, ?, ?, ?, ?)`
@@ -145,4 +146,14 @@ func (db *DB) readChunks(ctx context.Context, seq, size, chunks int64) ([]byte, 
 		return nil, fmt.Errorf("snapshot %d: %d chunks of %d bytes, its row says %d of %d", seq, n, len(data), chunks, size)
 	}
 	return data, nil
+}
+
+// LatestSnapshotSeq is the seq of the newest snapshot, or 0 when there is
+// none, without reading its data.
+func (j *Journal) LatestSnapshotSeq(ctx context.Context) (uint64, error) {
+	var seq int64
+	if err := j.db.sql.QueryRowContext(ctx, latestSeqSQL).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("read latest snapshot: %w", err)
+	}
+	return uint64(seq), nil
 }

@@ -169,7 +169,7 @@ func (m *Main) startSequencer() {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.stop = cancel
 	m.done = make(chan struct{})
-	m.wg.Add(5)
+	m.wg.Add(6)
 	go func() {
 		defer m.wg.Done()
 		defer close(m.done)
@@ -189,6 +189,10 @@ func (m *Main) startSequencer() {
 	go func() {
 		defer m.wg.Done()
 		m.runDays(ctx)
+	}()
+	go func() {
+		defer m.wg.Done()
+		m.runSnapshots(ctx) // snapshot.go
 	}()
 	go func() {
 		defer m.wg.Done()
