@@ -229,14 +229,14 @@ func reopenAndProbe(ctx context.Context, j Recoverer) error {
 }
 
 // rebuild reopens the journal and replays it into a new state, off the
-// sequencer: what the file durably holds and nothing else.
+// sequencer: what the file durably holds and nothing else. It starts from
+// the latest snapshot, as Open does (see load).
 func (h *Hub) rebuild(ctx context.Context) (*state, [32]byte, error) {
 	j := h.cfg.Journal.(Recoverer) // Only a Recoverer's hub recovers.
 	if err := j.Reopen(ctx); err != nil {
 		return nil, [32]byte{}, err
 	}
-	s := newState(h.cfg.BIC)
-	hash, err := h.replayInto(ctx, s)
+	s, hash, err := h.load(ctx)
 	if err != nil {
 		return nil, [32]byte{}, err
 	}

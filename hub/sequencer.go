@@ -12,14 +12,14 @@ import (
 	"github.com/corridor-network/corridor/internal/crashpoint"
 )
 
-// replay executes every journal entry in order into the hub's state, at
-// Open, and publishes it.
+// replay builds the hub's state from the journal at Open (from the latest
+// snapshot when there is one it can use, see load) and publishes it.
 func (h *Hub) replay(ctx context.Context) error {
-	hash, err := h.replayInto(ctx, h.state)
+	s, hash, err := h.load(ctx)
 	if err != nil {
 		return err
 	}
-	h.lastHash = hash
+	h.state, h.lastHash = s, hash
 	h.publish()
 	return nil
 }

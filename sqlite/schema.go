@@ -46,6 +46,25 @@ var migrations = [...]string{
 		time_ns INTEGER NOT NULL,
 		filler  BLOB    NOT NULL
 	);`,
+	// 4: state snapshots. A snapshot's bytes are written in chunks, each in
+	// its own transaction, so that the journal's appends, which share the
+	// store's one connection, wait for one chunk at most and not for the
+	// whole snapshot; its snapshot row is written last, so a row always
+	// has all its chunks. The store keeps the last two (see SaveSnapshot).
+	`CREATE TABLE snapshot (
+		seq        INTEGER PRIMARY KEY REFERENCES journal (seq),
+		entry_hash BLOB    NOT NULL CHECK (length(entry_hash) = 32),
+		state_hash BLOB    NOT NULL CHECK (length(state_hash) = 32),
+		bytes      INTEGER NOT NULL CHECK (bytes > 0),
+		chunks     INTEGER NOT NULL CHECK (chunks > 0),
+		time_ns    INTEGER NOT NULL
+	);
+	CREATE TABLE snapshot_chunk (
+		seq  INTEGER NOT NULL,
+		n    INTEGER NOT NULL CHECK (n >= 0),
+		data BLOB    NOT NULL,
+		PRIMARY KEY (seq, n)
+	);`,
 }
 
 // SchemaVersion is the schema version this build writes: the file's PRAGMA

@@ -29,6 +29,7 @@ type Config struct {
 	QuoteLife     time.Duration // How long an FX quote stays live.
 	ResolveEvery  time.Duration // Gridlock resolution timer; 0 for off.
 	CycleEvery    time.Duration // Net cycle close timer; 0 for off.
+	SnapshotEvery int64         // Journal entries between state snapshots; 0 for off.
 
 	Calendars     []settlement.Calendar // Business-day calendars (--calendar FILE, repeatable); a currency without one runs on the UTC date.
 	CalendarFiles []string              // The files Calendars were read from, as the configuration names them.
@@ -51,7 +52,7 @@ type Config struct {
 // hub' starts from hubDefaults.
 func DefaultConfig() Config {
 	return Config{Addr: "127.0.0.1:8443", OpsAddr: "127.0.0.1:0", LogFormat: "text", BIC: "CRDRINBBXXX", MaxBodyBytes: httpapi.DefaultMaxBodyBytes,
-		QuoteLife: hub.DefaultQuoteLife, ResolveEvery: 30 * time.Second, CycleEvery: time.Hour, DayTimes: DefaultDayTimes,
+		QuoteLife: hub.DefaultQuoteLife, ResolveEvery: 30 * time.Second, CycleEvery: time.Hour, SnapshotEvery: DefaultSnapshotEvery, DayTimes: DefaultDayTimes,
 		RateLimit: httpapi.DefaultRatePerSecond, RateBurst: httpapi.DefaultRateBurst, ScreeningThreshold: screening.DefaultThreshold,
 		LeaseTTL: DefaultLeaseTTL}
 }
@@ -98,6 +99,9 @@ func (c Config) Validate() error {
 	errs = append(errs, c.validateSettlement()...)
 	if c.RateLimit < 1 || c.RateLimit > maxRateLimit || c.RateBurst < 1 || c.RateBurst > maxRateLimit {
 		errs = append(errs, fmt.Errorf("--rate-limit and --rate-burst must be between 1 and %d", maxRateLimit))
+	}
+	if c.SnapshotEvery < 0 || c.SnapshotEvery > maxSnapshotEvery {
+		errs = append(errs, fmt.Errorf("--snapshot-every must be 0 (off) or within [1, %d]", maxSnapshotEvery))
 	}
 	if !(c.ScreeningThreshold > 0 && c.ScreeningThreshold <= 1) {
 		errs = append(errs, errors.New("--screening-threshold must be in (0, 1]"))

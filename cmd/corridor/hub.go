@@ -187,7 +187,7 @@ func (m *Main) startSequencer() {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.stop, m.runCtx = cancel, ctx
 	m.done = make(chan struct{})
-	m.wg.Add(5)
+	m.wg.Add(6)
 	go func() {
 		defer m.wg.Done()
 		defer close(m.done)
@@ -207,6 +207,10 @@ func (m *Main) startSequencer() {
 	go func() {
 		defer m.wg.Done()
 		m.runDays(ctx)
+	}()
+	go func() {
+		defer m.wg.Done()
+		m.runSnapshots(ctx) // snapshot.go
 	}()
 	go func() {
 		defer m.wg.Done()

@@ -65,6 +65,8 @@ var settings = []setting{
 		func(c *Config) settingValue { return (*durationValue)(&c.ResolveEvery) }},
 	{"cycle-every", "D", "close the net settlement cycle this often (0: only on demand)",
 		func(c *Config) settingValue { return (*durationValue)(&c.CycleEvery) }},
+	{"snapshot-every", "N", "snapshot the state every N journal entries, so that a start replays only the entries after the latest snapshot (0: off)",
+		func(c *Config) settingValue { return (*int64Value)(&c.SnapshotEvery) }},
 	{"calendar", "FILE", "a business-day calendar file for one currency (repeatable; see docs/business-day.md)",
 		func(c *Config) settingValue { return &calendarValue{c: c} }},
 	{"day-open", "HH:MM", "local time a currency's first business day opens",

@@ -1,0 +1,111 @@
+package hub
+
+// The snapshot's bytes:
+//
+//	"CRDRSNAP"            8 bytes, what the bytes are
+//	version               2 bytes, big-endian: snapshotVersion
+//	SHA-256 of the body  32 bytes
+//	body                  the image in the wire form (snapshot_wire.go)
+//
+// The body is a binary form written by reflection over the image's types,
+// not encoding/json: both write every exported field with no codec per type
+// to keep in step, but JSON scans every byte of its text on decode, and a
+// snapshot is mostly message bodies (base64 in JSON); decoding JSON took
+// about as long as replaying the journal it stands for, the binary form a
+// fraction of that. It is deterministic: struct fields in declaration
+// order, map keys sorted, and the state's maps with struct keys written as
+// slices that image.sort orders. It keeps nil apart from empty, as the
+// state does (a nil map is one nothing was ever written to). It is bounded
+// on decode (see snapshot_wire.go), and the whole snapshot is at most
+// MaxSnapshotBytes (the one run-length form, the ledger's applied
+// transfers, has its own bound).
+//
+// A change to the state (a new field, a field that means something else)
+// is a new snapshotVersion: a hub refuses a snapshot of another version and
+// replays the journal instead, so old snapshots need no migration.
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"reflect"
+
+	"github.com/corridor-network/corridor"
+)
+
+// snapshotVersion is the format of the snapshots this hub writes and reads.
+const snapshotVersion = 2
+
+// MaxSnapshotBytes bounds a snapshot: a state whose snapshot would be
+// larger is not snapshotted, and a stored one that is larger is not read.
+// It is below SQLite's largest value (a billion bytes).
+const MaxSnapshotBytes = 900 << 20
+
+const (
+	snapshotMagic  = "CRDRSNAP"
+	snapshotHeader = len(snapshotMagic) + 2 + sha256.Size
+)
+
+// ErrSnapshotTooLarge is returned by Snapshot for a state whose snapshot
+// would pass MaxSnapshotBytes.
+var ErrSnapshotTooLarge = fmt.Errorf("hub: the state's snapshot passes %d bytes", MaxSnapshotBytes)
+
+// encodeImage writes im, sorted, as a snapshot.
+func encodeImage(im *image) ([]byte, error) {
+	im.sort()
+	e := wireEncoder{buf: make([]byte, snapshotHeader, 64<<10)}
+	if err := e.encode(reflect.ValueOf(im).Elem()); err != nil {
+		return nil, fmt.Errorf("encode snapshot: %w", err)
+	}
+	b := e.buf
+	if len(b) > MaxSnapshotBytes {
+		return nil, fmt.Errorf("%w: %d", ErrSnapshotTooLarge, len(b))
+	}
+	copy(b, snapshotMagic)
+	binary.BigEndian.PutUint16(b[len(snapshotMagic):], snapshotVersion)
+	sum := sha256.Sum256(b[snapshotHeader:])
+	copy(b[len(snapshotMagic)+2:], sum[:])
+	return b, nil
+}
+
+// errCorrupt starts the errors of bytes that are not an intact snapshot.
+var errCorrupt = errors.New("snapshot corrupt")
+
+// decodeSnapshot reads a snapshot into a new state of the hub hubBIC.
+func decodeSnapshot(data []byte, hubBIC corridor.BIC) (*state, error) {
+	im, err := decodeImage(data)
+	if err != nil {
+		return nil, err
+	}
+	return im.restore(hubBIC, len(data))
+}
+
+// decodeImage checks a snapshot's header and checksum and decodes its body.
+func decodeImage(data []byte) (*image, error) {
+	switch {
+	case len(data) < snapshotHeader:
+		return nil, fmt.Errorf("%w: %d bytes, shorter than the header", errCorrupt, len(data))
+	case len(data) > MaxSnapshotBytes:
+		return nil, fmt.Errorf("%w: %d bytes, more than %d", errCorrupt, len(data), MaxSnapshotBytes)
+	case string(data[:len(snapshotMagic)]) != snapshotMagic:
+		return nil, fmt.Errorf("%w: it does not start %q", errCorrupt, snapshotMagic)
+	}
+	if v := binary.BigEndian.Uint16(data[len(snapshotMagic):]); v != snapshotVersion {
+		return nil, fmt.Errorf("snapshot format version %d: this hub reads version %d", v, snapshotVersion)
+	}
+	sum := sha256.Sum256(data[snapshotHeader:])
+	if !bytes.Equal(sum[:], data[len(snapshotMagic)+2:snapshotHeader]) {
+		return nil, fmt.Errorf("%w: its SHA-256 does not match its contents (a changed or truncated snapshot)", errCorrupt)
+	}
+	var im image
+	d := wireDecoder{buf: data[snapshotHeader:]}
+	if err := d.decode(reflect.ValueOf(&im).Elem()); err != nil {
+		return nil, fmt.Errorf("%w: %v", errCorrupt, err)
+	}
+	if len(d.buf) > 0 {
+		return nil, fmt.Errorf("%w: %d bytes after the state", errCorrupt, len(d.buf))
+	}
+	return &im, nil
+}

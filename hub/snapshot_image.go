@@ -1,0 +1,411 @@
+package hub
+
+// The snapshot image: the whole state as plain values, which capture copies
+// on the sequencer and encodeImage writes off it. A payment is in payments,
+// byMsgID, byUETR, bySeq, caseMsgs, the screening holds and a return's orig
+// by pointer; the image holds each payment once, by its seq, and every
+// index as the seqs it points to, written as it is (not derived again), so
+// that restore gives back the same maps pointing at the same payments.
+//
+// capture copies everything the sequencer may change after it returns:
+// maps, slices that are changed in place (certificates, the warehouse,
+// statements), the payments' cases. It shares what is never
+// changed once made: message bodies, screening records and lists, the
+// journaled commands' own values. A payment's events and a book's entries
+// are shared too (they are most of what a copy would cost): a book only
+// appends entries and drops them from the front; events are only appended
+// to, and the
+// one place that takes some back (a return that fails, return.go) takes
+// only what its own command appended, past the length any durable state,
+// and so any image, has.
+
+import (
+	"cmp"
+	"maps"
+	"slices"
+
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
+	"github.com/corridor-network/corridor/ledger"
+	"github.com/corridor-network/corridor/screening"
+	"github.com/corridor-network/corridor/settlement"
+)
+
+// image is the state as a snapshot holds it. Every field of state but the
+// scratch ones (notInSum says which) has its place here; TestSnapshotImage
+// fails when a field of state, or of a type it holds, is added without one.
+type image struct {
+	LastSeq      uint64
+	Participants []member // By BIC.
+	Inboxes      []inboxImage
+	Ledger       ledger.Snapshot
+	Transfers    ledger.TransferID
+	Booked       uint64
+
+	Payments []paymentImage // Every payment, by seq: bySeq.
+	Legs     []legImage     // payments.
+	MsgIDs   []msgImage     // byMsgID.
+	UETRs    []uetrImage    // byUETR.
+	CaseMsgs []msgImage     // caseMsgs.
+
+	RevokedOperators []string // Sorted.
+	Queue            settlement.QueueSnapshot
+	Cycle            *settlement.CycleSnapshot
+	Cycles           uint64
+	Rates            []settlement.RateSnapshot
+	Quotes           []settlement.QuoteSnapshot
+	Offers           []settlement.OfferSnapshot
+	Rounding         []settlement.AccrualSnapshot
+	Config           configCmd
+	Screening        screeningImage
+	Books            []bookImage    // By account.
+	Camt054          []corridor.BIC // Sorted.
+	Gate             settlement.GateSnapshot
+	Defunds          []defundImage // By sender and message reference.
+	Days             []dayImage    // By currency.
+	Warehouse        []uint64      // In order.
+}
+
+// paymentImage is a payment with its pointers written as seqs.
+type paymentImage struct {
+	Seq    uint64
+	Ref    string
+	Cmd    paymentCmdImage
+	MsgDef string
+	Status corridor.PaymentStatus
+	Wait   Wait
+	Reason corridor.ReasonCode
+	Detail string
+	Events []PaymentEvent
+
+	Screening      *screeningRecord `json:",omitempty"` // When it is not Cmd's own.
+	ScreeningOfCmd bool             // The payment's screening record is Cmd.Screening, the same one.
+
+	Orig                uint64 // Of a return: the seq of the payment it returns; 0 for none.
+	ReturnReason        string
+	ReturnFX            *settlement.ConversionSnapshot
+	Returning, Returned corridor.Amount
+	Cancel              *cancelCase
+	Message             [32]byte // SHA-256 of the message as received, kept after the message is forgotten.
+}
+
+// paymentCmdImage is a paymentCmd with its unexported field exported.
+type paymentCmdImage struct {
+	Sender    corridor.BIC
+	Payment   corridor.Payment
+	InstrID   string
+	Message   []byte
+	Signature string
+	Screening *screeningRecord
+	LegacyFX  bool
+}
+
+func (c paymentCmd) image() paymentCmdImage {
+	return paymentCmdImage{Sender: c.Sender, Payment: c.Payment, InstrID: c.InstrID, Message: c.Message, Signature: c.Signature,
+		Screening: c.Screening, LegacyFX: c.legacyFX}
+}
+
+func (c paymentCmdImage) restore() paymentCmd {
+	return paymentCmd{Sender: c.Sender, Payment: c.Payment, InstrID: c.InstrID, Message: c.Message, Signature: c.Signature,
+		Screening: c.Screening, legacyFX: c.LegacyFX}
+}
+
+type legImage struct {
+	UETR   corridor.UETR
+	Sender corridor.BIC
+	Seq    uint64
+}
+
+type msgImage struct {
+	Sender corridor.BIC
+	MsgID  string
+	Seq    uint64
+}
+
+type uetrImage struct {
+	UETR corridor.UETR
+	Seqs []uint64 // In order.
+}
+
+type inboxImage struct {
+	BIC      corridor.BIC
+	Next     uint64
+	Messages []inboxMsgImage // Its reads are not state: a restored inbox counts each message read, as a replayed one does.
+}
+
+type inboxMsgImage struct {
+	InboxMessage
+	Sender corridor.BIC
+}
+
+type screeningImage struct {
+	Lists     []*screening.List // By name; a list is never changed once loaded.
+	Whitelist []whiteImage      // By key.
+	Holds     []uint64          // Sorted.
+	Approvals []approvalImage   // By seq.
+}
+
+type whiteImage struct {
+	Key whiteKey
+	By  string
+}
+
+type approvalImage struct {
+	Seq      uint64
+	Approval approval
+}
+
+type bookImage struct {
+	Account ledger.AccountID
+	Book    book
+}
+
+type defundImage struct {
+	Sender corridor.BIC
+	MsgID  string
+	Result PaymentResult
+}
+
+type dayImage struct {
+	Currency corridor.Currency
+	Day      businessDay
+}
+
+// captured is an image as capture leaves it, with what finish makes of
+// the payments off the sequencer: capture copies only what may change of a
+// payment (small, so that the sequencer is held briefly); the fields that
+// never change once the payment is made (its seq, reference, command,
+// message definition, screening, original and return reason) and the
+// indexes, as seqs, finish reads from the payments themselves.
+type captured struct {
+	im       *image
+	payments []capturedPayment
+	legs     []capturedKey
+	msgIDs   []capturedKey
+	caseMsgs []capturedKey
+	uetrs    []capturedUETR
+}
+
+// capturedPayment is what may change of a payment.
+type capturedPayment struct {
+	p                   *payment
+	status              corridor.PaymentStatus
+	wait                Wait
+	reason              corridor.ReasonCode
+	detail              string
+	events              []PaymentEvent
+	returnFX            *settlement.Conversion // Never changed in place: a new one replaces it.
+	returning, returned corridor.Amount
+	cancel              *cancelCase // A copy.
+	cmd                 paymentCmd  // Its message and signature are forgotten when it is final (payment.forget).
+}
+
+type capturedKey struct {
+	uetr   corridor.UETR // A leg's.
+	sender corridor.BIC
+	msgID  string // A message's.
+	p      *payment
+}
+
+type capturedUETR struct {
+	uetr corridor.UETR
+	legs []*payment // byUETR's slice: only ever appended to.
+}
+
+// capture copies s on the sequencer. It sorts nothing and leaves the
+// payments to finish, off the sequencer.
+func (s *state) capture() *captured {
+	im := &image{LastSeq: s.lastSeq, Ledger: s.ledger.Snapshot(), Transfers: s.transfers, Booked: s.booked,
+		Queue: s.queue.Snapshot(), Cycles: s.cycles, Rates: s.rates.Snapshot(), Quotes: s.quotes.Snapshot(),
+		Offers: s.offers.Snapshot(), Rounding: s.rounding.Snapshot(), Config: s.config.clone(), Gate: s.gate.Snapshot(),
+		Warehouse: slices.Clone(s.warehouse)}
+	if s.cycle != nil {
+		c := s.cycle.Snapshot()
+		im.Cycle = &c
+	}
+	s.captureMembers(im)
+	c := &captured{im: im}
+	s.capturePayments(c)
+	s.captureScreening(im)
+	s.captureRest(im)
+	return c
+}
+
+// finish writes the payments and the indexes into the image. It reads
+// only what no command changes once the payment is made, so it may run
+// while the sequencer goes on.
+func (c *captured) finish() *image {
+	im := c.im
+	im.Payments = make([]paymentImage, len(c.payments))
+	for i, cp := range c.payments {
+		p := cp.p
+		pi := paymentImage{Seq: p.seq, Ref: p.ref, Cmd: cp.cmd.image(), MsgDef: p.msgDef, Status: cp.status, Wait: cp.wait,
+			Reason: cp.reason, Detail: cp.detail, Events: cp.events, ReturnReason: p.returnReason, Returning: cp.returning,
+			Returned: cp.returned, Cancel: cp.cancel, Message: p.message}
+		if p.screening != nil && p.screening == cp.cmd.Screening {
+			pi.ScreeningOfCmd = true
+		} else {
+			pi.Screening = p.screening
+		}
+		if p.orig != nil {
+			pi.Orig = p.orig.seq
+		}
+		if cp.returnFX != nil {
+			cv := cp.returnFX.Snapshot()
+			pi.ReturnFX = &cv
+		}
+		im.Payments[i] = pi
+	}
+	im.Legs = make([]legImage, len(c.legs))
+	for i, k := range c.legs {
+		im.Legs[i] = legImage{UETR: k.uetr, Sender: k.sender, Seq: k.p.seq}
+	}
+	im.MsgIDs, im.CaseMsgs = msgImages(c.msgIDs), msgImages(c.caseMsgs)
+	im.UETRs = make([]uetrImage, len(c.uetrs))
+	for i, u := range c.uetrs {
+		ui := uetrImage{UETR: u.uetr, Seqs: make([]uint64, len(u.legs))}
+		for j, p := range u.legs {
+			ui.Seqs[j] = p.seq
+		}
+		im.UETRs[i] = ui
+	}
+	*c = captured{im: im}
+	return im
+}
+
+func msgImages(ks []capturedKey) []msgImage {
+	out := make([]msgImage, len(ks))
+	for i, k := range ks {
+		out[i] = msgImage{Sender: k.sender, MsgID: k.msgID, Seq: k.p.seq}
+	}
+	return out
+}
+
+func (s *state) captureMembers(im *image) {
+	for bic, m := range s.participants {
+		cp := *m
+		cp.Currencies = slices.Clone(m.Currencies)
+		cp.Certificates = slices.Clone(m.Certificates)
+		cp.Policy.Allow = slices.Clone(m.Policy.Allow)
+		im.Participants = append(im.Participants, cp)
+		assert.That(bic == m.BIC, "participant %s kept under %s", m.BIC, bic)
+	}
+	for bic, in := range s.inboxes {
+		ii := inboxImage{BIC: bic, Next: in.next, Messages: make([]inboxMsgImage, len(in.messages))}
+		for i, m := range in.messages {
+			ii.Messages[i] = inboxMsgImage{InboxMessage: m.InboxMessage, Sender: m.sender}
+		}
+		im.Inboxes = append(im.Inboxes, ii)
+	}
+}
+
+// capturePayments copies what may change of every payment, and the
+// indexes as the payments they point to. An index holds the payment bySeq
+// holds under its seq (mustShare tests it).
+func (s *state) capturePayments(c *captured) {
+	c.payments = make([]capturedPayment, 0, len(s.bySeq))
+	for _, p := range s.bySeq {
+		cp := capturedPayment{p: p, status: p.status, wait: p.wait, reason: p.reason, detail: p.detail, events: p.events,
+			returnFX: p.returnFX, returning: p.returning, returned: p.returned, cmd: p.cmd}
+		if p.cancel != nil {
+			cs := *p.cancel
+			cp.cancel = &cs
+		}
+		c.payments = append(c.payments, cp)
+	}
+	c.legs = make([]capturedKey, 0, len(s.payments))
+	for k, p := range s.payments {
+		c.legs = append(c.legs, capturedKey{uetr: k.uetr, sender: k.sender, p: p})
+	}
+	c.msgIDs, c.caseMsgs = capturedKeys(s.byMsgID), capturedKeys(s.caseMsgs)
+	c.uetrs = make([]capturedUETR, 0, len(s.byUETR))
+	for u, legs := range s.byUETR {
+		c.uetrs = append(c.uetrs, capturedUETR{uetr: u, legs: legs})
+	}
+}
+
+func capturedKeys(m map[msgKey]*payment) []capturedKey {
+	out := make([]capturedKey, 0, len(m))
+	for k, p := range m {
+		out = append(out, capturedKey{sender: k.sender, msgID: k.msgID, p: p})
+	}
+	return out
+}
+
+func (s *state) captureScreening(im *image) {
+	sc := &im.Screening
+	for name, l := range s.screening.lists {
+		assert.That(name == l.Name, "list %s kept as %s", l.Name, name)
+		sc.Lists = append(sc.Lists, l)
+	}
+	for k, by := range s.screening.whitelist {
+		sc.Whitelist = append(sc.Whitelist, whiteImage{Key: k, By: by})
+	}
+	for seq, p := range s.screening.holds {
+		assert.That(seq == p.seq, "held payment %s kept under seq %d", p.ref, seq)
+		sc.Holds = append(sc.Holds, seq)
+	}
+	for seq, a := range s.screening.approvals {
+		sc.Approvals = append(sc.Approvals, approvalImage{Seq: seq, Approval: a})
+	}
+}
+
+func (s *state) captureRest(im *image) {
+	im.RevokedOperators = slices.Collect(maps.Keys(s.revokedOperators))
+	for id, b := range s.books {
+		cp := *b
+		// Entries are shared: a book only appends and drops from the front.
+		cp.Statements = slices.Clone(b.Statements)
+		im.Books = append(im.Books, bookImage{Account: id, Book: cp})
+	}
+	for bic, on := range s.camt054 {
+		assert.That(on, "camt.054 of %s kept off", bic)
+		im.Camt054 = append(im.Camt054, bic)
+	}
+	for k, r := range s.defunds {
+		im.Defunds = append(im.Defunds, defundImage{Sender: k.sender, MsgID: k.msgID, Result: r})
+	}
+	for cur, d := range s.days {
+		im.Days = append(im.Days, dayImage{Currency: cur, Day: *d})
+	}
+}
+
+// clone is c sharing no slice with c.
+func (c configCmd) clone() configCmd {
+	c.NetCurrencies = slices.Clone(c.NetCurrencies)
+	c.Calendars = slices.Clone(c.Calendars)
+	return c
+}
+
+// sort puts every list of im in its fixed order, so that the same state
+// gives the same bytes. It runs off the sequencer.
+func (im *image) sort() {
+	slices.SortFunc(im.Participants, func(a, b member) int { return cmp.Compare(a.BIC, b.BIC) })
+	slices.SortFunc(im.Inboxes, func(a, b inboxImage) int { return cmp.Compare(a.BIC, b.BIC) })
+	slices.SortFunc(im.Payments, func(a, b paymentImage) int { return cmp.Compare(a.Seq, b.Seq) })
+	slices.SortFunc(im.Legs, func(a, b legImage) int { return cmp.Or(cmp.Compare(a.UETR, b.UETR), cmp.Compare(a.Sender, b.Sender)) })
+	compareMsg := func(a, b msgImage) int { return cmp.Or(cmp.Compare(a.Sender, b.Sender), cmp.Compare(a.MsgID, b.MsgID)) }
+	slices.SortFunc(im.MsgIDs, compareMsg)
+	slices.SortFunc(im.CaseMsgs, compareMsg)
+	slices.SortFunc(im.UETRs, func(a, b uetrImage) int { return cmp.Compare(a.UETR, b.UETR) })
+	slices.Sort(im.RevokedOperators)
+	sc := &im.Screening
+	slices.SortFunc(sc.Lists, func(a, b *screening.List) int { return cmp.Compare(a.Name, b.Name) })
+	slices.SortFunc(sc.Whitelist, func(a, b whiteImage) int { return compareWhiteKeys(a.Key, b.Key) })
+	slices.Sort(sc.Holds)
+	slices.SortFunc(sc.Approvals, func(a, b approvalImage) int { return cmp.Compare(a.Seq, b.Seq) })
+	slices.SortFunc(im.Books, func(a, b bookImage) int { return compareAccounts(a.Account, b.Account) })
+	slices.Sort(im.Camt054)
+	slices.SortFunc(im.Defunds, func(a, b defundImage) int {
+		return cmp.Or(cmp.Compare(a.Sender, b.Sender), cmp.Compare(a.MsgID, b.MsgID))
+	})
+	slices.SortFunc(im.Days, func(a, b dayImage) int { return cmp.Compare(a.Currency, b.Currency) })
+}
+
+func compareWhiteKeys(a, b whiteKey) int {
+	return cmp.Or(cmp.Compare(a.Party, b.Party), cmp.Compare(a.List, b.List), cmp.Compare(a.Entry, b.Entry))
+}
+
+func compareAccounts(a, b ledger.AccountID) int {
+	return cmp.Or(cmp.Compare(a.Currency, b.Currency), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Owner, b.Owner))
+}

@@ -1,0 +1,159 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// SnapshotChunkBytes is the most of a snapshot written in one transaction:
+// the journal's next append waits for at most one chunk.
+const SnapshotChunkBytes = 1 << 20
+
+// SnapshotsKept is how many snapshots the store keeps: the newest, and the
+// one before it for an operator to fall back on.
+const SnapshotsKept = 2
+
+const (
+	latestSeqSQL      = `SELECT COALESCE(MAX(seq), 0) FROM snapshot`
+	hasSnapshotSQL    = `SELECT COUNT(*) FROM snapshot WHERE seq = ?`
+	insertChunkSQL    = `INSERT INTO snapshot_chunk (seq, n, data) VALUES (?, ?, ?)`
+	insertSnapshotSQL = `INSERT INTO snapshot (seq, entry_hash, state_hash, bytes, chunks, time_ns) VALUES (?, ?, ?, ?, ?, ?)`
+	pruneSnapshotsSQL = `DELETE FROM snapshot WHERE seq NOT IN (SELECT seq FROM snapshot ORDER BY seq DESC LIMIT ?)`
+	pruneChunksSQL    = `DELETE FROM snapshot_chunk WHERE seq NOT IN (SELECT seq FROM snapshot)`
+	latestSnapshotSQL = `SELECT seq, entry_hash, state_hash, bytes, chunks FROM snapshot ORDER BY seq DESC LIMIT 1`
+	chunksSQL         = `SELECT n, data FROM snapshot_chunk WHERE seq = ? ORDER BY n LIMIT ?`
+)
+
+// SaveSnapshot stores data, the hub's snapshot of its state after journal
+// entry seq, and keeps the SnapshotsKept newest. It writes data in chunks of
+// SnapshotChunkBytes, each in its own transaction, and the snapshot's row
+// last, with the pruning of older ones, in one more: each commit is
+// fsynced (synchronous=FULL), as the journal's are, and a snapshot is there
+// only once all of it is. A snapshot of a seq stored already is not
+// written again: the same entry is the same state. It refuses a seq the journal does not hold, an
+// entry hash that is not that entry's, and empty data.
+func (j *Journal) SaveSnapshot(ctx context.Context, seq uint64, entryHash, stateHash [32]byte, data []byte) error {
+	if len(data) == 0 {
+		return fmt.Errorf("snapshot %d: no data", seq)
+	}
+	e, err := scanEntry(j.db.sql.QueryRowContext(ctx, entrySQL, int64(seq)))
+	if err != nil {
+		return fmt.Errorf("snapshot %d: read entry: %w", seq, err)
+	}
+	if e.Hash != entryHash {
+		return fmt.Errorf("snapshot %d: entry hash is not the entry's", seq)
+	}
+	var have int
+	if err := j.db.sql.QueryRowContext(ctx, hasSnapshotSQL, int64(seq)).Scan(&have); err != nil {
+		return fmt.Errorf("snapshot %d: %w", seq, err)
+	}
+	if have > 0 {
+		return nil // The same entry, the same state: it is stored already.
+	}
+	if _, err := j.db.sql.ExecContext(ctx, pruneChunksSQL); err != nil { // A save that stopped half-way.
+		return fmt.Errorf("snapshot %d: clear chunks: %w", seq, err)
+	}
+	n := 0
+	for off := 0; off < len(data); off += SnapshotChunkBytes {
+		chunk := data[off:min(off+SnapshotChunkBytes, len(data))]
+		if _, err := j.db.sql.ExecContext(ctx, insertChunkSQL, int64(seq), n, chunk); err != nil {
+			return fmt.Errorf("snapshot %d: write chunk %d: %w", seq, n, err)
+		}
+		n++
+	}
+	return j.db.commitSnapshot(ctx, seq, entryHash, stateHash, len(data), n)
+}
+
+// commitSnapshot writes the snapshot's row and drops the snapshots past
+// SnapshotsKept, in one transaction.
+func (db *DB) commitSnapshot(ctx context.Context, seq uint64, entryHash, stateHash [32]byte, bytes, chunks int) error {
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("snapshot %d: begin: %w", seq, err)
+	}
+	defer func() { _ = tx.Rollback() }() // After Commit it is a no-op; before, the cause is already returned.
+	for _, st := range []struct {
+		sql  string
+		args []any
+	}{
+		{insertSnapshotSQL, []any{int64(seq), entryHash[:], stateHash[:], bytes, chunks, time.Now().UnixNano()}},
+		{pruneSnapshotsSQL, []any{SnapshotsKept}},
+		{pruneChunksSQL, nil},
+	} {
+		if _, err := tx.ExecContext(ctx, st.sql, st.args...); err != nil {
+			return fmt.Errorf("snapshot %d: %w", seq, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("snapshot %d: commit: %w", seq, err)
+	}
+	return nil
+}
+
+// LatestSnapshot returns the snapshot of the highest seq, or seq 0 and nil
+// data when the store holds none. It refuses, before reading its data, a
+// snapshot of more than maxBytes, and one whose chunks do not add up to
+// what its row says.
+func (j *Journal) LatestSnapshot(ctx context.Context, maxBytes int) (seq uint64, entryHash, stateHash [32]byte, data []byte, err error) {
+	var s, size, chunks int64
+	var eh, sh []byte
+	err = j.db.sql.QueryRowContext(ctx, latestSnapshotSQL).Scan(&s, &eh, &sh, &size, &chunks)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return 0, entryHash, stateHash, nil, nil
+	case err != nil:
+		return 0, entryHash, stateHash, nil, fmt.Errorf("read latest snapshot: %w", err)
+	case size > int64(maxBytes) || chunks > size:
+		return 0, entryHash, stateHash, nil, fmt.Errorf("snapshot %d: %d bytes in %d chunks, more than %d bytes", s, size, chunks, maxBytes)
+	}
+	copy(entryHash[:], eh) // The schema checks both are 32 bytes.
+	copy(stateHash[:], sh)
+	data, err = j.db.readChunks(ctx, s, size, chunks)
+	if err != nil {
+		return 0, entryHash, stateHash, nil, err
+	}
+	return uint64(s), entryHash, stateHash, data, nil
+}
+
+// readChunks reads snapshot seq's chunks in order, checking that they are
+// chunks 0 to chunks-1 and size bytes in all.
+func (db *DB) readChunks(ctx context.Context, seq, size, chunks int64) ([]byte, error) {
+	rows, err := db.sql.QueryContext(ctx, chunksSQL, seq, chunks+1)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot %d: read chunks: %w", seq, err)
+	}
+	defer rows.Close()
+	data := make([]byte, 0, size)
+	var n int64
+	for ; rows.Next(); n++ {
+		var i int64
+		var chunk sql.RawBytes
+		if err := rows.Scan(&i, &chunk); err != nil {
+			return nil, fmt.Errorf("snapshot %d: read chunk: %w", seq, err)
+		}
+		if i != n || int64(len(data)+len(chunk)) > size {
+			return nil, fmt.Errorf("snapshot %d: chunk %d found as chunk %d, or past %d bytes", seq, i, n, size)
+		}
+		data = append(data, chunk...)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("snapshot %d: read chunks: %w", seq, err)
+	}
+	if n != chunks || int64(len(data)) != size {
+		return nil, fmt.Errorf("snapshot %d: %d chunks of %d bytes, its row says %d of %d", seq, n, len(data), chunks, size)
+	}
+	return data, nil
+}
+
+// LatestSnapshotSeq is the seq of the newest snapshot, or 0 when there is
+// none, without reading its data.
+func (j *Journal) LatestSnapshotSeq(ctx context.Context) (uint64, error) {
+	var seq int64
+	if err := j.db.sql.QueryRowContext(ctx, latestSeqSQL).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("read latest snapshot: %w", err)
+	}
+	return uint64(seq), nil
+}

@@ -1,0 +1,62 @@
+package sqlite_test
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/corridor-network/corridor/sqlite"
+)
+
+// TestSnapshots saves snapshots of several sizes (across chunk bounds) and
+// checks that the latest comes back whole, that only the last
+// SnapshotsKept are kept, that a second save of the same seq changes
+// nothing, and what is refused: a seq not in the journal, an entry hash
+// that is not the entry's, and a read of more than maxBytes.
+func TestSnapshots(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "corridor.db")
+	db := MustOpen(t, path)
+	j := db.Journal()
+	entries := MustAppend(t, j, 5, 10)
+	if seq, _, _, data, err := j.LatestSnapshot(ctx, 1<<30); err != nil || seq != 0 || data != nil {
+		t.Fatalf("LatestSnapshot of an empty store = %d, %d bytes, %v; want none", seq, len(data), err)
+	}
+	sizes := []int{1, sqlite.SnapshotChunkBytes, 2*sqlite.SnapshotChunkBytes + 7}
+	for i, n := range sizes {
+		e := entries[i+1]
+		data := bytes.Repeat([]byte{byte(i + 1)}, n)
+		state := [32]byte{byte(i)}
+		if err := j.SaveSnapshot(ctx, e.Seq, e.Hash, state, data); err != nil {
+			t.Fatalf("SaveSnapshot(%d, %d bytes): %v", e.Seq, n, err)
+		}
+		if err := j.SaveSnapshot(ctx, e.Seq, e.Hash, state, []byte("other")); err != nil { // The same seq: kept as it was.
+			t.Fatal(err)
+		}
+		seq, eh, sh, got, err := j.LatestSnapshot(ctx, 1<<30)
+		if err != nil || seq != e.Seq || eh != e.Hash || sh != state || !bytes.Equal(got, data) {
+			t.Fatalf("LatestSnapshot = %d, %x, %x, %d bytes, %v; want %d, %d bytes", seq, eh, sh, len(got), err, e.Seq, n)
+		}
+	}
+	if last, err := j.LatestSnapshotSeq(ctx); err != nil || last != entries[3].Seq {
+		t.Fatalf("LatestSnapshotSeq = %d, %v; want %d", last, err, entries[3].Seq)
+	}
+	var kept, chunks int
+	raw := mustOpenRaw(t, path)
+	if err := raw.QueryRow(`SELECT (SELECT COUNT(*) FROM snapshot), (SELECT COUNT(*) FROM snapshot_chunk)`).Scan(&kept, &chunks); err != nil {
+		t.Fatal(err)
+	}
+	if kept != sqlite.SnapshotsKept || chunks != 1+3 {
+		t.Fatalf("%d snapshots in %d chunks kept; want %d in 4", kept, chunks, sqlite.SnapshotsKept)
+	}
+	if _, _, _, _, err := j.LatestSnapshot(ctx, 100); err == nil {
+		t.Fatal("LatestSnapshot read a snapshot past maxBytes")
+	}
+	if err := j.SaveSnapshot(ctx, 99, entries[0].Hash, [32]byte{}, []byte("x")); err == nil {
+		t.Fatal("SaveSnapshot took a seq the journal does not hold")
+	}
+	if err := j.SaveSnapshot(ctx, entries[4].Seq, entries[0].Hash, [32]byte{}, []byte("x")); err == nil {
+		t.Fatal("SaveSnapshot took an entry hash that is not the entry's")
+	}
+}
