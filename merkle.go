@@ -74,15 +74,18 @@ func merkleNode(left, right MerkleHash) MerkleHash {
 	return sha256.Sum256(b[:])
 }
 
-// MerkleRoot is the root of the tree over leaves, which must number 1 to
-// MaxBatchMessages (the caller checks; none gives the zero hash).
-func MerkleRoot(leaves []MerkleHash) MerkleHash {
-	if len(leaves) == 0 {
-		return MerkleHash{}
-	}
-	level := append([]MerkleHash(nil), leaves...)
-	for len(level) > 1 {
-		next := level[:0]
+// MerkleTree is the tree over a batch's leaves, built once: its root and
+// the path of every leaf without hashing again.
+type MerkleTree struct {
+	levels [][]MerkleHash // levels[0] the leaves, the last the root alone.
+}
+
+// NewMerkleTree builds the tree over leaves, which must number 1 to
+// MaxBatchMessages (the caller checks; a tree of none has the zero root).
+func NewMerkleTree(leaves []MerkleHash) *MerkleTree {
+	t := &MerkleTree{levels: [][]MerkleHash{append([]MerkleHash(nil), leaves...)}}
+	for level := t.levels[0]; len(level) > 1; {
+		next := make([]MerkleHash, 0, (len(level)+1)/2)
 		for i := 0; i < len(level); i += 2 {
 			if i+1 == len(level) {
 				next = append(next, level[i]) // Odd: promoted unchanged.
@@ -90,32 +93,40 @@ func MerkleRoot(leaves []MerkleHash) MerkleHash {
 				next = append(next, merkleNode(level[i], level[i+1]))
 			}
 		}
-		level = next
+		t.levels, level = append(t.levels, next), next
 	}
-	return level[0]
+	return t
 }
 
-// MerklePath is the path of leaf index in the tree over leaves: the sibling
-// of each level from the leaf up, none for a level where the node is
-// promoted. index must be within leaves.
-func MerklePath(leaves []MerkleHash, index int) []MerkleHash {
-	var path []MerkleHash
-	level := append([]MerkleHash(nil), leaves...)
-	for len(level) > 1 {
+// Root is the tree's root.
+func (t *MerkleTree) Root() MerkleHash {
+	top := t.levels[len(t.levels)-1]
+	if len(top) == 0 {
+		return MerkleHash{}
+	}
+	return top[0]
+}
+
+// Path is the path of leaf index, which must be within the leaves: the
+// sibling of each level from the leaf up, none for a level where the node
+// is promoted. It is never nil.
+func (t *MerkleTree) Path(index int) []MerkleHash {
+	path := []MerkleHash{}
+	for _, level := range t.levels[:len(t.levels)-1] {
 		if sib := index ^ 1; sib < len(level) {
 			path = append(path, level[sib])
 		}
-		next := level[:0]
-		for i := 0; i < len(level); i += 2 {
-			if i+1 == len(level) {
-				next = append(next, level[i])
-			} else {
-				next = append(next, merkleNode(level[i], level[i+1]))
-			}
-		}
-		level, index = next, index/2
+		index /= 2
 	}
 	return path
+}
+
+// MerkleRoot is the root of the tree over leaves.
+func MerkleRoot(leaves []MerkleHash) MerkleHash { return NewMerkleTree(leaves).Root() }
+
+// MerklePath is the path of leaf index in the tree over leaves.
+func MerklePath(leaves []MerkleHash, index int) []MerkleHash {
+	return NewMerkleTree(leaves).Path(index)
 }
 
 // ErrMerkleProof marks a proof that does not fit its tree: a count or an
