@@ -102,6 +102,20 @@ func TestBatchSettles(t *testing.T) {
 		t.Error("a receipt moved to another place in its batch verifies")
 	}
 	checkEvidence(t, f, a.signer.Certificate(), seqs)
+	alone := mustSubmit(t, a.client, payment(t, 500, bankA, bankB)) // A message sent alone proves itself the same way.
+	journal, err := sqlite.OpenReader(context.Background(), f.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer journal.Close()
+	e, err := journal.Entry(context.Background(), alone.Receipt.Seq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	verify := func(_ corridor.BIC, sig string, signed []byte) error { return pki.VerifyDetached(sig, signed, a.signer.Certificate()) }
+	if ok, err := hub.VerifyEvidence(e, verify); !ok || err != nil {
+		t.Errorf("evidence of entry %d, sent alone: %t, %v; want it to verify", e.Seq, ok, err)
+	}
 }
 
 // checkEvidence checks that each entry of seqs proves alone what its
