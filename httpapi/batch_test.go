@@ -112,7 +112,9 @@ func TestBatchSettles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	verify := func(_ corridor.BIC, sig string, signed []byte) error { return pki.VerifyDetached(sig, signed, a.signer.Certificate()) }
+	verify := func(_ corridor.BIC, sig string, signed []byte) error {
+		return pki.VerifyDetached(sig, signed, a.signer.Certificate())
+	}
 	if ok, err := hub.VerifyEvidence(e, verify); !ok || err != nil {
 		t.Errorf("evidence of entry %d, sent alone: %t, %v; want it to verify", e.Seq, ok, err)
 	}
