@@ -6,13 +6,27 @@
 // # Limits, in one place
 //
 // Bodies: DefaultMaxBodyBytes (1 MiB) for a message, MaxJSONBodyBytes (64 KiB)
-// for JSON. Messages: iso20022.MaxMessageBytes, MaxDepth, MaxElements and
+// for JSON, MaxBatchBodyBytes (8 MiB) for a batch of at most
+// MaxBatchMessages (256) messages, each within the message's bound. Messages: iso20022.MaxMessageBytes, MaxDepth, MaxElements and
 // MaxTextBytes. Headers: MaxHeaderBytes (16 KiB); a JWS at most
 // pki.MaxJWSBytes. Time: ReadHeaderTimeout, ReadTimeout, WriteTimeout,
 // IdleTimeout, and a long poll at most MaxInboxWait. Per participant:
 // DefaultRatePerSecond with DefaultRateBurst, DefaultMaxInFlight
 // concurrent requests and, among them, DefaultMaxInboxReads concurrent inbox
-// reads, past which it gets 429 with Retry-After.
+// reads, past which it gets 429 with Retry-After; a batch counts as its
+// messages against the rate.
+//
+// # Batches
+//
+// POST /v1/messages/batch takes up to MaxBatchMessages messages under one
+// detached JWS over corridor.BatchStatement: the count and the root of the
+// messages' Merkle tree (corridor.MerkleTree). The hub verifies it once,
+// before any message is parsed, then treats each message as POST
+// /v1/messages would and answers each in order (BatchResult). Each journal
+// entry keeps the batch JWS and the message's corridor.BatchProof, so that
+// hub.VerifyEvidence checks one entry alone. The receipts of a batch are
+// signed once, over corridor.BatchReceiptStatement; each carries its place
+// among them (ReceiptBody.Batch) and verifies alone.
 //
 // # Security suite
 //
@@ -207,4 +221,23 @@
 //	StatementOfAnotherBank             X reading A's statement with bic=: 403 "asked for DEMOINBBXXX's account"
 //	ReportOfAnotherBank                X reading A's intraday report with bic=: 403 "asked for DEMOINBBXXX's account"
 //	OperatorStatementWithoutBIC        the operator asking for a statement without bic: 422 "names the account's owner with bic"
+//	BatchMessageTampered               X's signed batch with one message's amount changed: 403 "does not verify", nothing of it taken
+//	BatchWrongCount                    a batch of 3 whose signed statement says 4: 403 "does not verify"
+//	BatchReordered                     X's signed batch with two messages swapped: 403 "does not verify"
+//	BatchTruncated                     X's signed batch of 3 sent with 2: 403 "does not verify"
+//	BatchMessageAdded                  X's signed batch of 3 sent with a fourth: 403 "does not verify"
+//	BatchSignedByAnotherBank           a batch signed with A's key over X's connection: 403 "kid names another certificate"
+//	BatchSignatureOfOneMessage         a batch of one under the signature of that message alone, which is not the batch's statement: 403 "does not verify"
+//	BatchNoSignature                   a batch without the signature header: 403 "no signature"
+//	BatchTooManyMessages               257 messages: 400 "holds 1 to 256"
+//	BatchEmpty                         {"messages":[]}: 400 "a batch of 0 messages"
+//	BatchBodyOverLimit                 a batch body of 8 MiB and more: 413 "over the limit of 8388608 bytes"
+//	BatchMessageOverLimit              a message of 1 MiB + 1 byte in a batch: 413 "messages[0] of 1048577 bytes is over the limit"
+//	BatchNotBase64                     a message in URL-safe base64: 400 "messages[0] is not padded base64"
+//	BatchUnknownField                  a "signature" field beside messages: 400 "unknown field"
+//	BatchMessagesNotAList              messages as a string: 400 naming messages
+//	BatchDuplicateKey                  messages given twice: 400 "given twice"
+//	BatchSignatureHeaderTwice          the batch's signature header given twice: 403 "signature header given 2 times"
+//	OperatorSubmitsBatch               the operator sending a batch: 403 "participant role"
+//	WrongMethodOnBatch                 GET /v1/messages/batch: 405
 package httpapi

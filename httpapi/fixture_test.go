@@ -46,6 +46,7 @@ const (
 // server, with an operator client and a client for each of A, B and C.
 type fixture struct {
 	hub     *hub.Hub
+	db      string // The SQLite journal's file.
 	url     string
 	caDir   string
 	polls   <-chan struct{} // Receives when the API starts a long poll on the hub.
@@ -60,9 +61,9 @@ func mustFixture(tb testing.TB, opts ...func(*httpapi.Server)) *fixture {
 	tb.Helper()
 	caDir := mustCA(tb)
 	polls := make(chan struct{}, 16)
-	h := mustHub(tb, polls)
+	h, db := mustHub(tb, polls)
 	srv := mustServer(tb, h, caDir, opts...)
-	f := &fixture{hub: h, url: srv.URL(), caDir: caDir, polls: polls}
+	f := &fixture{hub: h, db: db, url: srv.URL(), caDir: caDir, polls: polls}
 	f.op = mustClient(tb, f.url, filepath.Join(caDir, pki.OperatorCertFile), filepath.Join(caDir, pki.OperatorKeyFile),
 		filepath.Join(caDir, pki.CACertFile))
 	f.a = mustParticipant(tb, f.op, f.url, bankA, "Demo Bank of India", "INR")
@@ -92,7 +93,8 @@ func mustCA(tb testing.TB) string {
 // mustHub opens a hub with the fixed clock on a new SQLite journal and runs
 // its sequencer until the test ends. polls receives whenever an inbox read
 // starts to wait, so that a test can send a payment while the poll waits.
-func mustHub(tb testing.TB, polls chan<- struct{}) *hub.Hub {
+// It returns the hub and its journal's file.
+func mustHub(tb testing.TB, polls chan<- struct{}) (*hub.Hub, string) {
 	tb.Helper()
 	ctx := context.Background()
 	path := filepath.Join(tb.TempDir(), "corridor.db")
@@ -124,7 +126,7 @@ func mustHub(tb testing.TB, polls chan<- struct{}) *hub.Hub {
 			tb.Errorf("hub.Run: %v", err)
 		}
 	})
-	return h
+	return h, path
 }
 
 // mustServer serves h on 127.0.0.1 with the TLS configuration and CA in caDir.

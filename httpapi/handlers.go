@@ -22,10 +22,9 @@ import (
 // who the message says sent it, and hands it to the sequencer. The 202 is
 // written only after the journal has made the payment durable.
 func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, id corridor.Identity) {
-	// Header.Get reads the first of several: a proxy or an audit log that
-	// reads another would record a signature the hub never checked.
-	if n := len(r.Header.Values(SignatureHeader)); n > 1 {
-		s.writeError(w, r, fmt.Errorf("%w: signature header given %d times; send it once", pki.ErrSignature, n))
+	sig, err := signatureOf(r)
+	if err != nil {
+		s.writeError(w, r, err)
 		return
 	}
 	body, err := readBody(w, r, s.MaxBodyBytes)
@@ -35,7 +34,6 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, id corrido
 	}
 	// The signature covers the exact bytes received: verify it before
 	// anything reads them, and never over a re-encoding.
-	sig := r.Header.Get(SignatureHeader)
 	if err := pki.VerifyDetached(sig, body, r.TLS.PeerCertificates[0]); err != nil {
 		s.writeError(w, r, err)
 		return
@@ -56,6 +54,16 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, id corrido
 		}
 	}
 	writeJSON(w, http.StatusAccepted, ack)
+}
+
+// signatureOf is the request's signature header, given at most once:
+// Header.Get reads the first of several, and a proxy or an audit log that
+// reads another would record a signature the hub never checked.
+func signatureOf(r *http.Request) (string, error) {
+	if n := len(r.Header.Values(SignatureHeader)); n > 1 {
+		return "", fmt.Errorf("%w: signature header given %d times; send it once", pki.ErrSignature, n)
+	}
+	return r.Header.Get(SignatureHeader), nil
 }
 
 // submit reads the message once, checking that bic sent it, and hands

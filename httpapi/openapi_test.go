@@ -46,7 +46,9 @@ var wireSchemas = map[string]struct {
 	"HubAccountBody": {httpapi.HubAccountBody{}, false}, "HubAccountsResponse": {httpapi.HubAccountsResponse{}, false},
 	"RoundingAccrualBody": {httpapi.RoundingAccrualBody{}, false}, "ReceiptBody": {httpapi.ReceiptBody{}, false},
 	"LimitsBody": {httpapi.LimitsBody{}, true}, "MessageBody": {httpapi.MessageBody{}, false},
-	"NotificationsBody": {httpapi.NotificationsBody{}, true},
+	"NotificationsBody": {httpapi.NotificationsBody{}, true}, "BatchRequest": {httpapi.BatchRequest{}, true},
+	"BatchResponse": {httpapi.BatchResponse{}, false}, "BatchResult": {httpapi.BatchResult{}, false},
+	"BatchProofBody": {httpapi.BatchProofBody{}, false},
 }
 
 // scalarSchemas are the schemas of docs/openapi.yaml that describe a value

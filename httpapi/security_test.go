@@ -208,7 +208,8 @@ func payment(t *testing.T, n int, from, to corridor.BIC) []byte {
 }
 
 func hostileCases() []hostileCase {
-	return append(append(append(append(signatureCases(), certificateCases()...), xmlCases()...), accessCases()...), moreHostileCases()...)
+	return append(append(append(append(append(signatureCases(), certificateCases()...), xmlCases()...), accessCases()...), moreHostileCases()...),
+		batchCases()...)
 }
 
 func signatureCases() []hostileCase {

@@ -154,6 +154,7 @@ func (p *patterns) HandleFunc(pattern string, _ func(http.ResponseWriter, *http.
 // routes registers every route of the API on mux.
 func (s *Server) routes(mux router) {
 	mux.HandleFunc("POST /v1/messages", s.participant(s.handleSubmit))
+	mux.HandleFunc("POST /v1/messages/batch", s.participant(s.handleBatch))
 	mux.HandleFunc("GET /v1/inbox", s.participant(s.handleInbox))
 	mux.HandleFunc("POST /v1/inbox/ack", s.participant(s.handleAck))
 	mux.HandleFunc("GET /v1/accounts", s.participant(s.handleAccounts))

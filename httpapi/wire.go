@@ -49,18 +49,22 @@ type SubmitResponse struct {
 	Duplicate bool   `json:"duplicate,omitempty"`
 	// Receipt is the hub's signed receipt of the message journaled (of a
 	// repeat: of the first copy): evidence a bank keeps of what the hub
-	// acknowledged. Only in the answer to POST /v1/messages.
+	// acknowledged. Only in the answers to POST /v1/messages and
+	// POST /v1/messages/batch.
 	Receipt *ReceiptBody `json:"receipt,omitempty"`
 }
 
 // ReceiptBody is a corridor.Receipt as the API writes it, with the hub's
-// detached JWS over corridor.ReceiptMessage of it.
+// detached JWS over corridor.ReceiptMessage of it; or, in the answer to a
+// batch, over corridor.BatchReceiptStatement of the batch's receipts, which
+// Batch ties this one to.
 type ReceiptBody struct {
-	Seq       uint64    `json:"seq"`
-	Time      time.Time `json:"time"`
-	Sender    string    `json:"sender"`
-	SHA256    string    `json:"sha256"` // Of the message as received, lower-case hex.
-	Signature string    `json:"signature"`
+	Seq       uint64          `json:"seq"`
+	Time      time.Time       `json:"time"`
+	Sender    string          `json:"sender"`
+	SHA256    string          `json:"sha256"` // Of the message as received, lower-case hex.
+	Signature string          `json:"signature"`
+	Batch     *BatchProofBody `json:"batch,omitempty"` // Only in the answer to a batch.
 }
 
 // receiptBody signs r with sign.
@@ -69,19 +73,31 @@ func receiptBody(r corridor.Receipt, sign func([]byte) (string, error)) (*Receip
 	if err != nil {
 		return nil, fmt.Errorf("sign receipt of entry %d: %w", r.Seq, err)
 	}
-	return &ReceiptBody{Seq: r.Seq, Time: r.Time, Sender: string(r.Sender), SHA256: hex.EncodeToString(r.Message[:]), Signature: sig}, nil
+	return unsignedReceipt(r, sig), nil
+}
+
+// unsignedReceipt is r as the API writes it, with sig, a signature made elsewhere.
+func unsignedReceipt(r corridor.Receipt, sig string) *ReceiptBody {
+	return &ReceiptBody{Seq: r.Seq, Time: r.Time, Sender: string(r.Sender), SHA256: hex.EncodeToString(r.Message[:]), Signature: sig}
 }
 
 // Verify checks b's signature against the hub's certificate and returns the
 // receipt it signs.
 func (b ReceiptBody) Verify(hubCert *x509.Certificate) (corridor.Receipt, error) {
-	r := corridor.Receipt{Seq: b.Seq, Time: b.Time.UTC(), Sender: corridor.BIC(b.Sender)}
-	h, err := hex.DecodeString(b.SHA256)
-	if err != nil || len(h) != len(r.Message) {
-		return corridor.Receipt{}, fmt.Errorf("receipt of entry %d: sha256 %q is not 64 hex digits", b.Seq, b.SHA256)
+	r, err := receiptOf(b)
+	if err != nil {
+		return corridor.Receipt{}, err
 	}
-	copy(r.Message[:], h)
-	if err := pki.VerifyDetached(b.Signature, corridor.ReceiptMessage(r), hubCert); err != nil {
+	signed := corridor.ReceiptMessage(r)
+	if b.Batch != nil {
+		p := b.Batch.proof()
+		root, err := p.Root(signed)
+		if err != nil {
+			return corridor.Receipt{}, fmt.Errorf("receipt of entry %d: its place among the batch's receipts: %w", b.Seq, err)
+		}
+		signed = corridor.BatchReceiptStatement(p.Count, root)
+	}
+	if err := pki.VerifyDetached(b.Signature, signed, hubCert); err != nil {
 		return corridor.Receipt{}, fmt.Errorf("receipt of entry %d: %w", b.Seq, err)
 	}
 	return r, nil

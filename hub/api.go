@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/corridor-network/corridor"
-	"github.com/corridor-network/corridor/internal/assert"
 )
 
 // do hands r to the sequencer and waits for its answer. A full queue is
@@ -15,21 +14,35 @@ import (
 // ErrJournalDown; ctx bounds only the wait: a command taken by the sequencer
 // is executed, and its caller can learn the outcome by asking again.
 func (h *Hub) do(ctx context.Context, r request) (result, error) {
+	r, err := h.send(r)
+	if err != nil {
+		return result{}, err
+	}
+	return h.wait(ctx, r)
+}
+
+// send hands r to the sequencer without waiting, as do says.
+func (h *Hub) send(r request) (request, error) {
 	r.reply = make(chan result, 1)
 	select {
 	case <-h.stopped:
-		return result{}, corridor.ErrStopped
+		return r, corridor.ErrStopped
 	default:
 	}
 	if r.cmd != nil && h.journalDown.Load() { // Refused at once; the sequencer checks again.
 		h.refused.Add(1)
-		return result{}, ErrJournalDown
+		return r, ErrJournalDown
 	}
 	select {
 	case h.requests <- r:
+		return r, nil
 	default:
-		return result{}, corridor.ErrBusy
+		return r, corridor.ErrBusy
 	}
+}
+
+// wait waits for the answer to r, which send handed on.
+func (h *Hub) wait(ctx context.Context, r request) (result, error) {
 	select {
 	case res := <-r.reply:
 		return res, res.err
@@ -69,10 +82,7 @@ func (h *Hub) Fund(ctx context.Context, bic corridor.BIC, m corridor.Money) erro
 // DT01 (settlement date is not today), AM05 (message reference or UETR reused for another
 // payment), ErrBusy (an inbox is full).
 func (h *Hub) SubmitPayment(ctx context.Context, sender corridor.BIC, p corridor.Payment, instrID string, msg corridor.SignedMessage) (PaymentResult, error) {
-	assert.That(sender == p.InstructingAgent, "sender %s is not the instructing agent %s", sender, p.InstructingAgent)
-	cmd := paymentCmd{Sender: sender, Payment: p, InstrID: instrID, Message: msg.Body, Signature: msg.Signature,
-		Screening: h.screen(p)} // Here, on the caller's goroutine: screening is CPU work.
-	res, err := h.do(ctx, request{cmd: cmd})
+	res, err := h.do(ctx, request{cmd: h.paymentOf(sender, p, instrID, msg)})
 	return res.payment, err
 }
 

@@ -45,6 +45,7 @@ type cancelRequestCmd struct {
 	Reason    string
 	Message   []byte // As received: forwarded as it is for a settled payment.
 	Signature string
+	Batch     *corridor.BatchProof `json:",omitempty"` // As paymentCmd.Batch.
 }
 
 // caseRequestCmd is a camt.056 as the hub now journals it: on a payment
@@ -63,18 +64,19 @@ type resolutionCmd struct {
 	Reason    string // The reason code of a rejection.
 	Message   []byte // As received: forwarded as it is to the requester.
 	Signature string
+	Batch     *corridor.BatchProof `json:",omitempty"` // As paymentCmd.Batch.
 }
 
 // cancelRequestOf maps c, a camt.056 from sender, to its command.
 func cancelRequestOf(sender corridor.BIC, c iso20022.CancelInstruction, msg corridor.SignedMessage) command {
 	return caseRequestCmd{cancelRequestCmd{Sender: sender, ID: c.ID, CaseID: c.CaseID, UETR: c.UETR, Reason: c.Reason,
-		Message: msg.Body, Signature: msg.Signature}}
+		Message: msg.Body, Signature: msg.Signature, Batch: msg.Batch}}
 }
 
 // resolutionOf maps r, a camt.029 from sender, to its command.
 func resolutionOf(sender corridor.BIC, r iso20022.CaseResolution, msg corridor.SignedMessage) command {
 	return resolutionCmd{Sender: sender, ID: r.ID, UETR: r.UETR, Status: r.Status, Reason: r.Reason,
-		Message: msg.Body, Signature: msg.Signature}
+		Message: msg.Body, Signature: msg.Signature, Batch: msg.Batch}
 }
 
 // requestCancel handles a camt.056: a payment not yet settled (queued, held

@@ -79,7 +79,12 @@ type paymentCmd struct {
 	Payment   corridor.Payment
 	InstrID   string
 	Message   []byte // The message as received, delivered as it is to the instructed agent.
-	Signature string // The sender's detached JWS over Message, kept as evidence.
+	Signature string // The sender's detached JWS over Message (or over its batch's statement), kept as evidence.
+	// Batch places Message in the batch its sender signed as a whole
+	// (POST /v1/messages/batch); nil for a message sent alone, and omitted
+	// then, so that payloads written before batches decode and hash as
+	// they did.
+	Batch *corridor.BatchProof `json:",omitempty"`
 
 	Screening *screeningRecord // Screened by the caller, outside the sequencer; nil without lists.
 

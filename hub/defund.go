@@ -23,12 +23,13 @@ type defundCmd struct {
 	Date      corridor.Date // The settlement date it asks for: today, or zero.
 	Message   []byte
 	Signature string
+	Batch     *corridor.BatchProof `json:",omitempty"` // As paymentCmd.Batch.
 }
 
 // defundOf maps d, a pacs.009 from sender to the hub, to its command.
 func defundOf(sender corridor.BIC, d iso20022.DefundInstruction, msg corridor.SignedMessage) command {
 	return defundCmd{Sender: sender, MsgID: d.MsgID, UETR: d.UETR, Money: d.Amount, Date: d.SettlementDate,
-		Message: msg.Body, Signature: msg.Signature}
+		Message: msg.Body, Signature: msg.Signature, Batch: msg.Batch}
 }
 
 // defundDate checks the settlement date c asks for (none is today). Without

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
 	"github.com/corridor-network/corridor/iso20022"
 )
 
@@ -26,11 +27,21 @@ const (
 // maps it to its command, screening a return on the caller's goroutine, and
 // hands that to the sequencer.
 func (h *Hub) SubmitMessage(ctx context.Context, sub *iso20022.Submission, msg corridor.SignedMessage) (PaymentResult, error) {
+	c, err := h.commandOf(ctx, sub, msg)
+	if err != nil {
+		return PaymentResult{}, err
+	}
+	res, err := h.do(ctx, request{cmd: c})
+	return res.payment, err
+}
+
+// commandOf is the command of sub, screened where it is screened.
+func (h *Hub) commandOf(ctx context.Context, sub *iso20022.Submission, msg corridor.SignedMessage) (command, error) {
 	var c command
 	var err error
 	switch {
 	case sub.Payment != nil:
-		return h.SubmitPayment(ctx, sub.Sender, sub.Payment.Payment, sub.Payment.InstrID, msg)
+		c = h.paymentOf(sub.Sender, sub.Payment.Payment, sub.Payment.InstrID, msg)
 	case sub.Return != nil:
 		c, err = h.returnOf(ctx, sub.Sender, *sub.Return, msg)
 	case sub.Cancel != nil:
@@ -42,11 +53,14 @@ func (h *Hub) SubmitMessage(ctx context.Context, sub *iso20022.Submission, msg c
 	default:
 		err = fmt.Errorf("hub: the %s submission holds no message", sub.MsgDefID)
 	}
-	if err != nil {
-		return PaymentResult{}, err
-	}
-	res, err := h.do(ctx, request{cmd: c})
-	return res.payment, err
+	return c, err
+}
+
+// paymentOf is the command of p, a validated pacs.008 from sender, screened.
+func (h *Hub) paymentOf(sender corridor.BIC, p corridor.Payment, instrID string, msg corridor.SignedMessage) paymentCmd {
+	assert.That(sender == p.InstructingAgent, "sender %s is not the instructing agent %s", sender, p.InstructingAgent)
+	return paymentCmd{Sender: sender, Payment: p, InstrID: instrID, Message: msg.Body, Signature: msg.Signature,
+		Batch: msg.Batch, Screening: h.screen(p)} // Here, on the caller's goroutine: screening is CPU work.
 }
 
 // bizSvc is the AppHdr/BizSvc of the messages the hub writes under the

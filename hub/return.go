@@ -37,7 +37,7 @@ type returnCmd struct {
 // returnCmd, screened against the parties of the payment it returns.
 func (h *Hub) returnOf(ctx context.Context, sender corridor.BIC, r iso20022.ReturnInstruction, msg corridor.SignedMessage) (command, error) {
 	p := returnedPayment(r)
-	c := returnCmd{paymentCmd: paymentCmd{Sender: sender, InstrID: r.ReturnID, Message: msg.Body, Signature: msg.Signature}}
+	c := returnCmd{paymentCmd: paymentCmd{Sender: sender, InstrID: r.ReturnID, Message: msg.Body, Signature: msg.Signature, Batch: msg.Batch}}
 	c.Reason, c.OriginalMsgID = r.Reason, r.OriginalMsgID
 	var orig *corridor.Payment
 	if _, err := h.do(ctx, request{query: func(s *state) { orig = s.returnedParties(p) }}); err != nil {

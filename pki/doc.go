@@ -26,8 +26,18 @@
 // µs of the hub's work per message, a third of a verification; it is not yet
 // in the certificate profiles banks' HSMs and CBPR+ PKIs issue, while P-256
 // is everywhere. So the hub keeps ES256, signs deterministically (RFC 6979)
-// and signs each delivered message once; what would change the cost more is
-// one signature over a batch of messages.
+// and signs each delivered message once.
+//
+// What changes the cost more is one signature over a batch of messages (POST
+// /v1/messages/batch: the bank signs the Merkle root of up to 256 messages,
+// corridor.BatchStatement, and the hub signs the root of their receipts).
+// BenchmarkSignaturesPerPayment measures a payment's whole signature work
+// (the bank's JWS, the hub's verification and proofs, the receipt's
+// signature) on 3 KB messages, -cpu 1, medians of 3, 2026-12-01 at load
+// average 4.1 to 4.4: 200 µs alone, 18.2 µs in batches of 16, 8.6 µs in
+// batches of 64, 6.2 µs in batches of 256, where the SHA-256 of the
+// messages into the tree, on the bank's side and the hub's, is most of what
+// is left. Beside that, Ed25519's 20 µs is not worth a second key type.
 //
 // On every connection the hub requires a client certificate signed by its CA
 // (ServerTLSConfig), and IdentityOf turns the verified certificate into a

@@ -34,6 +34,7 @@ type benchOptions struct {
 	duration    time.Duration // Zero: until payments are sent.
 	rate        int           // Submissions per second (open loop); zero: closed loop.
 	concurrency int
+	batch       int // Messages per request: 1 is POST /v1/messages, more POST /v1/messages/batch.
 	screen      bool
 	json        bool
 	quiet       bool
@@ -133,6 +134,7 @@ func benchFlags(args []string, stdout, stderr io.Writer) (benchOptions, error) {
 	fs.DurationVar(&o.duration, "duration", 0, "submit for this long instead of a count, such as 30s")
 	fs.IntVar(&o.rate, "rate", 0, "open loop: submit this many payments a second whatever the answers take (0: closed loop)")
 	fs.IntVar(&o.concurrency, "concurrency", 64, "concurrent submitters (closed loop) or most submissions in flight (open loop)")
+	fs.IntVar(&o.batch, "batch", 1, fmt.Sprintf("messages per request: 1 sends each alone (POST /v1/messages), 2..%d that many in one batch under one signature (POST /v1/messages/batch)", httpapi.MaxBatchMessages))
 	fs.StringVar(&mix, "mix", defaultMix, "weights of the payment kinds: gross, queued (waits for liquidity), fx (PvP through a quote), dup (the same bytes again), return (pacs.004)")
 	fs.BoolVar(&o.screen, "screening", true, "load the UN and OFAC sample lists, so every payment is screened")
 	fs.BoolVar(&o.json, "json", false, "write the final report as JSON instead of text (no progress line)")
@@ -156,9 +158,9 @@ func benchFlags(args []string, stdout, stderr io.Writer) (benchOptions, error) {
 		o.payments = maxBenchPayments
 	}
 	if o.payments < 1 || o.payments > maxBenchPayments || o.concurrency < 1 || o.concurrency > maxBenchConcurrency ||
-		o.rate < 0 || o.rate > maxBenchRate || o.duration < 0 || o.duration > maxBenchDuration {
-		return o, usageError{fmt.Errorf("bench: --payments 1..%d, --concurrency 1..%d, --rate 0..%d, --duration 0..%s",
-			maxBenchPayments, maxBenchConcurrency, maxBenchRate, maxBenchDuration)}
+		o.rate < 0 || o.rate > maxBenchRate || o.duration < 0 || o.duration > maxBenchDuration || o.batch < 1 || o.batch > httpapi.MaxBatchMessages {
+		return o, usageError{fmt.Errorf("bench: --payments 1..%d, --concurrency 1..%d, --rate 0..%d, --duration 0..%s, --batch 1..%d",
+			maxBenchPayments, maxBenchConcurrency, maxBenchRate, maxBenchDuration, httpapi.MaxBatchMessages)}
 	}
 	var err error
 	if o.mix, err = parseMix(mix); err != nil {

@@ -15,22 +15,31 @@ const benchPoll = time.Second
 
 // benchRead is a bank's inbox reader, as a bank's own system runs it: a long
 // poll from where it left off, each pacs.002 decoded and matched to its
-// payment, then everything it received acknowledged. It stops at its first
-// poll after stop is closed, once what it read is acknowledged.
+// payment, then everything it received acknowledged. Once stop is closed
+// it reads on without waiting until its inbox is empty (or a read fails),
+// and stops: the drain waits for the senders' pacs.002s, and a receiving
+// bank may still be behind on the pacs.008s delivered with them.
 func benchRead(ctx context.Context, b *demoBank, tr *benchTracker, stop <-chan struct{}) {
 	var after uint64
 	for {
+		wait, draining := benchPoll, false
 		select {
 		case <-stop:
-			return
+			wait, draining = 0, true
 		default:
 		}
-		msgs, err := b.client.Inbox(ctx, after, benchPoll)
+		msgs, err := b.client.Inbox(ctx, after, wait)
 		if err != nil {
 			tr.readFailed(ctx, err)
+			if draining {
+				return // The final check reports what is left.
+			}
 			continue
 		}
 		if len(msgs) == 0 {
+			if draining {
+				return
+			}
 			continue
 		}
 		tr.deliver(b.BIC, msgs, time.Now())

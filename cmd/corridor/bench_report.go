@@ -83,11 +83,15 @@ type benchOptionsReport struct {
 	Duration    string `json:"duration,omitempty"`
 	Rate        int    `json:"rate,omitempty"`
 	Concurrency int    `json:"concurrency"`
+	Batch       int    `json:"batch,omitempty"` // Messages per request, when more than 1.
 	Screening   bool   `json:"screening"`
 }
 
 func (o benchOptions) report() benchOptionsReport {
 	r := benchOptionsReport{Payments: o.payments, Mix: o.mix.String(), Rate: o.rate, Concurrency: o.concurrency, Screening: o.screen}
+	if o.batch > 1 {
+		r.Batch = o.batch
+	}
 	if o.killEvery > 0 {
 		r.KillEvery, r.KillJitter = o.killEvery.String(), o.killJitter.String()
 	}
@@ -432,6 +436,9 @@ func (r benchReport) writeHeader(w io.Writer) {
 		upTo = "up to "
 	}
 	fmt.Fprintf(w, "%s%d payments (mix %s), %d submitters, screening %v (%d list entries)", upTo, o.Payments, o.Mix, o.Concurrency, o.Screening, r.ListEntries)
+	if o.Batch > 1 {
+		fmt.Fprintf(w, ", %d messages per request (POST /v1/messages/batch)", o.Batch)
+	}
 	if o.Rate > 0 {
 		fmt.Fprintf(w, ", open loop at %d/s", o.Rate)
 	}

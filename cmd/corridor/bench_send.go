@@ -250,7 +250,14 @@ func benchSend(ctx context.Context, e *benchEnv, o benchOptions, tr *benchTracke
 	}
 	for range o.concurrency {
 		wg.Add(1)
-		go func() { defer wg.Done(); benchSubmitter(ctx, e, o.mix, tr, next) }()
+		go func() {
+			defer wg.Done()
+			if o.batch > 1 {
+				benchBatchSubmitter(ctx, e, o, tr, next)
+			} else {
+				benchSubmitter(ctx, e, o.mix, tr, next)
+			}
+		}()
 	}
 	wg.Wait()
 	return time.Since(start)

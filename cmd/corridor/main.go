@@ -66,7 +66,7 @@ Usage:
   corridor statement --bic BIC --currency CCY --date YYYY-MM-DD   a participant's camt.053 end-of-day statement (operator)
   corridor audit verify --data DIR            prove the journal was not altered
   corridor compliance list|release|reject    payments held by sanctions screening, and the operator's decisions
-  corridor bench [--payments N | --duration D] [--concurrency C] [--rate R] [--mix M] [--kill-every D] [--json]   a payment mix through the real API, optionally killing the hub
+  corridor bench [--payments N | --duration D] [--concurrency C] [--batch N] [--rate R] [--mix M] [--kill-every D] [--json]   a payment mix through the real API, optionally batched, optionally killing the hub
   corridor sign --key K --cert C FILE         print the X-Corridor-Signature of FILE's exact bytes (a bank, for curl)
   corridor validate [--json] FILE...          check ISO 20022 messages against the schema and CBPR+ rules
   corridor screening check --list NAME=FILE... PARTY...  screen names offline against sanctions lists

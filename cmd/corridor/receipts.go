@@ -16,14 +16,16 @@ import (
 	"github.com/corridor-network/corridor/sqlite"
 )
 
-// maxReceiptLine bounds one line of a receipts file: a receipt is about 300 bytes.
+// maxReceiptLine bounds one line of a receipts file: a receipt is about 300
+// bytes, one from a batch (with its path of at most 8 hashes) about 900.
 const maxReceiptLine = 4096
 
 // errReceipt marks a receipt the journal does not bear out.
 var errReceipt = errors.New("receipt not borne out by the journal")
 
 // auditReceipts checks every receipt in file, one JSON object a line as the
-// hub's 202 answers carried them (the "receipt" member), against the
+// hub's 202 answers carried them (the "receipt" member; of a batch's
+// answer, each result's, signed once for the batch), against the
 // journal in db of entries entries: each must be signed by hubCert and name
 // an entry that exists, at its time, holding a message from its sender with
 // its hash. It returns how many it checked.
