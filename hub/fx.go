@@ -58,11 +58,18 @@ func (s *state) settleFX(p *payment, now time.Time) error {
 // agent, both or neither. When either is short, p is rejected AM04, naming
 // who, and the quote stays unused.
 func (s *state) settleWithProvider(p *payment, q settlement.Quote, cv settlement.Conversion, now time.Time) error {
-	if s.config.Messages >= MessagesFXGate && s.gatedLeg(p, q.Provider, cv, now) {
-		return nil
+	undo := func() {}
+	if s.config.Messages >= MessagesFXGate {
+		var held bool
+		if undo, held = s.gatedLeg(p, q.Provider, cv, now); held {
+			return nil
+		}
 	}
 	legs, ok, err := s.pvp(p, q.Provider, cv, now)
 	if !ok {
+		if err != nil {
+			undo() // Refused: not journaled, so nothing of it may stay.
+		}
 		return err
 	}
 	s.quotes.Use(q.ID)
@@ -79,8 +86,8 @@ func (s *state) settleWithProvider(p *payment, q settlement.Quote, cv settlement
 // in, as any normal payment of its goes: when they hold the leg, p is
 // rejected AM04 saying which (a quote's rate does not wait in a queue), and
 // gatedLeg reports true; otherwise the leg counts as entered, and settles
-// or leaves with p.
-func (s *state) gatedLeg(p *payment, provider corridor.BIC, cv settlement.Conversion, now time.Time) bool {
+// or leaves with p, or is taken back with undo when p is refused.
+func (s *state) gatedLeg(p *payment, provider corridor.BIC, cv settlement.Conversion, now time.Time) (undo func(), held bool) {
 	leg := toSettlement(p)
 	leg.InstructedAgent, leg.Currency, leg.Amount = provider, cv.From.Currency, cv.From.Amount
 	at := s.dayClock(leg.Currency, now) // Limits count per business day.
@@ -91,10 +98,9 @@ func (s *state) gatedLeg(p *payment, provider corridor.BIC, cv settlement.Conver
 		}
 		s.record(p, now)
 		s.rejected(p, now, corridor.ReasonInsufficientFunds, "its "+string(cv.From.Currency)+" leg: "+why)
-		return true
+		return func() {}, true
 	}
-	s.gate.Enter(leg, at) // Settled with p (settled counts it out), or Left when p is rejected.
-	return false
+	return s.gate.EnterUndo(leg, at), false // Settled with p (settled counts it out), or Left when p is rejected.
 }
 
 // pvp posts p's conversion cv payment-versus-payment between p's agents

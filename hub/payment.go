@@ -49,11 +49,11 @@ type payment struct {
 }
 
 // forget drops what a final payment no longer needs in memory: the message
-// as received (delivered already, or never to be) and the sender's
-// signature, both kept in the journal as evidence. A settled or rejected
+// as received (delivered already, or never to be), the sender's signature
+// and its batch proof, all kept in the journal as evidence. A settled or rejected
 // payment keeps its fields, status and tracker history.
 func (p *payment) forget() {
-	p.cmd.Message, p.cmd.Signature = nil, ""
+	p.cmd.Message, p.cmd.Signature, p.cmd.Batch = nil, "", nil
 }
 
 func (p *payment) event(e PaymentEvent) { p.events = append(p.events, e) }

@@ -623,27 +623,7 @@ func describe(p corridor.Payment) string {
 
 // pay submits p as one step.
 func (w *simWorld) pay(p corridor.Payment, provider corridor.BIC) {
-	p = w.avoidFoundRefusal(p)
 	w.act("pay "+describe(p), func() { w.payNow(p, provider) })
-}
-
-// avoidFoundRefusal dates p for the next business day when it is the case
-// TestSimFoundRefusalChangesState shows (a normal payment of an agent with
-// sender limits, for a business day whose queue deadline, 00:00 UTC of the
-// next day, has passed): its refusal would change the state unjournaled,
-// and every later check would fail on that. The only case the simulation
-// leaves out; remove this once the hub is fixed.
-func (w *simWorld) avoidFoundRefusal(p corridor.Payment) corridor.Payment {
-	cal, ok := w.calendar(p.Currency)
-	if !ok || p.Urgent || p.Converts() || len(w.limits[simAcct{p.InstructingAgent, p.Currency}]) == 0 {
-		return p
-	}
-	d := w.today(p.Currency)
-	deadline := time.Date(d.Year, time.Month(d.Month), d.Day+1, 0, 0, 0, 0, time.UTC)
-	if p.SettlementDate == d && w.now().Add(time.Minute).After(deadline) {
-		p.SettlementDate = cal.Next(d)
-	}
-	return p
 }
 
 // payNow submits p within the running step.

@@ -96,18 +96,19 @@ type paymentCmdImage struct {
 	InstrID   string
 	Message   []byte
 	Signature string
+	Batch     *corridor.BatchProof
 	Screening *screeningRecord
 	LegacyFX  bool
 }
 
 func (c paymentCmd) image() paymentCmdImage {
 	return paymentCmdImage{Sender: c.Sender, Payment: c.Payment, InstrID: c.InstrID, Message: c.Message, Signature: c.Signature,
-		Screening: c.Screening, LegacyFX: c.legacyFX}
+		Batch: c.Batch, Screening: c.Screening, LegacyFX: c.legacyFX}
 }
 
 func (c paymentCmdImage) restore() paymentCmd {
 	return paymentCmd{Sender: c.Sender, Payment: c.Payment, InstrID: c.InstrID, Message: c.Message, Signature: c.Signature,
-		Screening: c.Screening, legacyFX: c.LegacyFX}
+		Batch: c.Batch, Screening: c.Screening, legacyFX: c.LegacyFX}
 }
 
 type legImage struct {
