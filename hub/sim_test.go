@@ -85,6 +85,7 @@ func TestSim(t *testing.T) {
 			}
 			ends[a.sum] = seed
 			total.add(a.stats)
+			t.Logf("%+v", a.stats)
 		})
 	}
 	if len(seeds) > 1 && len(ends) < 2 && !t.Failed() {
