@@ -16,6 +16,7 @@ import (
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/httpapi"
 	"github.com/corridor-network/corridor/internal/crashpoint"
+	"github.com/corridor-network/corridor/postgres"
 )
 
 // Bounds of `corridor bench`.
@@ -47,6 +48,8 @@ type benchOptions struct {
 	killPlan    func(i int) benchKill // Nil: benchKillPlan of the flags. Tests set it.
 	progress    io.Writer             // Where the progress line goes.
 	stores      []string              // The journal stores to run on, one after another: "sqlite" or a postgres:// URL.
+	baseline    string                // "postgres-rowlock": also run the classic SQL ledger, on baselineURL.
+	baselineURL string
 }
 
 // runBench is `corridor bench`: a hub on the embedded store in a temporary
@@ -71,8 +74,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // and compares them when there are several.
 func benchMain(ctx context.Context, o benchOptions, stdout, stderr io.Writer) error {
 	if len(o.stores) <= 1 {
-		_, err := benchOn(ctx, o, storeOf(o.stores), stdout, stderr)
-		return err
+		r, err := benchOn(ctx, o, storeOf(o.stores), stdout, stderr)
+		if err != nil || o.baseline == "" {
+			return err
+		}
+		return benchBaseline(ctx, o, r, stdout)
 	}
 	var rates []float64
 	for _, store := range o.stores {
@@ -148,6 +154,8 @@ func benchFlags(args []string, stdout, stderr io.Writer) (benchOptions, error) {
 		o.stores = append(o.stores, v)
 		return nil
 	})
+	fs.StringVar(&o.baseline, "baseline", "", "also run a classic SQL ledger on the same accounts and compare: postgres-rowlock (needs --baseline-url)")
+	fs.StringVar(&o.baselineURL, "baseline-url", "", "with --baseline postgres-rowlock: a postgres:// URL of a database the baseline may create its tables in")
 	fs.StringVar(&points, "crash-points", "", "with --kill-every: every other kill is at the next of these crash points (comma-separated, or all: "+strings.Join(crashpoint.Names, ", ")+")")
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return o, err
@@ -171,6 +179,9 @@ func benchFlags(args []string, stdout, stderr io.Writer) (benchOptions, error) {
 	}
 	if err := o.checkKills(); err != nil {
 		return o, usageError{fmt.Errorf("bench: %w", err)}
+	}
+	if o.baseline != "" && (o.baseline != "postgres-rowlock" || !(Config{Store: o.baselineURL}).onPostgres()) {
+		return o, usageError{errors.New("bench: --baseline takes postgres-rowlock, with --baseline-url postgres://…")}
 	}
 	if o.killEvery > 0 && storeOf(o.stores) != "" || o.killEvery > 0 && len(o.stores) > 1 {
 		return o, usageError{errors.New("bench: --kill-every runs the hub on its own SQLite journal; --store postgres is for the in-process bench")}
@@ -381,4 +392,20 @@ func benchBalance(s string, c corridor.Currency) (int64, error) {
 		return -int64(a), err
 	}
 	return int64(a), err
+}
+
+// benchBaseline runs the PostgreSQL row-locking ledger on the bench's
+// accounts (4 banks × 2 currencies) with as many clients and transfers,
+// and prints it beside Corridor's figure r.
+func benchBaseline(ctx context.Context, o benchOptions, r *benchReport, stdout io.Writer) error {
+	res, err := postgres.RunBaseline(ctx, o.baselineURL, postgres.BaselineOptions{Banks: 4, Currencies: 2, Clients: o.concurrency,
+		Transfers: o.payments, Duration: o.duration})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "baseline postgres-rowlock: %d transfers committed (%d short) in %.2fs, %.0f transfers/s, %d clients, SELECT … FOR UPDATE on both accounts, one transaction each\n",
+		res.Transfers, res.Refused, res.Elapsed.Seconds(), res.PerSecond(), o.concurrency)
+	fmt.Fprintf(stdout, "corridor %.0f acknowledged payments/s end to end (signed, screened, journaled, delivered) = %.2f× the baseline\n",
+		r.AcknowledgedPerSecond, r.AcknowledgedPerSecond/res.PerSecond())
+	return nil
 }
