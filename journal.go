@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
+	"fmt"
 	"time"
 )
 
@@ -67,4 +69,64 @@ func CheckpointMessage(seq uint64, hash [32]byte) []byte {
 	b = append(b, label...)
 	b = binary.BigEndian.AppendUint64(b, seq)
 	return append(b, hash[:]...)
+}
+
+// ErrJournalCorrupt reports a stored journal whose entries are malformed,
+// leave a gap, do not chain or do not match their hashes. Every store's
+// ErrCorrupt is this one error, so errors.Is works the same on all of them.
+var ErrJournalCorrupt = errors.New("journal corrupt")
+
+// EntryFromColumns is the entry a store keeps as these columns. It returns
+// an error wrapping ErrJournalCorrupt when they cannot be an entry.
+func EntryFromColumns(seq, timeNS int64, kind string, payload, prev, hash []byte) (JournalEntry, error) {
+	if seq <= 0 {
+		return JournalEntry{}, fmt.Errorf("%w: entry %d: seq is not positive", ErrJournalCorrupt, seq)
+	}
+	if len(prev) != len(JournalEntry{}.PrevHash) {
+		return JournalEntry{}, fmt.Errorf("%w: entry %d: prev_hash is %d bytes", ErrJournalCorrupt, seq, len(prev))
+	}
+	if len(hash) != len(JournalEntry{}.Hash) {
+		return JournalEntry{}, fmt.Errorf("%w: entry %d: hash is %d bytes", ErrJournalCorrupt, seq, len(hash))
+	}
+	e := JournalEntry{Seq: uint64(seq), Time: time.Unix(0, timeNS).UTC(), Kind: kind, Payload: payload}
+	copy(e.PrevHash[:], prev)
+	copy(e.Hash[:], hash)
+	return e, nil
+}
+
+// CheckLink returns an error wrapping ErrJournalCorrupt unless e is entry
+// seq+1, chains to prev and matches its own hash.
+func CheckLink(e *JournalEntry, seq uint64, prev [32]byte) error {
+	switch {
+	case e.Seq > seq+1:
+		return fmt.Errorf("%w: entry %d is missing, the next is entry %d", ErrJournalCorrupt, seq+1, e.Seq)
+	case e.Seq != seq+1:
+		return fmt.Errorf("%w: entry %d does not follow entry %d", ErrJournalCorrupt, e.Seq, seq)
+	}
+	if e.PrevHash != prev {
+		return fmt.Errorf("%w: entry %d: prev_hash is not entry %d's hash", ErrJournalCorrupt, e.Seq, seq)
+	}
+	return CheckHash(e)
+}
+
+// CheckHash returns an error wrapping ErrJournalCorrupt unless e's Hash
+// matches its contents.
+func CheckHash(e *JournalEntry) error {
+	if e.Hash != e.ComputeHash() {
+		return fmt.Errorf("%w: entry %d: hash does not match its contents", ErrJournalCorrupt, e.Seq)
+	}
+	return nil
+}
+
+// CheckBatch returns an error unless entries continue, without a gap, the
+// chain that ends at entry seq with hash: what a store's Append requires
+// of its caller, whose mistake it is.
+func CheckBatch(seq uint64, hash [32]byte, entries []JournalEntry) error {
+	for i := range entries {
+		if err := CheckLink(&entries[i], seq, hash); err != nil {
+			return err
+		}
+		seq, hash = entries[i].Seq, entries[i].Hash
+	}
+	return nil
 }

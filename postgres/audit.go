@@ -95,7 +95,7 @@ func Audit(ctx context.Context, url string, verify func(corridor.Checkpoint) err
 			return r, fmt.Errorf("audit journal after %d: %w", r.Entries, err)
 		}
 		for i := range page {
-			if err := verifyLink(&page[i], r.Entries, prev); err != nil {
+			if err := corridor.CheckLink(&page[i], r.Entries, prev); err != nil {
 				return r, err
 			}
 			r.Entries, prev = page[i].Seq, page[i].Hash

@@ -60,6 +60,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/corridor-network/corridor"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
@@ -86,7 +87,7 @@ const (
 
 // ErrCorrupt reports that the journal in the database does not match its
 // hash chain: an entry was altered, removed or reordered outside the hub.
-var ErrCorrupt = errors.New("postgres: journal corrupt")
+var ErrCorrupt = corridor.ErrJournalCorrupt
 
 // DB is the shared store: a pool of at most MaxConns connections to one
 // PostgreSQL database.

@@ -99,14 +99,9 @@ func (j *Journal) Append(ctx context.Context, entries []corridor.JournalEntry) e
 
 // checkBatch asserts that entries continue the chain that ends at seq, hash.
 func checkBatch(seq uint64, hash [32]byte, entries []corridor.JournalEntry) {
-	for i := range entries {
-		e := &entries[i]
-		assert.That(e.Seq == seq+1, "journal entry %d does not follow entry %d", e.Seq, seq)
-		assert.That(e.Seq <= math.MaxInt64, "journal entry %d: seq overflows PostgreSQL's BIGINT", e.Seq)
-		assert.That(e.PrevHash == hash, "journal entry %d: prev hash is not entry %d's hash", e.Seq, seq)
-		assert.That(e.Hash == e.ComputeHash(), "journal entry %d: hash does not match its contents", e.Seq)
-		seq, hash = e.Seq, e.Hash
-	}
+	err := corridor.CheckBatch(seq, hash, entries)
+	assert.That(err == nil, "journal batch: %v", err)
+	assert.That(len(entries) == 0 || entries[len(entries)-1].Seq <= math.MaxInt64, "journal entry seq overflows PostgreSQL's BIGINT")
 }
 
 // copyColumns are the journal's columns in the order copyRows gives them.
@@ -188,7 +183,7 @@ func (j *Journal) Replay(ctx context.Context, after uint64, fn func(corridor.Jou
 			return fmt.Errorf("replay journal after %d: %w", seq, err)
 		}
 		for _, e := range page {
-			if err := verifyLink(&e, seq, prev); err != nil {
+			if err := corridor.CheckLink(&e, seq, prev); err != nil {
 				return fmt.Errorf("replay journal: %w", err)
 			}
 			if err := fn(e); err != nil {
@@ -218,7 +213,7 @@ func (db *DB) anchor(ctx context.Context, after uint64) ([32]byte, error) {
 	if err != nil {
 		return [32]byte{}, err
 	}
-	if err := verifyHash(&e); err != nil {
+	if err := corridor.CheckHash(&e); err != nil {
 		return [32]byte{}, err
 	}
 	return e.Hash, nil
@@ -257,7 +252,7 @@ func (db *DB) readLast(ctx context.Context) (corridor.JournalEntry, error) {
 	if err != nil {
 		return corridor.JournalEntry{}, fmt.Errorf("read last journal entry: %w", err)
 	}
-	if err := verifyHash(&e); err != nil {
+	if err := corridor.CheckHash(&e); err != nil {
 		return corridor.JournalEntry{}, err
 	}
 	return e, nil
@@ -274,40 +269,7 @@ func scanEntry(row pgx.Row) (corridor.JournalEntry, error) {
 	if err := row.Scan(&seq, &timeNS, &kind, &payload, &prev, &hash); err != nil {
 		return corridor.JournalEntry{}, err
 	}
-	if seq <= 0 {
-		return corridor.JournalEntry{}, fmt.Errorf("%w: entry %d: seq is not positive", ErrCorrupt, seq)
-	}
-	if len(prev) != len(corridor.JournalEntry{}.PrevHash) {
-		return corridor.JournalEntry{}, fmt.Errorf("%w: entry %d: prev_hash is %d bytes", ErrCorrupt, seq, len(prev))
-	}
-	if len(hash) != len(corridor.JournalEntry{}.Hash) {
-		return corridor.JournalEntry{}, fmt.Errorf("%w: entry %d: hash is %d bytes", ErrCorrupt, seq, len(hash))
-	}
-	e := corridor.JournalEntry{Seq: uint64(seq), Time: time.Unix(0, timeNS).UTC(), Kind: kind, Payload: payload}
-	copy(e.PrevHash[:], prev)
-	copy(e.Hash[:], hash)
-	return e, nil
-}
-
-// verifyLink returns an error wrapping ErrCorrupt unless e is entry seq+1,
-// chains to prev and matches its own hash.
-func verifyLink(e *corridor.JournalEntry, seq uint64, prev [32]byte) error {
-	if e.Seq != seq+1 {
-		return fmt.Errorf("%w: entry %d is missing, the next is entry %d", ErrCorrupt, seq+1, e.Seq)
-	}
-	if e.PrevHash != prev {
-		return fmt.Errorf("%w: entry %d: prev_hash is not entry %d's hash", ErrCorrupt, e.Seq, seq)
-	}
-	return verifyHash(e)
-}
-
-// verifyHash returns an error wrapping ErrCorrupt unless e's Hash matches
-// its contents.
-func verifyHash(e *corridor.JournalEntry) error {
-	if e.Hash != e.ComputeHash() {
-		return fmt.Errorf("%w: entry %d: hash does not match its contents", ErrCorrupt, e.Seq)
-	}
-	return nil
+	return corridor.EntryFromColumns(seq, timeNS, kind, payload, prev, hash)
 }
 
 // Close closes the store the journal belongs to, releasing its lease.

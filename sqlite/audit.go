@@ -78,7 +78,7 @@ func Audit(ctx context.Context, path string, verify func(corridor.Checkpoint) er
 			return r, fmt.Errorf("audit journal after %d: %w", r.Entries, err)
 		}
 		for i := range page {
-			if err := verifyLink(&page[i], r.Entries, prev); err != nil {
+			if err := corridor.CheckLink(&page[i], r.Entries, prev); err != nil {
 				return r, err
 			}
 			r.Entries, prev = page[i].Seq, page[i].Hash

@@ -23,6 +23,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/corridor-network/corridor"
 	_ "modernc.org/sqlite" // Registers the "sqlite" database/sql driver.
 )
 
@@ -39,7 +40,7 @@ const (
 
 // ErrCorrupt reports that the journal in the file does not match its hash
 // chain: an entry was altered, removed or reordered outside the hub.
-var ErrCorrupt = errors.New("sqlite: journal corrupt")
+var ErrCorrupt = corridor.ErrJournalCorrupt
 
 // DB is the embedded store: one SQLite file in WAL mode with synchronous=FULL.
 // Every statement runs on one connection, so transactions serialize.

@@ -351,11 +351,11 @@ func testAppendPanics(t *testing.T, h Harness) {
 		modify func(batch []corridor.JournalEntry)
 		want   string
 	}{
-		{"Gap", func(b []corridor.JournalEntry) { b[1] = rechain(b[1], 1, b[0].Hash) }, "journal entry 5 does not follow entry 3"},
-		{"GapFirst", func(b []corridor.JournalEntry) { b[0] = rechain(b[0], 1, b[0].PrevHash) }, "journal entry 4 does not follow entry 2"},
-		{"Replayed", func(b []corridor.JournalEntry) { b[0] = rechain(b[0], -1, b[0].PrevHash) }, "journal entry 2 does not follow entry 2"},
-		{"PrevHash", func(b []corridor.JournalEntry) { b[1] = rechain(b[1], 0, [32]byte{1}) }, "journal entry 4: prev hash is not entry 3's hash"},
-		{"Hash", func(b []corridor.JournalEntry) { b[2].Payload = []byte("altered") }, "journal entry 5: hash does not match its contents"},
+		{"Gap", func(b []corridor.JournalEntry) { b[1] = rechain(b[1], 1, b[0].Hash) }, "entry 4 is missing, the next is entry 5"},
+		{"GapFirst", func(b []corridor.JournalEntry) { b[0] = rechain(b[0], 1, b[0].PrevHash) }, "entry 3 is missing, the next is entry 4"},
+		{"Replayed", func(b []corridor.JournalEntry) { b[0] = rechain(b[0], -1, b[0].PrevHash) }, "entry 2 does not follow entry 2"},
+		{"PrevHash", func(b []corridor.JournalEntry) { b[1] = rechain(b[1], 0, [32]byte{1}) }, "entry 4: prev_hash is not entry 3's hash"},
+		{"Hash", func(b []corridor.JournalEntry) { b[2].Payload = []byte("altered") }, "entry 5: hash does not match its contents"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -365,7 +365,7 @@ func testAppendPanics(t *testing.T, h Harness) {
 			batch := Chain(seq, hash, 3, 16)
 			tt.modify(batch)
 			got := appendPanic(j, batch)
-			if !strings.Contains(got, "assertion failed: "+tt.want) {
+			if !strings.Contains(got, "assertion failed: journal batch: journal corrupt: "+tt.want) {
 				t.Errorf("Append panicked with %q; want %q", got, tt.want)
 			}
 			if gotSeq, _ := j.LastSeq(); gotSeq != seq {
