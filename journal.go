@@ -130,3 +130,75 @@ func CheckBatch(seq uint64, hash [32]byte, entries []JournalEntry) error {
 	}
 	return nil
 }
+
+// ReplayPages is Replay for a store that reads its entries a page at a
+// time: anchor gives the hash entry after+1 must chain to, page at most
+// size entries after a seq, in order. ReplayPages checks every link and
+// calls fn for each entry; it stops at the first page that comes back
+// short, so entries appended meanwhile are replayed too.
+func ReplayPages(after uint64, size int, anchor func(after uint64) ([32]byte, error),
+	page func(seq uint64) ([]JournalEntry, error), fn func(JournalEntry) error) error {
+	prev, err := anchor(after)
+	if err != nil {
+		return fmt.Errorf("replay journal after %d: %w", after, err)
+	}
+	seq := after
+	for {
+		entries, err := page(seq)
+		if err != nil {
+			return fmt.Errorf("replay journal after %d: %w", seq, err)
+		}
+		for _, e := range entries {
+			if err := CheckLink(&e, seq, prev); err != nil {
+				return fmt.Errorf("replay journal: %w", err)
+			}
+			if err := fn(e); err != nil {
+				return fmt.Errorf("replay journal entry %d: %w", e.Seq, err)
+			}
+			seq, prev = e.Seq, e.Hash
+		}
+		if len(entries) < size {
+			return nil
+		}
+	}
+}
+
+// AuditReport is what an audit found in an intact journal.
+type AuditReport struct {
+	Entries        uint64   // Entries in the journal; the last one's seq.
+	Head           [32]byte // Hash of the last entry.
+	Checkpoints    int      // Signed checkpoints verified.
+	LastCheckpoint uint64   // Seq of the newest checkpoint, 0 if none.
+}
+
+// AuditJournal walks a store's whole journal with replay (a Replay from the
+// start, which checks every entry's hash and link), then checks each
+// checkpoint against the entry hashAt reads and with verify, the hub's
+// signature check (nil: against its entry only). Its errors wrap
+// ErrJournalCorrupt and name the first entry or checkpoint that does not
+// match.
+func AuditJournal(replay func(fn func(JournalEntry) error) error, checkpoints []Checkpoint,
+	hashAt func(seq uint64) ([32]byte, error), verify func(Checkpoint) error) (AuditReport, error) {
+	var r AuditReport
+	err := replay(func(e JournalEntry) error {
+		r.Entries, r.Head = e.Seq, e.Hash
+		return nil
+	})
+	if err != nil {
+		return r, err
+	}
+	for _, cp := range checkpoints {
+		hash, err := hashAt(cp.Seq)
+		if err != nil || cp.Seq > r.Entries || hash != cp.Hash {
+			return r, fmt.Errorf("%w: checkpoint at entry %d does not match the journal", ErrJournalCorrupt, cp.Seq)
+		}
+		if verify != nil {
+			if err := verify(cp); err != nil {
+				return r, fmt.Errorf("%w: checkpoint at entry %d: signature: %v", ErrJournalCorrupt, cp.Seq, err)
+			}
+		}
+		r.Checkpoints++
+		r.LastCheckpoint = cp.Seq
+	}
+	return r, nil
+}

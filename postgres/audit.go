@@ -68,12 +68,7 @@ func (j *Journal) LastCheckpoint(ctx context.Context) (uint64, error) {
 }
 
 // AuditReport is what an audit found in an intact journal.
-type AuditReport struct {
-	Entries        uint64   // Entries in the journal; the last one's seq.
-	Head           [32]byte // Hash of the last entry.
-	Checkpoints    int      // Signed checkpoints verified.
-	LastCheckpoint uint64   // Seq of the newest checkpoint, 0 if none.
-}
+type AuditReport = corridor.AuditReport
 
 // Audit walks the whole journal of the database at url, checking every
 // entry's hash and link, and every checkpoint against its entry and with
@@ -87,25 +82,17 @@ func Audit(ctx context.Context, url string, verify func(corridor.Checkpoint) err
 		return AuditReport{}, err
 	}
 	defer func() { _ = db.Close() }() // Read only: nothing to lose.
-	var r AuditReport
-	var prev [32]byte
-	for {
-		page, err := db.readPage(ctx, r.Entries)
-		if err != nil {
-			return r, fmt.Errorf("audit journal after %d: %w", r.Entries, err)
-		}
-		for i := range page {
-			if err := corridor.CheckLink(&page[i], r.Entries, prev); err != nil {
-				return r, err
-			}
-			r.Entries, prev = page[i].Seq, page[i].Hash
-		}
-		if len(page) < ReplayPageEntries {
-			break
-		}
+	cps, err := db.checkpoints(ctx)
+	if err != nil {
+		return AuditReport{}, err
 	}
-	r.Head = prev
-	return r, db.auditCheckpoints(ctx, &r, verify)
+	replay := func(fn func(corridor.JournalEntry) error) error {
+		anchor := func(uint64) ([32]byte, error) { return [32]byte{}, nil }
+		page := func(seq uint64) ([]corridor.JournalEntry, error) { return db.readPage(ctx, seq) }
+		return corridor.ReplayPages(0, ReplayPageEntries, anchor, page, fn)
+	}
+	hashAt := func(seq uint64) ([32]byte, error) { return db.entryHash(ctx, seq) }
+	return corridor.AuditJournal(replay, cps, hashAt, verify)
 }
 
 // EntryHash is the hash of journal entry seq of the database at url, read
@@ -163,27 +150,6 @@ func openForAudit(ctx context.Context, url string) (*DB, error) {
 		return nil, errors.Join(err, db.Close())
 	}
 	return db, nil
-}
-
-func (db *DB) auditCheckpoints(ctx context.Context, r *AuditReport, verify func(corridor.Checkpoint) error) error {
-	cps, err := db.checkpoints(ctx)
-	if err != nil {
-		return err
-	}
-	for _, cp := range cps {
-		hash, err := db.entryHash(ctx, cp.Seq)
-		if err != nil || cp.Seq > r.Entries || hash != cp.Hash {
-			return fmt.Errorf("%w: checkpoint at entry %d does not match the journal", ErrCorrupt, cp.Seq)
-		}
-		if verify != nil {
-			if err := verify(cp); err != nil {
-				return fmt.Errorf("%w: checkpoint at entry %d: signature: %v", ErrCorrupt, cp.Seq, err)
-			}
-		}
-		r.Checkpoints++
-		r.LastCheckpoint = cp.Seq
-	}
-	return nil
 }
 
 func (db *DB) checkpoints(ctx context.Context) ([]corridor.Checkpoint, error) {

@@ -172,29 +172,9 @@ func fenceError(err error, token uint64) error {
 // Entries another node commits during the replay are replayed too, up to the
 // first page that comes back short.
 func (j *Journal) Replay(ctx context.Context, after uint64, fn func(corridor.JournalEntry) error) error {
-	prev, err := j.db.anchor(ctx, after)
-	if err != nil {
-		return fmt.Errorf("replay journal after %d: %w", after, err)
-	}
-	seq := after
-	for {
-		page, err := j.db.readPage(ctx, seq)
-		if err != nil {
-			return fmt.Errorf("replay journal after %d: %w", seq, err)
-		}
-		for _, e := range page {
-			if err := corridor.CheckLink(&e, seq, prev); err != nil {
-				return fmt.Errorf("replay journal: %w", err)
-			}
-			if err := fn(e); err != nil {
-				return fmt.Errorf("replay journal entry %d: %w", e.Seq, err)
-			}
-			seq, prev = e.Seq, e.Hash
-		}
-		if len(page) < ReplayPageEntries {
-			return nil
-		}
-	}
+	anchor := func(after uint64) ([32]byte, error) { return j.db.anchor(ctx, after) }
+	page := func(seq uint64) ([]corridor.JournalEntry, error) { return j.db.readPage(ctx, seq) }
+	return corridor.ReplayPages(after, ReplayPageEntries, anchor, page, fn)
 }
 
 // anchor returns the hash that entry after+1 must chain to: zero for the
