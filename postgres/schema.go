@@ -61,6 +61,24 @@ var migrations = [...]string{
 			RAISE EXCEPTION 'lease token % is not current or has expired', t USING ERRCODE = '` + fencedSQLState + `';
 		END IF;
 	END $$;`,
+	// 4: state snapshots, for a node to start from (hub.Snapshots): the
+	// data in chunks, each written in its own transaction, and the row
+	// last, so that a row always stands for a whole snapshot. Any node may
+	// write one: a snapshot is checked against the journal before use.
+	`CREATE TABLE snapshot (
+		seq        BIGINT PRIMARY KEY REFERENCES journal (seq),
+		entry_hash BYTEA  NOT NULL CHECK (octet_length(entry_hash) = 32),
+		state_hash BYTEA  NOT NULL CHECK (octet_length(state_hash) = 32),
+		bytes      BIGINT NOT NULL CHECK (bytes > 0),
+		chunks     BIGINT NOT NULL CHECK (chunks > 0),
+		time_ns    BIGINT NOT NULL
+	);
+	CREATE TABLE snapshot_chunk (
+		seq  BIGINT NOT NULL,
+		n    BIGINT NOT NULL CHECK (n >= 0),
+		data BYTEA  NOT NULL,
+		PRIMARY KEY (seq, n)
+	);`,
 }
 
 // fencedSQLState is the SQLSTATE lease_fence raises; Append translates it to

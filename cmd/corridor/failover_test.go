@@ -304,17 +304,18 @@ type clusterNode struct {
 	cmd                          *exec.Cmd
 	exited                       chan error
 	logFile                      string
+	args                         []string // More flags of 'corridor hub'.
 }
 
 // mustCluster starts n hub processes on a fresh database and waits until
-// one is active.
-func mustCluster(t *testing.T, n int) *cluster {
+// one is active; args go to every node's 'corridor hub'.
+func mustCluster(t *testing.T, n int, args ...string) *cluster {
 	t.Helper()
 	c := &cluster{store: pgtest.New(t)}
 	bin := mustBuild(t)
 	first := mustCA(t)
 	for i := range n {
-		node := &clusterNode{name: fmt.Sprintf("node%d", i+1), data: first, addr: freeAddr(t), bin: bin, store: c.store}
+		node := &clusterNode{name: fmt.Sprintf("node%d", i+1), data: first, addr: freeAddr(t), bin: bin, store: c.store, args: args}
 		if i > 0 {
 			node.data = t.TempDir()
 			mustCopyCA(t, first, node.data)
@@ -386,6 +387,7 @@ func (n *clusterNode) start(t *testing.T) {
 	}
 	n.cmd = exec.Command(n.bin, "hub", "--data", n.data, "--store", n.store, "--addr", n.addr, "--ops-addr", "",
 		"--node", n.name, "--lease-ttl", failoverLeaseTTL.String(), "--resolve-every", "0", "--cycle-every", "0")
+	n.cmd.Args = append(n.cmd.Args, n.args...)
 	n.cmd.Stdout, n.cmd.Stderr = f, f
 	if err := n.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -436,4 +438,39 @@ func freeAddr(t *testing.T) string {
 	}
 	defer ln.Close()
 	return ln.Addr().String()
+}
+
+// TestStandbyStartsFromSnapshot has the active node of a cluster snapshot
+// its state into PostgreSQL, then starts a standby and kills the active
+// node: the standby starts from the snapshot (its log says so), takes over
+// with the payments of both, and settles the next one.
+func TestStandbyStartsFromSnapshot(t *testing.T) {
+	ctx := context.Background()
+	c := mustCluster(t, 1, "--snapshot-every", "10")
+	banks := mustRegisterBanks(t, ctx, c.url(), c.nodes[0].data)
+	payments := crashPayments(t, 31)
+	for _, p := range payments[:30] {
+		if _, err := banks[0].Submit(ctx, p.msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "a snapshot in PostgreSQL", func() bool { return strings.Contains(c.nodes[0].log(), "state snapshot saved") })
+	standby := &clusterNode{name: "node2", data: t.TempDir(), addr: freeAddr(t), bin: c.nodes[0].bin, store: c.store,
+		logFile: filepath.Join(t.TempDir(), "node2.log")}
+	mustCopyCA(t, c.nodes[0].data, standby.data)
+	standby.start(t)
+	c.nodes = append(c.nodes, standby)
+	waitFor(t, "the standby to follow", func() bool { return strings.Contains(standby.log(), "standby: following the journal") })
+	if log := standby.log(); !strings.Contains(log, "state loaded from snapshot") {
+		t.Fatalf("the standby did not start from the snapshot:\n%s", log)
+	}
+	c.nodes[0].kill(t, syscall.SIGKILL)
+	india := mustBankClient(t, c.url(), c.nodes[0].data, demoIndia.BIC) // Knows both nodes.
+	if resp, err := india.Submit(ctx, payments[30].msg); err != nil || resp.Status != "ACSC" {
+		t.Fatalf("a payment after the takeover: %+v, %v", resp, err)
+	}
+	for i := range payments {
+		payments[i].answered = true
+	}
+	checkSettledOnceOnCluster(t, ctx, c, payments, 0)
 }

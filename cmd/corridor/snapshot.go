@@ -6,11 +6,32 @@ import (
 
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/hub"
+	"github.com/corridor-network/corridor/postgres"
 	"github.com/corridor-network/corridor/sqlite"
 )
 
-// The hub starts from its SQLite store's latest snapshot: see hub.Snapshots.
-var _ hub.Snapshots = (*sqlite.Journal)(nil)
+// The hub starts from its store's latest snapshot: see hub.Snapshots.
+var (
+	_ hub.Snapshots   = (*sqlite.Journal)(nil)
+	_ hub.Snapshots   = (*postgres.Journal)(nil)
+	_ snapshotJournal = (*sqlite.Journal)(nil)
+	_ snapshotJournal = (*postgres.Journal)(nil)
+)
+
+// snapshotJournal is what the snapshotter needs of a store.
+type snapshotJournal interface {
+	LastSeq() (uint64, [32]byte)
+	LatestSnapshotSeq(ctx context.Context) (uint64, error)
+	SaveSnapshot(ctx context.Context, seq uint64, entryHash, stateHash [32]byte, data []byte) error
+}
+
+// snapshotStore is the store the snapshots go to: the journal's.
+func (m *Main) snapshotStore() snapshotJournal {
+	if m.PG != nil {
+		return m.PG.Journal()
+	}
+	return m.DB.Journal()
+}
 
 // Bounds of the periodic snapshots.
 const (
@@ -27,10 +48,10 @@ const (
 // failure is logged at WARN and tried again after snapshotRetryWait.
 func (m *Main) runSnapshots(ctx context.Context) {
 	every := uint64(m.Config.SnapshotEvery)
-	if every == 0 || m.DB == nil { // On PostgreSQL the store keeps no snapshots yet: nodes replay the journal.
+	if every == 0 {
 		return
 	}
-	j := m.DB.Journal()
+	j := m.snapshotStore()
 	last, err := j.LatestSnapshotSeq(ctx)
 	if err != nil {
 		m.Logger.Warn("latest state snapshot not read; the next is taken at once", "error", err)
@@ -60,7 +81,7 @@ func (m *Main) runSnapshots(ctx context.Context) {
 
 // saveSnapshot takes a snapshot and saves it, and logs it with its size
 // and how long the sequencer was held.
-func (m *Main) saveSnapshot(ctx context.Context, j *sqlite.Journal) (uint64, error) {
+func (m *Main) saveSnapshot(ctx context.Context, j snapshotJournal) (uint64, error) {
 	snap, err := m.Hub.Snapshot(ctx)
 	if err != nil {
 		return 0, err
