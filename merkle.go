@@ -194,6 +194,13 @@ func BatchReceiptStatement(count int, root MerkleHash) []byte {
 	return statement("corridor batch receipt v1\n", count, root)
 }
 
+// InboxStatement is what the hub signs, once, for an inbox page read with
+// sign=batch: "corridor inbox v1\n", count as 4 bytes big-endian, and the
+// root of the tree over the page's message bodies, in the page's order.
+func InboxStatement(count int, root MerkleHash) []byte {
+	return statement("corridor inbox v1\n", count, root)
+}
+
 func statement(label string, count int, root MerkleHash) []byte {
 	b := make([]byte, 0, len(label)+4+len(root))
 	b = append(b, label...)

@@ -138,18 +138,46 @@ func (c *Client) Submit(ctx context.Context, message []byte) (SubmitResponse, er
 // Inbox returns the caller's messages after seq after, waiting up to wait
 // (at most MaxInboxWait) for one when there is none.
 func (c *Client) Inbox(ctx context.Context, after uint64, wait time.Duration) ([]InboxMessageBody, error) {
-	q := url.Values{"after": {strconv.FormatUint(after, 10)}, "wait": {wait.String()}}
+	q := url.Values{"after": {strconv.FormatUint(after, 10)}, "wait": {wait.String()}, "sign": {"batch"}}
 	var resp InboxResponse
 	hubCert, err := c.do(ctx, request{method: http.MethodGet, path: "/v1/inbox?" + q.Encode(), want: http.StatusOK, idempotent: true}, &resp)
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range resp.Messages {
-		if err := pki.VerifyDetached(m.Signature, []byte(m.Body), hubCert); err != nil {
-			return nil, fmt.Errorf("inbox message %d: the hub's signature: %w", m.Seq, err)
-		}
+	if err := verifyInbox(resp.Messages, hubCert); err != nil {
+		return nil, err
 	}
 	return resp.Messages, nil
+}
+
+// verifyInbox checks the hub's signature on every message: over its body,
+// or, for a page signed as one (sign=batch), over the page's statement of
+// the root its Merkle path proves, each signature verified once.
+func verifyInbox(msgs []InboxMessageBody, hubCert *x509.Certificate) error {
+	roots := map[string]corridor.MerkleHash{} // Signatures verified, and the root each covers.
+	for _, m := range msgs {
+		if m.Batch == nil {
+			if err := pki.VerifyDetached(m.Signature, []byte(m.Body), hubCert); err != nil {
+				return fmt.Errorf("inbox message %d: the hub's signature: %w", m.Seq, err)
+			}
+			continue
+		}
+		root, err := m.Batch.proof().Root([]byte(m.Body))
+		if err != nil {
+			return fmt.Errorf("inbox message %d: its place in the page: %w", m.Seq, err)
+		}
+		if signed, ok := roots[m.Signature]; ok {
+			if signed != root {
+				return fmt.Errorf("inbox message %d: not in the page the hub signed", m.Seq)
+			}
+			continue
+		}
+		if err := pki.VerifyDetached(m.Signature, corridor.InboxStatement(m.Batch.Count, root), hubCert); err != nil {
+			return fmt.Errorf("inbox message %d: the hub's signature over its page: %w", m.Seq, err)
+		}
+		roots[m.Signature] = root
+	}
+	return nil
 }
 
 // Ack acknowledges every message of the caller's inbox up to and including through.

@@ -122,7 +122,10 @@ type InboxMessageBody struct {
 	Time              time.Time `json:"time"`
 	PossibleDuplicate bool      `json:"possibleDuplicate,omitempty"`
 	Body              string    `json:"body"`
-	Signature         string    `json:"signature"` // The hub's detached JWS over Body.
+	Signature         string    `json:"signature"` // The hub's detached JWS over Body; with Batch, over the page's InboxStatement.
+	// Batch, for a page read with sign=batch, places Body in the page: the
+	// one signature covers corridor.InboxStatement of the root it proves.
+	Batch *BatchProofBody `json:"batch,omitempty"`
 }
 
 // AckRequest is the body of POST /v1/inbox/ack.

@@ -1,0 +1,4 @@
+package httpapi
+
+// VerifyInbox is verifyInbox, for the tests of signed inbox pages.
+var VerifyInbox = verifyInbox
