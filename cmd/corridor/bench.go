@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -50,6 +51,7 @@ type benchOptions struct {
 	stores      []string              // The journal stores to run on, one after another: "sqlite" or a postgres:// URL.
 	baseline    string                // "postgres-rowlock": also run the classic SQL ledger, on baselineURL.
 	baselineURL string
+	cpuProfile  string // A file for the CPU profile of the whole run (hub and banks, in process); "" for none.
 }
 
 // runBench is `corridor bench`: a hub on the embedded store in a temporary
@@ -67,7 +69,19 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	return benchMain(ctx, o, stdout, stderr)
+	if o.cpuProfile == "" {
+		return benchMain(ctx, o, stdout, stderr)
+	}
+	f, err := os.Create(o.cpuProfile)
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return errors.Join(fmt.Errorf("bench: %w", err), f.Close())
+	}
+	err = benchMain(ctx, o, stdout, stderr)
+	pprof.StopCPUProfile()
+	return errors.Join(err, f.Close())
 }
 
 // benchMain runs the bench that o describes, on each of its stores in turn,
@@ -154,6 +168,7 @@ func benchFlags(args []string, stdout, stderr io.Writer) (benchOptions, error) {
 		o.stores = append(o.stores, v)
 		return nil
 	})
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run (hub and banks, in process) to this file, for go tool pprof")
 	fs.StringVar(&o.baseline, "baseline", "", "also run a classic SQL ledger on the same accounts and compare: postgres-rowlock (needs --baseline-url)")
 	fs.StringVar(&o.baselineURL, "baseline-url", "", "with --baseline postgres-rowlock: a postgres:// URL of a database the baseline may create its tables in")
 	fs.StringVar(&points, "crash-points", "", "with --kill-every: every other kill is at the next of these crash points (comma-separated, or all: "+strings.Join(crashpoint.Names, ", ")+")")
