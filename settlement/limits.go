@@ -324,35 +324,41 @@ func (g *Gate) Enter(p Payment, now time.Time) {
 
 // EnterUndo is Enter for a payment whose next step may still refuse it:
 // undo takes back exactly what Enter counted, the day's usage as it was
-// (or none), so that a refused command leaves the gate as it found it.
+// (or none), so that a refused command leaves the gate as it found it. It
+// reverses Enter's own changes rather than copying the usage first: it
+// runs for every limited payment on the sequencer.
 func (g *Gate) EnterUndo(p Payment, now time.Time) (undo func()) {
 	k := lane{p.InstructingAgent, p.Currency}
-	before, had := g.used[k]
-	var saved Usage
-	if had {
-		saved = before.clone()
+	l, limited := g.limits[k]
+	if !limited || p.Priority == Urgent {
+		return func() {} // Enter counts nothing.
 	}
-	_, wasEntered := g.entered[p.ID]
+	before, had := g.used[k]
+	nilPending := had && before.Pending.By == nil
 	g.Enter(p, now)
 	return func() {
-		if !wasEntered {
+		u := g.used[k]
+		if l.Rule == RuleGross {
+			var ok1, ok2 bool
+			u.Total, ok1 = u.Total.Sub(p.Amount)
+			u.To[p.InstructedAgent], ok2 = u.To[p.InstructedAgent].Sub(p.Amount)
+			assert.That(ok1 && ok2, "undo of payment %d's entry goes negative", p.ID)
+			if u.To[p.InstructedAgent] == 0 {
+				delete(u.To, p.InstructedAgent)
+			}
+		} else {
 			delete(g.entered, p.ID)
+			u.Pending.sub(p.InstructedAgent, p.Amount) // A new day's record shares the old one's Pending map: this restores both.
 		}
-		if !had {
+		switch {
+		case !had:
 			delete(g.used, k)
-			return
+		case u != before:
+			g.used[k] = before // Enter started a new day's record.
+		case nilPending && len(u.Pending.By) == 0:
+			u.Pending.By = nil
 		}
-		*before = saved // Enter changed it in place, or replaced it with a new day's.
-		g.used[k] = before
 	}
-}
-
-// clone is a copy of u that shares no map with it.
-func (u *Usage) clone() Usage {
-	c := *u
-	c.To = maps.Clone(u.To)
-	c.Out.By, c.Pending.By, c.In.By = maps.Clone(u.Out.By), maps.Clone(u.Pending.By), maps.Clone(u.In.By)
-	return c
 }
 
 // Settled counts p, settled at now, under RuleNet: as out for its
