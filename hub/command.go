@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"crypto/sha256"
 	"time"
 
 	"github.com/corridor-network/corridor"
@@ -89,6 +90,18 @@ type paymentCmd struct {
 	Screening *screeningRecord // Screened by the caller, outside the sequencer; nil without lists.
 
 	legacyFX bool // Decoded from a payload before v2: converts as payments did before FX providers.
+
+	// digest is the SHA-256 of Message, hashed by the caller, off the
+	// sequencer; not journaled, so zero on replay, where record hashes.
+	digest [32]byte
+}
+
+// messageDigest is c's digest, hashing Message when the caller did not.
+func (c paymentCmd) messageDigest() [32]byte {
+	if c.digest == ([32]byte{}) {
+		return sha256.Sum256(c.Message)
+	}
+	return c.digest
 }
 
 // markLegacy records that c was journaled before FX providers existed.

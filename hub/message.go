@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 
 	"github.com/corridor-network/corridor"
@@ -60,7 +61,7 @@ func (h *Hub) commandOf(ctx context.Context, sub *iso20022.Submission, msg corri
 func (h *Hub) paymentOf(sender corridor.BIC, p corridor.Payment, instrID string, msg corridor.SignedMessage) paymentCmd {
 	assert.That(sender == p.InstructingAgent, "sender %s is not the instructing agent %s", sender, p.InstructingAgent)
 	return paymentCmd{Sender: sender, Payment: p, InstrID: instrID, Message: msg.Body, Signature: msg.Signature,
-		Batch: msg.Batch, Screening: h.screen(p)} // Here, on the caller's goroutine: screening is CPU work.
+		Batch: msg.Batch, Screening: h.screen(p), digest: sha256.Sum256(msg.Body)} // Here, on the caller's goroutine: screening and hashing are CPU work.
 }
 
 // bizSvc is the AppHdr/BizSvc of the messages the hub writes under the

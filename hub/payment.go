@@ -1,7 +1,6 @@
 package hub
 
 import (
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"time"
@@ -126,7 +125,7 @@ func (s *state) record(p *payment, now time.Time) {
 		return // Recorded when it was held; now released.
 	}
 	c := p.cmd
-	p.message = sha256.Sum256(c.Message)
+	p.message = c.messageDigest()
 	p.event(PaymentEvent{Time: now, Status: corridor.StatusAccepted, Event: "accepted", Detail: "journaled as " + p.ref})
 	if p.msgDef == msgDefPacs008 { // A return is found by its message reference and its UETR's legs.
 		s.payments[legKey{c.Payment.UETR, c.Sender}] = p

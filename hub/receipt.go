@@ -26,6 +26,9 @@ func receiptOf(c command, e corridor.JournalEntry) (corridor.Receipt, bool) {
 		return corridor.Receipt{}, false
 	}
 	sender, msg := sub.submitted()
+	if d, ok := c.(interface{ messageDigest() [32]byte }); ok { // A payment or a return: hashed off the sequencer.
+		return corridor.Receipt{Seq: e.Seq, Time: e.Time.UTC(), Sender: sender, Message: d.messageDigest()}, true
+	}
 	return corridor.NewReceipt(e.Seq, e.Time, sender, msg), true
 }
 

@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"slices"
 	"time"
@@ -37,7 +38,8 @@ type returnCmd struct {
 // returnCmd, screened against the parties of the payment it returns.
 func (h *Hub) returnOf(ctx context.Context, sender corridor.BIC, r iso20022.ReturnInstruction, msg corridor.SignedMessage) (command, error) {
 	p := returnedPayment(r)
-	c := returnCmd{paymentCmd: paymentCmd{Sender: sender, InstrID: r.ReturnID, Message: msg.Body, Signature: msg.Signature, Batch: msg.Batch}}
+	c := returnCmd{paymentCmd: paymentCmd{Sender: sender, InstrID: r.ReturnID, Message: msg.Body, Signature: msg.Signature, Batch: msg.Batch,
+		digest: sha256.Sum256(msg.Body)}} // Off the sequencer.
 	c.Reason, c.OriginalMsgID = r.Reason, r.OriginalMsgID
 	var orig *corridor.Payment
 	if _, err := h.do(ctx, request{query: func(s *state) { orig = s.returnedParties(p) }}); err != nil {

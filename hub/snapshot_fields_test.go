@@ -21,7 +21,7 @@ var snapshotFields = map[reflect.Type][]string{
 		"camt054", "gate", "defunds", "days", "warehouse", "caseMsgs"},
 	reflect.TypeFor[payment](): {"seq", "ref", "cmd", "msgDef", "status", "wait", "reason", "detail", "events",
 		"screening", "orig", "returnReason", "returnFX", "returning", "returned", "cancel", "message"},
-	reflect.TypeFor[paymentCmd]():     {"Sender", "Payment", "InstrID", "Message", "Signature", "Batch", "Screening", "legacyFX"},
+	reflect.TypeFor[paymentCmd]():     {"Sender", "Payment", "InstrID", "Message", "Signature", "Batch", "Screening", "legacyFX", "digest"},
 	reflect.TypeFor[inbox]():          {"next", "messages"},
 	reflect.TypeFor[inboxMsg]():       {"InboxMessage", "sender", "reads"},
 	reflect.TypeFor[screeningState](): {"lists", "screener", "whitelist", "holds", "approvals", "changed"},

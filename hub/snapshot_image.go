@@ -99,16 +99,17 @@ type paymentCmdImage struct {
 	Batch     *corridor.BatchProof
 	Screening *screeningRecord
 	LegacyFX  bool
+	Digest    [32]byte
 }
 
 func (c paymentCmd) image() paymentCmdImage {
 	return paymentCmdImage{Sender: c.Sender, Payment: c.Payment, InstrID: c.InstrID, Message: c.Message, Signature: c.Signature,
-		Batch: c.Batch, Screening: c.Screening, LegacyFX: c.legacyFX}
+		Batch: c.Batch, Screening: c.Screening, LegacyFX: c.legacyFX, Digest: c.digest}
 }
 
 func (c paymentCmdImage) restore() paymentCmd {
 	return paymentCmd{Sender: c.Sender, Payment: c.Payment, InstrID: c.InstrID, Message: c.Message, Signature: c.Signature,
-		Batch: c.Batch, Screening: c.Screening, legacyFX: c.LegacyFX}
+		Batch: c.Batch, Screening: c.Screening, legacyFX: c.LegacyFX, digest: c.Digest}
 }
 
 type legImage struct {
