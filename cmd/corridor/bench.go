@@ -88,34 +88,41 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // and compares them when there are several.
 func benchMain(ctx context.Context, o benchOptions, stdout, stderr io.Writer) error {
 	if len(o.stores) <= 1 {
-		r, err := benchOn(ctx, o, storeOf(o.stores), stdout, stderr)
+		store := "" // The data directory's SQLite file.
+		if len(o.stores) == 1 {
+			store = o.stores[0]
+		}
+		r, err := benchOn(ctx, o, store, stdout, stderr)
 		if err != nil || o.baseline == "" {
 			return err
 		}
 		return benchBaseline(ctx, o, r, stdout)
 	}
-	var rates []float64
+	var throughput []float64 // Acknowledged payments per second, per store: a measurement, not money.
 	for _, store := range o.stores {
-		fmt.Fprintf(stdout, "== journal on %s\n", Config{Store: storeOf([]string{store})}.storeName())
-		r, err := benchOn(ctx, o, storeOf([]string{store}), stdout, stderr)
+		fmt.Fprintf(stdout, "== journal on %s\n", benchStoreName(store))
+		r, err := benchOn(ctx, o, store, stdout, stderr)
 		if err != nil {
 			return err
 		}
-		rates = append(rates, r.AcknowledgedPerSecond)
+		throughput = append(throughput, r.AcknowledgedPerSecond)
 	}
 	fmt.Fprintln(stdout, "== stores compared, acknowledged payments/s:")
 	for i, store := range o.stores {
-		fmt.Fprintf(stdout, "  %-60s %8.0f  (%.2f× the first)\n", Config{Store: storeOf([]string{store})}.storeName(), rates[i], rates[i]/rates[0])
+		fmt.Fprintf(stdout, "  %-60s %8.0f  (%.2f× the first)\n", benchStoreName(store), throughput[i], throughput[i]/throughput[0])
 	}
 	return nil
 }
 
-// storeOf is the Config.Store of a --store entry: "" for sqlite.
-func storeOf(stores []string) string {
-	if len(stores) == 0 || stores[0] == "sqlite" {
-		return ""
+// maxBenchStores bounds --store: each is a whole run.
+const maxBenchStores = 4
+
+// benchStoreName names a --store for the report: "" is SQLite.
+func benchStoreName(store string) string {
+	if store == "" {
+		return "sqlite"
 	}
-	return stores[0]
+	return Config{Store: store}.storeName()
 }
 
 // benchOn runs the bench with the journal on store ("" for SQLite).
@@ -162,7 +169,12 @@ func benchFlags(args []string, stdout, stderr io.Writer) (benchOptions, error) {
 	fs.DurationVar(&o.killEvery, "kill-every", 0, "run the hub as a child process and SIGKILL it this often under load, restart it and check (0: in process, never killed)")
 	fs.DurationVar(&o.killJitter, "kill-jitter", 0, "with --kill-every: each interval is --kill-every plus or minus a random share of this")
 	fs.Func("store", "the journal's store, repeatable to compare: sqlite (the default) or a postgres:// URL of an empty database", func(v string) error {
-		if v != "sqlite" && !(Config{Store: v}).onPostgres() {
+		switch {
+		case len(o.stores) == maxBenchStores:
+			return fmt.Errorf("at most %d stores", maxBenchStores)
+		case v == "sqlite":
+			v = "" // Config.Store's name for the data directory's SQLite file.
+		case !(Config{Store: v}).onPostgres():
 			return fmt.Errorf("want sqlite or a postgres:// URL, not %q", v)
 		}
 		o.stores = append(o.stores, v)
@@ -198,7 +210,7 @@ func benchFlags(args []string, stdout, stderr io.Writer) (benchOptions, error) {
 	if o.baseline != "" && (o.baseline != "postgres-rowlock" || !(Config{Store: o.baselineURL}).onPostgres()) {
 		return o, usageError{errors.New("bench: --baseline takes postgres-rowlock, with --baseline-url postgres://…")}
 	}
-	if o.killEvery > 0 && storeOf(o.stores) != "" || o.killEvery > 0 && len(o.stores) > 1 {
+	if o.killEvery > 0 && (len(o.stores) > 1 || len(o.stores) == 1 && o.stores[0] != "") {
 		return o, usageError{errors.New("bench: --kill-every runs the hub on its own SQLite journal; --store postgres is for the in-process bench")}
 	}
 	return o, nil

@@ -122,8 +122,18 @@ func (m *Main) awaitLease(ctx context.Context, node postgres.Node, sb *standbySe
 			return err // A journal this node cannot follow: it must not take over either.
 		}
 		wait, cancel := context.WithTimeout(ctx, ttl/4)
-		_, _ = j.Wait(wait, seq) // Back when the journal grows, or at the timeout: either way, try again.
+		_, err = j.Wait(wait, seq) // Back when the journal grows, or at the timeout: either way, try again.
 		cancel()
+		if err != nil && !errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			// The database did not answer: wait out the poll before trying
+			// again, rather than spin and log at the speed of refusals.
+			m.Logger.Warn("standby cannot follow the journal; trying again", "error", err)
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(ttl / 4):
+			}
+		}
 	}
 }
 
