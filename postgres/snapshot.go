@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
+	"github.com/corridor-network/corridor"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -58,8 +60,7 @@ func (j *Journal) SaveSnapshot(ctx context.Context, seq uint64, entryHash, state
 		return fmt.Errorf("snapshot %d: clear chunks: %w", seq, err)
 	}
 	n := 0
-	for off := 0; off < len(data); off += SnapshotChunkBytes {
-		chunk := data[off:min(off+SnapshotChunkBytes, len(data))]
+	for chunk := range slices.Chunk(data, SnapshotChunkBytes) {
 		if _, err := j.db.pool.Exec(ctx, insertChunkSQL, int64(seq), n, chunk); err != nil {
 			return fmt.Errorf("snapshot %d: write chunk %d: %w", seq, n, err)
 		}
@@ -92,46 +93,42 @@ func (j *Journal) LatestSnapshot(ctx context.Context, maxBytes int) (seq uint64,
 		return 0, entryHash, stateHash, nil, nil
 	case err != nil:
 		return 0, entryHash, stateHash, nil, fmt.Errorf("read latest snapshot: %w", err)
-	case size > int64(maxBytes) || chunks > size:
-		return 0, entryHash, stateHash, nil, fmt.Errorf("snapshot %d: %d bytes in %d chunks, more than %d bytes", s, size, chunks, maxBytes)
 	}
 	copy(entryHash[:], eh) // The schema checks both are 32 bytes.
 	copy(stateHash[:], sh)
-	data, err = j.db.readChunks(ctx, s, size, chunks)
+	data, err = j.db.readChunks(ctx, s, size, chunks, maxBytes)
 	if err != nil {
 		return 0, entryHash, stateHash, nil, err
 	}
 	return uint64(s), entryHash, stateHash, data, nil
 }
 
-// readChunks reads snapshot seq's chunks in order, checking that they are
-// chunks 0 to chunks-1 and size bytes in all.
-func (db *DB) readChunks(ctx context.Context, seq, size, chunks int64) ([]byte, error) {
+// readChunks reads snapshot seq's chunks in order (corridor.SnapshotChunks
+// checks them against its row).
+func (db *DB) readChunks(ctx context.Context, seq, size, chunks int64, maxBytes int) ([]byte, error) {
+	c, err := corridor.NewSnapshotChunks(uint64(seq), size, chunks, maxBytes)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := db.pool.Query(ctx, chunksSQL, seq, chunks+1)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot %d: read chunks: %w", seq, err)
 	}
 	defer rows.Close()
-	data := make([]byte, 0, size)
-	var n int64
-	for ; rows.Next(); n++ {
+	for rows.Next() {
 		var i int64
 		var chunk []byte
 		if err := rows.Scan(&i, &chunk); err != nil {
 			return nil, fmt.Errorf("snapshot %d: read chunk: %w", seq, err)
 		}
-		if i != n || int64(len(data)+len(chunk)) > size {
-			return nil, fmt.Errorf("snapshot %d: chunk %d found as chunk %d, or past %d bytes", seq, i, n, size)
+		if err := c.Add(i, chunk); err != nil {
+			return nil, err
 		}
-		data = append(data, chunk...)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("snapshot %d: read chunks: %w", seq, err)
 	}
-	if n != chunks || int64(len(data)) != size {
-		return nil, fmt.Errorf("snapshot %d: %d chunks of %d bytes, its row says %d of %d", seq, n, len(data), chunks, size)
-	}
-	return data, nil
+	return c.Data()
 }
 
 // LatestSnapshotSeq is the seq of the newest snapshot, or 0 when there is
