@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -60,7 +61,7 @@ func (m *Main) openCluster(ctx context.Context, keys hubKeys) error {
 	if m.Hub, err = hub.Open(ctx, m.hubConfig(m.PG.Journal(), true)); err != nil {
 		return err
 	}
-	sb, err := openStandby(m.Config.Addr, keys.tls)
+	sb, err := openStandby(m.Config.Addr, keys.tls, m.Logger)
 	if err != nil {
 		return err
 	}
@@ -226,7 +227,7 @@ type standbyServer struct {
 }
 
 // openStandby listens on addr with the API's TLS configuration.
-func openStandby(addr string, tlsConfig *tls.Config) (*standbyServer, error) {
+func openStandby(addr string, tlsConfig *tls.Config, log *slog.Logger) (*standbyServer, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen %s: %w", addr, err)
@@ -237,7 +238,9 @@ func openStandby(addr string, tlsConfig *tls.Config) (*standbyServer, error) {
 		TLSConfig: tlsConfig, ReadHeaderTimeout: httpapi.ReadTimeout, ReadTimeout: httpapi.ReadTimeout, WriteTimeout: httpapi.WriteTimeout}
 	go func() {
 		defer close(s.done)
-		_ = s.srv.ServeTLS(ln, "", "") // Returns when closed; the error says only that.
+		if err := s.srv.ServeTLS(ln, "", ""); !errors.Is(err, http.ErrServerClosed) {
+			log.Error("standby API stopped: clients cannot reach this node until it leads", "error", err)
+		}
 	}()
 	return s, nil
 }
