@@ -166,8 +166,15 @@ const (
 	// normal payments do (rejected AM04 when they hold it); before, a
 	// conversion passed them.
 	MessagesFXGate = 4
+	// MessagesLimitDay: besides MessagesFXGate, a normal payment counts
+	// against its instructing agent's limits on the business day it entered
+	// settlement under, settled or not; before, one still in the RTGS queue
+	// when the next day began counted on the next day (settlement.Gate's
+	// CarryPending), where it could settle past a limit, having been let
+	// through against the day before's inflow.
+	MessagesLimitDay = 5
 	// MessagesCurrent is what a new journal records.
-	MessagesCurrent = MessagesFXGate
+	MessagesCurrent = MessagesLimitDay
 )
 
 // resolveCmd runs gridlock resolution over the RTGS queue.

@@ -338,6 +338,7 @@ func (s *state) configure(c configCmd) result {
 		return refused(corridor.Reject(corridor.ReasonNotAllowed, err.Error()))
 	}
 	s.config = c
+	s.settlementRules()
 	s.screening.screener, s.screening.changed = scr, true
 	return applied()
 }

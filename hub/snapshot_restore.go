@@ -252,6 +252,9 @@ func (s *state) restoreSettlement(im *image) error {
 	if s.gate, err = settlement.RestoreGate(im.Gate); err != nil {
 		return err
 	}
+	if im.Gate.Carry != (s.config.Messages < MessagesLimitDay) {
+		return imageErr("the limit gate carries pending payments %v under message rules %d", im.Gate.Carry, s.config.Messages)
+	}
 	s.queue.SetReserves(s.gate)
 	if im.Cycle != nil {
 		if s.cycle, err = settlement.RestoreCycle(*im.Cycle); err != nil {

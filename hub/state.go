@@ -101,7 +101,14 @@ func newState(hubBIC corridor.BIC) *state {
 		days:             make(map[corridor.Currency]*businessDay),
 	}
 	s.queue.SetReserves(s.gate) // The reserve holds in the queue's release and gridlock resolution too.
+	s.settlementRules()
 	return s
+}
+
+// settlementRules sets the settlement rules that depend on the journal's
+// message rules.
+func (s *state) settlementRules() {
+	s.gate.CarryPending(s.config.Messages < MessagesLimitDay)
 }
 
 // nextTransfer assigns the next transfer ID. Replaying the same commands

@@ -177,6 +177,9 @@ type restSum struct {
 	Waiting  []uint64
 	Defunds  []string
 	Entered  []uint64 `json:",omitempty"` // Payments counted as pending against settlement.RuleNet limits.
+	// EnteredOn is the business day each of Entered counts on, from
+	// MessagesLimitDay (before, they counted on the day of their agent's usage).
+	EnteredOn []corridor.Date `json:",omitempty"`
 
 	Days      []businessDay `json:",omitempty"` // By currency.
 	Warehouse []uint64      `json:",omitempty"`
@@ -208,8 +211,11 @@ func (s *state) restSum() restSum {
 	}
 	sum.Booked = s.booked
 	sum.Limits, sum.Used, sum.Waiting = s.gateSum()
-	for _, p := range s.gate.Entered() {
-		sum.Entered = append(sum.Entered, uint64(p.ID))
+	for _, e := range s.gate.Entered() {
+		sum.Entered = append(sum.Entered, uint64(e.ID))
+		if s.config.Messages >= MessagesLimitDay {
+			sum.EnteredOn = append(sum.EnteredOn, e.Day)
+		}
 	}
 	for k, r := range s.defunds {
 		sum.Defunds = append(sum.Defunds, fmt.Sprintf("%s %s %s", k.sender, k.msgID, r.Reference))

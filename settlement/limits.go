@@ -137,12 +137,44 @@ type Gate struct {
 	limits  map[lane]Limits
 	used    map[lane]*Usage
 	waiting []Payment             // The limit queue, in order.
-	entered map[PaymentID]Payment // RuleNet payments in settlement, not settled yet.
+	entered map[PaymentID]Entered // RuleNet payments in settlement, not settled yet.
+	carry   bool                  // CarryPending: set by the hub from its message rules.
+}
+
+// Entered is a RuleNet payment in settlement, not settled yet, with the
+// business day whose limits it entered under. It counts on that day, settled
+// or not: it was let through against that day's net position, so a payment
+// still in settlement when the next day starts does not count on the next
+// day, whose inflow did not admit it.
+type Entered struct {
+	Payment
+	Day corridor.Date
 }
 
 // NewGate returns a gate with no limits and an empty limit queue.
 func NewGate() *Gate {
-	return &Gate{limits: make(map[lane]Limits), used: make(map[lane]*Usage), entered: make(map[PaymentID]Payment)}
+	return &Gate{limits: make(map[lane]Limits), used: make(map[lane]*Usage), entered: make(map[PaymentID]Entered)}
+}
+
+// CarryPending sets whether a new business day counts the RuleNet payments
+// still in settlement from the day before as its own pending payments, as
+// the hub did before its message rules dated them (a payment carried so
+// could settle the new day past a limit, having been let through against
+// the day before's inflow). It is kept for the journals written then.
+// Switching keeps every pending payment counted where it is counted now.
+func (g *Gate) CarryPending(on bool) {
+	if on == g.carry {
+		return
+	}
+	g.carry = on
+	for id, e := range g.entered {
+		u := g.used[lane{e.InstructingAgent, e.Currency}]
+		if u.Day != e.Day && on {
+			u.Pending.add(e.InstructedAgent, e.Amount) // Carried, as the old rule would have.
+		}
+		e.Day = u.Day
+		g.entered[id] = e
+	}
 }
 
 // SetLimits replaces bic's limits in l.Currency, counted by l.Rule. It
@@ -174,7 +206,7 @@ func (g *Gate) SetLimits(led *ledger.Ledger, bic corridor.BIC, l Limits) error {
 	k := lane{bic, l.Currency}
 	if u := g.used[k]; u != nil && u.Rule != l.Rule {
 		delete(g.used, k) // The day's usage is counted afresh by the new rule.
-		maps.DeleteFunc(g.entered, func(_ PaymentID, p Payment) bool { return lane{p.InstructingAgent, p.Currency} == k })
+		maps.DeleteFunc(g.entered, func(_ PaymentID, e Entered) bool { return lane{e.InstructingAgent, e.Currency} == k })
 	}
 	g.limits[k] = l
 	return nil
@@ -276,7 +308,7 @@ func limitDay(now time.Time, _ corridor.Currency) corridor.Date {
 }
 
 // usage is what k used on now's business day, started from zero when the
-// day is new; payments pending in settlement carry over.
+// day is new (but for CarryPending).
 func (g *Gate) usage(k lane, now time.Time) *Usage {
 	u := g.usageView(k, now)
 	g.used[k] = u
@@ -285,14 +317,14 @@ func (g *Gate) usage(k lane, now time.Time) *Usage {
 
 // usageView is k's usage on now's business day without recording it: a
 // check (Held) must change nothing, for a command it serves may yet be
-// refused and not journaled. A new day starts from nothing but what is
-// still pending.
+// refused and not journaled. A new day starts from nothing (but for
+// CarryPending, from what is still pending).
 func (g *Gate) usageView(k lane, now time.Time) *Usage {
 	day := limitDay(now, k.currency)
 	u := g.used[k]
 	if u == nil || u.Day != day {
 		n := &Usage{Currency: k.currency, Day: day, Rule: g.limits[k].Rule, To: map[corridor.BIC]corridor.Amount{}}
-		if u != nil {
+		if u != nil && g.carry {
 			n.Pending = u.Pending
 		}
 		u = n
@@ -318,8 +350,21 @@ func (g *Gate) Enter(p Payment, now time.Time) {
 	}
 	_, dup := g.entered[p.ID]
 	assert.That(!dup, "payment %d entered twice", p.ID)
-	g.entered[p.ID] = p
+	g.entered[p.ID] = Entered{Payment: p, Day: u.Day}
 	u.Pending.add(p.InstructedAgent, p.Amount)
+}
+
+// counted is the usage record e counts in, or nil when the day it entered
+// under is over (its record is gone).
+func (g *Gate) counted(e Entered, now time.Time) *Usage {
+	k := lane{e.InstructingAgent, e.Currency}
+	if g.carry {
+		return g.usage(k, now) // Carried into now's day.
+	}
+	if u := g.used[k]; u != nil && u.Day == e.Day {
+		return u
+	}
+	return nil
 }
 
 // EnterUndo is Enter for a payment whose next step may still refuse it:
@@ -348,7 +393,7 @@ func (g *Gate) EnterUndo(p Payment, now time.Time) (undo func()) {
 			}
 		} else {
 			delete(g.entered, p.ID)
-			u.Pending.sub(p.InstructedAgent, p.Amount) // A new day's record shares the old one's Pending map: this restores both.
+			u.Pending.sub(p.InstructedAgent, p.Amount) // Under CarryPending a new day's record shares the old one's Pending map: this restores both.
 		}
 		switch {
 		case !had:
@@ -362,14 +407,16 @@ func (g *Gate) EnterUndo(p Payment, now time.Time) (undo func()) {
 }
 
 // Settled counts p, settled at now, under RuleNet: as out for its
-// instructing agent if it entered through the gate, and as in for its
-// instructed agent if that agent has RuleNet limits in the currency.
+// instructing agent if it entered through the gate (on the day it entered
+// under, which may be over), and as in for its instructed agent if that
+// agent has RuleNet limits in the currency.
 func (g *Gate) Settled(p Payment, now time.Time) {
 	if e, ok := g.entered[p.ID]; ok {
 		delete(g.entered, p.ID)
-		u := g.usage(lane{e.InstructingAgent, e.Currency}, now)
-		u.Pending.sub(e.InstructedAgent, e.Amount)
-		u.Out.add(e.InstructedAgent, e.Amount)
+		if u := g.counted(e, now); u != nil {
+			u.Pending.sub(e.InstructedAgent, e.Amount)
+			u.Out.add(e.InstructedAgent, e.Amount)
+		}
 	}
 	k := lane{p.InstructedAgent, p.Currency}
 	if l, ok := g.limits[k]; ok && l.Rule == RuleNet {
@@ -386,13 +433,15 @@ func (g *Gate) Left(id PaymentID) bool {
 		return false
 	}
 	delete(g.entered, id)
-	g.used[lane{e.InstructingAgent, e.Currency}].Pending.sub(e.InstructedAgent, e.Amount)
+	if u := g.used[lane{e.InstructingAgent, e.Currency}]; g.carry || u.Day == e.Day {
+		u.Pending.sub(e.InstructedAgent, e.Amount)
+	}
 	return true
 }
 
 // Entered returns the RuleNet payments in settlement but not settled, by ID.
-func (g *Gate) Entered() []Payment {
-	return slices.SortedFunc(maps.Values(g.entered), func(a, b Payment) int { return cmp.Compare(a.ID, b.ID) })
+func (g *Gate) Entered() []Entered {
+	return slices.SortedFunc(maps.Values(g.entered), func(a, b Entered) int { return cmp.Compare(a.ID, b.ID) })
 }
 
 // Wait puts p, which Held holds, at the back of the limit queue.

@@ -29,19 +29,20 @@ const (
 // gridlock resolution, net cycles and FX against a model of who holds what.
 // Payments go through the gate as the hub sends them (see limits_test.go).
 type machine struct {
-	w        *world
-	banks    []corridor.BIC
-	states   map[settlement.PaymentID]state
-	payments map[settlement.PaymentID]settlement.Payment
-	balances map[ledger.AccountID]int64  // What the model expects of every settlement account.
-	funded   map[corridor.Currency]int64 // What came in from outside, per currency.
-	limits   map[laneKey]settlement.Limits
-	used     map[dayKey]*used                            // What settled out and in of lanes under limits, per day.
-	pending  map[settlement.PaymentID]settlement.Payment // Normal payments that entered under limits, unsettled.
-	ceiling  map[dayKey]settlement.Limits                // The loosest limits in force each day; 0 once uncapped.
-	nextPay  settlement.PaymentID
-	nextCyc  settlement.CycleID
-	now      time.Time
+	w         *world
+	banks     []corridor.BIC
+	states    map[settlement.PaymentID]state
+	payments  map[settlement.PaymentID]settlement.Payment
+	balances  map[ledger.AccountID]int64  // What the model expects of every settlement account.
+	funded    map[corridor.Currency]int64 // What came in from outside, per currency.
+	limits    map[laneKey]settlement.Limits
+	used      map[dayKey]*used                            // What settled out and in of lanes under limits, per day.
+	pending   map[settlement.PaymentID]settlement.Payment // Normal payments that entered under limits, unsettled.
+	enteredOn map[settlement.PaymentID]corridor.Date      // The business day each of pending entered on, which it counts on.
+	ceiling   map[dayKey]settlement.Limits                // The loosest limits in force each day; 0 once uncapped.
+	nextPay   settlement.PaymentID
+	nextCyc   settlement.CycleID
+	now       time.Time
 
 	rounding   settlement.Rounding
 	remainders map[settlement.RoundingKey]int64 // Every conversion's remainder, summed, in 10^-RemainderScale.
@@ -81,21 +82,24 @@ func (u *used) net(b corridor.BIC) int64 {
 	return n
 }
 
-// pendingNet is what lane k's pending payments add to its net outflow to b
-// (all with an empty b).
-func (m *machine) pendingNet(k laneKey, b corridor.BIC) int64 {
+// pendingNet is what lane k's payments pending since day add to its net
+// outflow to b (all with an empty b) that day.
+func (m *machine) pendingNet(k laneKey, day corridor.Date, b corridor.BIC) int64 {
 	var n int64
-	for _, p := range m.pending {
-		if laneOf(p) == k && (b == "" || p.InstructedAgent == b) {
+	for id, p := range m.pending {
+		if laneOf(p) == k && m.enteredOn[id] == day && (b == "" || p.InstructedAgent == b) {
 			n += int64(p.Amount)
 		}
 	}
 	return n
 }
 
-// day is the model's usage of lane k today.
-func (m *machine) day(k laneKey, now time.Time) *used {
-	dk := dayKey{k, corridor.DateOf(now.UTC())}
+// day is the model's usage of lane k on now's day.
+func (m *machine) day(k laneKey, now time.Time) *used { return m.dayOf(k, corridor.DateOf(now.UTC())) }
+
+// dayOf is the model's usage of lane k on day d.
+func (m *machine) dayOf(k laneKey, d corridor.Date) *used {
+	dk := dayKey{k, d}
 	if m.used[dk] == nil {
 		m.used[dk] = &used{out: map[corridor.BIC]corridor.Amount{}, in: map[corridor.BIC]corridor.Amount{}}
 	}
@@ -111,7 +115,7 @@ var amounts = rapid.OneOf(rapid.Int64Range(1, 2000), rapid.SampledFrom([]int64{1
 func newMachine(t *rapid.T, most int) *machine {
 	m := &machine{w: newWorld(t), states: map[settlement.PaymentID]state{}, payments: map[settlement.PaymentID]settlement.Payment{},
 		balances: map[ledger.AccountID]int64{}, funded: map[corridor.Currency]int64{}, limits: map[laneKey]settlement.Limits{}, used: map[dayKey]*used{},
-		pending: map[settlement.PaymentID]settlement.Payment{}, ceiling: map[dayKey]settlement.Limits{},
+		pending: map[settlement.PaymentID]settlement.Payment{}, enteredOn: map[settlement.PaymentID]corridor.Date{}, ceiling: map[dayKey]settlement.Limits{},
 		now: day.Add(8 * time.Hour), rounding: settlement.NewRounding(),
 		remainders: map[settlement.RoundingKey]int64{}, booked: map[settlement.RoundingKey]int64{}}
 	m.w.entering = m.entering
@@ -191,7 +195,7 @@ func (m *machine) book(t *rapid.T, p settlement.Payment, from state) {
 	m.balances[ledger.Settlement(p.InstructedAgent, p.Currency)] += int64(p.Amount)
 	if _, ok := m.pending[p.ID]; ok {
 		delete(m.pending, p.ID)
-		m.day(laneOf(p), m.now).out[p.InstructedAgent] += p.Amount
+		m.dayOf(laneOf(p), m.enteredOn[p.ID]).out[p.InstructedAgent] += p.Amount // On the day it entered, which admitted it.
 	}
 	if _, ok := m.limits[laneKey{p.InstructedAgent, p.Currency}]; ok {
 		m.day(laneKey{p.InstructedAgent, p.Currency}, m.now).in[p.InstructingAgent] += p.Amount
@@ -305,6 +309,7 @@ func (m *machine) entering(p settlement.Payment, now time.Time) {
 	}
 	if _, ok := m.limits[laneOf(p)]; ok {
 		m.pending[p.ID] = p
+		m.enteredOn[p.ID] = corridor.DateOf(now.UTC())
 	}
 }
 
@@ -317,11 +322,11 @@ func (m *machine) overLimit(p settlement.Payment, now time.Time) string {
 	if !ok {
 		return ""
 	}
-	u, k, to := m.day(laneOf(p), now), laneOf(p), p.InstructedAgent
-	if l.Multilateral != 0 && u.net("")+m.pendingNet(k, "")+int64(p.Amount) > int64(l.Multilateral) {
+	u, k, to, today := m.day(laneOf(p), now), laneOf(p), p.InstructedAgent, corridor.DateOf(now.UTC())
+	if l.Multilateral != 0 && u.net("")+m.pendingNet(k, today, "")+int64(p.Amount) > int64(l.Multilateral) {
 		return "past its multilateral limit"
 	}
-	if b := l.Bilateral[to]; b != 0 && u.net(to)+m.pendingNet(k, to)+int64(p.Amount) > int64(b) {
+	if b := l.Bilateral[to]; b != 0 && u.net(to)+m.pendingNet(k, today, to)+int64(p.Amount) > int64(b) {
 		return "past its bilateral limit"
 	}
 	if l.Reserve == 0 {
@@ -457,17 +462,13 @@ func (m *machine) ExpireWaiting(t *rapid.T) {
 	}
 }
 
-// NextDay starts the next business day: the limits count from zero again,
-// but for what is pending, which entered under the day before's ceiling.
+// NextDay starts the next business day: the limits count from zero again.
+// What is still pending counts on the day it entered, settled or not.
 func (m *machine) NextDay(t *rapid.T) {
-	old := corridor.DateOf(m.now.UTC())
 	y, mo, d := m.now.Date()
 	m.now = time.Date(y, mo, d+1, 8, 0, 0, 0, time.UTC)
 	for k, l := range m.limits {
 		m.loosen(dayKey{k, corridor.DateOf(m.now.UTC())}, l)
-		if c, ok := m.ceiling[dayKey{k, old}]; ok && m.pendingNet(k, "") > 0 {
-			m.loosen(dayKey{k, corridor.DateOf(m.now.UTC())}, c)
-		}
 	}
 }
 
@@ -857,8 +858,8 @@ func (m *machine) checkLimits(t *rapid.T) {
 			want = &used{}
 		}
 		for _, b := range m.banks {
-			if int64(u.Out.By[b])-int64(u.In.By[b]) != want.net(b) || int64(u.Pending.By[b]) != m.pendingNet(k, b) {
-				t.Fatalf("%s used %+v of its %s limits on %s; the model %+v, pending %d to %s", bic, u, u.Currency, u.Day, *want, m.pendingNet(k, b), b)
+			if int64(u.Out.By[b])-int64(u.In.By[b]) != want.net(b) || int64(u.Pending.By[b]) != m.pendingNet(k, u.Day, b) {
+				t.Fatalf("%s used %+v of its %s limits on %s; the model %+v, pending %d to %s", bic, u, u.Currency, u.Day, *want, m.pendingNet(k, u.Day, b), b)
 			}
 		}
 	}

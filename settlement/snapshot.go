@@ -320,7 +320,8 @@ type GateSnapshot struct {
 	Limits  []LimitsSnapshot // By BIC, then currency.
 	Used    []UsageSnapshot  // By BIC, then currency.
 	Waiting []Payment        // The limit queue, in order.
-	Entered []Payment        // By ID.
+	Entered []Entered        // By ID.
+	Carry   bool             // CarryPending.
 }
 
 // LimitsSnapshot is one participant's limits in one currency, with the rule
@@ -339,7 +340,7 @@ type UsageSnapshot struct {
 
 // Snapshot is g's state, sharing nothing with g.
 func (g *Gate) Snapshot() GateSnapshot {
-	s := GateSnapshot{Waiting: g.Waiting(), Entered: g.Entered()}
+	s := GateSnapshot{Waiting: g.Waiting(), Entered: g.Entered(), Carry: g.carry}
 	for bic, l := range g.AllLimits() {
 		s.Limits = append(s.Limits, LimitsSnapshot{BIC: bic, Limits: l, Rule: l.Rule})
 	}
@@ -379,14 +380,18 @@ func RestoreGate(s GateSnapshot) (*Gate, error) {
 		seen[p.ID] = true
 	}
 	g.waiting = slices.Clone(s.Waiting)
-	for _, p := range s.Entered {
-		if _, dup := g.entered[p.ID]; dup {
-			return nil, snapshotErr("payment %d entered twice", p.ID)
+	g.carry = s.Carry
+	for _, e := range s.Entered {
+		if _, dup := g.entered[e.ID]; dup {
+			return nil, snapshotErr("payment %d entered twice", e.ID)
 		}
-		if err := p.validate(); err != nil {
-			return nil, snapshotErr("entered payment %d: %v", p.ID, err)
+		if err := e.validate(); err != nil {
+			return nil, snapshotErr("entered payment %d: %v", e.ID, err)
 		}
-		g.entered[p.ID] = p
+		if u := g.used[lane{e.InstructingAgent, e.Currency}]; u == nil || CompareDates(u.Day, e.Day) < 0 {
+			return nil, snapshotErr("entered payment %d counts on %s, which its agent's usage has not reached", e.ID, e.Day)
+		}
+		g.entered[e.ID] = e
 	}
 	return g, nil
 }

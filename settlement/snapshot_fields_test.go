@@ -13,7 +13,7 @@ import (
 var snapshotFields = map[reflect.Type][]string{
 	reflect.TypeFor[Queue]():    {"byID", "lanes", "totals", "back", "front", "res"},     // lanes, totals derived; res set by the hub.
 	reflect.TypeFor[Cycle]():    {"id", "opened", "payments", "ids", "totals", "closed"}, // ids, totals derived.
-	reflect.TypeFor[Gate]():     {"limits", "used", "waiting", "entered"},
+	reflect.TypeFor[Gate]():     {"limits", "used", "waiting", "entered", "carry"},
 	reflect.TypeFor[Rates]():    {"byPair"},
 	reflect.TypeFor[Quotes]():   {"byID"},
 	reflect.TypeFor[Offers]():   {"byID"},
