@@ -18,6 +18,12 @@ type JournalEntry struct {
 	Payload  []byte    // The command's own encoding.
 	PrevHash [32]byte  // Hash of entry Seq-1; zero for the first.
 	Hash     [32]byte  // SHA-256 over Seq, Time, Kind, Payload and PrevHash.
+
+	// Archived are the payments this entry's command let go of from memory
+	// (ArchivedPayment). Append writes them with the entry; they are not part
+	// of its hash, for they follow from the entries before, and Replay does
+	// not return them.
+	Archived []ArchivedPayment
 }
 
 // ComputeHash returns the SHA-256 that chains e to its predecessor.

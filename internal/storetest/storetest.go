@@ -163,6 +163,7 @@ type entryFields struct {
 	Payload  []byte
 	PrevHash [32]byte
 	Hash     [32]byte
+	Archived []corridor.ArchivedPayment // Written by Append, not returned by Replay: sameEntry leaves it out.
 }
 
 var _ = entryFields(corridor.JournalEntry{})
