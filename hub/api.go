@@ -82,7 +82,12 @@ func (h *Hub) Fund(ctx context.Context, bic corridor.BIC, m corridor.Money) erro
 // DT01 (settlement date is not today), AM05 (message reference or UETR reused for another
 // payment), ErrBusy (an inbox is full).
 func (h *Hub) SubmitPayment(ctx context.Context, sender corridor.BIC, p corridor.Payment, instrID string, msg corridor.SignedMessage) (PaymentResult, error) {
-	res, err := h.do(ctx, request{cmd: h.paymentOf(sender, p, instrID, msg)})
+	c := h.paymentOf(sender, p, instrID, msg)
+	check, answered, err := h.checkArchive(ctx, c)
+	if err != nil || answered != nil {
+		return deref(answered), err
+	}
+	res, err := h.do(ctx, request{cmd: c, check: check})
 	return res.payment, err
 }
 
@@ -154,6 +159,11 @@ func (h *Hub) Track(ctx context.Context, caller corridor.Identity, uetr corridor
 			}
 		}
 	}})
+	if err == nil {
+		var old []PaymentTrack
+		old, err = h.archivedTracks(ctx, caller, uetr) // Legs let go of: older than those in memory.
+		out = append(old, out...)
+	}
 	if err == nil && len(out) == 0 {
 		err = fmt.Errorf("payment %s: %w", uetr, corridor.ErrNotFound)
 	}

@@ -32,12 +32,12 @@ func (h *Hub) SubmitBatch(ctx context.Context, subs []*iso20022.Submission, msgs
 		if sub == nil {
 			continue
 		}
-		c, err := h.commandOf(ctx, sub, msgs[i])
-		if err != nil {
-			out[i].Err = err
+		r, answered, err := h.commandOf(ctx, sub, msgs[i])
+		if err != nil || answered != nil {
+			out[i] = BatchOutcome{Result: deref(answered), Err: err}
 			continue
 		}
-		r, err := h.send(request{cmd: c})
+		r, err = h.send(r)
 		if err != nil {
 			out[i].Err = err
 			continue

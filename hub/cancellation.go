@@ -101,6 +101,7 @@ func (s *state) requestCancel(c cancelRequestCmd, now time.Time, holdStays bool)
 	p.cancel = &cancelCase{ID: c.ID, CaseID: c.CaseID, Requester: c.Sender, Reason: c.Reason}
 	p.event(PaymentEvent{Time: now, Event: "cancellation requested", Detail: fmt.Sprintf("camt.056 %s from %s, reason %s", c.ID, c.Sender, c.Reason)})
 	s.caseMsgs[key] = p
+	p.caseKeys = append(p.caseKeys, key)
 	switch {
 	case p.status == corridor.StatusSettled:
 		s.forwardCancel(p, c, now)
@@ -213,6 +214,7 @@ func (s *state) resolveCancel(c resolutionCmd, now time.Time) result {
 		return result{err: err}
 	}
 	s.caseMsgs[key] = p
+	p.caseKeys = append(p.caseKeys, key)
 	p.cancel.Answer = c.ID + " " + c.Status + " " + c.Reason
 	p.cancel.Status = map[string]string{"CNCL": caseAccepted, "RJCR": caseRejected, "PDCR": casePending}[c.Status]
 	p.event(PaymentEvent{Time: now, Event: "cancellation " + p.cancel.Status,

@@ -132,6 +132,12 @@ type configCmd struct {
 	// as they did.
 	FourEyes bool `json:",omitempty"`
 
+	// Retention is how long a payment stays in the hub's memory once it and
+	// every other leg of its UETR are final; then it is archived in the store
+	// (retention.go). 0 keeps every payment in memory, as journals written
+	// before it did, and is omitted so that they decode and hash as they did.
+	Retention time.Duration `json:",omitempty"`
+
 	// Messages is the rules of the messages the hub writes (MessageRules…):
 	// 0, as journals written before them; omitted then, so that they decode
 	// and hash as they did.

@@ -46,6 +46,7 @@ func applyEntry(s *state, e corridor.JournalEntry) error {
 	}
 	r := s.execute(c, e.Seq, e.Time)
 	assert.That(r.changed, "journal entry %d (%s) changed nothing on replay", e.Seq, e.Kind)
+	s.letGone = s.letGone[:0] // Archived when the entry was written.
 	return nil
 }
 

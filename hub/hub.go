@@ -48,6 +48,12 @@ type Config struct {
 	// the journal recorded, and gives a new journal MessagesCurrent.
 	MessageRules int
 
+	// Retention is how long a final payment stays in memory before the hub
+	// archives it in the store (configCmd.Retention); 0 keeps every payment.
+	// A journal that is not a corridor.Archive keeps every payment whatever
+	// it says.
+	Retention time.Duration
+
 	// Calendars are the business-day calendars: a currency with one settles
 	// on the business days the operator (or cmd/corridor's scheduler) opens,
 	// cuts off and closes; one without on the UTC date of Now.
@@ -103,6 +109,7 @@ type Hub struct {
 // request is one caller's command or query and where to send the answer.
 type request struct {
 	cmd   command      // A command, or nil for a query.
+	check archiveCheck // What the archive said of cmd (retention.go).
 	query func(*state) // Runs on the sequencer after the batch is durable.
 	reply chan result  // Buffered: the sequencer never blocks on it.
 }
@@ -171,7 +178,8 @@ func (h *Hub) reconfigure(ctx context.Context, wg *sync.WaitGroup) error {
 // differs from the one the state holds and must be journaled.
 func (h *Hub) configCommand() (configCmd, bool) {
 	c := configCmd{NetCurrencies: slices.Clone(h.cfg.NetCurrencies), PublishedRate: h.cfg.PublishedRate,
-		ScreeningThreshold: h.cfg.ScreeningThreshold, Calendars: slices.Clone(h.cfg.Calendars), FourEyes: h.cfg.FourEyes, Messages: h.cfg.MessageRules}
+		ScreeningThreshold: h.cfg.ScreeningThreshold, Calendars: slices.Clone(h.cfg.Calendars), FourEyes: h.cfg.FourEyes, Messages: h.cfg.MessageRules,
+		Retention: h.retention()}
 	slices.SortFunc(c.Calendars, func(a, b settlement.Calendar) int { return cmp.Compare(a.Currency, b.Currency) })
 	if c.Messages == 0 {
 		c.Messages = h.state.config.Messages // An existing journal keeps its rules…

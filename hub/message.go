@@ -28,16 +28,36 @@ const (
 // maps it to its command, screening a return on the caller's goroutine, and
 // hands that to the sequencer.
 func (h *Hub) SubmitMessage(ctx context.Context, sub *iso20022.Submission, msg corridor.SignedMessage) (PaymentResult, error) {
-	c, err := h.commandOf(ctx, sub, msg)
-	if err != nil {
-		return PaymentResult{}, err
+	r, answered, err := h.commandOf(ctx, sub, msg)
+	if err != nil || answered != nil {
+		return deref(answered), err
 	}
-	res, err := h.do(ctx, request{cmd: c})
+	res, err := h.do(ctx, r)
 	return res.payment, err
 }
 
-// commandOf is the command of sub, screened where it is screened.
-func (h *Hub) commandOf(ctx context.Context, sub *iso20022.Submission, msg corridor.SignedMessage) (command, error) {
+// deref is *r, or the zero result for nil.
+func deref(r *PaymentResult) PaymentResult {
+	if r == nil {
+		return PaymentResult{}
+	}
+	return *r
+}
+
+// commandOf is the request of sub's command, screened where it is
+// screened and checked against the archive; answered is set instead when
+// the archive answers it (a repeat of an archived payment).
+func (h *Hub) commandOf(ctx context.Context, sub *iso20022.Submission, msg corridor.SignedMessage) (_ request, answered *PaymentResult, _ error) {
+	c, err := h.mappedCommandOf(ctx, sub, msg)
+	if err != nil {
+		return request{}, nil, err
+	}
+	check, answered, err := h.checkArchive(ctx, c)
+	return request{cmd: c, check: check}, answered, err
+}
+
+// mappedCommandOf is the command of sub, screened where it is screened.
+func (h *Hub) mappedCommandOf(ctx context.Context, sub *iso20022.Submission, msg corridor.SignedMessage) (command, error) {
 	var c command
 	var err error
 	switch {

@@ -45,6 +45,8 @@ type payment struct {
 	// answered with: the message itself is dropped once the payment is
 	// final (forget), because the journal keeps it and nothing reads it.
 	message [32]byte
+
+	caseKeys []msgKey // Its entries in state.caseMsgs, to remove with it (retention); derived.
 }
 
 // forget drops what a final payment no longer needs in memory: the message
@@ -75,6 +77,9 @@ func reference(seq uint64) string { return fmt.Sprintf("CRDR%012d", seq) }
 // into the RTGS queue. A refusal changes nothing; a repeat gets the first
 // payment's answer.
 func (s *state) submit(c paymentCmd, seq uint64, now time.Time) result {
+	if err := s.check.stale(now); err != nil {
+		return result{err: err}
+	}
 	if first, dup, err := s.duplicateOf(c); err != nil || dup {
 		if err != nil {
 			return result{err: err}
@@ -144,6 +149,12 @@ func (s *state) duplicateOf(c paymentCmd) (*payment, bool, error) {
 		first = s.payments[legKey{c.Payment.UETR, c.Sender}]
 	}
 	if first == nil {
+		first = s.recently(msgArchiveKey(c.Sender, c.Payment.MsgID))
+	}
+	if first == nil {
+		first = s.recently(legArchiveKey(c.Payment.UETR, c.Sender))
+	}
+	if first == nil {
 		return nil, false, nil
 	}
 	again, before := c.Payment, first.cmd.Payment
@@ -166,11 +177,15 @@ func (s *state) extendsChain(c paymentCmd) error {
 			last = p
 		}
 	}
-	if last == nil || last.cmd.Payment.InstructedAgent == c.Sender {
+	next := s.check.next // The archive's word, when memory holds no leg.
+	if last != nil {
+		next = last.cmd.Payment.InstructedAgent
+	}
+	if next == "" || next == c.Sender {
 		return nil
 	}
 	return corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf(
-		"UETR %s is a payment already instructed to %s; only that agent may pass it on", c.Payment.UETR, last.cmd.Payment.InstructedAgent))
+		"UETR %s is a payment already instructed to %s; only that agent may pass it on", c.Payment.UETR, next))
 }
 
 // admissible checks what the message alone could not: that both agents are
@@ -242,6 +257,7 @@ func (s *state) settled(p *payment, now time.Time, detail string, ts []ledger.Tr
 		s.returnSettled(p, now)
 	}
 	p.forget()
+	s.finalized(p, now)
 }
 
 // msgType is the message type of a message definition: "pacs.008" of "pacs.008.001.08".
@@ -259,6 +275,7 @@ func (s *state) rejected(p *payment, now time.Time, reason corridor.ReasonCode, 
 		s.returnRejected(p, now)
 	}
 	p.forget()
+	s.finalized(p, now)
 }
 
 func rejectDetail(err error) string {

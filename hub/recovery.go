@@ -131,6 +131,9 @@ func (h *Hub) adopt(in rebuilt) bool {
 // journal, and publishes all of it: the registry, the screener and the
 // revoked operators become s's, and every waiting long poll reads again.
 func (h *Hub) swapState(s *state, lastHash [32]byte) {
+	// What was let go of lately stays remembered: a submission checked
+	// against the archive before may still come.
+	s.recent, s.recentLetGo = h.state.recent, h.state.recentLetGo
 	h.state, h.lastHash = s, lastHash
 	h.mu.Lock()
 	for bic := range h.registry {

@@ -107,8 +107,8 @@ func (c listCmd) apply(s *state, _ uint64, _ time.Time) result { return s.loadLi
 func (decideCmd) kind() string                                     { return kindDecide }
 func (c decideCmd) apply(s *state, _ uint64, now time.Time) result { return s.decide(c, now) }
 
-func (configCmd) kind() string                                   { return kindConfig }
-func (c configCmd) apply(s *state, _ uint64, _ time.Time) result { return s.configure(c) }
+func (configCmd) kind() string                                     { return kindConfig }
+func (c configCmd) apply(s *state, _ uint64, now time.Time) result { return s.configure(c, now) }
 
 func (resolveCmd) kind() string                                   { return kindResolve }
 func (resolveCmd) apply(s *state, _ uint64, now time.Time) result { return s.resolve(now) }

@@ -101,7 +101,14 @@ func (s *state) returnable(p corridor.Payment) *payment {
 // by screening). A refusal changes nothing; a repeat of the same message reference gets
 // the first answer.
 func (s *state) submitReturn(c returnCmd, seq uint64, now time.Time) result {
-	if first := s.byMsgID[msgKey{c.Sender, c.Payment.MsgID}]; first != nil {
+	if err := s.check.stale(now); err != nil {
+		return result{err: err}
+	}
+	first := s.byMsgID[msgKey{c.Sender, c.Payment.MsgID}]
+	if first == nil {
+		first = s.recently(msgArchiveKey(c.Sender, c.Payment.MsgID))
+	}
+	if first != nil {
 		if first.msgDef != msgDefPacs004 || first.cmd.Payment != c.Payment {
 			return result{err: corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("%s %s was already used (%s)", iso20022.PathMsgID, c.Payment.MsgID, first.ref))}
 		}

@@ -313,7 +313,7 @@ func (s *state) liquidity(bic corridor.BIC) ([]Liquidity, error) {
 }
 
 // configure records the settlement configuration when it changed.
-func (s *state) configure(c configCmd) result {
+func (s *state) configure(c configCmd, now time.Time) result {
 	c.NetCurrencies = slices.Clone(c.NetCurrencies)
 	slices.Sort(c.NetCurrencies)
 	for _, cur := range c.NetCurrencies {
@@ -330,12 +330,18 @@ func (s *state) configure(c configCmd) result {
 	if c.Messages < MessagesLegacy || c.Messages > MessagesCurrent {
 		return refused(corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("message rules %d are not %d to %d", c.Messages, MessagesLegacy, MessagesCurrent)))
 	}
+	if c.Retention != 0 && (c.Retention < MinRetention || c.Retention > MaxRetention) {
+		return refused(corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf("retention %v is not 0 (keep every payment) or %v to %v", c.Retention, MinRetention, MaxRetention)))
+	}
 	if sameConfig(c, s.config) {
 		return result{}
 	}
 	scr, err := buildScreener(s.screening.lists, c.ScreeningThreshold)
 	if err != nil {
 		return refused(corridor.Reject(corridor.ReasonNotAllowed, err.Error()))
+	}
+	if s.config.Retention == 0 && c.Retention != 0 {
+		s.finalizeAll(now) // What became final before retention was set counts from now.
 	}
 	s.config = c
 	s.settlementRules()
@@ -345,7 +351,8 @@ func (s *state) configure(c configCmd) result {
 
 func sameConfig(a, b configCmd) bool {
 	return slices.Equal(a.NetCurrencies, b.NetCurrencies) && a.PublishedRate == b.PublishedRate && a.ScreeningThreshold == b.ScreeningThreshold &&
-		slices.EqualFunc(a.Calendars, b.Calendars, sameCalendar) && a.FourEyes == b.FourEyes && a.Messages == b.Messages
+		slices.EqualFunc(a.Calendars, b.Calendars, sameCalendar) && a.FourEyes == b.FourEyes && a.Messages == b.Messages &&
+		a.Retention == b.Retention
 }
 
 // netted reports whether payments in cur settle in deferred net cycles.

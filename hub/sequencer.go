@@ -102,6 +102,7 @@ func (h *Hub) drain(batch []request) []request {
 // is not yet durable.
 func (h *Hub) process(ctx context.Context, batch []request) error {
 	now := h.cfg.Now().UTC()
+	h.state.remember(nil, now) // Forgets what was let go of long enough ago.
 	entries := make([]corridor.JournalEntry, 0, len(batch))
 	results := make([]result, len(batch))
 	prev := h.lastHash
@@ -110,12 +111,19 @@ func (h *Hub) process(ctx context.Context, batch []request) error {
 			continue
 		}
 		seq := h.state.lastSeq + 1
+		h.state.check = r.check
 		res := h.state.execute(r.cmd, seq, now)
+		h.state.check = archiveCheck{}
 		results[i] = res
 		if !res.changed {
 			continue
 		}
 		e := journalEntry(r.cmd, seq, now, prev)
+		if len(h.state.letGone) > 0 {
+			e.Archived = archived(h.state.letGone) // Written with the entry whose command let them go.
+			h.state.remember(h.state.letGone, now)
+			h.state.letGone = nil
+		}
 		prev = e.Hash
 		entries = append(entries, e)
 		if rc, ok := receiptOf(r.cmd, e); ok {

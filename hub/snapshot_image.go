@@ -64,6 +64,7 @@ type image struct {
 	Defunds          []defundImage // By sender and message reference.
 	Days             []dayImage    // By currency.
 	Warehouse        []uint64      // In order.
+	Finals           []finalEntry  // In order.
 }
 
 // paymentImage is a payment with its pointers written as seqs.
@@ -220,7 +221,7 @@ func (s *state) capture() *captured {
 	im := &image{LastSeq: s.lastSeq, Ledger: s.ledger.Snapshot(), Transfers: s.transfers, Booked: s.booked,
 		Queue: s.queue.Snapshot(), Cycles: s.cycles, Rates: s.rates.Snapshot(), Quotes: s.quotes.Snapshot(),
 		Offers: s.offers.Snapshot(), Rounding: s.rounding.Snapshot(), Config: s.config.clone(), Gate: s.gate.Snapshot(),
-		Warehouse: slices.Clone(s.warehouse)}
+		Warehouse: slices.Clone(s.warehouse), Finals: slices.Clone(s.finals)}
 	if s.cycle != nil {
 		c := s.cycle.Snapshot()
 		im.Cycle = &c

@@ -212,9 +212,10 @@ func (s *state) restoreIndexes(im *image) error {
 		s.payments[k] = p
 	}
 	for _, idx := range []struct {
-		from []msgImage
-		to   map[msgKey]*payment
-	}{{im.MsgIDs, s.byMsgID}, {im.CaseMsgs, s.caseMsgs}} {
+		from  []msgImage
+		to    map[msgKey]*payment
+		cases bool
+	}{{im.MsgIDs, s.byMsgID, false}, {im.CaseMsgs, s.caseMsgs, true}} {
 		for _, m := range idx.from {
 			p, err := s.paymentAt(m.Seq, "a message reference")
 			if err != nil {
@@ -225,6 +226,9 @@ func (s *state) restoreIndexes(im *image) error {
 				return imageErr("message reference %.40q of %s is twice", m.MsgID, m.Sender)
 			}
 			idx.to[k] = p
+			if idx.cases {
+				p.caseKeys = append(p.caseKeys, k)
+			}
 		}
 	}
 	for _, u := range im.UETRs {
@@ -357,6 +361,25 @@ func (s *state) restoreRest(im *image) error {
 		}
 	}
 	s.warehouse = im.Warehouse
+	return s.restoreFinals(im.Finals)
+}
+
+// restoreFinals checks the UETRs retention waits on: only with retention,
+// each a UETR, at most one per final payment ever (each adds one, and a
+// UETR not ready yet goes back once), none in the future.
+func (s *state) restoreFinals(fs []finalEntry) error {
+	if len(fs) > 0 && s.config.Retention == 0 {
+		return imageErr("%d UETRs wait for retention, which is off", len(fs))
+	}
+	if uint64(len(fs)) > s.lastSeq+uint64(len(s.bySeq)) {
+		return imageErr("%d UETRs wait for retention, more than payments", len(fs))
+	}
+	for _, f := range fs {
+		if _, err := corridor.ParseUETR(string(f.UETR)); err != nil {
+			return imageErr("a UETR waiting for retention: %v", err)
+		}
+	}
+	s.finals = fs
 	return nil
 }
 

@@ -60,6 +60,12 @@ type state struct {
 	warehouse []uint64                           // Seqs of the payments dated for a later business day, in order.
 
 	caseMsgs map[msgKey]*payment // camt.056 and camt.029 by sender and "camt.056/" or "camt.029/" and their identifier: the payment each is about.
+
+	finals      []finalEntry        // UETRs with a final leg, oldest first, for retention (retention.go); empty without.
+	check       archiveCheck        // What the archive said of the command being applied; not state.
+	letGone     []*payment          // Payments the command being applied let go of, for its entry to archive; not state.
+	recent      map[string]*payment // Payments let go of in the last recentFor, by archive key; not state.
+	recentLetGo []letGoBatch        // What recent holds, oldest first; not state.
 }
 
 // legKey identifies a payment leg: a UETR is end to end, so the next hop of
@@ -99,6 +105,7 @@ func newState(hubBIC corridor.BIC) *state {
 		gate:             settlement.NewGate(),
 		defunds:          make(map[msgKey]PaymentResult),
 		days:             make(map[corridor.Currency]*businessDay),
+		recent:           make(map[string]*payment),
 	}
 	s.queue.SetReserves(s.gate) // The reserve holds in the queue's release and gridlock resolution too.
 	s.settlementRules()
@@ -127,6 +134,7 @@ func (s *state) execute(c command, seq uint64, now time.Time) result {
 	s.checkBooks()
 	if r.changed {
 		s.lastSeq = seq
+		s.letGoDue(now)
 	}
 	return r
 }

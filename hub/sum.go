@@ -183,6 +183,7 @@ type restSum struct {
 
 	Days      []businessDay `json:",omitempty"` // By currency.
 	Warehouse []uint64      `json:",omitempty"`
+	Finals    []finalEntry  `json:",omitempty"` // With retention.
 }
 
 type paymentCases struct {
@@ -221,7 +222,7 @@ func (s *state) restSum() restSum {
 		sum.Defunds = append(sum.Defunds, fmt.Sprintf("%s %s %s", k.sender, k.msgID, r.Reference))
 	}
 	slices.Sort(sum.Defunds)
-	sum.Days, sum.Warehouse = s.daysSum(), s.warehouse
+	sum.Days, sum.Warehouse, sum.Finals = s.daysSum(), s.warehouse, s.finals
 	return sum
 }
 

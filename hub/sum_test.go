@@ -21,6 +21,10 @@ var notInSum = map[string]string{
 	"republish":        "scratch of the batch being committed",
 	"operatorsChanged": "scratch of the batch being committed",
 	"touched":          "scratch of the command being applied",
+	"check":            "scratch of the command being applied",
+	"letGone":          "scratch of the command being applied",
+	"recent":           "the sequencer's memory of what it let go of, for duplicates; not journaled",
+	"recentLetGo":      "the sequencer's memory of what it let go of, for duplicates; not journaled",
 }
 
 // TestSumCoversState replays the fixture journals and, after each entry,

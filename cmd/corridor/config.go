@@ -30,6 +30,7 @@ type Config struct {
 	ResolveEvery  time.Duration // Gridlock resolution timer; 0 for off.
 	CycleEvery    time.Duration // Net cycle close timer; 0 for off.
 	SnapshotEvery int64         // Journal entries between state snapshots; 0 for off.
+	Retention     time.Duration // How long final payments stay in memory before the store archives them; 0 keeps them all.
 
 	Calendars     []settlement.Calendar // Business-day calendars (--calendar FILE, repeatable); a currency without one runs on the UTC date.
 	CalendarFiles []string              // The files Calendars were read from, as the configuration names them.
@@ -52,7 +53,7 @@ type Config struct {
 // hub' starts from hubDefaults.
 func DefaultConfig() Config {
 	return Config{Addr: "127.0.0.1:8443", OpsAddr: "127.0.0.1:0", LogFormat: "text", BIC: "CRDRINBBXXX", MaxBodyBytes: httpapi.DefaultMaxBodyBytes,
-		QuoteLife: hub.DefaultQuoteLife, ResolveEvery: 30 * time.Second, CycleEvery: time.Hour, SnapshotEvery: DefaultSnapshotEvery, DayTimes: DefaultDayTimes,
+		QuoteLife: hub.DefaultQuoteLife, ResolveEvery: 30 * time.Second, CycleEvery: time.Hour, SnapshotEvery: DefaultSnapshotEvery, Retention: DefaultRetention, DayTimes: DefaultDayTimes,
 		RateLimit: httpapi.DefaultRatePerSecond, RateBurst: httpapi.DefaultRateBurst, ScreeningThreshold: screening.DefaultThreshold,
 		LeaseTTL: DefaultLeaseTTL}
 }
@@ -99,6 +100,9 @@ func (c Config) Validate() error {
 	errs = append(errs, c.validateSettlement()...)
 	if c.RateLimit < 1 || c.RateLimit > maxRateLimit || c.RateBurst < 1 || c.RateBurst > maxRateLimit {
 		errs = append(errs, fmt.Errorf("--rate-limit and --rate-burst must be between 1 and %d", maxRateLimit))
+	}
+	if c.Retention != 0 && (c.Retention < hub.MinRetention || c.Retention > hub.MaxRetention) {
+		errs = append(errs, fmt.Errorf("--retention must be 0 (keep every payment in memory) or within [%v, %v]", hub.MinRetention, hub.MaxRetention))
 	}
 	if c.SnapshotEvery < 0 || c.SnapshotEvery > maxSnapshotEvery {
 		errs = append(errs, fmt.Errorf("--snapshot-every must be 0 (off) or within [1, %d]", maxSnapshotEvery))

@@ -143,7 +143,7 @@ func (m *Main) hubConfig(journal corridor.Journal, standby bool) hub.Config {
 	bic, _ := corridor.ParseBIC(m.Config.BIC) // Validated in Run.
 	return hub.Config{BIC: bic, Journal: journal, Logger: m.Logger,
 		NetCurrencies: m.Config.netCurrencies(), PublishedRate: m.Config.PublishedRate, QuoteLife: m.Config.QuoteLife,
-		ScreeningThreshold: m.Config.ScreeningThreshold, Calendars: m.Config.Calendars, FourEyes: m.Config.FourEyes,
+		ScreeningThreshold: m.Config.ScreeningThreshold, Calendars: m.Config.Calendars, FourEyes: m.Config.FourEyes, Retention: m.Config.Retention,
 		Observer: m.Ops.metrics, Standby: standby}
 }
 

@@ -67,6 +67,8 @@ var settings = []setting{
 		func(c *Config) settingValue { return (*durationValue)(&c.CycleEvery) }},
 	{"snapshot-every", "N", "snapshot the state every N journal entries, so that a start replays only the entries after the latest snapshot (0: off)",
 		func(c *Config) settingValue { return (*int64Value)(&c.SnapshotEvery) }},
+	{"retention", "D", "how long a payment stays in memory once every leg of its UETR is final; then the store archives it, and the tracker and the duplicate check read it there (0: keep every payment in memory). Returns and cancellations of an archived payment are refused",
+		func(c *Config) settingValue { return (*durationValue)(&c.Retention) }},
 	{"calendar", "FILE", "a business-day calendar file for one currency (repeatable; see docs/business-day.md)",
 		func(c *Config) settingValue { return &calendarValue{c: c} }},
 	{"day-open", "HH:MM", "local time a currency's first business day opens",

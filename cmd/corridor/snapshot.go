@@ -36,6 +36,7 @@ func (m *Main) snapshotStore() snapshotJournal {
 // Bounds of the periodic snapshots.
 const (
 	DefaultSnapshotEvery = 100_000         // Journal entries between snapshots, unless --snapshot-every says otherwise.
+	DefaultRetention     = 24 * time.Hour  // How long final payments stay in memory, unless --retention says otherwise.
 	maxSnapshotEvery     = 1_000_000_000   // The most --snapshot-every takes.
 	snapshotPoll         = time.Second     // How often the snapshotter looks at the journal's length.
 	snapshotRetryWait    = 5 * time.Minute // After a snapshot failed, the wait before the next try.

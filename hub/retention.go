@@ -1,0 +1,378 @@
+package hub
+
+// Retention: the hub keeps in memory what settlement needs, not history.
+//
+// Once every leg of a UETR is final (settled or rejected, no return of it
+// still in settlement, no cancellation case open) and has been for the
+// configured retention (configCmd.Retention), the next journaled command
+// lets go of the legs: they leave the state, and the store archives them
+// (corridor.ArchivedPayment) in the same transaction as that command's
+// entry. Which command lets go of what follows from the journal alone, so a
+// replay lets go of the same payments at the same entries.
+//
+// The archive keeps de-duplication beyond memory. A submission is checked
+// against it before the sequencer (Hub.checkArchive): a repeat of an
+// archived payment gets the first answer, another payment under its
+// message reference or UETR is refused AM05, and a UETR whose legs are
+// archived may only be passed on by the agent its last leg was instructed
+// to. A payment let go of after that check but before the sequencer takes
+// the submission is still in the sequencer's recent memory (state.recent),
+// which outlives any check the sequencer accepts (checkedWithin < recentFor).
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
+	"github.com/corridor-network/corridor/iso20022"
+)
+
+// Bounds of retention.
+const (
+	MinRetention = time.Second
+	MaxRetention = 90 * 24 * time.Hour
+	// maxLetGoPerCommand bounds the payments one command lets go of: its
+	// archive rows and its work on the sequencer. A backlog goes with the
+	// commands after it.
+	maxLetGoPerCommand = 256
+	// checkedWithin is how old an archive check a payment command may carry:
+	// one older is refused as not taken (the caller retries, and is checked
+	// again). recentFor is how long the sequencer remembers what it let go
+	// of, longer than any check it accepts.
+	checkedWithin = 5 * time.Second
+	recentFor     = 2 * checkedWithin
+)
+
+// finalEntry is a UETR one of whose legs became final at At: from At plus
+// the retention, its legs may be let go of.
+type finalEntry struct {
+	UETR corridor.UETR
+	At   time.Time
+}
+
+// letGoBatch is what one command let go of, remembered until At+recentFor.
+type letGoBatch struct {
+	At   time.Time
+	Keys []string
+}
+
+// retention is the retention the hub's journal can give: none without an
+// archive to keep what memory lets go of.
+func (h *Hub) retention() time.Duration {
+	if _, ok := h.cfg.Journal.(corridor.Archive); !ok {
+		return 0
+	}
+	return h.cfg.Retention
+}
+
+// finalized notes that p became final at now.
+func (s *state) finalized(p *payment, now time.Time) {
+	if s.config.Retention != 0 {
+		s.finals = append(s.finals, finalEntry{UETR: p.cmd.Payment.UETR, At: now})
+	}
+}
+
+// finalizeAll notes every UETR with a final leg, at now, in the order of
+// their first payments: retention was just set, and what became final
+// before counts from now.
+func (s *state) finalizeAll(now time.Time) {
+	for _, seq := range slices.Sorted(maps.Keys(s.bySeq)) {
+		p := s.bySeq[seq]
+		if legs := s.byUETR[p.cmd.Payment.UETR]; legs[0] == p && slices.ContainsFunc(legs, (*payment).final) {
+			s.finals = append(s.finals, finalEntry{UETR: p.cmd.Payment.UETR, At: now})
+		}
+	}
+}
+
+func (p *payment) final() bool {
+	return p.status == corridor.StatusSettled || p.status == corridor.StatusRejected
+}
+
+// finalAt is when p last changed status.
+func (p *payment) finalAt() time.Time {
+	for _, e := range slices.Backward(p.events) {
+		if e.Status != "" {
+			return e.Time
+		}
+	}
+	return time.Time{}
+}
+
+// settledFor reports whether every leg is final with nothing open on it,
+// and since when: the last of their final moments.
+func settledFor(legs []*payment) (since time.Time, ok bool) {
+	for _, p := range legs {
+		if !p.final() || p.returning != p.returned || (p.cancel != nil && p.cancel.open()) {
+			return time.Time{}, false
+		}
+		if at := p.finalAt(); at.After(since) {
+			since = at
+		}
+	}
+	return since, true
+}
+
+// letGoDue lets go of the UETRs final for the retention at now, at most
+// maxLetGoPerCommand payments. A UETR not ready yet goes to the back, to be
+// looked at again a retention after it may be.
+func (s *state) letGoDue(now time.Time) {
+	r := s.config.Retention
+	for n := 0; len(s.finals) > 0 && n < maxLetGoPerCommand; {
+		f := s.finals[0]
+		if now.Sub(f.At) < r {
+			return
+		}
+		s.finals = s.finals[1:]
+		legs := s.byUETR[f.UETR]
+		if len(legs) == 0 {
+			continue // Let go of by an earlier entry of the same UETR.
+		}
+		since, ok := settledFor(legs)
+		switch {
+		case !ok:
+			s.finals = append(s.finals, finalEntry{UETR: f.UETR, At: now})
+		case now.Sub(since) < r:
+			s.finals = append(s.finals, finalEntry{UETR: f.UETR, At: since})
+		default:
+			s.letGo(f.UETR, legs)
+			n += len(legs)
+		}
+	}
+}
+
+// letGo removes the legs of uetr from the state, into s.letGone for the
+// command's journal entry to archive.
+func (s *state) letGo(uetr corridor.UETR, legs []*payment) {
+	for _, p := range legs {
+		c := p.cmd
+		if k := (legKey{c.Payment.UETR, c.Sender}); s.payments[k] == p {
+			delete(s.payments, k)
+		}
+		if k := (msgKey{c.Sender, c.Payment.MsgID}); s.byMsgID[k] == p {
+			delete(s.byMsgID, k)
+		}
+		for _, k := range p.caseKeys {
+			if s.caseMsgs[k] == p {
+				delete(s.caseMsgs, k)
+			}
+		}
+		delete(s.bySeq, p.seq)
+	}
+	delete(s.byUETR, uetr)
+	s.letGone = append(s.letGone, legs...)
+}
+
+// archiveKeys are p's de-duplication keys: its message reference, and for
+// a pacs.008 its leg of the UETR (returns are found by their reference).
+func archiveKeys(p *payment) []string {
+	keys := []string{msgArchiveKey(p.cmd.Sender, p.cmd.Payment.MsgID)}
+	if p.msgDef == msgDefPacs008 {
+		keys = append(keys, legArchiveKey(p.cmd.Payment.UETR, p.cmd.Sender))
+	}
+	return keys
+}
+
+func msgArchiveKey(sender corridor.BIC, msgID string) string {
+	return "m " + string(sender) + " " + msgID
+}
+
+func legArchiveKey(uetr corridor.UETR, sender corridor.BIC) string {
+	return "u " + string(uetr) + " " + string(sender)
+}
+
+// archivedRecord is what the archive keeps of a payment: what the tracker
+// shows and what a repeat is answered with.
+type archivedRecord struct {
+	MsgDef string
+	Sender corridor.BIC
+	Result PaymentResult // As a repeat is answered, with its receipt; Duplicate unset.
+	Track  PaymentTrack
+}
+
+// archived is the archive rows of the payments let go of, in order.
+func archived(ps []*payment) []corridor.ArchivedPayment {
+	out := make([]corridor.ArchivedPayment, len(ps))
+	for i, p := range ps {
+		res := p.duplicateResult()
+		res.Duplicate = false
+		rec, err := json.Marshal(archivedRecord{MsgDef: p.msgDef, Sender: p.cmd.Sender, Result: res, Track: p.track()})
+		assert.That(err == nil, "encode the archive record of %s: %v", p.ref, err)
+		out[i] = corridor.ArchivedPayment{Seq: p.seq, UETR: p.cmd.Payment.UETR, Keys: archiveKeys(p), Record: rec}
+	}
+	return out
+}
+
+// remember keeps what the command at now let go of in the sequencer's
+// recent memory, and forgets what it let go of more than recentFor ago.
+func (s *state) remember(ps []*payment, now time.Time) {
+	for len(s.recentLetGo) > 0 && now.Sub(s.recentLetGo[0].At) > recentFor {
+		for _, k := range s.recentLetGo[0].Keys {
+			delete(s.recent, k)
+		}
+		s.recentLetGo = s.recentLetGo[1:]
+	}
+	if len(ps) == 0 {
+		return
+	}
+	b := letGoBatch{At: now}
+	for _, p := range ps {
+		for _, k := range archiveKeys(p) {
+			s.recent[k] = p
+			b.Keys = append(b.Keys, k)
+		}
+	}
+	s.recentLetGo = append(s.recentLetGo, b)
+}
+
+// recently is the payment under key the sequencer let go of lately, or nil.
+func (s *state) recently(key string) *payment { return s.recent[key] }
+
+// archiveCheck is what Hub.checkArchive found for a command, which the
+// sequencer reads while it applies it (state.check). It is not journaled:
+// it only ever refuses.
+type archiveCheck struct {
+	at   time.Time    // When the check began; zero for none.
+	next corridor.BIC // Who may pass the UETR on, by its archived legs; "" for anyone.
+}
+
+// stale refuses, as not taken, a command whose archive check is too old to
+// trust: what was let go of since may be out of recent memory.
+func (c archiveCheck) stale(now time.Time) error {
+	if !c.at.IsZero() && now.Sub(c.at) > checkedWithin {
+		return fmt.Errorf("hub: the submission waited %v for the sequencer; send it again: %w", now.Sub(c.at).Round(time.Millisecond), corridor.ErrBusy)
+	}
+	return nil
+}
+
+// checkArchive checks c against the archive before the sequencer takes it:
+// a repeat of an archived payment gets its first answer (answered), another
+// payment under an archived payment's message reference or UETR is refused
+// AM05, and a pacs.008 on a UETR with archived legs learns who may pass it
+// on. Commands of other kinds, and a hub without retention, pass unchecked.
+func (h *Hub) checkArchive(ctx context.Context, c command) (check archiveCheck, answered *PaymentResult, err error) {
+	a, ok := h.cfg.Journal.(corridor.Archive)
+	if !ok || h.retention() == 0 {
+		return archiveCheck{}, nil, nil
+	}
+	check.at = time.Now()
+	switch c := c.(type) {
+	case paymentCmd:
+		if answered, err = h.archivedRepeat(ctx, a, c, false); answered != nil || err != nil {
+			return check, answered, err
+		}
+		check.next, err = archivedNext(ctx, a, c.Payment.UETR)
+	case returnCmd:
+		answered, err = h.archivedRepeat(ctx, a, c.paymentCmd, true)
+	default:
+		return archiveCheck{}, nil, nil
+	}
+	return check, answered, err
+}
+
+// archivedRepeat finds the archived payment c repeats, by its message
+// reference or (a pacs.008) its leg of the UETR, and answers as the
+// sequencer does for one in memory (duplicateOf, submitReturn).
+func (h *Hub) archivedRepeat(ctx context.Context, a corridor.Archive, c paymentCmd, isReturn bool) (*PaymentResult, error) {
+	keys := []string{msgArchiveKey(c.Sender, c.Payment.MsgID)}
+	if !isReturn {
+		keys = append(keys, legArchiveKey(c.Payment.UETR, c.Sender))
+	}
+	for _, k := range keys {
+		seq, ok, err := a.ArchivedKey(ctx, k)
+		if err != nil || !ok {
+			if err != nil {
+				return nil, fmt.Errorf("hub: the archive: %w", err)
+			}
+			continue
+		}
+		rec, err := archivedRecordAt(ctx, a, seq)
+		if err != nil {
+			return nil, err
+		}
+		if !repeats(rec, c, isReturn) {
+			return nil, corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("%s %s or UETR %s was already used for another payment (%s, archived)",
+				iso20022.PathMsgID, c.Payment.MsgID, c.Payment.UETR, rec.Result.Reference))
+		}
+		res := rec.Result
+		res.Duplicate = true
+		return &res, nil
+	}
+	return nil, nil
+}
+
+// repeats reports whether c is the archived payment again: for a pacs.008
+// the same payment (under any message reference, as duplicateOf), for a
+// return the same bytes (its parties came from an original that may be
+// archived too).
+func repeats(rec archivedRecord, c paymentCmd, isReturn bool) bool {
+	if isReturn {
+		return rec.MsgDef == msgDefPacs004 && rec.Result.Receipt.Message == c.messageDigest()
+	}
+	again, before := c.Payment, rec.Track.Payment
+	again.MsgID = before.MsgID
+	return rec.MsgDef == msgDefPacs008 && again == before
+}
+
+func archivedRecordAt(ctx context.Context, a corridor.Archive, seq uint64) (archivedRecord, error) {
+	ap, ok, err := a.ArchivedPayment(ctx, seq)
+	if err == nil && !ok {
+		err = fmt.Errorf("payment %d is keyed but not archived", seq)
+	}
+	var rec archivedRecord
+	if err == nil {
+		err = json.Unmarshal(ap.Record, &rec)
+	}
+	if err != nil {
+		return archivedRecord{}, fmt.Errorf("hub: the archive: %w", err)
+	}
+	return rec, nil
+}
+
+// archivedNext is the agent the last archived pacs.008 leg of uetr was
+// instructed to, who alone may pass the payment on; "" when none is
+// archived.
+func archivedNext(ctx context.Context, a corridor.Archive, uetr corridor.UETR) (corridor.BIC, error) {
+	aps, err := a.ArchivedByUETR(ctx, uetr)
+	if err != nil {
+		return "", fmt.Errorf("hub: the archive: %w", err)
+	}
+	var next corridor.BIC
+	for _, ap := range aps {
+		var rec archivedRecord
+		if err := json.Unmarshal(ap.Record, &rec); err != nil {
+			return "", fmt.Errorf("hub: the archive: payment %d: %w", ap.Seq, err)
+		}
+		if rec.MsgDef == msgDefPacs008 {
+			next = rec.Track.Payment.InstructedAgent
+		}
+	}
+	return next, nil
+}
+
+// archivedTracks are the archived legs of uetr that caller may see.
+func (h *Hub) archivedTracks(ctx context.Context, caller corridor.Identity, uetr corridor.UETR) ([]PaymentTrack, error) {
+	a, ok := h.cfg.Journal.(corridor.Archive)
+	if !ok {
+		return nil, nil
+	}
+	aps, err := a.ArchivedByUETR(ctx, uetr)
+	if err != nil {
+		return nil, fmt.Errorf("hub: the archive: %w", err)
+	}
+	var out []PaymentTrack
+	for _, ap := range aps {
+		var rec archivedRecord
+		if err := json.Unmarshal(ap.Record, &rec); err != nil {
+			return nil, fmt.Errorf("hub: the archive: payment %d: %w", ap.Seq, err)
+		}
+		if pay := rec.Track.Payment; caller.Role == corridor.RoleOperator || caller.BIC == pay.InstructingAgent || caller.BIC == pay.InstructedAgent {
+			out = append(out, rec.Track)
+		}
+	}
+	return out, nil
+}
