@@ -133,6 +133,7 @@ func (h *Hub) adopt(in rebuilt) bool {
 func (h *Hub) swapState(s *state, lastHash [32]byte) {
 	// What was let go of lately stays remembered: a submission checked
 	// against the archive before may still come.
+	h.state.forgetUndurable() // The failed batch's let-go is not in the archive, and its payments are back in s.
 	s.recent, s.recentLetGo = h.state.recent, h.state.recentLetGo
 	h.state, h.lastHash = s, lastHash
 	h.mu.Lock()

@@ -55,10 +55,12 @@ type finalEntry struct {
 	At   time.Time
 }
 
-// letGoBatch is what one command let go of, remembered until At+recentFor.
+// letGoBatch is what one command let go of, remembered until recentFor
+// after its entry became durable (At, once Durable).
 type letGoBatch struct {
-	At   time.Time
-	Keys []string
+	At      time.Time
+	Durable bool
+	Keys    []string
 }
 
 // retention is the retention the hub's journal can give: none without an
@@ -93,28 +95,34 @@ func (p *payment) final() bool {
 	return p.status == corridor.StatusSettled || p.status == corridor.StatusRejected
 }
 
-// finalAt is when p last changed status.
-func (p *payment) finalAt() time.Time {
-	for _, e := range slices.Backward(p.events) {
-		if e.Status != "" {
-			return e.Time
-		}
+// lastEvent is when p's history last moved.
+func (p *payment) lastEvent() time.Time {
+	if len(p.events) == 0 {
+		return time.Time{}
 	}
-	return time.Time{}
+	return p.events[len(p.events)-1].Time
 }
 
-// settledFor reports whether every leg is final with nothing open on it,
-// and since when: the last of their final moments.
+// settledFor reports whether every leg is final with nothing to come on it
+// (no return of it in settlement, no cancellation case that waits for an
+// answer or for the return it accepted), and since when: the last moment
+// any of their histories moved.
 func settledFor(legs []*payment) (since time.Time, ok bool) {
 	for _, p := range legs {
-		if !p.final() || p.returning != p.returned || (p.cancel != nil && p.cancel.open()) {
+		if !p.final() || p.returning != p.returned || (p.cancel != nil && caseAwaits(p.cancel)) {
 			return time.Time{}, false
 		}
-		if at := p.finalAt(); at.After(since) {
+		if at := p.lastEvent(); at.After(since) {
 			since = at
 		}
 	}
 	return since, true
+}
+
+// caseAwaits reports whether c waits for the creditor agent, for the
+// return it accepted, or for compliance.
+func caseAwaits(c *cancelCase) bool {
+	return c.open() || c.Status == caseAccepted || c.Status == caseHeld
 }
 
 // letGoDue lets go of the UETRs final for the retention at now, at most
@@ -208,9 +216,10 @@ func archived(ps []*payment) []corridor.ArchivedPayment {
 }
 
 // remember keeps what the command at now let go of in the sequencer's
-// recent memory, and forgets what it let go of more than recentFor ago.
+// recent memory, and forgets what was durably let go of more than
+// recentFor ago.
 func (s *state) remember(ps []*payment, now time.Time) {
-	for len(s.recentLetGo) > 0 && now.Sub(s.recentLetGo[0].At) > recentFor {
+	for len(s.recentLetGo) > 0 && s.recentLetGo[0].Durable && now.Sub(s.recentLetGo[0].At) > recentFor {
 		for _, k := range s.recentLetGo[0].Keys {
 			delete(s.recent, k)
 		}
@@ -227,6 +236,26 @@ func (s *state) remember(ps []*payment, now time.Time) {
 		}
 	}
 	s.recentLetGo = append(s.recentLetGo, b)
+}
+
+// durablyLetGo marks what the sequencer let go of so far as durable at
+// now: the archive holds it, and a check that starts from now finds it.
+// recentFor counts from here, however long the append took.
+func (s *state) durablyLetGo(now time.Time) {
+	for i := len(s.recentLetGo) - 1; i >= 0 && !s.recentLetGo[i].Durable; i-- {
+		s.recentLetGo[i].At, s.recentLetGo[i].Durable = now, true
+	}
+}
+
+// forgetUndurable forgets what the sequencer let go of in an append that
+// failed.
+func (s *state) forgetUndurable() {
+	for n := len(s.recentLetGo); n > 0 && !s.recentLetGo[n-1].Durable; n-- {
+		for _, k := range s.recentLetGo[n-1].Keys {
+			delete(s.recent, k)
+		}
+		s.recentLetGo = s.recentLetGo[:n-1]
+	}
 }
 
 // recently is the payment under key the sequencer let go of lately, or nil.
@@ -253,13 +282,14 @@ func (c archiveCheck) stale(now time.Time) error {
 // a repeat of an archived payment gets its first answer (answered), another
 // payment under an archived payment's message reference or UETR is refused
 // AM05, and a pacs.008 on a UETR with archived legs learns who may pass it
-// on. Commands of other kinds, and a hub without retention, pass unchecked.
+// on. Commands of other kinds pass unchecked, and so does every command of
+// a hub whose journal keeps no archive.
 func (h *Hub) checkArchive(ctx context.Context, c command) (check archiveCheck, answered *PaymentResult, err error) {
 	a, ok := h.cfg.Journal.(corridor.Archive)
-	if !ok || h.retention() == 0 {
-		return archiveCheck{}, nil, nil
+	if !ok {
+		return archiveCheck{}, nil, nil // Nothing was ever let go of.
 	}
-	check.at = time.Now()
+	check.at = h.cfg.Now() // Checked even with retention now off: what was archived stays archived.
 	switch c := c.(type) {
 	case paymentCmd:
 		if answered, err = h.archivedRepeat(ctx, a, c, false); answered != nil || err != nil {
@@ -267,7 +297,9 @@ func (h *Hub) checkArchive(ctx context.Context, c command) (check archiveCheck, 
 		}
 		check.next, err = archivedNext(ctx, a, c.Payment.UETR)
 	case returnCmd:
-		answered, err = h.archivedRepeat(ctx, a, c.paymentCmd, true)
+		if answered, err = h.archivedRepeat(ctx, a, c.paymentCmd, true); answered == nil && err == nil {
+			err = archivedOriginal(ctx, a, c.Payment)
+		}
 	default:
 		return archiveCheck{}, nil, nil
 	}
@@ -333,25 +365,46 @@ func archivedRecordAt(ctx context.Context, a corridor.Archive, seq uint64) (arch
 	return rec, nil
 }
 
+// archivedLegs are the archived legs of uetr, by seq.
+func archivedLegs(ctx context.Context, a corridor.Archive, uetr corridor.UETR) ([]archivedRecord, error) {
+	aps, err := a.ArchivedByUETR(ctx, uetr)
+	if err != nil {
+		return nil, fmt.Errorf("hub: the archive: %w", err)
+	}
+	out := make([]archivedRecord, len(aps))
+	for i, ap := range aps {
+		if err := json.Unmarshal(ap.Record, &out[i]); err != nil {
+			return nil, fmt.Errorf("hub: the archive: payment %d: %w", ap.Seq, err)
+		}
+	}
+	return out, nil
+}
+
 // archivedNext is the agent the last archived pacs.008 leg of uetr was
 // instructed to, who alone may pass the payment on; "" when none is
 // archived.
 func archivedNext(ctx context.Context, a corridor.Archive, uetr corridor.UETR) (corridor.BIC, error) {
-	aps, err := a.ArchivedByUETR(ctx, uetr)
-	if err != nil {
-		return "", fmt.Errorf("hub: the archive: %w", err)
-	}
+	legs, err := archivedLegs(ctx, a, uetr)
 	var next corridor.BIC
-	for _, ap := range aps {
-		var rec archivedRecord
-		if err := json.Unmarshal(ap.Record, &rec); err != nil {
-			return "", fmt.Errorf("hub: the archive: payment %d: %w", ap.Seq, err)
-		}
+	for _, rec := range legs {
 		if rec.MsgDef == msgDefPacs008 {
 			next = rec.Track.Payment.InstructedAgent
 		}
 	}
-	return next, nil
+	return next, err
+}
+
+// archivedOriginal refuses the return r of an archived payment, whose
+// settlement state the hub no longer holds.
+func archivedOriginal(ctx context.Context, a corridor.Archive, r corridor.Payment) error {
+	legs, err := archivedLegs(ctx, a, r.UETR)
+	for _, rec := range legs {
+		if op := rec.Track.Payment; rec.MsgDef == msgDefPacs008 && op.InstructingAgent == r.InstructedAgent && op.InstructedAgent == r.InstructingAgent {
+			return corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf(
+				"payment %s was final for longer than the hub's retention and is archived: it can no longer be returned through the hub", rec.Result.Reference))
+		}
+	}
+	return err
 }
 
 // archivedTracks are the archived legs of uetr that caller may see.
@@ -360,19 +413,12 @@ func (h *Hub) archivedTracks(ctx context.Context, caller corridor.Identity, uetr
 	if !ok {
 		return nil, nil
 	}
-	aps, err := a.ArchivedByUETR(ctx, uetr)
-	if err != nil {
-		return nil, fmt.Errorf("hub: the archive: %w", err)
-	}
+	legs, err := archivedLegs(ctx, a, uetr)
 	var out []PaymentTrack
-	for _, ap := range aps {
-		var rec archivedRecord
-		if err := json.Unmarshal(ap.Record, &rec); err != nil {
-			return nil, fmt.Errorf("hub: the archive: payment %d: %w", ap.Seq, err)
-		}
+	for _, rec := range legs {
 		if pay := rec.Track.Payment; caller.Role == corridor.RoleOperator || caller.BIC == pay.InstructingAgent || caller.BIC == pay.InstructedAgent {
 			out = append(out, rec.Track)
 		}
 	}
-	return out, nil
+	return out, err
 }

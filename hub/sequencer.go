@@ -147,6 +147,7 @@ func (h *Hub) process(ctx context.Context, batch []request) error {
 			return err
 		}
 		h.lastHash = prev
+		h.state.durablyLetGo(h.cfg.Now())
 		crashpoint.Hit(crashpoint.ReplyBefore)
 	}
 	h.observeBatch(len(batch), len(entries))

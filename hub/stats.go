@@ -28,7 +28,7 @@ type Observer interface {
 type Stats struct {
 	Seq          uint64           // The last journal entry applied.
 	QueueDepth   int              // Requests waiting for the sequencer, of QueueDepth.
-	Payments     []PaymentCount   // Every payment leg, by message, status and reason.
+	Payments     []PaymentCount   // Every payment leg in memory (not archived: see retention.go), by message, status and reason.
 	Waiting      []WaitingTotal   // PDNG payments by why they wait and their currency.
 	Cycle        []WaitingTotal   // The open net cycle's payments by currency; Wait is empty.
 	CyclesClosed uint64           // Net settlement cycles closed.
