@@ -3,7 +3,8 @@
 // its own contract test. A store passes it by keeping corridor.Journal's
 // promises: a hash chain without gaps, a panic on a caller's bug, storage
 // errors wrapped and nothing half written, durability across a reopen, a
-// paging replay, checkpoints, and refusing entries altered behind its back.
+// paging replay, checkpoints, refusing entries altered behind its back, and
+// the archive of payments written with the entries that let them go.
 package storetest
 
 import (
@@ -22,10 +23,11 @@ import (
 	"github.com/corridor-network/corridor"
 )
 
-// Journal is what the suite uses of a store's journal: corridor.Journal and
-// the methods both stores have.
+// Journal is what the suite uses of a store's journal: corridor.Journal,
+// corridor.Archive and the methods both stores have.
 type Journal interface {
 	corridor.Journal
+	corridor.Archive
 	LastSeq() (uint64, [32]byte)
 	AppendCheckpoint(ctx context.Context, cp corridor.Checkpoint) error
 	LastCheckpoint(ctx context.Context) (uint64, error)
@@ -79,6 +81,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("AppendOnly", func(t *testing.T) { testAppendOnly(t, h) })
 	t.Run("Checkpoints", func(t *testing.T) { testCheckpoints(t, h) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, h) })
+	t.Run("Archive", func(t *testing.T) { testArchive(t, h) })
 }
 
 // MustOpen opens s and closes it when the test ends.
