@@ -13,6 +13,10 @@ import (
 	"github.com/corridor-network/corridor"
 )
 
+// BenchRecordBytes is the size of a benchmark's archived record, about that
+// of a payment's status as the hub answers it.
+const BenchRecordBytes = 600
+
 // UETROf is the suite's UETR number n.
 func UETROf(n uint64) corridor.UETR {
 	return corridor.UETR(fmt.Sprintf("%08x-0000-4000-8000-%012x", n, n))
@@ -22,6 +26,22 @@ func UETROf(n uint64) corridor.UETR {
 // keys and a record that names it.
 func Archived(seq uint64, uetr corridor.UETR, keys ...string) corridor.ArchivedPayment {
 	return corridor.ArchivedPayment{Seq: seq, UETR: uetr, Keys: keys, Record: fmt.Appendf(nil, "record of payment %d", seq)}
+}
+
+// ArchiveEach gives each of entries one archived payment, accepted by the
+// entry itself, with two keys and a record of recordBytes: about what the
+// hub archives per entry once its memory is full.
+func ArchiveEach(entries []corridor.JournalEntry, recordBytes int) {
+	record := []byte(strings.Repeat("r", recordBytes))
+	for i := range entries {
+		seq := entries[i].Seq
+		entries[i].Archived = []corridor.ArchivedPayment{{
+			Seq:    seq,
+			UETR:   UETROf(seq),
+			Keys:   []string{fmt.Sprintf("msg:BANKDEFFXXX:MSG-%d", seq), fmt.Sprintf("e2e:BANKDEFFXXX:E2E-%d", seq)},
+			Record: record,
+		}}
+	}
 }
 
 func testArchive(t *testing.T, h Harness) {

@@ -600,13 +600,29 @@ func testAudit(t *testing.T, h Harness) {
 // counts entries. Building and hashing the batch is inside the timing, as
 // Append rehashes it anyway.
 func BenchmarkAppend(b *testing.B, h Harness, batch, payloadBytes int) {
+	benchmarkAppend(b, h, batch, payloadBytes, 0)
+}
+
+// BenchmarkAppendArchived is BenchmarkAppend with every entry archiving
+// one payment (ArchiveEach) with a record of recordBytes.
+func BenchmarkAppendArchived(b *testing.B, h Harness, batch, payloadBytes, recordBytes int) {
+	benchmarkAppend(b, h, batch, payloadBytes, recordBytes)
+}
+
+// benchmarkAppend is BenchmarkAppend, each entry archiving a payment with
+// a record of recordBytes unless that is 0.
+func benchmarkAppend(b *testing.B, h Harness, batch, payloadBytes, recordBytes int) {
 	j := MustOpen(b, h.Fresh(b))
 	ctx := context.Background()
 	b.SetBytes(int64(batch * payloadBytes))
 	var entries int
 	for b.Loop() {
 		seq, hash := j.LastSeq()
-		if err := j.Append(ctx, Chain(seq, hash, batch, payloadBytes)); err != nil {
+		chain := Chain(seq, hash, batch, payloadBytes)
+		if recordBytes > 0 {
+			ArchiveEach(chain, recordBytes)
+		}
+		if err := j.Append(ctx, chain); err != nil {
 			b.Fatalf("Append: %v", err)
 		}
 		entries += batch
