@@ -47,7 +47,8 @@
 // sequences.
 //
 // A Journal that never acquires the lease reads only: Replay, Wait, Leader,
-// LastCheckpoint and EntryHash work, Append and AppendCheckpoint are refused.
+// LastCheckpoint, EntryHash and the archive's reads (corridor.Archive) work,
+// Append and AppendCheckpoint are refused.
 // Audit and EntryHash (the functions) read a database without migrating it.
 package postgres
 

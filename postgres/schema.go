@@ -79,6 +79,27 @@ var migrations = [...]string{
 		data BYTEA  NOT NULL,
 		PRIMARY KEY (seq, n)
 	);`,
+	// 5: the archive, as in the sqlite store: payments the hub let go of
+	// from memory, each written in the append transaction of the entry
+	// that let it go (archived_at), under that transaction's fence. keys
+	// holds the payment's own keys; archived_key is the index of them,
+	// where a key keeps the payment that archived it first.
+	`CREATE TABLE archived_payment (
+		seq         BIGINT  PRIMARY KEY CHECK (seq > 0),
+		uetr        TEXT    NOT NULL,
+		keys        BYTEA[] NOT NULL CHECK (cardinality(keys) > 0),
+		record      BYTEA   NOT NULL CHECK (octet_length(record) > 0),
+		archived_at BIGINT  NOT NULL REFERENCES journal (seq)
+	);
+	CREATE INDEX archived_payment_uetr ON archived_payment (uetr, seq);
+	CREATE TABLE archived_key (
+		key BYTEA  PRIMARY KEY,
+		seq BIGINT NOT NULL REFERENCES archived_payment (seq)
+	);
+	CREATE TRIGGER archived_payment_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON archived_payment
+		FOR EACH STATEMENT EXECUTE FUNCTION append_only();
+	CREATE TRIGGER archived_key_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON archived_key
+		FOR EACH STATEMENT EXECUTE FUNCTION append_only();`,
 }
 
 // fencedSQLState is the SQLSTATE lease_fence raises; Append translates it to

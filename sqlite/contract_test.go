@@ -23,6 +23,10 @@ func TestContract(t *testing.T) { storetest.Run(t, harness) }
 
 func BenchmarkAppend(b *testing.B) { storetest.BenchmarkAppend(b, harness, 256, 1024) }
 
+func BenchmarkAppendArchived(b *testing.B) {
+	storetest.BenchmarkAppendArchived(b, harness, 256, 1024, storetest.BenchRecordBytes)
+}
+
 // store is one SQLite file under the suite.
 type store struct{ path string }
 

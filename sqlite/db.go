@@ -7,6 +7,10 @@
 // Every entry is checked against the SHA-256 hash chain before it is written
 // and again when it is read back, so an altered file is detected on replay.
 //
+// Beside the journal the file keeps the archive (corridor.Archive): the
+// payments the hub let go of from memory, written by Append in the
+// transaction of the entry that let them go.
+//
 // The file is an ordinary SQLite database that the sqlite3 shell can inspect:
 //
 //	sqlite3 corridor.db 'SELECT seq, kind, hex(hash) FROM journal ORDER BY seq DESC LIMIT 5'
@@ -45,9 +49,14 @@ var ErrCorrupt = corridor.ErrJournalCorrupt
 // DB is the embedded store: one SQLite file in WAL mode with synchronous=FULL.
 // Every statement runs on one connection, so transactions serialize.
 type DB struct {
-	path    string // The file, as Open was given it.
-	sql     *sql.DB
-	insert  *sql.Stmt // The prepared statement that inserts one journal row; reused by every Append.
+	path   string // The file, as Open was given it.
+	sql    *sql.DB
+	insert *sql.Stmt // The prepared statement that inserts one journal row; reused by every Append.
+
+	// The prepared statements that insert one archived payment and one of
+	// its keys (archive.go).
+	insertArchived, insertKey *sql.Stmt
+
 	journal Journal
 	mark    *markFile // How far the journal was acknowledged, beside the store (mark.go).
 
@@ -125,7 +134,7 @@ func dataSourceName(path string) (string, error) {
 }
 
 // init checks the connection's durability, migrates the schema, prepares the
-// insert statement and loads the journal's last entry.
+// insert statements and loads the journal's last entry.
 func (db *DB) init(ctx context.Context) error {
 	if err := checkDurability(ctx, db.sql); err != nil {
 		return err
@@ -133,11 +142,20 @@ func (db *DB) init(ctx context.Context) error {
 	if err := migrate(ctx, db.sql); err != nil {
 		return err
 	}
-	stmt, err := db.sql.PrepareContext(ctx, insertEntrySQL)
-	if err != nil {
-		return fmt.Errorf("prepare journal insert: %w", err)
+	for _, p := range []struct {
+		stmt      **sql.Stmt
+		sql, what string
+	}{
+		{&db.insert, insertEntrySQL, "journal insert"},
+		{&db.insertArchived, insertArchivedSQL, "archived payment insert"},
+		{&db.insertKey, insertKeySQL, "archived key insert"},
+	} {
+		stmt, err := db.sql.PrepareContext(ctx, p.sql)
+		if err != nil {
+			return fmt.Errorf("prepare %s: %w", p.what, err)
+		}
+		*p.stmt = stmt
 	}
-	db.insert = stmt
 	last, err := readLast(ctx, db.sql)
 	if err != nil {
 		return err
@@ -179,11 +197,14 @@ func (db *DB) Journal() *Journal { return &db.journal }
 // Journal.Close; later calls return the first call's result.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
-		var stmtErr error
-		if db.insert != nil {
-			stmtErr = db.insert.Close()
+		var errs []error
+		for _, stmt := range []*sql.Stmt{db.insert, db.insertArchived, db.insertKey} {
+			if stmt != nil {
+				errs = append(errs, stmt.Close())
+			}
 		}
-		db.closeErr = errors.Join(stmtErr, db.sql.Close(), db.mark.close())
+		errs = append(errs, db.sql.Close(), db.mark.close())
+		db.closeErr = errors.Join(errs...)
 		if db.closeErr != nil {
 			db.closeErr = fmt.Errorf("close store: %w", db.closeErr)
 		}

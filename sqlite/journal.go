@@ -51,12 +51,15 @@ func (j *Journal) LastSeq() (uint64, [32]byte) {
 // Append writes entries in one transaction and returns once it is fsynced.
 // An empty batch does nothing. The entries must continue the journal: Seq
 // without a gap, PrevHash the previous entry's Hash, Hash their ComputeHash;
-// anything else is a bug in the caller, and Append panics. A storage error
-// is returned wrapped, and LastSeq is unchanged. A failed commit (an fsync
-// error, say) can leave the batch on disk all the same, so the caller must
-// not append after it before it has learned from the file what it holds:
-// Reopen, then LastSeq and Replay. A retry of a batch that did reach the
-// disk fails on the seq's primary key rather than writing it twice.
+// anything else is a bug in the caller, and Append panics. The payments the
+// entries archive go in the same transaction (archive.go); one out of
+// bounds, or accepted after the entry that archives it, fails the Append
+// before anything is written. A storage error is returned wrapped, and
+// LastSeq is unchanged. A failed commit (an fsync error, say) can leave the
+// batch on disk all the same, so the caller must not append after it before
+// it has learned from the file what it holds: Reopen, then LastSeq and
+// Replay. A retry of a batch that did reach the disk fails on the seq's
+// primary key rather than writing it twice.
 func (j *Journal) Append(ctx context.Context, entries []corridor.JournalEntry) error {
 	if len(entries) == 0 {
 		return nil
@@ -66,6 +69,9 @@ func (j *Journal) Append(ctx context.Context, entries []corridor.JournalEntry) e
 	seq, hash := j.LastSeq()
 	checkBatch(seq, hash, entries)
 	first, last := entries[0].Seq, entries[len(entries)-1]
+	if err := checkArchived(entries); err != nil {
+		return fmt.Errorf("append journal batch %d..%d: %w", first, last.Seq, err)
+	}
 	if err := j.db.writeBatch(ctx, entries); err != nil {
 		// The connection may still hold the failed transaction open (SQLite
 		// leaves some commit failures so): closing it rolls that back.
@@ -89,8 +95,9 @@ func checkBatch(seq uint64, hash [32]byte, entries []corridor.JournalEntry) {
 	assert.That(len(entries) == 0 || entries[len(entries)-1].Seq <= math.MaxInt64, "journal entry seq overflows SQLite's INTEGER")
 }
 
-// writeBatch inserts entries in one transaction and commits it; with WAL and
-// synchronous=FULL the commit returns after the WAL is fsynced.
+// writeBatch inserts entries, and the payments they archive, in one
+// transaction and commits it; with WAL and synchronous=FULL the commit
+// returns after the WAL is fsynced.
 func (db *DB) writeBatch(ctx context.Context, entries []corridor.JournalEntry) (err error) {
 	start := time.Now()
 	tx, err := db.sql.BeginTx(ctx, nil) // BEGIN IMMEDIATE, from the DSN's _txlock.
@@ -113,6 +120,9 @@ func (db *DB) writeBatch(ctx context.Context, entries []corridor.JournalEntry) (
 		if err != nil {
 			return fmt.Errorf("insert entry %d: %w", e.Seq, err)
 		}
+	}
+	if err := db.writeArchived(ctx, tx, entries); err != nil {
+		return err
 	}
 	commit := time.Now()
 	crashpoint.Hit(crashpoint.JournalCommitBefore)

@@ -65,6 +65,32 @@ var migrations = [...]string{
 		data BLOB    NOT NULL,
 		PRIMARY KEY (seq, n)
 	);`,
+	// 5: the archive: payments the hub let go of from memory, each written
+	// by Append in the transaction of the entry whose command let it go
+	// (archived_at), and read by seq, by uetr (the tracker) and by key (the
+	// duplicate check). keys holds the payment's own keys (encodeKeys);
+	// archived_key is the index of them, where a key keeps the payment
+	// that archived it first. Rows are never updated or deleted.
+	`CREATE TABLE archived_payment (
+		seq         INTEGER PRIMARY KEY CHECK (seq > 0),
+		uetr        TEXT    NOT NULL,
+		keys        BLOB    NOT NULL CHECK (length(keys) > 0),
+		record      BLOB    NOT NULL CHECK (length(record) > 0),
+		archived_at INTEGER NOT NULL REFERENCES journal (seq)
+	);
+	CREATE INDEX archived_payment_uetr ON archived_payment (uetr);
+	CREATE TABLE archived_key (
+		key BLOB    NOT NULL PRIMARY KEY,
+		seq INTEGER NOT NULL REFERENCES archived_payment (seq)
+	) WITHOUT ROWID;
+	CREATE TRIGGER archived_payment_no_update BEFORE UPDATE ON archived_payment
+	BEGIN SELECT RAISE(ABORT, 'archived payments are append-only'); END;
+	CREATE TRIGGER archived_payment_no_delete BEFORE DELETE ON archived_payment
+	BEGIN SELECT RAISE(ABORT, 'archived payments are append-only'); END;
+	CREATE TRIGGER archived_key_no_update BEFORE UPDATE ON archived_key
+	BEGIN SELECT RAISE(ABORT, 'archived keys are append-only'); END;
+	CREATE TRIGGER archived_key_no_delete BEFORE DELETE ON archived_key
+	BEGIN SELECT RAISE(ABORT, 'archived keys are append-only'); END;`,
 }
 
 // SchemaVersion is the schema version this build writes: the file's PRAGMA

@@ -3,7 +3,8 @@
 // its own contract test. A store passes it by keeping corridor.Journal's
 // promises: a hash chain without gaps, a panic on a caller's bug, storage
 // errors wrapped and nothing half written, durability across a reopen, a
-// paging replay, checkpoints, and refusing entries altered behind its back.
+// paging replay, checkpoints, refusing entries altered behind its back, and
+// the archive of payments written with the entries that let them go.
 package storetest
 
 import (
@@ -22,10 +23,11 @@ import (
 	"github.com/corridor-network/corridor"
 )
 
-// Journal is what the suite uses of a store's journal: corridor.Journal and
-// the methods both stores have.
+// Journal is what the suite uses of a store's journal: corridor.Journal,
+// corridor.Archive and the methods both stores have.
 type Journal interface {
 	corridor.Journal
+	corridor.Archive
 	LastSeq() (uint64, [32]byte)
 	AppendCheckpoint(ctx context.Context, cp corridor.Checkpoint) error
 	LastCheckpoint(ctx context.Context) (uint64, error)
@@ -79,6 +81,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("AppendOnly", func(t *testing.T) { testAppendOnly(t, h) })
 	t.Run("Checkpoints", func(t *testing.T) { testCheckpoints(t, h) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, h) })
+	t.Run("Archive", func(t *testing.T) { testArchive(t, h) })
 }
 
 // MustOpen opens s and closes it when the test ends.
@@ -597,13 +600,29 @@ func testAudit(t *testing.T, h Harness) {
 // counts entries. Building and hashing the batch is inside the timing, as
 // Append rehashes it anyway.
 func BenchmarkAppend(b *testing.B, h Harness, batch, payloadBytes int) {
+	benchmarkAppend(b, h, batch, payloadBytes, 0)
+}
+
+// BenchmarkAppendArchived is BenchmarkAppend with every entry archiving
+// one payment (ArchiveEach) with a record of recordBytes.
+func BenchmarkAppendArchived(b *testing.B, h Harness, batch, payloadBytes, recordBytes int) {
+	benchmarkAppend(b, h, batch, payloadBytes, recordBytes)
+}
+
+// benchmarkAppend is BenchmarkAppend, each entry archiving a payment with
+// a record of recordBytes unless that is 0.
+func benchmarkAppend(b *testing.B, h Harness, batch, payloadBytes, recordBytes int) {
 	j := MustOpen(b, h.Fresh(b))
 	ctx := context.Background()
 	b.SetBytes(int64(batch * payloadBytes))
 	var entries int
 	for b.Loop() {
 		seq, hash := j.LastSeq()
-		if err := j.Append(ctx, Chain(seq, hash, batch, payloadBytes)); err != nil {
+		chain := Chain(seq, hash, batch, payloadBytes)
+		if recordBytes > 0 {
+			ArchiveEach(chain, recordBytes)
+		}
+		if err := j.Append(ctx, chain); err != nil {
 			b.Fatalf("Append: %v", err)
 		}
 		entries += batch
