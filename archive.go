@@ -7,7 +7,7 @@ import (
 
 // Bounds of an archived payment, which the stores check before writing it.
 const (
-	MaxArchivedKeys     = 4        // De-duplication keys per payment.
+	MaxArchivedKeys     = 16       // De-duplication keys per payment.
 	MaxArchivedKeyBytes = 256      // Bytes of one key.
 	MaxArchivedRecord   = 64 << 10 // Bytes of one record.
 	MaxArchivedPerUETR  = 64       // Payments ArchivedByUETR returns at most.

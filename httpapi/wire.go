@@ -171,6 +171,7 @@ type LegBody struct {
 	Instructed       string      `json:"instructed,omitempty"` // The instructed amount as "1000000.00 INR", when it converts.
 	FXQuote          uint64      `json:"fxQuote,omitempty"`    // The quote it converted with.
 	Urgent           bool        `json:"urgent,omitempty"`     // Sent with high priority.
+	Archived         bool        `json:"archived,omitempty"`   // Read from the hub's archive (retention).
 	Events           []EventBody `json:"events"`
 }
 
@@ -256,7 +257,7 @@ func legBody(t hub.PaymentTrack) LegBody {
 		InstructingAgent: string(p.InstructingAgent), InstructedAgent: string(p.InstructedAgent),
 		DebtorAgent: string(p.DebtorAgent), CreditorAgent: string(p.CreditorAgent),
 		Amount: p.Amount.Format(p.Currency), Currency: string(p.Currency), SettlementDate: p.SettlementDate.String(),
-		Status: string(t.Status), Wait: string(t.Wait), Reason: string(t.Reason), FXQuote: p.FXQuote, Urgent: p.Urgent}
+		Status: string(t.Status), Wait: string(t.Wait), Reason: string(t.Reason), FXQuote: p.FXQuote, Urgent: p.Urgent, Archived: t.Archived}
 	if p.Converts() {
 		l.Instructed = p.Instructed.String()
 	}

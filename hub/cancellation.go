@@ -88,12 +88,15 @@ func resolutionOf(sender corridor.BIC, r iso20022.CaseResolution, msg corridor.S
 // first answer.
 func (s *state) requestCancel(c cancelRequestCmd, now time.Time, holdStays bool) result {
 	key := msgKey{c.Sender, "camt.056/" + c.ID}
-	if p := s.caseMsgs[key]; p != nil {
+	if p := s.caseMsgOf(key); p != nil {
 		return s.repeatedCaseMsg(p, c.UETR, c.ID)
+	}
+	if err := s.check.stale(now); err != nil {
+		return result{err: err}
 	}
 	p := s.payments[legKey{c.UETR, c.Sender}]
 	if p == nil {
-		return result{err: fmt.Errorf("payment %s from %s: %w", c.UETR, c.Sender, corridor.ErrNotFound)}
+		return result{err: s.check.caseArchived(fmt.Errorf("payment %s from %s: %w", c.UETR, c.Sender, corridor.ErrNotFound))}
 	}
 	if err := s.cancellable(p, c); err != nil {
 		return result{err: err}
@@ -135,6 +138,15 @@ func (s *state) cancellable(p *payment, c cancelRequestCmd) error {
 
 // repeatedCaseMsg answers a repeat of a camt.056 or camt.029: the payment
 // as it stands now, or AM05 when the same identifier named another payment.
+// caseMsgOf is the payment the case message key is about, in memory or
+// let go of lately.
+func (s *state) caseMsgOf(key msgKey) *payment {
+	if p := s.caseMsgs[key]; p != nil {
+		return p
+	}
+	return s.recently(caseArchiveKey(key))
+}
+
 func (s *state) repeatedCaseMsg(p *payment, uetr corridor.UETR, id string) result {
 	if p.cmd.Payment.UETR != uetr {
 		return result{err: corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("%s %s was already used for payment %s", iso20022.PathAssignmentID, id, p.ref))}
@@ -202,12 +214,15 @@ func (s *state) forwardCancel(p *payment, c cancelRequestCmd, now time.Time) {
 // follow), rejected or still pending.
 func (s *state) resolveCancel(c resolutionCmd, now time.Time) result {
 	key := msgKey{c.Sender, "camt.029/" + c.ID}
-	if p := s.caseMsgs[key]; p != nil {
+	if p := s.caseMsgOf(key); p != nil {
 		return s.repeatedCaseMsg(p, c.UETR, c.ID)
+	}
+	if err := s.check.stale(now); err != nil {
+		return result{err: err}
 	}
 	p := s.openCaseOf(c.UETR, c.Sender)
 	if p == nil {
-		return result{err: fmt.Errorf("open cancellation case on %s for %s: %w", c.UETR, c.Sender, corridor.ErrNotFound)}
+		return result{err: s.check.caseArchived(fmt.Errorf("open cancellation case on %s for %s: %w", c.UETR, c.Sender, corridor.ErrNotFound))}
 	}
 	to := p.cancel.Requester
 	if err := s.roomIn(to); err != nil {

@@ -49,7 +49,7 @@ type fixtureEntry struct {
 // currentConfig the current one's, which also asks four eyes for a release.
 var (
 	fixtureConfig = hub.Config{NetCurrencies: []corridor.Currency{"RUB"}}
-	currentConfig = hub.Config{NetCurrencies: []corridor.Currency{"RUB"}, FourEyes: true}
+	currentConfig = hub.Config{NetCurrencies: []corridor.Currency{"RUB"}, FourEyes: true, Retention: time.Hour}
 )
 
 // TestOldJournalReplays opens a hub on a copy of the v0 journal and checks
@@ -270,6 +270,9 @@ func stateReport(t *testing.T, h *hub.Hub) string {
 			continue // Not every i is a payment.
 		}
 		for _, tr := range tracks {
+			if tr.Archived {
+				continue // The store's, not the state's: a journal replayed into a new store has no archive.
+			}
 			fmt.Fprintf(&b, "payment %s %s %s %s %d events\n", u, tr.Payment.InstructingAgent, tr.Status, tr.Reason, len(tr.Events))
 		}
 	}

@@ -175,15 +175,27 @@ func (s *state) letGo(uetr corridor.UETR, legs []*payment) {
 	s.letGone = append(s.letGone, legs...)
 }
 
-// archiveKeys are p's de-duplication keys: its message reference, and for
-// a pacs.008 its leg of the UETR (returns are found by their reference).
+// archiveKeys are p's de-duplication keys: its message reference, for a
+// pacs.008 its leg of the UETR (returns are found by their reference), and
+// the cancellation requests and answers about it, the first of them up to
+// corridor.MaxArchivedKeys in all (a payment with more cases than that is
+// not one the hub has seen: repeats of the others are not found).
 func archiveKeys(p *payment) []string {
 	keys := []string{msgArchiveKey(p.cmd.Sender, p.cmd.Payment.MsgID)}
 	if p.msgDef == msgDefPacs008 {
 		keys = append(keys, legArchiveKey(p.cmd.Payment.UETR, p.cmd.Sender))
 	}
+	for _, k := range p.caseKeys {
+		if len(keys) == corridor.MaxArchivedKeys {
+			break
+		}
+		keys = append(keys, caseArchiveKey(k))
+	}
 	return keys
 }
+
+// caseArchiveKey is the archive key of a camt.056 or camt.029 (caseMsgs).
+func caseArchiveKey(k msgKey) string { return "c " + string(k.sender) + " " + k.msgID }
 
 func msgArchiveKey(sender corridor.BIC, msgID string) string {
 	return "m " + string(sender) + " " + msgID
@@ -267,6 +279,7 @@ func (s *state) recently(key string) *payment { return s.recent[key] }
 type archiveCheck struct {
 	at   time.Time    // When the check began; zero for none.
 	next corridor.BIC // Who may pass the UETR on, by its archived legs; "" for anyone.
+	ref  string       // Of a cancellation message: an archived leg of its UETR, "" for none.
 }
 
 // stale refuses, as not taken, a command whose archive check is too old to
@@ -300,10 +313,32 @@ func (h *Hub) checkArchive(ctx context.Context, c command) (check archiveCheck, 
 		if answered, err = h.archivedRepeat(ctx, a, c.paymentCmd, true); answered == nil && err == nil {
 			err = archivedOriginal(ctx, a, c.Payment)
 		}
+	case caseRequestCmd:
+		return h.checkCaseArchive(ctx, a, check, msgKey{c.Sender, "camt.056/" + c.ID}, c.UETR, c.ID)
+	case cancelRequestCmd:
+		return h.checkCaseArchive(ctx, a, check, msgKey{c.Sender, "camt.056/" + c.ID}, c.UETR, c.ID)
+	case resolutionCmd:
+		return h.checkCaseArchive(ctx, a, check, msgKey{c.Sender, "camt.029/" + c.ID}, c.UETR, c.ID)
 	default:
 		return archiveCheck{}, nil, nil
 	}
 	return check, answered, err
+}
+
+// checkCaseArchive checks a camt.056 or camt.029 (key) against the archive:
+// a repeat of one about an archived payment gets the first answer, and the
+// sequencer learns whether the UETR has archived legs, to say so if it
+// holds no payment the message could be about.
+func (h *Hub) checkCaseArchive(ctx context.Context, a corridor.Archive, check archiveCheck, key msgKey, uetr corridor.UETR, id string) (archiveCheck, *PaymentResult, error) {
+	answered, err := archivedCaseRepeat(ctx, a, key, uetr, id)
+	if answered != nil || err != nil {
+		return check, answered, err
+	}
+	legs, err := archivedLegs(ctx, a, uetr)
+	if len(legs) > 0 {
+		check.ref = legs[0].Result.Reference
+	}
+	return check, nil, err
 }
 
 // archivedRepeat finds the archived payment c repeats, by its message
@@ -335,6 +370,39 @@ func (h *Hub) archivedRepeat(ctx context.Context, a corridor.Archive, c paymentC
 		return &res, nil
 	}
 	return nil, nil
+}
+
+// archivedCaseRepeat answers a repeat of a camt.056 or camt.029 (key) about
+// an archived payment as repeatedCaseMsg does; one about an archived
+// payment that is not a repeat is refused, for the case can no longer move.
+func archivedCaseRepeat(ctx context.Context, a corridor.Archive, key msgKey, uetr corridor.UETR, id string) (*PaymentResult, error) {
+	seq, ok, err := a.ArchivedKey(ctx, caseArchiveKey(key))
+	if err != nil {
+		return nil, fmt.Errorf("hub: the archive: %w", err)
+	}
+	if !ok {
+		return nil, nil
+	}
+	rec, err := archivedRecordAt(ctx, a, seq)
+	switch {
+	case err != nil:
+		return nil, err
+	case rec.Track.Payment.UETR != uetr:
+		return nil, corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("%s %s was already used for payment %s", iso20022.PathAssignmentID, id, rec.Result.Reference))
+	}
+	res := rec.Result
+	res.Duplicate, res.Receipt = true, corridor.Receipt{}
+	return &res, nil
+}
+
+// caseArchived is the sequencer's refusal of a cancellation message about
+// a payment it does not hold, when the UETR has archived legs (check.ref).
+func (c archiveCheck) caseArchived(notFound error) error {
+	if c.ref == "" {
+		return notFound
+	}
+	return corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf(
+		"payment %s was final for longer than the hub's retention and is archived: no cancellation case on it can open or move", c.ref))
 }
 
 // repeats reports whether c is the archived payment again: for a pacs.008
@@ -417,6 +485,7 @@ func (h *Hub) archivedTracks(ctx context.Context, caller corridor.Identity, uetr
 	var out []PaymentTrack
 	for _, rec := range legs {
 		if pay := rec.Track.Payment; caller.Role == corridor.RoleOperator || caller.BIC == pay.InstructingAgent || caller.BIC == pay.InstructedAgent {
+			rec.Track.Archived = true
 			out = append(out, rec.Track)
 		}
 	}

@@ -60,6 +60,7 @@ type PaymentTrack struct {
 	Wait      Wait `json:",omitempty"` // With PDNG: the RTGS queue, the limit queue or a compliance hold.
 	Reason    corridor.ReasonCode
 	Events    []PaymentEvent
+	Archived  bool `json:",omitempty"` // Read from the archive: let go of from memory (retention.go).
 }
 
 // QueuedPayment is a payment waiting in the RTGS queue, as the queue's
