@@ -29,6 +29,8 @@ func (a *ArchivedPayment) Check() error {
 	switch {
 	case a.Seq == 0:
 		return fmt.Errorf("archived payment: seq 0")
+	case !validUETR(a.UETR):
+		return fmt.Errorf("archived payment %d: UETR %.40q is not one", a.Seq, string(a.UETR))
 	case len(a.Keys) == 0 || len(a.Keys) > MaxArchivedKeys:
 		return fmt.Errorf("archived payment %d: %d keys, not 1 to %d", a.Seq, len(a.Keys), MaxArchivedKeys)
 	case len(a.Record) == 0 || len(a.Record) > MaxArchivedRecord:
@@ -54,4 +56,9 @@ type Archive interface {
 	// ArchivedByUETR returns the archived payments of uetr, by seq, at most
 	// MaxArchivedPerUETR (the first ones).
 	ArchivedByUETR(ctx context.Context, uetr UETR) ([]ArchivedPayment, error)
+}
+
+func validUETR(u UETR) bool {
+	_, err := ParseUETR(string(u))
+	return err == nil
 }

@@ -3,8 +3,10 @@ package sqlite_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -54,6 +56,16 @@ func TestArchiveBackup(t *testing.T) {
 	}
 }
 
+// tooManyKeys is a keys column of corridor.MaxArchivedKeys+1 one-byte keys.
+func tooManyKeys() string {
+	var b strings.Builder
+	b.WriteString("x'")
+	for i := range corridor.MaxArchivedKeys + 1 {
+		fmt.Fprintf(&b, "0001%02x", 'A'+i)
+	}
+	return b.String() + "'"
+}
+
 // TestArchiveCorrupt alters a payment's keys column behind the store's
 // back: reading it back is ErrCorrupt, not a payment without its keys.
 func TestArchiveCorrupt(t *testing.T) {
@@ -62,7 +74,7 @@ func TestArchiveCorrupt(t *testing.T) {
 		"LengthCut": `x'00'`,
 		"KeyCut":    `x'00ff41'`,
 		"EmptyKey":  `x'0000'`,
-		"TooMany":   `x'000141000142000143000144000145'`, // Five keys of one byte.
+		"TooMany":   tooManyKeys(), // One-byte keys, one more than a payment may have.
 	} {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "corridor.db")
