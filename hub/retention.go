@@ -305,13 +305,17 @@ func (h *Hub) checkArchive(ctx context.Context, c command) (check archiveCheck, 
 	check.at = h.cfg.Now() // Checked even with retention now off: what was archived stays archived.
 	switch c := c.(type) {
 	case paymentCmd:
-		if answered, err = h.archivedRepeat(ctx, a, c, false); answered != nil || err != nil {
-			return check, answered, err
+		var legs []archivedRecord
+		if legs, err = archivedLegs(ctx, a, c.Payment.UETR); err == nil {
+			check.next = nextAgent(legs)
+			answered, err = archivedRepeat(ctx, a, c, legs, false)
 		}
-		check.next, err = archivedNext(ctx, a, c.Payment.UETR)
 	case returnCmd:
-		if answered, err = h.archivedRepeat(ctx, a, c.paymentCmd, true); answered == nil && err == nil {
-			err = archivedOriginal(ctx, a, c.Payment)
+		var legs []archivedRecord
+		if legs, err = archivedLegs(ctx, a, c.Payment.UETR); err == nil {
+			if answered, err = archivedRepeat(ctx, a, c.paymentCmd, nil, true); answered == nil && err == nil {
+				err = archivedOriginal(legs, c.Payment)
+			}
 		}
 	case caseRequestCmd:
 		return h.checkCaseArchive(ctx, a, check, msgKey{c.Sender, "camt.056/" + c.ID}, c.UETR, c.ID)
@@ -342,50 +346,49 @@ func (h *Hub) checkCaseArchive(ctx context.Context, a corridor.Archive, check ar
 }
 
 // archivedRepeat finds the archived payment c repeats, by its message
-// reference or (a pacs.008) its leg of the UETR, and answers as the
-// sequencer does for one in memory (duplicateOf, submitReturn).
-func (h *Hub) archivedRepeat(ctx context.Context, a corridor.Archive, c paymentCmd, isReturn bool) (*PaymentResult, error) {
-	keys := []string{msgArchiveKey(c.Sender, c.Payment.MsgID)}
-	if !isReturn {
-		keys = append(keys, legArchiveKey(c.Payment.UETR, c.Sender))
+// reference or (a pacs.008) its leg among legs, the archived legs of its
+// UETR, and answers as the sequencer does for one in memory (duplicateOf,
+// submitReturn).
+func archivedRepeat(ctx context.Context, a corridor.Archive, c paymentCmd, legs []archivedRecord, isReturn bool) (*PaymentResult, error) {
+	rec, found, err := archivedByKey(ctx, a, msgArchiveKey(c.Sender, c.Payment.MsgID))
+	if err != nil {
+		return nil, err
 	}
-	for _, k := range keys {
-		seq, ok, err := a.ArchivedKey(ctx, k)
-		if err != nil || !ok {
-			if err != nil {
-				return nil, fmt.Errorf("hub: the archive: %w", err)
-			}
-			continue
-		}
-		rec, err := archivedRecordAt(ctx, a, seq)
+	for i := 0; !found && !isReturn && i < len(legs); i++ {
+		rec, found = legs[i], legs[i].MsgDef == msgDefPacs008 && legs[i].Sender == c.Sender
+	}
+	switch {
+	case !found:
+		return nil, nil
+	case !repeats(rec, c, isReturn):
+		return nil, corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("%s %s or UETR %s was already used for another payment (%s, archived)",
+			iso20022.PathMsgID, c.Payment.MsgID, c.Payment.UETR, rec.Result.Reference))
+	}
+	res := rec.Result
+	res.Duplicate = true
+	return &res, nil
+}
+
+// archivedByKey is the archived payment under key k, if any.
+func archivedByKey(ctx context.Context, a corridor.Archive, k string) (archivedRecord, bool, error) {
+	seq, ok, err := a.ArchivedKey(ctx, k)
+	if err != nil || !ok {
 		if err != nil {
-			return nil, err
+			err = fmt.Errorf("hub: the archive: %w", err)
 		}
-		if !repeats(rec, c, isReturn) {
-			return nil, corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("%s %s or UETR %s was already used for another payment (%s, archived)",
-				iso20022.PathMsgID, c.Payment.MsgID, c.Payment.UETR, rec.Result.Reference))
-		}
-		res := rec.Result
-		res.Duplicate = true
-		return &res, nil
+		return archivedRecord{}, false, err
 	}
-	return nil, nil
+	rec, err := archivedRecordAt(ctx, a, seq)
+	return rec, err == nil, err
 }
 
 // archivedCaseRepeat answers a repeat of a camt.056 or camt.029 (key) about
 // an archived payment as repeatedCaseMsg does; one about an archived
 // payment that is not a repeat is refused, for the case can no longer move.
 func archivedCaseRepeat(ctx context.Context, a corridor.Archive, key msgKey, uetr corridor.UETR, id string) (*PaymentResult, error) {
-	seq, ok, err := a.ArchivedKey(ctx, caseArchiveKey(key))
-	if err != nil {
-		return nil, fmt.Errorf("hub: the archive: %w", err)
-	}
-	if !ok {
-		return nil, nil
-	}
-	rec, err := archivedRecordAt(ctx, a, seq)
+	rec, ok, err := archivedByKey(ctx, a, caseArchiveKey(key))
 	switch {
-	case err != nil:
+	case err != nil || !ok:
 		return nil, err
 	case rec.Track.Payment.UETR != uetr:
 		return nil, corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("%s %s was already used for payment %s", iso20022.PathAssignmentID, id, rec.Result.Reference))
@@ -448,31 +451,28 @@ func archivedLegs(ctx context.Context, a corridor.Archive, uetr corridor.UETR) (
 	return out, nil
 }
 
-// archivedNext is the agent the last archived pacs.008 leg of uetr was
-// instructed to, who alone may pass the payment on; "" when none is
-// archived.
-func archivedNext(ctx context.Context, a corridor.Archive, uetr corridor.UETR) (corridor.BIC, error) {
-	legs, err := archivedLegs(ctx, a, uetr)
+// nextAgent is the agent the last of the archived pacs.008 legs was
+// instructed to, who alone may pass the payment on; "" for none.
+func nextAgent(legs []archivedRecord) corridor.BIC {
 	var next corridor.BIC
 	for _, rec := range legs {
 		if rec.MsgDef == msgDefPacs008 {
 			next = rec.Track.Payment.InstructedAgent
 		}
 	}
-	return next, err
+	return next
 }
 
-// archivedOriginal refuses the return r of an archived payment, whose
-// settlement state the hub no longer holds.
-func archivedOriginal(ctx context.Context, a corridor.Archive, r corridor.Payment) error {
-	legs, err := archivedLegs(ctx, a, r.UETR)
+// archivedOriginal refuses the return r of a payment among the archived
+// legs of its UETR, whose settlement state the hub no longer holds.
+func archivedOriginal(legs []archivedRecord, r corridor.Payment) error {
 	for _, rec := range legs {
 		if op := rec.Track.Payment; rec.MsgDef == msgDefPacs008 && op.InstructingAgent == r.InstructedAgent && op.InstructedAgent == r.InstructingAgent {
 			return corridor.Reject(corridor.ReasonNotAllowed, fmt.Sprintf(
 				"payment %s was final for longer than the hub's retention and is archived: it can no longer be returned through the hub", rec.Result.Reference))
 		}
 	}
-	return err
+	return nil
 }
 
 // archivedTracks are the archived legs of uetr that caller may see.
