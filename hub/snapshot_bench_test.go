@@ -2,6 +2,7 @@ package hub_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -15,12 +16,15 @@ import (
 	"github.com/corridor-network/corridor/sqlite"
 )
 
-// benchPayments is the journal BenchmarkStart starts from: this many
-// payments, with a snapshot benchTail payments before the end.
-const (
-	benchPayments = 100_000
-	benchTail     = 1_000
+// The journal BenchmarkStart starts from: -start.payments payments, with a
+// snapshot benchTail payments before the end, written by a hub with
+// -start.retention (0: every payment stays in memory, and in the snapshot).
+var (
+	benchPayments  = flag.Int("start.payments", 100_000, "BenchmarkStart: payments in the journal")
+	benchRetention = flag.Duration("start.retention", 0, "BenchmarkStart: the hub's retention (of the test's clock, a millisecond a reading)")
 )
+
+const benchTail = 1_000
 
 // BenchmarkStart measures a hub's start (hub.Open) on a journal of
 // benchPayments payments: replaying the whole journal, and decoding the
@@ -28,9 +32,10 @@ const (
 // the snapshot's size and how long taking it held the sequencer.
 //
 //	go test ./hub -run '^$' -bench BenchmarkStart -benchtime 1x -count 3
+//	go test ./hub -run '^$' -bench BenchmarkStart/Snapshot -benchtime 1x -count 3 -start.payments 1000000 -start.retention 1s
 func BenchmarkStart(b *testing.B) {
 	dir := b.TempDir()
-	snap := mustPaymentsJournal(b, dir, benchPayments, benchTail)
+	snap := mustPaymentsJournal(b, dir, *benchPayments, benchTail)
 	b.Logf("snapshot of entry %d: %d bytes; the sequencer held %s, encoding and checking it %s",
 		snap.Seq, len(snap.Data), snap.Held.Round(time.Millisecond), snap.Encode.Round(time.Millisecond))
 	for _, bc := range []struct {
@@ -66,7 +71,8 @@ func mustOpenOnly(tb testing.TB, dir string, snapshots bool) {
 		j = plainJournal{j}
 	}
 	c := &clock{t: businessDay}
-	if _, err := hub.Open(ctx, hub.Config{BIC: hubBIC, Journal: j, Now: c.Now, Logger: slog.New(slog.DiscardHandler)}); err != nil {
+	cfg := hub.Config{BIC: hubBIC, Journal: j, Now: c.Now, Logger: slog.New(slog.DiscardHandler), Retention: *benchRetention}
+	if _, err := hub.Open(ctx, cfg); err != nil {
 		tb.Fatal(err)
 	}
 }
@@ -84,7 +90,7 @@ func mustPaymentsJournal(tb testing.TB, dir string, n, tail int) hub.Snapshot {
 	}
 	defer db.Close()
 	c := &clock{t: businessDay}
-	h, err := hub.Open(ctx, hub.Config{BIC: hubBIC, Journal: db.Journal(), Now: c.Now, Logger: slog.New(slog.DiscardHandler)})
+	h, err := hub.Open(ctx, hub.Config{BIC: hubBIC, Journal: db.Journal(), Now: c.Now, Logger: slog.New(slog.DiscardHandler), Retention: *benchRetention})
 	if err != nil {
 		tb.Fatal(err)
 	}
