@@ -130,7 +130,7 @@ func caseAwaits(c *cancelCase) bool {
 // looked at again a retention after it may be.
 func (s *state) letGoDue(now time.Time) {
 	r := s.config.Retention
-	for n := 0; len(s.finals) > 0 && n < maxLetGoPerCommand; {
+	for n := 0; r != 0 && len(s.finals) > 0 && n < maxLetGoPerCommand; {
 		f := s.finals[0]
 		if now.Sub(f.At) < r {
 			return

@@ -100,3 +100,57 @@ func reasonOf(err error) corridor.ReasonCode {
 	r, _ := corridor.ReasonOf(err)
 	return r
 }
+
+// TestRetentionSwitched turns retention on for a journal that had none
+// (what became final before counts from then), then off (every payment
+// stays from then), and checks that a replay of the journal reaches the
+// same state.
+func TestRetentionSwitched(t *testing.T) {
+	dir := t.TempDir()
+	elapsed := time.Duration(0)
+	open := func(retention time.Duration) (*hub.Hub, *clock, func()) {
+		h, clk, stop := mustHubWith(t, dir, hub.Config{Retention: retention})
+		clk.advance(elapsed) // Each hub's clock starts at the business day: go on from where the last one stopped.
+		return h, clk, stop
+	}
+	later := func(clk *clock, d time.Duration) { clk.advance(d); elapsed += d + time.Second }
+
+	h, clk, stop := open(0)
+	mustBanks(t, h, map[corridor.BIC]corridor.Amount{bankIN: 1_000_000}, 0)
+	mustSubmit(t, h, pay(1, bankIN, bankRU, 100), corridor.StatusSettled)
+	later(clk, 2*time.Minute)
+	mustFund(t, h, bankIN, corridor.Money{Amount: 1, Currency: "INR"})
+	if n := inMemory(t, h); n != 1 {
+		t.Fatalf("without retention: %d payments in memory; want 1", n)
+	}
+	stop()
+
+	h, clk, stop = open(time.Minute) // Counts payment 1 from now.
+	later(clk, 30*time.Second)
+	mustFund(t, h, bankIN, corridor.Money{Amount: 1, Currency: "INR"})
+	if n := inMemory(t, h); n != 1 {
+		t.Fatalf("half a retention after it was set: %d payments in memory; want 1", n)
+	}
+	later(clk, time.Minute)
+	mustFund(t, h, bankIN, corridor.Money{Amount: 1, Currency: "INR"})
+	if n := inMemory(t, h); n != 0 {
+		t.Fatalf("a retention after it was set: %d payments in memory; want 0", n)
+	}
+	mustSubmit(t, h, pay(2, bankIN, bankRU, 100), corridor.StatusSettled)
+	stop()
+
+	h, clk, stop = open(0)
+	later(clk, 2*time.Minute)
+	mustFund(t, h, bankIN, corridor.Money{Amount: 1, Currency: "INR"})
+	if n := inMemory(t, h); n != 1 {
+		t.Fatalf("retention off again: %d payments in memory; want payment 2", n)
+	}
+	before, seq := mustStateSum(t, h)
+	stop()
+
+	h, _, _ = mustHubWith(t, dir, hub.Config{})
+	if after, aseq := mustStateSum(t, h); after != before || aseq != seq {
+		t.Fatalf("replayed to %x at %d; the hub ran to %x at %d", after, aseq, before, seq)
+	}
+	mustStatus(t, h, pay(1, bankIN, bankRU, 100).UETR, corridor.StatusSettled, "")
+}

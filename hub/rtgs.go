@@ -340,8 +340,11 @@ func (s *state) configure(c configCmd, now time.Time) result {
 	if err != nil {
 		return refused(corridor.Reject(corridor.ReasonNotAllowed, err.Error()))
 	}
-	if s.config.Retention == 0 && c.Retention != 0 {
+	switch {
+	case s.config.Retention == 0 && c.Retention != 0:
 		s.finalizeAll(now) // What became final before retention was set counts from now.
+	case c.Retention == 0:
+		s.finals = nil // Every payment stays in memory from here on.
 	}
 	s.config = c
 	s.settlementRules()
