@@ -62,3 +62,23 @@ func validUETR(u UETR) bool {
 	_, err := ParseUETR(string(u))
 	return err == nil
 }
+
+// CheckArchived returns an error naming the first payment archived by
+// entries that is out of bounds (ArchivedPayment.Check) or was accepted
+// after the entry that archives it: the stores call it before an append
+// writes anything.
+func CheckArchived(entries []JournalEntry) error {
+	for i := range entries {
+		e := &entries[i]
+		for k := range e.Archived {
+			a := &e.Archived[k]
+			if err := a.Check(); err != nil {
+				return fmt.Errorf("entry %d: %w", e.Seq, err)
+			}
+			if a.Seq > e.Seq {
+				return fmt.Errorf("entry %d: archived payment %d: accepted after the entry that archives it", e.Seq, a.Seq)
+			}
+		}
+	}
+	return nil
+}

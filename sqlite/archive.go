@@ -27,26 +27,6 @@ var _ corridor.Archive = (*Journal)(nil)
 // A key's length is written in two bytes (encodeKeys).
 const _ uint16 = corridor.MaxArchivedKeyBytes
 
-// checkArchived returns an error naming the first payment archived by
-// entries that is out of bounds (ArchivedPayment.Check) or was accepted
-// after the entry that archives it: a payment names an entry the journal
-// holds once the batch is in.
-func checkArchived(entries []corridor.JournalEntry) error {
-	for i := range entries {
-		e := &entries[i]
-		for k := range e.Archived {
-			a := &e.Archived[k]
-			if err := a.Check(); err != nil {
-				return fmt.Errorf("entry %d: %w", e.Seq, err)
-			}
-			if a.Seq > e.Seq {
-				return fmt.Errorf("entry %d: archived payment %d: accepted after the entry that archives it", e.Seq, a.Seq)
-			}
-		}
-	}
-	return nil
-}
-
 // writeArchived writes the payments entries archive, and their keys, in
 // tx. It binds the statements to tx at the first payment, so that a batch
 // without any costs nothing more.

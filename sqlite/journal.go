@@ -69,7 +69,7 @@ func (j *Journal) Append(ctx context.Context, entries []corridor.JournalEntry) e
 	seq, hash := j.LastSeq()
 	checkBatch(seq, hash, entries)
 	first, last := entries[0].Seq, entries[len(entries)-1]
-	if err := checkArchived(entries); err != nil {
+	if err := corridor.CheckArchived(entries); err != nil {
 		return fmt.Errorf("append journal batch %d..%d: %w", first, last.Seq, err)
 	}
 	if err := j.db.writeBatch(ctx, entries); err != nil {
