@@ -175,13 +175,16 @@ func (s *state) letGo(uetr corridor.UETR, legs []*payment) {
 	s.letGone = append(s.letGone, legs...)
 }
 
-// archiveKeys are p's de-duplication keys: its message reference, for a
-// pacs.008 its leg of the UETR (returns are found by their reference), and
-// the cancellation requests and answers about it, the first of them up to
-// corridor.MaxArchivedKeys in all (a payment with more cases than that is
-// not one the hub has seen: repeats of the others are not found).
+// archiveKeys are p's de-duplication keys: its message reference, its
+// UETR's (which the archive keeps for the UETR's first archived leg: a
+// submission on a UETR without archived legs needs one read to know it),
+// for a pacs.008 its leg of the UETR (returns are found by their
+// reference), and the cancellation requests and answers about it, the
+// first of them up to corridor.MaxArchivedKeys in all (a payment with more
+// cases than that is not one the hub has seen: repeats of the others are
+// not found).
 func archiveKeys(p *payment) []string {
-	keys := []string{msgArchiveKey(p.cmd.Sender, p.cmd.Payment.MsgID)}
+	keys := []string{msgArchiveKey(p.cmd.Sender, p.cmd.Payment.MsgID), uetrArchiveKey(p.cmd.Payment.UETR)}
 	if p.msgDef == msgDefPacs008 {
 		keys = append(keys, legArchiveKey(p.cmd.Payment.UETR, p.cmd.Sender))
 	}
@@ -200,6 +203,8 @@ func caseArchiveKey(k msgKey) string { return "c " + string(k.sender) + " " + k.
 func msgArchiveKey(sender corridor.BIC, msgID string) string {
 	return "m " + string(sender) + " " + msgID
 }
+
+func uetrArchiveKey(uetr corridor.UETR) string { return "t " + string(uetr) }
 
 func legArchiveKey(uetr corridor.UETR, sender corridor.BIC) string {
 	return "u " + string(uetr) + " " + string(sender)
@@ -436,8 +441,16 @@ func archivedRecordAt(ctx context.Context, a corridor.Archive, seq uint64) (arch
 	return rec, nil
 }
 
-// archivedLegs are the archived legs of uetr, by seq.
+// archivedLegs are the archived legs of uetr, by seq: none without a read
+// of them when the UETR's key is not archived, as for almost every new
+// payment.
 func archivedLegs(ctx context.Context, a corridor.Archive, uetr corridor.UETR) ([]archivedRecord, error) {
+	if _, ok, err := a.ArchivedKey(ctx, uetrArchiveKey(uetr)); err != nil || !ok {
+		if err != nil {
+			err = fmt.Errorf("hub: the archive: %w", err)
+		}
+		return nil, err
+	}
 	aps, err := a.ArchivedByUETR(ctx, uetr)
 	if err != nil {
 		return nil, fmt.Errorf("hub: the archive: %w", err)

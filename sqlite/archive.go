@@ -67,7 +67,7 @@ func (j *Journal) ArchivedKey(ctx context.Context, k string) (uint64, bool, erro
 		return 0, false, nil
 	}
 	var seq int64
-	err := j.db.sql.QueryRowContext(ctx, archivedKeySQL, []byte(k)).Scan(&seq)
+	err := j.db.archivedKey.QueryRowContext(ctx, []byte(k)).Scan(&seq)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return 0, false, nil

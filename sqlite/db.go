@@ -56,6 +56,7 @@ type DB struct {
 	// The prepared statements that insert one archived payment and one of
 	// its keys (archive.go).
 	insertArchived, insertKey *sql.Stmt
+	archivedKey               *sql.Stmt // And the one that reads a key, for every submission.
 
 	journal Journal
 	mark    *markFile // How far the journal was acknowledged, beside the store (mark.go).
@@ -149,6 +150,7 @@ func (db *DB) init(ctx context.Context) error {
 		{&db.insert, insertEntrySQL, "journal insert"},
 		{&db.insertArchived, insertArchivedSQL, "archived payment insert"},
 		{&db.insertKey, insertKeySQL, "archived key insert"},
+		{&db.archivedKey, archivedKeySQL, "archived key read"},
 	} {
 		stmt, err := db.sql.PrepareContext(ctx, p.sql)
 		if err != nil {
@@ -198,7 +200,7 @@ func (db *DB) Journal() *Journal { return &db.journal }
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		var errs []error
-		for _, stmt := range []*sql.Stmt{db.insert, db.insertArchived, db.insertKey} {
+		for _, stmt := range []*sql.Stmt{db.insert, db.insertArchived, db.insertKey, db.archivedKey} {
 			if stmt != nil {
 				errs = append(errs, stmt.Close())
 			}
