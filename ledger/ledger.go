@@ -30,7 +30,7 @@ const MaxAccounts = 100_000
 // use: the sequencer goroutine owns it.
 type Ledger struct {
 	accounts  map[AccountID]*Account
-	applied   map[TransferID]struct{}
+	applied   transferSet
 	totals    map[corridor.Currency]*totals
 	transfers uint64
 }
@@ -42,7 +42,6 @@ type totals struct{ debits, credits corridor.Amount }
 func New() *Ledger {
 	return &Ledger{
 		accounts: make(map[AccountID]*Account),
-		applied:  make(map[TransferID]struct{}),
 		totals:   make(map[corridor.Currency]*totals),
 	}
 }
@@ -89,7 +88,7 @@ func (l *Ledger) Apply(t Transfer) error {
 	if err != nil {
 		return err
 	}
-	if _, dup := l.applied[t.ID]; dup {
+	if l.applied.has(t.ID) {
 		return corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("transfer %d was already applied", t.ID))
 	}
 	if avail := dr.Available(); avail >= 0 && avail < int64(t.Amount) {
@@ -131,7 +130,7 @@ func (l *Ledger) check(t Transfer, balances map[AccountID]int64, seen map[Transf
 	if err != nil {
 		return err
 	}
-	if _, dup := l.applied[t.ID]; dup || seen[t.ID] {
+	if l.applied.has(t.ID) || seen[t.ID] {
 		return corridor.Reject(corridor.ReasonDuplicate, fmt.Sprintf("transfer %d was already applied", t.ID))
 	}
 	for _, a := range []*Account{dr, cr} {
@@ -179,7 +178,7 @@ func (l *Ledger) post(t Transfer, dr, cr *Account) {
 	assert.That(ok, "total debits of %s overflow", t.Debit.Currency)
 	tot.credits, ok = tot.credits.Add(t.Amount)
 	assert.That(ok, "total credits of %s overflow", t.Debit.Currency)
-	l.applied[t.ID] = struct{}{}
+	l.applied.add(t.ID)
 	l.transfers++
 	assert.That(dr.withinFloor(), "account %s crossed its floor: balance %d", dr.ID, dr.Balance())
 	assert.That(tot.debits == tot.credits, "%s out of balance: debits %d, credits %d", t.Debit.Currency, tot.debits, tot.credits)
@@ -209,8 +208,7 @@ func (l *Ledger) Transfers() uint64 { return l.transfers }
 
 // Applied reports whether a transfer with this ID was applied.
 func (l *Ledger) Applied(id TransferID) bool {
-	_, ok := l.applied[id]
-	return ok
+	return l.applied.has(id)
 }
 
 // Hash writes the ledger's whole state, in a fixed order, into h.
@@ -223,12 +221,7 @@ func (l *Ledger) Hash(h hash.Hash) {
 			h.Write(b[:])
 		}
 	}
-	ids := make([]TransferID, 0, len(l.applied))
-	for id := range l.applied {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
+	for id := range l.applied.all() { // Every ID, in order, as the hash has always written them.
 		binary.BigEndian.PutUint64(b[:], uint64(id))
 		h.Write(b[:])
 	}

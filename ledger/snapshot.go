@@ -31,20 +31,7 @@ type TransferRun struct {
 
 // Snapshot is l's state, sharing nothing with l.
 func (l *Ledger) Snapshot() Snapshot {
-	ids := make([]TransferID, 0, len(l.applied))
-	for id := range l.applied {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	var runs []TransferRun
-	for _, id := range ids {
-		if n := len(runs); n > 0 && runs[n-1].Last+1 == id {
-			runs[n-1].Last = id
-			continue
-		}
-		runs = append(runs, TransferRun{First: id, Last: id})
-	}
-	return Snapshot{Accounts: l.Accounts(), Applied: runs}
+	return Snapshot{Accounts: l.Accounts(), Applied: slices.Clone(l.applied.runs)}
 }
 
 var errSnapshot = errors.New("ledger snapshot")
@@ -88,15 +75,7 @@ func Restore(s Snapshot, maxTransfers int) (*Ledger, error) {
 		n += uint64(r.Last-r.First) + 1
 		last = r.Last
 	}
-	l.applied = make(map[TransferID]struct{}, n)
-	for _, r := range s.Applied {
-		for id := r.First; ; id++ {
-			l.applied[id] = struct{}{}
-			if id == r.Last {
-				break
-			}
-		}
-	}
+	l.applied = transferSet{runs: slices.Clone(s.Applied)} // In order, apart: checked above.
 	l.transfers = n
 	return l, nil
 }
