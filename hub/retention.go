@@ -43,8 +43,10 @@ const (
 	// checkedWithin is how old an archive check a payment command may carry:
 	// one older is refused as not taken (the caller retries, and is checked
 	// again). recentFor is how long the sequencer remembers what it let go
-	// of, longer than any check it accepts.
-	checkedWithin = 5 * time.Second
+	// of, longer than any check it accepts. Both are short: what is
+	// remembered is whole payments, a few seconds of the hub's rate, and a
+	// submission waits for the sequencer milliseconds, not seconds.
+	checkedWithin = 2 * time.Second
 	recentFor     = 2 * checkedWithin
 )
 
