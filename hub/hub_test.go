@@ -49,12 +49,18 @@ func mustHub(tb testing.TB, dir string) (*hub.Hub, func()) {
 // which a test may move forward.
 func mustHubWith(tb testing.TB, dir string, cfg hub.Config) (*hub.Hub, *clock, func()) {
 	tb.Helper()
+	return mustHubAt(tb, dir, cfg, businessDay)
+}
+
+// mustHubAt is mustHubWith with the clock starting at start.
+func mustHubAt(tb testing.TB, dir string, cfg hub.Config, start time.Time) (*hub.Hub, *clock, func()) {
+	tb.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(dir, "corridor.db"))
 	if err != nil {
 		tb.Fatalf("open store: %v", err)
 	}
-	c := &clock{t: businessDay}
+	c := &clock{t: start}
 	cfg.BIC, cfg.Journal, cfg.Now, cfg.Logger = hubBIC, db.Journal(), c.Now, slog.New(slog.DiscardHandler)
 	h, err := hub.Open(ctx, cfg)
 	if err != nil {

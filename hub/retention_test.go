@@ -109,9 +109,7 @@ func TestRetentionSwitched(t *testing.T) {
 	dir := t.TempDir()
 	elapsed := time.Duration(0)
 	open := func(retention time.Duration) (*hub.Hub, *clock, func()) {
-		h, clk, stop := mustHubWith(t, dir, hub.Config{Retention: retention})
-		clk.advance(elapsed) // Each hub's clock starts at the business day: go on from where the last one stopped.
-		return h, clk, stop
+		return mustHubAt(t, dir, hub.Config{Retention: retention}, businessDay.Add(elapsed)) // On from where the last hub stopped.
 	}
 	later := func(clk *clock, d time.Duration) { clk.advance(d); elapsed += d + time.Second }
 
