@@ -430,6 +430,9 @@ func (w *simWorld) count(l *simLeg, date corridor.Date) (simDayLane, bool) {
 	if l.converts() && !simFXBound {
 		return simDayLane{}, false
 	}
+	if l.converts() {
+		date = w.today(lane.cur) // Its leg counts on the business day of the currency it pays in; it settled in this step.
+	}
 	k := simDayLane{lane, date}
 	u := w.usageOf(k)
 	u.out[p.InstructedAgent] += a
