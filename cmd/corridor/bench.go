@@ -41,7 +41,8 @@ type benchOptions struct {
 	json        bool
 	quiet       bool
 	mix         benchMix
-	killEvery   time.Duration // Zero: the hub runs in process and is never killed.
+	killEvery   time.Duration // Zero: the hub is never killed (and runs in process unless child).
+	child       bool          // The hub runs as a child process, as with killEvery, and its memory is read.
 	killJitter  time.Duration
 	crashPoints []string              // With killEvery: every other kill is at the next of these points.
 	hubBinary   string                // The corridor binary the child hub runs; "" is this one. Tests set it.
@@ -132,7 +133,7 @@ func benchOn(ctx context.Context, o benchOptions, store string, stdout, stderr i
 		return nil, err
 	}
 	defer cleanup()
-	if o.killEvery > 0 {
+	if o.killEvery > 0 || o.child {
 		child, err := startBenchChild(ctx, o.hubBinary, dir, "127.0.0.1:0", "")
 		if err != nil {
 			return nil, err
@@ -166,6 +167,7 @@ func benchFlags(args []string, stdout, stderr io.Writer) (benchOptions, error) {
 	fs.BoolVar(&o.screen, "screening", true, "load the UN and OFAC sample lists, so every payment is screened")
 	fs.BoolVar(&o.json, "json", false, "write the final report as JSON instead of text (no progress line)")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress line on stderr")
+	fs.BoolVar(&o.child, "child", false, "run the hub as a child process (its settings from CORRIDOR_* variables), never killed, and report its resident memory and the p99 of the first and last tenth of the run: a soak")
 	fs.DurationVar(&o.killEvery, "kill-every", 0, "run the hub as a child process and SIGKILL it this often under load, restart it and check (0: in process, never killed)")
 	fs.DurationVar(&o.killJitter, "kill-jitter", 0, "with --kill-every: each interval is --kill-every plus or minus a random share of this")
 	fs.Func("store", "the journal's store, repeatable to compare: sqlite (the default) or a postgres:// URL of an empty database", func(v string) error {

@@ -46,8 +46,9 @@ type benchReport struct {
 	AcknowledgedMsgs int64  `json:"messagesAcknowledged"`
 	LoadAverage      string `json:"loadAverage,omitempty"` // /proc/loadavg at the end, where there is one.
 
-	Kills      *benchKillReport `json:"kills,omitempty"`
-	Invariants benchInvariants  `json:"invariants"`
+	Kills      *benchKillReport   `json:"kills,omitempty"`
+	HubMemory  *benchMemoryReport `json:"hubMemory,omitempty"` // With --child and no kills.
+	Invariants benchInvariants    `json:"invariants"`
 }
 
 // benchKindReport is the figures of one kind of payment.
@@ -160,6 +161,10 @@ func benchMeasure(ctx context.Context, e *benchEnv, o benchOptions) (benchReport
 		go func() { defer wg.Done(); benchRead(ctx, b, tr, stop) }()
 	}
 	killer := e.killer(o)
+	var mem *benchMemory
+	if child, ok := e.hub.(*benchChild); ok && killer == nil {
+		mem = startBenchMemory(child.cmd.Process.Pid)
+	}
 	u0, start := benchUsageNow(), time.Now()
 	wg.Add(1)
 	go func() { defer wg.Done(); benchProgress(o.progress, tr, killer, start, stop) }()
@@ -181,8 +186,16 @@ func benchMeasure(ctx context.Context, e *benchEnv, o benchOptions) (benchReport
 	if err != nil {
 		return benchReport{}, fmt.Errorf("final check: %w", err)
 	}
+	var firstP99, lastP99 int64
+	if mem != nil {
+		firstP99, lastP99 = tr.tenths() // Before result sorts the latencies.
+	}
 	r := tr.result(start, sent, u0, u1)
 	r.Released = released
+	if mem != nil {
+		r.HubMemory = mem.report()
+		r.HubMemory.SubmitP99FirstTenth, r.HubMemory.SubmitP99LastTenth = firstP99, lastP99
+	}
 	r.Invariants.Problems = problems
 	if killer != nil {
 		r.Kills = killer.report()
@@ -378,11 +391,14 @@ func (r benchReport) write(w io.Writer, asJSON bool) error {
 		r.AcknowledgedPerSecond, r.SendSeconds, r.SettledPerSecond, r.SettleSeconds)
 	fmt.Fprintf(w, "submit→202:     %s\nsubmit→pacs.002: %s (gross)\n", r.SubmitLatency, r.ReportLatency)
 	fmt.Fprintf(w, "per payment: %.0f µs CPU (%s), %.0f allocations, %.0f bytes allocated\n",
-		r.CPUMicrosPerPayment, map[bool]string{true: "the banks' process; the hub is a child", false: "hub and banks, one process"}[r.Kills != nil],
+		r.CPUMicrosPerPayment, map[bool]string{true: "the banks' process; the hub is a child", false: "hub and banks, one process"}[r.Kills != nil || r.HubMemory != nil],
 		r.AllocsPerPayment, r.BytesPerPayment)
 	fmt.Fprintf(w, "messages delivered %d, acknowledged %d; load average %s\n", r.Delivered, r.AcknowledgedMsgs, r.LoadAverage)
 	if r.Kills != nil {
 		r.Kills.write(w)
+	}
+	if r.HubMemory != nil {
+		r.HubMemory.write(w)
 	}
 	if r.Invariants.OK {
 		fmt.Fprintln(w, "invariants hold: every 202 is in the hub exactly once, settled or waiting with a reason; no duplicate paid twice; "+

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// benchMemoryEvery is how often the bench reads its child hub's memory.
+const benchMemoryEvery = 5 * time.Second
+
+// benchMemoryReport is what the bench saw of its child hub's resident
+// memory (--child), and whether the submit→202 p99 held: the p99 of the
+// first and of the last tenth of the answers, in the order they came.
+type benchMemoryReport struct {
+	FirstMB  float64 `json:"firstMB"` // The first reading, benchMemoryEvery into the run.
+	LastMB   float64 `json:"lastMB"`
+	MaxMB    float64 `json:"maxMB"`
+	Readings int     `json:"readings"`
+
+	SubmitP99FirstTenth int64 `json:"submitP99FirstTenthMicros"`
+	SubmitP99LastTenth  int64 `json:"submitP99LastTenthMicros"`
+}
+
+func (m *benchMemoryReport) write(w io.Writer) {
+	fmt.Fprintf(w, "hub resident memory: %.1f MB first (after %s), %.1f MB last, %.1f MB at most, over %d readings\n",
+		m.FirstMB, benchMemoryEvery, m.LastMB, m.MaxMB, m.Readings)
+	fmt.Fprintf(w, "submit→202 p99: %s in the first tenth of the run, %s in the last\n",
+		time.Duration(m.SubmitP99FirstTenth)*time.Microsecond, time.Duration(m.SubmitP99LastTenth)*time.Microsecond)
+}
+
+// benchMemory reads a child hub's resident memory every benchMemoryEvery
+// until stopped.
+type benchMemory struct {
+	pid  int
+	stop chan struct{}
+	done sync.WaitGroup
+	r    benchMemoryReport
+}
+
+func startBenchMemory(pid int) *benchMemory {
+	m := &benchMemory{pid: pid, stop: make(chan struct{})}
+	m.done.Go(m.run)
+	return m
+}
+
+func (m *benchMemory) run() {
+	t := time.NewTicker(benchMemoryEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-m.stop:
+			return
+		case <-t.C:
+		}
+		mb, err := residentMB(m.pid)
+		if err != nil {
+			continue // The child is stopping; the readings so far stand.
+		}
+		if m.r.Readings == 0 {
+			m.r.FirstMB = mb
+		}
+		m.r.LastMB, m.r.MaxMB, m.r.Readings = mb, max(m.r.MaxMB, mb), m.r.Readings+1
+	}
+}
+
+// report stops the readings and returns them.
+func (m *benchMemory) report() *benchMemoryReport {
+	close(m.stop)
+	m.done.Wait()
+	return &m.r
+}
+
+// residentMB is the resident memory of process pid (VmRSS of
+// /proc/PID/status), in MiB.
+func residentMB(pid int) (float64, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if v, ok := strings.CutPrefix(s.Text(), "VmRSS:"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
+			return kb / 1024, err
+		}
+	}
+	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
+}
+
+// tenths is the submit→202 p99 of the first and of the last tenth of the
+// answers, in the order they came.
+func (tr *benchTracker) tenths() (first, last int64) {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	return tenthsP99(tr.submitLat)
+}
+
+// tenthsP99 is the p99 of the first and of the last tenth of d, in the
+// order given, in microseconds.
+func tenthsP99(d []time.Duration) (first, last int64) {
+	n := len(d) / 10
+	if n == 0 {
+		return 0, 0
+	}
+	p99 := func(part []time.Duration) int64 { return latencyOf(append([]time.Duration(nil), part...)).P99 }
+	return p99(d[:n]), p99(d[len(d)-n:])
+}
