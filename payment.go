@@ -1,6 +1,9 @@
 package corridor
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Payment is a customer credit transfer between two participants, as the hub
 // understands a pacs.008: the fields it authenticates, settles and tracks on.
@@ -25,6 +28,24 @@ type Payment struct {
 	Instructed       Money  // The instructed amount; zero when absent. In another currency than Currency, the payment converts.
 	FXQuote          uint64 // The FX quote the payment converts at; 0 for none. The iso20022 package says where a message names it.
 	XchgRate         string `json:",omitempty"` // The exchange rate the sender states (CdtTrfTxInf/XchgRate), as written; empty when absent.
+}
+
+// Detached returns p with every string its own copy. A payment decoded from
+// a message holds substrings of the whole message (iso20022 copies the
+// document once and cuts its texts from that copy), so that any one of
+// them kept keeps the whole message in memory: a payment the hub holds, or
+// a statement entry that names its references, must not.
+func (p Payment) Detached() Payment {
+	for _, s := range []*string{&p.MsgID, &p.EndToEndID, &p.DebtorName, &p.CreditorName, &p.UltimateDebtor, &p.UltimateCreditor, &p.XchgRate} {
+		*s = strings.Clone(*s)
+	}
+	p.UETR = UETR(strings.Clone(string(p.UETR)))
+	for _, b := range []*BIC{&p.InstructingAgent, &p.InstructedAgent, &p.DebtorAgent, &p.CreditorAgent} {
+		*b = BIC(strings.Clone(string(*b)))
+	}
+	p.Currency = Currency(strings.Clone(string(p.Currency)))
+	p.Instructed.Currency = Currency(strings.Clone(string(p.Instructed.Currency)))
+	return p
 }
 
 // Converts reports whether p's instructed amount is in another currency than

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"strings"
 
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/internal/assert"
@@ -80,7 +81,8 @@ func (h *Hub) mappedCommandOf(ctx context.Context, sub *iso20022.Submission, msg
 // paymentOf is the command of p, a validated pacs.008 from sender, screened.
 func (h *Hub) paymentOf(sender corridor.BIC, p corridor.Payment, instrID string, msg corridor.SignedMessage) paymentCmd {
 	assert.That(sender == p.InstructingAgent, "sender %s is not the instructing agent %s", sender, p.InstructingAgent)
-	return paymentCmd{Sender: sender, Payment: p, InstrID: instrID, Message: msg.Body, Signature: msg.Signature,
+	p = p.Detached() // Held for the payment's life, and its references by statements after: not the whole message.
+	return paymentCmd{Sender: sender, Payment: p, InstrID: strings.Clone(instrID), Message: msg.Body, Signature: msg.Signature,
 		Batch: msg.Batch, Screening: h.screen(p), digest: sha256.Sum256(msg.Body)} // Here, on the caller's goroutine: screening and hashing are CPU work.
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/corridor-network/corridor"
@@ -38,9 +39,9 @@ type returnCmd struct {
 // returnCmd, screened against the parties of the payment it returns.
 func (h *Hub) returnOf(ctx context.Context, sender corridor.BIC, r iso20022.ReturnInstruction, msg corridor.SignedMessage) (command, error) {
 	p := returnedPayment(r)
-	c := returnCmd{paymentCmd: paymentCmd{Sender: sender, InstrID: r.ReturnID, Message: msg.Body, Signature: msg.Signature, Batch: msg.Batch,
+	c := returnCmd{paymentCmd: paymentCmd{Sender: sender, InstrID: strings.Clone(r.ReturnID), Message: msg.Body, Signature: msg.Signature, Batch: msg.Batch,
 		digest: sha256.Sum256(msg.Body)}} // Off the sequencer.
-	c.Reason, c.OriginalMsgID = r.Reason, r.OriginalMsgID
+	c.Reason, c.OriginalMsgID = strings.Clone(r.Reason), strings.Clone(r.OriginalMsgID)
 	var orig *corridor.Payment
 	if _, err := h.do(ctx, request{query: func(s *state) { orig = s.returnedParties(p) }}); err != nil {
 		return nil, err
@@ -49,7 +50,7 @@ func (h *Hub) returnOf(ctx context.Context, sender corridor.BIC, r iso20022.Retu
 		p = withReturnedParties(p, *orig)
 		c.Screening = h.screen(p) // Here, on the caller's goroutine: screening is CPU work.
 	}
-	c.Payment = p
+	c.Payment = p.Detached() // As paymentOf: the return is held, the message it came in need not be.
 	return c, nil
 }
 

@@ -53,6 +53,8 @@ type benchOptions struct {
 	baseline    string                // "postgres-rowlock": also run the classic SQL ledger, on baselineURL.
 	baselineURL string
 	cpuProfile  string // A file for the CPU profile of the whole run (hub and banks, in process); "" for none.
+	memProfile  string // A file for the heap profile when the sending ends (hub and banks, in process); "" for none.
+	retention   time.Duration // The in-process hub's retention (a child hub takes CORRIDOR_RETENTION).
 }
 
 // runBench is `corridor bench`: a hub on the embedded store in a temporary
@@ -145,6 +147,7 @@ func benchOn(ctx context.Context, o benchOptions, store string, stdout, stderr i
 	m.Config.DataDir, m.Config.Addr, m.Config.Store = dir, "127.0.0.1:0", store
 	m.Config.RateLimit, m.Config.RateBurst = maxRateLimit, maxRateLimit // The bench measures the hub, not a bank's allowance.
 	m.Config.ResolveEvery, m.Config.CycleEvery = 0, 0                   // Nothing but the bench's payments moves money.
+	m.Config.Retention = o.retention
 	m.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	if err := m.Run(ctx); err != nil {
 		return nil, errors.Join(err, m.Close())
@@ -183,6 +186,8 @@ func benchFlags(args []string, stdout, stderr io.Writer) (benchOptions, error) {
 		return nil
 	})
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run (hub and banks, in process) to this file, for go tool pprof")
+	fs.DurationVar(&o.retention, "retention", DefaultRetention, "the in-process hub's retention of final payments in memory (a --child or --kill-every hub reads CORRIDOR_RETENTION)")
+	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile (hub and banks, in process) to this file when the sending ends, for go tool pprof")
 	fs.StringVar(&o.baseline, "baseline", "", "also run a classic SQL ledger on the same accounts and compare: postgres-rowlock (needs --baseline-url)")
 	fs.StringVar(&o.baselineURL, "baseline-url", "", "with --baseline postgres-rowlock: a postgres:// URL of a database the baseline may create its tables in")
 	fs.StringVar(&points, "crash-points", "", "with --kill-every: every other kill is at the next of these crash points (comma-separated, or all: "+strings.Join(crashpoint.Names, ", ")+")")

@@ -169,6 +169,9 @@ func benchMeasure(ctx context.Context, e *benchEnv, o benchOptions) (benchReport
 	wg.Add(1)
 	go func() { defer wg.Done(); benchProgress(o.progress, tr, killer, start, stop) }()
 	sent := e.sendAndKill(ctx, o, tr, killer)
+	if err := writeHeapProfile(o.memProfile); err != nil {
+		return benchReport{}, err
+	}
 	released, err := e.release(ctx)
 	if err == nil {
 		benchDrainInboxes(ctx, tr)
