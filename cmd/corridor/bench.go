@@ -52,8 +52,8 @@ type benchOptions struct {
 	stores      []string              // The journal stores to run on, one after another: "sqlite" or a postgres:// URL.
 	baseline    string                // "postgres-rowlock": also run the classic SQL ledger, on baselineURL.
 	baselineURL string
-	cpuProfile  string // A file for the CPU profile of the whole run (hub and banks, in process); "" for none.
-	memProfile  string // A file for the heap profile when the sending ends (hub and banks, in process); "" for none.
+	cpuProfile  string        // A file for the CPU profile of the whole run (hub and banks, in process); "" for none.
+	memProfile  string        // A file for the heap profile when the sending ends (hub and banks, in process); "" for none.
 	retention   time.Duration // The in-process hub's retention (a child hub takes CORRIDOR_RETENTION).
 }
 
