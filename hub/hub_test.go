@@ -55,15 +55,30 @@ func mustHubWith(tb testing.TB, dir string, cfg hub.Config) (*hub.Hub, *clock, f
 // mustHubAt is mustHubWith with the clock starting at start.
 func mustHubAt(tb testing.TB, dir string, cfg hub.Config, start time.Time) (*hub.Hub, *clock, func()) {
 	tb.Helper()
+	c := &clock{t: start}
+	cfg.Now = c.Now
+	h, _, stop := mustRunHub(tb, dir, cfg)
+	return h, c, stop
+}
+
+// mustRunHub opens the real SQLite journal in dir and a hub on it with cfg
+// (the test hub's BIC; the log discarded unless cfg has one) and runs its
+// sequencer until the returned stop function (also a cleanup) is called,
+// which closes the store too.
+func mustRunHub(tb testing.TB, dir string, cfg hub.Config) (*hub.Hub, *sqlite.DB, func()) {
+	tb.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(dir, "corridor.db"))
 	if err != nil {
 		tb.Fatalf("open store: %v", err)
 	}
-	c := &clock{t: start}
-	cfg.BIC, cfg.Journal, cfg.Now, cfg.Logger = hubBIC, db.Journal(), c.Now, slog.New(slog.DiscardHandler)
+	cfg.BIC, cfg.Journal = hubBIC, db.Journal()
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
 	h, err := hub.Open(ctx, cfg)
 	if err != nil {
+		_ = db.Close() // The open failed; the failure says why.
 		tb.Fatalf("open hub: %v", err)
 	}
 	runCtx, cancel := context.WithCancel(ctx)
@@ -82,7 +97,7 @@ func mustHubAt(tb testing.TB, dir string, cfg hub.Config, start time.Time) (*hub
 		})
 	}
 	tb.Cleanup(stop)
-	return h, c, stop
+	return h, db, stop
 }
 
 // advance moves the clock forward by d.

@@ -36,35 +36,9 @@ func (s *syncBuffer) String() string {
 // mustHubLogging is mustHubWith with the hub's log written to log.
 func mustHubLogging(tb testing.TB, dir string, cfg hub.Config, log *syncBuffer) (*hub.Hub, *sqlite.DB, func()) {
 	tb.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "corridor.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
 	c := &clock{t: businessDay}
-	cfg.BIC, cfg.Journal, cfg.Now, cfg.Logger = hubBIC, db.Journal(), c.Now, slog.New(slog.NewTextHandler(log, nil))
-	h, err := hub.Open(ctx, cfg)
-	if err != nil {
-		db.Close()
-		tb.Fatalf("open hub: %v", err)
-	}
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- h.Run(runCtx) }()
-	var once sync.Once
-	stop := func() {
-		once.Do(func() {
-			cancel()
-			if err := <-done; err != nil {
-				tb.Errorf("hub run: %v", err)
-			}
-			if err := db.Close(); err != nil {
-				tb.Errorf("close store: %v", err)
-			}
-		})
-	}
-	tb.Cleanup(stop)
-	return h, db, stop
+	cfg.Now, cfg.Logger = c.Now, slog.New(slog.NewTextHandler(log, nil))
+	return mustRunHub(tb, dir, cfg)
 }
 
 // mustSnapshotJournal loads the current fixture journal into dir, saves a

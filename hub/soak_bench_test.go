@@ -4,8 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"log/slog"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"sync"
@@ -15,7 +13,6 @@ import (
 
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/hub"
-	"github.com/corridor-network/corridor/sqlite"
 )
 
 // The soak's flags: a long run is
@@ -87,29 +84,9 @@ func runSoak(b *testing.B) {
 // mustSoakHub starts a hub with the soak's retention on the real clock,
 // with two banks, the payer funded for the whole run.
 func mustSoakHub(b *testing.B) (*hub.Hub, func()) {
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "corridor.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	h, err := hub.Open(ctx, hub.Config{BIC: hubBIC, Journal: db.Journal(), Now: time.Now, Logger: slog.New(slog.DiscardHandler),
-		Retention: *soakRetention})
-	if err != nil {
-		b.Fatal(err)
-	}
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- h.Run(runCtx) }()
+	h, _, stop := mustRunHub(b, b.TempDir(), hub.Config{Now: time.Now, Retention: *soakRetention})
 	mustSetUp(b, h, "9000000000.00")
-	return h, func() {
-		cancel()
-		if err := <-done; err != nil {
-			b.Error(err)
-		}
-		if err := db.Close(); err != nil {
-			b.Error(err)
-		}
-	}
+	return h, stop
 }
 
 // soakPace hands out payment numbers at -soak.rate a second until ctx
@@ -124,7 +101,7 @@ func soakPace(ctx context.Context, tokens chan<- int64) {
 		case <-ctx.Done():
 			return
 		case now := <-tick.C:
-			for due := int64(now.Sub(start).Seconds() * float64(*soakRate)); n < due; n++ {
+			for due := int64(now.Sub(start)) * int64(*soakRate) / int64(time.Second); n < due; n++ { // Integer: payments, not seconds' fractions.
 				select {
 				case tokens <- n + 1:
 				case <-ctx.Done():
