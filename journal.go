@@ -24,6 +24,10 @@ type JournalEntry struct {
 	// of its hash, for they follow from the entries before, and Replay does
 	// not return them.
 	Archived []ArchivedPayment
+	// Booked are the entries this entry's command posted on settlement
+	// accounts that the hub keeps in the store (BookEntry), written with the
+	// entry on the same terms as Archived.
+	Booked []BookEntry
 }
 
 // ComputeHash returns the SHA-256 that chains e to its predecessor.

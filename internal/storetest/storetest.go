@@ -167,6 +167,7 @@ type entryFields struct {
 	PrevHash [32]byte
 	Hash     [32]byte
 	Archived []corridor.ArchivedPayment // Written by Append, not returned by Replay: sameEntry leaves it out.
+	Booked   []corridor.BookEntry       // The same.
 }
 
 var _ = entryFields(corridor.JournalEntry{})
