@@ -108,6 +108,7 @@ func (h *Hub) Inbox(ctx context.Context, bic corridor.BIC, after uint64, wait ti
 	standing := h.standingOf(bic)
 	for {
 		var msgs []InboxMessage
+		var plans []*pagePlan
 		var wake <-chan struct{}
 		var err error
 		_, qerr := h.do(ctx, request{query: func(s *state) {
@@ -116,12 +117,15 @@ func (h *Hub) Inbox(ctx context.Context, bic corridor.BIC, after uint64, wait ti
 				err = corridor.ErrNotFound
 				return
 			}
-			if msgs = in.read(after, MaxInboxRead); len(msgs) == 0 {
+			if msgs, plans = in.read(after, MaxInboxRead); len(msgs) == 0 {
 				wake = h.waker(bic)
 			}
 		}})
-		if qerr != nil || err != nil || len(msgs) > 0 {
-			return msgs, firstErr(qerr, err)
+		if qerr != nil || err != nil {
+			return nil, firstErr(qerr, err)
+		}
+		if len(msgs) > 0 {
+			return msgs, h.writePages(ctx, msgs, plans)
 		}
 		if h.cfg.OnWait != nil {
 			h.cfg.OnWait(bic)
@@ -137,6 +141,22 @@ func (h *Hub) Inbox(ctx context.Context, bic corridor.BIC, after uint64, wait ti
 			return nil, ctx.Err()
 		}
 	}
+}
+
+// writePages writes the bodies of the statement pages among msgs, whose
+// plans are in plans, from the store: here, on the reader's goroutine.
+func (h *Hub) writePages(ctx context.Context, msgs []InboxMessage, plans []*pagePlan) error {
+	for i, plan := range plans {
+		if plan == nil {
+			continue
+		}
+		page, err := plan.complete(ctx, h.books())
+		if err != nil {
+			return fmt.Errorf("inbox message %d, statement %s: %w", msgs[i].Seq, msgs[i].Reference, err)
+		}
+		msgs[i].Body = page.Body
+	}
+	return nil
 }
 
 // standingOf counts the memberships of bic published so far.

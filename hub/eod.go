@@ -1,11 +1,13 @@
 package hub
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"time"
 
 	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
 	"github.com/corridor-network/corridor/ledger"
 	"github.com/corridor-network/corridor/settlement"
 )
@@ -44,29 +46,6 @@ func dateTime(d corridor.Date) time.Time {
 	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
 }
 
-// businessDay is the account's opening balance of business day date, its
-// entries booked on that day and its closing balance. ok is false when
-// entries of the day were dropped.
-func (b *book) businessDay(date corridor.Date) (opening int64, es []entry, closing int64, ok bool) {
-	opening = b.Start
-	for _, e := range b.Entries {
-		switch c := settlement.CompareDates(entryDate(e), date); {
-		case c < 0:
-			opening = e.Balance
-		case c == 0:
-			es = append(es, e)
-		}
-	}
-	if !b.Trimmed.IsZero() && len(b.Entries) > 0 && settlement.CompareDates(entryDate(b.Entries[0]), date) >= 0 {
-		return 0, nil, 0, false
-	}
-	closing = opening
-	if len(es) > 0 {
-		closing = es[len(es)-1].Balance
-	}
-	return opening, es, closing, true
-}
-
 // issueStatements delivers, at the end of d, every settlement account's
 // camt.053 of the day to its owner, each page with the account's next
 // sequence number. An inbox at its limit gets none; its owner can ask again.
@@ -85,86 +64,87 @@ func (s *state) issueStatements(d *businessDay, now time.Time) {
 			b.Statements = slices.Delete(b.Statements, 0, 1)
 		}
 		b.Statements = append(b.Statements, rec)
-		for page := 1; ; page++ {
-			msg, err := s.dayStatement(acct, b, rec, page, now)
-			if err != nil || s.inboxes[acct.Owner].full() {
-				break // Past the last page, or no room: the owner can ask for it.
+		for page := 1; !s.inboxes[acct.Owner].full(); page++ {
+			msg, plan, last, err := s.issueStatement(acct, rec, page, now)
+			if err != nil {
+				break // Its entries are no longer kept.
 			}
-			s.deliver(acct.Owner, msg, nil)
-			if page*MaxStatementEntries >= s.entriesOn(b, rec.Date) {
+			s.inboxes[acct.Owner].deliverPage(msg, plan)
+			s.woken[acct.Owner] = true
+			if last {
 				break
 			}
 		}
 	}
 }
 
-// entriesOn counts b's entries on business day date.
-func (s *state) entriesOn(b *book, date corridor.Date) int {
-	_, es, _, _ := b.businessDay(date)
-	return len(es)
+// issueStatement is page of the end-of-day statement rec of acct, and
+// whether it is the last page. A page whose entries memory holds is
+// written now; one with entries in the store is delivered as its plan,
+// written when it is read (Hub.Inbox): the sequencer never reads the store,
+// and a replay delivers the same.
+func (s *state) issueStatement(acct ledger.AccountID, rec statementRecord, page int, now time.Time) (InboxMessage, *pagePlan, bool, error) {
+	plan, err := s.dayStatement(acct, rec, page, now, false)
+	if err != nil {
+		return InboxMessage{}, nil, false, err
+	}
+	if plan.stored() {
+		return InboxMessage{MsgDefID: plan.P.MsgDef, Reference: plan.P.ID, Time: now}, &plan, plan.P.Last, nil
+	}
+	msg, err := plan.complete(context.Background(), nil)
+	assert.That(err == nil, "statement %s from memory: %v", plan.P.ID, err)
+	return msg, nil, plan.P.Last, nil
 }
 
-// dayStatement is page of the end-of-day statement rec of acct, written at now.
-func (s *state) dayStatement(acct ledger.AccountID, b *book, rec statementRecord, page int, now time.Time) (InboxMessage, error) {
-	opening, es, closing, ok := b.businessDay(rec.Date)
-	if !ok {
-		return InboxMessage{}, corridor.Reject(corridor.ReasonInvalidDate, fmt.Sprintf("entries of %s on %s are no longer kept", acct, rec.Date))
+// dayStatement plans page of the end-of-day statement rec of acct, written
+// at now, with the entries staged for the store when staged (see planPage).
+func (s *state) dayStatement(acct ledger.AccountID, rec statementRecord, page int, now time.Time, staged bool) (pagePlan, error) {
+	p := period{MsgDef: msgDefCamt053, From: rec.From, To: rec.To, Page: page, Date: rec.Date, Seq: rec.Seq}
+	if !p.To.After(p.From) {
+		p.To = p.From.Add(time.Millisecond)
 	}
-	p := period{acct: acct, msgDef: msgDefCamt053, from: rec.From, to: rec.To, opening: opening, closing: closing,
-		page: page, date: rec.Date, seq: rec.Seq}
-	if !p.to.After(p.from) {
-		p.to = p.from.Add(time.Millisecond)
-	}
-	return s.pageMessage(p, es, now)
+	return s.planDay(acct, rec.Date, p, now, staged)
 }
 
-// statementOf is the camt.053 of acct for date: in a currency with a
+// statementOf plans the camt.053 of acct for date: in a currency with a
 // calendar, the end-of-day statement of a closed business day, again (DT01
 // for the open day or a later one: a camt.052 reports a day not yet over);
 // without one, the UTC day's (see Hub.Statement).
-func (s *state) statementOf(acct ledger.AccountID, date corridor.Date, page int, now time.Time) (InboxMessage, error) {
+func (s *state) statementOf(acct ledger.AccountID, date corridor.Date, page int, now time.Time) (pagePlan, error) {
 	d := s.days[acct.Currency]
 	if _, cal := s.calendar(acct.Currency); !cal {
 		from := dateTime(date)
 		if from.After(now.UTC()) {
-			return InboxMessage{}, corridor.Reject(corridor.ReasonInvalidDate, "date "+date.String()+" is in the future")
+			return pagePlan{}, corridor.Reject(corridor.ReasonInvalidDate, "date "+date.String()+" is in the future")
 		}
-		return s.accountMessage(acct, msgDefCamt053, from, from.AddDate(0, 0, 1), page, now)
+		return s.planDay(acct, date, period{MsgDef: msgDefCamt053, From: from, To: from.AddDate(0, 0, 1), Page: page}, now, true)
 	}
 	if d == nil || settlement.CompareDates(date, d.Day.Date) >= 0 {
-		return InboxMessage{}, corridor.Reject(corridor.ReasonInvalidDate,
+		return pagePlan{}, corridor.Reject(corridor.ReasonInvalidDate,
 			fmt.Sprintf("%s business day %s is not closed: its camt.053 comes at the end of day; a camt.052 reports the day so far", acct.Currency, date))
 	}
 	b, err := s.bookOf(acct)
 	if err != nil {
-		return InboxMessage{}, err
+		return pagePlan{}, err
 	}
 	i := slices.IndexFunc(b.Statements, func(r statementRecord) bool { return r.Date == date })
 	if i < 0 {
-		return InboxMessage{}, corridor.Reject(corridor.ReasonInvalidDate, fmt.Sprintf("no end-of-day statement of %s for %s is kept", acct, date))
+		return pagePlan{}, corridor.Reject(corridor.ReasonInvalidDate, fmt.Sprintf("no end-of-day statement of %s for %s is kept", acct, date))
 	}
-	return s.dayStatement(acct, b, b.Statements[i], page, now)
+	return s.dayStatement(acct, b.Statements[i], page, now, true)
 }
 
-// reportOf is the camt.052 of acct now: in a currency with an open business
-// day, that day's entries so far; otherwise the UTC day's.
-func (s *state) reportOf(acct ledger.AccountID, page int, now time.Time) (InboxMessage, error) {
-	d := s.days[acct.Currency]
-	if d == nil {
-		y, m, dd := now.UTC().Date()
-		return s.accountMessage(acct, msgDefCamt052, time.Date(y, m, dd, 0, 0, 0, 0, time.UTC), now.Add(time.Nanosecond), page, now)
+// reportOf plans the camt.052 of acct now: in a currency with an open
+// business day, that day's entries so far; otherwise the UTC day's.
+func (s *state) reportOf(acct ledger.AccountID, page int, now time.Time) (pagePlan, error) {
+	p := period{MsgDef: msgDefCamt052, To: now.Add(time.Nanosecond), Page: page}
+	date := corridor.DateOf(now.UTC())
+	if d := s.days[acct.Currency]; d != nil {
+		p.From, p.Date, date = d.Opened, d.Day.Date, d.Day.Date
+	} else {
+		p.From = dateTime(date)
 	}
-	b, err := s.bookOf(acct)
-	if err != nil {
-		return InboxMessage{}, err
-	}
-	opening, es, closing, ok := b.businessDay(d.Day.Date)
-	if !ok {
-		return InboxMessage{}, corridor.Reject(corridor.ReasonInvalidDate, fmt.Sprintf("entries of %s on %s are no longer kept", acct, d.Day.Date))
-	}
-	p := period{acct: acct, msgDef: msgDefCamt052, from: d.Opened, to: now.Add(time.Nanosecond), opening: opening, closing: closing,
-		page: page, date: d.Day.Date}
-	return s.pageMessage(p, es, now)
+	return s.planDay(acct, date, p, now, true)
 }
 
 // sameCalendar reports whether two calendars are the same.

@@ -46,7 +46,8 @@ func applyEntry(s *state, e corridor.JournalEntry) error {
 	}
 	r := s.execute(c, e.Seq, e.Time)
 	assert.That(r.changed, "journal entry %d (%s) changed nothing on replay", e.Seq, e.Kind)
-	s.letGone = s.letGone[:0] // Archived when the entry was written.
+	s.letGone = s.letGone[:0] // Archived when the entry was written…
+	s.staged = s.staged[:0]   // …and its book entries stored.
 	return nil
 }
 

@@ -20,6 +20,9 @@ type inboxMsg struct {
 	InboxMessage
 	sender corridor.BIC // The payment leg's instructing agent, to find it on acknowledgement.
 	reads  int          // How often it was read; not part of the journaled state.
+	// plan is, for a statement page whose entries the store keeps, what
+	// the page is: its Body is written from the store when it is read.
+	plan *pagePlan
 }
 
 // full reports whether the inbox holds its maximum of unacknowledged messages.
@@ -38,6 +41,13 @@ func (in *inbox) deliver(m InboxMessage, sender corridor.BIC) {
 	in.messages = append(in.messages, &inboxMsg{InboxMessage: m, sender: sender})
 }
 
+// deliverPage delivers a statement page: m, or m written from plan when it
+// is read if plan is not nil.
+func (in *inbox) deliverPage(m InboxMessage, plan *pagePlan) {
+	in.deliver(m, "")
+	in.messages[len(in.messages)-1].plan = plan
+}
+
 // ack removes every message up to and including through and returns them.
 func (in *inbox) ack(through uint64) []*inboxMsg {
 	n := 0
@@ -50,23 +60,31 @@ func (in *inbox) ack(through uint64) []*inboxMsg {
 }
 
 // read returns up to limit messages after seq after, marking those read
-// before as possible duplicates. It starts where the reader is: messages are
-// in Seq order, so a binary search finds the first one after after, and the
-// messages before it are never visited.
-func (in *inbox) read(after uint64, limit int) []InboxMessage {
+// before as possible duplicates, and the plans of the statement pages among
+// them still to be written (nil when there are none). It starts where the
+// reader is: messages are in Seq order, so a binary search finds the first
+// one after after, and the messages before it are never visited.
+func (in *inbox) read(after uint64, limit int) ([]InboxMessage, []*pagePlan) {
 	i := sort.Search(len(in.messages), func(i int) bool { return in.messages[i].Seq > after })
 	n := min(limit, len(in.messages)-i)
 	if n <= 0 {
-		return nil
+		return nil, nil
 	}
 	out := make([]InboxMessage, 0, n)
-	for _, m := range in.messages[i : i+n] {
+	var plans []*pagePlan
+	for k, m := range in.messages[i : i+n] {
 		msg := m.InboxMessage
 		msg.PossibleDuplicate = m.reads > 0
 		m.reads++
 		out = append(out, msg)
+		if m.plan != nil {
+			if plans == nil {
+				plans = make([]*pagePlan, n)
+			}
+			plans[k] = m.plan
+		}
 	}
-	return out
+	return out, plans
 }
 
 // markAllRead is called after a restart: any message may have been read
@@ -84,6 +102,9 @@ type inboxSnapshot struct {
 	UETR []corridor.UETR
 	Time []time.Time
 	Body [][]byte
+	// Pages are the statement pages written when read, by their place in
+	// Seqs; none before the store kept book entries.
+	Pages map[int]*pagePlan `json:",omitempty"`
 }
 
 func (in *inbox) snapshot() inboxSnapshot {
@@ -93,6 +114,12 @@ func (in *inbox) snapshot() inboxSnapshot {
 		s.UETR = append(s.UETR, m.UETR)
 		s.Time = append(s.Time, m.Time)
 		s.Body = append(s.Body, m.Body)
+		if m.plan != nil {
+			if s.Pages == nil {
+				s.Pages = make(map[int]*pagePlan)
+			}
+			s.Pages[len(s.Seqs)-1] = m.plan
+		}
 	}
 	return s
 }

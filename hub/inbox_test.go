@@ -30,7 +30,7 @@ func TestInboxRead(t *testing.T) {
 		{after: 99, limit: 5},
 	}
 	for _, tt := range tests {
-		got := in.read(uint64(tt.after), tt.limit)
+		got, _ := in.read(uint64(tt.after), tt.limit)
 		var seqs []uint64
 		for i, m := range got {
 			seqs = append(seqs, m.Seq)

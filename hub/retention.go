@@ -66,9 +66,11 @@ type letGoBatch struct {
 }
 
 // retention is the retention the hub's journal can give: none without an
-// archive to keep what memory lets go of.
+// archive to keep the payments memory lets go of and books to keep the
+// entries.
 func (h *Hub) retention() time.Duration {
-	if _, ok := h.cfg.Journal.(corridor.Archive); !ok {
+	_, archive := h.cfg.Journal.(corridor.Archive)
+	if _, books := h.cfg.Journal.(corridor.Books); !archive || !books {
 		return 0
 	}
 	return h.cfg.Retention

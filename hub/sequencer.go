@@ -116,9 +116,11 @@ func (h *Hub) process(ctx context.Context, batch []request) error {
 		h.state.check = archiveCheck{}
 		results[i] = res
 		if !res.changed {
+			assert.That(len(h.state.staged) == 0, "%s changed nothing and posted %d entries", r.cmd.kind(), len(h.state.staged))
 			continue
 		}
 		e := journalEntry(r.cmd, seq, now, prev)
+		e.Booked = h.state.stage()
 		if len(h.state.letGone) > 0 {
 			e.Archived = archived(h.state.letGone) // Written with the entry whose command let them go.
 			h.state.remember(h.state.letGone, now)
@@ -132,22 +134,12 @@ func (h *Hub) process(ctx context.Context, batch []request) error {
 	}
 	if len(entries) > 0 {
 		if err := h.cfg.Journal.Append(context.WithoutCancel(ctx), entries); err != nil {
-			for i, r := range batch {
-				// A command that was in the failed append may be on disk all the
-				// same; one that changed nothing, and a query, were not taken.
-				stopped := ErrJournalDown
-				switch {
-				case results[i].changed:
-					stopped = corridor.ErrOutcomeUnknown
-				case r.cmd == nil:
-					stopped = errRebuilding
-				}
-				r.reply <- result{err: fmt.Errorf("journal: %w", stopped)}
-			}
+			h.answerFailed(batch, results)
 			return err
 		}
 		h.lastHash = prev
 		h.state.durablyLetGo(h.cfg.Now())
+		h.state.written()
 		crashpoint.Hit(crashpoint.ReplyBefore)
 	}
 	h.observeBatch(len(batch), len(entries))
@@ -163,6 +155,22 @@ func (h *Hub) process(ctx context.Context, batch []request) error {
 	crashpoint.Hit(crashpoint.ReplyAfter)
 	h.wake()
 	return nil
+}
+
+// answerFailed answers a batch whose append failed: a command that was in
+// it may be on disk all the same; one that changed nothing, and a query,
+// were not taken.
+func (h *Hub) answerFailed(batch []request, results []result) {
+	for i, r := range batch {
+		stopped := ErrJournalDown
+		switch {
+		case results[i].changed:
+			stopped = corridor.ErrOutcomeUnknown
+		case r.cmd == nil:
+			stopped = errRebuilding
+		}
+		r.reply <- result{err: fmt.Errorf("journal: %w", stopped)}
+	}
 }
 
 // publish copies the memberships changed since the last commit into the

@@ -36,7 +36,7 @@ import (
 )
 
 // snapshotVersion is the format of the snapshots this hub writes and reads.
-const snapshotVersion = 5
+const snapshotVersion = 6
 
 // MaxSnapshotBytes bounds a snapshot: a state whose snapshot would be
 // larger is not snapshotted, and a stored one that is larger is not read.

@@ -18,12 +18,12 @@ var snapshotFields = map[reflect.Type][]string{
 	reflect.TypeFor[state](): {"hubBIC", "participants", "ledger", "payments", "byMsgID", "byUETR", "inboxes",
 		"woken", "republish", "revokedOperators", "operatorsChanged", "lastSeq", "bySeq", "queue", "cycle", "cycles",
 		"rates", "quotes", "offers", "rounding", "config", "transfers", "screening", "books", "booked", "touched",
-		"camt054", "gate", "defunds", "days", "warehouse", "caseMsgs", "finals", "check", "letGone", "recent", "recentLetGo"},
+		"camt054", "gate", "defunds", "days", "warehouse", "caseMsgs", "finals", "check", "letGone", "recent", "recentLetGo", "staged", "unwritten"},
 	reflect.TypeFor[payment](): {"seq", "ref", "cmd", "msgDef", "status", "wait", "reason", "detail", "events",
 		"screening", "orig", "returnReason", "returnFX", "returning", "returned", "cancel", "message", "caseKeys"},
 	reflect.TypeFor[paymentCmd]():     {"Sender", "Payment", "InstrID", "Message", "Signature", "Batch", "Screening", "legacyFX", "digest"},
 	reflect.TypeFor[inbox]():          {"next", "messages"},
-	reflect.TypeFor[inboxMsg]():       {"InboxMessage", "sender", "reads"},
+	reflect.TypeFor[inboxMsg]():       {"InboxMessage", "sender", "reads", "plan"},
 	reflect.TypeFor[screeningState](): {"lists", "screener", "whitelist", "holds", "approvals", "changed"},
 }
 

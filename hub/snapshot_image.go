@@ -139,6 +139,7 @@ type inboxImage struct {
 type inboxMsgImage struct {
 	InboxMessage
 	Sender corridor.BIC
+	Page   *pagePlan // Of a statement page written when read.
 }
 
 type screeningImage struct {
@@ -296,7 +297,7 @@ func (s *state) captureMembers(im *image) {
 	for bic, in := range s.inboxes {
 		ii := inboxImage{BIC: bic, Next: in.next, Messages: make([]inboxMsgImage, len(in.messages))}
 		for i, m := range in.messages {
-			ii.Messages[i] = inboxMsgImage{InboxMessage: m.InboxMessage, Sender: m.sender}
+			ii.Messages[i] = inboxMsgImage{InboxMessage: m.InboxMessage, Sender: m.sender, Page: m.plan}
 		}
 		im.Inboxes = append(im.Inboxes, ii)
 	}
@@ -358,7 +359,7 @@ func (s *state) captureRest(im *image) {
 	for id, b := range s.books {
 		cp := *b
 		// Entries are shared: a book only appends and drops from the front.
-		cp.Statements = slices.Clone(b.Statements)
+		cp.Statements, cp.Kept, cp.Days = slices.Clone(b.Statements), slices.Clone(b.Kept), slices.Clone(b.Days)
 		im.Books = append(im.Books, bookImage{Account: id, Book: cp})
 	}
 	for bic, on := range s.camt054 {

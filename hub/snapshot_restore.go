@@ -129,7 +129,12 @@ func restoreInbox(ii inboxImage) (*inbox, error) {
 			return nil, imageErr("inbox of %s: message %d after %d, with %d the last delivered", ii.BIC, m.Seq, last, ii.Next)
 		}
 		last = m.Seq
-		in.messages[i] = &inboxMsg{InboxMessage: m.InboxMessage, sender: m.Sender}
+		if m.Page != nil {
+			if err := m.Page.check(); err != nil {
+				return nil, imageErr("inbox of %s: message %d: %v", ii.BIC, m.Seq, err)
+			}
+		}
+		in.messages[i] = &inboxMsg{InboxMessage: m.InboxMessage, sender: m.Sender, plan: m.Page}
 	}
 	return in, nil
 }
@@ -395,8 +400,11 @@ func (s *state) restoreBooks(books []bookImage) error {
 		if b.Balance != a.Balance() {
 			return imageErr("book of %s at %d, the ledger at %d", bi.Account, b.Balance, a.Balance())
 		}
-		if len(b.Entries) > MaxAccountEntries || len(b.Statements) > MaxStatementsKept {
-			return imageErr("book of %s holds %d entries and %d statements", bi.Account, len(b.Entries), len(b.Statements))
+		if len(b.Entries) > MaxAccountEntries || len(b.Statements) > MaxStatementsKept || len(b.Days) > maxDayRuns {
+			return imageErr("book of %s holds %d entries, %d statements and %d days", bi.Account, len(b.Entries), len(b.Statements), len(b.Days))
+		}
+		if err := b.checkNumbers(); err != nil {
+			return imageErr("book of %s: %v", bi.Account, err)
 		}
 		s.books[bi.Account] = &b
 	}

@@ -196,7 +196,7 @@ func views(s *state) stateViews {
 	for bic := range s.participants {
 		v.Balances[bic], _ = s.balances(bic)
 		v.Liquidity[bic], _ = s.liquidity(bic)
-		v.Inboxes[bic] = s.inboxes[bic].read(0, MaxInboxMessages+inboxOverflow)
+		v.Inboxes[bic], _ = s.inboxes[bic].read(0, MaxInboxMessages+inboxOverflow)
 	}
 	for u, ps := range s.byUETR {
 		for _, p := range ps {

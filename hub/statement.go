@@ -62,7 +62,7 @@ func (h *Hub) Notifications(ctx context.Context, bic corridor.BIC) (bool, error)
 // date or one whose entries are no longer kept.
 func (h *Hub) Statement(ctx context.Context, bic corridor.BIC, cur corridor.Currency, date corridor.Date, page int) (InboxMessage, error) {
 	now := h.cfg.Now().UTC()
-	return h.accountMessage(ctx, page, func(s *state) (InboxMessage, error) {
+	return h.accountMessage(ctx, page, func(s *state) (pagePlan, error) {
 		return s.statementOf(ledger.Settlement(bic, cur), date, page, now)
 	})
 }
@@ -73,47 +73,64 @@ func (h *Hub) Statement(ctx context.Context, bic corridor.BIC, cur corridor.Curr
 // day's entries so far, page (from 1) of MaxStatementEntries entries.
 func (h *Hub) Report(ctx context.Context, bic corridor.BIC, cur corridor.Currency, page int) (InboxMessage, error) {
 	now := h.cfg.Now().UTC()
-	return h.accountMessage(ctx, page, func(s *state) (InboxMessage, error) {
+	return h.accountMessage(ctx, page, func(s *state) (pagePlan, error) {
 		return s.reportOf(ledger.Settlement(bic, cur), page, now)
 	})
 }
 
-// accountMessage builds a statement or a report with build on the sequencer.
-func (h *Hub) accountMessage(ctx context.Context, page int, build func(*state) (InboxMessage, error)) (InboxMessage, error) {
-	if page < 1 || page > MaxAccountEntries/MaxStatementEntries+1 {
-		return InboxMessage{}, corridor.Reject(corridor.ReasonInvalidFormat, "page must be from 1")
+// accountMessage plans a statement or a report with plan on the sequencer
+// and completes it from the store off it.
+func (h *Hub) accountMessage(ctx context.Context, page int, plan func(*state) (pagePlan, error)) (InboxMessage, error) {
+	if page < 1 || page > maxStatementPages {
+		return InboxMessage{}, corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("page must be from 1 to %d", maxStatementPages))
 	}
-	var msg InboxMessage
+	var pl pagePlan
 	var err error
-	_, qerr := h.do(ctx, request{query: func(s *state) { msg, err = build(s) }})
-	return msg, firstErr(qerr, err)
-}
-
-// period is what a statement or report says about one account.
-type period struct {
-	acct             ledger.AccountID
-	msgDef, id       string
-	from, to         time.Time
-	opening, closing int64
-	entries          []entry
-	page             int
-	last             bool
-	date             corridor.Date // Of an end-of-day statement: its business day.
-	seq              uint64        // Of an end-of-day statement: its sequence number on the account, from 1.
-}
-
-func (s *state) accountMessage(acct ledger.AccountID, msgDef string, from, to time.Time, page int, now time.Time) (InboxMessage, error) {
-	b, err := s.bookOf(acct)
-	if err != nil {
+	_, qerr := h.do(ctx, request{query: func(s *state) { pl, err = plan(s) }})
+	if err := firstErr(qerr, err); err != nil {
 		return InboxMessage{}, err
 	}
-	opening, es, closing, ok := b.day(from, to)
-	if !ok {
-		return InboxMessage{}, corridor.Reject(corridor.ReasonInvalidDate,
-			fmt.Sprintf("entries of %s before %s are no longer kept", acct, b.Trimmed.Format(time.RFC3339)))
+	return pl.complete(ctx, h.books())
+}
+
+// maxStatementPages bounds the page a caller may ask for: a day of ten
+// million entries on one account.
+const maxStatementPages = 2_000
+
+// books is the store's book entries, nil when the journal keeps none.
+func (h *Hub) books() corridor.Books {
+	b, _ := h.cfg.Journal.(corridor.Books)
+	return b
+}
+
+// period is what a statement or report says about one account. Its fields
+// are exported for the snapshot of a statement page an inbox holds.
+type period struct {
+	Acct             ledger.AccountID
+	MsgDef, ID       string
+	From, To         time.Time
+	Opening, Closing int64
+	Entries          []entry
+	Page             int
+	Last             bool
+	Date             corridor.Date // Of an end-of-day statement: its business day.
+	Seq              uint64        // Of an end-of-day statement: its sequence number on the account, from 1.
+}
+
+// planDay plans page of p, the period of date on acct: its balances and
+// entries are the day's (with those staged for the store when staged; see
+// planPage).
+func (s *state) planDay(acct ledger.AccountID, date corridor.Date, p period, now time.Time, staged bool) (pagePlan, error) {
+	b, err := s.bookOf(acct)
+	if err != nil {
+		return pagePlan{}, err
 	}
-	p := period{acct: acct, msgDef: msgDef, from: from, to: to, opening: opening, closing: closing, page: page}
-	return s.pageMessage(p, es, now)
+	opening, closing, runs, ok := b.dayOf(date)
+	if !ok {
+		return pagePlan{}, corridor.Reject(corridor.ReasonInvalidDate, fmt.Sprintf("entries of %s on %s are no longer kept", acct, date))
+	}
+	p.Acct, p.Opening, p.Closing = acct, opening, closing
+	return s.planPage(b, p, runs, now, staged)
 }
 
 // bookOf is acct's book, empty when nothing was booked on it yet.
@@ -128,45 +145,32 @@ func (s *state) bookOf(acct ledger.AccountID) (*book, error) {
 	return &book{}, nil
 }
 
-// pageMessage is page p.page of p with entries es, written at now.
-func (s *state) pageMessage(p period, es []entry, now time.Time) (InboxMessage, error) {
-	first := (p.page - 1) * MaxStatementEntries
-	if first > len(es) || (first == len(es) && p.page > 1) {
-		return InboxMessage{}, corridor.Reject(corridor.ReasonInvalidFormat, fmt.Sprintf("page %d is past the last page", p.page))
-	}
-	p.entries, p.last = es[first:min(len(es), first+MaxStatementEntries)], first+MaxStatementEntries >= len(es)
-	p.id = periodID(p, s.lastSeq)
-	body, err := accountReport(s.hubBIC, p, now, bizSvc(s.config.Messages))
-	assert.That(err == nil, "encode %s of %s: %v", p.msgDef, p.acct, err)
-	return InboxMessage{MsgDefID: p.msgDef, Reference: p.id, Time: now, Body: body}, nil
-}
-
 // periodID names a statement by account, day and page ("S20261125INRDEMOINBBXXX1"),
 // an end-of-day statement also by its sequence number ("S20261125INRDEMOINBBXXXN7P1"),
 // a report by the journal seq it reflects.
 func periodID(p period, seq uint64) string {
-	acct := p.acct
+	acct := p.Acct
 	switch {
-	case p.msgDef == msgDefCamt053 && p.seq > 0:
-		return fmt.Sprintf("S%s%s%sN%dP%d", dateTime(p.date).Format("20060102"), acct.Currency, acct.Owner, p.seq, p.page)
-	case p.msgDef == msgDefCamt053:
-		return fmt.Sprintf("S%s%s%s%d", p.from.Format("20060102"), acct.Currency, acct.Owner, p.page)
+	case p.MsgDef == msgDefCamt053 && p.Seq > 0:
+		return fmt.Sprintf("S%s%s%sN%dP%d", dateTime(p.Date).Format("20060102"), acct.Currency, acct.Owner, p.Seq, p.Page)
+	case p.MsgDef == msgDefCamt053:
+		return fmt.Sprintf("S%s%s%s%d", p.From.Format("20060102"), acct.Currency, acct.Owner, p.Page)
 	}
-	return fmt.Sprintf("R%d%s%s%d", seq, acct.Currency, acct.Owner, p.page)
+	return fmt.Sprintf("R%d%s%s%d", seq, acct.Currency, acct.Owner, p.Page)
 }
 
 // accountReport is the camt.053 or camt.052 of p, written at now.
 func accountReport(hubBIC corridor.BIC, p period, now time.Time, svc string) ([]byte, error) {
-	r := iso20022.AccountReport{From: hubBIC, BizSvc: svc, To: p.acct.Owner, ID: p.id, Created: now.UTC(), Page: p.page, LastPage: p.last,
-		Start: p.from.UTC(), End: p.to.UTC(), Account: p.acct.String(), Currency: p.acct.Currency,
-		Opening: p.opening, Closing: p.closing, Entries: make([]iso20022.Entry, len(p.entries)), Sequence: p.seq}
-	for i, e := range p.entries {
+	r := iso20022.AccountReport{From: hubBIC, BizSvc: svc, To: p.Acct.Owner, ID: p.ID, Created: now.UTC(), Page: p.Page, LastPage: p.Last,
+		Start: p.From.UTC(), End: p.To.UTC(), Account: p.Acct.String(), Currency: p.Acct.Currency,
+		Opening: p.Opening, Closing: p.Closing, Entries: make([]iso20022.Entry, len(p.Entries)), Sequence: p.Seq}
+	for i, e := range p.Entries {
 		r.Entries[i] = reportEntry(e)
 	}
-	if p.date != (corridor.Date{}) { // Of a business day, whatever the UTC dates of its period.
-		r.Date = &p.date
+	if p.Date != (corridor.Date{}) { // Of a business day, whatever the UTC dates of its period.
+		r.Date = &p.Date
 	}
-	if p.msgDef == msgDefCamt053 {
+	if p.MsgDef == msgDefCamt053 {
 		return iso20022.EncodeStatement(r)
 	}
 	return iso20022.EncodeIntradayReport(r)

@@ -170,7 +170,7 @@ type restSum struct {
 	Payments []paymentCases
 	CaseMsgs []string // Sender and key, each with the payment's seq.
 	Camt054  []corridor.BIC
-	Books    []*book // By account, in the ledger's order.
+	Books    []any // By account, in the ledger's order (bookSum).
 	Booked   uint64
 	Limits   []string // "BIC CCY" and the limits, in that order.
 	Used     []string
@@ -207,7 +207,7 @@ func (s *state) restSum() restSum {
 	sum.Camt054 = sortedKeys(s.camt054)
 	for _, a := range s.ledger.Accounts() {
 		if b := s.books[a.ID]; b != nil {
-			sum.Books = append(sum.Books, b)
+			sum.Books = append(sum.Books, bookSum(b))
 		}
 	}
 	sum.Booked = s.booked
