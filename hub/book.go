@@ -50,19 +50,19 @@ type entry struct {
 // Either way the book remembers each day's run of numbers and its
 // balances, which is all a statement needs to find its entries.
 type book struct {
-	Start      int64     // The balance before the first entry kept in memory.
-	Trimmed    time.Time // When set, entries kept in memory before this time were dropped.
-	Entries    []entry   // The entries kept in memory: those posted without retention.
-	Balance    int64     // After the last entry: the ledger's balance, checked after every command.
+	Start      int64             // The balance before the first entry kept in memory.
+	Trimmed    time.Time         // When set, entries kept in memory before this time were dropped.
+	Entries    []entry           // The entries kept in memory: those posted without retention.
+	Balance    int64             // After the last entry: the ledger's balance, checked after every command.
 	Statements []statementRecord `json:",omitempty"` // The end-of-day statements issued, the last MaxStatementsKept.
 
 	// The rest is summed once the store holds part of the book (bookSum):
 	// before, it follows from the entries above.
-	Posted      uint64     `json:",omitempty"` // The number of the last entry.
-	Stored      uint64     `json:",omitempty"` // How many of them were written to the store.
-	Kept        []numRun   `json:",omitempty"` // The numbers of Entries, in order.
-	Days        []dayRun   `json:",omitempty"` // The runs of entries by day, the last maxDayRuns.
-	DaysDropped bool       `json:",omitempty"` // Runs before the first of Days were dropped.
+	Posted      uint64   `json:",omitempty"` // The number of the last entry.
+	Stored      uint64   `json:",omitempty"` // How many of them were written to the store.
+	Kept        []numRun `json:",omitempty"` // The numbers of Entries, in order.
+	Days        []dayRun `json:",omitempty"` // The runs of entries by day, the last maxDayRuns.
+	DaysDropped bool     `json:",omitempty"` // Runs before the first of Days were dropped.
 }
 
 // numRun is the numbers First to First+Count-1.

@@ -151,4 +151,3 @@ func TestPageNumbers(t *testing.T) {
 		}
 	}
 }
-
