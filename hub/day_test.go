@@ -54,15 +54,23 @@ func testCalendars(tb testing.TB) []settlement.Calendar {
 //	report BIC CUR                  the camt.052's dates
 //	dates BIC                       every message in the inbox, with the dates it states
 func TestDayScenarios(t *testing.T) {
-	scenario.RunDir(t, "testdata/day/*.txt", *update, func(t *testing.T, file string) func(scenario.Block) []string {
-		cfg := hub.Config{Calendars: testCalendars(t)}
+	scenario.RunDir(t, "testdata/day/*.txt", *update, newDayScenario(0))
+	t.Run("BooksStored", func(t *testing.T) { // The same statements with the entries in the store.
+		scenario.RunDir(t, "testdata/day/*.txt", false, newDayScenario(hub.MaxRetention))
+	})
+}
+
+func newDayScenario(retention time.Duration) func(t *testing.T, file string) func(scenario.Block) []string {
+	return func(t *testing.T, file string) func(scenario.Block) []string {
+		cfg := hub.Config{Calendars: testCalendars(t), Retention: retention}
 		if strings.HasPrefix(filepath.Base(file), "net_") {
 			cfg.NetCurrencies = []corridor.Currency{"INR", "RUB"}
 		}
 		h, c, _ := mustHubWith(t, t.TempDir(), cfg)
-		w := &dayWorld{world: world{t: t, h: h, payments: map[string]corridor.Payment{}, cases: map[string]int{}, answered: map[string]bool{}}, clock: c}
+		w := &dayWorld{world: world{t: t, h: h, payments: map[string]corridor.Payment{}, cases: map[string]int{}, answered: map[string]bool{},
+			retention: retention}, clock: c}
 		return func(b scenario.Block) []string { return strings.Split(w.runDay(b.Cmd), "\n") }
-	})
+	}
 }
 
 // dayWorld is a scenario world with a clock and a seen mark per inbox.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -35,14 +36,16 @@ const (
 	journalCurrentState = "testdata/journal-current.state"
 )
 
-// fixtureEntry is one journal entry as the fixture keeps it.
+// fixtureEntry is one journal entry as the fixture keeps it, with the
+// book entries the store wrote with it.
 type fixtureEntry struct {
-	Seq      uint64 `json:"seq"`
-	TimeNS   int64  `json:"timeNs"`
-	Kind     string `json:"kind"`
-	Payload  []byte `json:"payload"`
-	PrevHash []byte `json:"prevHash"`
-	Hash     []byte `json:"hash"`
+	Seq      uint64               `json:"seq"`
+	TimeNS   int64                `json:"timeNs"`
+	Kind     string               `json:"kind"`
+	Payload  []byte               `json:"payload"`
+	PrevHash []byte               `json:"prevHash"`
+	Hash     []byte               `json:"hash"`
+	Booked   []corridor.BookEntry `json:"booked,omitempty"`
 }
 
 // fixtureConfig is the hub configuration the v0 fixture was written with;
@@ -105,9 +108,10 @@ func writeJournalFixture(t *testing.T, journal, stateFile string) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	booked := mustStoredBooks(t, filepath.Join(dir, "corridor.db"))
 	err = db.Journal().Replay(context.Background(), 0, func(e corridor.JournalEntry) error {
 		b, err := json.Marshal(fixtureEntry{Seq: e.Seq, TimeNS: e.Time.UnixNano(), Kind: e.Kind, Payload: e.Payload,
-			PrevHash: e.PrevHash[:], Hash: e.Hash[:]})
+			PrevHash: e.PrevHash[:], Hash: e.Hash[:], Booked: booked[e.Seq]})
 		buf.Write(b)
 		buf.WriteByte('\n')
 		return err
@@ -310,8 +314,37 @@ func mustLoadFixture(t *testing.T, dir, journal string) {
 	}
 }
 
+// mustStoredBooks reads the book entries of the store in file by the
+// journal entry that wrote them: the store's Replay returns only entries,
+// so the fixture writer reads the table itself.
+func mustStoredBooks(t *testing.T, file string) map[uint64][]corridor.BookEntry {
+	db, err := sql.Open("sqlite", "file:"+file+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT seq, account, n, record FROM book_entry ORDER BY seq, account, n`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[uint64][]corridor.BookEntry{}
+	for rows.Next() {
+		var seq uint64
+		var b corridor.BookEntry
+		if err := rows.Scan(&seq, &b.Account, &b.N, &b.Record); err != nil {
+			t.Fatal(err)
+		}
+		out[seq] = append(out[seq], b)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 func (fe fixtureEntry) entry() corridor.JournalEntry {
-	e := corridor.JournalEntry{Seq: fe.Seq, Time: time.Unix(0, fe.TimeNS).UTC(), Kind: fe.Kind, Payload: fe.Payload}
+	e := corridor.JournalEntry{Seq: fe.Seq, Time: time.Unix(0, fe.TimeNS).UTC(), Kind: fe.Kind, Payload: fe.Payload, Booked: fe.Booked}
 	copy(e.PrevHash[:], fe.PrevHash)
 	copy(e.Hash[:], fe.Hash)
 	return e

@@ -38,15 +38,26 @@ var update = flag.Bool("update", false, "rewrite the expected output of testdata
 //	release N BY | reject N BY        operator BY's compliance decision on payment N
 //	holds                             the compliance queue: each held payment, its case and first release
 func TestScenarios(t *testing.T) {
-	scenario.RunDir(t, "testdata/*.txt", *update, newScenario)
+	scenario.RunDir(t, "testdata/*.txt", *update, newScenario(0))
+	t.Run("BooksStored", func(t *testing.T) { // The same answers with the entries in the store.
+		scenario.RunDir(t, "testdata/*.txt", false, newScenario(hub.MaxRetention))
+	})
 }
 
-// newScenario is the runner of one scenario file, on a world of its own.
-func newScenario(t *testing.T, file string) func(scenario.Block) []string {
+// newScenario is the runner of one scenario file, on a world of its own,
+// its hub with retention (a retention longer than any scenario lets go of
+// no payment, but keeps the statement entries in the store).
+func newScenario(retention time.Duration) func(t *testing.T, file string) func(scenario.Block) []string {
+	return func(t *testing.T, file string) func(scenario.Block) []string {
+		return newWorld(t, file, retention)
+	}
+}
+
+func newWorld(t *testing.T, file string, retention time.Duration) func(scenario.Block) []string {
 	dir := t.TempDir()
-	h, _, stop := mustHubWith(t, dir, hub.Config{})
+	h, _, stop := mustHubWith(t, dir, hub.Config{Retention: retention})
 	w := &world{t: t, h: h, dir: dir, stop: stop, payments: map[string]corridor.Payment{}, cases: map[string]int{}, answered: map[string]bool{},
-		quotes: map[string]uint64{}}
+		quotes: map[string]uint64{}, retention: retention}
 	return func(b scenario.Block) []string {
 		if len(b.Input) > 0 {
 			t.Fatalf("%s:%d: the hub's commands take no input lines", file, b.Line)
@@ -65,6 +76,8 @@ type world struct {
 	cases    map[string]int    // Cancellation requests sent per payment.
 	answered map[string]bool   // The latest request of a payment got an answer.
 	quotes   map[string]uint64 // FX quote IDs by the scenario's names.
+
+	retention time.Duration // The hub's.
 }
 
 // caseOf is the Case/Id of payment n's latest cancellation request, or of a
@@ -137,7 +150,7 @@ func (w *world) runCompliance(f []string, line string) string {
 	switch {
 	case f[0] == "hub" && len(f) == 2 && f[1] == "four-eyes":
 		w.stop()
-		w.h, _, w.stop = mustHubWith(w.t, w.dir, hub.Config{FourEyes: true})
+		w.h, _, w.stop = mustHubWith(w.t, w.dir, hub.Config{FourEyes: true, Retention: w.retention})
 		return "ok"
 	case f[0] == "list" && len(f) == 1:
 		mustOwnList(w.t, w.h)

@@ -11,9 +11,16 @@ import (
 	"github.com/corridor-network/corridor/iso20022"
 )
 
+// TestStatement reads the statements, reports and notifications of a
+// day, with the entries in memory and with them in the store.
 func TestStatement(t *testing.T) {
+	t.Run("Kept", func(t *testing.T) { testStatement(t, 0) })
+	t.Run("Stored", func(t *testing.T) { testStatement(t, hub.MaxRetention) })
+}
+
+func testStatement(t *testing.T, retention time.Duration) {
 	ctx := context.Background()
-	h, clk, _ := mustHubWith(t, t.TempDir(), hub.Config{})
+	h, clk, _ := mustHubWith(t, t.TempDir(), hub.Config{Retention: retention})
 	mustBanks(t, h, nil, 0)
 	if err := h.SetNotifications(ctx, bankRU, true); err != nil {
 		t.Fatal(err)
