@@ -42,7 +42,8 @@ func (s store) Open(testing.TB) (storetest.Journal, error) {
 // tampered store only to read it.
 func (s store) Tamper(tb testing.TB, statements ...string) {
 	tb.Helper()
-	drop := []string{dropTriggers, `DROP TRIGGER checkpoint_no_update; DROP TRIGGER checkpoint_no_delete`}
+	drop := []string{dropTriggers, `DROP TRIGGER checkpoint_no_update; DROP TRIGGER checkpoint_no_delete`,
+		`DROP TRIGGER book_entry_no_update; DROP TRIGGER book_entry_no_delete`}
 	mustExec(tb, s.path, append(drop, statements...)...)
 }
 

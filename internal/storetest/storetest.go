@@ -3,8 +3,9 @@
 // its own contract test. A store passes it by keeping corridor.Journal's
 // promises: a hash chain without gaps, a panic on a caller's bug, storage
 // errors wrapped and nothing half written, durability across a reopen, a
-// paging replay, checkpoints, refusing entries altered behind its back, and
-// the archive of payments written with the entries that let them go.
+// paging replay, checkpoints, refusing entries altered behind its back, the
+// archive of payments written with the entries that let them go, and the
+// books of settlement accounts written with the entries that posted them.
 package storetest
 
 import (
@@ -24,10 +25,11 @@ import (
 )
 
 // Journal is what the suite uses of a store's journal: corridor.Journal,
-// corridor.Archive and the methods both stores have.
+// corridor.Archive, corridor.Books and the methods both stores have.
 type Journal interface {
 	corridor.Journal
 	corridor.Archive
+	corridor.Books
 	LastSeq() (uint64, [32]byte)
 	AppendCheckpoint(ctx context.Context, cp corridor.Checkpoint) error
 	LastCheckpoint(ctx context.Context) (uint64, error)
@@ -82,6 +84,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Checkpoints", func(t *testing.T) { testCheckpoints(t, h) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, h) })
 	t.Run("Archive", func(t *testing.T) { testArchive(t, h) })
+	t.Run("Books", func(t *testing.T) { testBooks(t, h) })
 }
 
 // MustOpen opens s and closes it when the test ends.
