@@ -27,6 +27,10 @@ func BenchmarkAppendArchived(b *testing.B) {
 	storetest.BenchmarkAppendArchived(b, harness, 256, 1024, storetest.BenchRecordBytes)
 }
 
+func BenchmarkAppendBooked(b *testing.B) {
+	storetest.BenchmarkAppendBooked(b, harness, 256, 1024, storetest.BenchBookRecordBytes)
+}
+
 // store is one SQLite file under the suite.
 type store struct{ path string }
 

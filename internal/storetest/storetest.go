@@ -604,18 +604,25 @@ func testAudit(t *testing.T, h Harness) {
 // counts entries. Building and hashing the batch is inside the timing, as
 // Append rehashes it anyway.
 func BenchmarkAppend(b *testing.B, h Harness, batch, payloadBytes int) {
-	benchmarkAppend(b, h, batch, payloadBytes, 0)
+	benchmarkAppend(b, h, batch, payloadBytes, nil)
 }
 
 // BenchmarkAppendArchived is BenchmarkAppend with every entry archiving
 // one payment (ArchiveEach) with a record of recordBytes.
 func BenchmarkAppendArchived(b *testing.B, h Harness, batch, payloadBytes, recordBytes int) {
-	benchmarkAppend(b, h, batch, payloadBytes, recordBytes)
+	benchmarkAppend(b, h, batch, payloadBytes, func(c []corridor.JournalEntry) { ArchiveEach(c, recordBytes) })
 }
 
-// benchmarkAppend is BenchmarkAppend, each entry archiving a payment with
-// a record of recordBytes unless that is 0.
-func benchmarkAppend(b *testing.B, h Harness, batch, payloadBytes, recordBytes int) {
+// BenchmarkAppendBooked is BenchmarkAppend with every entry posting two
+// book entries (BookEach) with records of recordBytes, on
+// BenchBookAccounts accounts.
+func BenchmarkAppendBooked(b *testing.B, h Harness, batch, payloadBytes, recordBytes int) {
+	benchmarkAppend(b, h, batch, payloadBytes, func(c []corridor.JournalEntry) { BookEach(c, BenchBookAccounts, recordBytes) })
+}
+
+// benchmarkAppend is BenchmarkAppend, carry (unless nil) giving each batch
+// what its entries write beside themselves.
+func benchmarkAppend(b *testing.B, h Harness, batch, payloadBytes int, carry func([]corridor.JournalEntry)) {
 	j := MustOpen(b, h.Fresh(b))
 	ctx := context.Background()
 	b.SetBytes(int64(batch * payloadBytes))
@@ -623,8 +630,8 @@ func benchmarkAppend(b *testing.B, h Harness, batch, payloadBytes, recordBytes i
 	for b.Loop() {
 		seq, hash := j.LastSeq()
 		chain := Chain(seq, hash, batch, payloadBytes)
-		if recordBytes > 0 {
-			ArchiveEach(chain, recordBytes)
+		if carry != nil {
+			carry(chain)
 		}
 		if err := j.Append(ctx, chain); err != nil {
 			b.Fatalf("Append: %v", err)
