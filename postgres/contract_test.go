@@ -27,6 +27,10 @@ func BenchmarkAppendArchived(b *testing.B) {
 	storetest.BenchmarkAppendArchived(b, harness, 256, 1024, storetest.BenchRecordBytes)
 }
 
+func BenchmarkAppendBooked(b *testing.B) {
+	storetest.BenchmarkAppendBooked(b, harness, 256, 1024, storetest.BenchBookRecordBytes)
+}
+
 // store is one database under the suite.
 type store struct{ url string }
 
@@ -55,9 +59,15 @@ func (s store) Tamper(tb testing.TB, statements ...string) {
 		tb.Fatalf("begin: %v", err)
 	}
 	defer func() { _ = tx.Rollback(ctx) }() // After Commit a no-op.
-	all := []string{`ALTER TABLE journal DISABLE TRIGGER USER`, `ALTER TABLE checkpoint DISABLE TRIGGER USER`}
+	tables := []string{"journal", "checkpoint", "book_entry"}
+	var all []string
+	for _, table := range tables {
+		all = append(all, `ALTER TABLE `+table+` DISABLE TRIGGER USER`)
+	}
 	all = append(all, statements...)
-	all = append(all, `ALTER TABLE journal ENABLE TRIGGER USER`, `ALTER TABLE checkpoint ENABLE TRIGGER USER`)
+	for _, table := range tables {
+		all = append(all, `ALTER TABLE `+table+` ENABLE TRIGGER USER`)
+	}
 	for _, stmt := range all {
 		if _, err := tx.Exec(ctx, stmt); err != nil {
 			tb.Fatalf("%s: %v", stmt, err)

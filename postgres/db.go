@@ -47,8 +47,8 @@
 // sequences.
 //
 // A Journal that never acquires the lease reads only: Replay, Wait, Leader,
-// LastCheckpoint, EntryHash and the archive's reads (corridor.Archive) work,
-// Append and AppendCheckpoint are refused.
+// LastCheckpoint, EntryHash, the archive's reads (corridor.Archive) and the
+// books' (corridor.Books) work, Append and AppendCheckpoint are refused.
 // Audit and EntryHash (the functions) read a database without migrating it.
 package postgres
 

@@ -71,11 +71,15 @@ func (j *Journal) Token() uint64 {
 // the journal: Seq without a gap, PrevHash the previous entry's Hash, Hash
 // their ComputeHash; anything else is a bug in the caller, and Append
 // panics. The payments the entries archive go in the same transaction
-// (archive.go); one out of bounds, or accepted after the entry that
-// archives it, fails the Append before anything is written. The
-// transaction first calls the lease fence: unless this Journal's token is
-// the current one and the lease unexpired by the database's clock, it is
-// rolled back and Append returns an error wrapping ErrFenced. Any other storage error is returned wrapped, and LastSeq is
+// (archive.go); one out of bounds, or accepted after the entry that archives
+// it, fails the Append before anything is written. So do the entries' book
+// entries (books.go): one out of bounds, or numbered twice for an account in
+// the batch, fails it before anything is written, and one whose number the
+// account has already fails it on the primary key, with nothing of the batch
+// written. The transaction first calls the lease fence: unless this
+// Journal's token is the current one and the lease unexpired by the
+// database's clock, it is rolled back and Append returns an error wrapping
+// ErrFenced. Any other storage error is returned wrapped, and LastSeq is
 // unchanged. A failed commit (a connection lost while committing, say) can
 // leave the batch in the database all the same, so the caller should treat
 // it as fatal and recover with Open or Acquire and LastSeq; a retry of a
@@ -91,6 +95,12 @@ func (j *Journal) Append(ctx context.Context, entries []corridor.JournalEntry) e
 	checkBatch(seq, hash, entries)
 	first, last := entries[0].Seq, entries[len(entries)-1]
 	if err := corridor.CheckArchived(entries); err != nil {
+		return fmt.Errorf("append journal batch %d..%d: %w", first, last.Seq, err)
+	}
+	if err := corridor.CheckBooked(entries); err != nil {
+		return fmt.Errorf("append journal batch %d..%d: %w", first, last.Seq, err)
+	}
+	if err := checkBookNumbers(entries); err != nil {
 		return fmt.Errorf("append journal batch %d..%d: %w", first, last.Seq, err)
 	}
 	if err := j.db.writeBatch(ctx, j.Token(), entries); err != nil {
@@ -113,10 +123,11 @@ func checkBatch(seq uint64, hash [32]byte, entries []corridor.JournalEntry) {
 var copyColumns = []string{"seq", "time_ns", "kind", "payload", "prev_hash", "hash", "token"}
 
 // writeBatch writes entries in one transaction under the fence of token: the
-// fence, a binary COPY of the rows, the payments they archive and the
-// notification, then the commit, which returns once the server has flushed
-// the WAL (synchronous_commit is on, as checkDurability made sure). COPY is the fastest way in: a third
-// faster than one INSERT from arrays, for batches of 256 entries of 1 KB.
+// fence, a binary COPY of the rows, the payments they archive, their book
+// entries and the notification, then the commit, which returns once the
+// server has flushed the WAL (synchronous_commit is on, as checkDurability
+// made sure). COPY is the fastest way in: a third faster than one INSERT
+// from arrays, for batches of 256 entries of 1 KB.
 func (db *DB) writeBatch(ctx context.Context, token uint64, entries []corridor.JournalEntry) (err error) {
 	start := time.Now()
 	tx, err := db.pool.Begin(ctx)
@@ -136,6 +147,9 @@ func (db *DB) writeBatch(ctx context.Context, token uint64, entries []corridor.J
 		return fmt.Errorf("copy entries: %w", err)
 	}
 	if err := writeArchived(ctx, tx, entries); err != nil {
+		return err
+	}
+	if err := writeBooked(ctx, tx, entries); err != nil {
 		return err
 	}
 	if _, err := tx.Exec(ctx, notifySQL, strconv.FormatUint(entries[len(entries)-1].Seq, 10)); err != nil {

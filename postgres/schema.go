@@ -100,6 +100,20 @@ var migrations = [...]string{
 		FOR EACH STATEMENT EXECUTE FUNCTION append_only();
 	CREATE TRIGGER archived_key_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON archived_key
 		FOR EACH STATEMENT EXECUTE FUNCTION append_only();`,
+	// 6: the books, as in the sqlite store: entries posted on settlement
+	// accounts, each written in the append transaction of the entry that
+	// posted it (seq), under that transaction's fence, and read by account
+	// from a number on through the primary key. An account's number is
+	// written once.
+	`CREATE TABLE book_entry (
+		account TEXT   NOT NULL CHECK (account <> ''),
+		n       BIGINT NOT NULL CHECK (n > 0),
+		seq     BIGINT NOT NULL REFERENCES journal (seq),
+		record  BYTEA  NOT NULL CHECK (octet_length(record) > 0),
+		PRIMARY KEY (account, n)
+	);
+	CREATE TRIGGER book_entry_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON book_entry
+		FOR EACH STATEMENT EXECUTE FUNCTION append_only();`,
 }
 
 // fencedSQLState is the SQLSTATE lease_fence raises; Append translates it to

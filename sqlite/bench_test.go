@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/internal/storetest"
 )
 
@@ -12,19 +13,29 @@ import (
 // of an encoded payment command.
 const benchPayloadBytes = 200
 
-func BenchmarkAppend1(b *testing.B)  { benchmarkAppend(b, 1, 0) }
-func BenchmarkAppend64(b *testing.B) { benchmarkAppend(b, 64, 0) }
+func BenchmarkAppend1(b *testing.B)  { benchmarkAppend(b, 1, nil) }
+func BenchmarkAppend64(b *testing.B) { benchmarkAppend(b, 64, nil) }
 
 // The same, each entry archiving one payment (storetest.ArchiveEach).
-func BenchmarkAppend1Archived(b *testing.B)  { benchmarkAppend(b, 1, storetest.BenchRecordBytes) }
-func BenchmarkAppend64Archived(b *testing.B) { benchmarkAppend(b, 64, storetest.BenchRecordBytes) }
+func BenchmarkAppend1Archived(b *testing.B)  { benchmarkAppend(b, 1, archiveEach) }
+func BenchmarkAppend64Archived(b *testing.B) { benchmarkAppend(b, 64, archiveEach) }
+
+// The same, each entry posting two book entries (storetest.BookEach).
+func BenchmarkAppend1Booked(b *testing.B)  { benchmarkAppend(b, 1, bookEach) }
+func BenchmarkAppend64Booked(b *testing.B) { benchmarkAppend(b, 64, bookEach) }
+
+func archiveEach(c []corridor.JournalEntry) { storetest.ArchiveEach(c, storetest.BenchRecordBytes) }
+
+func bookEach(c []corridor.JournalEntry) {
+	storetest.BookEach(c, storetest.BenchBookAccounts, storetest.BenchBookRecordBytes)
+}
 
 // benchmarkAppend measures Append with batch entries per transaction, each
-// transaction fsynced, each entry archiving a payment with a record of
-// recordBytes unless that is 0. An op is one batch; entries/s counts
+// transaction fsynced, carry (unless nil) giving each batch what its
+// entries write beside themselves. An op is one batch; entries/s counts
 // entries. Building and hashing the batch is inside the timing, as Append
 // rehashes it anyway.
-func benchmarkAppend(b *testing.B, batch, recordBytes int) {
+func benchmarkAppend(b *testing.B, batch int, carry func([]corridor.JournalEntry)) {
 	db := MustOpen(b, filepath.Join(b.TempDir(), "corridor.db"))
 	j := db.Journal()
 	ctx := context.Background()
@@ -33,8 +44,8 @@ func benchmarkAppend(b *testing.B, batch, recordBytes int) {
 	for b.Loop() {
 		seq, hash := j.LastSeq()
 		chain := storetest.Chain(seq, hash, batch, benchPayloadBytes)
-		if recordBytes > 0 {
-			storetest.ArchiveEach(chain, recordBytes)
+		if carry != nil {
+			carry(chain)
 		}
 		if err := j.Append(ctx, chain); err != nil {
 			b.Fatalf("Append: %v", err)
@@ -42,4 +53,34 @@ func benchmarkAppend(b *testing.B, batch, recordBytes int) {
 		entries += batch
 	}
 	b.ReportMetric(float64(entries)/b.Elapsed().Seconds(), "entries/s")
+}
+
+// BenchmarkBookEntries measures a read of 100 book entries of one account
+// from books of 100,000 entries on storetest.BenchBookAccounts accounts
+// (what 50,000 payments post), in a place that moves with each read. An op
+// is one read.
+func BenchmarkBookEntries(b *testing.B) {
+	const payments, page = 50_000, 100
+	db := MustOpen(b, filepath.Join(b.TempDir(), "corridor.db"))
+	j := db.Journal()
+	ctx := context.Background()
+	for range payments / 1000 {
+		seq, hash := j.LastSeq()
+		chain := storetest.Chain(seq, hash, 1000, benchPayloadBytes)
+		bookEach(chain)
+		if err := j.Append(ctx, chain); err != nil {
+			b.Fatalf("Append: %v", err)
+		}
+	}
+	perAccount := 2 * payments / storetest.BenchBookAccounts
+	var i int
+	for b.Loop() {
+		account := storetest.BookAccount(i % storetest.BenchBookAccounts)
+		from := uint64(i*37%(perAccount-page) + 1)
+		got, err := j.BookEntries(ctx, account, from, page)
+		if err != nil || len(got) != page {
+			b.Fatalf("BookEntries(%s, %d, %d) = %d entries, %v", account, from, page, len(got), err)
+		}
+		i++
+	}
 }

@@ -27,6 +27,10 @@ func BenchmarkAppendArchived(b *testing.B) {
 	storetest.BenchmarkAppendArchived(b, harness, 256, 1024, storetest.BenchRecordBytes)
 }
 
+func BenchmarkAppendBooked(b *testing.B) {
+	storetest.BenchmarkAppendBooked(b, harness, 256, 1024, storetest.BenchBookRecordBytes)
+}
+
 // store is one SQLite file under the suite.
 type store struct{ path string }
 
@@ -42,7 +46,8 @@ func (s store) Open(testing.TB) (storetest.Journal, error) {
 // tampered store only to read it.
 func (s store) Tamper(tb testing.TB, statements ...string) {
 	tb.Helper()
-	drop := []string{dropTriggers, `DROP TRIGGER checkpoint_no_update; DROP TRIGGER checkpoint_no_delete`}
+	drop := []string{dropTriggers, `DROP TRIGGER checkpoint_no_update; DROP TRIGGER checkpoint_no_delete`,
+		`DROP TRIGGER book_entry_no_update; DROP TRIGGER book_entry_no_delete`}
 	mustExec(tb, s.path, append(drop, statements...)...)
 }
 

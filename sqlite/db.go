@@ -9,7 +9,10 @@
 //
 // Beside the journal the file keeps the archive (corridor.Archive): the
 // payments the hub let go of from memory, written by Append in the
-// transaction of the entry that let them go.
+// transaction of the entry that let them go. And it keeps the books
+// (corridor.Books): the entries posted on settlement accounts, written by
+// Append in the transaction of the entry that posted them and read by
+// account and number.
 //
 // The file is an ordinary SQLite database that the sqlite3 shell can inspect:
 //
@@ -57,6 +60,7 @@ type DB struct {
 	// its keys (archive.go).
 	insertArchived, insertKey *sql.Stmt
 	archivedKey               *sql.Stmt // And the one that reads a key, for every submission.
+	insertBooked              *sql.Stmt // The one that inserts one book entry (books.go).
 
 	journal Journal
 	mark    *markFile // How far the journal was acknowledged, beside the store (mark.go).
@@ -151,6 +155,7 @@ func (db *DB) init(ctx context.Context) error {
 		{&db.insertArchived, insertArchivedSQL, "archived payment insert"},
 		{&db.insertKey, insertKeySQL, "archived key insert"},
 		{&db.archivedKey, archivedKeySQL, "archived key read"},
+		{&db.insertBooked, insertBookedSQL, "book entry insert"},
 	} {
 		stmt, err := db.sql.PrepareContext(ctx, p.sql)
 		if err != nil {
@@ -200,7 +205,7 @@ func (db *DB) Journal() *Journal { return &db.journal }
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		var errs []error
-		for _, stmt := range []*sql.Stmt{db.insert, db.insertArchived, db.insertKey, db.archivedKey} {
+		for _, stmt := range []*sql.Stmt{db.insert, db.insertArchived, db.insertKey, db.archivedKey, db.insertBooked} {
 			if stmt != nil {
 				errs = append(errs, stmt.Close())
 			}

@@ -5,6 +5,9 @@ import (
 	"database/sql"
 )
 
+// BookEntriesSQL is BookEntries' query.
+const BookEntriesSQL = bookEntriesSQL
+
 // Pragma returns PRAGMA name as the store's own connection reports it.
 func Pragma(ctx context.Context, db *DB, name string) (string, error) {
 	var v string

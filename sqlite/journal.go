@@ -54,12 +54,15 @@ func (j *Journal) LastSeq() (uint64, [32]byte) {
 // anything else is a bug in the caller, and Append panics. The payments the
 // entries archive go in the same transaction (archive.go); one out of
 // bounds, or accepted after the entry that archives it, fails the Append
-// before anything is written. A storage error is returned wrapped, and
-// LastSeq is unchanged. A failed commit (an fsync error, say) can leave the
-// batch on disk all the same, so the caller must not append after it before
-// it has learned from the file what it holds: Reopen, then LastSeq and
-// Replay. A retry of a batch that did reach the disk fails on the seq's
-// primary key rather than writing it twice.
+// before anything is written. So do the entries' book entries (books.go):
+// one out of bounds, or numbered twice for an account in the batch, fails it
+// before anything is written, and one whose number the account has already
+// fails it on the primary key, with nothing of the batch written. A storage
+// error is returned wrapped, and LastSeq is unchanged. A failed commit (an
+// fsync error, say) can leave the batch on disk all the same, so the caller
+// must not append after it before it has learned from the file what it
+// holds: Reopen, then LastSeq and Replay. A retry of a batch that did reach
+// the disk fails on the seq's primary key rather than writing it twice.
 func (j *Journal) Append(ctx context.Context, entries []corridor.JournalEntry) error {
 	if len(entries) == 0 {
 		return nil
@@ -70,6 +73,12 @@ func (j *Journal) Append(ctx context.Context, entries []corridor.JournalEntry) e
 	checkBatch(seq, hash, entries)
 	first, last := entries[0].Seq, entries[len(entries)-1]
 	if err := corridor.CheckArchived(entries); err != nil {
+		return fmt.Errorf("append journal batch %d..%d: %w", first, last.Seq, err)
+	}
+	if err := corridor.CheckBooked(entries); err != nil {
+		return fmt.Errorf("append journal batch %d..%d: %w", first, last.Seq, err)
+	}
+	if err := checkBookNumbers(entries); err != nil {
 		return fmt.Errorf("append journal batch %d..%d: %w", first, last.Seq, err)
 	}
 	if err := j.db.writeBatch(ctx, entries); err != nil {
@@ -95,9 +104,9 @@ func checkBatch(seq uint64, hash [32]byte, entries []corridor.JournalEntry) {
 	assert.That(len(entries) == 0 || entries[len(entries)-1].Seq <= math.MaxInt64, "journal entry seq overflows SQLite's INTEGER")
 }
 
-// writeBatch inserts entries, and the payments they archive, in one
-// transaction and commits it; with WAL and synchronous=FULL the commit
-// returns after the WAL is fsynced.
+// writeBatch inserts entries, the payments they archive and their book
+// entries, in one transaction and commits it; with WAL and synchronous=FULL
+// the commit returns after the WAL is fsynced.
 func (db *DB) writeBatch(ctx context.Context, entries []corridor.JournalEntry) (err error) {
 	start := time.Now()
 	tx, err := db.sql.BeginTx(ctx, nil) // BEGIN IMMEDIATE, from the DSN's _txlock.
@@ -122,6 +131,9 @@ func (db *DB) writeBatch(ctx context.Context, entries []corridor.JournalEntry) (
 		}
 	}
 	if err := db.writeArchived(ctx, tx, entries); err != nil {
+		return err
+	}
+	if err := db.writeBooked(ctx, tx, entries); err != nil {
 		return err
 	}
 	commit := time.Now()

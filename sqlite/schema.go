@@ -91,6 +91,26 @@ var migrations = [...]string{
 	BEGIN SELECT RAISE(ABORT, 'archived keys are append-only'); END;
 	CREATE TRIGGER archived_key_no_delete BEFORE DELETE ON archived_key
 	BEGIN SELECT RAISE(ABORT, 'archived keys are append-only'); END;`,
+	// 6: the books: entries posted on settlement accounts that the hub
+	// keeps here rather than in memory, each written by Append in the
+	// transaction of the entry that posted it (seq), and read by account
+	// from a number on, through the primary key's index. An account's
+	// number is written once. Rows are never updated or deleted. It is a
+	// rowid table, not WITHOUT ROWID, for the appends, which every batch
+	// makes: they measured a quarter faster so (rows go in at the table's
+	// end, and only the index's small entries beside each account's),
+	// while a read of 100 entries, for a statement, took twice as long.
+	`CREATE TABLE book_entry (
+		account TEXT    NOT NULL CHECK (length(account) > 0),
+		n       INTEGER NOT NULL CHECK (n > 0),
+		seq     INTEGER NOT NULL REFERENCES journal (seq),
+		record  BLOB    NOT NULL CHECK (length(record) > 0),
+		PRIMARY KEY (account, n)
+	);
+	CREATE TRIGGER book_entry_no_update BEFORE UPDATE ON book_entry
+	BEGIN SELECT RAISE(ABORT, 'book entries are append-only'); END;
+	CREATE TRIGGER book_entry_no_delete BEFORE DELETE ON book_entry
+	BEGIN SELECT RAISE(ABORT, 'book entries are append-only'); END;`,
 }
 
 // SchemaVersion is the schema version this build writes: the file's PRAGMA

@@ -128,19 +128,23 @@ func checkNotArchived(tb testing.TB, j Journal, seqs []uint64, keys ...string) {
 	}
 }
 
-// checkReplay fails tb unless j replays exactly want, none with Archived.
+// checkReplay fails tb unless j replays exactly want, none with Archived
+// or Booked.
 func checkReplay(tb testing.TB, j Journal, want []corridor.JournalEntry) {
 	tb.Helper()
 	got, err := ReplayAll(tb, j, 0)
 	if err != nil {
 		tb.Fatalf("Replay(0): %v", err)
 	}
-	if diff := DiffEntries(want, got); diff != "" { // sameEntry leaves Archived out.
+	if diff := DiffEntries(want, got); diff != "" { // sameEntry leaves Archived and Booked out.
 		tb.Errorf("Replay(0) mismatch (-want +got):\n%s", diff)
 	}
 	for _, e := range got {
 		if e.Archived != nil {
 			tb.Errorf("Replay(0) gave entry %d with %d archived payments; want none", e.Seq, len(e.Archived))
+		}
+		if e.Booked != nil {
+			tb.Errorf("Replay(0) gave entry %d with %d book entries; want none", e.Seq, len(e.Booked))
 		}
 	}
 }

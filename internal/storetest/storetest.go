@@ -3,8 +3,9 @@
 // its own contract test. A store passes it by keeping corridor.Journal's
 // promises: a hash chain without gaps, a panic on a caller's bug, storage
 // errors wrapped and nothing half written, durability across a reopen, a
-// paging replay, checkpoints, refusing entries altered behind its back, and
-// the archive of payments written with the entries that let them go.
+// paging replay, checkpoints, refusing entries altered behind its back, the
+// archive of payments written with the entries that let them go, and the
+// books of settlement accounts written with the entries that posted them.
 package storetest
 
 import (
@@ -24,10 +25,11 @@ import (
 )
 
 // Journal is what the suite uses of a store's journal: corridor.Journal,
-// corridor.Archive and the methods both stores have.
+// corridor.Archive, corridor.Books and the methods both stores have.
 type Journal interface {
 	corridor.Journal
 	corridor.Archive
+	corridor.Books
 	LastSeq() (uint64, [32]byte)
 	AppendCheckpoint(ctx context.Context, cp corridor.Checkpoint) error
 	LastCheckpoint(ctx context.Context) (uint64, error)
@@ -82,6 +84,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Checkpoints", func(t *testing.T) { testCheckpoints(t, h) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, h) })
 	t.Run("Archive", func(t *testing.T) { testArchive(t, h) })
+	t.Run("Books", func(t *testing.T) { testBooks(t, h) })
 }
 
 // MustOpen opens s and closes it when the test ends.
@@ -601,18 +604,25 @@ func testAudit(t *testing.T, h Harness) {
 // counts entries. Building and hashing the batch is inside the timing, as
 // Append rehashes it anyway.
 func BenchmarkAppend(b *testing.B, h Harness, batch, payloadBytes int) {
-	benchmarkAppend(b, h, batch, payloadBytes, 0)
+	benchmarkAppend(b, h, batch, payloadBytes, nil)
 }
 
 // BenchmarkAppendArchived is BenchmarkAppend with every entry archiving
 // one payment (ArchiveEach) with a record of recordBytes.
 func BenchmarkAppendArchived(b *testing.B, h Harness, batch, payloadBytes, recordBytes int) {
-	benchmarkAppend(b, h, batch, payloadBytes, recordBytes)
+	benchmarkAppend(b, h, batch, payloadBytes, func(c []corridor.JournalEntry) { ArchiveEach(c, recordBytes) })
 }
 
-// benchmarkAppend is BenchmarkAppend, each entry archiving a payment with
-// a record of recordBytes unless that is 0.
-func benchmarkAppend(b *testing.B, h Harness, batch, payloadBytes, recordBytes int) {
+// BenchmarkAppendBooked is BenchmarkAppend with every entry posting two
+// book entries (BookEach) with records of recordBytes, on
+// BenchBookAccounts accounts.
+func BenchmarkAppendBooked(b *testing.B, h Harness, batch, payloadBytes, recordBytes int) {
+	benchmarkAppend(b, h, batch, payloadBytes, func(c []corridor.JournalEntry) { BookEach(c, BenchBookAccounts, recordBytes) })
+}
+
+// benchmarkAppend is BenchmarkAppend, carry (unless nil) giving each batch
+// what its entries write beside themselves.
+func benchmarkAppend(b *testing.B, h Harness, batch, payloadBytes int, carry func([]corridor.JournalEntry)) {
 	j := MustOpen(b, h.Fresh(b))
 	ctx := context.Background()
 	b.SetBytes(int64(batch * payloadBytes))
@@ -620,8 +630,8 @@ func benchmarkAppend(b *testing.B, h Harness, batch, payloadBytes, recordBytes i
 	for b.Loop() {
 		seq, hash := j.LastSeq()
 		chain := Chain(seq, hash, batch, payloadBytes)
-		if recordBytes > 0 {
-			ArchiveEach(chain, recordBytes)
+		if carry != nil {
+			carry(chain)
 		}
 		if err := j.Append(ctx, chain); err != nil {
 			b.Fatalf("Append: %v", err)
