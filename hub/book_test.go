@@ -49,12 +49,12 @@ func statementPages(t *testing.T, retention time.Duration, n int) []string {
 	cfg := hub.Config{Calendars: testCalendars(t)[:1], Retention: retention} // INR only.
 	h, db, stop := mustRunHub(t, dir, withClock(cfg, businessDay))
 	mustBanks(t, h, nil, 0)
-	if _, err := h.OpenDay(ctx, "INR"); err != nil {
+	day, err := h.OpenDay(ctx, "INR")
+	if err != nil {
 		t.Fatal(err)
 	}
 	mustFundConcurrently(t, h, n)
-	day, err := h.CloseDay(ctx, "INR")
-	if err != nil {
+	if _, err := h.CloseDay(ctx, "INR"); err != nil {
 		t.Fatal(err)
 	}
 	read := func(h *hub.Hub) []string {

@@ -79,7 +79,7 @@ func decodeSnapshot(data []byte, hubBIC corridor.BIC) (*state, error) {
 	if err != nil {
 		return nil, err
 	}
-	return im.restore(hubBIC, len(data))
+	return im.restore(hubBIC)
 }
 
 // decodeImage checks a snapshot's header and checksum and decodes its body.

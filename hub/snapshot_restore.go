@@ -27,16 +27,15 @@ func imageErr(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", errImage, fmt.Sprintf(format, args...))
 }
 
-// restore builds the state; size is the bytes im was decoded from, which
-// bound the transfers the ledger restores (run-length written).
-func (im *image) restore(hubBIC corridor.BIC, size int) (*state, error) {
+// restore builds the state.
+func (im *image) restore(hubBIC corridor.BIC) (*state, error) {
 	s := newState(hubBIC)
 	s.lastSeq, s.transfers, s.booked, s.cycles = im.LastSeq, im.Transfers, im.Booked, im.Cycles
 	if err := restoreConfig(s, im.Config); err != nil {
 		return nil, err
 	}
 	var err error
-	if s.ledger, err = ledger.Restore(im.Ledger, size); err != nil {
+	if s.ledger, err = ledger.Restore(im.Ledger); err != nil {
 		return nil, err
 	}
 	if err := s.restoreMembers(im); err != nil {

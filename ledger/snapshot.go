@@ -9,13 +9,6 @@ import (
 	"github.com/corridor-network/corridor"
 )
 
-// MaxSnapshotTransfers bounds the transfer IDs Restore accepts: the applied
-// set is written as runs of consecutive IDs, so a run's length is not
-// bounded by the snapshot's size; this is. At it, the set takes about a
-// GiB of memory, far more than a hub holds before its payments fill the
-// rest; a ledger past it is rebuilt from the journal instead.
-const MaxSnapshotTransfers = 1 << 26
-
 // Snapshot is a ledger's whole state: its accounts and the IDs of the
 // transfers it applied. The running totals and the count are recomputed
 // from these.
@@ -40,12 +33,11 @@ var errSnapshot = errors.New("ledger snapshot")
 // Open and Apply would never have built: an account twice or of an unknown
 // kind, currency or owner, a total or credit limit out of range, an account
 // below a floor the ledger holds, debits unequal to credits in a currency,
-// transfer runs out of order, or more transfers than maxTransfers or
-// MaxSnapshotTransfers. The caller bounds maxTransfers by the size of what
-// it decoded s from, so that what Restore allocates stays in proportion to
-// its input.
-func Restore(s Snapshot, maxTransfers int) (*Ledger, error) {
-	limit := uint64(min(max(maxTransfers, 0), MaxSnapshotTransfers))
+// or transfer runs out of order. What it allocates is in proportion to s
+// (the applied transfers are kept as the runs s holds), however many
+// transfers the runs stand for: a ledger of a billion transfers in one run
+// restores as fast as one of ten.
+func Restore(s Snapshot) (*Ledger, error) {
 	if len(s.Accounts) > MaxAccounts {
 		return nil, fmt.Errorf("%w: %d accounts, more than %d", errSnapshot, len(s.Accounts), MaxAccounts)
 	}
@@ -63,14 +55,8 @@ func Restore(s Snapshot, maxTransfers int) (*Ledger, error) {
 	var n uint64
 	var last TransferID
 	for _, r := range s.Applied {
-		if n == limit {
-			return nil, fmt.Errorf("%w: more than %d transfers", errSnapshot, limit)
-		}
 		if r.First == 0 || r.First > r.Last || (last != 0 && (last == math.MaxUint64 || r.First <= last+1)) {
 			return nil, fmt.Errorf("%w: transfer run %d to %d is empty or not after %d with a gap", errSnapshot, r.First, r.Last, last)
-		}
-		if uint64(r.Last-r.First) >= limit-n {
-			return nil, fmt.Errorf("%w: more than %d transfers", errSnapshot, limit)
 		}
 		n += uint64(r.Last-r.First) + 1
 		last = r.Last
