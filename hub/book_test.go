@@ -89,10 +89,10 @@ func statementPages(t *testing.T, retention time.Duration, n int) []string {
 	return before
 }
 
-// withClock is cfg with a clock that stands at at.
+// withClock is cfg with a clock that stands still at at: the entries and
+// messages of two hubs then differ only if what they did does.
 func withClock(cfg hub.Config, at time.Time) hub.Config {
-	c := &clock{t: at}
-	cfg.Now = c.Now
+	cfg.Now = func() time.Time { return at }
 	return cfg
 }
 

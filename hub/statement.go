@@ -13,8 +13,10 @@ import (
 )
 
 // MaxStatementEntries bounds the entries of one camt.053 or camt.052 page;
-// a longer day comes in pages.
-const MaxStatementEntries = 5_000
+// a longer day comes in pages. A full page stays within what the hub
+// itself accepts of a message (iso20022.MaxElements: an entry of a payment
+// writes about 33 elements) and within 100 KB (about 700 bytes an entry).
+const MaxStatementEntries = 100
 
 // notificationsCmd turns a participant's camt.054 notifications on or off.
 type notificationsCmd struct {
@@ -95,7 +97,7 @@ func (h *Hub) accountMessage(ctx context.Context, page int, plan func(*state) (p
 
 // maxStatementPages bounds the page a caller may ask for: a day of ten
 // million entries on one account.
-const maxStatementPages = 2_000
+const maxStatementPages = 100_000
 
 // books is the store's book entries, nil when the journal keeps none.
 func (h *Hub) books() corridor.Books {
