@@ -34,13 +34,22 @@ type payloadEnvelope struct {
 }
 
 // encodeCommand is the journal payload of c, in the current version.
+// It writes the envelope's bytes itself, as encoding/json writes
+// payloadEnvelope: Marshal of a RawMessage scans it again whole, and a
+// payment's is mostly the base64 of its message.
 func encodeCommand(c command) ([]byte, error) {
 	body, err := json.Marshal(c)
 	if err != nil {
 		return nil, fmt.Errorf("encode %s: %w", c.kind(), err)
 	}
-	return json.Marshal(payloadEnvelope{V: payloadVersion, Cmd: body})
+	out := make([]byte, 0, len(envelopeHead)+len(body)+1)
+	out = append(append(append(out, envelopeHead...), body...), '}')
+	return out, nil
 }
+
+// envelopeHead is how encoding/json starts payloadEnvelope of the current
+// version (TestEnvelopeBytes holds them to it).
+var envelopeHead = versionPrefix + strconv.Itoa(payloadVersion) + `,"cmd":`
 
 // decodeCommand reads a journal payload of the given kind, of any version
 // this hub knows.
@@ -82,6 +91,11 @@ func unwrapPayload(payload []byte) ([]byte, int, error) {
 	if !bytes.HasPrefix(payload, []byte(versionPrefix)) {
 		return payload, 0, nil
 	}
+	if body, ok := bytes.CutPrefix(payload, []byte(envelopeHead)); ok && len(body) > 1 && body[len(body)-1] == '}' {
+		// The envelope as this hub writes it: the command is what is
+		// between, which its own decoding checks whole, trailing data and all.
+		return body[:len(body)-1], payloadVersion, nil
+	}
 	var env payloadEnvelope
 	if err := decodeStrict(payload, &env); err != nil {
 		return nil, 0, err
@@ -101,8 +115,10 @@ func decodeStrict(data []byte, v any) error {
 	if err := d.Decode(v); err != nil {
 		return err
 	}
-	if d.More() {
-		return fmt.Errorf("trailing data after the payload")
+	// More misses a closing brace or bracket after the value: only
+	// whitespace may follow it.
+	if rest := bytes.TrimSpace(data[d.InputOffset():]); len(rest) > 0 {
+		return fmt.Errorf("trailing data after the payload: %.20q", rest)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package hub
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -126,6 +127,10 @@ func TestPayloadRefused(t *testing.T) {
 		"NoCommand":    `{"v":1}`,
 		"Trailing":     `{"v":1,"cmd":{"BIC":"DEMOINBBXXX","Through":1}} {}`,
 		"V0Unknown":    `{"BIC":"DEMOINBBXXX","Through":1,"Thru":2}`,
+		"V2Trailing":   `{"v":2,"cmd":{"BIC":"DEMOINBBXXX","Through":1}} {}`,
+		"V2Field":      `{"v":2,"cmd":{"BIC":"DEMOINBBXXX","Through":1},"x":1}`,
+		"V2Unknown":    `{"v":2,"cmd":{"BIC":"DEMOINBBXXX","Through":1,"Thru":2}}`,
+		"V2Cut":        `{"v":2,"cmd":{"BIC":"DEMOINBBXXX","Through":1}`,
 	} {
 		if c, err := decodeCommand(kindAck, []byte(payload)); err == nil {
 			t.Errorf("%s: decoded %s as %+v; want an error", name, payload, c)
@@ -133,5 +138,34 @@ func TestPayloadRefused(t *testing.T) {
 	}
 	if _, err := decodeCommand("inbox.nack", []byte(`{"v":1,"cmd":{}}`)); err == nil {
 		t.Error("an unknown kind decoded")
+	}
+}
+
+// TestEnvelopeBytes holds encodeCommand, which writes the envelope itself,
+// to the bytes encoding/json writes for payloadEnvelope, and the fast read
+// of it to the same command as the slow one.
+func TestEnvelopeBytes(t *testing.T) {
+	for _, c := range payloadSamples() {
+		got, err := encodeCommand(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := json.Marshal(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := json.Marshal(payloadEnvelope{V: payloadVersion, Cmd: body})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: wrote %s; encoding/json writes %s", c.kind(), got, want)
+		}
+		spaced := bytes.Replace(got, []byte(`"cmd":`), []byte(`"cmd": `), 1) // Not as this hub writes it: read the slow way.
+		fast, err1 := decodeCommand(c.kind(), got)
+		slow, err2 := decodeCommand(c.kind(), spaced)
+		if err1 != nil || err2 != nil || !reflect.DeepEqual(fast, slow) {
+			t.Errorf("%s: read %+v (%v), the slow way %+v (%v)", c.kind(), fast, err1, slow, err2)
+		}
 	}
 }
