@@ -31,6 +31,12 @@ func BenchmarkAppendBooked(b *testing.B) {
 	storetest.BenchmarkAppendBooked(b, harness, 256, 1024, storetest.BenchBookRecordBytes)
 }
 
+// BenchmarkBookEntries reads books appended in batches of 256 entries, as
+// BenchmarkAppendBooked appends.
+func BenchmarkBookEntries(b *testing.B) {
+	storetest.BenchmarkBookEntries(b, harness, 256, storetest.BenchBookRecordBytes)
+}
+
 // store is one database under the suite.
 type store struct{ url string }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -15,10 +16,12 @@ import (
 
 // Of the benchmarks' book entries: a record about the size of a posting as
 // the hub encodes it for its statements, and the settlement accounts they
-// are spread over.
+// are spread over, as a hub's batch spreads its postings over the accounts
+// of the banks that pay in it.
 const (
 	BenchBookRecordBytes = 150
-	BenchBookAccounts    = 50
+	BenchBookAccounts    = 8
+	BenchBookRecordCount = 1024 // Records BookEach takes in turn (BenchBookRecords).
 )
 
 // Booked is entry n of account, with a record that names it.
@@ -29,14 +32,33 @@ func Booked(account string, n uint64) corridor.BookEntry {
 // BookAccount is the suite's settlement account number i.
 func BookAccount(i int) string { return fmt.Sprintf("PART%04dXXX/EUR", i) }
 
-// BookEach gives each of entries two book entries with records of
-// recordBytes, on two of accounts settlement accounts (BookAccount), about
-// what the hub posts per payment: a debit and a credit. The postings go to
-// the accounts in turn, so that each account is numbered 1, 2, 3 … without
-// a gap across the batches of a journal that starts empty, and the two of
-// one entry are on different accounts when accounts is 2 or more.
-func BookEach(entries []corridor.JournalEntry, accounts, recordBytes int) {
-	record := []byte(strings.Repeat("b", recordBytes))
+// BenchBookRecords returns n records of recordBytes random bytes each,
+// the same on every call, for BookEach: a benchmark makes them once, so
+// that it times the append and not the making of records.
+func BenchBookRecords(n, recordBytes int) [][]byte {
+	rng := rand.New(rand.NewPCG(1, uint64(recordBytes)))
+	pool := make([]byte, n*recordBytes)
+	for i := range pool {
+		pool[i] = byte(rng.Uint32())
+	}
+	records := make([][]byte, n)
+	for i := range records {
+		records[i] = pool[i*recordBytes : (i+1)*recordBytes : (i+1)*recordBytes]
+	}
+	return records
+}
+
+// BookEach gives each of entries two book entries, on two of accounts
+// settlement accounts (BookAccount), about what the hub posts per payment:
+// a debit and a credit. The postings go to the accounts in turn, so that
+// each account is numbered 1, 2, 3 … without a gap across the batches of a
+// journal that starts empty, and the two of one entry are on different
+// accounts when accounts is 2 or more. They take records in turn too: with
+// BenchBookRecords' random ones, more of them than a batch posts on one
+// account, a store that compresses what it writes (PostgreSQL's TOAST) is
+// measured writing what it cannot shrink, as records that differ in their
+// amounts, references and times mostly are.
+func BookEach(entries []corridor.JournalEntry, accounts int, records [][]byte) {
 	for i := range entries {
 		e := &entries[i]
 		e.Booked = make([]corridor.BookEntry, 2)
@@ -45,7 +67,7 @@ func BookEach(entries []corridor.JournalEntry, accounts, recordBytes int) {
 			e.Booked[side] = corridor.BookEntry{
 				Account: BookAccount(int(p % uint64(accounts))),
 				N:       p/uint64(accounts) + 1,
-				Record:  record,
+				Record:  records[p%uint64(len(records))],
 			}
 		}
 	}
