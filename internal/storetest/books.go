@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -80,6 +81,7 @@ func testBooks(t *testing.T, h Harness) {
 	t.Run("ErrAppend", func(t *testing.T) { testBooksErrAppend(t, h) })
 	t.Run("AppendOnly", func(t *testing.T) { testBooksAppendOnly(t, h) })
 	t.Run("Corrupt", func(t *testing.T) { testBooksCorrupt(t, h) })
+	t.Run("Runs", func(t *testing.T) { testBooksRuns(t, h) })
 }
 
 // appendBooked appends n entries with payloads of payloadBytes continuing
@@ -353,6 +355,159 @@ func testBooksErrAppend(t *testing.T, h Harness) {
 	}
 	checkBooks(t, j, a, before[1].Booked)
 	checkReplay(t, j, before)
+}
+
+// bookRange is account's entries first to last (Booked).
+func bookRange(account string, first, last uint64) []corridor.BookEntry {
+	var out []corridor.BookEntry
+	for n := first; n <= last; n++ {
+		out = append(out, Booked(account, n))
+	}
+	return out
+}
+
+// testBooksRuns checks the books through the runs a store may keep them
+// in, the entries of an append on one account with consecutive numbers:
+// read from inside a run and across runs, an append with gaps in an
+// account's numbers and one that fills them, and the numbers of a run
+// refused whether a new run would hold them all, some or one.
+func testBooksRuns(t *testing.T, h Harness) {
+	t.Run("Inside", func(t *testing.T) { testBooksInsideRuns(t, h) })
+	t.Run("Gaps", func(t *testing.T) { testBooksGaps(t, h) })
+	t.Run("Overlap", func(t *testing.T) { testBooksOverlap(t, h) })
+	t.Run("Large", func(t *testing.T) { testBooksLarge(t, h) })
+}
+
+// checkRead fails tb unless j gives want as account's entries from from,
+// at most limit.
+func checkRead(tb testing.TB, j Journal, account string, from uint64, limit int, want []corridor.BookEntry) {
+	tb.Helper()
+	got, err := j.BookEntries(context.Background(), account, from, limit)
+	if diff := cmp.Diff(want, got); err != nil || diff != "" {
+		tb.Errorf("BookEntries(%q, %d, %d) = %v, mismatch (-want +got):\n%s", account, from, limit, err, diff)
+	}
+}
+
+func testBooksInsideRuns(t *testing.T, h Harness) {
+	const a, b = "BANKDEFFXXX/EUR", "BANKFRPPXXX/EUR"
+	j := MustOpen(t, h.Fresh(t))
+	// Two appends of 10 entries each posting a's next entry and b's.
+	for first := uint64(1); first <= 11; first += 10 {
+		appendBooked(t, j, 10, 16, func(e []corridor.JournalEntry) {
+			for i := range e {
+				n := first + uint64(i)
+				e[i].Booked = []corridor.BookEntry{Booked(a, n), Booked(b, n)}
+			}
+		})
+	}
+	for _, tt := range []struct {
+		from        uint64
+		limit       int
+		first, last uint64 // The numbers wanted; none if last is 0.
+	}{
+		{4, 3, 4, 6},    // Inside the first run.
+		{1, 10, 1, 10},  // The first run, no more.
+		{9, 4, 9, 12},   // Across the two.
+		{10, 1, 10, 10}, // The first run's last entry.
+		{11, 1, 11, 11}, // The second run's first.
+		{2, 100, 2, 20}, // From inside the first to the end.
+		{20, 5, 20, 20},
+		{21, 5, 0, 0},
+	} {
+		var want []corridor.BookEntry
+		if tt.last != 0 {
+			want = bookRange(a, tt.first, tt.last)
+		}
+		checkRead(t, j, a, tt.from, tt.limit, want)
+	}
+	checkBooks(t, j, a, bookRange(a, 1, 20))
+	checkBooks(t, j, b, bookRange(b, 1, 20))
+}
+
+func testBooksGaps(t *testing.T, h Harness) {
+	const a, b = "BANKDEFFXXX/EUR", "BANKFRPPXXX/EUR"
+	s := h.Fresh(t)
+	j := MustOpen(t, s)
+	// One append posts a's 1 to 3, 7, 8 and 10, not in order, and b's 5:
+	// runs of 3, of 2 and of 1.
+	appendBooked(t, j, 3, 16, func(e []corridor.JournalEntry) {
+		e[0].Booked = []corridor.BookEntry{Booked(a, 1), Booked(a, 7), Booked(b, 5)}
+		e[1].Booked = []corridor.BookEntry{Booked(a, 3), Booked(a, 2), Booked(a, 10)}
+		e[2].Booked = []corridor.BookEntry{Booked(a, 8)}
+	})
+	posted := []corridor.BookEntry{Booked(a, 1), Booked(a, 2), Booked(a, 3), Booked(a, 7), Booked(a, 8), Booked(a, 10)}
+	checkBooks(t, j, a, posted)
+	checkRead(t, j, a, 4, 10, posted[3:])
+	checkRead(t, j, a, 2, 3, posted[1:4])
+	checkRead(t, j, a, 9, 1, posted[5:])
+	checkRead(t, j, a, 11, 1, nil)
+	checkBooks(t, j, b, []corridor.BookEntry{Booked(b, 5)})
+	// The next append fills the gaps: a's 4 to 6 and 9, and b's 1 to 4.
+	appendBooked(t, j, 2, 16, func(e []corridor.JournalEntry) {
+		e[0].Booked = append(bookRange(a, 4, 6), bookRange(b, 1, 2)...)
+		e[1].Booked = append(bookRange(b, 3, 4), Booked(a, 9))
+	})
+	checkBooks(t, j, a, bookRange(a, 1, 10))
+	checkBooks(t, j, b, bookRange(b, 1, 5))
+	mustClose(t, j)
+	j = MustOpen(t, s)
+	checkBooks(t, j, a, bookRange(a, 1, 10))
+	checkRead(t, j, a, 5, 4, bookRange(a, 5, 8))
+}
+
+func testBooksOverlap(t *testing.T, h Harness) {
+	ctx := context.Background()
+	const a, b = "BANKDEFFXXX/EUR", "BANKFRPPXXX/EUR"
+	j := MustOpen(t, h.Fresh(t))
+	appendBooked(t, j, 2, 16, func(e []corridor.JournalEntry) { e[0].Booked = bookRange(a, 3, 5) })
+	appendBooked(t, j, 2, 16, func(e []corridor.JournalEntry) { e[1].Booked = bookRange(a, 10, 12) })
+	stored := append(bookRange(a, 3, 5), bookRange(a, 10, 12)...)
+	for _, tt := range []struct {
+		name   string
+		posted []corridor.BookEntry
+	}{
+		{"Around", bookRange(a, 1, 6)},
+		{"Start", bookRange(a, 1, 3)},
+		{"End", bookRange(a, 5, 7)},
+		{"Inside", bookRange(a, 4, 4)},
+		{"InsideTheLast", bookRange(a, 11, 11)},
+		{"Between", bookRange(a, 6, 10)},
+		{"Both", bookRange(a, 2, 13)},
+		{"Past", append(bookRange(a, 13, 14), Booked(a, 12))},
+	} {
+		seq, hash := j.LastSeq()
+		batch := Chain(seq, hash, 2, 16)
+		batch[0].Booked = []corridor.BookEntry{Booked(b, 1)}
+		batch[1].Booked = tt.posted
+		err := j.Append(ctx, batch)
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("append journal batch %d..%d: ", seq+1, seq+2)) || !strings.Contains(err.Error(), a) {
+			t.Errorf("%s: Append of %s's %d to %d over its 3 to 5 and 10 to 12 = %v; want an error naming the batch and the account",
+				tt.name, a, tt.posted[0].N, tt.posted[len(tt.posted)-1].N, err)
+		}
+		if gotSeq, _ := j.LastSeq(); gotSeq != seq {
+			t.Errorf("%s: LastSeq() after the failed Append = %d; want %d", tt.name, gotSeq, seq)
+		}
+		checkBooks(t, j, b, nil)
+		checkBooks(t, j, a, stored)
+	}
+	// What no run holds goes in, beside the runs and between them.
+	appendBooked(t, j, 2, 16, func(e []corridor.JournalEntry) { e[0].Booked = bookRange(a, 1, 2) })
+	appendBooked(t, j, 2, 16, func(e []corridor.JournalEntry) { e[0].Booked = bookRange(a, 6, 9); e[1].Booked = bookRange(a, 13, 13) })
+	checkBooks(t, j, a, bookRange(a, 1, 13))
+}
+
+// testBooksLarge appends one account's 40 records of MaxBookRecord, more
+// than a store may keep in one row, and reads them back.
+func testBooksLarge(t *testing.T, h Harness) {
+	const a = "BANKDEFFXXX/EUR"
+	j := MustOpen(t, h.Fresh(t))
+	posted := make([]corridor.BookEntry, 40)
+	for i := range posted {
+		posted[i] = corridor.BookEntry{Account: a, N: uint64(i + 1), Record: bytes.Repeat([]byte{byte(i)}, corridor.MaxBookRecord)}
+	}
+	appendBooked(t, j, 2, 16, func(e []corridor.JournalEntry) { e[0].Booked = posted[:20]; e[1].Booked = posted[20:] })
+	checkBooks(t, j, a, posted)
+	checkRead(t, j, a, 14, 5, posted[13:18])
 }
 
 func testBooksAppendOnly(t *testing.T, h Harness) {
