@@ -65,7 +65,7 @@ func (s store) Tamper(tb testing.TB, statements ...string) {
 		tb.Fatalf("begin: %v", err)
 	}
 	defer func() { _ = tx.Rollback(ctx) }() // After Commit a no-op.
-	tables := []string{"journal", "checkpoint", "book_entry"}
+	tables := []string{"journal", "checkpoint", "book_run"}
 	var all []string
 	for _, table := range tables {
 		all = append(all, `ALTER TABLE `+table+` DISABLE TRIGGER USER`)

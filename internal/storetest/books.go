@@ -357,6 +357,27 @@ func testBooksErrAppend(t *testing.T, h Harness) {
 	checkReplay(t, j, before)
 }
 
+// testBooksAppendOnly checks that another client can neither change nor
+// remove a stored run, nor add one that holds a number stored already.
+func testBooksAppendOnly(t *testing.T, h Harness) {
+	s := h.Fresh(t)
+	j := MustOpen(t, s)
+	want := bookRange("BANKDEFFXXX/EUR", 1, 3)
+	appendBooked(t, j, 2, 16, func(e []corridor.JournalEntry) { e[1].Booked = want })
+	for stmt, guard := range map[string]string{
+		`UPDATE book_run SET records = records`:   "append-only",
+		`UPDATE book_run SET last_n = last_n + 1`: "append-only",
+		`DELETE FROM book_run`:                    "append-only",
+		`INSERT INTO book_run (account, first_n, last_n, seq, records)
+			SELECT account, last_n, last_n + 1, seq, records FROM book_run`: "stored already",
+	} {
+		if err := s.Exec(t, stmt); err == nil || !strings.Contains(err.Error(), guard) {
+			t.Errorf("%s = %v; want the guard's error, with %q", stmt, err, guard)
+		}
+	}
+	checkBooks(t, j, want[0].Account, want)
+}
+
 // bookRange is account's entries first to last (Booked).
 func bookRange(account string, first, last uint64) []corridor.BookEntry {
 	var out []corridor.BookEntry
@@ -364,6 +385,48 @@ func bookRange(account string, first, last uint64) []corridor.BookEntry {
 		out = append(out, Booked(account, n))
 	}
 	return out
+}
+
+// testBooksCorrupt alters the middle one of three runs of an account
+// behind the store's back, in ways Append would not write it: reading it
+// is ErrCorrupt naming the account and an entry, and the runs before and
+// after it read as before.
+func testBooksCorrupt(t *testing.T, h Harness) {
+	const a = "BANKDEFFXXX/EUR"
+	for _, tt := range []struct {
+		name, set, want string
+	}{
+		// A payload is no run's records: its first two bytes, "pa", are
+		// the length of a record longer than the payload.
+		{"Records", `records = (SELECT payload FROM journal WHERE journal.seq = 1)`, "book entry 4 of " + a + ": a record of 28769 bytes"},
+		{"Truncated", `records = substr(records, 1, length(records) - 1)`, "book entry 6 of " + a + ": a record of"},
+		{"Short", `last_n = last_n + 1`, "book entry 7 of " + a + ": not in its run's records"},
+		{"Long", `first_n = first_n + 1`, "book entries 5 to 6 of " + a + ": "},
+		{"Overlap", `first_n = first_n - 1`, "book entry 3 of " + a + ": in two runs"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := h.Fresh(t)
+			j := MustOpen(t, s)
+			for first := uint64(1); first <= 7; first += 3 {
+				appendBooked(t, j, 2, 16, func(e []corridor.JournalEntry) { e[1].Booked = bookRange(a, first, first+2) })
+			}
+			mustClose(t, j)
+			s.Tamper(t, `UPDATE book_run SET `+tt.set+` WHERE last_n = 6`)
+
+			j = MustOpen(t, s)
+			if _, err := j.BookEntries(ctx, a, 1, 10); !errors.Is(err, h.ErrCorrupt) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("BookEntries over the altered run = %v; want ErrCorrupt with %q", err, tt.want)
+			}
+			if got, err := j.BookEntries(ctx, a, 1, 3); err != nil || !cmp.Equal(got, bookRange(a, 1, 3)) {
+				t.Errorf("BookEntries(%q, 1, 3) = %v, %v; want the run before the altered one", a, got, err)
+			}
+			// From 8, as the altered run may end at 7 now.
+			if got, err := j.BookEntries(ctx, a, 8, 10); err != nil || !cmp.Equal(got, bookRange(a, 8, 9)) {
+				t.Errorf("BookEntries(%q, 8, 10) = %v, %v; want the run after the altered one", a, got, err)
+			}
+		})
+	}
 }
 
 // testBooksRuns checks the books through the runs a store may keep them
@@ -508,46 +571,4 @@ func testBooksLarge(t *testing.T, h Harness) {
 	appendBooked(t, j, 2, 16, func(e []corridor.JournalEntry) { e[0].Booked = posted[:20]; e[1].Booked = posted[20:] })
 	checkBooks(t, j, a, posted)
 	checkRead(t, j, a, 14, 5, posted[13:18])
-}
-
-func testBooksAppendOnly(t *testing.T, h Harness) {
-	s := h.Fresh(t)
-	j := MustOpen(t, s)
-	want := []corridor.BookEntry{Booked("BANKDEFFXXX/EUR", 1)}
-	appendBooked(t, j, 2, 16, func(e []corridor.JournalEntry) { e[1].Booked = want })
-	for _, stmt := range []string{
-		`UPDATE book_entry SET record = record`,
-		`UPDATE book_entry SET n = n + 1`,
-		`DELETE FROM book_entry`,
-	} {
-		if err := s.Exec(t, stmt); err == nil || !strings.Contains(err.Error(), "append-only") {
-			t.Errorf("%s = %v; want the append-only guard's error", stmt, err)
-		}
-	}
-	checkBooks(t, j, want[0].Account, want)
-}
-
-// testBooksCorrupt gives a stored book entry a record longer than Append
-// would write, taken from a journal entry's payload: reading it is
-// ErrCorrupt naming the entry, and the entries before it read as before.
-func testBooksCorrupt(t *testing.T, h Harness) {
-	ctx := context.Background()
-	const a = "BANKDEFFXXX/EUR"
-	s := h.Fresh(t)
-	j := MustOpen(t, s)
-	want := []corridor.BookEntry{Booked(a, 1), Booked(a, 2), Booked(a, 3)}
-	appendBooked(t, j, 2, corridor.MaxBookRecord+1, func(e []corridor.JournalEntry) { e[1].Booked = want })
-	mustClose(t, j)
-	s.Tamper(t, `UPDATE book_entry SET record = (SELECT payload FROM journal WHERE journal.seq = 1) WHERE n = 2`)
-
-	j = MustOpen(t, s)
-	if _, err := j.BookEntries(ctx, a, 1, 10); !errors.Is(err, h.ErrCorrupt) || !strings.Contains(err.Error(), "book entry 2 of "+a) {
-		t.Errorf("BookEntries over the altered entry = %v; want ErrCorrupt naming book entry 2 of %s", err, a)
-	}
-	if got, err := j.BookEntries(ctx, a, 1, 1); err != nil || !cmp.Equal(got, want[:1]) {
-		t.Errorf("BookEntries(%q, 1, 1) = %v, %v; want the entry before the altered one", a, got, err)
-	}
-	if got, err := j.BookEntries(ctx, a, 3, 10); err != nil || !cmp.Equal(got, want[2:]) {
-		t.Errorf("BookEntries(%q, 3, 10) = %v, %v; want the entry after the altered one", a, got, err)
-	}
 }
