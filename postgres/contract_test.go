@@ -31,6 +31,12 @@ func BenchmarkAppendBooked(b *testing.B) {
 	storetest.BenchmarkAppendBooked(b, harness, 256, 1024, storetest.BenchBookRecordBytes)
 }
 
+// BenchmarkBookEntries reads books appended in batches of 256 entries, as
+// BenchmarkAppendBooked appends.
+func BenchmarkBookEntries(b *testing.B) {
+	storetest.BenchmarkBookEntries(b, harness, 256, storetest.BenchBookRecordBytes)
+}
+
 // store is one database under the suite.
 type store struct{ url string }
 
@@ -59,7 +65,7 @@ func (s store) Tamper(tb testing.TB, statements ...string) {
 		tb.Fatalf("begin: %v", err)
 	}
 	defer func() { _ = tx.Rollback(ctx) }() // After Commit a no-op.
-	tables := []string{"journal", "checkpoint", "book_entry"}
+	tables := []string{"journal", "checkpoint", "book_run"}
 	var all []string
 	for _, table := range tables {
 		all = append(all, `ALTER TABLE `+table+` DISABLE TRIGGER USER`)

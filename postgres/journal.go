@@ -75,8 +75,8 @@ func (j *Journal) Token() uint64 {
 // it, fails the Append before anything is written. So do the entries' book
 // entries (books.go): one out of bounds, or numbered twice for an account in
 // the batch, fails it before anything is written, and one whose number the
-// account has already fails it on the primary key, with nothing of the batch
-// written. The transaction first calls the lease fence: unless this
+// account has already fails it on book_run's guard, with nothing of the
+// batch written. The transaction first calls the lease fence: unless this
 // Journal's token is the current one and the lease unexpired by the
 // database's clock, it is rolled back and Append returns an error wrapping
 // ErrFenced. Any other storage error is returned wrapped, and LastSeq is

@@ -101,18 +101,44 @@ var migrations = [...]string{
 	CREATE TRIGGER archived_key_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON archived_key
 		FOR EACH STATEMENT EXECUTE FUNCTION append_only();`,
 	// 6: the books, as in the sqlite store: entries posted on settlement
-	// accounts, each written in the append transaction of the entry that
-	// posted it (seq), under that transaction's fence, and read by account
-	// from a number on through the primary key. An account's number is
-	// written once.
-	`CREATE TABLE book_entry (
+	// accounts, written in the append transaction of the entries that
+	// posted them, under that transaction's fence, and read by account from
+	// a number on. A row is a run: the entries of one append on one account
+	// with consecutive numbers first_n to last_n, their records in order in
+	// records, each after its length (two bytes, big-endian), and seq the
+	// journal entry that posted entry last_n. Runs are found through the
+	// primary key, by the last number. book_run_disjoint keeps an
+	// account's runs apart, so that an account's number is written once:
+	// the run a new one would overlap is the first that ends at or after
+	// the new one's first number. It sees what is committed and what its
+	// own transaction wrote; the fence keeps appends to one writer at a
+	// time.
+	`CREATE TABLE book_run (
 		account TEXT   NOT NULL CHECK (account <> ''),
-		n       BIGINT NOT NULL CHECK (n > 0),
+		first_n BIGINT NOT NULL CHECK (first_n > 0),
+		last_n  BIGINT NOT NULL CHECK (last_n >= first_n),
 		seq     BIGINT NOT NULL REFERENCES journal (seq),
-		record  BYTEA  NOT NULL CHECK (octet_length(record) > 0),
-		PRIMARY KEY (account, n)
+		records BYTEA  NOT NULL CHECK (octet_length(records) > 0),
+		PRIMARY KEY (account, last_n)
 	);
-	CREATE TRIGGER book_entry_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON book_entry
+	CREATE FUNCTION book_run_disjoint() RETURNS trigger LANGUAGE plpgsql AS $$
+	DECLARE
+		stored_first BIGINT;
+		stored_last  BIGINT;
+	BEGIN
+		SELECT first_n, last_n INTO stored_first, stored_last FROM book_run
+			WHERE account = NEW.account AND last_n >= NEW.first_n ORDER BY last_n LIMIT 1;
+		IF stored_first <= NEW.last_n THEN
+			RAISE EXCEPTION 'book entries % to % of % stored already',
+				greatest(NEW.first_n, stored_first), least(NEW.last_n, stored_last), NEW.account
+				USING ERRCODE = 'unique_violation',
+					DETAIL = format('The run %s to %s of %s holds them.', stored_first, stored_last, NEW.account);
+		END IF;
+		RETURN NEW;
+	END $$;
+	CREATE TRIGGER book_run_disjoint BEFORE INSERT ON book_run
+		FOR EACH ROW EXECUTE FUNCTION book_run_disjoint();
+	CREATE TRIGGER book_run_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON book_run
 		FOR EACH STATEMENT EXECUTE FUNCTION append_only();`,
 }
 

@@ -21,13 +21,16 @@ func BenchmarkAppend1Archived(b *testing.B)  { benchmarkAppend(b, 1, archiveEach
 func BenchmarkAppend64Archived(b *testing.B) { benchmarkAppend(b, 64, archiveEach) }
 
 // The same, each entry posting two book entries (storetest.BookEach).
-func BenchmarkAppend1Booked(b *testing.B)  { benchmarkAppend(b, 1, bookEach) }
-func BenchmarkAppend64Booked(b *testing.B) { benchmarkAppend(b, 64, bookEach) }
+func BenchmarkAppend1Booked(b *testing.B)  { benchmarkAppend(b, 1, bookEach()) }
+func BenchmarkAppend64Booked(b *testing.B) { benchmarkAppend(b, 64, bookEach()) }
 
 func archiveEach(c []corridor.JournalEntry) { storetest.ArchiveEach(c, storetest.BenchRecordBytes) }
 
-func bookEach(c []corridor.JournalEntry) {
-	storetest.BookEach(c, storetest.BenchBookAccounts, storetest.BenchBookRecordBytes)
+// bookEach returns what gives a batch its book entries, its records made
+// once.
+func bookEach() func([]corridor.JournalEntry) {
+	records := storetest.BenchBookRecords(storetest.BenchBookRecordCount, storetest.BenchBookRecordBytes)
+	return func(c []corridor.JournalEntry) { storetest.BookEach(c, storetest.BenchBookAccounts, records) }
 }
 
 // benchmarkAppend measures Append with batch entries per transaction, each
@@ -55,32 +58,8 @@ func benchmarkAppend(b *testing.B, batch int, carry func([]corridor.JournalEntry
 	b.ReportMetric(float64(entries)/b.Elapsed().Seconds(), "entries/s")
 }
 
-// BenchmarkBookEntries measures a read of 100 book entries of one account
-// from books of 100,000 entries on storetest.BenchBookAccounts accounts
-// (what 50,000 payments post), in a place that moves with each read. An op
-// is one read.
+// BenchmarkBookEntries is storetest.BenchmarkBookEntries, the books
+// appended in batches of 64 entries, as BenchmarkAppend64Booked appends.
 func BenchmarkBookEntries(b *testing.B) {
-	const payments, page = 50_000, 100
-	db := MustOpen(b, filepath.Join(b.TempDir(), "corridor.db"))
-	j := db.Journal()
-	ctx := context.Background()
-	for range payments / 1000 {
-		seq, hash := j.LastSeq()
-		chain := storetest.Chain(seq, hash, 1000, benchPayloadBytes)
-		bookEach(chain)
-		if err := j.Append(ctx, chain); err != nil {
-			b.Fatalf("Append: %v", err)
-		}
-	}
-	perAccount := 2 * payments / storetest.BenchBookAccounts
-	var i int
-	for b.Loop() {
-		account := storetest.BookAccount(i % storetest.BenchBookAccounts)
-		from := uint64(i*37%(perAccount-page) + 1)
-		got, err := j.BookEntries(ctx, account, from, page)
-		if err != nil || len(got) != page {
-			b.Fatalf("BookEntries(%s, %d, %d) = %d entries, %v", account, from, page, len(got), err)
-		}
-		i++
-	}
+	storetest.BenchmarkBookEntries(b, harness, 64, storetest.BenchBookRecordBytes)
 }

@@ -1,17 +1,35 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/corridor-network/corridor"
 )
 
+// MaxBookRunBytes bounds the records of one book_run row: Append starts
+// another row of the run past it, because a read from inside a run reads
+// the whole row.
+const MaxBookRunBytes = 64 << 10
+
+// bookLenBytes is the length before each record in a run's records: two
+// bytes, big-endian, which hold any record in bounds.
+const bookLenBytes = 2
+
+const _ uint16 = corridor.MaxBookRecord
+
+// MaxBookRunBytes holds at least one record of any size.
+const _ uint = MaxBookRunBytes - (bookLenBytes + corridor.MaxBookRecord)
+
 const (
-	insertBookedSQL = `INSERT INTO book_entry (account, n, seq, record) VALUES (?, ?, ?, ?)`
-	bookEntriesSQL  = `SELECT n, record FROM book_entry WHERE account = ? AND n >= ? ORDER BY n LIMIT ?`
+	insertBookRunSQL = `INSERT INTO book_run (account, first_n, last_n, seq, records) VALUES (?, ?, ?, ?, ?)`
+	bookRunsSQL      = `SELECT first_n, last_n, records FROM book_run WHERE account = ? AND last_n >= ? ORDER BY last_n LIMIT ?`
 )
 
 var _ corridor.Books = (*Journal)(nil)
@@ -32,22 +50,79 @@ func checkBookNumbers(entries []corridor.JournalEntry) error {
 	return nil
 }
 
-// writeBooked writes the book entries that entries carry in tx. It binds
-// the statement to tx at the first one, so that a batch without any costs
-// nothing more. A number already stored for its account fails on the
-// primary key, and the caller rolls the whole batch back.
-func (db *DB) writeBooked(ctx context.Context, tx *sql.Tx, entries []corridor.JournalEntry) error {
-	var stmt *sql.Stmt // Closed with tx.
+// bookRun is one row of book_run: book entries of one append on one
+// account with consecutive numbers.
+type bookRun struct {
+	account     string
+	first, last uint64 // The numbers of its first and last entry.
+	seq         uint64 // The journal entry that carries entry last.
+	records     []byte // The entries' records in order, each after its length (bookLenBytes).
+}
+
+// bookRuns returns the rows that write the book entries entries carry: for
+// each account, its entries in order of number, one row for each run of
+// consecutive numbers, and another once a row's records would pass
+// MaxBookRunBytes. An append normally posts one run per account. The
+// entries have passed CheckBooked and checkBookNumbers: no account has a
+// number twice, and none is past MaxInt64.
+func bookRuns(entries []corridor.JournalEntry) []bookRun {
+	type posting struct {
+		b   *corridor.BookEntry
+		seq uint64
+	}
+	count, size := 0, 0
+	for i := range entries {
+		for k := range entries[i].Booked {
+			count++
+			size += bookLenBytes + len(entries[i].Booked[k].Record)
+		}
+	}
+	if count == 0 {
+		return nil
+	}
+	postings := make([]posting, 0, count)
 	for i := range entries {
 		e := &entries[i]
 		for k := range e.Booked {
-			if stmt == nil {
-				stmt = tx.StmtContext(ctx, db.insertBooked)
-			}
-			b := &e.Booked[k]
-			if _, err := stmt.ExecContext(ctx, b.Account, int64(b.N), int64(e.Seq), b.Record); err != nil {
-				return fmt.Errorf("entry %d: insert book entry %d of %s: %w", e.Seq, b.N, b.Account, err)
-			}
+			postings = append(postings, posting{&e.Booked[k], e.Seq})
+		}
+	}
+	slices.SortFunc(postings, func(x, y posting) int {
+		return cmp.Or(strings.Compare(x.b.Account, y.b.Account), cmp.Compare(x.b.N, y.b.N))
+	})
+	// One buffer for all the rows' records: it never grows past size, so
+	// the rows' slices of it stay valid.
+	buf := make([]byte, 0, size)
+	var runs []bookRun
+	for _, p := range postings {
+		at := len(buf)
+		buf = binary.BigEndian.AppendUint16(buf, uint16(len(p.b.Record)))
+		buf = append(buf, p.b.Record...)
+		if k := len(runs) - 1; k >= 0 && runs[k].account == p.b.Account && runs[k].last+1 == p.b.N &&
+			len(runs[k].records)+len(buf)-at <= MaxBookRunBytes {
+			r := &runs[k]
+			r.last, r.seq, r.records = p.b.N, p.seq, r.records[:len(r.records)+len(buf)-at]
+			continue
+		}
+		runs = append(runs, bookRun{account: p.b.Account, first: p.b.N, last: p.b.N, seq: p.seq, records: buf[at:]})
+	}
+	return runs
+}
+
+// writeBooked writes the book entries that entries carry in tx, a row per
+// run (bookRuns). It binds the statement to tx at the first row, so that a
+// batch without any costs nothing more. A number already stored for its
+// account fails on book_run_disjoint, and the caller rolls the whole batch
+// back.
+func (db *DB) writeBooked(ctx context.Context, tx *sql.Tx, entries []corridor.JournalEntry) error {
+	runs := bookRuns(entries)
+	if len(runs) == 0 {
+		return nil
+	}
+	stmt := tx.StmtContext(ctx, db.insertBookRun) // Closed with tx.
+	for _, r := range runs {
+		if _, err := stmt.ExecContext(ctx, r.account, int64(r.first), int64(r.last), int64(r.seq), r.records); err != nil {
+			return fmt.Errorf("entry %d: insert book entries %d to %d of %s: %w", r.seq, r.first, r.last, r.account, err)
 		}
 	}
 	return nil
@@ -58,24 +133,36 @@ func (db *DB) writeBooked(ctx context.Context, tx *sql.Tx, entries []corridor.Jo
 // account that no entry can have (empty, or longer than
 // MaxBookAccountBytes), gives none. It returns an error wrapping ErrCorrupt
 // if a stored row is not one that Append could have written. Like the
-// archive's reads, it shares the store's one connection with Append.
+// archive's reads, it shares the store's one connection with Append. It
+// reads the runs from the one that holds from, or the first after it, and
+// stops at the run that holds the last entry it returns: no more than
+// limit runs, as each holds an entry at least.
 func (j *Journal) BookEntries(ctx context.Context, account string, from uint64, limit int) ([]corridor.BookEntry, error) {
 	if account == "" || len(account) > corridor.MaxBookAccountBytes || limit < 1 || from > math.MaxInt64 {
 		return nil, nil
 	}
 	limit = min(limit, corridor.MaxBookEntriesRead)
-	rows, err := j.db.sql.QueryContext(ctx, bookEntriesSQL, account, int64(from), limit)
+	rows, err := j.db.sql.QueryContext(ctx, bookRunsSQL, account, int64(from), limit)
 	if err != nil {
 		return nil, fmt.Errorf("query book entries of %s: %w", account, err)
 	}
 	defer func() { _ = rows.Close() }() // rows.Err below reports what matters.
-	var out []corridor.BookEntry
-	for rows.Next() {
-		b, err := scanBooked(rows, account)
-		if err != nil {
+	var (
+		out  []corridor.BookEntry
+		prev int64 // The last number of the run read before.
+	)
+	for len(out) < limit && rows.Next() {
+		var (
+			first, last int64
+			records     []byte
+		)
+		if err := rows.Scan(&first, &last, &records); err != nil {
 			return nil, fmt.Errorf("read book entries of %s: %w", account, err)
 		}
-		out = append(out, b)
+		if out, err = readRun(out, account, prev, first, last, records, from, limit); err != nil {
+			return nil, fmt.Errorf("read book entries of %s: %w", account, err)
+		}
+		prev = last
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read book entries of %s: %w", account, err)
@@ -83,21 +170,43 @@ func (j *Journal) BookEntries(ctx context.Context, account string, from uint64, 
 	return out, nil
 }
 
-// scanBooked reads one book_entry row of account and checks it as Append
-// did before writing it.
-func scanBooked(row interface{ Scan(...any) error }, account string) (corridor.BookEntry, error) {
-	var (
-		n      int64
-		record []byte
-	)
-	if err := row.Scan(&n, &record); err != nil {
-		return corridor.BookEntry{}, err
+// readRun appends to out the entries numbered from from on, while out is
+// shorter than limit, of account's run from first to last with records,
+// read after a run that ended at prev (0 for none). It checks the whole row
+// as Append wrote it, and returns an error wrapping ErrCorrupt naming the
+// account and number if it is not: numbers that are not a run after prev,
+// or records that do not split into exactly one in bounds for each.
+func readRun(out []corridor.BookEntry, account string, prev, first, last int64, records []byte, from uint64, limit int) ([]corridor.BookEntry, error) {
+	if first < 1 || last < first {
+		return nil, fmt.Errorf("%w: book entries %d to %d of %s: not a run of numbers", ErrCorrupt, first, last, account)
 	}
-	// The query reads from a number of 0 or more, so n is not negative,
-	// and Check refuses a 0.
-	b := corridor.BookEntry{Account: account, N: uint64(n), Record: record}
-	if err := b.Check(); err != nil {
-		return corridor.BookEntry{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	if first <= prev {
+		return nil, fmt.Errorf("%w: book entry %d of %s: in two runs (to %d, and %d to %d)", ErrCorrupt, first, account, prev, first, last)
 	}
-	return b, nil
+	rest := records
+	for n := uint64(first); ; n++ {
+		if len(rest) < bookLenBytes {
+			return nil, fmt.Errorf("%w: book entry %d of %s: not in its run's records (%d to %d)", ErrCorrupt, n, account, first, last)
+		}
+		size := int(binary.BigEndian.Uint16(rest))
+		rest = rest[bookLenBytes:]
+		if size > len(rest) {
+			return nil, fmt.Errorf("%w: book entry %d of %s: a record of %d bytes past its run's end", ErrCorrupt, n, account, size)
+		}
+		b := corridor.BookEntry{Account: account, N: n, Record: rest[:size:size]}
+		if err := b.Check(); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		}
+		rest = rest[size:]
+		if n >= from && len(out) < limit {
+			out = append(out, b)
+		}
+		if n == uint64(last) {
+			break
+		}
+	}
+	if len(rest) > 0 {
+		return nil, fmt.Errorf("%w: book entries %d to %d of %s: %d bytes past entry %d", ErrCorrupt, first, last, account, len(rest), last)
+	}
+	return out, nil
 }

@@ -47,7 +47,7 @@ func (s store) Open(testing.TB) (storetest.Journal, error) {
 func (s store) Tamper(tb testing.TB, statements ...string) {
 	tb.Helper()
 	drop := []string{dropTriggers, `DROP TRIGGER checkpoint_no_update; DROP TRIGGER checkpoint_no_delete`,
-		`DROP TRIGGER book_entry_no_update; DROP TRIGGER book_entry_no_delete`}
+		`DROP TRIGGER book_run_no_update; DROP TRIGGER book_run_no_delete; DROP TRIGGER book_run_disjoint`}
 	mustExec(tb, s.path, append(drop, statements...)...)
 }
 

@@ -60,7 +60,7 @@ type DB struct {
 	// its keys (archive.go).
 	insertArchived, insertKey *sql.Stmt
 	archivedKey               *sql.Stmt // And the one that reads a key, for every submission.
-	insertBooked              *sql.Stmt // The one that inserts one book entry (books.go).
+	insertBookRun             *sql.Stmt // The one that inserts one run of book entries (books.go).
 
 	journal Journal
 	mark    *markFile // How far the journal was acknowledged, beside the store (mark.go).
@@ -155,7 +155,7 @@ func (db *DB) init(ctx context.Context) error {
 		{&db.insertArchived, insertArchivedSQL, "archived payment insert"},
 		{&db.insertKey, insertKeySQL, "archived key insert"},
 		{&db.archivedKey, archivedKeySQL, "archived key read"},
-		{&db.insertBooked, insertBookedSQL, "book entry insert"},
+		{&db.insertBookRun, insertBookRunSQL, "book run insert"},
 	} {
 		stmt, err := db.sql.PrepareContext(ctx, p.sql)
 		if err != nil {
@@ -205,7 +205,7 @@ func (db *DB) Journal() *Journal { return &db.journal }
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		var errs []error
-		for _, stmt := range []*sql.Stmt{db.insert, db.insertArchived, db.insertKey, db.archivedKey, db.insertBooked} {
+		for _, stmt := range []*sql.Stmt{db.insert, db.insertArchived, db.insertKey, db.archivedKey, db.insertBookRun} {
 			if stmt != nil {
 				errs = append(errs, stmt.Close())
 			}

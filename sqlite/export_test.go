@@ -5,8 +5,8 @@ import (
 	"database/sql"
 )
 
-// BookEntriesSQL is BookEntries' query.
-const BookEntriesSQL = bookEntriesSQL
+// BookRunsSQL is BookEntries' query.
+const BookRunsSQL = bookRunsSQL
 
 // Pragma returns PRAGMA name as the store's own connection reports it.
 func Pragma(ctx context.Context, db *DB, name string) (string, error) {

@@ -57,7 +57,7 @@ func (j *Journal) LastSeq() (uint64, [32]byte) {
 // before anything is written. So do the entries' book entries (books.go):
 // one out of bounds, or numbered twice for an account in the batch, fails it
 // before anything is written, and one whose number the account has already
-// fails it on the primary key, with nothing of the batch written. A storage
+// fails it on book_run's guard, with nothing of the batch written. A storage
 // error is returned wrapped, and LastSeq is unchanged. A failed commit (an
 // fsync error, say) can leave the batch on disk all the same, so the caller
 // must not append after it before it has learned from the file what it

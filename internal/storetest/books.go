@@ -1,10 +1,12 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -15,10 +17,12 @@ import (
 
 // Of the benchmarks' book entries: a record about the size of a posting as
 // the hub encodes it for its statements, and the settlement accounts they
-// are spread over.
+// are spread over, as a hub's batch spreads its postings over the accounts
+// of the banks that pay in it.
 const (
 	BenchBookRecordBytes = 150
-	BenchBookAccounts    = 50
+	BenchBookAccounts    = 8
+	BenchBookRecordCount = 1024 // Records BookEach takes in turn (BenchBookRecords).
 )
 
 // Booked is entry n of account, with a record that names it.
@@ -29,14 +33,33 @@ func Booked(account string, n uint64) corridor.BookEntry {
 // BookAccount is the suite's settlement account number i.
 func BookAccount(i int) string { return fmt.Sprintf("PART%04dXXX/EUR", i) }
 
-// BookEach gives each of entries two book entries with records of
-// recordBytes, on two of accounts settlement accounts (BookAccount), about
-// what the hub posts per payment: a debit and a credit. The postings go to
-// the accounts in turn, so that each account is numbered 1, 2, 3 … without
-// a gap across the batches of a journal that starts empty, and the two of
-// one entry are on different accounts when accounts is 2 or more.
-func BookEach(entries []corridor.JournalEntry, accounts, recordBytes int) {
-	record := []byte(strings.Repeat("b", recordBytes))
+// BenchBookRecords returns n records of recordBytes random bytes each,
+// the same on every call, for BookEach: a benchmark makes them once, so
+// that it times the append and not the making of records.
+func BenchBookRecords(n, recordBytes int) [][]byte {
+	rng := rand.New(rand.NewPCG(1, uint64(recordBytes)))
+	pool := make([]byte, n*recordBytes)
+	for i := range pool {
+		pool[i] = byte(rng.Uint32())
+	}
+	records := make([][]byte, n)
+	for i := range records {
+		records[i] = pool[i*recordBytes : (i+1)*recordBytes : (i+1)*recordBytes]
+	}
+	return records
+}
+
+// BookEach gives each of entries two book entries, on two of accounts
+// settlement accounts (BookAccount), about what the hub posts per payment:
+// a debit and a credit. The postings go to the accounts in turn, so that
+// each account is numbered 1, 2, 3 … without a gap across the batches of a
+// journal that starts empty, and the two of one entry are on different
+// accounts when accounts is 2 or more. They take records in turn too: with
+// BenchBookRecords' random ones, more of them than a batch posts on one
+// account, a store that compresses what it writes (PostgreSQL's TOAST) is
+// measured writing what it cannot shrink, as records that differ in their
+// amounts, references and times mostly are.
+func BookEach(entries []corridor.JournalEntry, accounts int, records [][]byte) {
 	for i := range entries {
 		e := &entries[i]
 		e.Booked = make([]corridor.BookEntry, 2)
@@ -45,7 +68,7 @@ func BookEach(entries []corridor.JournalEntry, accounts, recordBytes int) {
 			e.Booked[side] = corridor.BookEntry{
 				Account: BookAccount(int(p % uint64(accounts))),
 				N:       p/uint64(accounts) + 1,
-				Record:  record,
+				Record:  records[p%uint64(len(records))],
 			}
 		}
 	}
@@ -58,6 +81,7 @@ func testBooks(t *testing.T, h Harness) {
 	t.Run("ErrAppend", func(t *testing.T) { testBooksErrAppend(t, h) })
 	t.Run("AppendOnly", func(t *testing.T) { testBooksAppendOnly(t, h) })
 	t.Run("Corrupt", func(t *testing.T) { testBooksCorrupt(t, h) })
+	t.Run("Runs", func(t *testing.T) { testBooksRuns(t, h) })
 }
 
 // appendBooked appends n entries with payloads of payloadBytes continuing
@@ -333,44 +357,218 @@ func testBooksErrAppend(t *testing.T, h Harness) {
 	checkReplay(t, j, before)
 }
 
+// testBooksAppendOnly checks that another client can neither change nor
+// remove a stored run, nor add one that holds a number stored already.
 func testBooksAppendOnly(t *testing.T, h Harness) {
 	s := h.Fresh(t)
 	j := MustOpen(t, s)
-	want := []corridor.BookEntry{Booked("BANKDEFFXXX/EUR", 1)}
+	want := bookRange("BANKDEFFXXX/EUR", 1, 3)
 	appendBooked(t, j, 2, 16, func(e []corridor.JournalEntry) { e[1].Booked = want })
-	for _, stmt := range []string{
-		`UPDATE book_entry SET record = record`,
-		`UPDATE book_entry SET n = n + 1`,
-		`DELETE FROM book_entry`,
+	for stmt, guard := range map[string]string{
+		`UPDATE book_run SET records = records`:   "append-only",
+		`UPDATE book_run SET last_n = last_n + 1`: "append-only",
+		`DELETE FROM book_run`:                    "append-only",
+		`INSERT INTO book_run (account, first_n, last_n, seq, records)
+			SELECT account, last_n, last_n + 1, seq, records FROM book_run`: "stored already",
 	} {
-		if err := s.Exec(t, stmt); err == nil || !strings.Contains(err.Error(), "append-only") {
-			t.Errorf("%s = %v; want the append-only guard's error", stmt, err)
+		if err := s.Exec(t, stmt); err == nil || !strings.Contains(err.Error(), guard) {
+			t.Errorf("%s = %v; want the guard's error, with %q", stmt, err, guard)
 		}
 	}
 	checkBooks(t, j, want[0].Account, want)
 }
 
-// testBooksCorrupt gives a stored book entry a record longer than Append
-// would write, taken from a journal entry's payload: reading it is
-// ErrCorrupt naming the entry, and the entries before it read as before.
+// bookRange is account's entries first to last (Booked).
+func bookRange(account string, first, last uint64) []corridor.BookEntry {
+	var out []corridor.BookEntry
+	for n := first; n <= last; n++ {
+		out = append(out, Booked(account, n))
+	}
+	return out
+}
+
+// testBooksCorrupt alters the middle one of three runs of an account
+// behind the store's back, in ways Append would not write it: reading it
+// is ErrCorrupt naming the account and an entry, and the runs before and
+// after it read as before.
 func testBooksCorrupt(t *testing.T, h Harness) {
-	ctx := context.Background()
 	const a = "BANKDEFFXXX/EUR"
+	for _, tt := range []struct {
+		name, set, want string
+	}{
+		// A payload is no run's records: its first two bytes, "pa", are
+		// the length of a record longer than the payload.
+		{"Records", `records = (SELECT payload FROM journal WHERE journal.seq = 1)`, "book entry 4 of " + a + ": a record of 28769 bytes"},
+		{"Truncated", `records = substr(records, 1, length(records) - 1)`, "book entry 6 of " + a + ": a record of"},
+		{"Short", `last_n = last_n + 1`, "book entry 7 of " + a + ": not in its run's records"},
+		{"Long", `first_n = first_n + 1`, "book entries 5 to 6 of " + a + ": "},
+		{"Overlap", `first_n = first_n - 1`, "book entry 3 of " + a + ": in two runs"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := h.Fresh(t)
+			j := MustOpen(t, s)
+			for first := uint64(1); first <= 7; first += 3 {
+				appendBooked(t, j, 2, 16, func(e []corridor.JournalEntry) { e[1].Booked = bookRange(a, first, first+2) })
+			}
+			mustClose(t, j)
+			s.Tamper(t, `UPDATE book_run SET `+tt.set+` WHERE last_n = 6`)
+
+			j = MustOpen(t, s)
+			if _, err := j.BookEntries(ctx, a, 1, 10); !errors.Is(err, h.ErrCorrupt) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("BookEntries over the altered run = %v; want ErrCorrupt with %q", err, tt.want)
+			}
+			if got, err := j.BookEntries(ctx, a, 1, 3); err != nil || !cmp.Equal(got, bookRange(a, 1, 3)) {
+				t.Errorf("BookEntries(%q, 1, 3) = %v, %v; want the run before the altered one", a, got, err)
+			}
+			// From 8, as the altered run may end at 7 now.
+			if got, err := j.BookEntries(ctx, a, 8, 10); err != nil || !cmp.Equal(got, bookRange(a, 8, 9)) {
+				t.Errorf("BookEntries(%q, 8, 10) = %v, %v; want the run after the altered one", a, got, err)
+			}
+		})
+	}
+}
+
+// testBooksRuns checks the books through the runs a store may keep them
+// in, the entries of an append on one account with consecutive numbers:
+// read from inside a run and across runs, an append with gaps in an
+// account's numbers and one that fills them, and the numbers of a run
+// refused whether a new run would hold them all, some or one.
+func testBooksRuns(t *testing.T, h Harness) {
+	t.Run("Inside", func(t *testing.T) { testBooksInsideRuns(t, h) })
+	t.Run("Gaps", func(t *testing.T) { testBooksGaps(t, h) })
+	t.Run("Overlap", func(t *testing.T) { testBooksOverlap(t, h) })
+	t.Run("Large", func(t *testing.T) { testBooksLarge(t, h) })
+}
+
+// checkRead fails tb unless j gives want as account's entries from from,
+// at most limit.
+func checkRead(tb testing.TB, j Journal, account string, from uint64, limit int, want []corridor.BookEntry) {
+	tb.Helper()
+	got, err := j.BookEntries(context.Background(), account, from, limit)
+	if diff := cmp.Diff(want, got); err != nil || diff != "" {
+		tb.Errorf("BookEntries(%q, %d, %d) = %v, mismatch (-want +got):\n%s", account, from, limit, err, diff)
+	}
+}
+
+func testBooksInsideRuns(t *testing.T, h Harness) {
+	const a, b = "BANKDEFFXXX/EUR", "BANKFRPPXXX/EUR"
+	j := MustOpen(t, h.Fresh(t))
+	// Two appends of 10 entries each posting a's next entry and b's.
+	for first := uint64(1); first <= 11; first += 10 {
+		appendBooked(t, j, 10, 16, func(e []corridor.JournalEntry) {
+			for i := range e {
+				n := first + uint64(i)
+				e[i].Booked = []corridor.BookEntry{Booked(a, n), Booked(b, n)}
+			}
+		})
+	}
+	for _, tt := range []struct {
+		from        uint64
+		limit       int
+		first, last uint64 // The numbers wanted; none if last is 0.
+	}{
+		{4, 3, 4, 6},    // Inside the first run.
+		{1, 10, 1, 10},  // The first run, no more.
+		{9, 4, 9, 12},   // Across the two.
+		{10, 1, 10, 10}, // The first run's last entry.
+		{11, 1, 11, 11}, // The second run's first.
+		{2, 100, 2, 20}, // From inside the first to the end.
+		{20, 5, 20, 20},
+		{21, 5, 0, 0},
+	} {
+		var want []corridor.BookEntry
+		if tt.last != 0 {
+			want = bookRange(a, tt.first, tt.last)
+		}
+		checkRead(t, j, a, tt.from, tt.limit, want)
+	}
+	checkBooks(t, j, a, bookRange(a, 1, 20))
+	checkBooks(t, j, b, bookRange(b, 1, 20))
+}
+
+func testBooksGaps(t *testing.T, h Harness) {
+	const a, b = "BANKDEFFXXX/EUR", "BANKFRPPXXX/EUR"
 	s := h.Fresh(t)
 	j := MustOpen(t, s)
-	want := []corridor.BookEntry{Booked(a, 1), Booked(a, 2), Booked(a, 3)}
-	appendBooked(t, j, 2, corridor.MaxBookRecord+1, func(e []corridor.JournalEntry) { e[1].Booked = want })
+	// One append posts a's 1 to 3, 7, 8 and 10, not in order, and b's 5:
+	// runs of 3, of 2 and of 1.
+	appendBooked(t, j, 3, 16, func(e []corridor.JournalEntry) {
+		e[0].Booked = []corridor.BookEntry{Booked(a, 1), Booked(a, 7), Booked(b, 5)}
+		e[1].Booked = []corridor.BookEntry{Booked(a, 3), Booked(a, 2), Booked(a, 10)}
+		e[2].Booked = []corridor.BookEntry{Booked(a, 8)}
+	})
+	posted := []corridor.BookEntry{Booked(a, 1), Booked(a, 2), Booked(a, 3), Booked(a, 7), Booked(a, 8), Booked(a, 10)}
+	checkBooks(t, j, a, posted)
+	checkRead(t, j, a, 4, 10, posted[3:])
+	checkRead(t, j, a, 2, 3, posted[1:4])
+	checkRead(t, j, a, 9, 1, posted[5:])
+	checkRead(t, j, a, 11, 1, nil)
+	checkBooks(t, j, b, []corridor.BookEntry{Booked(b, 5)})
+	// The next append fills the gaps: a's 4 to 6 and 9, and b's 1 to 4.
+	appendBooked(t, j, 2, 16, func(e []corridor.JournalEntry) {
+		e[0].Booked = append(bookRange(a, 4, 6), bookRange(b, 1, 2)...)
+		e[1].Booked = append(bookRange(b, 3, 4), Booked(a, 9))
+	})
+	checkBooks(t, j, a, bookRange(a, 1, 10))
+	checkBooks(t, j, b, bookRange(b, 1, 5))
 	mustClose(t, j)
-	s.Tamper(t, `UPDATE book_entry SET record = (SELECT payload FROM journal WHERE journal.seq = 1) WHERE n = 2`)
-
 	j = MustOpen(t, s)
-	if _, err := j.BookEntries(ctx, a, 1, 10); !errors.Is(err, h.ErrCorrupt) || !strings.Contains(err.Error(), "book entry 2 of "+a) {
-		t.Errorf("BookEntries over the altered entry = %v; want ErrCorrupt naming book entry 2 of %s", err, a)
+	checkBooks(t, j, a, bookRange(a, 1, 10))
+	checkRead(t, j, a, 5, 4, bookRange(a, 5, 8))
+}
+
+func testBooksOverlap(t *testing.T, h Harness) {
+	ctx := context.Background()
+	const a, b = "BANKDEFFXXX/EUR", "BANKFRPPXXX/EUR"
+	j := MustOpen(t, h.Fresh(t))
+	appendBooked(t, j, 2, 16, func(e []corridor.JournalEntry) { e[0].Booked = bookRange(a, 3, 5) })
+	appendBooked(t, j, 2, 16, func(e []corridor.JournalEntry) { e[1].Booked = bookRange(a, 10, 12) })
+	stored := append(bookRange(a, 3, 5), bookRange(a, 10, 12)...)
+	for _, tt := range []struct {
+		name   string
+		posted []corridor.BookEntry
+	}{
+		{"Around", bookRange(a, 1, 6)},
+		{"Start", bookRange(a, 1, 3)},
+		{"End", bookRange(a, 5, 7)},
+		{"Inside", bookRange(a, 4, 4)},
+		{"InsideTheLast", bookRange(a, 11, 11)},
+		{"Between", bookRange(a, 6, 10)},
+		{"Both", bookRange(a, 2, 13)},
+		{"Past", append(bookRange(a, 13, 14), Booked(a, 12))},
+	} {
+		seq, hash := j.LastSeq()
+		batch := Chain(seq, hash, 2, 16)
+		batch[0].Booked = []corridor.BookEntry{Booked(b, 1)}
+		batch[1].Booked = tt.posted
+		err := j.Append(ctx, batch)
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("append journal batch %d..%d: ", seq+1, seq+2)) || !strings.Contains(err.Error(), a) {
+			t.Errorf("%s: Append of %s's %d to %d over its 3 to 5 and 10 to 12 = %v; want an error naming the batch and the account",
+				tt.name, a, tt.posted[0].N, tt.posted[len(tt.posted)-1].N, err)
+		}
+		if gotSeq, _ := j.LastSeq(); gotSeq != seq {
+			t.Errorf("%s: LastSeq() after the failed Append = %d; want %d", tt.name, gotSeq, seq)
+		}
+		checkBooks(t, j, b, nil)
+		checkBooks(t, j, a, stored)
 	}
-	if got, err := j.BookEntries(ctx, a, 1, 1); err != nil || !cmp.Equal(got, want[:1]) {
-		t.Errorf("BookEntries(%q, 1, 1) = %v, %v; want the entry before the altered one", a, got, err)
+	// What no run holds goes in, beside the runs and between them.
+	appendBooked(t, j, 2, 16, func(e []corridor.JournalEntry) { e[0].Booked = bookRange(a, 1, 2) })
+	appendBooked(t, j, 2, 16, func(e []corridor.JournalEntry) { e[0].Booked = bookRange(a, 6, 9); e[1].Booked = bookRange(a, 13, 13) })
+	checkBooks(t, j, a, bookRange(a, 1, 13))
+}
+
+// testBooksLarge appends one account's 40 records of MaxBookRecord, more
+// than a store may keep in one row, and reads them back.
+func testBooksLarge(t *testing.T, h Harness) {
+	const a = "BANKDEFFXXX/EUR"
+	j := MustOpen(t, h.Fresh(t))
+	posted := make([]corridor.BookEntry, 40)
+	for i := range posted {
+		posted[i] = corridor.BookEntry{Account: a, N: uint64(i + 1), Record: bytes.Repeat([]byte{byte(i)}, corridor.MaxBookRecord)}
 	}
-	if got, err := j.BookEntries(ctx, a, 3, 10); err != nil || !cmp.Equal(got, want[2:]) {
-		t.Errorf("BookEntries(%q, 3, 10) = %v, %v; want the entry after the altered one", a, got, err)
-	}
+	appendBooked(t, j, 2, 16, func(e []corridor.JournalEntry) { e[0].Booked = posted[:20]; e[1].Booked = posted[20:] })
+	checkBooks(t, j, a, posted)
+	checkRead(t, j, a, 14, 5, posted[13:18])
 }

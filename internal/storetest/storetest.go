@@ -617,7 +617,40 @@ func BenchmarkAppendArchived(b *testing.B, h Harness, batch, payloadBytes, recor
 // book entries (BookEach) with records of recordBytes, on
 // BenchBookAccounts accounts.
 func BenchmarkAppendBooked(b *testing.B, h Harness, batch, payloadBytes, recordBytes int) {
-	benchmarkAppend(b, h, batch, payloadBytes, func(c []corridor.JournalEntry) { BookEach(c, BenchBookAccounts, recordBytes) })
+	records := BenchBookRecords(BenchBookRecordCount, recordBytes)
+	benchmarkAppend(b, h, batch, payloadBytes, func(c []corridor.JournalEntry) { BookEach(c, BenchBookAccounts, records) })
+}
+
+// BenchmarkBookEntries measures a read of 100 book entries of one account
+// from books of 100,000 entries with records of recordBytes on
+// BenchBookAccounts accounts (what 50,000 payments post, BookEach),
+// appended in batches of batch entries, in a place that moves with each
+// read, in the middle of an account's entries as at its ends. An op is one
+// read.
+func BenchmarkBookEntries(b *testing.B, h Harness, batch, recordBytes int) {
+	const payments, page = 50_000, 100
+	j := MustOpen(b, h.Fresh(b))
+	ctx := context.Background()
+	records := BenchBookRecords(BenchBookRecordCount, recordBytes)
+	for left := payments; left > 0; left -= batch {
+		seq, hash := j.LastSeq()
+		chain := Chain(seq, hash, min(batch, left), 200)
+		BookEach(chain, BenchBookAccounts, records)
+		if err := j.Append(ctx, chain); err != nil {
+			b.Fatalf("Append: %v", err)
+		}
+	}
+	perAccount := 2 * payments / BenchBookAccounts
+	var i int
+	for b.Loop() {
+		account := BookAccount(i % BenchBookAccounts)
+		from := uint64(i*37%(perAccount-page) + 1)
+		got, err := j.BookEntries(ctx, account, from, page)
+		if err != nil || len(got) != page || got[0].N != from {
+			b.Fatalf("BookEntries(%s, %d, %d) = %d entries, %v", account, from, page, len(got), err)
+		}
+		i++
+	}
 }
 
 // benchmarkAppend is BenchmarkAppend, carry (unless nil) giving each batch
