@@ -1,8 +1,13 @@
 package corridor
 
 import (
+	"cmp"
 	"context"
+	"encoding/binary"
 	"fmt"
+	"math"
+	"slices"
+	"strings"
 )
 
 // Bounds of the book entries a store keeps and reads.
@@ -29,6 +34,8 @@ func (b *BookEntry) Check() error {
 		return fmt.Errorf("book entry: an account of %d bytes, not 1 to %d", len(b.Account), MaxBookAccountBytes)
 	case b.N == 0:
 		return fmt.Errorf("book entry of %.64s: number 0", b.Account)
+	case b.N > math.MaxInt64: // Past what the stores' signed integers hold.
+		return fmt.Errorf("book entry %d of %.64s: a number past %d", b.N, b.Account, int64(math.MaxInt64))
 	case len(b.Record) == 0 || len(b.Record) > MaxBookRecord:
 		return fmt.Errorf("book entry %d of %.64s: a record of %d bytes, not 1 to %d", b.N, b.Account, len(b.Record), MaxBookRecord)
 	}
@@ -70,4 +77,115 @@ func CheckBooked(entries []JournalEntry) error {
 type bookKey struct {
 	account string
 	n       uint64
+}
+
+// The stores keep book entries as runs: the entries of one append on one
+// account with consecutive numbers, in one row (BookRun). An append
+// normally posts one run per account, so a batch writes a row per account
+// it touched rather than one per entry.
+const (
+	// MaxBookRunBytes bounds the records of one row: a run is cut into
+	// rows past it, because a read from inside a run reads the whole row.
+	MaxBookRunBytes = 64 << 10
+	// bookLenBytes is the length before each record in a run's records:
+	// two bytes, big-endian, which hold any record in bounds.
+	bookLenBytes = 2
+)
+
+const _ uint16 = MaxBookRecord
+
+// MaxBookRunBytes holds at least one record of any size.
+const _ uint = MaxBookRunBytes - (bookLenBytes + MaxBookRecord)
+
+// BookRun is one stored row of book entries: entries First to Last of
+// Account, written with the journal entry Seq (the one carrying entry
+// Last), their records in order, each after its length.
+type BookRun struct {
+	Account     string
+	First, Last uint64
+	Seq         uint64
+	Records     []byte
+}
+
+// BookRuns returns the rows that write the book entries entries carry: for
+// each account, its entries in order of number, one row for each run of
+// consecutive numbers, and another once a row's records would pass
+// MaxBookRunBytes. The entries must have passed CheckBooked: no account has
+// a number twice.
+func BookRuns(entries []JournalEntry) []BookRun {
+	type posting struct {
+		b   *BookEntry
+		seq uint64
+	}
+	var postings []posting
+	size := 0
+	for i := range entries {
+		e := &entries[i]
+		for k := range e.Booked {
+			postings = append(postings, posting{&e.Booked[k], e.Seq})
+			size += bookLenBytes + len(e.Booked[k].Record)
+		}
+	}
+	slices.SortFunc(postings, func(x, y posting) int {
+		return cmp.Or(strings.Compare(x.b.Account, y.b.Account), cmp.Compare(x.b.N, y.b.N))
+	})
+	// One buffer for all the rows' records: it never grows past size, so
+	// the rows' slices of it stay valid.
+	buf := make([]byte, 0, size)
+	var runs []BookRun
+	for _, p := range postings {
+		at := len(buf)
+		buf = binary.BigEndian.AppendUint16(buf, uint16(len(p.b.Record)))
+		buf = append(buf, p.b.Record...)
+		if k := len(runs) - 1; k >= 0 && runs[k].Account == p.b.Account && runs[k].Last+1 == p.b.N &&
+			len(runs[k].Records)+len(buf)-at <= MaxBookRunBytes {
+			r := &runs[k]
+			r.Last, r.Seq, r.Records = p.b.N, p.seq, r.Records[:len(r.Records)+len(buf)-at]
+			continue
+		}
+		runs = append(runs, BookRun{Account: p.b.Account, First: p.b.N, Last: p.b.N, Seq: p.seq, Records: buf[at:]})
+	}
+	return runs
+}
+
+// ReadBookRun appends to out the entries numbered from from on, while out
+// is shorter than limit, of account's stored run from first to last with
+// records, read after a run that ended at prev (0 for none). It checks the
+// whole row as BookRuns wrote it, and returns an error wrapping
+// ErrJournalCorrupt naming the account and number if it is not: numbers
+// that are not a run after prev, or records that do not split into
+// exactly one in bounds for each.
+func ReadBookRun(out []BookEntry, account string, prev, first, last int64, records []byte, from uint64, limit int) ([]BookEntry, error) {
+	if first < 1 || last < first {
+		return nil, fmt.Errorf("%w: book entries %d to %d of %s: not a run of numbers", ErrJournalCorrupt, first, last, account)
+	}
+	if first <= prev {
+		return nil, fmt.Errorf("%w: book entry %d of %s: in two runs (to %d, and %d to %d)", ErrJournalCorrupt, first, account, prev, first, last)
+	}
+	rest := records
+	for n := uint64(first); ; n++ {
+		if len(rest) < bookLenBytes {
+			return nil, fmt.Errorf("%w: book entry %d of %s: not in its run's records (%d to %d)", ErrJournalCorrupt, n, account, first, last)
+		}
+		size := int(binary.BigEndian.Uint16(rest))
+		rest = rest[bookLenBytes:]
+		if size > len(rest) {
+			return nil, fmt.Errorf("%w: book entry %d of %s: a record of %d bytes past its run's end", ErrJournalCorrupt, n, account, size)
+		}
+		b := BookEntry{Account: account, N: n, Record: rest[:size:size]}
+		if err := b.Check(); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrJournalCorrupt, err)
+		}
+		rest = rest[size:]
+		if n >= from && len(out) < limit {
+			out = append(out, b)
+		}
+		if n == uint64(last) {
+			break
+		}
+	}
+	if len(rest) > 0 {
+		return nil, fmt.Errorf("%w: book entries %d to %d of %s: %d bytes past entry %d", ErrJournalCorrupt, first, last, account, len(rest), last)
+	}
+	return out, nil
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -314,28 +315,29 @@ func mustLoadFixture(t *testing.T, dir, journal string) {
 	}
 }
 
-// mustStoredBooks reads the book entries of the store in file by the
-// journal entry that wrote them: the store's Replay returns only entries,
-// so the fixture writer reads the table itself.
+// mustStoredBooks reads the book entries of the store in file, each run
+// under the journal entry that wrote it: the store's Replay returns only
+// entries, so the fixture writer reads the table itself.
 func mustStoredBooks(t *testing.T, file string) map[uint64][]corridor.BookEntry {
 	db, err := sql.Open("sqlite", "file:"+file+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.Query(`SELECT seq, account, n, record FROM book_entry ORDER BY seq, account, n`)
+	rows, err := db.Query(`SELECT account, first_n, last_n, seq, records FROM book_run ORDER BY seq, account, first_n`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
 	out := map[uint64][]corridor.BookEntry{}
 	for rows.Next() {
-		var seq uint64
-		var b corridor.BookEntry
-		if err := rows.Scan(&seq, &b.Account, &b.N, &b.Record); err != nil {
+		var r corridor.BookRun
+		if err := rows.Scan(&r.Account, &r.First, &r.Last, &r.Seq, &r.Records); err != nil {
 			t.Fatal(err)
 		}
-		out[seq] = append(out[seq], b)
+		if out[r.Seq], err = corridor.ReadBookRun(out[r.Seq], r.Account, 0, int64(r.First), int64(r.Last), r.Records, 0, math.MaxInt); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)

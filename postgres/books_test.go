@@ -180,7 +180,7 @@ func TestBooksRuns(t *testing.T) {
 		big[i] = corridor.BookEntry{Account: "BIG", N: uint64(i + 1), Record: bytes.Repeat([]byte{byte(i)}, corridor.MaxBookRecord)}
 	}
 	appendBatch(1, func(e []corridor.JournalEntry) { e[0].Booked = big })
-	perRow := postgres.MaxBookRunBytes / (2 + corridor.MaxBookRecord)
+	perRow := corridor.MaxBookRunBytes / (2 + corridor.MaxBookRecord)
 	want = []bookRow{
 		{"BIG", 1, int64(perRow), 12, perRow * (2 + corridor.MaxBookRecord)},
 		{"BIG", int64(perRow + 1), int64(2 * perRow), 12, perRow * (2 + corridor.MaxBookRecord)},

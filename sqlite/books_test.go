@@ -212,7 +212,7 @@ func TestBooksRuns(t *testing.T) {
 		big[i] = corridor.BookEntry{Account: "BIG", N: uint64(i + 1), Record: bytes.Repeat([]byte{byte(i)}, corridor.MaxBookRecord)}
 	}
 	mustAppendBooked(t, j, big...)
-	perRow := sqlite.MaxBookRunBytes / (2 + corridor.MaxBookRecord)
+	perRow := corridor.MaxBookRunBytes / (2 + corridor.MaxBookRecord)
 	rows := rowsOf(mustBookRows(t, path), "BIG")
 	want = []bookRow{
 		{"BIG", 1, uint64(perRow), 14, perRow * (2 + corridor.MaxBookRecord)},

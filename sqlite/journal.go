@@ -78,9 +78,6 @@ func (j *Journal) Append(ctx context.Context, entries []corridor.JournalEntry) e
 	if err := corridor.CheckBooked(entries); err != nil {
 		return fmt.Errorf("append journal batch %d..%d: %w", first, last.Seq, err)
 	}
-	if err := checkBookNumbers(entries); err != nil {
-		return fmt.Errorf("append journal batch %d..%d: %w", first, last.Seq, err)
-	}
 	if err := j.db.writeBatch(ctx, entries); err != nil {
 		// The connection may still hold the failed transaction open (SQLite
 		// leaves some commit failures so): closing it rolls that back.
