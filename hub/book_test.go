@@ -3,6 +3,7 @@ package hub_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -137,4 +138,109 @@ func mustInbox(t *testing.T, h *hub.Hub, bic corridor.BIC) []hub.InboxMessage {
 		out = append(out, msgs...)
 		after = msgs[len(msgs)-1].Seq
 	}
+}
+
+// TestBooksStoredMatchKept drives a hub that keeps its entries in memory
+// and one that keeps them in the store through the same random days of
+// fundings, payments both ways, returns of nothing and business days that
+// open and close (INR with a calendar, RUB on the UTC date), and after
+// every step asks both for the same statements and reports: every answer,
+// message or refusal, must be the same.
+func TestBooksStoredMatchKept(t *testing.T) {
+	for seed := int64(1); seed <= 3; seed++ {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { testBooksStoredMatchKept(t, seed) })
+	}
+}
+
+func testBooksStoredMatchKept(t *testing.T, seed int64) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(uint64(seed), 0))
+	at := &manualClock{t: businessDay}
+	var hubs [2]*hub.Hub
+	for i, retention := range []time.Duration{0, hub.MaxRetention} {
+		cfg := hub.Config{Calendars: testCalendars(t)[:1], Retention: retention, Now: at.Now}
+		hubs[i], _, _ = mustRunHub(t, t.TempDir(), cfg)
+		mustBanks(t, hubs[i], nil, 0)
+		mustFund(t, hubs[i], bankRU, corridor.Money{Amount: 1_000_000_00, Currency: "RUB"})
+	}
+	both := func(what string, do func(h *hub.Hub) string) {
+		t.Helper()
+		if kept, stored := do(hubs[0]), do(hubs[1]); kept != stored {
+			t.Fatalf("step %s: kept and stored differ:\n kept:   %.600s\n stored: %.600s", what, kept, stored)
+		}
+	}
+	answer := func(m hub.InboxMessage, err error) string {
+		if err != nil {
+			return "error " + err.Error()
+		}
+		return string(m.Body)
+	}
+	var dates []corridor.Date
+	paid, withEntries := 0, 0
+	for step := range 400 {
+		switch k := rng.IntN(20); {
+		case k < 6:
+			amount := corridor.Amount(1 + rng.IntN(500_00))
+			both("fund", func(h *hub.Hub) string { return fmt.Sprint(h.Fund(ctx, bankIN, corridor.Money{Amount: amount, Currency: "INR"})) })
+		case k < 15:
+			paid++
+			p := pay(paid, bankIN, bankRU, corridor.Amount(1+rng.IntN(100_00)))
+			if rng.IntN(2) == 0 {
+				p = pay(paid, bankRU, bankIN, p.Amount)
+			}
+			both("pay", func(h *hub.Hub) string { res, err := submit(t, h, p); return fmt.Sprint(res.Status, err) })
+		case k == 15:
+			both("open", func(h *hub.Hub) string {
+				v, err := h.OpenDay(ctx, "INR")
+				if err == nil && h == hubs[0] {
+					dates = append(dates, v.Date)
+				}
+				return fmt.Sprint(v.Date, err)
+			})
+		case k == 16:
+			both("close", func(h *hub.Hub) string { v, err := h.CloseDay(ctx, "INR"); return fmt.Sprint(v.Date, err) })
+		case k == 17:
+			at.advance(time.Duration(1+rng.IntN(20)) * time.Hour)
+		}
+		cur, page := []corridor.Currency{"INR", "RUB"}[rng.IntN(2)], 1+rng.IntN(8)/7 // Page 2 at times.
+		date := corridor.DateOf(at.Now().Add(-time.Duration(rng.IntN(72)) * time.Hour))
+		if len(dates) > 0 && cur == "INR" {
+			date = dates[rng.IntN(len(dates))]
+		}
+		bic := []corridor.BIC{bankIN, bankRU}[rng.IntN(2)]
+		both(fmt.Sprintf("%d statement %s %s %s page %d", step, bic, cur, date, page), func(h *hub.Hub) string {
+			a := answer(h.Statement(ctx, bic, cur, date, page))
+			withEntries += strings.Count(a, "<Ntry>")
+			return a
+		})
+		both(fmt.Sprintf("%d report %s %s page %d", step, bic, cur, page), func(h *hub.Hub) string { return answer(h.Report(ctx, bic, cur, page)) })
+	}
+	if withEntries < 100 {
+		t.Errorf("the statements showed %d entries in all: the test asks for too few days with entries", withEntries)
+	}
+	both("inbox", func(h *hub.Hub) string {
+		var out []string
+		for _, m := range mustInbox(t, h, bankIN) {
+			out = append(out, string(m.Body))
+		}
+		return strings.Join(out, "\n")
+	})
+}
+
+// manualClock is a clock that moves only when told.
+type manualClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *manualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *manualClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
 }
