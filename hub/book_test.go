@@ -181,7 +181,9 @@ func testBooksStoredMatchKept(t *testing.T, seed int64) {
 		switch k := rng.IntN(20); {
 		case k < 6:
 			amount := corridor.Amount(1 + rng.IntN(500_00))
-			both("fund", func(h *hub.Hub) string { return fmt.Sprint(h.Fund(ctx, bankIN, corridor.Money{Amount: amount, Currency: "INR"})) })
+			both("fund", func(h *hub.Hub) string {
+				return fmt.Sprint(h.Fund(ctx, bankIN, corridor.Money{Amount: amount, Currency: "INR"}))
+			})
 		case k < 15:
 			paid++
 			p := pay(paid, bankIN, bankRU, corridor.Amount(1+rng.IntN(100_00)))
