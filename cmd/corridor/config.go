@@ -20,6 +20,7 @@ type Config struct {
 	DataDir      string // Holds ca/ (the hub's CA), corridor.db (the journal) and hub.addr.
 	Addr         string // Where the API listens.
 	OpsAddr      string // Where the operations listener (metrics, health) listens; empty for none.
+	Pprof        bool   // The operations listener also serves Go's profiles at /debug/pprof/.
 	LogFormat    string // The log's format on stderr: text or json.
 	BIC          string // The hub's own BIC, the sender of the messages it writes.
 	MaxBodyBytes int64  // Largest message accepted.

@@ -76,7 +76,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.Ops = newOps()
 	if m.Config.OpsAddr != "" {
-		if err := m.Ops.open(m.Config.OpsAddr, m.Logger); err != nil {
+		if err := m.Ops.open(m.Config.OpsAddr, m.Config.Pprof, m.Logger); err != nil {
 			return err
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -63,8 +64,9 @@ func (o *opsServer) stats(ctx context.Context) (hub.Stats, error) {
 	return h.Stats(ctx)
 }
 
-// open listens on addr and serves until close.
-func (o *opsServer) open(addr string, logger *slog.Logger) error {
+// open listens on addr and serves until close, with Go's profiles at
+// /debug/pprof/ when profiles is set.
+func (o *opsServer) open(addr string, profiles bool, logger *slog.Logger) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen ops %s: %w", addr, err)
@@ -73,6 +75,13 @@ func (o *opsServer) open(addr string, logger *slog.Logger) error {
 	mux.Handle("GET /metrics", o.metrics.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", o.ready)
+	if profiles {
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	}
 	o.ln = ln
 	o.srv = &http.Server{Handler: mux, ReadTimeout: opsReadTimeout, ReadHeaderTimeout: opsReadTimeout,
 		WriteTimeout: opsWriteTimeout, MaxHeaderBytes: opsHeaderBytes}

@@ -31,10 +31,13 @@ func mustGet(tb testing.TB, url string) (int, string) {
 // journal is replayed, says the process lives and is not ready.
 func TestOpsNotReady(t *testing.T) {
 	o := newOps()
-	if err := o.open("127.0.0.1:0", slog.New(slog.DiscardHandler)); err != nil {
+	if err := o.open("127.0.0.1:0", false, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = o.close(context.Background()) }) // Nothing left to check.
+	if code, _ := mustGet(t, o.url()+"/debug/pprof/"); code != http.StatusNotFound {
+		t.Errorf("GET /debug/pprof/ without --pprof = %d; want 404", code)
+	}
 	if code, _ := mustGet(t, o.url()+"/healthz"); code != http.StatusOK {
 		t.Errorf("GET /healthz = %d; want 200", code)
 	}
@@ -43,6 +46,20 @@ func TestOpsNotReady(t *testing.T) {
 	}
 	if code, body := mustGet(t, o.url()+"/metrics"); code != http.StatusOK || !strings.Contains(body, "corridor_stats_up 0") {
 		t.Errorf("GET /metrics before replay = %d, want 200 with corridor_stats_up 0:\n%s", code, body)
+	}
+}
+
+// TestOpsProfiles checks that --pprof serves Go's profiles.
+func TestOpsProfiles(t *testing.T) {
+	o := newOps()
+	if err := o.open("127.0.0.1:0", true, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = o.close(context.Background()) })
+	for path, want := range map[string]string{"/debug/pprof/": "goroutine", "/debug/pprof/heap?debug=1": "heap profile", "/debug/pprof/cmdline": ""} {
+		if code, body := mustGet(t, o.url()+path); code != http.StatusOK || !strings.Contains(body, want) {
+			t.Errorf("GET %s = %d, want 200 with %q:\n%.300s", path, code, want, body)
+		}
 	}
 }
 

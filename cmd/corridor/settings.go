@@ -33,6 +33,8 @@ var settings = []setting{
 		func(c *Config) settingValue { return (*stringValue)(&c.Addr) }},
 	{"ops-addr", "HOST:PORT", "address of the operations listener: /metrics, /healthz, /readyz, plain HTTP (empty: none)",
 		func(c *Config) settingValue { return (*stringValue)(&c.OpsAddr) }},
+	{"pprof", "BOOL", "also serve Go's runtime profiles at /debug/pprof/ on the operations listener, for capacity planning (they show the process's internals: keep the listener on a loopback or management address)",
+		func(c *Config) settingValue { return (*boolValue)(&c.Pprof) }},
 	{"store", "URL", "where the journal is: empty for DIR/corridor.db (SQLite), or a postgres:// URL that several hub nodes share, one active and the others standbys (see docs/high-availability.md)",
 		func(c *Config) settingValue { return (*stringValue)(&c.Store) }},
 	{"node", "NAME", "this node's name in the journal's lease (PostgreSQL only; default: host name and API port)",
