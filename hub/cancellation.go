@@ -2,6 +2,7 @@ package hub
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/corridor-network/corridor"
@@ -67,15 +68,20 @@ type resolutionCmd struct {
 	Batch     *corridor.BatchProof `json:",omitempty"` // As paymentCmd.Batch.
 }
 
-// cancelRequestOf maps c, a camt.056 from sender, to its command.
+// cancelRequestOf maps c, a camt.056 from sender, to its command. Its
+// strings are copied: a decoded message's are substrings of the whole
+// message, which a case would keep in memory for as long as it lives.
 func cancelRequestOf(sender corridor.BIC, c iso20022.CancelInstruction, msg corridor.SignedMessage) command {
-	return caseRequestCmd{cancelRequestCmd{Sender: sender, ID: c.ID, CaseID: c.CaseID, UETR: c.UETR, Reason: c.Reason,
+	return caseRequestCmd{cancelRequestCmd{Sender: sender, ID: strings.Clone(c.ID), CaseID: strings.Clone(c.CaseID),
+		UETR: corridor.UETR(strings.Clone(string(c.UETR))), Reason: strings.Clone(c.Reason),
 		Message: msg.Body, Signature: msg.Signature, Batch: msg.Batch}}
 }
 
-// resolutionOf maps r, a camt.029 from sender, to its command.
+// resolutionOf maps r, a camt.029 from sender, to its command, its strings
+// copied as cancelRequestOf's.
 func resolutionOf(sender corridor.BIC, r iso20022.CaseResolution, msg corridor.SignedMessage) command {
-	return resolutionCmd{Sender: sender, ID: r.ID, UETR: r.UETR, Status: r.Status, Reason: r.Reason,
+	return resolutionCmd{Sender: sender, ID: strings.Clone(r.ID), UETR: corridor.UETR(strings.Clone(string(r.UETR))),
+		Status: strings.Clone(r.Status), Reason: strings.Clone(r.Reason),
 		Message: msg.Body, Signature: msg.Signature, Batch: msg.Batch}
 }
 
