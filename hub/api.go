@@ -108,7 +108,7 @@ func (h *Hub) Inbox(ctx context.Context, bic corridor.BIC, after uint64, wait ti
 	standing := h.standingOf(bic)
 	for {
 		var msgs []InboxMessage
-		var plans []*pagePlan
+		var later []laterBody
 		var wake <-chan struct{}
 		var err error
 		_, qerr := h.do(ctx, request{query: func(s *state) {
@@ -117,7 +117,7 @@ func (h *Hub) Inbox(ctx context.Context, bic corridor.BIC, after uint64, wait ti
 				err = corridor.ErrNotFound
 				return
 			}
-			if msgs, plans = in.read(after, MaxInboxRead); len(msgs) == 0 {
+			if msgs, later = in.read(after, MaxInboxRead); len(msgs) == 0 {
 				wake = h.waker(bic)
 			}
 		}})
@@ -125,7 +125,7 @@ func (h *Hub) Inbox(ctx context.Context, bic corridor.BIC, after uint64, wait ti
 			return nil, firstErr(qerr, err)
 		}
 		if len(msgs) > 0 {
-			return msgs, h.writePages(ctx, msgs, plans)
+			return msgs, h.writeLater(ctx, msgs, later)
 		}
 		if h.cfg.OnWait != nil {
 			h.cfg.OnWait(bic)
@@ -143,18 +143,19 @@ func (h *Hub) Inbox(ctx context.Context, bic corridor.BIC, after uint64, wait ti
 	}
 }
 
-// writePages writes the bodies of the statement pages among msgs, whose
-// plans are in plans, from the store: here, on the reader's goroutine.
-func (h *Hub) writePages(ctx context.Context, msgs []InboxMessage, plans []*pagePlan) error {
-	for i, plan := range plans {
-		if plan == nil {
+// writeLater writes the bodies of msgs that were delivered without one
+// from later, by place: here, on the reader's goroutine, reading a
+// statement page's entries from the store.
+func (h *Hub) writeLater(ctx context.Context, msgs []InboxMessage, later []laterBody) error {
+	for i, l := range later {
+		if l.none() {
 			continue
 		}
-		page, err := plan.complete(ctx, h.books())
+		body, err := l.write(ctx, h.books())
 		if err != nil {
-			return fmt.Errorf("inbox message %d, statement %s: %w", msgs[i].Seq, msgs[i].Reference, err)
+			return fmt.Errorf("inbox message %d (%s %s): %w", msgs[i].Seq, msgs[i].MsgDefID, msgs[i].Reference, err)
 		}
-		msgs[i].Body = page.Body
+		msgs[i].Body = body
 	}
 	return nil
 }

@@ -69,7 +69,7 @@ func (s *state) issueStatements(d *businessDay, now time.Time) {
 			if err != nil {
 				break // Its entries are no longer kept.
 			}
-			s.inboxes[acct.Owner].deliverPage(msg, plan)
+			s.inboxes[acct.Owner].deliverLater(msg, "", laterBody{page: plan})
 			s.woken[acct.Owner] = true
 			if last {
 				break

@@ -1,11 +1,13 @@
 package hub
 
 import (
+	"context"
 	"sort"
 	"time"
 
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/internal/assert"
+	"github.com/corridor-network/corridor/iso20022"
 	"github.com/corridor-network/corridor/settlement"
 )
 
@@ -20,9 +22,32 @@ type inboxMsg struct {
 	InboxMessage
 	sender corridor.BIC // The payment leg's instructing agent, to find it on acknowledgement.
 	reads  int          // How often it was read; not part of the journaled state.
-	// plan is, for a statement page whose entries the store keeps, what
-	// the page is: its Body is written from the store when it is read.
-	plan *pagePlan
+	later  laterBody    // What Body is written from when it is read, for a message delivered without one.
+}
+
+// laterBody is what a message delivered without its Body is written from
+// when it is read, on the reader's goroutine rather than the sequencer's:
+// a statement page whose entries the store keeps (page), or a pacs.002
+// (status). Either way the message is what it would have been written at
+// delivery, so the state hash hashes that (inbox.snapshot).
+type laterBody struct {
+	page   *pagePlan
+	status *iso20022.StatusReport
+}
+
+func (l laterBody) none() bool { return l.page == nil && l.status == nil }
+
+// write writes the body, reading a page's entries from books.
+func (l laterBody) write(ctx context.Context, books corridor.Books) ([]byte, error) {
+	if l.page != nil {
+		m, err := l.page.complete(ctx, books)
+		return m.Body, err
+	}
+	body, err := iso20022.EncodeStatusReport(*l.status)
+	// Every field came from a validated message and the hub's own state:
+	// an encoding error is a bug.
+	assert.That(err == nil, "encode pacs.002 %s: %v", l.status.MsgID, err)
+	return body, nil
 }
 
 // full reports whether the inbox holds its maximum of unacknowledged messages.
@@ -41,11 +66,10 @@ func (in *inbox) deliver(m InboxMessage, sender corridor.BIC) {
 	in.messages = append(in.messages, &inboxMsg{InboxMessage: m, sender: sender})
 }
 
-// deliverPage delivers a statement page: m, or m written from plan when it
-// is read if plan is not nil.
-func (in *inbox) deliverPage(m InboxMessage, plan *pagePlan) {
-	in.deliver(m, "")
-	in.messages[len(in.messages)-1].plan = plan
+// deliverLater delivers m, whose Body is written from later when it is read.
+func (in *inbox) deliverLater(m InboxMessage, sender corridor.BIC, later laterBody) {
+	in.deliver(m, sender)
+	in.messages[len(in.messages)-1].later = later
 }
 
 // ack removes every message up to and including through and returns them.
@@ -60,31 +84,32 @@ func (in *inbox) ack(through uint64) []*inboxMsg {
 }
 
 // read returns up to limit messages after seq after, marking those read
-// before as possible duplicates, and the plans of the statement pages among
-// them still to be written (nil when there are none). It starts where the
-// reader is: messages are in Seq order, so a binary search finds the first
-// one after after, and the messages before it are never visited.
-func (in *inbox) read(after uint64, limit int) ([]InboxMessage, []*pagePlan) {
+// before as possible duplicates, and what the bodies still to be written
+// among them are written from, by place (nil when there are none). It
+// starts where the reader is: messages are in Seq order, so a binary search
+// finds the first one after after, and the messages before it are never
+// visited.
+func (in *inbox) read(after uint64, limit int) ([]InboxMessage, []laterBody) {
 	i := sort.Search(len(in.messages), func(i int) bool { return in.messages[i].Seq > after })
 	n := min(limit, len(in.messages)-i)
 	if n <= 0 {
 		return nil, nil
 	}
 	out := make([]InboxMessage, 0, n)
-	var plans []*pagePlan
+	var later []laterBody
 	for k, m := range in.messages[i : i+n] {
 		msg := m.InboxMessage
 		msg.PossibleDuplicate = m.reads > 0
 		m.reads++
 		out = append(out, msg)
-		if m.plan != nil {
-			if plans == nil {
-				plans = make([]*pagePlan, n)
+		if !m.later.none() {
+			if later == nil {
+				later = make([]laterBody, n)
 			}
-			plans[k] = m.plan
+			later[k] = m.later
 		}
 	}
-	return out, plans
+	return out, later
 }
 
 // markAllRead is called after a restart: any message may have been read
@@ -113,13 +138,17 @@ func (in *inbox) snapshot() inboxSnapshot {
 		s.Seqs = append(s.Seqs, m.Seq)
 		s.UETR = append(s.UETR, m.UETR)
 		s.Time = append(s.Time, m.Time)
-		s.Body = append(s.Body, m.Body)
-		if m.plan != nil {
+		body := m.Body
+		switch {
+		case m.later.page != nil:
 			if s.Pages == nil {
 				s.Pages = make(map[int]*pagePlan)
 			}
-			s.Pages[len(s.Seqs)-1] = m.plan
+			s.Pages[len(s.Seqs)-1] = m.later.page
+		case m.later.status != nil:
+			body, _ = m.later.write(context.Background(), nil) // As it always was: the body.
 		}
+		s.Body = append(s.Body, body)
 	}
 	return s
 }

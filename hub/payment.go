@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/corridor-network/corridor"
-	"github.com/corridor-network/corridor/internal/assert"
 	"github.com/corridor-network/corridor/iso20022"
 	"github.com/corridor-network/corridor/ledger"
 	"github.com/corridor-network/corridor/settlement"
@@ -286,12 +285,15 @@ func rejectDetail(err error) string {
 	return "settlement failed"
 }
 
-// deliverStatus writes the pacs.002 for p into the instructing agent's inbox.
+// deliverStatus delivers the pacs.002 for p into the instructing agent's
+// inbox. The report is what it says, fixed now; its XML is written when it
+// is read, off the sequencer.
 func (s *state) deliverStatus(p *payment, now time.Time) {
 	pay := p.cmd.Payment
-	body := statusReport(s.hubBIC, p, s.businessDate(pay.Currency, now), now, s.config.Messages)
-	s.deliver(pay.InstructingAgent, InboxMessage{MsgDefID: msgDefPacs002, UETR: pay.UETR, Reference: p.ref,
-		Time: now, Body: body}, p)
+	sr := statusReport(s.hubBIC, p, s.businessDate(pay.Currency, now), now, s.config.Messages)
+	s.inboxes[pay.InstructingAgent].deliverLater(InboxMessage{MsgDefID: msgDefPacs002, UETR: pay.UETR, Reference: p.ref, Time: now},
+		p.cmd.Sender, laterBody{status: sr})
+	s.woken[pay.InstructingAgent] = true
 	p.event(PaymentEvent{Time: now, Event: "delivered", Detail: "pacs.002 " + string(p.status) + " to " + string(pay.InstructingAgent)})
 }
 
@@ -309,9 +311,9 @@ func (s *state) deliver(to corridor.BIC, m InboxMessage, p *payment) {
 // MessagesISO its InstgAgt is the hub, which instructs the report, and its
 // InstdAgt the recipient, as ISO 20022 and CBPR+ define them (the agents of
 // AppHdr Fr and To); before, the payment's agents.
-func statusReport(hubBIC corridor.BIC, p *payment, date corridor.Date, now time.Time, rules int) []byte {
+func statusReport(hubBIC corridor.BIC, p *payment, date corridor.Date, now time.Time, rules int) *iso20022.StatusReport {
 	pay := p.cmd.Payment
-	sr := iso20022.StatusReport{
+	sr := &iso20022.StatusReport{
 		From: hubBIC, To: pay.InstructingAgent, MsgID: fmt.Sprintf("CRDS%012d", p.seq), Created: now,
 		OriginalMsgID: pay.MsgID, OriginalMsgDefID: p.msgDef, OriginalInstrID: p.cmd.InstrID,
 		OriginalEndToEndID: pay.EndToEndID, OriginalUETR: pay.UETR, Status: p.status,
@@ -326,11 +328,7 @@ func statusReport(hubBIC corridor.BIC, p *payment, date corridor.Date, now time.
 	if p.status == corridor.StatusRejected {
 		sr.Reason, sr.AdditionalInfo = p.reason, truncate(p.detail, iso20022.MaxAdditionalInfoChars)
 	}
-	body, err := iso20022.EncodeStatusReport(sr)
-	// Every field came from a validated message and the hub's own state: an
-	// encoding error is a bug, and the state must not go on without the report.
-	assert.That(err == nil, "encode pacs.002 for %s: %v", p.ref, err)
-	return body
+	return sr
 }
 
 func truncate(s string, runes int) string {

@@ -23,7 +23,7 @@ var snapshotFields = map[reflect.Type][]string{
 		"screening", "orig", "returnReason", "returnFX", "returning", "returned", "cancel", "message", "caseKeys"},
 	reflect.TypeFor[paymentCmd]():     {"Sender", "Payment", "InstrID", "Message", "Signature", "Batch", "Screening", "legacyFX", "digest"},
 	reflect.TypeFor[inbox]():          {"next", "messages"},
-	reflect.TypeFor[inboxMsg]():       {"InboxMessage", "sender", "reads", "plan"},
+	reflect.TypeFor[inboxMsg]():       {"InboxMessage", "sender", "reads", "later"},
 	reflect.TypeFor[screeningState](): {"lists", "screener", "whitelist", "holds", "approvals", "changed"},
 }
 

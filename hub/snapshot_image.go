@@ -26,6 +26,7 @@ import (
 
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/internal/assert"
+	"github.com/corridor-network/corridor/iso20022"
 	"github.com/corridor-network/corridor/ledger"
 	"github.com/corridor-network/corridor/screening"
 	"github.com/corridor-network/corridor/settlement"
@@ -139,7 +140,8 @@ type inboxImage struct {
 type inboxMsgImage struct {
 	InboxMessage
 	Sender corridor.BIC
-	Page   *pagePlan // Of a statement page written when read.
+	Page   *pagePlan              // Of a statement page written when read.
+	Status *iso20022.StatusReport // Of a pacs.002 written when read.
 }
 
 type screeningImage struct {
@@ -297,7 +299,7 @@ func (s *state) captureMembers(im *image) {
 	for bic, in := range s.inboxes {
 		ii := inboxImage{BIC: bic, Next: in.next, Messages: make([]inboxMsgImage, len(in.messages))}
 		for i, m := range in.messages {
-			ii.Messages[i] = inboxMsgImage{InboxMessage: m.InboxMessage, Sender: m.sender, Page: m.plan}
+			ii.Messages[i] = inboxMsgImage{InboxMessage: m.InboxMessage, Sender: m.sender, Page: m.later.page, Status: m.later.status}
 		}
 		im.Inboxes = append(im.Inboxes, ii)
 	}

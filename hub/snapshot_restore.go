@@ -133,7 +133,10 @@ func restoreInbox(ii inboxImage) (*inbox, error) {
 				return nil, imageErr("inbox of %s: message %d: %v", ii.BIC, m.Seq, err)
 			}
 		}
-		in.messages[i] = &inboxMsg{InboxMessage: m.InboxMessage, sender: m.Sender, plan: m.Page}
+		if m.Status != nil && (m.Page != nil || m.Body != nil) {
+			return nil, imageErr("inbox of %s: message %d: a pacs.002 to write that has a body or a page", ii.BIC, m.Seq)
+		}
+		in.messages[i] = &inboxMsg{InboxMessage: m.InboxMessage, sender: m.Sender, later: laterBody{page: m.Page, status: m.Status}}
 	}
 	return in, nil
 }
