@@ -189,3 +189,39 @@ func ReadBookRun(out []BookEntry, account string, prev, first, last int64, recor
 	}
 	return out, nil
 }
+
+// BookRows is the rows of stored runs a store's query returns, by number,
+// each (first_n, last_n, records): database/sql's and pgx's rows both are.
+type BookRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// ReadBookRuns reads account's entries numbered from from on, at most
+// limit, from rows that start with the run holding from (or the first
+// after it), checking every run as ReadBookRun does.
+func ReadBookRuns(rows BookRows, account string, from uint64, limit int) ([]BookEntry, error) {
+	var (
+		out  []BookEntry
+		prev int64 // The last number of the run read before.
+	)
+	for len(out) < limit && rows.Next() {
+		var (
+			first, last int64
+			records     []byte
+		)
+		if err := rows.Scan(&first, &last, &records); err != nil {
+			return nil, fmt.Errorf("read book entries of %s: %w", account, err)
+		}
+		var err error
+		if out, err = ReadBookRun(out, account, prev, first, last, records, from, limit); err != nil {
+			return nil, fmt.Errorf("read book entries of %s: %w", account, err)
+		}
+		prev = last
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read book entries of %s: %w", account, err)
+	}
+	return out, nil
+}

@@ -75,25 +75,5 @@ func (j *Journal) BookEntries(ctx context.Context, account string, from uint64, 
 		return nil, fmt.Errorf("query book entries of %s: %w", account, err)
 	}
 	defer rows.Close()
-	var (
-		out  []corridor.BookEntry
-		prev int64 // The last number of the run read before.
-	)
-	for len(out) < limit && rows.Next() {
-		var (
-			first, last int64
-			records     []byte
-		)
-		if err := rows.Scan(&first, &last, &records); err != nil {
-			return nil, fmt.Errorf("read book entries of %s: %w", account, err)
-		}
-		if out, err = corridor.ReadBookRun(out, account, prev, first, last, records, from, limit); err != nil {
-			return nil, fmt.Errorf("read book entries of %s: %w", account, err)
-		}
-		prev = last
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read book entries of %s: %w", account, err)
-	}
-	return out, nil
+	return corridor.ReadBookRuns(rows, account, from, limit)
 }
