@@ -324,7 +324,7 @@ func (w *simWorld) checkMoved(moved []*simLeg, after simSnapshot) {
 		w.checkSettledOn(l, r.date)
 		w.book(l)
 		lane, a := w.debitOf(l)
-		if l.pay.Urgent || l.kind == "pacs.004" || (l.converts() && !simFXBound) {
+		if l.urgentNow() || l.kind == "pacs.004" || (l.converts() && !simFXBound) {
 			exempt[lane] += a
 		} else {
 			normal[lane] = true

@@ -65,6 +65,17 @@ type simLeg struct {
 	orig       *simLeg // Of a return: the payment it returns.
 	msg        simSub  // What was submitted, for repeats.
 	settled    int     // Times the model saw it settle: at most once.
+	// prio is its priority in the RTGS queue as the operator set it: 0 as
+	// the payment says, 1 urgent, -1 normal; 2 when an order's outcome is
+	// not known (either may hold).
+	prio int8
+}
+
+// urgentNow reports whether l may settle as an urgent payment, which may
+// use its agent's reserve: its own priority, or the one the operator gave
+// it in the queue.
+func (l *simLeg) urgentNow() bool {
+	return l.prio == 1 || l.prio == 2 || (l.prio == 0 && l.pay.Urgent)
 }
 
 func (l *simLeg) final() bool {
@@ -901,6 +912,14 @@ func (w *simWorld) moveQueued() {
 			err = w.h.MoveQueued(context.Background(), l.pay.UETR, front)
 		} else {
 			err = w.h.PrioritiseQueued(context.Background(), l.pay.UETR, urgent)
+			switch {
+			case err == nil && urgent:
+				l.prio = 1
+			case err == nil:
+				l.prio = -1
+			case errors.Is(err, corridor.ErrOutcomeUnknown):
+				l.prio = 2
+			}
 		}
 		if err != nil {
 			w.stats.Refused++
