@@ -150,7 +150,7 @@ func (s *state) book(t ledger.Transfer, now time.Time, src source) {
 		}
 		e := entry{Time: now, Transfer: t.ID, Debit: side.debit, Amount: t.Amount, Balance: b.Balance, Ref: src.ref, UETR: src.uetr,
 			MsgID: src.msgID, EndToEndID: src.endToEndID, Code: src.code, Info: src.info, Day: s.bookingDay(side.id.Currency)}
-		stored := s.config.Retention != 0 // With retention, history is the store's.
+		stored := s.booksStored()
 		if n := b.add(e, stored); stored {
 			s.staged = append(s.staged, stagedEntry{acct: side.id, n: n, e: e})
 		}
@@ -159,6 +159,13 @@ func (s *state) book(t ledger.Transfer, now time.Time, src source) {
 			s.notifyEntry(side.id, e, now) // A net posting's camt.054 is the cycle's own: one per posting.
 		}
 	}
+}
+
+// booksStored reports whether an entry posted now goes to the store: with
+// retention, history is the store's, under the message rules that say so
+// (an older journal's store has no book rows for its entries).
+func (s *state) booksStored() bool {
+	return s.config.Retention != 0 && s.config.Messages >= MessagesBooksStored
 }
 
 // add posts e as the book's next entry, in the store when stored, and

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -245,4 +246,60 @@ func (c *manualClock) advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
+}
+
+// TestBooksRulesSwitched upgrades a journal of message rules 5 (whose
+// books stay in memory, as its store has no book rows) to the current
+// rules in the middle of a business day: the day's statement then holds
+// entries from memory and from the store, and must be the one a hub that
+// kept them all in memory writes for the same journal.
+func TestBooksRulesSwitched(t *testing.T) {
+	ctx := context.Background()
+	bodies := map[int][]string{}
+	for _, rules := range []int{hub.MessagesLimitDay, hub.MessagesCurrent} {
+		dir := t.TempDir()
+		cfg := hub.Config{Calendars: testCalendars(t)[:1], Retention: hub.MaxRetention, MessageRules: hub.MessagesLimitDay}
+		h, _, stop := mustRunHub(t, dir, withClock(cfg, businessDay))
+		mustBanks(t, h, nil, 0)
+		day, err := h.OpenDay(ctx, "INR")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 3 {
+			mustFund(t, h, bankIN, corridor.Money{Amount: corridor.Amount(100_00 + i), Currency: "INR"})
+		}
+		stop()
+		cfg.MessageRules, cfg.FourEyes = rules, true // Either way one configuration entry: the same journal but for the rules.
+		h, _, _ = mustRunHub(t, dir, withClock(cfg, businessDay))
+		for i := range 3 {
+			mustFund(t, h, bankIN, corridor.Money{Amount: corridor.Amount(200_00 + i), Currency: "INR"})
+		}
+		if _, err := h.CloseDay(ctx, "INR"); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range mustInbox(t, h, bankIN) {
+			if m.MsgDefID == "camt.053.001.08" {
+				bodies[rules] = append(bodies[rules], string(m.Body))
+			}
+		}
+		st, err := h.Statement(ctx, bankIN, "INR", day.Date, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bodies[rules] = append(bodies[rules], string(st.Body))
+		stored := 0
+		for _, es := range mustStoredBooks(t, filepath.Join(dir, "corridor.db")) {
+			stored += len(es)
+		}
+		if want := map[int]int{hub.MessagesLimitDay: 0, hub.MessagesCurrent: 3}[rules]; stored != want {
+			t.Errorf("rules %d: %d entries in the store; want %d (those posted under the current rules)", rules, stored, want)
+		}
+	}
+	kept, mixed := bodies[hub.MessagesLimitDay], bodies[hub.MessagesCurrent]
+	if len(kept) != 2 || strings.Count(kept[0], "<Ntry>") != 6 {
+		t.Fatalf("kept: %d statements, the first with %d entries; want 2 with 6", len(kept), strings.Count(kept[0], "<Ntry>"))
+	}
+	if diff := cmp.Diff(kept, mixed); diff != "" {
+		t.Errorf("the statement of the day the rules changed differs (-kept +mixed):\n%.3000s", diff)
+	}
 }

@@ -179,8 +179,14 @@ const (
 	// CarryPending), where it could settle past a limit, having been let
 	// through against the day before's inflow.
 	MessagesLimitDay = 5
+	// MessagesBooksStored: besides MessagesLimitDay, with retention the
+	// entries posted on settlement accounts are written to the store with
+	// the journal and leave memory (book.go); before, they stayed in
+	// memory, and a journal written then has no book rows in its store for
+	// them, so it keeps them so.
+	MessagesBooksStored = 6
 	// MessagesCurrent is what a new journal records.
-	MessagesCurrent = MessagesLimitDay
+	MessagesCurrent = MessagesBooksStored
 )
 
 // resolveCmd runs gridlock resolution over the RTGS queue.
