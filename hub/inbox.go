@@ -27,15 +27,16 @@ type inboxMsg struct {
 
 // laterBody is what a message delivered without its Body is written from
 // when it is read, on the reader's goroutine rather than the sequencer's:
-// a statement page whose entries the store keeps (page), or a pacs.002
-// (status). Either way the message is what it would have been written at
+// a statement page whose entries the store keeps (page), a pacs.002
+// (status) or a camt.054 (notification). Either way the message is what it would have been written at
 // delivery, so the state hash hashes that (inbox.snapshot).
 type laterBody struct {
-	page   *pagePlan
-	status *iso20022.StatusReport
+	page         *pagePlan
+	status       *iso20022.StatusReport
+	notification *iso20022.Notification // A camt.054 of one entry.
 }
 
-func (l laterBody) none() bool { return l.page == nil && l.status == nil }
+func (l laterBody) none() bool { return l.page == nil && l.status == nil && l.notification == nil }
 
 // write writes the body, reading a page's entries from books.
 func (l laterBody) write(ctx context.Context, books corridor.Books) ([]byte, error) {
@@ -43,10 +44,16 @@ func (l laterBody) write(ctx context.Context, books corridor.Books) ([]byte, err
 		m, err := l.page.complete(ctx, books)
 		return m.Body, err
 	}
-	body, err := iso20022.EncodeStatusReport(*l.status)
+	var body []byte
+	var err error
+	if l.status != nil {
+		body, err = iso20022.EncodeStatusReport(*l.status)
+	} else {
+		body, err = iso20022.EncodeNotification(*l.notification)
+	}
 	// Every field came from a validated message and the hub's own state:
 	// an encoding error is a bug.
-	assert.That(err == nil, "encode pacs.002 %s: %v", l.status.MsgID, err)
+	assert.That(err == nil, "encode a message to deliver: %v", err)
 	return body, nil
 }
 
@@ -145,7 +152,7 @@ func (in *inbox) snapshot() inboxSnapshot {
 				s.Pages = make(map[int]*pagePlan)
 			}
 			s.Pages[len(s.Seqs)-1] = m.later.page
-		case m.later.status != nil:
+		case m.later.status != nil || m.later.notification != nil:
 			body, _ = m.later.write(context.Background(), nil) // As it always was: the body.
 		}
 		s.Body = append(s.Body, body)

@@ -142,6 +142,8 @@ type inboxMsgImage struct {
 	Sender corridor.BIC
 	Page   *pagePlan              // Of a statement page written when read.
 	Status *iso20022.StatusReport // Of a pacs.002 written when read.
+	// Notification is of a camt.054 written when read.
+	Notification *iso20022.Notification
 }
 
 type screeningImage struct {
@@ -299,7 +301,7 @@ func (s *state) captureMembers(im *image) {
 	for bic, in := range s.inboxes {
 		ii := inboxImage{BIC: bic, Next: in.next, Messages: make([]inboxMsgImage, len(in.messages))}
 		for i, m := range in.messages {
-			ii.Messages[i] = inboxMsgImage{InboxMessage: m.InboxMessage, Sender: m.sender, Page: m.later.page, Status: m.later.status}
+			ii.Messages[i] = inboxMsgImage{InboxMessage: m.InboxMessage, Sender: m.sender, Page: m.later.page, Status: m.later.status, Notification: m.later.notification}
 		}
 		im.Inboxes = append(im.Inboxes, ii)
 	}

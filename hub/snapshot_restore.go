@@ -133,10 +133,10 @@ func restoreInbox(ii inboxImage) (*inbox, error) {
 				return nil, imageErr("inbox of %s: message %d: %v", ii.BIC, m.Seq, err)
 			}
 		}
-		if m.Status != nil && (m.Page != nil || m.Body != nil) {
-			return nil, imageErr("inbox of %s: message %d: a pacs.002 to write that has a body or a page", ii.BIC, m.Seq)
+		if n := btoi(m.Page != nil) + btoi(m.Status != nil) + btoi(m.Notification != nil); n > 1 || (n == 1 && m.Body != nil) {
+			return nil, imageErr("inbox of %s: message %d: a body and what to write it from, or two of those", ii.BIC, m.Seq)
 		}
-		in.messages[i] = &inboxMsg{InboxMessage: m.InboxMessage, sender: m.Sender, later: laterBody{page: m.Page, status: m.Status}}
+		in.messages[i] = &inboxMsg{InboxMessage: m.InboxMessage, sender: m.Sender, later: laterBody{page: m.Page, status: m.Status, notification: m.Notification}}
 	}
 	return in, nil
 }
@@ -416,4 +416,11 @@ func (s *state) restoreBooks(books []bookImage) error {
 		}
 	}
 	return nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/corridor-network/corridor"
-	"github.com/corridor-network/corridor/internal/assert"
 	"github.com/corridor-network/corridor/iso20022"
 	"github.com/corridor-network/corridor/ledger"
 )
@@ -195,9 +194,9 @@ func (s *state) notifyEntry(acct ledger.AccountID, e entry, now time.Time) {
 		return
 	}
 	id := fmt.Sprintf("CRDE%012d%s", e.Transfer, map[bool]string{true: "D", false: "C"}[e.Debit])
-	body, err := iso20022.EncodeNotification(iso20022.Notification{From: s.hubBIC, To: acct.Owner, ID: id, Created: now.UTC(), BizSvc: bizSvc(s.config.Messages),
-		Account: acct.String(), Currency: acct.Currency, Entries: []iso20022.Entry{reportEntry(e)}})
-	assert.That(err == nil, "encode camt.054 %s: %v", id, err)
-	in.deliver(InboxMessage{MsgDefID: msgDefCamt054, UETR: e.UETR, Reference: e.Ref, Time: now, Body: body}, "")
+	n := &iso20022.Notification{From: s.hubBIC, To: acct.Owner, ID: id, Created: now.UTC(), BizSvc: bizSvc(s.config.Messages),
+		Account: acct.String(), Currency: acct.Currency, Entries: []iso20022.Entry{reportEntry(e)}}
+	// Written when it is read, off the sequencer, as a pacs.002 is.
+	in.deliverLater(InboxMessage{MsgDefID: msgDefCamt054, UETR: e.UETR, Reference: e.Ref, Time: now}, "", laterBody{notification: n})
 	s.woken[acct.Owner] = true
 }
