@@ -252,16 +252,27 @@ func (b *book) checkNumbers() error {
 
 func (r dayRun) end() uint64 { return r.First + r.Count }
 
-// kept is the index in Entries of entry n, if memory keeps it.
-func (b *book) kept(n uint64) (int, bool) {
-	i := 0
-	for _, r := range b.Kept {
-		if n >= r.First && n < r.end() {
-			return i + int(n-r.First), true
+// parts appends to out entries r of the book as page parts: the runs
+// memory keeps, sharing Entries (a book only appends and drops from the
+// front, and the parts are capped so that nothing writes into them), and
+// between them the runs the store holds.
+func (b *book) parts(out []pagePart, r numRun) []pagePart {
+	n, at := r.First, 0 // at: where kept run k starts in Entries.
+	for _, k := range b.Kept {
+		if lo, hi := max(n, k.First), min(r.end(), k.end()); lo < hi {
+			if n < lo {
+				out = append(out, pagePart{First: n, Count: lo - n})
+			}
+			i, j := at+int(lo-k.First), at+int(hi-k.First)
+			out = append(out, pagePart{First: lo, Count: hi - lo, Entries: b.Entries[i:j:j]})
+			n = hi
 		}
-		i += int(r.Count)
+		at += int(k.Count)
 	}
-	return 0, false
+	if n < r.end() {
+		out = append(out, pagePart{First: n, Count: r.end() - n})
+	}
+	return out
 }
 
 // checkBooks asserts, after a command, that every transfer the ledger

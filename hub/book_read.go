@@ -12,41 +12,39 @@ import (
 	"github.com/corridor-network/corridor/ledger"
 )
 
-// stagedEntry is an entry posted with retention whose journal entry is not
-// yet durable: the store does not hold it yet, so statements read it here.
+// stagedEntry is an entry the command being applied posted for the store.
 type stagedEntry struct {
 	acct ledger.AccountID
 	n    uint64
 	e    entry
 }
 
-// bookEntries are the store rows of staged, for the journal entry of the
-// command that posted them.
-func bookEntries(staged []stagedEntry) []corridor.BookEntry {
-	if len(staged) == 0 {
+// stage hands the entries the command just applied posted for the store
+// to its journal entry, as the store's rows, their records in one buffer.
+// Only the sequencer's batch writes them; a replay drops them (applyEntry),
+// for the store has them. No statement ever reads them from here: queries
+// run once the batch is durable, and what the sequencer writes itself
+// plans with memory alone (issueStatement).
+func (s *state) stage() []corridor.BookEntry {
+	if len(s.staged) == 0 {
 		return nil
 	}
-	out := make([]corridor.BookEntry, len(staged))
-	for i := range staged {
-		st := &staged[i]
-		out[i] = corridor.BookEntry{Account: st.acct.String(), N: st.n, Record: appendEntryRecord(nil, &st.e)}
+	var buf []byte
+	ends := make([]int, len(s.staged))
+	for i := range s.staged {
+		buf = appendEntryRecord(buf, &s.staged[i].e)
+		ends[i] = len(buf)
 	}
-	return out
-}
-
-// stage moves the entries the command just applied posted with retention
-// into its journal entry's rows, and keeps them for reads until the append
-// is durable (written).
-func (s *state) stage() []corridor.BookEntry {
-	rows := bookEntries(s.staged)
-	s.unwritten = append(s.unwritten, s.staged...)
+	rows := make([]corridor.BookEntry, len(s.staged))
+	start := 0
+	for i := range s.staged {
+		st := &s.staged[i]
+		rows[i] = corridor.BookEntry{Account: st.acct.String(), N: st.n, Record: buf[start:ends[i]:ends[i]]}
+		start = ends[i]
+	}
 	s.staged = s.staged[:0]
 	return rows
 }
-
-// written is called once the batch's append is durable: the store holds
-// every staged entry.
-func (s *state) written() { s.unwritten = s.unwritten[:0] }
 
 // pagePlan is one page of a statement or report, planned on the
 // sequencer: what it says and where its entries are. Parts that memory
@@ -70,10 +68,9 @@ type pagePart struct {
 	Entries      []entry
 }
 
-// planPage plans page p.Page of p, whose entries are the runs of its day,
-// with the entries memory holds, and of those staged for the store when
-// staged (a plan read at once, not one an inbox keeps).
-func (s *state) planPage(b *book, p period, runs []dayRun, now time.Time, staged bool) (pagePlan, error) {
+// planPage plans page p.Page of p, whose entries are the runs of its day:
+// the parts memory keeps, and those the store holds.
+func (s *state) planPage(b *book, p period, runs []dayRun, now time.Time) (pagePlan, error) {
 	total := uint64(0)
 	for _, r := range runs {
 		total += r.Count
@@ -85,68 +82,10 @@ func (s *state) planPage(b *book, p period, runs []dayRun, now time.Time, staged
 	p.Last = first+MaxStatementEntries >= total
 	p.ID = periodID(p, s.lastSeq)
 	plan := pagePlan{P: p, Trimmed: !b.Trimmed.IsZero(), HubBIC: s.hubBIC, Svc: bizSvc(s.config.Messages), Now: now}
-	var pending map[uint64]entry
-	if staged {
-		pending = s.stagedOf(p.Acct)
-	}
-	pl := planner{plan: &plan}
 	for _, r := range pageNumbers(runs, first, MaxStatementEntries) {
-		for n := r.First; n < r.end(); n++ {
-			if i, ok := b.kept(n); ok {
-				pl.addKept(n, b.Entries, i)
-			} else if e, ok := pending[n]; ok {
-				pl.add(n, &e)
-			} else {
-				pl.add(n, nil)
-			}
-		}
+		plan.Parts = b.parts(plan.Parts, r)
 	}
 	return plan, nil
-}
-
-// planner puts entries on a page, part by part. start is where the last
-// part starts in the book's Entries when it is a kept part, else -1.
-type planner struct {
-	plan  *pagePlan
-	start int
-}
-
-// addKept puts entry n, kept at es[i], on the page. Parts share the book's
-// Entries (a book only appends and drops from the front), capped so that
-// nothing ever writes into them; kept entries with consecutive numbers are
-// next to each other there, so a run of them is one part.
-func (pl *planner) addKept(n uint64, es []entry, i int) {
-	if last := pl.last(); last != nil && pl.start >= 0 && last.First+last.Count == n && pl.start+int(last.Count) == i {
-		last.Count++
-		last.Entries = es[pl.start : i+1 : i+1]
-		return
-	}
-	pl.plan.Parts = append(pl.plan.Parts, pagePart{First: n, Count: 1, Entries: es[i : i+1 : i+1]})
-	pl.start = i
-}
-
-// add puts entry n on the page: e, or in the store when e is nil.
-func (pl *planner) add(n uint64, e *entry) {
-	if last := pl.last(); last != nil && pl.start < 0 && last.First+last.Count == n && (last.Entries == nil) == (e == nil) {
-		last.Count++
-		if e != nil {
-			last.Entries = append(last.Entries, *e)
-		}
-		return
-	}
-	part := pagePart{First: n, Count: 1}
-	if e != nil {
-		part.Entries = []entry{*e}
-	}
-	pl.plan.Parts = append(pl.plan.Parts, part)
-	pl.start = -1
-}
-
-func (pl *planner) last() *pagePart {
-	if len(pl.plan.Parts) == 0 {
-		return nil
-	}
-	return &pl.plan.Parts[len(pl.plan.Parts)-1]
 }
 
 // stored reports whether the store holds some of the page's entries.
@@ -185,23 +124,6 @@ func pageNumbers(runs []dayRun, skip, limit uint64) []numRun {
 		}
 	}
 	return out
-}
-
-// stagedOf is the entries of acct posted with retention and not yet in the
-// store, by number.
-func (s *state) stagedOf(acct ledger.AccountID) map[uint64]entry {
-	var m map[uint64]entry
-	for _, list := range [...][]stagedEntry{s.unwritten, s.staged} {
-		for i := range list {
-			if list[i].acct == acct {
-				if m == nil {
-					m = make(map[uint64]entry)
-				}
-				m[list[i].n] = list[i].e
-			}
-		}
-	}
-	return m
 }
 
 // errEntriesMissing is an entry a book counts that neither memory nor the

@@ -126,11 +126,12 @@ func TestBookNumbers(t *testing.T) {
 			t.Errorf("%s: %d %d %v %v; want %d %d %v", date, opening, closing, runs, ok, tt.opening, tt.closing, tt.runs)
 		}
 	}
-	if i, ok := b.kept(4); !ok || i != 2 {
-		t.Errorf("entry 4 kept at %d %v; want 2", i, ok)
+	parts := b.parts(nil, numRun{First: 3, Count: 2})
+	if len(parts) != 2 || parts[1].First != 4 || len(parts[1].Entries) != 1 || &parts[1].Entries[0] != &b.Entries[2] {
+		t.Errorf("entry 4: parts %+v; want it kept, at Entries[2]", parts)
 	}
-	if _, ok := b.kept(3); ok {
-		t.Error("stored entry 3 is kept")
+	if len(parts) < 1 || parts[0].First != 3 || parts[0].Count != 1 || parts[0].Entries != nil {
+		t.Errorf("stored entry 3 is kept: parts %+v", parts)
 	}
 }
 

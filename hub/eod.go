@@ -84,7 +84,7 @@ func (s *state) issueStatements(d *businessDay, now time.Time) {
 // written when it is read (Hub.Inbox): the sequencer never reads the store,
 // and a replay delivers the same.
 func (s *state) issueStatement(acct ledger.AccountID, rec statementRecord, page int, now time.Time) (InboxMessage, *pagePlan, bool, error) {
-	plan, err := s.dayStatement(acct, rec, page, now, false)
+	plan, err := s.dayStatement(acct, rec, page, now)
 	if err != nil {
 		return InboxMessage{}, nil, false, err
 	}
@@ -96,14 +96,13 @@ func (s *state) issueStatement(acct ledger.AccountID, rec statementRecord, page 
 	return msg, nil, plan.P.Last, nil
 }
 
-// dayStatement plans page of the end-of-day statement rec of acct, written
-// at now, with the entries staged for the store when staged (see planPage).
-func (s *state) dayStatement(acct ledger.AccountID, rec statementRecord, page int, now time.Time, staged bool) (pagePlan, error) {
+// dayStatement plans page of the end-of-day statement rec of acct, written at now.
+func (s *state) dayStatement(acct ledger.AccountID, rec statementRecord, page int, now time.Time) (pagePlan, error) {
 	p := period{MsgDef: msgDefCamt053, From: rec.From, To: rec.To, Page: page, Date: rec.Date, Seq: rec.Seq}
 	if !p.To.After(p.From) {
 		p.To = p.From.Add(time.Millisecond)
 	}
-	return s.planDay(acct, rec.Date, p, now, staged)
+	return s.planDay(acct, rec.Date, p, now)
 }
 
 // statementOf plans the camt.053 of acct for date: in a currency with a
@@ -117,7 +116,7 @@ func (s *state) statementOf(acct ledger.AccountID, date corridor.Date, page int,
 		if from.After(now.UTC()) {
 			return pagePlan{}, corridor.Reject(corridor.ReasonInvalidDate, "date "+date.String()+" is in the future")
 		}
-		return s.planDay(acct, date, period{MsgDef: msgDefCamt053, From: from, To: from.AddDate(0, 0, 1), Page: page}, now, true)
+		return s.planDay(acct, date, period{MsgDef: msgDefCamt053, From: from, To: from.AddDate(0, 0, 1), Page: page}, now)
 	}
 	if d == nil || settlement.CompareDates(date, d.Day.Date) >= 0 {
 		return pagePlan{}, corridor.Reject(corridor.ReasonInvalidDate,
@@ -131,7 +130,7 @@ func (s *state) statementOf(acct ledger.AccountID, date corridor.Date, page int,
 	if i < 0 {
 		return pagePlan{}, corridor.Reject(corridor.ReasonInvalidDate, fmt.Sprintf("no end-of-day statement of %s for %s is kept", acct, date))
 	}
-	return s.dayStatement(acct, b.Statements[i], page, now, true)
+	return s.dayStatement(acct, b.Statements[i], page, now)
 }
 
 // reportOf plans the camt.052 of acct now: in a currency with an open
@@ -144,7 +143,7 @@ func (s *state) reportOf(acct ledger.AccountID, page int, now time.Time) (pagePl
 	} else {
 		p.From = dateTime(date)
 	}
-	return s.planDay(acct, date, p, now, true)
+	return s.planDay(acct, date, p, now)
 }
 
 // sameCalendar reports whether two calendars are the same.

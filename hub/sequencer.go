@@ -139,7 +139,6 @@ func (h *Hub) process(ctx context.Context, batch []request) error {
 		}
 		h.lastHash = prev
 		h.state.durablyLetGo(h.cfg.Now())
-		h.state.written()
 		crashpoint.Hit(crashpoint.ReplyBefore)
 	}
 	h.observeBatch(len(batch), len(entries))

@@ -18,7 +18,7 @@ var snapshotFields = map[reflect.Type][]string{
 	reflect.TypeFor[state](): {"hubBIC", "participants", "ledger", "payments", "byMsgID", "byUETR", "inboxes",
 		"woken", "republish", "revokedOperators", "operatorsChanged", "lastSeq", "bySeq", "queue", "cycle", "cycles",
 		"rates", "quotes", "offers", "rounding", "config", "transfers", "screening", "books", "booked", "touched",
-		"camt054", "gate", "defunds", "days", "warehouse", "caseMsgs", "finals", "check", "letGone", "recent", "recentLetGo", "staged", "unwritten"},
+		"camt054", "gate", "defunds", "days", "warehouse", "caseMsgs", "finals", "check", "letGone", "recent", "recentLetGo", "staged"},
 	reflect.TypeFor[payment](): {"seq", "ref", "cmd", "msgDef", "status", "wait", "reason", "detail", "events",
 		"screening", "orig", "returnReason", "returnFX", "returning", "returned", "cancel", "message", "caseKeys"},
 	reflect.TypeFor[paymentCmd]():     {"Sender", "Payment", "InstrID", "Message", "Signature", "Batch", "Screening", "legacyFX", "digest"},

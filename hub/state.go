@@ -67,8 +67,7 @@ type state struct {
 	recent      map[string]*payment // Payments let go of in the last recentFor, by archive key; not state.
 	recentLetGo []letGoBatch        // What recent holds, oldest first; not state.
 
-	staged    []stagedEntry // Entries the command being applied posted for the store; not state.
-	unwritten []stagedEntry // Entries the batch posted for the store, until its append is durable; not state.
+	staged []stagedEntry // Entries the command being applied posted for the store; not state.
 }
 
 // legKey identifies a payment leg: a UETR is end to end, so the next hop of

@@ -119,9 +119,8 @@ type period struct {
 }
 
 // planDay plans page of p, the period of date on acct: its balances and
-// entries are the day's (with those staged for the store when staged; see
-// planPage).
-func (s *state) planDay(acct ledger.AccountID, date corridor.Date, p period, now time.Time, staged bool) (pagePlan, error) {
+// entries are the day's.
+func (s *state) planDay(acct ledger.AccountID, date corridor.Date, p period, now time.Time) (pagePlan, error) {
 	b, err := s.bookOf(acct)
 	if err != nil {
 		return pagePlan{}, err
@@ -131,7 +130,7 @@ func (s *state) planDay(acct ledger.AccountID, date corridor.Date, p period, now
 		return pagePlan{}, corridor.Reject(corridor.ReasonInvalidDate, fmt.Sprintf("entries of %s on %s are no longer kept", acct, date))
 	}
 	p.Acct, p.Opening, p.Closing = acct, opening, closing
-	return s.planPage(b, p, runs, now, staged)
+	return s.planPage(b, p, runs, now)
 }
 
 // bookOf is acct's book, empty when nothing was booked on it yet.

@@ -26,7 +26,6 @@ var notInSum = map[string]string{
 	"recent":           "the sequencer's memory of what it let go of, for duplicates; not journaled",
 	"recentLetGo":      "the sequencer's memory of what it let go of, for duplicates; not journaled",
 	"staged":           "scratch of the command being applied",
-	"unwritten":        "scratch of the batch being committed",
 }
 
 // TestSumCoversState replays the fixture journals and, after each entry,
