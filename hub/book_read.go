@@ -50,7 +50,7 @@ func (s *state) stage() []corridor.BookEntry {
 // sequencer: what it says and where its entries are. Parts that memory
 // holds carry their entries; the rest are in the store, which complete
 // reads, off the sequencer. A page an inbox holds whose entries the store
-// keeps is a plan until it is read (see inboxMsg.plan); its fields are
+// keeps is a plan until it is read (see laterBody); its fields are
 // exported for the snapshot and the state hash.
 type pagePlan struct {
 	P       period // Its Entries are set by complete.

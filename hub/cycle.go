@@ -104,9 +104,8 @@ func (s *state) notify(cycle settlement.CycleID, m settlement.Movement, under []
 	if err != nil {
 		return // The camt.054 is a courtesy: without a valid one the participant gets none, as its tests check.
 	}
-	s.inboxes[m.Participant].deliver(InboxMessage{MsgDefID: msgDefCamt054,
-		Reference: fmt.Sprintf("CRDN%06d%s", cycle, m.Currency), Time: now, Body: body}, "")
-	s.woken[m.Participant] = true
+	s.deliver(m.Participant, InboxMessage{MsgDefID: msgDefCamt054,
+		Reference: fmt.Sprintf("CRDN%06d%s", cycle, m.Currency), Time: now, Body: body}, nil)
 }
 
 // netNotification is the camt.054 of a net movement: one entry, booked,

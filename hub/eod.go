@@ -69,8 +69,7 @@ func (s *state) issueStatements(d *businessDay, now time.Time) {
 			if err != nil {
 				break // Its entries are no longer kept.
 			}
-			s.inboxes[acct.Owner].deliverLater(msg, "", laterBody{page: plan})
-			s.woken[acct.Owner] = true
+			s.deliverLater(acct.Owner, msg, nil, laterBody{page: plan})
 			if last {
 				break
 			}

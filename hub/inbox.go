@@ -66,17 +66,11 @@ func (in *inbox) full() bool { return len(in.messages) >= MaxInboxMessages }
 // close (a camt.054 per currency).
 const inboxOverflow = 2*(settlement.MaxQueued+settlement.MaxCyclePayments) + corridor.MaxParticipantCurrencies
 
-func (in *inbox) deliver(m InboxMessage, sender corridor.BIC) {
+func (in *inbox) deliver(m InboxMessage, sender corridor.BIC, later laterBody) {
 	assert.That(len(in.messages) < MaxInboxMessages+inboxOverflow, "deliver into an overflowing inbox")
 	in.next++
 	m.Seq = in.next
-	in.messages = append(in.messages, &inboxMsg{InboxMessage: m, sender: sender})
-}
-
-// deliverLater delivers m, whose Body is written from later when it is read.
-func (in *inbox) deliverLater(m InboxMessage, sender corridor.BIC, later laterBody) {
-	in.deliver(m, sender)
-	in.messages[len(in.messages)-1].later = later
+	in.messages = append(in.messages, &inboxMsg{InboxMessage: m, sender: sender, later: later})
 }
 
 // ack removes every message up to and including through and returns them.

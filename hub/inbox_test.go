@@ -10,7 +10,7 @@ func benchInbox(tb testing.TB, n int) *inbox {
 	tb.Helper()
 	in := &inbox{}
 	for range n {
-		in.deliver(InboxMessage{MsgDefID: "pacs.008.001.08", Body: []byte("<Envelope/>")}, "BANKDEFFXXX")
+		in.deliver(InboxMessage{MsgDefID: "pacs.008.001.08", Body: []byte("<Envelope/>")}, "BANKDEFFXXX", laterBody{})
 	}
 	return in
 }

@@ -291,18 +291,25 @@ func rejectDetail(err error) string {
 func (s *state) deliverStatus(p *payment, now time.Time) {
 	pay := p.cmd.Payment
 	sr := statusReport(s.hubBIC, p, s.businessDate(pay.Currency, now), now, s.config.Messages)
-	s.inboxes[pay.InstructingAgent].deliverLater(InboxMessage{MsgDefID: msgDefPacs002, UETR: pay.UETR, Reference: p.ref, Time: now},
-		p.cmd.Sender, laterBody{status: sr})
-	s.woken[pay.InstructingAgent] = true
+	s.deliverLater(pay.InstructingAgent, InboxMessage{MsgDefID: msgDefPacs002, UETR: pay.UETR, Reference: p.ref, Time: now},
+		p, laterBody{status: sr})
 	p.event(PaymentEvent{Time: now, Event: "delivered", Detail: "pacs.002 " + string(p.status) + " to " + string(pay.InstructingAgent)})
 }
 
+// deliver puts m into to's inbox, about payment p (nil for none), and
+// wakes its readers.
 func (s *state) deliver(to corridor.BIC, m InboxMessage, p *payment) {
+	s.deliverLater(to, m, p, laterBody{})
+}
+
+// deliverLater is deliver of a message whose Body is written from later
+// when it is read (none: m has its Body).
+func (s *state) deliverLater(to corridor.BIC, m InboxMessage, p *payment, later laterBody) {
 	var sender corridor.BIC
 	if p != nil {
 		sender = p.cmd.Sender
 	}
-	s.inboxes[to].deliver(m, sender)
+	s.inboxes[to].deliver(m, sender, later)
 	s.woken[to] = true
 }
 

@@ -188,14 +188,12 @@ func reportEntry(e entry) iso20022.Entry {
 // notifyEntry delivers a camt.054 of e, an entry on acct, to its owner. The
 // notification is a courtesy: an inbox at its limit gets none.
 func (s *state) notifyEntry(acct ledger.AccountID, e entry, now time.Time) {
-	in := s.inboxes[acct.Owner]
-	if in.full() {
+	if s.inboxes[acct.Owner].full() {
 		return
 	}
 	id := fmt.Sprintf("CRDE%012d%s", e.Transfer, map[bool]string{true: "D", false: "C"}[e.Debit])
 	n := &iso20022.Notification{From: s.hubBIC, To: acct.Owner, ID: id, Created: now.UTC(), BizSvc: bizSvc(s.config.Messages),
 		Account: acct.String(), Currency: acct.Currency, Entries: []iso20022.Entry{reportEntry(e)}}
 	// Written when it is read, off the sequencer, as a pacs.002 is.
-	in.deliverLater(InboxMessage{MsgDefID: msgDefCamt054, UETR: e.UETR, Reference: e.Ref, Time: now}, "", laterBody{notification: n})
-	s.woken[acct.Owner] = true
+	s.deliverLater(acct.Owner, InboxMessage{MsgDefID: msgDefCamt054, UETR: e.UETR, Reference: e.Ref, Time: now}, nil, laterBody{notification: n})
 }
