@@ -52,33 +52,6 @@ type Books interface {
 	BookEntries(ctx context.Context, account string, from uint64, limit int) ([]BookEntry, error)
 }
 
-// CheckBooked returns an error naming the first book entry carried by
-// entries that is out of bounds (BookEntry.Check) or numbered twice for one
-// account: the stores call it before an append writes anything.
-func CheckBooked(entries []JournalEntry) error {
-	seen := map[bookKey]bool{}
-	for i := range entries {
-		e := &entries[i]
-		for k := range e.Booked {
-			b := &e.Booked[k]
-			if err := b.Check(); err != nil {
-				return fmt.Errorf("entry %d: %w", e.Seq, err)
-			}
-			key := bookKey{b.Account, b.N}
-			if seen[key] {
-				return fmt.Errorf("entry %d: book entry %d of %s twice", e.Seq, b.N, b.Account)
-			}
-			seen[key] = true
-		}
-	}
-	return nil
-}
-
-type bookKey struct {
-	account string
-	n       uint64
-}
-
 // The stores keep book entries as runs: the entries of one append on one
 // account with consecutive numbers, in one row (BookRun). An append
 // normally posts one run per account, so a batch writes a row per account
@@ -110,9 +83,10 @@ type BookRun struct {
 // BookRuns returns the rows that write the book entries entries carry: for
 // each account, its entries in order of number, one row for each run of
 // consecutive numbers, and another once a row's records would pass
-// MaxBookRunBytes. The entries must have passed CheckBooked: no account has
-// a number twice.
-func BookRuns(entries []JournalEntry) []BookRun {
+// MaxBookRunBytes. It returns an error naming the first book entry that is
+// out of bounds (BookEntry.Check) or numbered twice for one account: the
+// stores call it before an append writes anything.
+func BookRuns(entries []JournalEntry) ([]BookRun, error) {
 	type posting struct {
 		b   *BookEntry
 		seq uint64
@@ -122,18 +96,24 @@ func BookRuns(entries []JournalEntry) []BookRun {
 	for i := range entries {
 		e := &entries[i]
 		for k := range e.Booked {
+			if err := e.Booked[k].Check(); err != nil {
+				return nil, fmt.Errorf("entry %d: %w", e.Seq, err)
+			}
 			postings = append(postings, posting{&e.Booked[k], e.Seq})
 			size += bookLenBytes + len(e.Booked[k].Record)
 		}
 	}
-	slices.SortFunc(postings, func(x, y posting) int {
+	slices.SortStableFunc(postings, func(x, y posting) int {
 		return cmp.Or(strings.Compare(x.b.Account, y.b.Account), cmp.Compare(x.b.N, y.b.N))
 	})
 	// One buffer for all the rows' records: it never grows past size, so
 	// the rows' slices of it stay valid.
 	buf := make([]byte, 0, size)
 	var runs []BookRun
-	for _, p := range postings {
+	for i, p := range postings {
+		if i > 0 && postings[i-1].b.Account == p.b.Account && postings[i-1].b.N == p.b.N {
+			return nil, fmt.Errorf("entry %d: book entry %d of %s twice", p.seq, p.b.N, p.b.Account)
+		}
 		at := len(buf)
 		buf = binary.BigEndian.AppendUint16(buf, uint16(len(p.b.Record)))
 		buf = append(buf, p.b.Record...)
@@ -145,7 +125,7 @@ func BookRuns(entries []JournalEntry) []BookRun {
 		}
 		runs = append(runs, BookRun{Account: p.b.Account, First: p.b.N, Last: p.b.N, Seq: p.seq, Records: buf[at:]})
 	}
-	return runs
+	return runs, nil
 }
 
 // ReadBookRun appends to out the entries numbered from from on, while out

@@ -32,14 +32,13 @@ var bookRunColumns = []string{"account", "first_n", "last_n", "seq", "records"}
 
 var _ corridor.Books = (*Journal)(nil)
 
-// writeBooked writes the book entries that entries carry in tx, a row per
+// writeBooked writes runs, the book entries of an append, in tx, a row per
 // run (corridor.BookRuns), by binary COPY: for the few rows of a batch (8 for 256
 // entries on 8 accounts) as fast as one INSERT from arrays, within the
 // noise of what was measured. A batch without any costs nothing more. A
 // number already stored for its account fails on book_run_disjoint, and
 // the caller rolls the whole batch back.
-func writeBooked(ctx context.Context, tx pgx.Tx, entries []corridor.JournalEntry) error {
-	runs := corridor.BookRuns(entries)
+func writeBooked(ctx context.Context, tx pgx.Tx, runs []corridor.BookRun) error {
 	if len(runs) == 0 {
 		return nil
 	}

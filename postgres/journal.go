@@ -97,10 +97,11 @@ func (j *Journal) Append(ctx context.Context, entries []corridor.JournalEntry) e
 	if err := corridor.CheckArchived(entries); err != nil {
 		return fmt.Errorf("append journal batch %d..%d: %w", first, last.Seq, err)
 	}
-	if err := corridor.CheckBooked(entries); err != nil {
+	runs, err := corridor.BookRuns(entries)
+	if err != nil {
 		return fmt.Errorf("append journal batch %d..%d: %w", first, last.Seq, err)
 	}
-	if err := j.db.writeBatch(ctx, j.Token(), entries); err != nil {
+	if err := j.db.writeBatch(ctx, j.Token(), entries, runs); err != nil {
 		return fmt.Errorf("append journal batch %d..%d: %w", first, last.Seq, err)
 	}
 	j.mu.Lock()
@@ -125,7 +126,7 @@ var copyColumns = []string{"seq", "time_ns", "kind", "payload", "prev_hash", "ha
 // server has flushed the WAL (synchronous_commit is on, as checkDurability
 // made sure). COPY is the fastest way in: a third faster than one INSERT
 // from arrays, for batches of 256 entries of 1 KB.
-func (db *DB) writeBatch(ctx context.Context, token uint64, entries []corridor.JournalEntry) (err error) {
+func (db *DB) writeBatch(ctx context.Context, token uint64, entries []corridor.JournalEntry, runs []corridor.BookRun) (err error) {
 	start := time.Now()
 	tx, err := db.pool.Begin(ctx)
 	if err != nil {
@@ -146,7 +147,7 @@ func (db *DB) writeBatch(ctx context.Context, token uint64, entries []corridor.J
 	if err := writeArchived(ctx, tx, entries); err != nil {
 		return err
 	}
-	if err := writeBooked(ctx, tx, entries); err != nil {
+	if err := writeBooked(ctx, tx, runs); err != nil {
 		return err
 	}
 	if _, err := tx.Exec(ctx, notifySQL, strconv.FormatUint(entries[len(entries)-1].Seq, 10)); err != nil {

@@ -16,13 +16,11 @@ const (
 
 var _ corridor.Books = (*Journal)(nil)
 
-// writeBooked writes the book entries that entries carry in tx, a row per
-// run (corridor.BookRuns). It binds the statement to tx at the first row, so that a
+// writeBooked writes runs, the book entries of an append (corridor.BookRuns), in tx. It binds the statement to tx at the first row, so that a
 // batch without any costs nothing more. A number already stored for its
 // account fails on book_run_disjoint, and the caller rolls the whole batch
 // back.
-func (db *DB) writeBooked(ctx context.Context, tx *sql.Tx, entries []corridor.JournalEntry) error {
-	runs := corridor.BookRuns(entries)
+func (db *DB) writeBooked(ctx context.Context, tx *sql.Tx, runs []corridor.BookRun) error {
 	if len(runs) == 0 {
 		return nil
 	}

@@ -75,10 +75,11 @@ func (j *Journal) Append(ctx context.Context, entries []corridor.JournalEntry) e
 	if err := corridor.CheckArchived(entries); err != nil {
 		return fmt.Errorf("append journal batch %d..%d: %w", first, last.Seq, err)
 	}
-	if err := corridor.CheckBooked(entries); err != nil {
+	runs, err := corridor.BookRuns(entries)
+	if err != nil {
 		return fmt.Errorf("append journal batch %d..%d: %w", first, last.Seq, err)
 	}
-	if err := j.db.writeBatch(ctx, entries); err != nil {
+	if err := j.db.writeBatch(ctx, entries, runs); err != nil {
 		// The connection may still hold the failed transaction open (SQLite
 		// leaves some commit failures so): closing it rolls that back.
 		return errors.Join(fmt.Errorf("append journal batch %d..%d: %w", first, last.Seq, err), j.db.dropConn(ctx))
@@ -104,7 +105,7 @@ func checkBatch(seq uint64, hash [32]byte, entries []corridor.JournalEntry) {
 // writeBatch inserts entries, the payments they archive and their book
 // entries, in one transaction and commits it; with WAL and synchronous=FULL
 // the commit returns after the WAL is fsynced.
-func (db *DB) writeBatch(ctx context.Context, entries []corridor.JournalEntry) (err error) {
+func (db *DB) writeBatch(ctx context.Context, entries []corridor.JournalEntry, runs []corridor.BookRun) (err error) {
 	start := time.Now()
 	tx, err := db.sql.BeginTx(ctx, nil) // BEGIN IMMEDIATE, from the DSN's _txlock.
 	if err != nil {
@@ -130,7 +131,7 @@ func (db *DB) writeBatch(ctx context.Context, entries []corridor.JournalEntry) (
 	if err := db.writeArchived(ctx, tx, entries); err != nil {
 		return err
 	}
-	if err := db.writeBooked(ctx, tx, entries); err != nil {
+	if err := db.writeBooked(ctx, tx, runs); err != nil {
 		return err
 	}
 	commit := time.Now()
