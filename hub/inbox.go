@@ -44,6 +44,12 @@ func (l laterBody) write(ctx context.Context, books corridor.Books) ([]byte, err
 		m, err := l.page.complete(ctx, books)
 		return m.Body, err
 	}
+	return l.message(), nil
+}
+
+// message writes a pacs.002 or a camt.054, which need nothing but what
+// they say.
+func (l laterBody) message() []byte {
 	var body []byte
 	var err error
 	if l.status != nil {
@@ -54,7 +60,7 @@ func (l laterBody) write(ctx context.Context, books corridor.Books) ([]byte, err
 	// Every field came from a validated message and the hub's own state:
 	// an encoding error is a bug.
 	assert.That(err == nil, "encode a message to deliver: %v", err)
-	return body, nil
+	return body
 }
 
 // full reports whether the inbox holds its maximum of unacknowledged messages.
@@ -147,7 +153,7 @@ func (in *inbox) snapshot() inboxSnapshot {
 			}
 			s.Pages[len(s.Seqs)-1] = m.later.page
 		case m.later.status != nil || m.later.notification != nil:
-			body, _ = m.later.write(context.Background(), nil) // As it always was: the body.
+			body = m.later.message() // As it always was: the body.
 		}
 		s.Body = append(s.Body, body)
 	}
