@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/assert"
 	"github.com/corridor-network/corridor/ledger"
 )
 
@@ -61,6 +62,9 @@ func appendEntryRecord(buf []byte, e *entry) []byte {
 		buf = append(buf, byte(e.Day.Month), byte(e.Day.Day))
 	}
 	for _, s := range [...]string{e.Ref, string(e.UETR), e.MsgID, e.EndToEndID, e.Code, e.Info} {
+		// The hub's own references and a validated message's fields: a
+		// string the record cannot read back is a bug, not an entry to lose.
+		assert.That(len(s) <= maxEntryString, "book entry of transfer %d: a string of %d bytes", e.Transfer, len(s))
 		buf = binary.AppendUvarint(buf, uint64(len(s)))
 		buf = append(buf, s...)
 	}
