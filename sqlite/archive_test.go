@@ -35,18 +35,7 @@ func TestArchiveBackup(t *testing.T) {
 	db := MustOpen(t, filepath.Join(dir, "corridor.db"))
 	want := storetest.Archived(1, storetest.UETROf(1), "msg 1", "e2e 1")
 	mustAppendArchived(t, db.Journal(), want)
-	out := filepath.Join(dir, "backup.db")
-	if err := sqlite.Backup(ctx, filepath.Join(dir, "corridor.db"), out); err != nil {
-		t.Fatalf("Backup: %v", err)
-	}
-	if r, err := sqlite.Audit(ctx, out, nil); err != nil || r.Entries != 2 {
-		t.Fatalf("Audit(backup) = %+v, %v; want an intact journal of 2 entries", r, err)
-	}
-	path := filepath.Join(t.TempDir(), "corridor.db")
-	if err := sqlite.Restore(out, path); err != nil {
-		t.Fatal(err)
-	}
-	j := MustOpen(t, path).Journal()
+	j := mustBackupRestored(t, dir, 2)
 	got, err := j.ArchivedByUETR(ctx, want.UETR)
 	if diff := cmp.Diff([]corridor.ArchivedPayment{want}, got); err != nil || diff != "" {
 		t.Errorf("restored ArchivedByUETR = %v, mismatch (-want +got):\n%s", err, diff)
@@ -54,6 +43,26 @@ func TestArchiveBackup(t *testing.T) {
 	if seq, ok, err := j.ArchivedKey(ctx, "e2e 1"); err != nil || !ok || seq != 1 {
 		t.Errorf("restored ArchivedKey(e2e 1) = %d, %t, %v; want 1", seq, ok, err)
 	}
+}
+
+// mustBackupRestored backs up the store in dir, checks that the backup
+// audits intact with entries entries, restores it into a new directory and
+// opens the restored journal.
+func mustBackupRestored(t *testing.T, dir string, entries uint64) *sqlite.Journal {
+	t.Helper()
+	ctx := context.Background()
+	out := filepath.Join(dir, "backup.db")
+	if err := sqlite.Backup(ctx, filepath.Join(dir, "corridor.db"), out); err != nil {
+		t.Fatalf("Backup: %v", err)
+	}
+	if r, err := sqlite.Audit(ctx, out, nil); err != nil || r.Entries != entries {
+		t.Fatalf("Audit(backup) = %+v, %v; want an intact journal of %d entries", r, err, entries)
+	}
+	path := filepath.Join(t.TempDir(), "corridor.db")
+	if err := sqlite.Restore(out, path); err != nil {
+		t.Fatal(err)
+	}
+	return MustOpen(t, path).Journal()
 }
 
 // tooManyKeys is a keys column of corridor.MaxArchivedKeys+1 one-byte keys.

@@ -48,18 +48,7 @@ func TestBooksBackup(t *testing.T) {
 	db := MustOpen(t, filepath.Join(dir, "corridor.db"))
 	want := []corridor.BookEntry{storetest.Booked(bookAccount, 1), storetest.Booked(bookAccount, 2)}
 	mustAppendBooked(t, db.Journal(), want...)
-	out := filepath.Join(dir, "backup.db")
-	if err := sqlite.Backup(ctx, filepath.Join(dir, "corridor.db"), out); err != nil {
-		t.Fatalf("Backup: %v", err)
-	}
-	if r, err := sqlite.Audit(ctx, out, nil); err != nil || r.Entries != 2 {
-		t.Fatalf("Audit(backup) = %+v, %v; want an intact journal of 2 entries", r, err)
-	}
-	path := filepath.Join(t.TempDir(), "corridor.db")
-	if err := sqlite.Restore(out, path); err != nil {
-		t.Fatal(err)
-	}
-	j := MustOpen(t, path).Journal()
+	j := mustBackupRestored(t, dir, 2)
 	checkBooked(t, j, bookAccount, want)
 	// The restored store goes on numbering where the backup ended, and
 	// refuses a number the backup holds.
