@@ -31,23 +31,30 @@ func BenchmarkSubmit(b *testing.B) {
 
 // BenchmarkSubmit64 sends payments from 64 concurrent submitters, so the
 // sequencer commits them in groups.
-func BenchmarkSubmit64(b *testing.B) { benchmarkSubmit64(b, hub.Config{}) }
+func BenchmarkSubmit64(b *testing.B) { benchmarkSubmit(b, 64, hub.Config{}) }
+
+// BenchmarkSubmit512 is BenchmarkSubmit64Retention with 512 submitters:
+// enough to fill a batch (MaxBatch) while the one before is appended.
+func BenchmarkSubmit512(b *testing.B) {
+	benchmarkSubmit(b, 512, hub.Config{Retention: 24 * time.Hour})
+}
 
 // BenchmarkSubmit64Retention is BenchmarkSubmit64 on a hub with the
 // default retention (24 h of the test's clock: nothing is let go of), as a
 // hub runs: every submission is checked against the archive, and every
 // entry's book rows are written to the store with the journal.
 func BenchmarkSubmit64Retention(b *testing.B) {
-	benchmarkSubmit64(b, hub.Config{Retention: 24 * time.Hour})
+	benchmarkSubmit(b, 64, hub.Config{Retention: 24 * time.Hour})
 }
 
-func benchmarkSubmit64(b *testing.B, cfg hub.Config) {
+// benchmarkSubmit sends b.N payments from submitters concurrent callers.
+func benchmarkSubmit(b *testing.B, submitters int, cfg hub.Config) {
 	h, msgs, pays := mustBenchHub(b, cfg)
 	ctx := context.Background()
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	b.ResetTimer()
-	for w := 0; w < 64; w++ {
+	for range submitters {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

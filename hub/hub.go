@@ -168,7 +168,7 @@ func (h *Hub) reconfigure(ctx context.Context, wg *sync.WaitGroup) error {
 	if !ok {
 		return nil
 	}
-	if err := h.process(ctx, []request{{cmd: c, reply: make(chan result, 1)}}); err != nil && !h.degrade(ctx, wg, err) {
+	if err := h.processNow(ctx, []request{{cmd: c, reply: make(chan result, 1)}}); err != nil && !h.degrade(ctx, wg, err) {
 		return err
 	}
 	return nil

@@ -72,7 +72,16 @@ func mustRunHub(tb testing.TB, dir string, cfg hub.Config) (*hub.Hub, *sqlite.DB
 	if err != nil {
 		tb.Fatalf("open store: %v", err)
 	}
-	cfg.BIC, cfg.Journal = hubBIC, db.Journal()
+	h, stop := mustRunHubOn(tb, db, db.Journal(), cfg)
+	return h, db, stop
+}
+
+// mustRunHubOn is mustRunHub on the store db, through journal (db's, or
+// one that wraps it).
+func mustRunHubOn(tb testing.TB, db *sqlite.DB, journal corridor.Journal, cfg hub.Config) (*hub.Hub, func()) {
+	tb.Helper()
+	ctx := context.Background()
+	cfg.BIC, cfg.Journal = hubBIC, journal
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -97,7 +106,7 @@ func mustRunHub(tb testing.TB, dir string, cfg hub.Config) (*hub.Hub, *sqlite.DB
 		})
 	}
 	tb.Cleanup(stop)
-	return h, db, stop
+	return h, stop
 }
 
 // advance moves the clock forward by d.

@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -63,7 +64,7 @@ func TestRecentlyLetGo(t *testing.T) {
 	s.remember(nil, later.Add(time.Hour))
 	mustRepeat(later.Add(time.Hour), true) // Not durable yet: remembered however long the append takes.
 
-	s.durablyLetGo(later.Add(time.Hour))
+	s.durablyLetGo(1, later.Add(time.Hour))
 	s.remember(nil, later.Add(time.Hour+recentFor))
 	mustRepeat(later.Add(time.Hour+recentFor), true)
 	s.remember(nil, later.Add(time.Hour+recentFor+time.Millisecond))
@@ -75,5 +76,30 @@ func TestRecentlyLetGo(t *testing.T) {
 	s.forgetUndurable()
 	if len(s.recent) != 0 || len(s.recentLetGo) != 0 {
 		t.Fatalf("a let-go whose append failed is still remembered: %d keys", len(s.recent))
+	}
+}
+
+// TestDurablyLetGoInOrder: the append that becomes durable marks only its
+// own let-go batches; those of the batch executed behind it stay undurable
+// (remembered however long their append takes, and forgotten if it fails).
+func TestDurablyLetGoInOrder(t *testing.T) {
+	s := newState("CORRXXXXXXX")
+	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	for i := range 3 {
+		p := &payment{cmd: paymentCmd{Sender: "SBININBBXXX", Payment: corridor.Payment{MsgID: fmt.Sprintf("M%d", i)}}, msgDef: msgDefPacs008}
+		s.remember([]*payment{p}, at)
+	}
+	s.durablyLetGo(1, at.Add(time.Second)) // The first append's one batch.
+	s.durablyLetGo(1, at.Add(2*time.Second))
+	var durable []bool
+	for _, b := range s.recentLetGo {
+		durable = append(durable, b.Durable)
+	}
+	if fmt.Sprint(durable) != "[true true false]" || !s.recentLetGo[1].At.Equal(at.Add(2*time.Second)) {
+		t.Fatalf("durable %v, second at %v; want [true true false] and the second at its own append", durable, s.recentLetGo[1].At)
+	}
+	s.forgetUndurable()
+	if len(s.recentLetGo) != 2 {
+		t.Fatalf("%d batches after the failed append; want the 2 durable ones", len(s.recentLetGo))
 	}
 }

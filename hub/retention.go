@@ -259,11 +259,17 @@ func (s *state) remember(ps []*payment, now time.Time) {
 	s.recentLetGo = append(s.recentLetGo, b)
 }
 
-// durablyLetGo marks what the sequencer let go of so far as durable at
-// now: the archive holds it, and a check that starts from now finds it.
-// recentFor counts from here, however long the append took.
-func (s *state) durablyLetGo(now time.Time) {
-	for i := len(s.recentLetGo) - 1; i >= 0 && !s.recentLetGo[i].Durable; i-- {
+// durablyLetGo marks the first n batches the sequencer let go of and are
+// not yet durable as durable at now (those of the append that just became
+// durable; the batch executed after it may have added more): the archive
+// holds them, and a check that starts from now finds them. recentFor counts
+// from here, however long the append took.
+func (s *state) durablyLetGo(n int, now time.Time) {
+	i := len(s.recentLetGo)
+	for i > 0 && !s.recentLetGo[i-1].Durable {
+		i--
+	}
+	for ; n > 0 && i < len(s.recentLetGo); i, n = i+1, n-1 {
 		s.recentLetGo[i].At, s.recentLetGo[i].Durable = now, true
 	}
 }

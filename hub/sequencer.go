@@ -52,16 +52,28 @@ func (h *Hub) replayInto(ctx context.Context, s *state) ([32]byte, error) {
 // refuses commands, rebuilds its state from the journal, serves reads from
 // it and resumes once the store can be written again (see degrade); with any
 // other journal Run returns the append's error and the hub must be restarted.
+//
+// The journal append of one batch runs while the sequencer executes the
+// next (see inflight): a batch's answers wait for its own append, and the
+// next batch's append starts only when the one before is durable, so the
+// journal's order is the execution order and nothing is answered before it
+// is durable.
 func (h *Hub) Run(ctx context.Context) error {
 	defer close(h.stopped)
 	var wg sync.WaitGroup // The recovery, while the journal is down.
 	defer wg.Wait()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	batch := make([]request, 0, MaxBatch)
+	buffers := [2][]request{make([]request, 0, MaxBatch), make([]request, 0, MaxBatch)}
+	free := 0 // The buffer the batch in flight does not hold.
+	var flying *inflight
 	for {
+		batch := buffers[free][:0]
 		select {
 		case <-ctx.Done():
+			if err := h.land(flying); err != nil {
+				h.log.Error("journal append failed as the hub stopped", "error", err)
+			}
 			return nil
 		case in := <-h.rebuilt:
 			if h.adopt(in) {
@@ -70,16 +82,27 @@ func (h *Hub) Run(ctx context.Context) error {
 				}
 			}
 			continue
+		case err := <-flying.appended():
+			if err = h.complete(flying, err, true); err != nil && !h.degrade(ctx, &wg, err) {
+				return err
+			}
+			flying = nil
+			continue
 		case r := <-h.requests:
-			batch = append(batch[:0], r)
+			batch = append(batch, r)
 		}
 		batch = h.drain(batch)
+		buffers[free] = batch
 		if h.down != nil {
 			h.refuse(batch)
 			continue
 		}
-		if err := h.process(ctx, batch); err != nil && !h.degrade(ctx, &wg, err) {
+		var err error
+		if flying, err = h.process(ctx, batch, flying); err != nil && !h.degrade(ctx, &wg, err) {
 			return err
+		}
+		if flying != nil {
+			free ^= 1
 		}
 	}
 }
@@ -97,15 +120,74 @@ func (h *Hub) drain(batch []request) []request {
 	return batch
 }
 
-// process executes a batch, makes the changes durable in one journal append,
-// and answers. Queries run after the append, so no caller ever sees state that
-// is not yet durable.
-func (h *Hub) process(ctx context.Context, batch []request) error {
+// inflight is a batch executed into the state whose journal append is
+// running: its answers are held until the append is durable.
+type inflight struct {
+	batch   []request
+	results []result
+	letGo   int        // The batches of let-go payments it added to state.recentLetGo.
+	done    chan error // The append's outcome.
+}
+
+// appended is the channel the append of f reports on; nil, which never
+// reports, for no batch in flight.
+func (f *inflight) appended() <-chan error {
+	if f == nil {
+		return nil
+	}
+	return f.done
+}
+
+// process executes a batch, hands its entries to the journal in one append,
+// and returns it in flight. It first lands the batch before (flying), whose
+// append ran while this one executed: when that append failed, this batch
+// was never written and is answered as not taken. A batch that changes what
+// the API reads outside the sequencer (publish) is appended and answered
+// here, so that no one sees it before it is durable. Queries run on the
+// state after their batch and are answered with it, once it is durable.
+func (h *Hub) process(ctx context.Context, batch []request, flying *inflight) (*inflight, error) {
+	f, entries := h.execute(batch)
+	if err := h.land(flying); err != nil {
+		h.answerNotTaken(batch)
+		return nil, err
+	}
+	if len(entries) == 0 {
+		return nil, h.complete(f, nil, true)
+	}
+	f.done = make(chan error, 1)
+	go func() { f.done <- h.cfg.Journal.Append(context.WithoutCancel(ctx), entries) }()
+	if h.state.unpublished() {
+		return nil, h.complete(f, <-f.done, true)
+	}
+	return f, nil
+}
+
+// processNow processes batch, with no batch in flight, and answers it once
+// it is durable.
+func (h *Hub) processNow(ctx context.Context, batch []request) error {
+	f, err := h.process(ctx, batch, nil)
+	if err != nil || f == nil {
+		return err
+	}
+	return h.complete(f, <-f.done, true)
+}
+
+// land waits for the append of f, if any, and answers its batch. It
+// publishes nothing: the state may already hold the batch after f.
+func (h *Hub) land(f *inflight) error {
+	if f == nil {
+		return nil
+	}
+	return h.complete(f, <-f.done, false)
+}
+
+// execute runs batch's commands and then its queries on the state, and
+// returns it with the journal entries of the commands that changed it.
+func (h *Hub) execute(batch []request) (*inflight, []corridor.JournalEntry) {
 	now := h.cfg.Now().UTC()
 	h.state.remember(nil, now) // Forgets what was let go of long enough ago.
-	entries := make([]corridor.JournalEntry, 0, len(batch))
-	results := make([]result, len(batch))
-	prev := h.lastHash
+	f := &inflight{batch: batch, results: make([]result, len(batch))}
+	var entries []corridor.JournalEntry
 	for i, r := range batch {
 		if r.cmd == nil {
 			continue
@@ -114,42 +196,50 @@ func (h *Hub) process(ctx context.Context, batch []request) error {
 		h.state.check = r.check
 		res := h.state.execute(r.cmd, seq, now)
 		h.state.check = archiveCheck{}
-		results[i] = res
+		f.results[i] = res
 		if !res.changed {
 			assert.That(len(h.state.staged) == 0, "%s changed nothing and posted %d entries", r.cmd.kind(), len(h.state.staged))
 			continue
 		}
-		e := journalEntry(r.cmd, seq, now, prev)
+		e := journalEntry(r.cmd, seq, now, h.lastHash)
 		e.Booked = h.state.stage()
 		if len(h.state.letGone) > 0 {
 			e.Archived = archived(h.state.letGone) // Written with the entry whose command let them go.
 			h.state.remember(h.state.letGone, now)
 			h.state.letGone = nil
+			f.letGo++
 		}
-		prev = e.Hash
+		h.lastHash = e.Hash
 		entries = append(entries, e)
 		if rc, ok := receiptOf(r.cmd, e); ok {
-			results[i].payment.Receipt = rc // Answered only once the entry is durable.
+			f.results[i].payment.Receipt = rc // Answered only once the entry is durable.
 		}
 	}
-	if len(entries) > 0 {
-		if err := h.cfg.Journal.Append(context.WithoutCancel(ctx), entries); err != nil {
-			h.answerFailed(batch, results)
-			return err
-		}
-		h.lastHash = prev
-		h.state.durablyLetGo(h.cfg.Now())
-		crashpoint.Hit(crashpoint.ReplyBefore)
-	}
-	h.observeBatch(len(batch), len(entries))
-	// Publish before answering: a caller told that a revocation or a list
-	// load is done must find it in force at its next request.
-	h.publish()
-	for i, r := range batch {
+	for _, r := range batch {
 		if r.query != nil {
 			r.query(h.state)
 		}
-		r.reply <- results[i]
+	}
+	h.observeBatch(len(batch), len(entries))
+	return f, entries
+}
+
+// complete answers f's batch once its append reported err. With publish,
+// f is the last batch executed, and what it changed that the API reads is
+// published before anyone is answered: a caller told that a revocation or
+// a list load is done must find it in force at its next request.
+func (h *Hub) complete(f *inflight, err error, publish bool) error {
+	if err != nil {
+		h.answerFailed(f.batch, f.results)
+		return err
+	}
+	h.state.durablyLetGo(f.letGo, h.cfg.Now())
+	crashpoint.Hit(crashpoint.ReplyBefore)
+	if publish {
+		h.publish()
+	}
+	for i, r := range f.batch {
+		r.reply <- f.results[i]
 	}
 	crashpoint.Hit(crashpoint.ReplyAfter)
 	h.wake()
@@ -170,6 +260,24 @@ func (h *Hub) answerFailed(batch []request, results []result) {
 		}
 		r.reply <- result{err: fmt.Errorf("journal: %w", stopped)}
 	}
+}
+
+// answerNotTaken answers a batch executed behind one whose append failed:
+// none of it was written.
+func (h *Hub) answerNotTaken(batch []request) {
+	for _, r := range batch {
+		stopped := ErrJournalDown
+		if r.cmd == nil {
+			stopped = errRebuilding
+		}
+		r.reply <- result{err: fmt.Errorf("journal: %w", stopped)}
+	}
+}
+
+// unpublished says whether the state holds changes that publish copies
+// out for the API to read without the sequencer.
+func (s *state) unpublished() bool {
+	return s.screening.changed || s.operatorsChanged || len(s.republish) > 0
 }
 
 // publish copies the memberships changed since the last commit into the
