@@ -287,5 +287,9 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v) // The client hung up; nothing left to tell it.
+	enc := json.NewEncoder(w)
+	// Inbox bodies are XML: escaped for HTML, each < and > would be six
+	// bytes to send and to unescape. The API's answers are JSON, never HTML.
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // The client hung up; nothing left to tell it.
 }
