@@ -65,15 +65,14 @@ func appendEntryRecord(buf []byte, e *entry) []byte {
 		// The hub's own references and a validated message's fields: a
 		// string the record cannot read back is a bug, not an entry to lose.
 		assert.That(len(s) <= maxEntryString, "book entry of transfer %d: a string of %d bytes", e.Transfer, len(s))
-		buf = binary.AppendUvarint(buf, uint64(len(s)))
-		buf = append(buf, s...)
+		buf = appendString(buf, s)
 	}
 	return buf
 }
 
 // decodeEntryRecord reads a record appendEntryRecord wrote.
 func decodeEntryRecord(rec []byte) (entry, error) {
-	d := recordReader{buf: rec}
+	d := recordReader{buf: rec, kind: errEntryRecord, maxString: maxEntryString}
 	if v := d.oneByte(); v != entryRecordVersion && d.err == nil {
 		return entry{}, fmt.Errorf("%w: version %d, not %d", errEntryRecord, v, entryRecordVersion)
 	}
@@ -105,62 +104,4 @@ func decodeEntryRecord(rec []byte) (entry, error) {
 		return entry{}, fmt.Errorf("%w: amount %d is not 1 to the maximum", errEntryRecord, e.Amount)
 	}
 	return e, nil
-}
-
-// recordReader reads a record's fields in order; the first failure sticks,
-// and every read after it returns zero.
-type recordReader struct {
-	buf []byte
-	err error
-}
-
-func (d *recordReader) fail(format string, args ...any) {
-	if d.err == nil {
-		d.err = fmt.Errorf("%w: %s", errEntryRecord, fmt.Sprintf(format, args...))
-	}
-	d.buf = nil
-}
-
-func (d *recordReader) oneByte() byte {
-	if len(d.buf) < 1 {
-		d.fail("cut short")
-		return 0
-	}
-	b := d.buf[0]
-	d.buf = d.buf[1:]
-	return b
-}
-
-func (d *recordReader) uvarint() uint64 {
-	v, n := binary.Uvarint(d.buf)
-	if n <= 0 {
-		d.fail("a number is cut short or too long")
-		return 0
-	}
-	d.buf = d.buf[n:]
-	return v
-}
-
-func (d *recordReader) varint() int64 {
-	v, n := binary.Varint(d.buf)
-	if n <= 0 {
-		d.fail("a number is cut short or too long")
-		return 0
-	}
-	d.buf = d.buf[n:]
-	return v
-}
-
-func (d *recordReader) string() string {
-	n := d.uvarint()
-	switch {
-	case d.err != nil:
-		return ""
-	case n > maxEntryString || n > uint64(len(d.buf)):
-		d.fail("a string of %d bytes, with %d left (at most %d)", n, len(d.buf), maxEntryString)
-		return ""
-	}
-	s := string(d.buf[:n])
-	d.buf = d.buf[n:]
-	return s
 }

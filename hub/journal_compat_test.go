@@ -33,6 +33,8 @@ var updateCurrent = flag.Bool("update-current-journal", false, "rewrite testdata
 const (
 	journalV0           = "testdata/journal-v0.jsonl"
 	journalV0State      = "testdata/journal-v0.state"
+	journalV2           = "testdata/journal-v2.jsonl"
+	journalV2State      = "testdata/journal-v2.state"
 	journalCurrent      = "testdata/journal-current.jsonl"
 	journalCurrentState = "testdata/journal-current.state"
 )
@@ -61,6 +63,13 @@ var (
 // and the same balances, statuses and inboxes.
 func TestOldJournalReplays(t *testing.T) {
 	mustReplayFixture(t, journalV0, journalV0State, fixtureConfig)
+}
+
+// TestV2JournalReplays does the same for the current journal as it was
+// when every payload was JSON (version 2), before payments became binary
+// records; it is never rewritten either.
+func TestV2JournalReplays(t *testing.T) {
+	mustReplayFixture(t, journalV2, journalV2State, currentFixtureConfig(t))
 }
 
 // TestCurrentJournalReplays does the same for the journal of today's code.

@@ -18,8 +18,11 @@ import (
 //	    through the hub's FX position accounts, so old journals replay to
 //	    the same state.
 //
+//	v3: a payment.submit is a binary record (payment_record.go), not
+//	    JSON; every other kind is written as v2.
+//
 // A change to any journaled command's fields is a new version, with its
-// migration in decodePayload; testdata/journal/*.json fails the tests when an
+// migration in decodePayload; testdata/journal/* fails the tests when an
 // encoding changes without one.
 const payloadVersion = 2
 
@@ -38,6 +41,9 @@ type payloadEnvelope struct {
 // payloadEnvelope: Marshal of a RawMessage scans it again whole, and a
 // payment's is mostly the base64 of its message.
 func encodeCommand(c command) ([]byte, error) {
+	if pc, ok := c.(paymentCmd); ok { // Not a returnCmd, which holds one: only a payment.submit is a record.
+		return pc.encodeRecord(), nil
+	}
 	body, err := json.Marshal(c)
 	if err != nil {
 		return nil, fmt.Errorf("encode %s: %w", c.kind(), err)
@@ -65,6 +71,12 @@ func decodeCommand(kind string, payload []byte) (command, error) {
 // has the same fields; the first version that changes them migrates here.
 func decodePayload[C command](payload []byte) (command, error) {
 	var c C
+	if isRecord(payload) {
+		if _, ok := any(c).(paymentCmd); !ok {
+			return nil, fmt.Errorf("decode %s: a binary record, which only a %s is", c.kind(), kindPayment)
+		}
+		return decodePaymentRecord(payload)
+	}
 	body, version, err := unwrapPayload(payload)
 	if err != nil {
 		return nil, fmt.Errorf("decode %s: %w", c.kind(), err)

@@ -123,10 +123,11 @@ func (h *Hub) drain(batch []request) []request {
 // inflight is a batch executed into the state whose journal append is
 // running: its answers are held until the append is durable.
 type inflight struct {
-	batch   []request
-	results []result
-	letGo   int        // The batches of let-go payments it added to state.recentLetGo.
-	done    chan error // The append's outcome.
+	batch     []request
+	results   []result
+	journaled bool       // Some of it was journaled.
+	letGo     int        // The batches of let-go payments it added to state.recentLetGo.
+	done      chan error // The append's outcome.
 }
 
 // appended is the channel the append of f reports on; nil, which never
@@ -221,6 +222,7 @@ func (h *Hub) execute(batch []request) (*inflight, []corridor.JournalEntry) {
 		}
 	}
 	h.observeBatch(len(batch), len(entries))
+	f.journaled = len(entries) > 0
 	return f, entries
 }
 
@@ -233,7 +235,9 @@ func (h *Hub) complete(f *inflight, err error, publish bool) error {
 		h.answerFailed(f.batch, f.results)
 		return err
 	}
-	h.state.durablyLetGo(f.letGo, h.cfg.Now())
+	if f.journaled {
+		h.state.durablyLetGo(f.letGo, h.cfg.Now())
+	}
 	crashpoint.Hit(crashpoint.ReplyBefore)
 	if publish {
 		h.publish()
