@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -76,6 +77,19 @@ func (s *Server) submit(r *http.Request, bic corridor.BIC, msg corridor.SignedMe
 	return s.Hub.SubmitMessage(r.Context(), sub, msg)
 }
 
+// readAll reads r to its end, into a buffer sized for the length the
+// sender declared when that is within limit (r enforces the limit), so
+// that a body is not copied again each time io.ReadAll's buffer doubles.
+func readAll(r io.Reader, declared, limit int64) ([]byte, error) {
+	if declared <= 0 || declared > limit {
+		return io.ReadAll(r)
+	}
+	var buf bytes.Buffer
+	buf.Grow(int(declared) + bytes.MinRead) // ReadFrom wants MinRead free to read on to the end.
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
+}
+
 // Errors of reading a request body.
 var (
 	errTooLarge = errors.New("httpapi: body too large")
@@ -83,7 +97,7 @@ var (
 )
 
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	body, err := readAll(http.MaxBytesReader(w, r.Body, limit), r.ContentLength, limit)
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return nil, fmt.Errorf("body is over the limit of %d bytes: %w", limit, errTooLarge)
@@ -285,11 +299,20 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
+	var body bytes.Buffer
+	enc := json.NewEncoder(&body)
 	// Inbox bodies are XML: escaped for HTML, each < and > would be six
 	// bytes to send and to unescape. The API's answers are JSON, never HTML.
 	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v) // The client hung up; nothing left to tell it.
+	if err := enc.Encode(v); err != nil { // A bug: every answer's type encodes.
+		status = http.StatusInternalServerError
+		body.Reset()
+		_ = json.NewEncoder(&body).Encode(ErrorBody{Error: "internal error: the answer could not be encoded"})
+	}
+	// Encoded whole first, so that the length is declared: a client reads
+	// the answer into one buffer of that size.
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(body.Len()))
+	w.WriteHeader(status)
+	_, _ = w.Write(body.Bytes()) // The client hung up; nothing left to tell it.
 }
