@@ -15,8 +15,8 @@ import (
 // must be quick and must not block or call back into the hub.
 type Observer interface {
 	// BatchCommitted reports a batch of requests executed and the journal
-	// entries it appended (0 when it changed nothing); the store times the
-	// append itself.
+	// entries it hands to the append (0 when it changed nothing), before
+	// the append runs; the store times the append itself.
 	BatchCommitted(requests, entries int)
 	// Screened reports one payment screened: how long it took and how many
 	// of its parties' names hit a list.
