@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -16,9 +17,8 @@ type strictTarget struct {
 	new  func() any // A pointer to a fresh zero value.
 }
 
-// strictTargets are the types readJSON and decodeStrict are called with,
-// and strictShape, which has the kinds of fields they lack.
-var strictTargets = []strictTarget{
+// apiTargets are the types readJSON and decodeStrict are called with.
+var apiTargets = []strictTarget{
 	{"BatchRequest", func() any { return new(BatchRequest) }},
 	{"ListRequest", func() any { return new(ListRequest) }},
 	{"DecisionRequest", func() any { return new(DecisionRequest) }},
@@ -33,9 +33,22 @@ var strictTargets = []strictTarget{
 	{"QuoteRequest", func() any { return new(QuoteRequest) }},
 	{"LimitsBody", func() any { return new(LimitsBody) }},
 	{"NotificationsBody", func() any { return new(NotificationsBody) }},
+}
+
+// shapeTargets have the kinds of fields the API's types lack: strictShape
+// as a body and in a list; maps; embedded structs and fields that share a
+// name.
+var shapeTargets = []strictTarget{
 	{"strictShape", func() any { return new(strictShape) }},
 	{"*strictShape", func() any { return new(*strictShape) }},
+	{"[]strictShape", func() any { return new([]strictShape) }},
+	{"map[string]map[string]strictInner", func() any { return new(map[string]map[string]strictInner) }},
+	{"strictEmbeds", func() any { return new(strictEmbeds) }},
+	{"strictTwins", func() any { return reflect.New(strictTwins).Interface() }},
 }
+
+// strictTargets are what FuzzDecodeStrictMatchesReference decodes into.
+var strictTargets = append(append([]strictTarget(nil), apiTargets...), shapeTargets...)
 
 // strictShape has a field of each kind decodeStrict treats in its own way:
 // nested structs by value and by pointer, maps and lists of them, an array
@@ -57,7 +70,6 @@ type strictShape struct {
 	Bytes    []byte                  `json:"bytes,omitempty"`
 	Self     *strictShape            `json:"self,omitempty"`
 	Skipped  int                     `json:"-"`
-	Dash     int                     `json:"-,omitempty"`
 	Untagged map[string]*strictInner `json:",omitempty"`
 	Quoted   int64                   `json:"quoted,string,omitempty"`
 }
@@ -66,6 +78,28 @@ type strictInner struct {
 	ID   uint64   `json:"id"`
 	Tags []string `json:"tags,omitempty"`
 }
+
+// strictEmbeds embeds structs, whose fields encoding/json promotes; the
+// check knows an embedded field by its type's name, if exported.
+type strictEmbeds struct {
+	strictInner
+	*StrictExported
+	Name string `json:"name,omitempty"`
+}
+
+// StrictExported is embedded in strictEmbeds.
+type StrictExported struct {
+	Note string `json:"note"`
+}
+
+// strictTwins has two fields of one JSON name, which the check knows as the
+// last of them and encoding/json not at all. It is built, as vet refuses to
+// see it written.
+var strictTwins = reflect.StructOf([]reflect.StructField{
+	{Name: "A", Type: reflect.TypeFor[string](), Tag: `json:"twin,omitempty"`},
+	{Name: "B", Type: reflect.TypeFor[[]strictInner](), Tag: `json:"twin,omitempty"`},
+	{Name: "C", Type: reflect.TypeFor[int](), Tag: `json:"c"`},
+})
 
 // checkMatchesReference fails t unless decodeStrict and refDecodeStrict
 // agree on body for every target: both accept it and decode equal values,
@@ -77,7 +111,7 @@ func checkMatchesReference(t *testing.T, body []byte) {
 		errGot, errWant := decodeStrict(body, got), refDecodeStrict(body, want)
 		switch {
 		case errGot == nil && errWant == nil:
-			if diff := cmp.Diff(want, got); diff != "" {
+			if diff := cmp.Diff(want, got, cmp.Exporter(func(reflect.Type) bool { return true })); diff != "" {
 				t.Errorf("%s: decodeStrict(%q) differs from the reference (-want +got):\n%s", target.name, body, diff)
 			}
 		case errGot == nil:
@@ -160,6 +194,8 @@ var strictSeeds = []string{
 	`{"through":1,"thro\u0075gh":2}`, `{"a\u0062":1,"ab":2}`, `{"\ud800":1,"\udc00":2}`, "{\"\xff\":1,\"\\ufffd\":2}",
 	`{"messages":["a"],"\u006d\u0065ssages":["b"]}`, `{"mode":"open","allow":[{"counterparty":"X","messages":[],"counterp\u0061rty":"Y"}]}`,
 	`{"\u0074hrough":1}`, `{"through\u0000":1}`, `{"through":1,"":2}`, `{"":1,"":2}`,
+	`{"\ud800\u0041":1,"\ufffdA":2}`, `{"\ud83d\ude00":1,"😀":2}`, manyKeys(20, 19), manyKeys(40, 33), manyKeys(40, 2),
+	`{"mode":"m","allow":[` + strings.TrimSuffix(manyKeys(30, 29), "}") + `,"counterparty":"x"}]}`,
 	// Nesting at and past MaxJSONDepth.
 	strings.Repeat("[", 17) + strings.Repeat("]", 17), strings.Repeat("[", 18) + strings.Repeat("]", 18),
 	strings.Repeat("[", 16) + "1" + strings.Repeat("]", 16), strings.Repeat("[", 17) + "1" + strings.Repeat("]", 17),
@@ -192,6 +228,9 @@ var strictSeeds = []string{
 	`{"name":"n","Skipped":1}`, `{"name":"n","-":1}`, `{"name":"n","Untagged":{"k":{"id":1}}}`, `{"name":"n","untagged":{}}`,
 	`{"name":"n","quoted":"12"}`, `{"name":"n","quoted":12}`, `{"name":null}`, `{"note":"x"}`,
 	`{"name":"n","x":1,"y":2,"inner":{"q":1},"list":[{"r":1}]}`, `{"inner":{"tags":[]},"list":[{}],"by_key":{"k":{}}}`,
+	`[{"name":"a"},{"name":"b","list":[{"id":1}]}]`, `{"a":{"b":{"id":1}},"c":{}}`, `{"a":{"b":null}}`, `{"":{"":{}}}`,
+	`{"id":1,"note":"x"}`, `{"StrictExported":{"note":"x"}}`, `{"strictInner":{"id":1}}`, `{"name":"n","StrictExported":null}`,
+	`{"twin":[{"id":1}],"c":1}`, `{"twin":"x","c":1}`, `{"twin":[{}],"c":1}`, `{"c":1}`,
 }
 
 func FuzzDecodeStrictMatchesReference(f *testing.F) {
@@ -203,5 +242,28 @@ func FuzzDecodeStrictMatchesReference(f *testing.F) {
 			t.Skip("bodies of more than 4 KiB add nothing the fuzzer finds in smaller ones")
 		}
 		checkMatchesReference(t, body)
+	})
+}
+
+// FuzzUnquote checks that unquote reads a JSON string as encoding/json
+// does.
+func FuzzUnquote(f *testing.F) {
+	for _, s := range []string{`"a\u0062"`, `"\ud83d\ude00"`, `"\ud800"`, `"\udc00\ud800x"`, `"\ud800\ud800\udc00"`,
+		`"\ud83d\u0041"`, "\"\xff\xfe\"", "\"\xe2\x82\"", `"\/\b\f\n\r\t\"\\"`, `"\u0000"`, `"é"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, quoted []byte) {
+		var want string
+		if json.Unmarshal(quoted, &want) != nil || len(quoted) < 2 || quoted[0] != '"' || quoted[len(quoted)-1] != '"' {
+			return // Not one JSON string, without space around it.
+		}
+		s := strictScanner{data: quoted}
+		key, err := s.key()
+		if err != nil || s.pos != len(quoted) {
+			t.Fatalf("key of %q: %q, %v, at %d", quoted, key, err, s.pos)
+		}
+		if string(key) != want {
+			t.Errorf("key of %q = %q; encoding/json reads %q", quoted, key, want)
+		}
 	})
 }
