@@ -29,17 +29,36 @@ var errBadJSON = errors.New("httpapi: request body refused")
 // (planOf); encoding/json then decodes it, and refuses what the pass leaves
 // to it, such as a string where v has a number.
 func decodeStrict(body []byte, v any) error {
+	p := planOf(reflect.TypeOf(v).Elem())
 	s := strictScanner{data: body}
 	s.path, s.keys = s.pathArray[:0], s.keysArray[:0]
-	if err := s.check(planOf(reflect.TypeOf(v).Elem())); err != nil {
+	if err := s.check(p.root); err != nil {
 		return fmt.Errorf("%w: %v", errBadJSON, err)
 	}
-	d := json.NewDecoder(bytes.NewReader(body))
-	d.DisallowUnknownFields()
-	if err := d.Decode(v); err != nil {
+	var err error
+	if p.checked {
+		err = json.Unmarshal(body, v)
+	} else {
+		d := json.NewDecoder(bytes.NewReader(body))
+		d.DisallowUnknownFields()
+		err = d.Decode(v)
+	}
+	if err != nil {
 		return fmt.Errorf("%w: %v", errBadJSON, err)
 	}
 	return nil
+}
+
+// strictPlan is how decodeStrict decodes into a type.
+type strictPlan struct {
+	root *typePlan // What the check of a body goes by.
+
+	// The check covers every key that encoding/json would decode into a
+	// struct (checkedThrough): a key it lets pass is one encoding/json
+	// knows, and DisallowUnknownFields would find nothing more to refuse.
+	// json.Unmarshal, which reads the body in place, decodes the same; the
+	// decoder copies it into a growing buffer first.
+	checked bool
 }
 
 // typePlan is what checking a JSON value against a Go type needs of the
@@ -59,16 +78,61 @@ type planField struct {
 	plan *typePlan
 }
 
-var plans sync.Map // reflect.Type to the *typePlan planOf made of it; as many as the types decodeStrict is called with.
+var plans sync.Map // reflect.Type to the *strictPlan planOf made of it; as many as the types decodeStrict is called with.
 
 // planOf is the plan of t, made once.
-func planOf(t reflect.Type) *typePlan {
+func planOf(t reflect.Type) *strictPlan {
 	if p, ok := plans.Load(t); ok {
-		return p.(*typePlan)
+		return p.(*strictPlan)
 	}
-	p, _ := plans.LoadOrStore(t, planner{}.plan(t))
-	return p.(*typePlan)
+	p, _ := plans.LoadOrStore(t, &strictPlan{root: planner{}.plan(t), checked: checkedThrough(t, map[reflect.Type]bool{})})
+	return p.(*strictPlan)
 }
+
+// checkedThrough reports whether the check of a body against the plan of t
+// sees every object that encoding/json would decode into a struct, and
+// every key of it is the exact JSON name of the same field to both. That
+// holds if each struct reached through pointers, slices and maps has no
+// embedded field, no two fields of one name and no tag name that
+// encoding/json might take for invalid; an array or an interface leads to
+// values the check does not follow.
+func checkedThrough(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return true // Being answered further up.
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Map:
+		return checkedThrough(t.Elem(), seen)
+	case reflect.Array, reflect.Interface:
+		return false
+	case reflect.Struct:
+		names := map[string]bool{}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			tag := f.Tag.Get("json")
+			name, _, _ := strings.Cut(tag, ",")
+			switch {
+			case f.Anonymous:
+				return false
+			case !f.IsExported() || tag == "-":
+				continue
+			case name == "":
+				name = f.Name
+			case strings.TrimLeft(name, plainNameBytes) != "":
+				return false
+			}
+			if names[name] || !checkedThrough(f.Type, seen) {
+				return false
+			}
+			names[name] = true
+		}
+	}
+	return true
+}
+
+// plainNameBytes make up a tag name that encoding/json takes as it is.
+const plainNameBytes = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-."
 
 // planner holds the plans being made, so that a recursive type's plan
 // refers to itself.

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -98,6 +99,34 @@ func TestDecodeStrictRefuses(t *testing.T) {
 			}
 			checkMatchesReference(t, []byte(tt.body))
 		})
+	}
+}
+
+// TestDecodeStrictPlans checks that every request type of the API is
+// decoded with json.Unmarshal after the check, and that types the check
+// does not see through are decoded with DisallowUnknownFields.
+func TestDecodeStrictPlans(t *testing.T) {
+	for _, target := range apiTargets {
+		if typ := reflect.TypeOf(target.new()).Elem(); !planOf(typ).checked {
+			t.Errorf("planOf(%s).checked = false; want true", typ)
+		}
+	}
+	type embedded struct{ A int }
+	for _, typ := range []reflect.Type{
+		reflect.TypeFor[strictShape](), // Through its array and its interface.
+		reflect.TypeFor[strictEmbeds](),
+		strictTwins,
+		reflect.TypeFor[struct{ embedded }](),
+		reflect.StructOf([]reflect.StructField{ // A name encoding/json takes for invalid, built as linters refuse it.
+			{Name: "A", Type: reflect.TypeFor[int](), Tag: `json:"a\\"`},
+		}),
+		reflect.TypeFor[struct{ A [1]AckRequest }](),
+		reflect.TypeFor[map[string]any](),
+		reflect.TypeFor[*[]map[string]struct{ A []any }](),
+	} {
+		if planOf(typ).checked {
+			t.Errorf("planOf(%s).checked = true; want false", typ)
+		}
 	}
 }
 
