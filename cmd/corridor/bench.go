@@ -141,6 +141,9 @@ func benchOn(ctx context.Context, o benchOptions, store string, stdout, stderr i
 			return nil, err
 		}
 		r, err := benchRun(ctx, child, o, stdout, stderr)
+		if err != nil {
+			err = fmt.Errorf("%w\nthe child hub's log (%s) ends:\n%s", err, child.logPath(), child.logTail(benchLogTail))
+		}
 		return r, errors.Join(err, child.stop())
 	}
 	m := NewMain()

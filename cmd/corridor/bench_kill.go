@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -53,6 +54,34 @@ func startBenchChild(ctx context.Context, bin, data, addr, point string) (*bench
 func (c *benchChild) URL() string     { return c.url }
 func (c *benchChild) DataDir() string { return c.data }
 
+// logPath is the child hub's log, which every start appends to.
+func (c *benchChild) logPath() string { return filepath.Join(c.data, "bench-hub.log") }
+
+// benchLogTail is how much of the child's log a failed bench shows.
+const benchLogTail = 8 << 10
+
+// logTail is the last n bytes of the child's log, from a line's start.
+func (c *benchChild) logTail(n int64) string {
+	f, err := os.Open(c.logPath())
+	if err != nil {
+		return err.Error()
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return err.Error()
+	}
+	off := max(info.Size()-n, 0)
+	b, err := io.ReadAll(io.NewSectionReader(f, off, info.Size()-off))
+	if err != nil {
+		return err.Error()
+	}
+	if i := bytes.IndexByte(b, '\n'); off > 0 && i >= 0 {
+		b = b[i+1:]
+	}
+	return string(b)
+}
+
 func (c *benchChild) start(ctx context.Context, point string) error {
 	cmd := exec.Command(c.bin, "hub", "--data", c.data, "--addr", c.addr, "--ops-addr", "127.0.0.1:0",
 		"--resolve-every", "0", "--cycle-every", "0", "--rate-limit", fmt.Sprint(maxRateLimit), "--rate-burst", fmt.Sprint(maxRateLimit))
@@ -60,7 +89,7 @@ func (c *benchChild) start(ctx context.Context, point string) error {
 	if point != "" {
 		cmd.Env = append(cmd.Env, crashpoint.Env+"="+point)
 	}
-	logFile, err := os.OpenFile(filepath.Join(c.data, "bench-hub.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	logFile, err := os.OpenFile(c.logPath(), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
 		return fmt.Errorf("child hub log: %w", err)
 	}
@@ -93,7 +122,7 @@ func (c *benchChild) listening(ctx context.Context, lines <-chan string) error {
 	case line := <-lines:
 		if !strings.Contains(line, "listening on") {
 			<-c.exited
-			return fmt.Errorf("the child hub did not start (%q; see %s)", strings.TrimSpace(line), filepath.Join(c.data, "bench-hub.log"))
+			return fmt.Errorf("the child hub did not start (%q; see %s)", strings.TrimSpace(line), c.logPath())
 		}
 		c.url = strings.TrimSpace(line[strings.LastIndex(line, " "):])
 		u, err := url.Parse(c.url)
@@ -205,6 +234,17 @@ func (k *benchKiller) run(ctx context.Context, e *benchEnv, tr *benchTracker, do
 			return
 		}
 	}
+}
+
+// failure is why the killer could not start the hub again, or nil; nil
+// for no killer.
+func (k *benchKiller) failure() error {
+	if k == nil {
+		return nil
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.err
 }
 
 // restart starts the hub again after the kill kl, armed for the kill next,

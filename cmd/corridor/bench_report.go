@@ -169,6 +169,11 @@ func benchMeasure(ctx context.Context, e *benchEnv, o benchOptions) (benchReport
 	wg.Add(1)
 	go func() { defer wg.Done(); benchProgress(o.progress, tr, killer, start, stop) }()
 	sent := e.sendAndKill(ctx, o, tr, killer)
+	if err := killer.failure(); err != nil { // The hub is down: nothing after this could reach it.
+		close(stop)
+		wg.Wait()
+		return benchReport{}, fmt.Errorf("the hub did not restart: %w", err)
+	}
 	if err := writeHeapProfile(o.memProfile); err != nil {
 		return benchReport{}, err
 	}
@@ -203,9 +208,6 @@ func benchMeasure(ctx context.Context, e *benchEnv, o benchOptions) (benchReport
 	if killer != nil {
 		r.Kills = killer.report()
 		r.Invariants.Problems = append(r.Invariants.Problems, r.Kills.Problems...)
-		if killer.err != nil {
-			r.Invariants.Problems = append(r.Invariants.Problems, "the hub did not restart: "+killer.err.Error())
-		}
 	}
 	r.Invariants.OK = len(r.Invariants.Problems) == 0
 	return r, nil
