@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -54,57 +55,99 @@ func (h *Hub) replayInto(ctx context.Context, s *state) ([32]byte, error) {
 // other journal Run returns the append's error and the hub must be restarted.
 //
 // The journal append of one batch runs while the sequencer executes the
-// next (see inflight): a batch's answers wait for its own append, and the
-// next batch's append starts only when the one before is durable, so the
-// journal's order is the execution order and nothing is answered before it
-// is durable.
+// requests that arrive meanwhile into the next (see pipeline): a batch's
+// answers wait for its own append, and the next batch's append starts only
+// when the one before is durable, so the journal's order is the execution
+// order and nothing is answered before it is durable.
 func (h *Hub) Run(ctx context.Context) error {
 	defer close(h.stopped)
 	var wg sync.WaitGroup // The recovery, while the journal is down.
 	defer wg.Wait()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	buffers := [2][]request{make([]request, 0, MaxBatch), make([]request, 0, MaxBatch)}
-	free := 0 // The buffer the batch in flight does not hold.
-	var flying *inflight
+	var p pipeline
 	for {
-		batch := buffers[free][:0]
+		var err error
 		select {
 		case <-ctx.Done():
-			if err := h.land(flying); err != nil {
-				h.log.Error("journal append failed as the hub stopped", "error", err)
-			}
+			h.finish(ctx, &p)
 			return nil
 		case in := <-h.rebuilt:
 			if h.adopt(in) {
-				if err := h.reconfigure(ctx, &wg); err != nil {
-					return err
-				}
+				err = h.reconfigure(ctx, &wg)
 			}
-			continue
-		case err := <-flying.appended():
-			if err = h.complete(flying, err, true); err != nil && !h.degrade(ctx, &wg, err) {
+			if err != nil {
 				return err
 			}
-			flying = nil
 			continue
-		case r := <-h.requests:
-			batch = append(batch, r)
+		case appendErr := <-p.flying.appended():
+			err = h.landed(ctx, &p, appendErr)
+		case r := <-h.admit(&p):
+			err = h.take(ctx, &p, r)
 		}
-		batch = h.drain(batch)
-		buffers[free] = batch
-		if h.down != nil {
-			h.refuse(batch)
-			continue
-		}
-		var err error
-		if flying, err = h.process(ctx, batch, flying); err != nil && !h.degrade(ctx, &wg, err) {
+		if err != nil && !h.degrade(ctx, &wg, err) {
 			return err
 		}
-		if flying != nil {
-			free ^= 1
-		}
 	}
+}
+
+// pipeline is the sequencer's batches on their way to the journal: the one
+// whose append runs (flying), and the one the requests that arrive
+// meanwhile are executed into (open), appended when flying lands.
+type pipeline struct {
+	flying, open *inflight
+	spare        *inflight // A landed batch, whose buffers the next open one reuses.
+}
+
+// inflight is a batch executed into the state: its requests, their results
+// and the journal entries of the commands that changed the state. Its
+// answers are held until its append is durable.
+type inflight struct {
+	batch     []request
+	results   []result
+	entries   []corridor.JournalEntry
+	journaled bool       // Some of it was journaled.
+	letGo     int        // The batches of let-go payments it added to state.recentLetGo.
+	done      chan error // The append's outcome, once it runs.
+}
+
+// appended is the channel the append of f reports on; nil, which never
+// reports, for no batch in flight.
+func (f *inflight) appended() <-chan error {
+	if f == nil {
+		return nil
+	}
+	return f.done
+}
+
+// openBatch is the open batch, made (from the spare's buffers) if none is.
+func (p *pipeline) openBatch() *inflight {
+	if p.open == nil {
+		p.open, p.spare = p.spare, nil
+	}
+	if p.open == nil {
+		p.open = &inflight{batch: make([]request, 0, MaxBatch), results: make([]result, 0, MaxBatch), done: make(chan error, 1)}
+	}
+	return p.open
+}
+
+// recycle keeps f, answered, as the spare, holding nothing of its batch.
+func (p *pipeline) recycle(f *inflight) {
+	clear(f.batch)
+	clear(f.results)
+	clear(f.entries)
+	f.batch, f.results, f.entries = f.batch[:0], f.results[:0], f.entries[:0]
+	f.journaled, f.letGo = false, 0
+	p.spare = f
+}
+
+// admit is the queue of requests, or nil, which never delivers, while the
+// open batch is full: it waits for the append in flight.
+func (h *Hub) admit(p *pipeline) <-chan request {
+	if p.open != nil && len(p.open.batch) >= MaxBatch {
+		return nil
+	}
+	return h.requests
 }
 
 // drain adds waiting requests to batch without blocking, up to MaxBatch.
@@ -120,57 +163,103 @@ func (h *Hub) drain(batch []request) []request {
 	return batch
 }
 
-// inflight is a batch executed into the state whose journal append is
-// running: its answers are held until the append is durable.
-type inflight struct {
-	batch     []request
-	results   []result
-	journaled bool       // Some of it was journaled.
-	letGo     int        // The batches of let-go payments it added to state.recentLetGo.
-	done      chan error // The append's outcome.
-}
-
-// appended is the channel the append of f reports on; nil, which never
-// reports, for no batch in flight.
-func (f *inflight) appended() <-chan error {
-	if f == nil {
+// take executes r and the requests waiting behind it into the open batch.
+// With no append in flight the batch goes to the journal at once; with one,
+// it stays open, taking more, until that append lands. A batch that
+// changes what the API reads outside the sequencer (publish) is appended
+// and answered before anything after it executes, so that no one sees it
+// before it is durable.
+func (h *Hub) take(ctx context.Context, p *pipeline, r request) error {
+	if h.down != nil {
+		assert.That(p.flying == nil && p.open == nil, "batches in flight while the journal is down")
+		h.refuse(h.drain([]request{r}))
 		return nil
 	}
-	return f.done
+	f := p.openBatch()
+	start := len(f.batch)
+	f.batch = h.drain(append(f.batch, r))
+	h.execute(f, start)
+	switch {
+	case h.state.unpublished():
+		flying := p.flying
+		p.flying, p.open = nil, nil
+		if err := h.land(flying); err != nil {
+			h.answerNotTaken(f.batch)
+			return err
+		}
+		return h.appendNow(ctx, f)
+	case p.flying == nil:
+		p.open = nil
+		return h.dispatch(ctx, p, f)
+	}
+	return nil
 }
 
-// process executes a batch, hands its entries to the journal in one append,
-// and returns it in flight. It first lands the batch before (flying), whose
-// append ran while this one executed: when that append failed, this batch
-// was never written and is answered as not taken. A batch that changes what
-// the API reads outside the sequencer (publish) is appended and answered
-// here, so that no one sees it before it is durable. Queries run on the
-// state after their batch and are answered with it, once it is durable.
-func (h *Hub) process(ctx context.Context, batch []request, flying *inflight) (*inflight, error) {
-	f, entries := h.execute(batch)
-	if err := h.land(flying); err != nil {
-		h.answerNotTaken(batch)
-		return nil, err
-	}
-	if len(entries) == 0 {
-		return nil, h.complete(f, nil, true)
-	}
-	f.done = make(chan error, 1)
-	go func() { f.done <- h.cfg.Journal.Append(context.WithoutCancel(ctx), entries) }()
-	if h.state.unpublished() {
-		return nil, h.complete(f, <-f.done, true)
-	}
-	return f, nil
-}
-
-// processNow processes batch, with no batch in flight, and answers it once
-// it is durable.
-func (h *Hub) processNow(ctx context.Context, batch []request) error {
-	f, err := h.process(ctx, batch, nil)
-	if err != nil || f == nil {
+// landed answers the batch in flight, whose append reported err, and sends
+// the open batch on. When the append failed, the open batch was never
+// written and is answered as not taken.
+func (h *Hub) landed(ctx context.Context, p *pipeline, err error) error {
+	f, open := p.flying, p.open
+	p.flying, p.open = nil, nil
+	if err := h.complete(f, err, open == nil); err != nil {
+		if open != nil {
+			h.answerNotTaken(open.batch)
+		}
 		return err
 	}
-	return h.complete(f, <-f.done, true)
+	p.recycle(f)
+	if open == nil {
+		return nil
+	}
+	return h.dispatch(ctx, p, open)
+}
+
+// dispatch starts the append of f, with no append in flight, or answers f at
+// once when it journals nothing.
+func (h *Hub) dispatch(ctx context.Context, p *pipeline, f *inflight) error {
+	if len(f.entries) == 0 {
+		err := h.complete(f, nil, true)
+		p.recycle(f)
+		return err
+	}
+	entries := f.entries
+	go func() { f.done <- h.cfg.Journal.Append(context.WithoutCancel(ctx), entries) }()
+	p.flying = f
+	return nil
+}
+
+// appendNow appends f, with no append in flight, and answers it once it is
+// durable.
+func (h *Hub) appendNow(ctx context.Context, f *inflight) error {
+	var err error
+	if len(f.entries) > 0 {
+		err = h.cfg.Journal.Append(context.WithoutCancel(ctx), f.entries)
+	}
+	return h.complete(f, err, true)
+}
+
+// processNow executes batch, with no batch in flight, and answers it once
+// it is durable.
+func (h *Hub) processNow(ctx context.Context, batch []request) error {
+	f := &inflight{batch: batch, results: make([]result, 0, len(batch))}
+	h.execute(f, 0)
+	return h.appendNow(ctx, f)
+}
+
+// finish lands what is in flight and appends what is open, as the hub
+// stops: every request taken is answered.
+func (h *Hub) finish(ctx context.Context, p *pipeline) {
+	err := h.land(p.flying)
+	switch {
+	case err != nil && p.open != nil:
+		h.answerNotTaken(p.open.batch)
+	case p.open != nil:
+		err = h.appendNow(ctx, p.open)
+	}
+	if err != nil {
+		h.log.Error("journal append failed as the hub stopped", "error", err)
+	}
+	p.flying, p.open = nil, nil
 }
 
 // land waits for the append of f, if any, and answers its batch. It
@@ -182,14 +271,16 @@ func (h *Hub) land(f *inflight) error {
 	return h.complete(f, <-f.done, false)
 }
 
-// execute runs batch's commands and then its queries on the state, and
-// returns it with the journal entries of the commands that changed it.
-func (h *Hub) execute(batch []request) (*inflight, []corridor.JournalEntry) {
+// execute runs the requests of f from start on: their commands, then their
+// queries, on the state; it adds their results and the journal entries of
+// the commands that changed the state to f.
+func (h *Hub) execute(f *inflight, start int) {
 	now := h.cfg.Now().UTC()
 	h.state.remember(nil, now) // Forgets what was let go of long enough ago.
-	f := &inflight{batch: batch, results: make([]result, len(batch))}
-	var entries []corridor.JournalEntry
-	for i, r := range batch {
+	f.results = slices.Grow(f.results, len(f.batch)-len(f.results))[:len(f.batch)]
+	entries := len(f.entries)
+	for i := start; i < len(f.batch); i++ {
+		r := f.batch[i]
 		if r.cmd == nil {
 			continue
 		}
@@ -211,19 +302,18 @@ func (h *Hub) execute(batch []request) (*inflight, []corridor.JournalEntry) {
 			f.letGo++
 		}
 		h.lastHash = e.Hash
-		entries = append(entries, e)
+		f.entries = append(f.entries, e)
 		if rc, ok := receiptOf(r.cmd, e); ok {
 			f.results[i].payment.Receipt = rc // Answered only once the entry is durable.
 		}
 	}
-	for _, r := range batch {
+	for _, r := range f.batch[start:] {
 		if r.query != nil {
 			r.query(h.state)
 		}
 	}
-	h.observeBatch(len(batch), len(entries))
-	f.journaled = len(entries) > 0
-	return f, entries
+	h.observeBatch(len(f.batch)-start, len(f.entries)-entries)
+	f.journaled = len(f.entries) > 0
 }
 
 // complete answers f's batch once its append reported err. With publish,
