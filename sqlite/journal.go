@@ -116,6 +116,33 @@ func (db *DB) writeBatch(ctx context.Context, entries []corridor.JournalEntry, r
 			_ = tx.Rollback() // The insert or commit error is the one to report.
 		}
 	}()
+	if err := db.insertEntries(ctx, tx, entries); err != nil {
+		return err
+	}
+	if err := db.writeArchived(ctx, tx, entries); err != nil {
+		return err
+	}
+	if err := db.writeBooked(ctx, tx, runs); err != nil {
+		return err
+	}
+	if db.beforeCommit != nil {
+		db.beforeCommit()
+	}
+	commit := time.Now()
+	crashpoint.Hit(crashpoint.JournalCommitBefore)
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	crashpoint.Hit(crashpoint.JournalCommitAfter)
+	if db.Timing != nil {
+		end := time.Now()
+		db.Timing(len(entries), end.Sub(start), end.Sub(commit))
+	}
+	return nil
+}
+
+// insertEntries inserts the journal rows of entries in tx.
+func (db *DB) insertEntries(ctx context.Context, tx *sql.Tx, entries []corridor.JournalEntry) error {
 	stmt := tx.StmtContext(ctx, db.insert) // Reuses the statement prepared on this connection.
 	for i := range entries {
 		e := &entries[i]
@@ -127,22 +154,6 @@ func (db *DB) writeBatch(ctx context.Context, entries []corridor.JournalEntry, r
 		if err != nil {
 			return fmt.Errorf("insert entry %d: %w", e.Seq, err)
 		}
-	}
-	if err := db.writeArchived(ctx, tx, entries); err != nil {
-		return err
-	}
-	if err := db.writeBooked(ctx, tx, runs); err != nil {
-		return err
-	}
-	commit := time.Now()
-	crashpoint.Hit(crashpoint.JournalCommitBefore)
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	crashpoint.Hit(crashpoint.JournalCommitAfter)
-	if db.Timing != nil {
-		end := time.Now()
-		db.Timing(len(entries), end.Sub(start), end.Sub(commit))
 	}
 	return nil
 }
