@@ -17,7 +17,8 @@
 // Append writes on the store's one writer connection. The reads that run
 // beside it (the archive's and the books') have connections of their own,
 // which in WAL mode see the last committed transaction and never wait for
-// the writer.
+// the writer; and the WAL is checkpointed into the file off the append
+// path, by a goroutine of the store's on a connection of its own (wal.go).
 //
 // The file is an ordinary SQLite database that the sqlite3 shell can inspect:
 //
@@ -60,7 +61,8 @@ var ErrCorrupt = corridor.ErrJournalCorrupt
 
 // DB is the embedded store: one SQLite file in WAL mode with synchronous=FULL.
 // Every write runs on one connection, so transactions serialize; the reads
-// that run beside an Append have ReadConns connections of their own.
+// that run beside an Append have ReadConns connections of their own, and the
+// WAL's checkpoints one more (wal.go).
 type DB struct {
 	path   string    // The file, as Open was given it.
 	sql    *sql.DB   // The writer: one connection, for every write and the reads that go with them (Replay, the snapshots).
@@ -74,7 +76,8 @@ type DB struct {
 	insertBookRun             *sql.Stmt // The one that inserts one run of book entries (books.go).
 
 	journal Journal
-	mark    *markFile // How far the journal was acknowledged, beside the store (mark.go).
+	mark    *markFile        // How far the journal was acknowledged, beside the store (mark.go).
+	wal     *walCheckpointer // Checkpoints the WAL off the append path (wal.go).
 
 	// Timing, when set, is told of every journal batch written: its entries,
 	// the whole append (begin, inserts, commit) and the commit alone, which
@@ -90,11 +93,12 @@ type DB struct {
 
 // Open opens the store at path, creating the file if needed. It refuses a
 // store it could not write (CheckWritable) before it reads anything. It sets the
-// PRAGMAs (journal_mode=WAL, synchronous=FULL, foreign_keys=ON, busy_timeout;
-// query_only on the readers) on the connections, checks that they took
-// effect, applies the schema migrations and reads the journal's last seq and
-// hash. It returns an error wrapping ErrCorrupt if the last entry does not
-// match its hash.
+// PRAGMAs (journal_mode=WAL, synchronous=FULL, foreign_keys=ON, busy_timeout,
+// wal_autocheckpoint=0 and journal_size_limit; query_only on the readers)
+// on the connections, checks that they took effect, applies the schema
+// migrations, reads the journal's last seq and hash and starts the WAL's
+// checkpoints. It returns an error wrapping ErrCorrupt if the last entry
+// does not match its hash.
 func Open(ctx context.Context, path string) (*DB, error) {
 	if _, err := dataSourceName(path, writer); err != nil {
 		return nil, err
@@ -111,6 +115,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := db.init(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("open store %s: %w", path, err), db.Close())
 	}
+	db.wal.start(ctx)
 	return db, nil
 }
 
@@ -142,7 +147,7 @@ func openPool(path string, role connRole, n int) (*sql.DB, error) {
 type connRole int
 
 const (
-	writer connRole = iota // Writes: durable commits.
+	writer connRole = iota // Writes, and checkpoints: durable commits, no automatic checkpoint.
 	reader                 // Reads only: query_only.
 )
 
@@ -165,6 +170,10 @@ func dataSourceName(path string, role connRole) (string, error) {
 		q.Set("_journal_mode", "WAL")
 		q.Set("_synchronous", "FULL")
 		q.Set("_txlock", "immediate") // BEGIN IMMEDIATE: take the write lock up front.
+		// The store checkpoints the WAL itself, off the commit (wal.go);
+		// SQLite's own would run inside a commit, on the appender's time.
+		q.Add("_pragma", "wal_autocheckpoint(0)")
+		q.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", walSizeLimitBytes))
 	case reader:
 		q.Set("_query_only", "1")
 	}
@@ -187,6 +196,14 @@ func (db *DB) init(ctx context.Context) error {
 	db.read = read
 	if err := checkReader(ctx, db.read); err != nil {
 		return err
+	}
+	ckpt, err := openSQL(db.path)
+	if err != nil {
+		return err
+	}
+	db.wal = newWALCheckpointer(db.path, ckpt)
+	if err := checkDurability(ctx, ckpt); err != nil {
+		return fmt.Errorf("checkpoint connection: %w", err)
 	}
 	if err := db.prepare(ctx); err != nil {
 		return err
@@ -228,8 +245,10 @@ func (db *DB) prepare(ctx context.Context) error {
 }
 
 // checkDurability returns an error unless the connection is in WAL mode with
-// synchronous=FULL. SQLite answers a journal_mode it cannot apply (on some
-// network file systems, say) with the mode it kept, not with an error.
+// synchronous=FULL, and leaves checkpoints to the store: wal_autocheckpoint
+// 0 and the store's journal_size_limit. SQLite answers a journal_mode it
+// cannot apply (on some network file systems, say) with the mode it kept,
+// not with an error.
 func checkDurability(ctx context.Context, sdb *sql.DB) error {
 	var mode string
 	if err := sdb.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
@@ -238,7 +257,19 @@ func checkDurability(ctx context.Context, sdb *sql.DB) error {
 	if !strings.EqualFold(mode, walJournalMode) {
 		return fmt.Errorf("journal_mode is %q, want %q", mode, walJournalMode)
 	}
-	return checkPragma(ctx, sdb, "synchronous", fullSynchronous) // FULL.
+	for _, p := range []struct {
+		name string
+		want int64
+	}{
+		{"synchronous", fullSynchronous}, // FULL.
+		{"wal_autocheckpoint", 0},
+		{"journal_size_limit", walSizeLimitBytes},
+	} {
+		if err := checkPragma(ctx, sdb, p.name, p.want); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkReader returns an error unless a reader connection is read-only
@@ -268,18 +299,21 @@ func checkPragma(ctx context.Context, sdb *sql.DB, name string, want int64) erro
 // Journal returns the journal view of the store.
 func (db *DB) Journal() *Journal { return &db.journal }
 
-// Close closes the store: the readers' connections, then the writer's, so
-// that SQLite checkpoints the WAL into the file and removes it as the last
-// connection closes. It is safe to call more than once, and through
-// Journal.Close; later calls return the first call's result.
+// Close closes the store: it stops the WAL's checkpoints and closes every
+// connection, the writer's last, so that SQLite checkpoints the WAL into
+// the file and removes it as the last connection closes. It is safe to
+// call more than once, and through Journal.Close; later calls return the
+// first call's result.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		var errs []error
+		db.wal.stop()
 		for _, stmt := range []*sql.Stmt{db.insert, db.insertArchived, db.insertKey, db.archivedKey, db.insertBookRun} {
 			if stmt != nil {
 				errs = append(errs, stmt.Close())
 			}
 		}
+		errs = append(errs, db.wal.close())
 		if db.read != nil {
 			errs = append(errs, db.read.Close())
 		}

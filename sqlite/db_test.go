@@ -78,6 +78,9 @@ func TestDurability(t *testing.T) {
 		"foreign_keys": "1",
 		"busy_timeout": "5000",
 		"user_version": strconv.Itoa(sqlite.SchemaVersion),
+		// The store checkpoints the WAL itself, off the commit.
+		"wal_autocheckpoint": "0",
+		"journal_size_limit": strconv.FormatInt(sqlite.WALBytes(sqlite.MaxWALPages), 10),
 	}
 	for name, w := range want {
 		got, err := sqlite.Pragma(ctx, db, name)
