@@ -55,11 +55,9 @@ func (db *DB) writeArchived(ctx context.Context, tx *sql.Tx, entries []corridor.
 	return nil
 }
 
-// The archive's reads run on the store's readers, not on the writer's
-// connection: in WAL mode a read sees the last committed transaction and
-// neither waits for an Append in flight nor holds one up. A read that
-// begins after an Append returned sees what it archived. While the store
-// is released each read opens the file afresh.
+// The archive's reads share the store's one connection with Append, as
+// Replay and the snapshots do: a read waits for an append in flight, and
+// while the store is released each read opens the file afresh.
 
 // ArchivedKey returns the seq of the archived payment that archived key k
 // first. A key that no payment can have (empty, or longer than
@@ -88,7 +86,7 @@ func (j *Journal) ArchivedPayment(ctx context.Context, seq uint64) (corridor.Arc
 	if seq == 0 || seq > math.MaxInt64 {
 		return corridor.ArchivedPayment{}, false, nil
 	}
-	a, err := scanArchived(j.db.read.QueryRowContext(ctx, archivedSQL, int64(seq)))
+	a, err := scanArchived(j.db.sql.QueryRowContext(ctx, archivedSQL, int64(seq)))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return corridor.ArchivedPayment{}, false, nil
@@ -102,7 +100,7 @@ func (j *Journal) ArchivedPayment(ctx context.Context, seq uint64) (corridor.Arc
 // MaxArchivedPerUETR of them. It returns an error wrapping ErrCorrupt if a
 // stored row is not one that Append could have written.
 func (j *Journal) ArchivedByUETR(ctx context.Context, uetr corridor.UETR) ([]corridor.ArchivedPayment, error) {
-	rows, err := j.db.read.QueryContext(ctx, archivedByUETRSQL, string(uetr), corridor.MaxArchivedPerUETR)
+	rows, err := j.db.sql.QueryContext(ctx, archivedByUETRSQL, string(uetr), corridor.MaxArchivedPerUETR)
 	if err != nil {
 		return nil, fmt.Errorf("query archived payments of a UETR: %w", err)
 	}

@@ -38,7 +38,7 @@ func (db *DB) writeBooked(ctx context.Context, tx *sql.Tx, runs []corridor.BookR
 // account that no entry can have (empty, or longer than
 // MaxBookAccountBytes), gives none. It returns an error wrapping ErrCorrupt
 // if a stored row is not one that Append could have written. Like the
-// archive's reads, it runs on the store's readers, beside an Append. It
+// archive's reads, it shares the store's one connection with Append. It
 // reads the runs from the one that holds from, or the first after it, and
 // stops at the run that holds the last entry it returns: no more than
 // limit runs, as each holds an entry at least.
@@ -47,7 +47,7 @@ func (j *Journal) BookEntries(ctx context.Context, account string, from uint64, 
 		return nil, nil
 	}
 	limit = min(limit, corridor.MaxBookEntriesRead)
-	rows, err := j.db.read.QueryContext(ctx, bookRunsSQL, account, int64(from), limit)
+	rows, err := j.db.sql.QueryContext(ctx, bookRunsSQL, account, int64(from), limit)
 	if err != nil {
 		return nil, fmt.Errorf("query book entries of %s: %w", account, err)
 	}

@@ -7,14 +7,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/google/go-cmp/cmp"
-
-	"github.com/corridor-network/corridor"
-	"github.com/corridor-network/corridor/internal/storetest"
 	"github.com/corridor-network/corridor/sqlite"
 )
 
@@ -78,9 +72,6 @@ func TestDurability(t *testing.T) {
 		"foreign_keys": "1",
 		"busy_timeout": "5000",
 		"user_version": strconv.Itoa(sqlite.SchemaVersion),
-		// The store checkpoints the WAL itself, off the commit.
-		"wal_autocheckpoint": "0",
-		"journal_size_limit": strconv.FormatInt(sqlite.WALBytes(sqlite.MaxWALPages), 10),
 	}
 	for name, w := range want {
 		got, err := sqlite.Pragma(ctx, db, name)
@@ -91,16 +82,6 @@ func TestDurability(t *testing.T) {
 	// The PRAGMAs above ran on the only connection, the one Append used.
 	if s := sqlite.Stats(db); s.MaxOpenConnections != 1 || s.OpenConnections != 1 {
 		t.Errorf("connections: max %d, open %d; want 1 and 1", s.MaxOpenConnections, s.OpenConnections)
-	}
-	// The readers read only, see the WAL and wait for a lock as long.
-	for name, w := range map[string]string{"query_only": "1", "journal_mode": "wal", "busy_timeout": "5000"} {
-		got, err := sqlite.ReadPragma(ctx, db, name)
-		if err != nil || got != w {
-			t.Errorf("readers' PRAGMA %s = %q, %v; want %q", name, got, err, w)
-		}
-	}
-	if s := sqlite.ReadStats(db); s.MaxOpenConnections != sqlite.ReadConns {
-		t.Errorf("readers: max %d connections; want %d", s.MaxOpenConnections, sqlite.ReadConns)
 	}
 }
 
@@ -139,53 +120,4 @@ func TestSchema(t *testing.T) {
 			}
 		}
 	})
-}
-
-// TestReadBesideAppend holds an Append in its transaction, its rows
-// inserted and not committed, and reads the archive and the books
-// meanwhile: they answer at once, with what the last commit holds.
-func TestReadBesideAppend(t *testing.T) {
-	ctx := context.Background()
-	db := MustOpen(t, filepath.Join(t.TempDir(), "corridor.db"))
-	j := db.Journal()
-	first := storetest.Archived(1, storetest.UETROf(1), "msg 1")
-	mustAppendArchived(t, j, first)
-
-	inTx, release := make(chan struct{}), make(chan struct{})
-	var once sync.Once
-	sqlite.SetBeforeCommit(db, func() { once.Do(func() { close(inTx); <-release }) })
-	seq, hash := j.LastSeq()
-	batch := storetest.Chain(seq, hash, 2, 16)
-	batch[1].Archived = []corridor.ArchivedPayment{storetest.Archived(3, storetest.UETROf(3), "msg 3")}
-	batch[1].Booked = []corridor.BookEntry{storetest.Booked(storetest.BookAccount(1), 1)}
-	appended := make(chan error, 1)
-	go func() { appended <- j.Append(ctx, batch) }()
-	<-inTx
-
-	// A read that had to wait for the Append would wait for release, which
-	// comes after the reads: it fails at the deadline instead of hanging.
-	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if got, ok, err := j.ArchivedKey(rctx, "msg 1"); err != nil || !ok || got != 1 {
-		t.Errorf("ArchivedKey(msg 1) during an Append = %d, %t, %v; want 1", got, ok, err)
-	}
-	if got, err := j.ArchivedByUETR(rctx, first.UETR); err != nil || !cmp.Equal(got, []corridor.ArchivedPayment{first}) {
-		t.Errorf("ArchivedByUETR during an Append = %v, %v; want the first payment", got, err)
-	}
-	if _, ok, err := j.ArchivedKey(rctx, "msg 3"); err != nil || ok {
-		t.Errorf("ArchivedKey(msg 3) during the Append that archives it = %t, %v; want not found: it is not committed", ok, err)
-	}
-	if got, err := j.BookEntries(rctx, storetest.BookAccount(1), 1, 10); err != nil || len(got) != 0 {
-		t.Errorf("BookEntries during the Append that posts them = %v, %v; want none yet", got, err)
-	}
-	close(release)
-	if err := <-appended; err != nil {
-		t.Fatalf("Append: %v", err)
-	}
-	if got, ok, err := j.ArchivedKey(ctx, "msg 3"); err != nil || !ok || got != 3 {
-		t.Errorf("ArchivedKey(msg 3) after its Append = %d, %t, %v; want 3", got, ok, err)
-	}
-	if got, err := j.BookEntries(ctx, storetest.BookAccount(1), 1, 10); err != nil || len(got) != 1 {
-		t.Errorf("BookEntries after their Append = %v, %v; want the one posted", got, err)
-	}
 }

@@ -63,8 +63,6 @@ func (j *Journal) LastSeq() (uint64, [32]byte) {
 // must not append after it before it has learned from the file what it
 // holds: Reopen, then LastSeq and Replay. A retry of a batch that did reach
 // the disk fails on the seq's primary key rather than writing it twice.
-// After a WAL checkpoint that found the file corrupt or the disk full
-// (wal.go), the next Append returns that error, wrapped, and writes nothing.
 func (j *Journal) Append(ctx context.Context, entries []corridor.JournalEntry) error {
 	if len(entries) == 0 {
 		return nil
@@ -81,16 +79,11 @@ func (j *Journal) Append(ctx context.Context, entries []corridor.JournalEntry) e
 	if err != nil {
 		return fmt.Errorf("append journal batch %d..%d: %w", first, last.Seq, err)
 	}
-	if err := j.db.beforeAppend(ctx); err != nil {
-		return fmt.Errorf("append journal batch %d..%d: %w", first, last.Seq, err)
-	}
-	pages, err := j.db.writeBatch(ctx, entries, runs)
-	if err != nil {
+	if err := j.db.writeBatch(ctx, entries, runs); err != nil {
 		// The connection may still hold the failed transaction open (SQLite
 		// leaves some commit failures so): closing it rolls that back.
 		return errors.Join(fmt.Errorf("append journal batch %d..%d: %w", first, last.Seq, err), j.db.dropConn(ctx))
 	}
-	j.db.wal.wrote(pages) // The checkpoint, if it is time for one, overlaps the mark's write.
 	j.mu.Lock()
 	j.lastSeq, j.lastHash = last.Seq, last.Hash
 	j.mu.Unlock()
@@ -111,52 +104,18 @@ func checkBatch(seq uint64, hash [32]byte, entries []corridor.JournalEntry) {
 
 // writeBatch inserts entries, the payments they archive and their book
 // entries, in one transaction and commits it; with WAL and synchronous=FULL
-// the commit returns after the WAL is fsynced. It returns how many pages
-// the connection wrote to the WAL since the last batch: the batch's, and
-// those of the writes between (snapshots, probes).
-func (db *DB) writeBatch(ctx context.Context, entries []corridor.JournalEntry, runs []corridor.BookRun) (pages int, err error) {
+// the commit returns after the WAL is fsynced.
+func (db *DB) writeBatch(ctx context.Context, entries []corridor.JournalEntry, runs []corridor.BookRun) (err error) {
 	start := time.Now()
-	conn, err := db.sql.Conn(ctx) // The one connection, held to read its page count after the commit.
+	tx, err := db.sql.BeginTx(ctx, nil) // BEGIN IMMEDIATE, from the DSN's _txlock.
 	if err != nil {
-		return 0, fmt.Errorf("take the connection: %w", err)
-	}
-	defer func() { _ = conn.Close() }() // Returns it to the pool; it cannot fail once taken.
-	tx, err := conn.BeginTx(ctx, nil)   // BEGIN IMMEDIATE, from the DSN's _txlock.
-	if err != nil {
-		return 0, fmt.Errorf("begin: %w", err)
+		return fmt.Errorf("begin: %w", err)
 	}
 	defer func() {
 		if err != nil {
 			_ = tx.Rollback() // The insert or commit error is the one to report.
 		}
 	}()
-	if err := db.insertEntries(ctx, tx, entries); err != nil {
-		return 0, err
-	}
-	if err := db.writeArchived(ctx, tx, entries); err != nil {
-		return 0, err
-	}
-	if err := db.writeBooked(ctx, tx, runs); err != nil {
-		return 0, err
-	}
-	if db.beforeCommit != nil {
-		db.beforeCommit()
-	}
-	commit := time.Now()
-	crashpoint.Hit(crashpoint.JournalCommitBefore)
-	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("commit: %w", err)
-	}
-	crashpoint.Hit(crashpoint.JournalCommitAfter)
-	if db.Timing != nil {
-		end := time.Now()
-		db.Timing(len(entries), end.Sub(start), end.Sub(commit))
-	}
-	return walPagesWritten(conn), nil
-}
-
-// insertEntries inserts the journal rows of entries in tx.
-func (db *DB) insertEntries(ctx context.Context, tx *sql.Tx, entries []corridor.JournalEntry) error {
 	stmt := tx.StmtContext(ctx, db.insert) // Reuses the statement prepared on this connection.
 	for i := range entries {
 		e := &entries[i]
@@ -168,6 +127,22 @@ func (db *DB) insertEntries(ctx context.Context, tx *sql.Tx, entries []corridor.
 		if err != nil {
 			return fmt.Errorf("insert entry %d: %w", e.Seq, err)
 		}
+	}
+	if err := db.writeArchived(ctx, tx, entries); err != nil {
+		return err
+	}
+	if err := db.writeBooked(ctx, tx, runs); err != nil {
+		return err
+	}
+	commit := time.Now()
+	crashpoint.Hit(crashpoint.JournalCommitBefore)
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	crashpoint.Hit(crashpoint.JournalCommitAfter)
+	if db.Timing != nil {
+		end := time.Now()
+		db.Timing(len(entries), end.Sub(start), end.Sub(commit))
 	}
 	return nil
 }

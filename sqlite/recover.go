@@ -8,8 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"time"
-
-	"github.com/corridor-network/corridor"
 )
 
 // ProbeBytes is the size of the row Probe writes: a little room on the disk,
@@ -52,20 +50,22 @@ func CheckWritable(path string) error {
 	return nil
 }
 
-// Reopen closes the store's connections and opens new ones on the same
-// file, then reads the journal's last entry again and starts the WAL's
-// checkpoints again. After a failed Append this is how the caller learns
-// what the file durably holds: SQLite recovers the WAL when it opens it,
-// so a batch whose commit failed but reached the file is found, and one
-// that did not is gone. LastSeq and Replay then answer from the file. It
-// returns an error wrapping ErrCorrupt if the journal now ends before an
-// entry Append had made durable.
+// Reopen closes the store's connection and opens a new one on the same
+// file, then reads the journal's last entry again. After a failed Append
+// this is how the caller learns what the file durably holds: SQLite
+// recovers the WAL when it opens it, so a batch whose commit failed but
+// reached the file is found, and one that did not is gone. LastSeq and
+// Replay then answer from the file. It returns an error wrapping ErrCorrupt
+// if the journal now ends before an entry Append had made durable.
 func (j *Journal) Reopen(ctx context.Context) error {
 	j.appendMu.Lock()
 	defer j.appendMu.Unlock()
 	db := j.db
-	db.wal.stop()
-	if err := db.reopenConns(ctx); err != nil {
+	if err := db.dropConn(ctx); err != nil {
+		return fmt.Errorf("reopen store %s: %w", db.path, err)
+	}
+	db.sql.SetMaxIdleConns(1)
+	if err := checkDurability(ctx, db.sql); err != nil {
 		return fmt.Errorf("reopen store %s: %w", db.path, err)
 	}
 	last, err := readLast(ctx, db.sql)
@@ -82,41 +82,10 @@ func (j *Journal) Reopen(ctx context.Context) error {
 			return fmt.Errorf("reopen store %s: %w: the journal ends at entry %d, but entries up to %d were acknowledged", db.path, ErrCorrupt, last.Seq, m.Seq)
 		}
 	}
-	if err := j.reload(last); err != nil {
-		return fmt.Errorf("reopen store %s: %w", db.path, err)
-	}
-	db.wal.start(ctx)
-	return nil
-}
-
-// reopenConns drops the writer's connection and the readers', keeps them
-// open between statements again and checks each kind's PRAGMAs.
-func (db *DB) reopenConns(ctx context.Context) error {
-	if err := db.dropConn(ctx); err != nil {
-		return err
-	}
-	db.sql.SetMaxIdleConns(1)
-	if err := checkDurability(ctx, db.sql); err != nil {
-		return err
-	}
-	db.read.SetMaxIdleConns(0) // Closes the idle ones; one in use closes when its read ends.
-	db.read.SetMaxIdleConns(ReadConns)
-	if err := checkReader(ctx, db.read); err != nil {
-		return err
-	}
-	if err := checkDurability(ctx, db.wal.sql); err != nil {
-		return fmt.Errorf("checkpoint connection: %w", err)
-	}
-	return nil
-}
-
-// reload takes last, the journal's last entry as the file holds it, as
-// LastSeq's answer, unless the file lost entries Append had made durable.
-func (j *Journal) reload(last corridor.JournalEntry) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if last.Seq < j.lastSeq {
-		return fmt.Errorf("%w: the journal ends at entry %d, but entry %d was durable", ErrCorrupt, last.Seq, j.lastSeq)
+		return fmt.Errorf("reopen store %s: %w: the journal ends at entry %d, but entry %d was durable", db.path, ErrCorrupt, last.Seq, j.lastSeq)
 	}
 	j.lastSeq, j.lastHash = last.Seq, last.Hash
 	return nil
@@ -138,17 +107,14 @@ func (j *Journal) Probe(ctx context.Context) error {
 	return nil
 }
 
-// Release stops the WAL's checkpoints, closes the store's connections (the
-// writer's, the readers' and the checkpointer's) and keeps none open
-// between statements until the next Reopen, so that while the disk is in
-// trouble the process holds none of the store's files open for writing
-// (Linux refuses to remount a file system read-only under an open file)
-// and each statement meets the file as it is.
+// Release closes the store's connection and keeps none open between
+// statements until the next Reopen, so that while the disk is in trouble
+// the process holds none of the store's files open for writing (Linux
+// refuses to remount a file system read-only under an open file) and each
+// statement meets the file as it is.
 func (j *Journal) Release(ctx context.Context) error {
 	j.appendMu.Lock()
 	defer j.appendMu.Unlock()
-	j.db.wal.stop() // Closes its connection.
-	j.db.read.SetMaxIdleConns(0)
 	j.db.sql.SetMaxIdleConns(0)
 	return errors.Join(j.db.dropConn(ctx), j.db.closeMark())
 }

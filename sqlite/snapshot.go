@@ -61,29 +61,12 @@ func (j *Journal) SaveSnapshot(ctx context.Context, seq uint64, entryHash, state
 	}
 	n := 0
 	for chunk := range slices.Chunk(data, SnapshotChunkBytes) {
-		if err := j.db.writeChunk(ctx, seq, n, chunk); err != nil {
+		if _, err := j.db.sql.ExecContext(ctx, insertChunkSQL, int64(seq), n, chunk); err != nil {
 			return fmt.Errorf("snapshot %d: write chunk %d: %w", seq, n, err)
 		}
 		n++
 	}
 	return j.db.commitSnapshot(ctx, seq, entryHash, stateHash, len(data), n)
-}
-
-// writeChunk inserts chunk n of snapshot seq, in a transaction of its own,
-// and counts the pages it wrote to the WAL for the checkpointer: the WAL
-// of a snapshot of many chunks is checkpointed while they are written,
-// rather than left for the Append after it.
-func (db *DB) writeChunk(ctx context.Context, seq uint64, n int, chunk []byte) error {
-	conn, err := db.sql.Conn(ctx) // The one connection, held to read its page count after the insert.
-	if err != nil {
-		return err
-	}
-	defer func() { _ = conn.Close() }() // Returns it to the pool; it cannot fail once taken.
-	if _, err := conn.ExecContext(ctx, insertChunkSQL, int64(seq), n, chunk); err != nil {
-		return err
-	}
-	db.wal.wrote(walPagesWritten(conn))
-	return nil
 }
 
 // commitSnapshot writes the snapshot's row and drops the snapshots past
