@@ -103,12 +103,11 @@ type pipeline struct {
 // and the journal entries of the commands that changed the state. Its
 // answers are held until its append is durable.
 type inflight struct {
-	batch     []request
-	results   []result
-	entries   []corridor.JournalEntry
-	journaled bool       // Some of it was journaled.
-	letGo     int        // The batches of let-go payments it added to state.recentLetGo.
-	done      chan error // The append's outcome, once it runs.
+	batch   []request
+	results []result
+	entries []corridor.JournalEntry
+	letGo   int        // The batches of let-go payments it added to state.recentLetGo.
+	done    chan error // The append's outcome, once it runs.
 }
 
 // appended is the channel the append of f reports on; nil, which never
@@ -137,7 +136,7 @@ func (p *pipeline) recycle(f *inflight) {
 	clear(f.results)
 	clear(f.entries)
 	f.batch, f.results, f.entries = f.batch[:0], f.results[:0], f.entries[:0]
-	f.journaled, f.letGo = false, 0
+	f.letGo = 0
 	p.spare = f
 }
 
@@ -313,7 +312,6 @@ func (h *Hub) execute(f *inflight, start int) {
 		}
 	}
 	h.observeBatch(len(f.batch)-start, len(f.entries)-entries)
-	f.journaled = len(f.entries) > 0
 }
 
 // complete answers f's batch once its append reported err. With publish,
@@ -325,7 +323,7 @@ func (h *Hub) complete(f *inflight, err error, publish bool) error {
 		h.answerFailed(f.batch, f.results)
 		return err
 	}
-	if f.journaled {
+	if len(f.entries) > 0 {
 		h.state.durablyLetGo(f.letGo, h.cfg.Now())
 	}
 	crashpoint.Hit(crashpoint.ReplyBefore)
