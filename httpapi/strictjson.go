@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -110,16 +111,14 @@ func checkedThrough(t reflect.Type, seen map[reflect.Type]bool) bool {
 		names := map[string]bool{}
 		for i := range t.NumField() {
 			f := t.Field(i)
-			tag := f.Tag.Get("json")
-			name, _, _ := strings.Cut(tag, ",")
-			switch {
-			case f.Anonymous:
+			if f.Anonymous {
 				return false
-			case !f.IsExported() || tag == "-":
+			}
+			name, _, ok := jsonName(f)
+			switch {
+			case !ok:
 				continue
-			case name == "":
-				name = f.Name
-			case strings.TrimLeft(name, plainNameBytes) != "":
+			case name != f.Name && strings.TrimLeft(name, plainNameBytes) != "": // A tag's name; a Go name is valid as it is.
 				return false
 			}
 			if names[name] || !checkedThrough(f.Type, seen) {
@@ -129,6 +128,18 @@ func checkedThrough(t reflect.Type, seen map[reflect.Type]bool) bool {
 		}
 	}
 	return true
+}
+
+// jsonName is the name encoding/json gives struct field f and whether it
+// is tagged omitempty; ok is false for a field it leaves out (unexported,
+// or tagged "-").
+func jsonName(f reflect.StructField) (name string, omitempty, ok bool) {
+	tag := f.Tag.Get("json")
+	if !f.IsExported() || tag == "-" {
+		return "", false, false
+	}
+	name, opts, _ := strings.Cut(tag, ",")
+	return cmp.Or(name, f.Name), strings.Contains(","+opts+",", ",omitempty,"), true
 }
 
 // plainNameBytes make up a tag name that encoding/json takes as it is.
@@ -177,16 +188,12 @@ func (pl planner) fields(p *typePlan, t reflect.Type) {
 	var declared []*planField
 	for i := range t.NumField() {
 		f := t.Field(i)
-		tag := f.Tag.Get("json")
-		if !f.IsExported() || tag == "-" {
+		name, omitempty, ok := jsonName(f)
+		if !ok {
 			continue
 		}
-		name, opts, _ := strings.Cut(tag, ",")
-		if name == "" {
-			name = f.Name
-		}
 		pf := &planField{name: name, bit: -1, plan: pl.plan(f.Type)}
-		if !strings.Contains(","+opts+",", ",omitempty,") {
+		if !omitempty {
 			pf.bit = 0
 		}
 		p.fields[name] = pf
