@@ -77,15 +77,20 @@ func (s *Server) submit(r *http.Request, bic corridor.BIC, msg corridor.SignedMe
 	return s.Hub.SubmitMessage(r.Context(), sub, msg)
 }
 
+// maxPresize bounds what readAll sets aside before the bytes arrive: a
+// peer that declares a large body and sends nothing holds no more.
+const maxPresize = 1 << 20
+
 // readAll reads r to its end, into a buffer sized for the length the
-// sender declared when that is within limit (r enforces the limit), so
-// that a body is not copied again each time io.ReadAll's buffer doubles.
+// sender declared when that is within limit (r enforces the limit) and
+// maxPresize, so that a body is not copied again each time io.ReadAll's
+// buffer doubles.
 func readAll(r io.Reader, declared, limit int64) ([]byte, error) {
 	if declared <= 0 || declared > limit {
 		return io.ReadAll(r)
 	}
 	var buf bytes.Buffer
-	buf.Grow(int(declared) + bytes.MinRead) // ReadFrom wants MinRead free to read on to the end.
+	buf.Grow(int(min(declared, maxPresize)) + bytes.MinRead) // ReadFrom wants MinRead free to read on to the end.
 	_, err := buf.ReadFrom(r)
 	return buf.Bytes(), err
 }
