@@ -42,18 +42,13 @@ func (d *recordReader) oneByte() byte {
 	return b
 }
 
-func (d *recordReader) uvarint() uint64 {
-	v, n := binary.Uvarint(d.buf)
-	if n <= 0 {
-		d.fail("a number is cut short or too long")
-		return 0
-	}
-	d.buf = d.buf[n:]
-	return v
-}
+func (d *recordReader) uvarint() uint64 { return readNumber(d, binary.Uvarint) }
 
-func (d *recordReader) varint() int64 {
-	v, n := binary.Varint(d.buf)
+func (d *recordReader) varint() int64 { return readNumber(d, binary.Varint) }
+
+// readNumber reads one varint with read (binary.Uvarint or binary.Varint).
+func readNumber[T uint64 | int64](d *recordReader, read func([]byte) (T, int)) T {
+	v, n := read(d.buf)
 	if n <= 0 {
 		d.fail("a number is cut short or too long")
 		return 0
