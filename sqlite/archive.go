@@ -44,6 +44,7 @@ func (db *DB) writeArchived(ctx context.Context, tx *sql.Tx, entries []corridor.
 				return fmt.Errorf("entry %d: insert archived payment %d: %w", e.Seq, a.Seq, err)
 			}
 			for _, k := range a.Keys {
+				db.keys.add(k) // Before it can be in the file: the filter may say "perhaps" in vain, never "not" wrongly.
 				// A key is bound as a BLOB, here and in ArchivedKey: a TEXT
 				// would never equal it.
 				if _, err := key.ExecContext(ctx, []byte(k), int64(a.Seq)); err != nil {
@@ -64,6 +65,10 @@ func (db *DB) writeArchived(ctx context.Context, tx *sql.Tx, entries []corridor.
 // MaxArchivedKeyBytes) is not found.
 func (j *Journal) ArchivedKey(ctx context.Context, k string) (uint64, bool, error) {
 	if k == "" || len(k) > corridor.MaxArchivedKeyBytes {
+		return 0, false, nil
+	}
+	j.db.beginKeyScan()
+	if !j.db.keys.mayHold(k) {
 		return 0, false, nil
 	}
 	var seq int64

@@ -143,7 +143,69 @@ func TestArchiveReleased(t *testing.T) {
 	if seq, ok, err := j.ArchivedKey(ctx, "msg 1"); err != nil || !ok || seq != 1 {
 		t.Errorf("ArchivedKey(msg 1) while released = %d, %t, %v; want 1", seq, ok, err)
 	}
+	sqlite.WaitKeyScan(db) // Its reads are statements too.
 	if open := sqlite.Stats(db).OpenConnections; open != 0 {
 		t.Errorf("%d connections open after a read while released; want 0", open)
+	}
+}
+
+// TestArchiveKeyFilter reopens a store whose archive holds more keys than
+// one page of the filter's scan: after the scan every key is found, a key
+// never archived is answered from the filter, and a key archived after the
+// scan is found too.
+func TestArchiveKeyFilter(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "corridor.db")
+	db := MustOpen(t, path)
+	var archived []string
+	for range 2 {
+		var payments []corridor.ArchivedPayment
+		last, _ := db.Journal().LastSeq()
+		for i := range 150 { // 16 keys each: 4,800 keys in all, past a page of 4,096.
+			seq := last + 1 + uint64(i)
+			keys := make([]string, corridor.MaxArchivedKeys)
+			for k := range keys {
+				keys[k] = fmt.Sprintf("msg %d/%d", seq, k)
+			}
+			payments = append(payments, storetest.Archived(seq, storetest.UETROf(seq), keys...))
+			archived = append(archived, keys...)
+		}
+		mustAppendArchivedMany(t, db.Journal(), payments)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db = MustOpen(t, path)
+	j := db.Journal()
+	if _, ok, err := j.ArchivedKey(ctx, "never"); err != nil || ok {
+		t.Fatalf("ArchivedKey(never) = %t, %v; want not found", ok, err)
+	}
+	if !sqlite.WaitKeyScan(db) {
+		t.Fatal("the key filter is not ready after its scan")
+	}
+	for _, k := range archived {
+		if _, ok, err := j.ArchivedKey(ctx, k); err != nil || !ok {
+			t.Fatalf("ArchivedKey(%q) = %t, %v; want found", k, ok, err)
+		}
+	}
+	if sqlite.MayHoldKey(db, "uetr never archived") && sqlite.MayHoldKey(db, "msg never archived") {
+		t.Error("the filter answers perhaps for two keys never archived")
+	}
+	seq, _ := j.LastSeq()
+	mustAppendArchived(t, j, storetest.Archived(seq+1, storetest.UETROf(seq+1), "after the scan"))
+	if got, ok, err := j.ArchivedKey(ctx, "after the scan"); err != nil || !ok || got != seq+1 {
+		t.Errorf("ArchivedKey(after the scan) = %d, %t, %v; want %d", got, ok, err, seq+1)
+	}
+}
+
+// mustAppendArchivedMany appends len(payments)+2 entries, the last
+// archiving payments, whose seqs are among the entries before it.
+func mustAppendArchivedMany(tb testing.TB, j *sqlite.Journal, payments []corridor.ArchivedPayment) {
+	tb.Helper()
+	seq, hash := j.LastSeq()
+	batch := storetest.Chain(seq, hash, len(payments)+2, 16)
+	batch[len(batch)-1].Archived = payments
+	if err := j.Append(context.Background(), batch); err != nil {
+		tb.Fatalf("Append(%d..) with %d archived payments: %v", seq+1, len(payments), err)
 	}
 }

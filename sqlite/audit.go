@@ -141,7 +141,7 @@ func openForAudit(ctx context.Context, path string) (*DB, error) {
 	if err := sdb.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil || version == 0 {
 		return nil, errors.Join(fmt.Errorf("open store %s: not a corridor store (schema version %d): %v", path, version, err), sdb.Close())
 	}
-	return &DB{sql: sdb}, nil
+	return newDB(path, sdb), nil
 }
 
 func (db *DB) checkpoints(ctx context.Context) ([]corridor.Checkpoint, error) {

@@ -65,6 +65,14 @@ type DB struct {
 	journal Journal
 	mark    *markFile // How far the journal was acknowledged, beside the store (mark.go).
 
+	// keys tells which keys the archive surely does not hold (keyfilter.go),
+	// once the scan that fills it, begun at the first ArchivedKey, is done.
+	keys     *keyFilter
+	scanOnce sync.Once
+	scanDone chan struct{} // Closed when the scan ends; nil before it begins.
+	scanCtx  context.Context
+	stopScan context.CancelFunc
+
 	// Timing, when set, is told of every journal batch written: its entries,
 	// the whole append (begin, inserts, commit) and the commit alone, which
 	// with synchronous=FULL is the WAL's fsync. Set it before the first
@@ -92,17 +100,22 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{path: path, sql: sdb}
-	db.journal.db = db
+	db := newDB(path, sdb)
 	if err := db.init(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("open store %s: %w", path, err), db.Close())
 	}
 	return db, nil
 }
 
-// dataSourceName returns the modernc.org/sqlite DSN for path. The PRAGMAs go
-// in the DSN, not in an Exec after Open, so that the driver applies them to
-// every connection it opens, including one that replaces a broken one.
+// newDB is the store on the connection pool sdb to the file at path,
+// neither initialised nor checked.
+func newDB(path string, sdb *sql.DB) *DB {
+	db := &DB{path: path, sql: sdb, keys: newKeyFilter()}
+	db.scanCtx, db.stopScan = context.WithCancel(context.Background())
+	db.journal.db = db
+	return db
+}
+
 // openSQL opens the file at path through one connection: write
 // transactions serialize without SQLITE_BUSY, and each statement runs with
 // the PRAGMAs the DSN applies to it.
@@ -121,6 +134,9 @@ func openSQL(path string) (*sql.DB, error) {
 	return sdb, nil
 }
 
+// dataSourceName returns the modernc.org/sqlite DSN for path. The PRAGMAs go
+// in the DSN, not in an Exec after Open, so that the driver applies them to
+// every connection it opens, including one that replaces a broken one.
 func dataSourceName(path string) (string, error) {
 	if path == "" {
 		return "", errors.New("open store: empty path")
@@ -204,6 +220,7 @@ func (db *DB) Journal() *Journal { return &db.journal }
 // Journal.Close; later calls return the first call's result.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
+		db.endKeyScan()
 		var errs []error
 		for _, stmt := range []*sql.Stmt{db.insert, db.insertArchived, db.insertKey, db.archivedKey, db.insertBookRun} {
 			if stmt != nil {

@@ -17,3 +17,15 @@ func Pragma(ctx context.Context, db *DB, name string) (string, error) {
 
 // Stats returns the store's connection pool statistics.
 func Stats(db *DB) sql.DBStats { return db.sql.Stats() }
+
+// WaitKeyScan waits for the scan that fills the store's key filter, if one
+// began, and reports whether the filter answers now.
+func WaitKeyScan(db *DB) bool {
+	if db.scanDone != nil {
+		<-db.scanDone
+	}
+	return db.keys.ready.Load()
+}
+
+// MayHoldKey is the key filter's answer for k.
+func MayHoldKey(db *DB, k string) bool { return db.keys.mayHold(k) }
