@@ -381,6 +381,19 @@ func TestDecodeInboxResponseHubPage(t *testing.T) {
 	}
 }
 
+// TestInboxDecodes reads a page through the client, which decodes it with
+// DecodeInboxResponse and verifies the hub's signatures on it.
+func TestInboxDecodes(t *testing.T) {
+	f := mustFixture(t)
+	for i := range 3 {
+		mustSubmit(t, f.a, mustEncode(t, rupees(i, bankA, bankB, 1_00)))
+	}
+	got := mustInbox(t, f.b, 0)
+	if len(got) != 3 || got[0].Batch == nil || got[0].Body == "" || got[2].Seq != 3 {
+		t.Fatalf("Inbox = %+v; want 3 messages signed as a page", got)
+	}
+}
+
 // FuzzDecodeInboxResponse checks that DecodeInboxResponse decodes what
 // json.Unmarshal decodes and refuses what it refuses, seeded with the
 // hub's own pages and inboxCorners.
