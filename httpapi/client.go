@@ -140,7 +140,12 @@ func (c *Client) Submit(ctx context.Context, message []byte) (SubmitResponse, er
 func (c *Client) Inbox(ctx context.Context, after uint64, wait time.Duration) ([]InboxMessageBody, error) {
 	q := url.Values{"after": {strconv.FormatUint(after, 10)}, "wait": {wait.String()}, "sign": {"batch"}}
 	var resp InboxResponse
-	hubCert, err := c.do(ctx, request{method: http.MethodGet, path: "/v1/inbox?" + q.Encode(), want: http.StatusOK, idempotent: true}, &resp)
+	decode := func(data []byte) error {
+		resp = InboxResponse{} // Not what an attempt refused left of its answer: do may try again.
+		return decodeInboxResponse(data, &resp)
+	}
+	hubCert, err := c.do(ctx, request{method: http.MethodGet, path: "/v1/inbox?" + q.Encode(), want: http.StatusOK, idempotent: true,
+		decode: decode}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -236,6 +241,10 @@ type request struct {
 	signature                 string // Detached JWS over body, if any.
 	want                      int    // The status of success.
 	idempotent                bool   // Sending it twice has the effect of sending it once.
+
+	// decode, if set, decodes a successful answer instead of json.Unmarshal
+	// into out: for an answer read often and large enough for its own decoder.
+	decode func(data []byte) error
 }
 
 // do sends r, decodes a successful answer into out and returns the hub's
@@ -348,12 +357,22 @@ func (c *Client) once(ctx context.Context, base string, r request, out any) (*x5
 	if resp.TLS == nil || len(resp.TLS.PeerCertificates) == 0 {
 		return nil, fmt.Errorf("%s %s: the hub presented no certificate", r.method, r.path)
 	}
-	if out != nil {
-		if err := json.Unmarshal(data, out); err != nil {
-			return nil, fmt.Errorf("%s %s: decode response: %w", r.method, r.path, err)
-		}
+	if err := r.decodeAnswer(data, out); err != nil {
+		return nil, fmt.Errorf("%s %s: decode response: %w", r.method, r.path, err)
 	}
 	return resp.TLS.PeerCertificates[0], nil
+}
+
+// decodeAnswer decodes data, a successful answer to r, with r.decode if r
+// has it, else with encoding/json into out, if any.
+func (r request) decodeAnswer(data []byte, out any) error {
+	switch {
+	case r.decode != nil:
+		return r.decode(data)
+	case out != nil:
+		return json.Unmarshal(data, out)
+	}
+	return nil
 }
 
 func apiError(status int, data []byte) *APIError {
