@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -15,13 +16,22 @@ const EnvelopeNamespace = "urn:swift:xsd:envelope"
 // writer writes indented XML in one fixed layout, so that the same calls
 // give the same bytes. The first text that XML cannot carry is kept in err.
 type writer struct {
-	buf   bytes.Buffer
+	buf   *bytes.Buffer
 	depth int
 	err   error
 }
 
+// writerBuffers keeps the buffers messages were written in: each message is
+// copied out at its length (bytes), so that its buffer, grown once to the
+// size messages have, serves the next one. Grown by doubling from 64 bytes
+// for each message, they were 3% of the bytes a payment allocates.
+var writerBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxKeptWriter bounds the buffer a writer gives back.
+const maxKeptWriter = 64 << 10
+
 func newWriter() *writer {
-	w := &writer{}
+	w := &writer{buf: writerBuffers.Get().(*bytes.Buffer)}
 	w.buf.WriteString(xml.Header)
 	return w
 }
@@ -86,14 +96,59 @@ func (w *writer) escape(s string) {
 			w.err = err
 		}
 	}
-	_ = xml.EscapeText(&w.buf, []byte(s)) // A bytes.Buffer does not fail.
+	escapeText(w.buf, s)
 }
 
+// escapeText writes s to b as xml.EscapeText writes the XML 1.0 text that
+// checkXMLText lets through, the same bytes, without making a []byte of s
+// for each field.
+func escapeText(b *bytes.Buffer, s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case '"':
+			esc = "&#34;"
+		case '\'':
+			esc = "&#39;"
+		case '&':
+			esc = "&amp;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '\t':
+			esc = "&#x9;"
+		case '\n':
+			esc = "&#xA;"
+		case '\r':
+			esc = "&#xD;"
+		default:
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(esc)
+		last = i + 1
+	}
+	b.WriteString(s[last:])
+}
+
+// bytes is what w wrote, or the first text it could not carry. It gives
+// w's buffer back: w writes nothing after it.
 func (w *writer) bytes() ([]byte, error) {
+	defer w.release()
 	if w.err != nil {
 		return nil, w.err
 	}
-	return w.buf.Bytes(), nil
+	return bytes.Clone(w.buf.Bytes()), nil
+}
+
+func (w *writer) release() {
+	if w.buf.Cap() <= maxKeptWriter {
+		w.buf.Reset()
+		writerBuffers.Put(w.buf)
+	}
+	w.buf = nil
 }
 
 // checkXMLText reports whether s is UTF-8 made only of XML 1.0 characters.
