@@ -24,7 +24,7 @@ import (
 const (
 	QueueDepth    = 4096 // Requests waiting for the sequencer.
 	MaxBatch      = 256  // Requests the sequencer takes into one journal transaction.
-	MaxInboxRead  = 100  // Messages one inbox read returns.
+	MaxInboxRead  = 256  // Messages one inbox read returns: a page signed as one (sign=batch) is one Merkle tree, corridor.MaxBatchMessages at most.
 	replayLogStep = 100_000
 )
 
