@@ -66,6 +66,12 @@ type Config struct {
 
 	Observer Observer // Told of batches and screenings, for metrics; nil for none.
 
+	// CommitInterval is the longest a batch waits for company before its
+	// append while the CPU is saturated, counted from the start of the
+	// append before it (see DefaultCommitInterval); 0 for the default,
+	// negative never to wait.
+	CommitInterval time.Duration
+
 	// Standby opens the hub as a warm standby of a journal another node
 	// writes: Open replays it without journaling anything, CatchUp follows
 	// it, and TakeOver, once the node holds the journal's lease, makes it
@@ -124,6 +130,9 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.CommitInterval == 0 {
+		cfg.CommitInterval = DefaultCommitInterval
 	}
 	if cfg.QuoteLife == 0 {
 		cfg.QuoteLife = DefaultQuoteLife

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"runtime"
+	"runtime/metrics"
 	"slices"
 	"sync"
 	"time"
@@ -82,6 +84,8 @@ func (h *Hub) Run(ctx context.Context) error {
 			continue
 		case appendErr := <-p.flying.appended():
 			err = h.landed(ctx, &p, appendErr)
+		case <-p.lingered():
+			err = h.dispatch(ctx, &p, p.takeOpen())
 		case r := <-h.admit(&p):
 			err = h.take(ctx, &p, r)
 		}
@@ -97,6 +101,73 @@ func (h *Hub) Run(ctx context.Context) error {
 type pipeline struct {
 	flying, open *inflight
 	spare        *inflight // A landed batch, whose buffers the next open one reuses.
+
+	// The open batch may wait for company before its append (batchWait).
+	linger    *time.Timer
+	lingering bool
+	lastStart time.Time // When the last append began, on the machine's clock.
+}
+
+// DefaultCommitInterval is the longest a batch waits for company before
+// its append while the CPU is saturated, counted from the start of the
+// append before it. An append costs about the same CPU whether it carries
+// one payment or fifty (a transaction, the WAL pages it writes again, a
+// checkpoint's share, two fsyncs: about 200 µs here). While goroutines wait
+// for a CPU, starting an append takes CPU from them and they will bring
+// more requests: a batch that waits for them costs no throughput, and the
+// hub sends more payments a second in fewer, larger appends (with 64
+// submitters end to end, 2,300 → 3,400 a second, and a lower p99, for the
+// submitters wait less for the CPU). While the CPU has room, a batch goes
+// at once, as a lone submitter's does; so does a full one.
+const DefaultCommitInterval = 4 * time.Millisecond
+
+// batchWait is how long the open batch f, with nothing in flight, waits
+// before its append: 0 to go now.
+func (h *Hub) batchWait(p *pipeline, f *inflight) time.Duration {
+	return commitWait(h.cfg.CommitInterval, time.Since(p.lastStart), len(f.entries), len(f.batch), cpuSaturated)
+}
+
+// commitWait is how long a batch of requests, entries of them journaled,
+// waits before its append, sinceLast after the append before it began.
+// saturated is asked only when the answer depends on it.
+func commitWait(interval, sinceLast time.Duration, entries, requests int, saturated func() bool) time.Duration {
+	switch {
+	case interval < 0 || entries == 0 || requests >= MaxBatch:
+		return 0 // Off, queries alone (they need no append), or full.
+	case sinceLast >= interval || !saturated():
+		return 0
+	}
+	return interval - sinceLast
+}
+
+// cpuSaturated reports whether at least as many goroutines wait for a CPU
+// as there are CPUs for Go code.
+func cpuSaturated() bool {
+	s := [1]metrics.Sample{{Name: runnableMetric}}
+	metrics.Read(s[:])
+	return s[0].Value.Kind() == metrics.KindUint64 && s[0].Value.Uint64() >= uint64(runtime.GOMAXPROCS(0))
+}
+
+const runnableMetric = "/sched/goroutines/runnable:goroutines"
+
+// lingered is the channel that says the open batch waited long enough; nil,
+// which never says so, when it does not wait.
+func (p *pipeline) lingered() <-chan time.Time {
+	if !p.lingering {
+		return nil
+	}
+	return p.linger.C
+}
+
+// takeOpen is the open batch, which is open no longer and waits no more.
+func (p *pipeline) takeOpen() *inflight {
+	f := p.open
+	p.open = nil
+	if p.lingering {
+		p.linger.Stop()
+		p.lingering = false
+	}
+	return f
 }
 
 // inflight is a batch executed into the state: its requests, their results
@@ -181,15 +252,33 @@ func (h *Hub) take(ctx context.Context, p *pipeline, r request) error {
 	switch {
 	case h.state.unpublished():
 		flying := p.flying
-		p.flying, p.open = nil, nil
+		p.flying = nil
+		p.takeOpen()
 		if err := h.land(flying); err != nil {
 			h.answerNotTaken(f.batch)
 			return err
 		}
 		return h.appendNow(ctx, f)
-	case p.flying == nil:
-		p.open = nil
-		return h.dispatch(ctx, p, f)
+	case p.flying != nil:
+		return nil // It goes when the append in flight lands.
+	}
+	return h.sendOpen(ctx, p)
+}
+
+// sendOpen starts the append of the open batch, with nothing in flight, or
+// lets it wait (batchWait) if it has not already begun to.
+func (h *Hub) sendOpen(ctx context.Context, p *pipeline) error {
+	d := h.batchWait(p, p.open)
+	switch {
+	case d == 0:
+		return h.dispatch(ctx, p, p.takeOpen())
+	case !p.lingering:
+		if p.linger == nil {
+			p.linger = time.NewTimer(d)
+		} else {
+			p.linger.Reset(d)
+		}
+		p.lingering = true
 	}
 	return nil
 }
@@ -210,7 +299,8 @@ func (h *Hub) landed(ctx context.Context, p *pipeline, err error) error {
 	if open == nil {
 		return nil
 	}
-	return h.dispatch(ctx, p, open)
+	p.open = open
+	return h.sendOpen(ctx, p)
 }
 
 // dispatch starts the append of f, with no append in flight, or answers f at
@@ -221,6 +311,7 @@ func (h *Hub) dispatch(ctx context.Context, p *pipeline, f *inflight) error {
 		p.recycle(f)
 		return err
 	}
+	p.lastStart = time.Now()
 	entries := f.entries
 	go func() { f.done <- h.cfg.Journal.Append(context.WithoutCancel(ctx), entries) }()
 	p.flying = f
@@ -249,16 +340,17 @@ func (h *Hub) processNow(ctx context.Context, batch []request) error {
 // stops: every request taken is answered.
 func (h *Hub) finish(ctx context.Context, p *pipeline) {
 	err := h.land(p.flying)
+	p.flying = nil
+	open := p.takeOpen()
 	switch {
-	case err != nil && p.open != nil:
-		h.answerNotTaken(p.open.batch)
-	case p.open != nil:
-		err = h.appendNow(ctx, p.open)
+	case err != nil && open != nil:
+		h.answerNotTaken(open.batch)
+	case open != nil:
+		err = h.appendNow(ctx, open)
 	}
 	if err != nil {
 		h.log.Error("journal append failed as the hub stopped", "error", err)
 	}
-	p.flying, p.open = nil, nil
 }
 
 // land waits for the append of f, if any, and answers its batch. It
