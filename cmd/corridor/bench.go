@@ -136,7 +136,11 @@ func benchOn(ctx context.Context, o benchOptions, store string, stdout, stderr i
 	}
 	defer cleanup()
 	if o.killEvery > 0 || o.child {
-		child, err := startBenchChild(ctx, o.hubBinary, dir, "127.0.0.1:0", "")
+		addr, err := benchAddr()
+		if err != nil {
+			return nil, err
+		}
+		child, err := startBenchChild(ctx, o.hubBinary, dir, addr, "")
 		if err != nil {
 			return nil, err
 		}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -429,15 +428,15 @@ func (n *clusterNode) log() string {
 }
 
 // freeAddr is a loopback address with a port free now, kept by the node
-// across restarts so that clients find it again.
+// across restarts so that clients find it again: outside the ephemeral
+// range, as the bench's (benchAddr).
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := benchAddr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	return addr
 }
 
 // TestStandbyStartsFromSnapshot has the active node of a cluster snapshot
