@@ -43,24 +43,7 @@ func (d *jsonDecoder) page(out *InboxResponse) error {
 
 // messages reads the page's list of messages, within depth arrays and objects.
 func (d *jsonDecoder) messages(dst *[]InboxMessageBody, depth int) error {
-	switch d.peek() {
-	case 'n':
-		*dst = nil
-		return d.literal("null")
-	case '[':
-	default:
-		return d.typeError("messages", "an array")
-	}
-	msgs := (*dst)[:0]
-	err := d.array(depth, func(i int) error {
-		msgs = elementAt(msgs, i)
-		return d.message(&msgs[i], depth+1)
-	})
-	if len(msgs) == 0 {
-		msgs = []InboxMessageBody{} // Not nil: [] is a list of no messages.
-	}
-	*dst = msgs
-	return err
+	return list(d, dst, depth, "messages", func(m *InboxMessageBody) error { return d.message(m, depth+1) })
 }
 
 // message reads one message into m.

@@ -34,8 +34,9 @@ type jsonDecoder struct {
 	// Every message of a page has one of a few types, and all of a page
 	// signed as one have the same signature; every receipt of a batch's
 	// answer has the same sender and signature, and most results the same
-	// status: a string equal to one of the last few read for its field is
-	// not made again.
+	// status (statuses holds the codes: status, wait, reason, outcome): a
+	// string equal to one of the last few read for its field is not made
+	// again.
 	msgDefIDs, signatures, senders, statuses recentStrings
 }
 
@@ -77,19 +78,7 @@ func elementAt[E any](s []E, i int) []E {
 // batch reads the place of a message in its inbox page, or of a receipt
 // among those of its batch.
 func (d *jsonDecoder) batch(dst **BatchProofBody, depth int) error {
-	switch d.peek() {
-	case 'n':
-		*dst = nil
-		return d.literal("null")
-	case '{':
-	default:
-		return d.typeError("batch", "an object")
-	}
-	if *dst == nil {
-		*dst = new(BatchProofBody)
-	}
-	b := *dst
-	return d.object(depth, func(f jsonField) error {
+	return pointee(d, dst, depth, "batch", func(b *BatchProofBody, f jsonField) error {
 		switch f {
 		case fieldIndex:
 			return d.intValue(&b.Index, "index")
@@ -100,6 +89,52 @@ func (d *jsonDecoder) batch(dst **BatchProofBody, depth int) error {
 		}
 		return d.skip(depth + 1)
 	})
+}
+
+// pointee reads the object at d.pos, within depth arrays and objects, into
+// *dst as json.Unmarshal reads one into a pointer to a struct: null sets
+// *dst to nil; an object decodes into what *dst points to, new if it is
+// nil, member reading the value of each of its members. what names the
+// value in an error.
+func pointee[T any](d *jsonDecoder, dst **T, depth int, what string, member func(v *T, f jsonField) error) error {
+	switch d.peek() {
+	case 'n':
+		*dst = nil
+		return d.literal("null")
+	case '{':
+	default:
+		return d.typeError(what, "an object")
+	}
+	if *dst == nil {
+		*dst = new(T)
+	}
+	v := *dst
+	return d.object(depth, func(f jsonField) error { return member(v, f) })
+}
+
+// list reads the array at d.pos, within depth arrays and objects, into
+// *dst as json.Unmarshal reads one into a slice: null sets *dst to nil; an
+// array decodes into the elements *dst has (elementAt), element reading
+// each, and [] is an empty list, not nil. what names the value in an error.
+func list[E any](d *jsonDecoder, dst *[]E, depth int, what string, element func(e *E) error) error {
+	switch d.peek() {
+	case 'n':
+		*dst = nil
+		return d.literal("null")
+	case '[':
+	default:
+		return d.typeError(what, "an array")
+	}
+	s := (*dst)[:0]
+	err := d.array(depth, func(i int) error {
+		s = elementAt(s, i)
+		return element(&s[i])
+	})
+	if len(s) == 0 {
+		s = []E{} // Not nil: [] is a list of none.
+	}
+	*dst = s
+	return err
 }
 
 // path reads the hashes of a Merkle path into dst. They are read into an
