@@ -12,3 +12,6 @@ var (
 	DecodeSubmitResponse = decodeSubmitResponse
 	DecodeBatchResponse  = decodeBatchResponse
 )
+
+// AppendAnswer is appendAnswer, for its tests against encoding/json.
+var AppendAnswer = appendAnswer

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
@@ -746,14 +745,23 @@ func escapedRune(b []byte) rune {
 
 // plainEnd is the index of the first byte from i in b that is not plain
 // ASCII in a string (strPlain), or len(b). It looks at eight bytes at a
-// time: a body of XML is long, and its bytes are nearly all plain.
-func plainEnd(b []byte, i int) int {
-	for ; i+8 <= len(b) && !special8(binary.LittleEndian.Uint64(b[i:])); i += 8 {
+// time: a body of XML is long, and its bytes are nearly all plain. It reads
+// what a decoder reads and what an encoder writes.
+func plainEnd[T []byte | string](b T, i int) int {
+	for ; i+8 <= len(b) && !special8(load64(b, i)); i += 8 {
 	}
 	for i < len(b) && strByte[b[i]] == strPlain {
 		i++
 	}
 	return i
+}
+
+// load64 is the eight bytes of b from i, little-endian, as
+// binary.LittleEndian.Uint64 reads them (in one load), of a string too.
+func load64[T []byte | string](b T, i int) uint64 {
+	b = b[i : i+8]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
 
 // special8 reports whether any of the eight bytes of x is not plain in a
