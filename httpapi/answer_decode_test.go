@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"reflect"
@@ -45,6 +46,9 @@ func checkDecodes[T any](tb testing.TB, name string, decode func([]byte, *T) err
 			if !reflect.DeepEqual(got, want) {
 				tb.Errorf("%s(%.300q) into %.20q differs from json.Unmarshal (-want +got):\n%s", name, data, before, cmp.Diff(want, got))
 			}
+			if before == "" {
+				checkRoundTrip(tb, name, decode, got)
+			}
 		case errGot == nil:
 			tb.Errorf("%s(%.300q) accepts what json.Unmarshal refuses: %v", name, data, errWant)
 		case errWant == nil:
@@ -55,6 +59,26 @@ func checkDecodes[T any](tb testing.TB, name string, decode func([]byte, *T) err
 		accepted = errWant == nil
 	}
 	return accepted
+}
+
+// checkRoundTrip fails tb unless v, decoded, encodes as the hub encodes
+// it (AppendAnswer) to what decodes to what encodes the same again: an
+// empty list of problems and none are one on the wire (omitempty).
+func checkRoundTrip[T any](tb testing.TB, name string, decode func([]byte, *T) error, v T) {
+	tb.Helper()
+	data, err := httpapi.AppendAnswer(nil, v)
+	if err != nil {
+		tb.Errorf("AppendAnswer(%+.300v): %v", v, err)
+		return
+	}
+	var again T
+	if err := decode(data, &again); err != nil {
+		tb.Errorf("%s(%.300q), of AppendAnswer: %v", name, data, err)
+		return
+	}
+	if data2, err := httpapi.AppendAnswer(nil, again); err != nil || !bytes.Equal(data2, data) {
+		tb.Errorf("AppendAnswer of %s(%.300q) = %.300q, %v; want it the same", name, data, data2, err)
+	}
 }
 
 func checkSubmitDecodes(tb testing.TB, data []byte) bool {
