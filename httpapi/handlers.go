@@ -322,6 +322,9 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	return decodeStrict(body, v)
 }
 
+// writeJSON writes v as the answer of status, in JSON as encoding/json
+// writes it (appendAnswer: the answers sent most by hand, the others by
+// encoding/json).
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	buf := answerBuffers.Get().(*[]byte)
 	defer putAnswerBuffer(buf)
