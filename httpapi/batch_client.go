@@ -40,8 +40,12 @@ func (c *Client) SubmitBatch(ctx context.Context, messages [][]byte) ([]BatchRes
 		return nil, fmt.Errorf("submit batch: encode: %w", err)
 	}
 	var resp BatchResponse
+	decode := func(data []byte) error {
+		resp = BatchResponse{} // Not what an attempt refused left of its answer: do may try again.
+		return decodeBatchResponse(data, &resp)
+	}
 	_, err = c.do(ctx, request{method: http.MethodPost, path: "/v1/messages/batch", contentType: "application/json",
-		body: body, signature: sig, want: http.StatusOK, idempotent: true}, &resp)
+		body: body, signature: sig, want: http.StatusOK, idempotent: true, decode: decode}, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -130,8 +130,12 @@ func (c *Client) Submit(ctx context.Context, message []byte) (SubmitResponse, er
 		return SubmitResponse{}, fmt.Errorf("submit: %w", err)
 	}
 	var resp SubmitResponse
+	decode := func(data []byte) error {
+		resp = SubmitResponse{} // Not what an attempt refused left of its answer: do may try again.
+		return decodeSubmitResponse(data, &resp)
+	}
 	_, err = c.do(ctx, request{method: http.MethodPost, path: "/v1/messages", contentType: "application/xml",
-		body: message, signature: sig, want: http.StatusAccepted, idempotent: true}, &resp)
+		body: message, signature: sig, want: http.StatusAccepted, idempotent: true, decode: decode}, nil)
 	return resp, err
 }
 

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -299,7 +298,7 @@ func (s *Server) handleTrack(w http.ResponseWriter, r *http.Request, id corridor
 // answerBuffers keeps the buffers answers were encoded in: an inbox page is
 // tens of kilobytes, and a new buffer for each, grown by doubling, was 6% of
 // the bytes a payment allocates end to end.
-var answerBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+var answerBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 // maxKeptAnswer bounds the buffer an answer gives back, so that one large
 // answer does not keep its memory for all later ones.
@@ -307,11 +306,11 @@ const maxKeptAnswer = 1 << 20
 
 // putAnswerBuffer gives b back once its answer is written: the response
 // writer copies what it is given.
-func putAnswerBuffer(b *bytes.Buffer) {
-	if b.Cap() > maxKeptAnswer {
+func putAnswerBuffer(b *[]byte) {
+	if cap(*b) > maxKeptAnswer {
 		return
 	}
-	b.Reset()
+	*b = (*b)[:0]
 	answerBuffers.Put(b)
 }
 
@@ -323,22 +322,22 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	return decodeStrict(body, v)
 }
 
+// writeJSON writes v as the answer of status, in JSON as encoding/json
+// writes it (appendAnswer: the answers sent most by hand, the others by
+// encoding/json).
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	body := answerBuffers.Get().(*bytes.Buffer)
-	defer putAnswerBuffer(body)
-	enc := json.NewEncoder(body)
-	// Inbox bodies are XML: escaped for HTML, each < and > would be six
-	// bytes to send and to unescape. The API's answers are JSON, never HTML.
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil { // A bug: every answer's type encodes.
+	buf := answerBuffers.Get().(*[]byte)
+	defer putAnswerBuffer(buf)
+	body, err := appendAnswer((*buf)[:0], v)
+	if err != nil { // A bug: every answer's type encodes.
 		status = http.StatusInternalServerError
-		body.Reset()
-		_ = json.NewEncoder(body).Encode(ErrorBody{Error: "internal error: the answer could not be encoded"})
+		body, _ = appendAnswer(body[:0], ErrorBody{Error: "internal error: the answer could not be encoded"})
 	}
+	*buf = body // Kept as large as it grew.
 	// Encoded whole first, so that the length is declared: a client reads
 	// the answer into one buffer of that size.
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(body.Len()))
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
-	_, _ = w.Write(body.Bytes()) // The client hung up; nothing left to tell it.
+	_, _ = w.Write(body) // The client hung up; nothing left to tell it.
 }
