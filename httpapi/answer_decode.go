@@ -12,20 +12,7 @@ package httpapi
 // hold part of data.
 func decodeSubmitResponse(data []byte, out *SubmitResponse) error {
 	d := jsonDecoder{data: data, what: "submit answer", noun: "answer"}
-	d.space()
-	switch d.peek() {
-	case 'n':
-		if err := d.literal("null"); err != nil { // Leaves out as it is.
-			return err
-		}
-	case '{':
-		if err := d.object(0, func(f jsonField) error { return d.submitField(out, f, 1) }); err != nil {
-			return err
-		}
-	default:
-		return d.typeError("the answer", "an object")
-	}
-	return d.end()
+	return d.answer(func(f jsonField) error { return d.submitField(out, f, 1) })
 }
 
 // decodeBatchResponse decodes data, the answer to POST /v1/messages/batch,
@@ -40,20 +27,25 @@ func decodeSubmitResponse(data []byte, out *SubmitResponse) error {
 // an error's problems to nil. On an error, out may hold part of data.
 func decodeBatchResponse(data []byte, out *BatchResponse) error {
 	d := jsonDecoder{data: data, what: "batch answer", noun: "answer"}
+	return d.answer(func(f jsonField) error {
+		if f == fieldResults {
+			return list(&d, &out.Results, 1, "results", func(r *BatchResult) error { return d.result(r, 2) })
+		}
+		return d.skip(1)
+	})
+}
+
+// answer reads a whole answer: null, which leaves it as it is, or an
+// object whose members member reads, then nothing but space.
+func (d *jsonDecoder) answer(member func(jsonField) error) error {
 	d.space()
 	switch d.peek() {
 	case 'n':
-		if err := d.literal("null"); err != nil { // Leaves out as it is.
+		if err := d.literal("null"); err != nil {
 			return err
 		}
 	case '{':
-		err := d.object(0, func(f jsonField) error {
-			if f == fieldResults {
-				return list(&d, &out.Results, 1, "results", func(r *BatchResult) error { return d.result(r, 2) })
-			}
-			return d.skip(1)
-		})
-		if err != nil {
+		if err := d.object(0, member); err != nil {
 			return err
 		}
 	default:

@@ -213,42 +213,34 @@ func (d *jsonDecoder) stringValue(dst *string, recent *recentStrings, field stri
 // uint64Value reads a number into dst: digits only, as strconv.ParseUint
 // reads them, and at most math.MaxUint64.
 func (d *jsonDecoder) uint64Value(dst *uint64, field string) error {
-	switch c := d.peek(); {
-	case c == 'n':
-		return d.literal("null") // Leaves dst as it is.
-	case c == '-' || isDigit(c):
-		start := d.pos
-		num, err := d.number()
-		if err != nil {
-			return err
-		}
-		v, ok := parseUint64(num)
-		if !ok {
-			d.pos = start
-			return d.errorf("%s: %s is not an unsigned 64-bit integer", field, num)
-		}
-		*dst = v
-		return nil
-	}
-	return d.typeError(field, "a number")
+	return numberValue(d, dst, field, parseUint64, "an unsigned 64-bit integer")
 }
 
 // intValue reads a number into dst: digits with an optional minus, as
 // strconv.ParseInt reads them, within the range of int.
 func (d *jsonDecoder) intValue(dst *int, field string) error {
+	return numberValue(d, dst, field, parseInt, intKind)
+}
+
+// intKind is what intValue refuses a number for not being.
+var intKind = fmt.Sprintf("an integer of %d bits", strconv.IntSize)
+
+// numberValue reads a number into dst with parse, which refuses what is
+// not kind; null leaves dst as it is.
+func numberValue[T any](d *jsonDecoder, dst *T, field string, parse func([]byte) (T, bool), kind string) error {
 	switch c := d.peek(); {
 	case c == 'n':
-		return d.literal("null") // Leaves dst as it is.
+		return d.literal("null")
 	case c == '-' || isDigit(c):
 		start := d.pos
 		num, err := d.number()
 		if err != nil {
 			return err
 		}
-		v, ok := parseInt(num)
+		v, ok := parse(num)
 		if !ok {
 			d.pos = start
-			return d.errorf("%s: %s is not an integer of %d bits", field, num, strconv.IntSize)
+			return d.errorf("%s: %s is not %s", field, num, kind)
 		}
 		*dst = v
 		return nil
