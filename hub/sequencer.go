@@ -100,7 +100,7 @@ func (h *Hub) Run(ctx context.Context) error {
 // meanwhile are executed into (open), appended when flying lands.
 type pipeline struct {
 	flying, open *inflight
-	spare        *inflight // A landed batch, whose buffers the next open one reuses.
+	spares       []*inflight // Landed batches, whose buffers the next open ones reuse: at most maxSpares.
 
 	// The open batch may wait for company before its append (batchWait).
 	linger    *time.Timer
@@ -190,10 +190,12 @@ func (f *inflight) appended() <-chan error {
 	return f.done
 }
 
-// openBatch is the open batch, made (from the spare's buffers) if none is.
+// openBatch is the open batch, made (from a spare's buffers) if none is.
 func (p *pipeline) openBatch() *inflight {
-	if p.open == nil {
-		p.open, p.spare = p.spare, nil
+	if p.open == nil && len(p.spares) > 0 {
+		n := len(p.spares) - 1
+		p.open, p.spares[n] = p.spares[n], nil
+		p.spares = p.spares[:n]
 	}
 	if p.open == nil {
 		p.open = &inflight{batch: make([]request, 0, MaxBatch), results: make([]result, 0, MaxBatch), done: make(chan error, 1)}
@@ -201,14 +203,21 @@ func (p *pipeline) openBatch() *inflight {
 	return p.open
 }
 
-// recycle keeps f, answered, as the spare, holding nothing of its batch.
+// maxSpares is how many landed batches the pipeline keeps: one flies while
+// another is open, and both may land before the next is opened.
+const maxSpares = 2
+
+// recycle keeps f, answered, as a spare, holding nothing of its batch.
 func (p *pipeline) recycle(f *inflight) {
+	if len(p.spares) == maxSpares {
+		return
+	}
 	clear(f.batch)
 	clear(f.results)
 	clear(f.entries)
 	f.batch, f.results, f.entries = f.batch[:0], f.results[:0], f.entries[:0]
 	f.letGo = 0
-	p.spare = f
+	p.spares = append(p.spares, f)
 }
 
 // admit is the queue of requests, or nil, which never delivers, while the
