@@ -39,44 +39,29 @@ func decodeBatchResponse(data []byte, out *BatchResponse) error {
 // object whose members member reads, then nothing but space.
 func (d *jsonDecoder) answer(member func(jsonField) error) error {
 	d.space()
-	switch d.peek() {
-	case 'n':
-		if err := d.literal("null"); err != nil {
-			return err
-		}
-	case '{':
-		if err := d.object(0, member); err != nil {
-			return err
-		}
-	default:
-		return d.typeError("the answer", "an object")
+	if err := d.record(0, "the answer", member); err != nil {
+		return err
 	}
 	return d.end()
 }
 
 // result reads one result of a batch into r, within depth arrays and objects.
 func (d *jsonDecoder) result(r *BatchResult, depth int) error {
-	switch d.peek() {
-	case 'n':
-		return d.literal("null") // Leaves r as it is.
-	case '{':
-		return d.object(depth, func(f jsonField) error {
-			switch f {
-			case fieldStatus:
-				return d.intValue(&r.Status, "status")
-			case fieldAccepted:
-				return pointee(d, &r.Accepted, depth+1, "accepted", func(s *SubmitResponse, f jsonField) error {
-					return d.submitField(s, f, depth+2)
-				})
-			case fieldError:
-				return pointee(d, &r.Error, depth+1, "error", func(e *ErrorBody, f jsonField) error {
-					return d.errorField(e, f, depth+2)
-				})
-			}
-			return d.skip(depth + 1)
-		})
-	}
-	return d.typeError("a result", "an object")
+	return d.record(depth, "a result", func(f jsonField) error {
+		switch f {
+		case fieldStatus:
+			return d.intValue(&r.Status, "status")
+		case fieldAccepted:
+			return pointee(d, &r.Accepted, depth+1, "accepted", func(s *SubmitResponse, f jsonField) error {
+				return d.submitField(s, f, depth+2)
+			})
+		case fieldError:
+			return pointee(d, &r.Error, depth+1, "error", func(e *ErrorBody, f jsonField) error {
+				return d.errorField(e, f, depth+2)
+			})
+		}
+		return d.skip(depth + 1)
+	})
 }
 
 // submitField reads the value of member f of s, at depth arrays and objects.
@@ -142,21 +127,15 @@ func (d *jsonDecoder) errorField(e *ErrorBody, f jsonField, depth int) error {
 
 // problem reads one problem of an error into p, within depth arrays and objects.
 func (d *jsonDecoder) problem(p *ProblemBody, depth int) error {
-	switch d.peek() {
-	case 'n':
-		return d.literal("null") // Leaves p as it is.
-	case '{':
-		return d.object(depth, func(f jsonField) error {
-			switch f {
-			case fieldPath:
-				return d.stringValue(&p.Path, nil, "path")
-			case fieldRule:
-				return d.stringValue(&p.Rule, nil, "rule")
-			case fieldReason:
-				return d.stringValue(&p.Reason, &d.statuses, "reason")
-			}
-			return d.skip(depth + 1)
-		})
-	}
-	return d.typeError("a problem", "an object")
+	return d.record(depth, "a problem", func(f jsonField) error {
+		switch f {
+		case fieldPath:
+			return d.stringValue(&p.Path, nil, "path")
+		case fieldRule:
+			return d.stringValue(&p.Rule, nil, "rule")
+		case fieldReason:
+			return d.stringValue(&p.Reason, &d.statuses, "reason")
+		}
+		return d.skip(depth + 1)
+	})
 }

@@ -27,18 +27,12 @@ func decodeInboxResponse(data []byte, out *InboxResponse) error {
 // page reads the value of the whole page.
 func (d *jsonDecoder) page(out *InboxResponse) error {
 	d.space()
-	switch d.peek() {
-	case 'n':
-		return d.literal("null") // Leaves out as it is.
-	case '{':
-		return d.object(0, func(f jsonField) error {
-			if f == fieldMessages {
-				return d.messages(&out.Messages, 1)
-			}
-			return d.skip(1)
-		})
-	}
-	return d.typeError("the page", "an object")
+	return d.record(0, "the page", func(f jsonField) error {
+		if f == fieldMessages {
+			return d.messages(&out.Messages, 1)
+		}
+		return d.skip(1)
+	})
 }
 
 // messages reads the page's list of messages, within depth arrays and objects.
@@ -48,13 +42,7 @@ func (d *jsonDecoder) messages(dst *[]InboxMessageBody, depth int) error {
 
 // message reads one message into m.
 func (d *jsonDecoder) message(m *InboxMessageBody, depth int) error {
-	switch d.peek() {
-	case 'n':
-		return d.literal("null") // Leaves m as it is.
-	case '{':
-		return d.object(depth, func(f jsonField) error { return d.messageField(m, f, depth+1) })
-	}
-	return d.typeError("a message", "an object")
+	return d.record(depth, "a message", func(f jsonField) error { return d.messageField(m, f, depth+1) })
 }
 
 // messageField reads the value of member f of m; a member of another

@@ -111,6 +111,19 @@ func pointee[T any](d *jsonDecoder, dst **T, depth int, what string, member func
 	return d.object(depth, func(f jsonField) error { return member(v, f) })
 }
 
+// record reads the object at d.pos, within depth arrays and objects, each
+// of its members with member; null leaves what it would decode into as it
+// is. what names the value in an error.
+func (d *jsonDecoder) record(depth int, what string, member func(f jsonField) error) error {
+	switch d.peek() {
+	case 'n':
+		return d.literal("null")
+	case '{':
+		return d.object(depth, member)
+	}
+	return d.typeError(what, "an object")
+}
+
 // list reads the array at d.pos, within depth arrays and objects, into
 // *dst as json.Unmarshal reads one into a slice: null sets *dst to nil; an
 // array decodes into the elements *dst has (elementAt), element reading
