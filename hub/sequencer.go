@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"runtime"
 	"runtime/metrics"
 	"slices"
 	"sync"
@@ -141,14 +140,20 @@ func commitWait(interval, sinceLast time.Duration, entries, requests int, satura
 }
 
 // cpuSaturated reports whether at least as many goroutines wait for a CPU
-// as there are CPUs for Go code.
+// as there are CPUs for Go code. Both come from one read of the runtime's
+// metrics: runtime.GOMAXPROCS takes the scheduler's lock, and this runs on
+// the sequencer for every request taken while a batch waits.
 func cpuSaturated() bool {
-	s := [1]metrics.Sample{{Name: runnableMetric}}
+	s := [2]metrics.Sample{{Name: runnableMetric}, {Name: gomaxprocsMetric}}
 	metrics.Read(s[:])
-	return s[0].Value.Kind() == metrics.KindUint64 && s[0].Value.Uint64() >= uint64(runtime.GOMAXPROCS(0))
+	runnable, procs := s[0].Value, s[1].Value
+	return runnable.Kind() == metrics.KindUint64 && procs.Kind() == metrics.KindUint64 && runnable.Uint64() >= procs.Uint64()
 }
 
-const runnableMetric = "/sched/goroutines/runnable:goroutines"
+const (
+	runnableMetric   = "/sched/goroutines/runnable:goroutines"
+	gomaxprocsMetric = "/sched/gomaxprocs:threads"
+)
 
 // lingered is the channel that says the open batch waited long enough; nil,
 // which never says so, when it does not wait.
