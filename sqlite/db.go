@@ -68,8 +68,10 @@ type DB struct {
 	// keys tells which keys the archive surely does not hold (keyfilter.go),
 	// once the scan that fills it, begun at the first ArchivedKey, is done.
 	keys     *keyFilter
-	scanOnce sync.Once
-	scanDone chan struct{} // Closed when the scan ends; nil before it begins.
+	scanMu   sync.Mutex
+	scanDone chan struct{} // Of the last scan begun, closed when it ends; nil before the first.
+	scanLast time.Time     // When the last scan began: a failed one is begun again no sooner than keyScanRetry after.
+	scanEnd  bool          // The store closes: no scan begins.
 	scanCtx  context.Context
 	stopScan context.CancelFunc
 

@@ -21,8 +21,11 @@ func Stats(db *DB) sql.DBStats { return db.sql.Stats() }
 // WaitKeyScan waits for the scan that fills the store's key filter, if one
 // began, and reports whether the filter answers now.
 func WaitKeyScan(db *DB) bool {
-	if db.scanDone != nil {
-		<-db.scanDone
+	db.scanMu.Lock()
+	done := db.scanDone
+	db.scanMu.Unlock()
+	if done != nil {
+		<-done
 	}
 	return db.keys.ready.Load()
 }

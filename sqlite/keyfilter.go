@@ -4,6 +4,7 @@ import (
 	"context"
 	"hash/maphash"
 	"sync/atomic"
+	"time"
 )
 
 // keyFilter answers, for a de-duplication key, "surely not archived" or
@@ -94,33 +95,63 @@ const keyScanPage = 4096
 
 const archivedKeysSQL = `SELECT key FROM archived_key WHERE key > ? ORDER BY key LIMIT ?`
 
-// beginKeyScan starts the scan that fills the filter, once: at the first
-// check of a key, so that a store opened by a tool that checks none never
-// scans.
+// keyScanRetry is how soon after a scan began another may begin when it
+// failed (the disk in trouble, say): the filter answers once one succeeds.
+const keyScanRetry = time.Second
+
+// beginKeyScan starts the scan that fills the filter, at a check of a key
+// (so that a store opened by a tool that checks none never scans), unless
+// the filter answers already, a scan runs, or the last one began less than
+// keyScanRetry ago.
 func (db *DB) beginKeyScan() {
-	db.scanOnce.Do(func() {
-		db.scanDone = make(chan struct{})
-		go func() {
-			defer close(db.scanDone)
-			db.fillKeyFilter(db.scanCtx)
-		}()
-	})
+	if db.keys.ready.Load() {
+		return
+	}
+	db.scanMu.Lock()
+	defer db.scanMu.Unlock()
+	if db.scanEnd || db.scanning() || time.Since(db.scanLast) < keyScanRetry {
+		return
+	}
+	done := make(chan struct{})
+	db.scanDone, db.scanLast = done, time.Now()
+	go func() {
+		defer close(done)
+		db.fillKeyFilter(db.scanCtx)
+	}()
 }
 
-// endKeyScan stops the scan, if one began, and waits for it.
+// scanning reports whether a scan runs; with scanMu held.
+func (db *DB) scanning() bool {
+	if db.scanDone == nil {
+		return false
+	}
+	select {
+	case <-db.scanDone:
+		return false
+	default:
+		return true
+	}
+}
+
+// endKeyScan stops the scan, if one runs, and waits for it; none begins
+// after it.
 func (db *DB) endKeyScan() {
+	db.scanMu.Lock()
+	db.scanEnd = true
+	done := db.scanDone
+	db.scanMu.Unlock()
 	db.stopScan()
-	db.scanOnce.Do(func() {}) // No scan begins after this.
-	if db.scanDone != nil {
-		<-db.scanDone
+	if done != nil {
+		<-done
 	}
 }
 
 // fillKeyFilter puts every key of the file in the filter, a page at a time,
 // and then lets it answer. Keys that Append writes meanwhile reach the
 // filter from Append, whether or not the scan meets them. If a read fails
-// (the store closed, the disk in trouble), the filter never answers: the
-// store is read for every check, as it would be without one.
+// (the store closed, the disk in trouble), the filter does not answer yet:
+// every check reads the store, as it would without one, and a later check
+// begins the scan again (beginKeyScan).
 func (db *DB) fillKeyFilter(ctx context.Context) {
 	after := []byte{} // Every BLOB key sorts after the empty one.
 	for {

@@ -1,8 +1,11 @@
 package sqlite
 
 import (
+	"context"
 	"fmt"
+	"path/filepath"
 	"testing"
+	"time"
 )
 
 // TestKeyFilterNeverMisses puts keys in and checks that each is "perhaps"
@@ -49,4 +52,45 @@ func TestKeyFilterAnswersOnlyWhenReady(t *testing.T) {
 	if !f.mayHold("uetr/x") {
 		t.Error("mayHold of a saturated filter = false; want perhaps")
 	}
+}
+
+// TestKeyScanBegunAgainAfterAFailure: a scan that fails leaves the filter
+// not answering; a check soon after does not begin another, one after
+// keyScanRetry does, and the filter answers once it succeeds.
+func TestKeyScanBegunAgainAfterAFailure(t *testing.T) {
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "corridor.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	failed, cancel := context.WithCancel(context.Background())
+	cancel()
+	db.fillKeyFilter(failed)
+	if db.keys.ready.Load() {
+		t.Fatal("the filter answers after its scan failed")
+	}
+	db.scanMu.Lock()
+	db.scanDone, db.scanLast = closedChan(), time.Now()
+	db.scanMu.Unlock()
+	db.beginKeyScan()
+	if db.scanning() || db.keys.ready.Load() {
+		t.Fatal("a scan began again within keyScanRetry of the last")
+	}
+	db.scanMu.Lock()
+	db.scanLast = time.Now().Add(-keyScanRetry)
+	db.scanMu.Unlock()
+	db.beginKeyScan()
+	db.scanMu.Lock()
+	done := db.scanDone
+	db.scanMu.Unlock()
+	<-done
+	if !db.keys.ready.Load() {
+		t.Fatal("the filter does not answer after a scan that succeeded")
+	}
+}
+
+func closedChan() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
 }
