@@ -110,6 +110,11 @@ type Hub struct {
 	// after each commit that changed it, so that callers screen their payments
 	// on their own goroutines.
 	screener atomic.Pointer[screening.Screener]
+
+	// snapshotBytes is the size of the last snapshot taken, which the next
+	// one's buffer starts at: a snapshot of tens of megabytes grown from
+	// nothing would copy itself a dozen times and leave as much garbage.
+	snapshotBytes atomic.Int64
 }
 
 // request is one caller's command or query and where to send the answer.

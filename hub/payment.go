@@ -51,7 +51,10 @@ type payment struct {
 // forget drops what a final payment no longer needs in memory: the message
 // as received (delivered already, or never to be), the sender's signature
 // and its batch proof, all kept in the journal as evidence. A settled or rejected
-// payment keeps its fields, status and tracker history.
+// payment keeps its fields, status and tracker history. These three are
+// the only fields of the command changed once the payment is made: a
+// snapshot copies them on the sequencer (forgettable) and reads the rest
+// beside it.
 func (p *payment) forget() {
 	p.cmd.Message, p.cmd.Signature, p.cmd.Batch = nil, "", nil
 }

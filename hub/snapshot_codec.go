@@ -36,7 +36,7 @@ import (
 )
 
 // snapshotVersion is the format of the snapshots this hub writes and reads.
-const snapshotVersion = 6
+const snapshotVersion = 7
 
 // MaxSnapshotBytes bounds a snapshot: a state whose snapshot would be
 // larger is not snapshotted, and a stored one that is larger is not read.
@@ -52,10 +52,12 @@ const (
 // would pass MaxSnapshotBytes.
 var ErrSnapshotTooLarge = fmt.Errorf("hub: the state's snapshot passes %d bytes", MaxSnapshotBytes)
 
-// encodeImage writes im, sorted, as a snapshot.
-func encodeImage(im *image) ([]byte, error) {
+// encodeImage writes im, sorted, as a snapshot, into a buffer of sizeHint
+// bytes to start with (the size of the last one: a snapshot grows little
+// from one to the next).
+func encodeImage(im *image, sizeHint int) ([]byte, error) {
 	im.sort()
-	e := wireEncoder{buf: make([]byte, snapshotHeader, 64<<10)}
+	e := wireEncoder{buf: make([]byte, snapshotHeader, min(max(sizeHint+sizeHint/8, 64<<10), MaxSnapshotBytes))}
 	if err := e.encode(reflect.ValueOf(im).Elem()); err != nil {
 		return nil, fmt.Errorf("encode snapshot: %w", err)
 	}
@@ -68,6 +70,14 @@ func encodeImage(im *image) ([]byte, error) {
 	sum := sha256.Sum256(b[snapshotHeader:])
 	copy(b[len(snapshotMagic)+2:], sum[:])
 	return b, nil
+}
+
+// imageHash is the state hash of a snapshot: the SHA-256 of the image it
+// holds, which its header carries too. A state restored from the snapshot
+// must write the same image again (loadSnapshot checks it): this proves
+// that decoding and restoring lost and changed nothing the image holds.
+func imageHash(snapshot []byte) [32]byte {
+	return [32]byte(snapshot[len(snapshotMagic)+2 : snapshotHeader])
 }
 
 // errCorrupt starts the errors of bytes that are not an intact snapshot.

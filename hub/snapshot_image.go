@@ -104,9 +104,23 @@ type paymentCmdImage struct {
 	Digest    [32]byte
 }
 
-func (c paymentCmd) image() paymentCmdImage {
-	return paymentCmdImage{Sender: c.Sender, Payment: c.Payment, InstrID: c.InstrID, Message: c.Message, Signature: c.Signature,
-		Batch: c.Batch, Screening: c.Screening, LegacyFX: c.legacyFX, Digest: c.digest}
+// forgettable is what of a payment's command payment.forget clears once it
+// is final; the rest of the command never changes once the payment is made.
+type forgettable struct {
+	message   []byte
+	signature string
+	batch     *corridor.BatchProof
+}
+
+func (c *paymentCmd) forgettable() forgettable {
+	return forgettable{message: c.Message, signature: c.Signature, batch: c.Batch}
+}
+
+// image is the command with its forgettable part as captured: it reads
+// nothing of c that the sequencer may write, so that it may run beside it.
+func (c *paymentCmd) image(f forgettable) paymentCmdImage {
+	return paymentCmdImage{Sender: c.Sender, Payment: c.Payment, InstrID: c.InstrID, Message: f.message, Signature: f.signature,
+		Batch: f.batch, Screening: c.Screening, LegacyFX: c.legacyFX, Digest: c.digest}
 }
 
 func (c paymentCmdImage) restore() paymentCmd {
@@ -205,7 +219,7 @@ type capturedPayment struct {
 	returnFX            *settlement.Conversion // Never changed in place: a new one replaces it.
 	returning, returned corridor.Amount
 	cancel              *cancelCase // A copy.
-	cmd                 paymentCmd  // Its message and signature are forgotten when it is final (payment.forget).
+	cmd                 forgettable // Of p.cmd: the part forgotten when it is final (payment.forget); the rest is read as it is.
 }
 
 type capturedKey struct {
@@ -244,13 +258,21 @@ func (s *state) capture() *captured {
 // while the sequencer goes on.
 func (c *captured) finish() *image {
 	im := c.im
+	// In seq order from the start: image.sort would otherwise move every
+	// payment's image, hundreds of bytes each, a dozen times over.
+	order := make([]int, len(c.payments))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(c.payments[a].p.seq, c.payments[b].p.seq) })
 	im.Payments = make([]paymentImage, len(c.payments))
-	for i, cp := range c.payments {
+	for i, k := range order {
+		cp := &c.payments[k]
 		p := cp.p
-		pi := paymentImage{Seq: p.seq, Ref: p.ref, Cmd: cp.cmd.image(), MsgDef: p.msgDef, Status: cp.status, Wait: cp.wait,
+		pi := paymentImage{Seq: p.seq, Ref: p.ref, Cmd: p.cmd.image(cp.cmd), MsgDef: p.msgDef, Status: cp.status, Wait: cp.wait,
 			Reason: cp.reason, Detail: cp.detail, Events: cp.events, ReturnReason: p.returnReason, Returning: cp.returning,
 			Returned: cp.returned, Cancel: cp.cancel, Message: p.message}
-		if p.screening != nil && p.screening == cp.cmd.Screening {
+		if p.screening != nil && p.screening == p.cmd.Screening {
 			pi.ScreeningOfCmd = true
 		} else {
 			pi.Screening = p.screening
@@ -314,7 +336,7 @@ func (s *state) capturePayments(c *captured) {
 	c.payments = make([]capturedPayment, 0, len(s.bySeq))
 	for _, p := range s.bySeq {
 		cp := capturedPayment{p: p, status: p.status, wait: p.wait, reason: p.reason, detail: p.detail, events: p.events,
-			returnFX: p.returnFX, returning: p.returning, returned: p.returned, cmd: p.cmd}
+			returnFX: p.returnFX, returning: p.returning, returned: p.returned, cmd: p.cmd.forgettable()}
 		if p.cancel != nil {
 			cs := *p.cancel
 			cp.cancel = &cs
@@ -390,7 +412,10 @@ func (c configCmd) clone() configCmd {
 func (im *image) sort() {
 	slices.SortFunc(im.Participants, func(a, b member) int { return cmp.Compare(a.BIC, b.BIC) })
 	slices.SortFunc(im.Inboxes, func(a, b inboxImage) int { return cmp.Compare(a.BIC, b.BIC) })
-	slices.SortFunc(im.Payments, func(a, b paymentImage) int { return cmp.Compare(a.Seq, b.Seq) })
+	bySeq := func(a, b paymentImage) int { return cmp.Compare(a.Seq, b.Seq) }
+	if !slices.IsSortedFunc(im.Payments, bySeq) { // finish writes them in order.
+		slices.SortFunc(im.Payments, bySeq)
+	}
 	slices.SortFunc(im.Legs, func(a, b legImage) int { return cmp.Or(cmp.Compare(a.UETR, b.UETR), cmp.Compare(a.Sender, b.Sender)) })
 	compareMsg := func(a, b msgImage) int { return cmp.Or(cmp.Compare(a.Sender, b.Sender), cmp.Compare(a.MsgID, b.MsgID)) }
 	slices.SortFunc(im.MsgIDs, compareMsg)
