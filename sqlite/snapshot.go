@@ -25,7 +25,8 @@ const (
 	insertChunkSQL    = `INSERT INTO snapshot_chunk (seq, n, data) VALUES (?, ?, ?)`
 	insertSnapshotSQL = `INSERT INTO snapshot (seq, entry_hash, state_hash, bytes, chunks, time_ns) VALUES (?, ?, ?, ?, ?, ?)`
 	pruneSnapshotsSQL = `DELETE FROM snapshot WHERE seq NOT IN (SELECT seq FROM snapshot ORDER BY seq DESC LIMIT ?)`
-	pruneChunksSQL    = `DELETE FROM snapshot_chunk WHERE seq NOT IN (SELECT seq FROM snapshot)`
+	orphanChunkSQL    = `SELECT seq, n FROM snapshot_chunk WHERE seq NOT IN (SELECT seq FROM snapshot) LIMIT 1`
+	deleteChunkSQL    = `DELETE FROM snapshot_chunk WHERE seq = ? AND n = ?`
 	latestSnapshotSQL = `SELECT seq, entry_hash, state_hash, bytes, chunks FROM snapshot ORDER BY seq DESC LIMIT 1`
 	chunksSQL         = `SELECT n, data FROM snapshot_chunk WHERE seq = ? ORDER BY n LIMIT ?`
 )
@@ -33,9 +34,10 @@ const (
 // SaveSnapshot stores data, the hub's snapshot of its state after journal
 // entry seq, and keeps the SnapshotsKept newest. It writes data in chunks of
 // SnapshotChunkBytes, each in its own transaction, and the snapshot's row
-// last, with the pruning of older ones, in one more: each commit is
-// fsynced (synchronous=FULL), as the journal's are, and a snapshot is there
-// only once all of it is. A snapshot of a seq stored already is not
+// last, with the rows of older ones dropped, in one more; then it deletes
+// their chunks, one a transaction: each commit is fsynced
+// (synchronous=FULL), as the journal's are, a snapshot is there only once
+// all of it is, and the journal's appends wait for one chunk at most. A snapshot of a seq stored already is not
 // written again: the same entry is the same state. It refuses a seq the journal does not hold, an
 // entry hash that is not that entry's, and empty data.
 func (j *Journal) SaveSnapshot(ctx context.Context, seq uint64, entryHash, stateHash [32]byte, data []byte) error {
@@ -56,7 +58,7 @@ func (j *Journal) SaveSnapshot(ctx context.Context, seq uint64, entryHash, state
 	if have > 0 {
 		return nil // The same entry, the same state: it is stored already.
 	}
-	if _, err := j.db.sql.ExecContext(ctx, pruneChunksSQL); err != nil { // A save that stopped half-way.
+	if err := j.db.deleteOrphanChunks(ctx); err != nil { // A save or a pruning that stopped half-way.
 		return fmt.Errorf("snapshot %d: clear chunks: %w", seq, err)
 	}
 	n := 0
@@ -66,11 +68,37 @@ func (j *Journal) SaveSnapshot(ctx context.Context, seq uint64, entryHash, state
 		}
 		n++
 	}
-	return j.db.commitSnapshot(ctx, seq, entryHash, stateHash, len(data), n)
+	if err := j.db.commitSnapshot(ctx, seq, entryHash, stateHash, len(data), n); err != nil {
+		return err
+	}
+	if err := j.db.deleteOrphanChunks(ctx); err != nil {
+		return fmt.Errorf("snapshot %d: saved; the chunks of older ones not all deleted (the next save deletes them): %w", seq, err)
+	}
+	return nil
 }
 
-// commitSnapshot writes the snapshot's row and drops the snapshots past
-// SnapshotsKept, in one transaction.
+// deleteOrphanChunks deletes the chunks no snapshot row holds, one a
+// transaction. Deleting a whole snapshot's at once held the store's one
+// connection, and so every append, for as long as SQLite took to walk and
+// free tens of megabytes of overflow pages.
+func (db *DB) deleteOrphanChunks(ctx context.Context) error {
+	for {
+		var seq, n int64
+		switch err := db.sql.QueryRowContext(ctx, orphanChunkSQL).Scan(&seq, &n); {
+		case errors.Is(err, sql.ErrNoRows):
+			return nil
+		case err != nil:
+			return err
+		}
+		if _, err := db.sql.ExecContext(ctx, deleteChunkSQL, seq, n); err != nil {
+			return err
+		}
+	}
+}
+
+// commitSnapshot writes the snapshot's row and drops the rows of the
+// snapshots past SnapshotsKept, in one transaction (their chunks go after
+// it).
 func (db *DB) commitSnapshot(ctx context.Context, seq uint64, entryHash, stateHash [32]byte, bytes, chunks int) error {
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
@@ -83,7 +111,6 @@ func (db *DB) commitSnapshot(ctx context.Context, seq uint64, entryHash, stateHa
 	}{
 		{insertSnapshotSQL, []any{int64(seq), entryHash[:], stateHash[:], bytes, chunks, time.Now().UnixNano()}},
 		{pruneSnapshotsSQL, []any{SnapshotsKept}},
-		{pruneChunksSQL, nil},
 	} {
 		if _, err := tx.ExecContext(ctx, st.sql, st.args...); err != nil {
 			return fmt.Errorf("snapshot %d: %w", seq, err)

@@ -60,3 +60,37 @@ func TestSnapshots(t *testing.T) {
 		t.Fatal("SaveSnapshot took an entry hash that is not the entry's")
 	}
 }
+
+// TestSnapshotChunksLeftBehind checks that the chunks a save or a pruning
+// that stopped half-way left (chunks no snapshot row holds) are deleted by
+// the next save, and that the snapshots kept keep theirs.
+func TestSnapshotChunksLeftBehind(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "corridor.db")
+	db := MustOpen(t, path)
+	j := db.Journal()
+	entries := MustAppend(t, j, 4, 10)
+	data := bytes.Repeat([]byte{7}, 2*sqlite.SnapshotChunkBytes+1)
+	if err := j.SaveSnapshot(ctx, entries[1].Seq, entries[1].Hash, [32]byte{1}, data); err != nil {
+		t.Fatal(err)
+	}
+	raw := mustOpenRaw(t, path)
+	for n := range 5 { // A save of entry 3 cut after five chunks.
+		if _, err := raw.Exec(`INSERT INTO snapshot_chunk (seq, n, data) VALUES (?, ?, x'00')`, entries[2].Seq, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := j.SaveSnapshot(ctx, entries[3].Seq, entries[3].Hash, [32]byte{3}, data); err != nil {
+		t.Fatal(err)
+	}
+	var chunks int
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM snapshot_chunk`).Scan(&chunks); err != nil {
+		t.Fatal(err)
+	}
+	if chunks != 2*3 {
+		t.Fatalf("%d chunks stored; want the 3 of each of the 2 snapshots", chunks)
+	}
+	if seq, _, _, got, err := j.LatestSnapshot(ctx, 1<<30); err != nil || seq != entries[3].Seq || !bytes.Equal(got, data) {
+		t.Fatalf("LatestSnapshot = %d, %d bytes, %v; want %d", seq, len(got), err, entries[3].Seq)
+	}
+}
