@@ -206,6 +206,7 @@ type captured struct {
 	msgIDs   []capturedKey
 	caseMsgs []capturedKey
 	uetrs    []capturedUETR
+	quotes   settlement.QuotesCapture
 }
 
 // capturedPayment is what may change of a payment.
@@ -238,7 +239,7 @@ type capturedUETR struct {
 // payments to finish, off the sequencer.
 func (s *state) capture() *captured {
 	im := &image{LastSeq: s.lastSeq, Ledger: s.ledger.Snapshot(), Transfers: s.transfers, Booked: s.booked,
-		Queue: s.queue.Snapshot(), Cycles: s.cycles, Rates: s.rates.Snapshot(), Quotes: s.quotes.Snapshot(),
+		Queue: s.queue.Snapshot(), Cycles: s.cycles, Rates: s.rates.Snapshot(),
 		Offers: s.offers.Snapshot(), Rounding: s.rounding.Snapshot(), Config: s.config.clone(), Gate: s.gate.Snapshot(),
 		Warehouse: slices.Clone(s.warehouse), Finals: slices.Clone(s.finals)}
 	if s.cycle != nil {
@@ -246,7 +247,7 @@ func (s *state) capture() *captured {
 		im.Cycle = &c
 	}
 	s.captureMembers(im)
-	c := &captured{im: im}
+	c := &captured{im: im, quotes: s.quotes.Capture()}
 	s.capturePayments(c)
 	s.captureScreening(im)
 	s.captureRest(im)
@@ -291,6 +292,7 @@ func (c *captured) finish() *image {
 		im.Legs[i] = legImage{UETR: k.uetr, Sender: k.sender, Seq: k.p.seq}
 	}
 	im.MsgIDs, im.CaseMsgs = msgImages(c.msgIDs), msgImages(c.caseMsgs)
+	im.Quotes = c.quotes.Snapshot()
 	im.UETRs = make([]uetrImage, len(c.uetrs))
 	for i, u := range c.uetrs {
 		ui := uetrImage{UETR: u.uetr, Seqs: make([]uint64, len(u.legs))}

@@ -90,3 +90,37 @@ func TestQueueSnapshot(t *testing.T) {
 		t.Fatalf("restored queue holds %d of %d, want 4 of %d", r.Len(), r.Total("INR"), q.Total("INR"))
 	}
 }
+
+// TestQuotesCapture checks that a capture of the quote book writes the
+// book as it stood when captured: a quote used after it is written unused,
+// one issued after it is not written, and one pruned after it is written
+// whole.
+func TestQuotesCapture(t *testing.T) {
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	rate, err := settlement.ParseRate("1.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := settlement.NewQuotes()
+	pair := settlement.Pair{From: "INR", To: "RUB"}
+	for id := settlement.QuoteID(1); id <= 3; id++ {
+		if _, err := b.Issue(id, "DEMOINBBXXX", 100_00, pair, rate, now, now.Add(time.Duration(id)*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := b.Snapshot()
+	c := b.Capture()
+	b.Use(2)
+	if _, err := b.Issue(4, "DEMOINBBXXX", 100_00, pair, rate, now, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if n := b.Prune(now.Add(90 * time.Second)); n != 1 {
+		t.Fatalf("pruned %d quotes; want 1", n)
+	}
+	if diff := cmp.Diff(want, c.Snapshot()); diff != "" {
+		t.Fatalf("the capture wrote the book as it is now, not as it was (-then +written):\n%s", diff)
+	}
+	if got := b.Snapshot(); len(got) != 3 || !got[0].Used || got[0].ID != 2 {
+		t.Fatalf("the book now: %+v; want quotes 2 (used), 3 and 4", got)
+	}
+}
