@@ -153,8 +153,17 @@ func dataSourceName(path string) (string, error) {
 	q.Set("_journal_mode", "WAL")
 	q.Set("_synchronous", "FULL")
 	q.Set("_txlock", "immediate") // BEGIN IMMEDIATE: take the write lock up front.
+	q.Set("_pragma", fmt.Sprintf("cache_size(-%d)", PageCacheBytes>>10))
 	return path + "?" + q.Encode(), nil
 }
+
+// PageCacheBytes is the SQLite page cache of the store's connection.
+// SQLite's default, 2 MB, holds the archive's key and UETR indexes for the
+// first minutes of a busy day only: each key goes in at a random place, and
+// past that nearly every insert read its page from the file again (10% of
+// the hub's CPU after 8 minutes at 700 payments/s, against 5% after 2). The
+// cache is outside Go's heap, allocated as pages are read, and bounded.
+const PageCacheBytes = 64 << 20
 
 // init checks the connection's durability, migrates the schema, prepares the
 // insert statements and loads the journal's last entry.

@@ -72,6 +72,7 @@ func TestDurability(t *testing.T) {
 		"foreign_keys": "1",
 		"busy_timeout": "5000",
 		"user_version": strconv.Itoa(sqlite.SchemaVersion),
+		"cache_size":   strconv.Itoa(-sqlite.PageCacheBytes >> 10), // Negative: KiB, not pages.
 	}
 	for name, w := range want {
 		got, err := sqlite.Pragma(ctx, db, name)
