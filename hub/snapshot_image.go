@@ -198,14 +198,17 @@ type dayImage struct {
 // payment (small, so that the sequencer is held briefly); the fields that
 // never change once the payment is made (its seq, reference, command,
 // message definition, screening, original and return reason) and the
-// indexes, as seqs, finish reads from the payments themselves.
+// indexes, as seqs, finish reads from the payments themselves. The indexes
+// are copies of the state's maps (maps.Clone copies a map's storage whole:
+// capture took 13-15 ms for the soak's 38,000 payments with it and 17-18 ms
+// walking the maps into lists), walked by finish.
 type captured struct {
 	im       *image
 	payments []capturedPayment
-	legs     []capturedKey
-	msgIDs   []capturedKey
-	caseMsgs []capturedKey
-	uetrs    []capturedUETR
+	legs     map[legKey]*payment
+	msgIDs   map[msgKey]*payment
+	caseMsgs map[msgKey]*payment
+	uetrs    map[corridor.UETR][]*payment // byUETR's slices: only ever appended to.
 	quotes   settlement.QuotesCapture
 }
 
@@ -221,18 +224,6 @@ type capturedPayment struct {
 	returning, returned corridor.Amount
 	cancel              *cancelCase // A copy.
 	cmd                 forgettable // Of p.cmd: the part forgotten when it is final (payment.forget); the rest is read as it is.
-}
-
-type capturedKey struct {
-	uetr   corridor.UETR // A leg's.
-	sender corridor.BIC
-	msgID  string // A message's.
-	p      *payment
-}
-
-type capturedUETR struct {
-	uetr corridor.UETR
-	legs []*payment // byUETR's slice: only ever appended to.
 }
 
 // capture copies s on the sequencer. It sorts nothing and leaves the
@@ -287,28 +278,28 @@ func (c *captured) finish() *image {
 		}
 		im.Payments[i] = pi
 	}
-	im.Legs = make([]legImage, len(c.legs))
-	for i, k := range c.legs {
-		im.Legs[i] = legImage{UETR: k.uetr, Sender: k.sender, Seq: k.p.seq}
+	im.Legs = make([]legImage, 0, len(c.legs))
+	for k, p := range c.legs {
+		im.Legs = append(im.Legs, legImage{UETR: k.uetr, Sender: k.sender, Seq: p.seq})
 	}
 	im.MsgIDs, im.CaseMsgs = msgImages(c.msgIDs), msgImages(c.caseMsgs)
 	im.Quotes = c.quotes.Snapshot()
-	im.UETRs = make([]uetrImage, len(c.uetrs))
-	for i, u := range c.uetrs {
-		ui := uetrImage{UETR: u.uetr, Seqs: make([]uint64, len(u.legs))}
-		for j, p := range u.legs {
+	im.UETRs = make([]uetrImage, 0, len(c.uetrs))
+	for u, legs := range c.uetrs {
+		ui := uetrImage{UETR: u, Seqs: make([]uint64, len(legs))}
+		for j, p := range legs {
 			ui.Seqs[j] = p.seq
 		}
-		im.UETRs[i] = ui
+		im.UETRs = append(im.UETRs, ui)
 	}
 	*c = captured{im: im}
 	return im
 }
 
-func msgImages(ks []capturedKey) []msgImage {
-	out := make([]msgImage, len(ks))
-	for i, k := range ks {
-		out[i] = msgImage{Sender: k.sender, MsgID: k.msgID, Seq: k.p.seq}
+func msgImages(m map[msgKey]*payment) []msgImage {
+	out := make([]msgImage, 0, len(m))
+	for k, p := range m {
+		out = append(out, msgImage{Sender: k.sender, MsgID: k.msgID, Seq: p.seq})
 	}
 	return out
 }
@@ -345,23 +336,7 @@ func (s *state) capturePayments(c *captured) {
 		}
 		c.payments = append(c.payments, cp)
 	}
-	c.legs = make([]capturedKey, 0, len(s.payments))
-	for k, p := range s.payments {
-		c.legs = append(c.legs, capturedKey{uetr: k.uetr, sender: k.sender, p: p})
-	}
-	c.msgIDs, c.caseMsgs = capturedKeys(s.byMsgID), capturedKeys(s.caseMsgs)
-	c.uetrs = make([]capturedUETR, 0, len(s.byUETR))
-	for u, legs := range s.byUETR {
-		c.uetrs = append(c.uetrs, capturedUETR{uetr: u, legs: legs})
-	}
-}
-
-func capturedKeys(m map[msgKey]*payment) []capturedKey {
-	out := make([]capturedKey, 0, len(m))
-	for k, p := range m {
-		out = append(out, capturedKey{sender: k.sender, msgID: k.msgID, p: p})
-	}
-	return out
+	c.legs, c.msgIDs, c.caseMsgs, c.uetrs = maps.Clone(s.payments), maps.Clone(s.byMsgID), maps.Clone(s.caseMsgs), maps.Clone(s.byUETR)
 }
 
 func (s *state) captureScreening(im *image) {
