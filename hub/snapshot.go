@@ -46,11 +46,9 @@ type Snapshot struct {
 // query, after the batch it came with is durable, only to copy the state;
 // it encodes the copy on the caller's goroutine. The state hash is the
 // SHA-256 of the image it wrote (imageHash); a hub that starts from the
-// snapshot checks that the state it decodes writes the same image again.
-// It used to decode the snapshot here as well, to hash the decoded state:
-// that doubled the snapshot's cost and held a second copy of the state in
-// memory, and a hub under load answered its slowest payments ten times
-// later while it ran. It returns ErrSnapshotTooLarge past MaxSnapshotBytes.
+// snapshot checks that the state it decodes writes the same image again,
+// so that the hub taking it neither decodes it nor holds a second copy of
+// the state. It returns ErrSnapshotTooLarge past MaxSnapshotBytes.
 func (h *Hub) Snapshot(ctx context.Context) (Snapshot, error) {
 	var c *captured
 	var snap Snapshot

@@ -389,10 +389,7 @@ func (c configCmd) clone() configCmd {
 func (im *image) sort() {
 	slices.SortFunc(im.Participants, func(a, b member) int { return cmp.Compare(a.BIC, b.BIC) })
 	slices.SortFunc(im.Inboxes, func(a, b inboxImage) int { return cmp.Compare(a.BIC, b.BIC) })
-	bySeq := func(a, b paymentImage) int { return cmp.Compare(a.Seq, b.Seq) }
-	if !slices.IsSortedFunc(im.Payments, bySeq) { // finish writes them in order.
-		slices.SortFunc(im.Payments, bySeq)
-	}
+	slices.SortFunc(im.Payments, func(a, b paymentImage) int { return cmp.Compare(a.Seq, b.Seq) }) // In order already (finish): one pass.
 	slices.SortFunc(im.Legs, func(a, b legImage) int { return cmp.Or(cmp.Compare(a.UETR, b.UETR), cmp.Compare(a.Sender, b.Sender)) })
 	compareMsg := func(a, b msgImage) int { return cmp.Or(cmp.Compare(a.Sender, b.Sender), cmp.Compare(a.MsgID, b.MsgID)) }
 	slices.SortFunc(im.MsgIDs, compareMsg)

@@ -166,17 +166,11 @@ func (b *wireCompiler) compileMap(c *wireCodec, t reflect.Type) error {
 	return nil
 }
 
-// wireField is a struct field and its codec.
-type wireField struct {
-	index int
-	codec *wireCodec
-}
-
 func (b *wireCompiler) compileStruct(c *wireCodec, t reflect.Type) error {
 	if t.NumField() == 0 {
 		return fmt.Errorf("%w: cannot write %s: it has no fields", errWire, t)
 	}
-	fields := make([]wireField, t.NumField())
+	fields := make([]*wireCodec, t.NumField()) // By field index.
 	for i := range t.NumField() {
 		f := t.Field(i)
 		if !f.IsExported() {
@@ -186,11 +180,11 @@ func (b *wireCompiler) compileStruct(c *wireCodec, t reflect.Type) error {
 		if err != nil {
 			return err
 		}
-		fields[i] = wireField{index: i, codec: fc}
+		fields[i] = fc
 	}
 	c.encode = func(e *wireEncoder, v reflect.Value) error {
-		for _, f := range fields {
-			if err := f.codec.encode(e, v.Field(f.index)); err != nil {
+		for i, f := range fields {
+			if err := f.encode(e, v.Field(i)); err != nil {
 				return err
 			}
 		}
@@ -201,8 +195,8 @@ func (b *wireCompiler) compileStruct(c *wireCodec, t reflect.Type) error {
 			return err
 		}
 		defer d.leave()
-		for _, f := range fields {
-			if err := f.codec.decode(d, v.Field(f.index)); err != nil {
+		for i, f := range fields {
+			if err := f.decode(d, v.Field(i)); err != nil {
 				return err
 			}
 		}
