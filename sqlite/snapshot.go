@@ -31,15 +31,21 @@ const (
 	chunksSQL         = `SELECT n, data FROM snapshot_chunk WHERE seq = ? ORDER BY n LIMIT ?`
 )
 
+// ErrChunksLeft is SaveSnapshot's error when the snapshot was saved but
+// the chunks of the older ones it let go of were not all deleted: the next
+// save deletes them first.
+var ErrChunksLeft = errors.New("snapshot saved; chunks of older snapshots left for the next save")
+
 // SaveSnapshot stores data, the hub's snapshot of its state after journal
-// entry seq, and keeps the SnapshotsKept newest. It writes data in chunks of
-// SnapshotChunkBytes, each in its own transaction, and the snapshot's row
-// last, with the rows of older ones dropped, in one more; then it deletes
-// their chunks, one a transaction: each commit is fsynced
-// (synchronous=FULL), as the journal's are, a snapshot is there only once
-// all of it is, and the journal's appends wait for one chunk at most. A snapshot of a seq stored already is not
-// written again: the same entry is the same state. It refuses a seq the journal does not hold, an
-// entry hash that is not that entry's, and empty data.
+// entry seq, and keeps the SnapshotsKept newest. It writes data in chunks
+// of SnapshotChunkBytes, each in its own transaction, and the snapshot's
+// row last, with the rows of older ones dropped, in one more; then it
+// deletes their chunks, one a transaction (ErrChunksLeft when that fails).
+// Each commit is fsynced (synchronous=FULL), as the journal's are, a
+// snapshot is there only once all of it is, and the journal's appends wait
+// for one chunk at most. A snapshot of a seq stored already is not written
+// again: the same entry is the same state. It refuses a seq the journal
+// does not hold, an entry hash that is not that entry's, and empty data.
 func (j *Journal) SaveSnapshot(ctx context.Context, seq uint64, entryHash, stateHash [32]byte, data []byte) error {
 	if len(data) == 0 {
 		return fmt.Errorf("snapshot %d: no data", seq)
@@ -72,7 +78,7 @@ func (j *Journal) SaveSnapshot(ctx context.Context, seq uint64, entryHash, state
 		return err
 	}
 	if err := j.db.deleteOrphanChunks(ctx); err != nil {
-		return fmt.Errorf("snapshot %d: saved; the chunks of older ones not all deleted (the next save deletes them): %w", seq, err)
+		return fmt.Errorf("snapshot %d: %w: %w", seq, ErrChunksLeft, err)
 	}
 	return nil
 }

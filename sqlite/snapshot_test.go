@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"path/filepath"
 	"testing"
 
@@ -92,5 +93,46 @@ func TestSnapshotChunksLeftBehind(t *testing.T) {
 	}
 	if seq, _, _, got, err := j.LatestSnapshot(ctx, 1<<30); err != nil || seq != entries[3].Seq || !bytes.Equal(got, data) {
 		t.Fatalf("LatestSnapshot = %d, %d bytes, %v; want %d", seq, len(got), err, entries[3].Seq)
+	}
+}
+
+// TestSnapshotSavedChunksLeft checks that a save whose deleting of the
+// older snapshots' chunks fails (a trigger refuses it here) still saves
+// the snapshot and says so with ErrChunksLeft, and that the next save
+// deletes what was left.
+func TestSnapshotSavedChunksLeft(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "corridor.db")
+	db := MustOpen(t, path)
+	j := db.Journal()
+	entries := MustAppend(t, j, 4, 10)
+	data := bytes.Repeat([]byte{7}, sqlite.SnapshotChunkBytes+1)
+	for _, e := range entries[:2] {
+		if err := j.SaveSnapshot(ctx, e.Seq, e.Hash, [32]byte{}, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw := mustOpenRaw(t, path)
+	if _, err := raw.Exec(`CREATE TRIGGER no_chunk_delete BEFORE DELETE ON snapshot_chunk BEGIN SELECT RAISE(ABORT, 'refused'); END`); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.SaveSnapshot(ctx, entries[2].Seq, entries[2].Hash, [32]byte{}, data); !errors.Is(err, sqlite.ErrChunksLeft) {
+		t.Fatalf("SaveSnapshot with the chunks' deleting refused = %v; want ErrChunksLeft", err)
+	}
+	if seq, _, _, got, err := j.LatestSnapshot(ctx, 1<<30); err != nil || seq != entries[2].Seq || !bytes.Equal(got, data) {
+		t.Fatalf("LatestSnapshot = %d, %d bytes, %v; want %d", seq, len(got), err, entries[2].Seq)
+	}
+	if _, err := raw.Exec(`DROP TRIGGER no_chunk_delete`); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.SaveSnapshot(ctx, entries[3].Seq, entries[3].Hash, [32]byte{}, data); err != nil {
+		t.Fatal(err)
+	}
+	var chunks int
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM snapshot_chunk`).Scan(&chunks); err != nil {
+		t.Fatal(err)
+	}
+	if chunks != 2*2 {
+		t.Fatalf("%d chunks stored; want the 2 of each of the 2 snapshots kept", chunks)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/corridor-network/corridor"
@@ -88,7 +89,10 @@ func (m *Main) saveSnapshot(ctx context.Context, j snapshotJournal) (uint64, err
 		return 0, err
 	}
 	start := time.Now()
-	if err := j.SaveSnapshot(ctx, snap.Seq, snap.EntryHash, snap.StateHash, snap.Data); err != nil {
+	switch err := j.SaveSnapshot(ctx, snap.Seq, snap.EntryHash, snap.StateHash, snap.Data); {
+	case errors.Is(err, sqlite.ErrChunksLeft): // Saved all the same.
+		m.Logger.Warn("older snapshots' chunks not all deleted; the next save deletes them", "error", err)
+	case err != nil:
 		return 0, err
 	}
 	m.Logger.Info("state snapshot saved", corridor.LogKeySeq, snap.Seq, "bytes", len(snap.Data),
