@@ -17,6 +17,10 @@ const ephemeralRangeFile = "/proc/sys/net/ipv4/ip_local_port_range"
 // IANA's dynamic range starts above them.
 const lowPort, highPort = 20000, 32767
 
+// Below the ephemeral range benchAddr picks from firstBelow up, when that
+// leaves at least minBelow ports.
+const firstBelow, minBelow = 10000, 1000
+
 // benchAddr is a free loopback address for a child hub that is restarted
 // on it after every kill. Its port lies outside the ephemeral range: a port
 // from it (what 127.0.0.1:0 gives) may be taken, while the hub is down, as
@@ -53,8 +57,8 @@ func portsOutsideEphemeral() (lo, hi int) {
 		return lowPort, highPort
 	}
 	first, err := strconv.Atoi(f[0])
-	if err != nil || first <= 10000+1000 {
+	if err != nil || first-firstBelow < minBelow {
 		return lowPort, highPort
 	}
-	return 10000, first - 1
+	return firstBelow, first - 1
 }
