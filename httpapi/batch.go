@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -77,12 +78,7 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request, id corridor
 		s.writeError(w, r, err)
 		return
 	}
-	body, err := readBody(w, r, MaxBatchBodyBytes)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	msgs, err := decodeBatch(body, s.MaxBodyBytes)
+	msgs, err := s.readBatch(w, r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -104,31 +100,164 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request, id corridor
 	writeJSON(w, http.StatusOK, BatchResponse{Results: results})
 }
 
-// decodeBatch reads a batch's body: strict JSON, 1 to MaxBatchMessages
-// messages, each padded base64 of at most maxMessageBytes.
-func decodeBatch(body []byte, maxMessageBytes int64) ([][]byte, error) {
-	var req BatchRequest
-	if err := decodeStrict(body, &req); err != nil {
+// readBatch reads and decodes the body of a batch, in a buffer given back
+// once the messages are decoded out of it.
+func (s *Server) readBatch(w http.ResponseWriter, r *http.Request) ([][]byte, error) {
+	buf := getReadBuffer()
+	defer putReadBuffer(buf)
+	body, err := readBodyInto(buf, w, r, MaxBatchBodyBytes)
+	if err != nil {
 		return nil, err
 	}
-	if n := len(req.Messages); n == 0 || n > MaxBatchMessages {
+	return decodeBatch(body, s.MaxBodyBytes)
+}
+
+// decodeBatch reads a batch's body: strict JSON, 1 to MaxBatchMessages
+// messages, each padded base64 of at most maxMessageBytes. A body as the
+// client writes it (plainBatch) is read in place; any other goes through
+// decodeStrict, which names what is wrong with it.
+func decodeBatch(body []byte, maxMessageBytes int64) ([][]byte, error) {
+	encoded, ok := plainBatch(body)
+	if !ok {
+		var req BatchRequest
+		if err := decodeStrict(body, &req); err != nil {
+			return nil, err
+		}
+		encoded = make([][]byte, len(req.Messages))
+		for i, m := range req.Messages {
+			encoded[i] = []byte(m)
+		}
+	}
+	if n := len(encoded); n == 0 || n > MaxBatchMessages {
 		return nil, fmt.Errorf("%w: a batch of %d messages; a batch holds 1 to %d", errBadJSON, n, MaxBatchMessages)
 	}
-	msgs := make([][]byte, len(req.Messages))
-	for i, m := range req.Messages {
-		if int64(base64.StdEncoding.DecodedLen(len(m))) > maxMessageBytes+2 { // Before decoding it: padding aside.
-			return nil, fmt.Errorf("messages[%d] is over the limit of %d bytes: %w", i, maxMessageBytes, errTooLarge)
-		}
-		b, err := base64.StdEncoding.Strict().DecodeString(m)
+	msgs := make([][]byte, len(encoded))
+	for i, m := range encoded {
+		b, err := decodeBatchMessage(i, m, maxMessageBytes)
 		if err != nil {
-			return nil, fmt.Errorf("%w: messages[%d] is not padded base64 (RFC 4648 §4): %v", errBadJSON, i, err)
-		}
-		if int64(len(b)) > maxMessageBytes {
-			return nil, fmt.Errorf("messages[%d] of %d bytes is over the limit of %d bytes: %w", i, len(b), maxMessageBytes, errTooLarge)
+			return nil, err
 		}
 		msgs[i] = b
 	}
 	return msgs, nil
+}
+
+// strictBase64 is padded base64 (RFC 4648 §4) that refuses stray bits.
+var strictBase64 = base64.StdEncoding.Strict()
+
+// decodeBatchMessage decodes message i of a batch, m, into bytes of its
+// own, refusing it before decoding when its length alone says it is over
+// maxMessageBytes (padding aside).
+func decodeBatchMessage(i int, m []byte, maxMessageBytes int64) ([]byte, error) {
+	if int64(strictBase64.DecodedLen(len(m))) > maxMessageBytes+2 {
+		return nil, fmt.Errorf("messages[%d] is over the limit of %d bytes: %w", i, maxMessageBytes, errTooLarge)
+	}
+	b := make([]byte, strictBase64.DecodedLen(len(m)))
+	n, err := strictBase64.Decode(b, m)
+	if err != nil {
+		return nil, fmt.Errorf("%w: messages[%d] is not padded base64 (RFC 4648 §4): %v", errBadJSON, i, err)
+	}
+	if int64(n) > maxMessageBytes {
+		return nil, fmt.Errorf("messages[%d] of %d bytes is over the limit of %d bytes: %w", i, n, maxMessageBytes, errTooLarge)
+	}
+	return b[:n], nil
+}
+
+// plainBatch reads body in place when it is a batch as SubmitBatch writes
+// it, spaces between tokens aside: one object with the one member
+// "messages", an array of at most MaxBatchMessages strings of the base64
+// alphabet. It returns each string's bytes within body, or false for any
+// other body (escapes, other members, null, too many messages), which
+// decodeStrict then judges. What it accepts, decodeStrict accepts and
+// decodes to the same strings (FuzzPlainBatch).
+func plainBatch(body []byte) ([][]byte, bool) {
+	s := plainScanner{data: body}
+	if !s.token('{') || !s.literal(`"messages"`) || !s.token(':') || !s.token('[') {
+		return nil, false
+	}
+	var encoded [][]byte
+	for s.space(); s.peek() != ']'; s.space() {
+		if len(encoded) > 0 && !s.token(',') {
+			return nil, false
+		}
+		m, ok := s.base64String()
+		if !ok || len(encoded) == MaxBatchMessages {
+			return nil, false
+		}
+		encoded = append(encoded, m)
+	}
+	s.pos++ // The ']'.
+	if !s.token('}') {
+		return nil, false
+	}
+	s.space()
+	return encoded, s.pos == len(s.data)
+}
+
+// plainScanner reads the tokens of a plain batch.
+type plainScanner struct {
+	data []byte
+	pos  int
+}
+
+// space skips JSON's insignificant whitespace.
+func (s *plainScanner) space() {
+	for s.pos < len(s.data) {
+		switch s.data[s.pos] {
+		case ' ', '\t', '\n', '\r':
+			s.pos++
+		default:
+			return
+		}
+	}
+}
+
+// peek is the next byte, or 0 at the end.
+func (s *plainScanner) peek() byte {
+	if s.pos == len(s.data) {
+		return 0
+	}
+	return s.data[s.pos]
+}
+
+// token skips space and then c, saying whether c was there.
+func (s *plainScanner) token(c byte) bool {
+	s.space()
+	if s.peek() != c {
+		return false
+	}
+	s.pos++
+	return true
+}
+
+// literal skips space and then lit, saying whether lit was there.
+func (s *plainScanner) literal(lit string) bool {
+	s.space()
+	if !bytes.HasPrefix(s.data[s.pos:], []byte(lit)) {
+		return false
+	}
+	s.pos += len(lit)
+	return true
+}
+
+// base64String reads a string of base64 characters only (no escapes), and
+// returns what is between its quotes.
+func (s *plainScanner) base64String() ([]byte, bool) {
+	if s.peek() != '"' {
+		return nil, false
+	}
+	start := s.pos + 1
+	for s.pos = start; s.pos < len(s.data) && isBase64Char(s.data[s.pos]); s.pos++ {
+	}
+	if s.peek() != '"' {
+		return nil, false
+	}
+	s.pos++
+	return s.data[start : s.pos-1], true
+}
+
+func isBase64Char(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '='
 }
 
 // batchTree is the Merkle tree over msgs.

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -27,18 +26,11 @@ func (c *Client) SubmitBatch(ctx context.Context, messages [][]byte) ([]BatchRes
 	if n := len(messages); n == 0 || n > MaxBatchMessages {
 		return nil, fmt.Errorf("submit batch: %d messages; a batch holds 1 to %d", n, MaxBatchMessages)
 	}
-	req := BatchRequest{Messages: make([]string, len(messages))}
-	for i, m := range messages {
-		req.Messages[i] = base64.StdEncoding.EncodeToString(m)
-	}
 	sig, err := c.signer.SignDetached(corridor.BatchStatement(len(messages), batchTree(messages).Root()))
 	if err != nil {
 		return nil, fmt.Errorf("submit batch: %w", err)
 	}
-	body, err := json.Marshal(req)
-	if err != nil {
-		return nil, fmt.Errorf("submit batch: encode: %w", err)
-	}
+	body := appendBatchRequest(make([]byte, 0, batchRequestLen(messages)), messages)
 	var resp BatchResponse
 	decode := func(data []byte) error {
 		resp = BatchResponse{} // Not what an attempt refused left of its answer: do may try again.
@@ -53,4 +45,31 @@ func (c *Client) SubmitBatch(ctx context.Context, messages [][]byte) ([]BatchRes
 		return nil, fmt.Errorf("submit batch: the hub answered %d results for %d messages", len(resp.Results), len(messages))
 	}
 	return resp.Results, nil
+}
+
+// appendBatchRequest appends the body of POST /v1/messages/batch carrying
+// messages, byte for byte as encoding/json writes their BatchRequest: the
+// base64 alphabet needs no escaping in a JSON string.
+func appendBatchRequest(buf []byte, messages [][]byte) []byte {
+	buf = append(buf, batchRequestHead...)
+	for i, m := range messages {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, '"')
+		buf = base64.StdEncoding.AppendEncode(buf, m)
+		buf = append(buf, '"')
+	}
+	return append(buf, batchRequestTail...)
+}
+
+const batchRequestHead, batchRequestTail = `{"messages":[`, `]}`
+
+// batchRequestLen is the length of appendBatchRequest's body for messages.
+func batchRequestLen(messages [][]byte) int {
+	n := len(batchRequestHead) + len(batchRequestTail) + max(len(messages)-1, 0) // The commas.
+	for _, m := range messages {
+		n += base64.StdEncoding.EncodedLen(len(m)) + 2
+	}
+	return n
 }

@@ -351,7 +351,9 @@ func (c *Client) once(ctx context.Context, base string, r request, out any) (*x5
 		return nil, fmt.Errorf("%s %s: %w", r.method, r.path, err)
 	}
 	defer resp.Body.Close()
-	data, err := readAll(io.LimitReader(resp.Body, MaxResponseBytes), resp.ContentLength, MaxResponseBytes)
+	buf := getReadBuffer()
+	defer putReadBuffer(buf) // Every decoder below copies what it keeps.
+	data, err := readAllInto(buf, io.LimitReader(resp.Body, MaxResponseBytes), resp.ContentLength, MaxResponseBytes)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: read response: %w", r.method, r.path, err)
 	}

@@ -1,11 +1,7 @@
 package httpapi
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -75,46 +71,6 @@ func (s *Server) submit(r *http.Request, bic corridor.BIC, msg corridor.SignedMe
 		return hub.PaymentResult{}, err
 	}
 	return s.Hub.SubmitMessage(r.Context(), sub, msg)
-}
-
-// maxPresize bounds what readAll sets aside before the bytes arrive: a
-// peer that declares a large body and sends nothing holds no more.
-const maxPresize = 1 << 20
-
-// readAll reads r to its end, into a buffer sized for the length the
-// sender declared when that is within limit (r enforces the limit) and
-// maxPresize, so that a body is not copied again each time io.ReadAll's
-// buffer doubles.
-func readAll(r io.Reader, declared, limit int64) ([]byte, error) {
-	if declared <= 0 || declared > limit {
-		return io.ReadAll(r)
-	}
-	var buf bytes.Buffer
-	buf.Grow(int(min(declared, maxPresize)) + bytes.MinRead) // ReadFrom wants MinRead free to read on to the end.
-	_, err := buf.ReadFrom(r)
-	return buf.Bytes(), err
-}
-
-// Errors of reading a request body.
-var (
-	errTooLarge = errors.New("httpapi: body too large")
-	errBodyRead = errors.New("httpapi: request body not read in time")
-)
-
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	body, err := readAll(http.MaxBytesReader(w, r.Body, limit), r.ContentLength, limit)
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return nil, fmt.Errorf("body is over the limit of %d bytes: %w", limit, errTooLarge)
-	}
-	var timeout net.Error
-	if errors.As(err, &timeout) && timeout.Timeout() {
-		return nil, fmt.Errorf("%w: %v", errBodyRead, err)
-	}
-	if err != nil { // Such as a malformed chunked encoding: the client's fault, not to retry as it is.
-		return nil, fmt.Errorf("%w: malformed request body: %v", errBadJSON, err)
-	}
-	return body, nil
 }
 
 func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request, id corridor.Identity) {

@@ -24,10 +24,12 @@ package hub
 // record is an error naming what is wrong, never a guessed payment.
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/corridor-network/corridor"
@@ -54,10 +56,23 @@ var errPaymentRecord = errors.New("payment record")
 // isRecord says whether payload is a binary record rather than JSON.
 func isRecord(payload []byte) bool { return len(payload) > 0 && payload[0] == paymentRecordVersion }
 
+// recordScratch holds the buffers records are written in before they are
+// copied out at their length: a record's size is known only once written
+// (the screening results vary), and one grown as it is written was
+// allocated twice, a few kilobytes each time, for every payment.
+var recordScratch = sync.Pool{New: func() any { return new([]byte) }}
+
 // encodeRecord is the journal payload of c, a binary record.
 func (c paymentCmd) encodeRecord() []byte {
+	scratch := recordScratch.Get().(*[]byte)
+	defer recordScratch.Put(scratch)
+	*scratch = c.appendRecord((*scratch)[:0])
+	return bytes.Clone(*scratch)
+}
+
+// appendRecord appends c's record to buf.
+func (c paymentCmd) appendRecord(buf []byte) []byte {
 	p := &c.Payment
-	buf := make([]byte, 0, 512+len(c.Message)+len(c.Signature))
 	buf = append(buf, paymentRecordVersion)
 	for _, s := range c.recordStrings() {
 		assert.That(len(*s) <= maxPaymentString, "payment %s: a string of %d bytes", p.UETR, len(*s))
