@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -237,4 +238,141 @@ func BenchmarkVerifyInbox(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// referenceVerifyInbox is verifyInbox before pageProofs: each body copied
+// into a []byte for its leaf, each root found along its message's path.
+func referenceVerifyInbox(msgs []InboxMessageBody, hubCert *x509.Certificate) error {
+	roots := map[string]corridor.MerkleHash{}
+	for _, m := range msgs {
+		if m.Batch == nil {
+			if err := pki.VerifyDetached(m.Signature, []byte(m.Body), hubCert); err != nil {
+				return fmt.Errorf("inbox message %d: the hub's signature: %w", m.Seq, err)
+			}
+			continue
+		}
+		root, err := m.Batch.proof().Root([]byte(m.Body))
+		if err != nil {
+			return fmt.Errorf("inbox message %d: its place in the page: %w", m.Seq, err)
+		}
+		if signed, ok := roots[m.Signature]; ok {
+			if signed != root {
+				return fmt.Errorf("inbox message %d: not in the page the hub signed", m.Seq)
+			}
+			continue
+		}
+		if err := pki.VerifyDetached(m.Signature, corridor.InboxStatement(m.Batch.Count, root), hubCert); err != nil {
+			return fmt.Errorf("inbox message %d: the hub's signature over its page: %w", m.Seq, err)
+		}
+		roots[m.Signature] = root
+	}
+	return nil
+}
+
+// editedPage is a copy of msgs with edits applied, three bytes each: what
+// to change (an index, a count, a hash of a path, a path's length, a body,
+// a signature, a proof dropped, a message repeated), in which message, and
+// a value.
+func editedPage(msgs []InboxMessageBody, edits []byte) []InboxMessageBody {
+	page := make([]InboxMessageBody, len(msgs))
+	for i, m := range msgs {
+		if m.Batch != nil {
+			b := *m.Batch
+			b.Path = slices.Clone(b.Path)
+			m.Batch = &b
+		}
+		page[i] = m
+	}
+	for ; len(edits) >= 3 && len(page) > 0; edits = edits[3:] {
+		m, v := &page[int(edits[1])%len(page)], int(edits[2])
+		switch op := edits[0] % 9; {
+		case op == 0:
+			page = append(page, *m)
+		case op == 1:
+			m.Body, page[v%len(page)].Body = page[v%len(page)].Body, m.Body
+		case op == 2:
+			m.Body += string(rune(v))
+		case op == 3:
+			m.Signature = page[v%len(page)].Signature + strings.Repeat("A", v%2)
+		case m.Batch == nil:
+		case op == 4:
+			m.Batch.Index = v%(len(page)+2) - 1
+		case op == 5:
+			m.Batch.Count = v % (len(page) + 2)
+		case op == 6 && len(m.Batch.Path) > 0:
+			m.Batch.Path[v%len(m.Batch.Path)][v%32] ^= byte(1 + v/32)
+		case op == 7:
+			m.Batch.Path = m.Batch.Path[:len(m.Batch.Path)*v/256]
+		case op == 8:
+			m.Batch = nil
+		}
+	}
+	return page
+}
+
+// signedPages are pages of n messages as the client decodes them, signed as
+// one and one by one.
+func signedPages(tb testing.TB, n int) (batch, each []InboxMessageBody, cert *x509.Certificate) {
+	tb.Helper()
+	s, cert := mustPageServer(tb)
+	msgs := pageMessages(n)
+	var b, e InboxResponse
+	if err := decodeInboxResponse(mustWritePage(tb, s, msgs, true), &b); err != nil {
+		tb.Fatal(err)
+	}
+	if err := decodeInboxResponse(mustWritePage(tb, s, msgs, false), &e); err != nil {
+		tb.Fatal(err)
+	}
+	return b.Messages, e.Messages, cert
+}
+
+// TestVerifyInbox checks that the pages the hub writes verify, every size
+// up to MaxInboxRead, and that verifyInbox agrees with
+// referenceVerifyInbox on pages with each kind of edit.
+func TestVerifyInbox(t *testing.T) {
+	s, cert := mustPageServer(t)
+	all := pageMessages(hub.MaxInboxRead)
+	for n := 1; n <= hub.MaxInboxRead; n += 1 + n/8 {
+		var resp InboxResponse
+		if err := decodeInboxResponse(mustWritePage(t, s, all[:n], true), &resp); err != nil {
+			t.Fatal(err)
+		}
+		if err := verifyInbox(resp.Messages, cert); err != nil {
+			t.Fatalf("a page of %d: %v", n, err)
+		}
+	}
+	batch, each, _ := signedPages(t, 7)
+	for op := range byte(9) {
+		for v := range byte(12) {
+			for _, page := range [][]InboxMessageBody{batch, each} {
+				msgs := editedPage(page, []byte{op, v, v * 23})
+				got, want := verifyInbox(msgs, cert), referenceVerifyInbox(msgs, cert)
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Errorf("edit %d %d: verifyInbox = %v; referenceVerifyInbox = %v", op, v, got, want)
+				}
+			}
+		}
+	}
+}
+
+// FuzzVerifyInbox checks that verifyInbox agrees with referenceVerifyInbox,
+// the same error or none, on signed pages the fuzzer edits (editedPage).
+func FuzzVerifyInbox(f *testing.F) {
+	batch, each, cert := signedPages(f, 7)
+	f.Add(false, []byte{})
+	f.Add(true, []byte{4, 2, 3})
+	f.Add(false, []byte{1, 2, 3, 6, 0, 200})
+	f.Fuzz(func(t *testing.T, one bool, edits []byte) {
+		if len(edits) > 300 {
+			return
+		}
+		page := batch
+		if one {
+			page = each
+		}
+		msgs := editedPage(page, edits)
+		if got, want := verifyInbox(msgs, cert), referenceVerifyInbox(msgs, cert); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("verifyInbox = %v; referenceVerifyInbox = %v", got, want)
+		}
+	})
 }
