@@ -45,7 +45,7 @@ func (d *jsonDecoder) page(out *InboxResponse) error {
 // objects, as list reads a list, except that a list that grows past its
 // capacity grows at once to the count of the page the first message's
 // batch names, if that is more: a page of 256 signed as one no longer
-// grows through nine arrays (a tenth of what decoding a page allocated).
+// grows through nine arrays, twice its final size in all.
 func (d *jsonDecoder) messages(dst *[]InboxMessageBody, depth int) error {
 	switch d.peek() {
 	case 'n':

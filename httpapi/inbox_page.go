@@ -13,8 +13,8 @@ import (
 // messages read and their signatures. It is written (append) as the
 // InboxResponse of InboxMessageBody of each message would be, from the
 // messages' own fields: a page of 256 bodies is about a megabyte, and
-// copying each into a string to build that InboxResponse was a tenth of
-// the bytes the hub allocated for a payment.
+// copying each into a string to build that InboxResponse, and each path
+// into a slice, was 6% of all the end-to-end benchmark allocated.
 type inboxPage struct {
 	msgs []hub.InboxMessage
 	sigs []string // Each message's own signature; nil for a page signed as one.
