@@ -65,6 +65,26 @@ func MerkleLeaf(data []byte) MerkleHash {
 	return out
 }
 
+// MerkleLeafString is MerkleLeaf of the bytes of data, hashed through a
+// buffer on the stack rather than copied whole into a []byte: a client
+// holds each inbox body it decodes as a string, of kilobytes.
+func MerkleLeafString(data string) MerkleHash {
+	h := sha256.New()
+	var buf [512]byte
+	n := 1 // buf[0], the leaf's 0x00, before the first bytes of data.
+	for {
+		c := copy(buf[n:], data)
+		h.Write(buf[:n+c])
+		if data = data[c:]; data == "" {
+			break
+		}
+		n = 0
+	}
+	var out MerkleHash
+	h.Sum(out[:0])
+	return out
+}
+
 // merkleNode is SHA-256(0x01 || left || right).
 func merkleNode(left, right MerkleHash) MerkleHash {
 	var b [1 + 2*sha256.Size]byte
@@ -82,20 +102,33 @@ type MerkleTree struct {
 
 // NewMerkleTree builds the tree over leaves, which must number 1 to
 // MaxBatchMessages (the caller checks; a tree of none has the zero root).
+// Its levels share one array, of the size they add up to.
 func NewMerkleTree(leaves []MerkleHash) *MerkleTree {
-	t := &MerkleTree{levels: [][]MerkleHash{append([]MerkleHash(nil), leaves...)}}
-	for level := t.levels[0]; len(level) > 1; {
-		next := make([]MerkleHash, 0, (len(level)+1)/2)
-		for i := 0; i < len(level); i += 2 {
-			if i+1 == len(level) {
-				next = append(next, level[i]) // Odd: promoted unchanged.
+	total, depth := len(leaves), 1
+	for n := len(leaves); n > 1; n = (n + 1) / 2 {
+		total, depth = total+(n+1)/2, depth+1
+	}
+	nodes := make([]MerkleHash, total)
+	t := &MerkleTree{levels: make([][]MerkleHash, 0, depth)}
+	level, nodes := nodes[:len(leaves):len(leaves)], nodes[len(leaves):] // Full slices: no level runs into the next.
+	copy(level, leaves)
+	for {
+		t.levels = append(t.levels, level)
+		if len(level) <= 1 {
+			return t
+		}
+		half := (len(level) + 1) / 2
+		next := nodes[:half:half]
+		nodes = nodes[half:]
+		for i := range next {
+			if 2*i+1 == len(level) {
+				next[i] = level[2*i] // Odd: promoted unchanged.
 			} else {
-				next = append(next, merkleNode(level[i], level[i+1]))
+				next[i] = merkleNode(level[2*i], level[2*i+1])
 			}
 		}
-		t.levels, level = append(t.levels, next), next
+		level = next
 	}
-	return t
 }
 
 // Root is the tree's root.
@@ -111,14 +144,20 @@ func (t *MerkleTree) Root() MerkleHash {
 // sibling of each level from the leaf up, none for a level where the node
 // is promoted. It is never nil.
 func (t *MerkleTree) Path(index int) []MerkleHash {
-	path := []MerkleHash{}
+	return t.AppendPath([]MerkleHash{}, index)
+}
+
+// AppendPath appends the path of leaf index to dst, as Path returns it: into
+// an array of MaxBatchPath on the caller's stack, the path of every leaf of
+// a page costs no allocation.
+func (t *MerkleTree) AppendPath(dst []MerkleHash, index int) []MerkleHash {
 	for _, level := range t.levels[:len(t.levels)-1] {
 		if sib := index ^ 1; sib < len(level) {
-			path = append(path, level[sib])
+			dst = append(dst, level[sib])
 		}
 		index /= 2
 	}
-	return path
+	return dst
 }
 
 // MerkleRoot is the root of the tree over leaves.

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/corridor-network/corridor"
@@ -199,4 +200,72 @@ func FuzzMerkleRootOf(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestMerkleLeafString checks that MerkleLeafString hashes a string as
+// MerkleLeaf hashes its bytes, at the lengths around its buffer's.
+func TestMerkleLeafString(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 510, 511, 512, 513, 1023, 1024, 1025, 4096, 10_000} {
+		data := bytes.Repeat([]byte("<Nm>ООО</Nm>"), n)[:n]
+		if got, want := corridor.MerkleLeafString(string(data)), corridor.MerkleLeaf(data); got != want {
+			t.Errorf("MerkleLeafString of %d bytes = %x; MerkleLeaf gives %x", n, got, want)
+		}
+	}
+	data := string(bytes.Repeat([]byte("x"), 4096))
+	if n := testing.AllocsPerRun(10, func() { corridor.MerkleLeafString(data) }); n != 0 {
+		t.Errorf("MerkleLeafString of 4 KB: %v allocations; want none", n)
+	}
+}
+
+// levelPath is the path of leaf index as the tree was first built, one
+// slice per level grown by append, each sibling copied into a new path:
+// the reference for the tree of one array and AppendPath.
+func levelPath(leaves []corridor.MerkleHash, index int) []corridor.MerkleHash {
+	node := func(l, r corridor.MerkleHash) corridor.MerkleHash {
+		return sha256.Sum256(append(append([]byte{1}, l[:]...), r[:]...))
+	}
+	path := []corridor.MerkleHash{}
+	for level := leaves; len(level) > 1; index /= 2 {
+		if sib := index ^ 1; sib < len(level) {
+			path = append(path, level[sib])
+		}
+		var next []corridor.MerkleHash
+		for i := 0; i < len(level); i += 2 {
+			if i+1 == len(level) {
+				next = append(next, level[i])
+			} else {
+				next = append(next, node(level[i], level[i+1]))
+			}
+		}
+		level = next
+	}
+	return path
+}
+
+// TestMerklePathAsBuilt checks, for every batch size up to
+// MaxBatchMessages, that Path and AppendPath give each leaf the path the
+// tree built level by level gives it, and that AppendPath into an array of
+// MaxBatchPath allocates nothing.
+func TestMerklePathAsBuilt(t *testing.T) {
+	for n := 1; n <= corridor.MaxBatchMessages; n++ {
+		_, leaves := batchData(n)
+		tree := corridor.NewMerkleTree(leaves)
+		for i := range n {
+			want := levelPath(leaves, i)
+			if got := tree.Path(i); !slices.Equal(got, want) || got == nil {
+				t.Fatalf("Path(%d) of %d leaves = %x; want %x", i, n, got, want)
+			}
+			var buf [corridor.MaxBatchPath]corridor.MerkleHash
+			if got := tree.AppendPath(buf[:0], i); !slices.Equal(got, want) {
+				t.Fatalf("AppendPath(%d) of %d leaves = %x; want %x", i, n, got, want)
+			}
+		}
+	}
+	tree := corridor.NewMerkleTree(make([]corridor.MerkleHash, corridor.MaxBatchMessages))
+	if n := testing.AllocsPerRun(10, func() {
+		var buf [corridor.MaxBatchPath]corridor.MerkleHash
+		tree.AppendPath(buf[:0], 77)
+	}); n != 0 {
+		t.Errorf("AppendPath into an array: %v allocations; want none", n)
+	}
 }

@@ -62,6 +62,13 @@ func appendInboxResponse(b []byte, r *InboxResponse) ([]byte, error) {
 
 // appendInboxMessage appends m as encoding/json writes it.
 func appendInboxMessage(b []byte, m *InboxMessageBody) ([]byte, error) {
+	return appendInboxMessageWith(b, m, m.Body)
+}
+
+// appendInboxMessageWith appends m as encoding/json writes it, with body in
+// place of m.Body: the hub writes the bodies of its pages (inboxPage) from
+// the bytes it holds, without a copy of each in a string.
+func appendInboxMessageWith[T string | []byte](b []byte, m *InboxMessageBody, body T) ([]byte, error) {
 	b = append(b, `{"seq":`...)
 	b = strconv.AppendUint(b, m.Seq, 10)
 	b = appendJSONString(append(b, `,"msgDefId":`...), m.MsgDefID)
@@ -74,7 +81,7 @@ func appendInboxMessage(b []byte, m *InboxMessageBody) ([]byte, error) {
 	if m.PossibleDuplicate {
 		b = append(b, `,"possibleDuplicate":true`...)
 	}
-	b = appendJSONString(append(b, `,"body":`...), m.Body)
+	b = appendJSONString(append(b, `,"body":`...), body)
 	b = appendJSONString(append(b, `,"signature":`...), m.Signature)
 	if m.Batch != nil {
 		b = appendBatchProof(append(b, `,"batch":`...), m.Batch)
@@ -225,7 +232,8 @@ func appendJSONTime(b []byte, t time.Time) ([]byte, error) {
 // UTF-8 as \ufffd, and U+2028 and U+2029 as \u2028 and \u2029 (a JavaScript
 // line end); everything else as it is. It goes through plain ASCII eight
 // bytes at a time (plainEnd): an inbox body is long, and nearly all plain.
-func appendJSONString(b []byte, s string) []byte {
+// A []byte is written as the string of its bytes.
+func appendJSONString[T string | []byte](b []byte, s T) []byte {
 	b = append(b, '"')
 	start := 0 // Of the bytes not yet appended.
 	for i := 0; ; {
@@ -239,7 +247,7 @@ func appendJSONString(b []byte, s string) []byte {
 			start = i
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
+		r, n := decodeRune(s[i:])
 		switch {
 		case r == utf8.RuneError && n == 1:
 			b = append(append(b, s[start:i]...), `\ufffd`...)
@@ -254,6 +262,12 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// decodeRune is utf8.DecodeRune of s, a string or a []byte.
+func decodeRune[T string | []byte](s T) (rune, int) {
+	var head [utf8.UTFMax]byte // A rune's bytes at most, copied not to convert all of s.
+	return utf8.DecodeRune(head[:copy(head[:], s)])
 }
 
 // lowerHex are the digits encoding/json writes a \u escape with.

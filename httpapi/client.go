@@ -163,15 +163,16 @@ func (c *Client) Inbox(ctx context.Context, after uint64, wait time.Duration) ([
 // or, for a page signed as one (sign=batch), over the page's statement of
 // the root its Merkle path proves, each signature verified once.
 func verifyInbox(msgs []InboxMessageBody, hubCert *x509.Certificate) error {
+	proofs := newPageProofs(msgs)
 	roots := map[string]corridor.MerkleHash{} // Signatures verified, and the root each covers.
-	for _, m := range msgs {
+	for i, m := range msgs {
 		if m.Batch == nil {
 			if err := pki.VerifyDetached(m.Signature, []byte(m.Body), hubCert); err != nil {
 				return fmt.Errorf("inbox message %d: the hub's signature: %w", m.Seq, err)
 			}
 			continue
 		}
-		root, err := m.Batch.proof().Root([]byte(m.Body))
+		root, err := proofs.root(i, m)
 		if err != nil {
 			return fmt.Errorf("inbox message %d: its place in the page: %w", m.Seq, err)
 		}
@@ -187,6 +188,48 @@ func verifyInbox(msgs []InboxMessageBody, hubCert *x509.Certificate) error {
 		roots[m.Signature] = root
 	}
 	return nil
+}
+
+// pageProofs finds the root each message of a page proves for its body, as
+// corridor.MerkleRootOf finds it. For a page as the hub writes it, each
+// message with a proof of the page's count, it builds the tree over the
+// bodies once: a message at its own index with its path in that tree
+// proves the tree's root, without hashing along its path (255 nodes for
+// a page of 256 rather than 8 for each message; a third of verifying).
+type pageProofs struct {
+	leaves []corridor.MerkleHash // Of each message's body, in the page's order.
+	tree   *corridor.MerkleTree  // Over leaves; nil for another page.
+}
+
+func newPageProofs(msgs []InboxMessageBody) pageProofs {
+	if len(msgs) == 0 || len(msgs) > corridor.MaxBatchMessages {
+		return pageProofs{}
+	}
+	for _, m := range msgs {
+		if m.Batch == nil || m.Batch.Count != len(msgs) {
+			return pageProofs{}
+		}
+	}
+	leaves := make([]corridor.MerkleHash, len(msgs))
+	for i, m := range msgs {
+		// The leaf of the string itself: m.Body copied back into a []byte
+		// to be hashed was 4.5% of all the end-to-end benchmark allocated.
+		leaves[i] = corridor.MerkleLeafString(m.Body)
+	}
+	return pageProofs{leaves: leaves, tree: corridor.NewMerkleTree(leaves)}
+}
+
+// root is the root that m, message i of the page, proves for its body.
+func (p pageProofs) root(i int, m InboxMessageBody) (corridor.MerkleHash, error) {
+	b := m.Batch
+	if p.tree == nil {
+		return corridor.MerkleRootOf(corridor.MerkleLeafString(m.Body), b.Index, b.Count, b.Path)
+	}
+	var path [corridor.MaxBatchPath]corridor.MerkleHash
+	if b.Index == i && slices.Equal(b.Path, p.tree.AppendPath(path[:0], i)) {
+		return p.tree.Root(), nil
+	}
+	return corridor.MerkleRootOf(p.leaves[i], b.Index, b.Count, b.Path)
 }
 
 // Ack acknowledges every message of the caller's inbox up to and including through.

@@ -101,42 +101,45 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request, id corridor
 		s.writeError(w, r, err)
 		return
 	}
-	resp := InboxResponse{Messages: make([]InboxMessageBody, 0, len(msgs))}
-	for _, m := range msgs {
-		resp.Messages = append(resp.Messages, InboxMessageBody{Seq: m.Seq, MsgDefID: m.MsgDefID, UETR: string(m.UETR),
-			Reference: m.Reference, Time: m.Time, PossibleDuplicate: m.PossibleDuplicate, Body: string(m.Body)})
-	}
+	s.writeInboxPage(w, r, id.BIC, msgs, batch)
+}
+
+// writeInboxPage answers a read of bic's inbox with msgs, signed one by one
+// or, with batch, as one page.
+func (s *Server) writeInboxPage(w http.ResponseWriter, r *http.Request, bic corridor.BIC, msgs []hub.InboxMessage, batch bool) {
 	sign := s.signEach
 	if batch {
 		sign = s.signPage
 	}
-	if err := sign(id.BIC, msgs, resp.Messages); err != nil {
+	page, err := sign(bic, msgs)
+	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, resp)
+	page.write(w)
 }
 
 // signEach gives each message of a page the hub's signature over its body,
 // signed once per message (sigCache) however often it is read.
-func (s *Server) signEach(bic corridor.BIC, msgs []hub.InboxMessage, out []InboxMessageBody) error {
+func (s *Server) signEach(bic corridor.BIC, msgs []hub.InboxMessage) (inboxPage, error) {
+	sigs := make([]string, len(msgs))
 	for i, m := range msgs {
 		sig, err := s.sigs.signature(bic, m)
 		if err != nil {
-			return err
+			return inboxPage{}, err
 		}
-		out[i].Signature = sig
+		sigs[i] = sig
 	}
-	return nil
+	return inboxPage{msgs: msgs, sigs: sigs}, nil
 }
 
 // signPage signs a page read with sign=batch once: the hub's JWS over
 // corridor.InboxStatement of the Merkle root of its bodies, each message
 // carrying its place in the tree. One signature per read instead of one
 // per message, for a bank that reads many.
-func (s *Server) signPage(_ corridor.BIC, msgs []hub.InboxMessage, out []InboxMessageBody) error {
+func (s *Server) signPage(_ corridor.BIC, msgs []hub.InboxMessage) (inboxPage, error) {
 	if len(msgs) == 0 {
-		return nil
+		return inboxPage{msgs: msgs}, nil
 	}
 	leaves := make([]corridor.MerkleHash, len(msgs))
 	for i, m := range msgs {
@@ -145,13 +148,9 @@ func (s *Server) signPage(_ corridor.BIC, msgs []hub.InboxMessage, out []InboxMe
 	tree := corridor.NewMerkleTree(leaves)
 	sig, err := s.Signer.SignDetached(corridor.InboxStatement(len(msgs), tree.Root()))
 	if err != nil {
-		return fmt.Errorf("sign inbox page: %w", err)
+		return inboxPage{}, fmt.Errorf("sign inbox page: %w", err)
 	}
-	for i := range out {
-		out[i].Signature = sig
-		out[i].Batch = &BatchProofBody{Index: i, Count: len(msgs), Path: tree.Path(i)}
-	}
-	return nil
+	return inboxPage{msgs: msgs, sig: sig, tree: tree}, nil
 }
 
 // A page signed as one is a Merkle tree of at most MaxBatchMessages leaves.

@@ -1,5 +1,11 @@
 package httpapi
 
+import (
+	"slices"
+
+	"github.com/corridor-network/corridor/hub"
+)
+
 // decodeInboxResponse decodes data, an answer of GET /v1/inbox, into out as
 // json.Unmarshal(data, out) does, and refuses what it refuses, in one pass
 // without reflection: json.Unmarshal checks all of data before it decodes
@@ -35,9 +41,42 @@ func (d *jsonDecoder) page(out *InboxResponse) error {
 	})
 }
 
-// messages reads the page's list of messages, within depth arrays and objects.
+// messages reads the page's list of messages, within depth arrays and
+// objects, as list reads a list, except that a list that grows past its
+// capacity grows at once to the count of the page the first message's
+// batch names, if that is more: a page of 256 signed as one no longer
+// grows through nine arrays, twice its final size in all.
 func (d *jsonDecoder) messages(dst *[]InboxMessageBody, depth int) error {
-	return list(d, dst, depth, "messages", func(m *InboxMessageBody) error { return d.message(m, depth+1) })
+	switch d.peek() {
+	case 'n':
+		*dst = nil
+		return d.literal("null")
+	case '[':
+	default:
+		return d.typeError("messages", "an array")
+	}
+	s := (*dst)[:0]
+	err := d.array(depth, func(i int) error {
+		if i == cap(s) { // Where elementAt would append: no element of s's array is left to expose.
+			s = slices.Grow(s, max(pageCount(s)-i, 0))
+		}
+		s = elementAt(s, i)
+		return d.message(&s[i], depth+1)
+	})
+	if len(s) == 0 {
+		s = []InboxMessageBody{} // Not nil: [] is a list of none.
+	}
+	*dst = s
+	return err
+}
+
+// pageCount is the count of the page msgs begin, as the first message's
+// batch names it, at most hub.MaxInboxRead; 0 if it names none.
+func pageCount(msgs []InboxMessageBody) int {
+	if len(msgs) == 0 || msgs[0].Batch == nil {
+		return 0
+	}
+	return min(max(msgs[0].Batch.Count, 0), hub.MaxInboxRead)
 }
 
 // message reads one message into m.
