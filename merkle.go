@@ -147,6 +147,20 @@ func (t *MerkleTree) Path(index int) []MerkleHash {
 	return t.AppendPath([]MerkleHash{}, index)
 }
 
+// Paths returns the path of every leaf, in order, each as Path returns it,
+// all in one array: a batch's messages keep theirs with the journal.
+func (t *MerkleTree) Paths() [][]MerkleHash {
+	leaves := len(t.levels[0])
+	all := make([]MerkleHash, 0, leaves*(len(t.levels)-1))
+	paths := make([][]MerkleHash, leaves)
+	for i := range paths {
+		start := len(all)
+		all = t.AppendPath(all, i)
+		paths[i] = all[start:len(all):len(all)] // Full: one path appended to never runs into the next.
+	}
+	return paths
+}
+
 // AppendPath appends the path of leaf index to dst, as Path returns it: into
 // an array of MaxBatchPath on the caller's stack, the path of every leaf of
 // a page costs no allocation.

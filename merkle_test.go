@@ -250,8 +250,12 @@ func TestMerklePathAsBuilt(t *testing.T) {
 	for n := 1; n <= corridor.MaxBatchMessages; n++ {
 		_, leaves := batchData(n)
 		tree := corridor.NewMerkleTree(leaves)
+		paths := tree.Paths()
 		for i := range n {
 			want := levelPath(leaves, i)
+			if got := paths[i]; !slices.Equal(got, want) || got == nil || cap(got) != len(got) {
+				t.Fatalf("Paths()[%d] of %d leaves = %x (cap %d); want %x, full", i, n, got, cap(got), want)
+			}
 			if got := tree.Path(i); !slices.Equal(got, want) || got == nil {
 				t.Fatalf("Path(%d) of %d leaves = %x; want %x", i, n, got, want)
 			}

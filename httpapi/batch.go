@@ -276,9 +276,10 @@ func (s *Server) submitBatch(r *http.Request, bic corridor.BIC, msgs [][]byte, s
 	results := make([]BatchResult, len(msgs))
 	subs := make([]*iso20022.Submission, len(msgs))
 	signed := make([]corridor.SignedMessage, len(msgs))
+	paths := tree.Paths()
 	for i, m := range msgs {
 		signed[i] = corridor.SignedMessage{Body: m, Signature: sig,
-			Batch: &corridor.BatchProof{Index: i, Count: len(msgs), Path: tree.Path(i)}}
+			Batch: &corridor.BatchProof{Index: i, Count: len(msgs), Path: paths[i]}}
 		sub, err := iso20022.DecodeSubmission(m, bic, s.Hub.BIC())
 		if err != nil {
 			results[i] = errorResult(err)
@@ -341,9 +342,10 @@ func (s *Server) signReceipts(results []BatchResult) {
 		}
 		return
 	}
+	paths := tree.Paths()
 	for i, rb := range receipts {
 		rb.Signature = sig
-		rb.Batch = &BatchProofBody{Index: i, Count: len(leaves), Path: tree.Path(i)}
+		rb.Batch = &BatchProofBody{Index: i, Count: len(leaves), Path: paths[i]}
 	}
 }
 
