@@ -54,7 +54,7 @@ func decodePacs002(m elem) StatusReport {
 	if tx.present() && !orig.present() {
 		orig = m.child("OrgnlGrpInfAndSts")
 		if !orig.present() {
-			m.ps.add(tx.path+"/OrgnlGrpInf", "required", corridor.ReasonInvalidFormat)
+			m.ps.add(tx.path()+"/OrgnlGrpInf", "required", corridor.ReasonInvalidFormat)
 		}
 	}
 	sr.OriginalMsgID = orig.req("OrgnlMsgId").text(MaxIDChars)
@@ -76,14 +76,14 @@ func decodeStatusReason(tx elem, sr *StatusReport) {
 	rsn := tx.child("StsRsnInf")
 	switch {
 	case sr.Status == corridor.StatusRejected && !rsn.present():
-		tx.ps.add(rsn.path, "required with TxSts RJCT", corridor.ReasonInvalidFormat)
+		tx.ps.add(rsn.path(), "required with TxSts RJCT", corridor.ReasonInvalidFormat)
 	case sr.Status == corridor.StatusSettled && rsn.present():
-		tx.ps.add(rsn.path, "only with TxSts RJCT", corridor.ReasonInvalidFormat)
+		tx.ps.add(rsn.path(), "only with TxSts RJCT", corridor.ReasonInvalidFormat)
 	}
 	cd := rsn.req("Rsn").req("Cd")
 	if cd.present() {
 		if !reasonPattern(cd.n.text) {
-			tx.ps.add(cd.path, fmt.Sprintf("%.20q is not an ISO 20022 external status reason code", cd.n.text), corridor.ReasonInvalidFormat)
+			tx.ps.add(cd.path(), fmt.Sprintf("%.20q is not an ISO 20022 external status reason code", cd.n.text), corridor.ReasonInvalidFormat)
 		}
 		sr.Reason = corridor.ReasonCode(cd.n.text)
 	}
@@ -95,7 +95,7 @@ func decodeStatusReason(tx elem, sr *StatusReport) {
 func decodeSettlementDate(tx elem, sr *StatusReport) {
 	f := tx.child("FctvIntrBkSttlmDt")
 	if f.present() && sr.Status == corridor.StatusRejected {
-		tx.ps.add(f.path, "only with TxSts ACSC", corridor.ReasonInvalidFormat)
+		tx.ps.add(f.path(), "only with TxSts ACSC", corridor.ReasonInvalidFormat)
 	}
 	sr.SettlementDate = f.req("Dt").date()
 }

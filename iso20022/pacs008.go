@@ -65,7 +65,7 @@ func decodePacs008(m elem) (corridor.Payment, string) {
 	p.MsgID = g.req("MsgId").text(MaxIDChars)
 	g.req("CreDtTm").dateTime() // Validated; AppHdr/CreDt is the time the hub keeps.
 	if n := g.req("NbOfTxs"); n.present() && n.n.text != "1" {
-		g.ps.add(n.path, fmt.Sprintf("is %.20q; the hub takes exactly 1 transaction per message", n.n.text), corridor.ReasonInvalidFormat)
+		g.ps.add(n.path(), fmt.Sprintf("is %.20q; the hub takes exactly 1 transaction per message", n.n.text), corridor.ReasonInvalidFormat)
 	}
 	g.req("SttlmInf").req("SttlmMtd").code(settlementMethods...)
 
@@ -93,7 +93,7 @@ func decodePacs008(m elem) (corridor.Payment, string) {
 	if xr := tx.child("XchgRate"); xr.present() {
 		p.XchgRate = xr.token()
 		if len(p.XchgRate) > MaxXchgRateChars {
-			xr.ps.add(xr.path, fmt.Sprintf("has more than %d characters", MaxXchgRateChars), corridor.ReasonInvalidFormat)
+			xr.ps.add(xr.path(), fmt.Sprintf("has more than %d characters", MaxXchgRateChars), corridor.ReasonInvalidFormat)
 			p.XchgRate = ""
 		}
 	}
@@ -156,14 +156,14 @@ func fxQuoteOf(tx elem) uint64 {
 		if n.local != "InstrForNxtAgt" {
 			continue
 		}
-		inf := elem{n: n, path: tx.path + "/InstrForNxtAgt", ps: tx.ps}.child("InstrInf")
+		inf := elem{n: n, at: tx.at.child("InstrForNxtAgt"), ps: tx.ps}.child("InstrInf")
 		ref, ok := strings.CutPrefix(inf.token(), FXQuotePrefix)
 		if !ok {
 			continue
 		}
 		id, err := strconv.ParseUint(ref, 10, 64)
 		if err != nil || id == 0 {
-			inf.ps.add(inf.path, fmt.Sprintf("%.40q is not %s<quote id>", inf.token(), FXQuotePrefix), corridor.ReasonInvalidFormat)
+			inf.ps.add(inf.path(), fmt.Sprintf("%.40q is not %s<quote id>", inf.token(), FXQuotePrefix), corridor.ReasonInvalidFormat)
 			return 0
 		}
 		return id
@@ -191,7 +191,7 @@ func (e elem) uetr() corridor.UETR {
 	}
 	u, err := corridor.ParseUETR(e.n.text)
 	if err != nil {
-		e.ps.reject(e.path, err)
+		e.ps.reject(e.path(), err)
 	}
 	return u
 }
@@ -203,17 +203,17 @@ func (e elem) amount() (corridor.Amount, corridor.Currency) {
 	}
 	code, ok := e.attr("Ccy")
 	if !ok {
-		e.ps.add(e.path+"/@Ccy", "required", corridor.ReasonInvalidFormat)
+		e.ps.add(e.path()+"/@Ccy", "required", corridor.ReasonInvalidFormat)
 		return 0, ""
 	}
 	c, err := corridor.ParseCurrency(code)
 	if err != nil {
-		e.ps.reject(e.path+"/@Ccy", err)
+		e.ps.reject(e.path()+"/@Ccy", err)
 		return 0, ""
 	}
 	a, err := corridor.ParseAmount(e.token(), c)
 	if err != nil {
-		e.ps.reject(e.path, err)
+		e.ps.reject(e.path(), err)
 		return 0, c
 	}
 	return a, c

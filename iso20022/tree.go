@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"iter"
+	"strings"
 
 	"github.com/corridor-network/corridor"
 )
@@ -48,17 +49,53 @@ func parseWith(data []byte, canonical bool) (*node, *Problem) {
 // with a nil node: reading below it yields nothing and reports nothing more,
 // since the first missing ancestor was already reported.
 type elem struct {
-	n    *node
-	path string
-	ps   *problems
+	n  *node
+	at elemPath
+	ps *problems
 }
+
+// elemPath is the path of an elem, kept as its steps: a decoder looks up
+// some fifty children per message and reports a problem at few, so the path
+// is joined only for a problem (joining each one as it was looked up was
+// most of a decode's allocations).
+type elemPath struct {
+	steps [maxPathSteps]string
+	n     int
+}
+
+// maxPathSteps is the steps an elemPath holds apart; a deeper path folds
+// the first ones into one. The decoders go 6 deep.
+const maxPathSteps = 8
+
+// pathOf is the path of one step, which may hold slashes.
+func pathOf(step string) elemPath {
+	var p elemPath
+	p.steps[0], p.n = step, 1
+	return p
+}
+
+// child is the path p/local.
+func (p elemPath) child(local string) elemPath {
+	if p.n == len(p.steps) {
+		p = pathOf(p.String())
+	}
+	p.steps[p.n] = local
+	p.n++
+	return p
+}
+
+// String is the path with its steps joined by slashes.
+func (p elemPath) String() string { return strings.Join(p.steps[:p.n], "/") }
+
+// path is where e is, as a Problem's path.
+func (e elem) path() string { return e.at.String() }
 
 func (e elem) present() bool { return e.n != nil }
 
 // child returns the optional child named local. More than one is a problem,
 // reported here; the first is returned.
 func (e elem) child(local string) elem {
-	c := elem{path: e.path + "/" + local, ps: e.ps}
+	c := elem{at: e.at.child(local), ps: e.ps}
 	if e.n == nil {
 		return c
 	}
@@ -67,7 +104,7 @@ func (e elem) child(local string) elem {
 			continue
 		}
 		if c.n != nil {
-			e.ps.add(c.path, "must occur at most once", corridor.ReasonInvalidFormat)
+			e.ps.add(c.path(), "must occur at most once", corridor.ReasonInvalidFormat)
 			return c
 		}
 		c.n = n
@@ -79,7 +116,7 @@ func (e elem) child(local string) elem {
 func (e elem) req(local string) elem {
 	c := e.child(local)
 	if e.n != nil && c.n == nil {
-		e.ps.add(c.path, "required", corridor.ReasonInvalidFormat)
+		e.ps.add(c.path(), "required", corridor.ReasonInvalidFormat)
 	}
 	return c
 }

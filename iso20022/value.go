@@ -27,7 +27,7 @@ func (e elem) text(max int) string {
 	}
 	s := e.n.text
 	if n := utf8.RuneCountInString(s); n < 1 || n > max {
-		e.ps.add(e.path, fmt.Sprintf("must be 1 to %d characters; it has %d", max, n), corridor.ReasonInvalidFormat)
+		e.ps.add(e.path(), fmt.Sprintf("must be 1 to %d characters; it has %d", max, n), corridor.ReasonInvalidFormat)
 		return ""
 	}
 	return s
@@ -52,7 +52,7 @@ func (e elem) code(codes ...string) string {
 			return c
 		}
 	}
-	e.ps.add(e.path, fmt.Sprintf("%.20q is not one of %s", e.n.text, strings.Join(codes, ", ")), corridor.ReasonInvalidFormat)
+	e.ps.add(e.path(), fmt.Sprintf("%.20q is not one of %s", e.n.text, strings.Join(codes, ", ")), corridor.ReasonInvalidFormat)
 	return ""
 }
 
@@ -65,7 +65,7 @@ func (e elem) bic() corridor.BIC {
 	}
 	bic, err := corridor.ParseBIC(b.n.text)
 	if err != nil {
-		e.ps.reject(b.path, err)
+		e.ps.reject(b.path(), err)
 	}
 	return bic
 }
@@ -80,7 +80,7 @@ func (e elem) date() corridor.Date {
 		err = corridor.Reject(corridor.ReasonInvalidDate, "year 0000 is not a date")
 	}
 	if err != nil {
-		e.ps.reject(e.path, err)
+		e.ps.reject(e.path(), err)
 		return corridor.Date{}
 	}
 	return d
@@ -95,7 +95,7 @@ func (e elem) dateTime() time.Time {
 	}
 	t, ok := parseDateTime(e.token())
 	if !ok {
-		e.ps.add(e.path, fmt.Sprintf("%.40q is not a date and time with a zone offset (YYYY-MM-DDThh:mm:ss[.f]+hh:mm)", e.n.text), corridor.ReasonInvalidDate)
+		e.ps.add(e.path(), fmt.Sprintf("%.40q is not a date and time with a zone offset (YYYY-MM-DDThh:mm:ss[.f]+hh:mm)", e.n.text), corridor.ReasonInvalidDate)
 	}
 	return t
 }
@@ -136,6 +136,6 @@ func (e elem) boolean() bool {
 	case "false", "0":
 		return false
 	}
-	e.ps.add(e.path, fmt.Sprintf("%.20q is not true or false", e.n.text), corridor.ReasonInvalidFormat)
+	e.ps.add(e.path(), fmt.Sprintf("%.20q is not true or false", e.n.text), corridor.ReasonInvalidFormat)
 	return false
 }
