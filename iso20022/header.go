@@ -80,13 +80,13 @@ func unsupported(got, want string) string {
 	return fmt.Sprintf("%.40s is not supported; this hub accepts %s", got, want)
 }
 
-// openEnvelope parses data and returns its AppHdr and Document, each checked to
-// be in the namespace of its supported version and against its XSD. An
-// element that cannot be used comes back absent, its problem recorded. The
-// problems the caller records after it are of LayerUsage, and dropped where
-// the schema already found one.
-func openEnvelope(data []byte, docID string) (hdr, doc elem, ps *problems) {
-	root, p := parse(data)
+// openEnvelope parses data, into the nodes of st when it is not nil, and
+// returns its AppHdr and Document, each checked to be in the namespace of its
+// supported version and against its XSD. An element that cannot be used
+// comes back absent, its problem recorded. The problems the caller records
+// after it are of LayerUsage, and dropped where the schema already found one.
+func openEnvelope(data []byte, docID string, st *nodeStore) (hdr, doc elem, ps *problems) {
+	root, p := parseWith(data, false, st)
 	if p != nil {
 		ps = &problems{}
 		ps.addLayer(p.Path, LayerSchema, p.Rule, p.Reason)

@@ -34,7 +34,15 @@ type StatusReport struct {
 // one StsRsnInf with a Rsn/Cd. MsgID and Created are read from the GrpHdr.
 // The error is an *InvalidError listing every problem.
 func DecodeStatusReport(data []byte) (*StatusReport, error) {
-	hdr, doc, ps := openEnvelope(data, MsgDefStatusReport)
+	st := lendStore() // What it returns holds strings only.
+	defer st.release()
+	return decodeStatusReport(data, st)
+}
+
+// decodeStatusReport is DecodeStatusReport parsing into st, or into a tree
+// of its own when st is nil.
+func decodeStatusReport(data []byte, st *nodeStore) (*StatusReport, error) {
+	hdr, doc, ps := openEnvelope(data, MsgDefStatusReport, st)
 	h := decodeAppHdr(hdr, MsgDefStatusReport)
 	sr := decodePacs002(doc.req("FIToFIPmtStsRpt"))
 	sr.From, sr.To = h.From, h.To

@@ -44,7 +44,9 @@ type CustomerCreditTransfer struct {
 // other than SLEV (FF01), as Validate's usage layer does. Elements it does not use are allowed
 // but must be in the Document's namespace; element order is not checked.
 func DecodeCustomerCreditTransfer(data []byte) (*CustomerCreditTransfer, error) {
-	return decodeCustomerCreditTransfer(openEnvelope(data, MsgDefCustomerCreditTransfer))
+	st := lendStore() // What it returns holds strings only.
+	defer st.release()
+	return decodeCustomerCreditTransfer(openEnvelope(data, MsgDefCustomerCreditTransfer, st))
 }
 
 // decodeCustomerCreditTransfer reads the pacs.008 of an envelope opened.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"strings"
+	"sync"
 
 	"github.com/corridor-network/corridor"
 )
@@ -32,17 +33,73 @@ type node struct {
 
 // parse reads data into a tree within the bounds above. A malformed or
 // oversized input yields one FF01 problem naming where it stopped.
-func parse(data []byte) (*node, *Problem) { return parseWith(data, false) }
+func parse(data []byte) (*node, *Problem) { return parseWith(data, false, nil) }
 
 // parseCanonical is parse that also refuses comments, processing
 // instructions and CDATA sections: what the hub accepts and relays.
-func parseCanonical(data []byte) (*node, *Problem) { return parseWith(data, true) }
+func parseCanonical(data []byte) (*node, *Problem) { return parseWith(data, true, nil) }
 
-func parseWith(data []byte, canonical bool) (*node, *Problem) {
+// parseWith is parse, canonical or not, into the nodes of st when it is not
+// nil; the tree is then valid until st is released.
+func parseWith(data []byte, canonical bool, st *nodeStore) (*node, *Problem) {
 	if len(data) > MaxMessageBytes {
 		return nil, &Problem{Rule: fmt.Sprintf("message is %d bytes; at most %d are accepted", len(data), MaxMessageBytes), Reason: corridor.ReasonInvalidFormat}
 	}
-	return buildTree(data, canonical) // The scanner of xmlscan.go, strict and bounded.
+	return buildTree(data, canonical, st) // The scanner of xmlscan.go, strict and bounded.
+}
+
+// nodeStore holds the first blocks of a tree's nodes, child lists and
+// attributes, for a caller that lends them to parseWith and gives them back
+// (release) once nothing it keeps points into the tree. The decoders keep
+// strings, which point into the parse's copy of the message and never into
+// a node, so the one that returns only what it decoded can lend a store:
+// a new tree per message was most of the bytes a decode allocated.
+type nodeStore struct {
+	nodes []node
+	ptrs  []*node
+	attrs []xml.Attr
+}
+
+// storeAttrs is the attributes a store holds: a payment's few amounts.
+const storeAttrs = 16
+
+// nodeStores holds the stores given back.
+var nodeStores = sync.Pool{New: func() any { return new(nodeStore) }}
+
+// lendStore returns a store to parse into, which the caller must release.
+func lendStore() *nodeStore { return nodeStores.Get().(*nodeStore) }
+
+// blocks returns st's blocks emptied, each grown to hold block entries
+// (storeAttrs attributes); fresh blocks when st is nil.
+func (st *nodeStore) blocks(block int) ([]node, []*node, []xml.Attr) {
+	if st == nil {
+		return make([]node, 0, block), make([]*node, 0, block), nil
+	}
+	if cap(st.nodes) < block {
+		st.nodes = make([]node, 0, block)
+	}
+	if cap(st.ptrs) < block {
+		st.ptrs = make([]*node, 0, block)
+	}
+	if st.attrs == nil {
+		st.attrs = make([]xml.Attr, 0, storeAttrs)
+	}
+	return st.nodes[:0], st.ptrs[:0], st.attrs[:0]
+}
+
+// release clears st and gives it back. Nothing may use a tree parsed into
+// st after.
+func (st *nodeStore) release() {
+	st.reset()
+	nodeStores.Put(st)
+}
+
+// reset clears st's blocks: so that a store given back keeps no message
+// alive, and because treeArena.start takes a node to be zero.
+func (st *nodeStore) reset() {
+	clear(st.nodes[:cap(st.nodes)])
+	clear(st.ptrs[:cap(st.ptrs)])
+	clear(st.attrs[:cap(st.attrs)])
 }
 
 // elem is a node met at a path while decoding. A missing element is an elem
