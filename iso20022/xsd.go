@@ -1,6 +1,9 @@
 package iso20022
 
-import "math/bits"
+import (
+	"math/bits"
+	"strings"
+)
 
 //go:generate go run ./internal/xsdgen -out . testdata/xsd
 
@@ -110,6 +113,16 @@ func (p *xsdPattern) match(s string) bool {
 		}
 	}
 	return cur&p.last != 0
+}
+
+// namespace is s's target namespace.
+func (s *xsdSchema) namespace() string { return namespacePrefix + s.id }
+
+// inNamespace reports whether space is s's target namespace, without
+// joining it: each element checked is compared with it.
+func (s *xsdSchema) inNamespace(space string) bool {
+	id, ok := strings.CutPrefix(space, namespacePrefix)
+	return ok && id == s.id
 }
 
 // schemaFor returns the schema of message definition id, or nil.
