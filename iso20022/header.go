@@ -182,7 +182,7 @@ func writeAppHdr(w *writer, a AppHdr) {
 	if a.BizSvc != "" {
 		w.text("BizSvc", a.BizSvc)
 	}
-	w.text("CreDt", formatDateTime(a.Created))
+	w.dateTime("CreDt", a.Created)
 	if a.PossibleDuplicate {
 		w.text("PssblDplct", "true")
 	}

@@ -188,7 +188,7 @@ func writePacs002(w *writer, sr StatusReport) {
 	w.open("FIToFIPmtStsRpt", "")
 	w.open("GrpHdr", "")
 	w.text("MsgId", sr.MsgID)
-	w.text("CreDtTm", formatDateTime(sr.Created))
+	w.dateTime("CreDtTm", sr.Created)
 	w.close("GrpHdr")
 	w.open("TxInfAndSts", "")
 	w.open("OrgnlGrpInf", "")
@@ -204,7 +204,7 @@ func writePacs002(w *writer, sr StatusReport) {
 	writeStatusReason(w, sr)
 	if sr.SettlementDate != (corridor.Date{}) {
 		w.open("FctvIntrBkSttlmDt", "")
-		w.text("Dt", sr.SettlementDate.String())
+		w.date("Dt", sr.SettlementDate)
 		w.close("FctvIntrBkSttlmDt")
 	}
 	if sr.InstructingAgent != "" {

@@ -288,7 +288,7 @@ func writePacs008(w *writer, h AppHdr, p corridor.Payment, instrID string) {
 	w.open("FIToFICstmrCdtTrf", "")
 	w.open("GrpHdr", "")
 	w.text("MsgId", p.MsgID)
-	w.text("CreDtTm", formatDateTime(h.Created))
+	w.dateTime("CreDtTm", h.Created)
 	w.text("NbOfTxs", "1")
 	w.open("SttlmInf", "")
 	w.text("SttlmMtd", encodedSettlementMethod)
@@ -308,7 +308,7 @@ func writePacs008(w *writer, h AppHdr, p corridor.Payment, instrID string) {
 		w.close("PmtTpInf")
 	}
 	w.leaf("IntrBkSttlmAmt", p.Amount.Format(p.Currency), "Ccy", string(p.Currency))
-	w.text("IntrBkSttlmDt", p.SettlementDate.String())
+	w.date("IntrBkSttlmDt", p.SettlementDate)
 	if p.Instructed.Currency != "" {
 		w.leaf("InstdAmt", p.Instructed.Amount.Format(p.Instructed.Currency), "Ccy", string(p.Instructed.Currency))
 	}

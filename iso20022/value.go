@@ -119,11 +119,9 @@ func parseDateTime(s string) (time.Time, bool) {
 	return t.In(time.FixedZone("", off)), true
 }
 
-// formatDateTime writes t as an ISODateTime that CBPR+ accepts: a numeric
-// offset (never Z) and only the fractional digits t has.
-func formatDateTime(t time.Time) string {
-	return t.Format("2006-01-02T15:04:05.999999999-07:00")
-}
+// dateTimeLayout writes an ISODateTime that CBPR+ accepts: a numeric
+// offset (never Z) and only the fractional digits the time has.
+const dateTimeLayout = "2006-01-02T15:04:05.999999999-07:00"
 
 // boolean reads e as an xs:boolean.
 func (e elem) boolean() bool {

@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 	"unicode/utf8"
+
+	"github.com/corridor-network/corridor"
 )
 
 // EnvelopeNamespace is the namespace of the element that holds the AppHdr
@@ -78,6 +81,25 @@ func (w *writer) leaf(name, text, attr, value string) {
 
 // text writes a leaf without attributes.
 func (w *writer) text(name, text string) { w.leaf(name, text, "", "") }
+
+// dateTime writes a leaf holding t in dateTimeLayout, and date one holding
+// d as d.String() has it. Both format into the buffer rather than into a
+// string of their own (three per message): digits and the punctuation of
+// the layouts, which escape leaves as they are.
+func (w *writer) dateTime(name string, t time.Time) {
+	w.formatted(name, t, dateTimeLayout)
+}
+
+func (w *writer) date(name string, d corridor.Date) {
+	w.formatted(name, time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC), time.DateOnly)
+}
+
+func (w *writer) formatted(name string, t time.Time, layout string) {
+	w.indent()
+	w.buf.WriteString("<" + name + ">")
+	w.buf.Write(t.AppendFormat(w.buf.AvailableBuffer(), layout))
+	w.buf.WriteString("</" + name + ">\n")
+}
 
 // agent writes a BranchAndFinancialInstitutionIdentification6 by its BIC.
 func (w *writer) agent(name, bic string) {
