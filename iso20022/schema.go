@@ -16,7 +16,8 @@ const xsiNamespace = "http://www.w3.org/2001/XMLSchema-instance"
 // it can check on the way (amounts within their currency).
 type checker struct {
 	ps    *problems
-	root  *xsdSchema           // Its target namespace is root.namespace(); for lax wildcards holding a root element.
+	ns    string               // The schema's target namespace.
+	root  *xsdSchema           // For lax wildcards holding a root element.
 	names [MaxDepth + 1]string // Local names from the root to the element checked.
 	depth int
 }
@@ -24,7 +25,7 @@ type checker struct {
 // checkSchema checks n, the root element of message definition s, and
 // records its problems in ps. n has been found in s's namespace.
 func checkSchema(n *node, s *xsdSchema, ps *problems) {
-	c := checker{ps: ps, root: s}
+	c := checker{ps: ps, ns: s.namespace(), root: s}
 	c.names[0] = n.local
 	c.element(n, &xsdTypes[s.typ])
 }
@@ -71,8 +72,8 @@ func (c *checker) element(n *node, t *xsdType) {
 		}
 		return
 	}
-	if strings.Trim(n.text, xmlSpace) != "" {
-		c.add("", fmt.Sprintf("holds the text %s; %s holds elements only", quote(strings.Trim(n.text, xmlSpace)), t.name), corridor.ReasonInvalidFormat)
+	if trimSpace(n.text) != "" {
+		c.add("", fmt.Sprintf("holds the text %s; %s holds elements only", quote(trimSpace(n.text)), t.name), corridor.ReasonInvalidFormat)
 	}
 	switch t.kind {
 	case kindSequence:
@@ -244,7 +245,7 @@ func (c *checker) wildcard(n *node, t *xsdType) {
 		c.add(ch.local, fmt.Sprintf("element in namespace %.80q; %s takes one in %s", ch.space, t.name, t.anyNS), corridor.ReasonInvalidFormat)
 		return
 	}
-	if c.root.inNamespace(ch.space) && ch.local == c.root.root {
+	if ch.space == c.ns && ch.local == c.root.root {
 		c.child(ch, xsdParticle{name: ch.local, typ: c.root.typ})
 	}
 }
@@ -252,10 +253,10 @@ func (c *checker) wildcard(n *node, t *xsdType) {
 // inNamespace reports whether ch is in the schema's namespace, recording a
 // problem if not.
 func (c *checker) inNamespace(ch *node) bool {
-	if c.root.inNamespace(ch.space) {
+	if ch.space == c.ns {
 		return true
 	}
-	c.add(ch.local, fmt.Sprintf("element in namespace %.80q; expected %s", ch.space, c.root.namespace()), corridor.ReasonInvalidFormat)
+	c.add(ch.local, fmt.Sprintf("element in namespace %.80q; expected %s", ch.space, c.ns), corridor.ReasonInvalidFormat)
 	return false
 }
 

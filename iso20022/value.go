@@ -39,7 +39,7 @@ func (e elem) token() string {
 	if e.n == nil {
 		return ""
 	}
-	return strings.Trim(e.n.text, " \t\r\n")
+	return trimSpace(e.n.text)
 }
 
 // code reads e as one of the listed codes of an XSD enumeration.
