@@ -33,10 +33,15 @@ var writerBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // maxKeptWriter bounds the buffer a writer gives back.
 const maxKeptWriter = 64 << 10
 
-func newWriter() *writer {
-	w := &writer{buf: writerBuffers.Get().(*bytes.Buffer)}
-	w.buf.WriteString(xml.Header)
-	return w
+// newWriter is small enough to inline, so that an encoder keeps its writer
+// on its stack.
+func newWriter() *writer { return &writer{buf: writerBuffer()} }
+
+// writerBuffer is a buffer from writerBuffers holding the XML declaration.
+func writerBuffer() *bytes.Buffer {
+	b := writerBuffers.Get().(*bytes.Buffer)
+	b.WriteString(xml.Header)
+	return b
 }
 
 func (w *writer) indent() {
