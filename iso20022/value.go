@@ -113,10 +113,13 @@ func parseDateTime(s string) (time.Time, bool) {
 	if d > maxTimeOffset || d < -maxTimeOffset {
 		return time.Time{}, false
 	}
-	if off == 0 {
+	switch {
+	case off == 0:
 		return t.UTC(), true
+	case t.Location() == time.Local:
+		return t.In(time.FixedZone("", off)), true
 	}
-	return t.In(time.FixedZone("", off)), true
+	return t, true // Parse put t in a zone of its own: FixedZone("", off) already, made once.
 }
 
 // dateTimeLayout writes an ISODateTime that CBPR+ accepts: a numeric
