@@ -35,12 +35,10 @@ type node struct {
 // oversized input yields one FF01 problem naming where it stopped.
 func parse(data []byte) (*node, *Problem) { return parseWith(data, false, nil) }
 
-// parseCanonical is parse that also refuses comments, processing
-// instructions and CDATA sections: what the hub accepts and relays.
-func parseCanonical(data []byte) (*node, *Problem) { return parseWith(data, true, nil) }
-
-// parseWith is parse, canonical or not, into the nodes of st when it is not
-// nil; the tree is then valid until st is released.
+// parseWith is parse, into the nodes of st when it is not nil (the tree is
+// then valid until st is released). A canonical parse also refuses
+// comments, processing instructions and CDATA sections: what the hub
+// accepts and relays (DecodeSubmission).
 func parseWith(data []byte, canonical bool, st *nodeStore) (*node, *Problem) {
 	if len(data) > MaxMessageBytes {
 		return nil, &Problem{Rule: fmt.Sprintf("message is %d bytes; at most %d are accepted", len(data), MaxMessageBytes), Reason: corridor.ReasonInvalidFormat}
