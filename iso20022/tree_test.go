@@ -110,7 +110,7 @@ func FuzzNodeStore(f *testing.F) {
 		sender := fuzzSender(data)
 		want := decodeAll(data, sender, nil)
 		got := decodeAll(data, sender, st)
-		for _, s := range seeds { // Reuse st as the next decodes would.
+		for _, s := range [][]byte{seeds[0], seeds[3]} { // Reuse st as the next decodes would: a large pacs.008, a pacs.002.
 			decodeAll(s, fuzzSender(s), st)
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
