@@ -1,8 +1,6 @@
 package iso20022
 
 import (
-	"strings"
-
 	"github.com/corridor-network/corridor"
 )
 
@@ -18,7 +16,7 @@ func (c *checker) amount(n *node, t *xsdType) {
 	if !cur.Valid() {
 		return
 	}
-	_, err := corridor.ParseAmount(strings.Trim(n.text, xmlSpace), cur)
+	_, err := corridor.ParseAmount(trimSpace(n.text), cur)
 	if err == nil {
 		return
 	}

@@ -80,17 +80,17 @@ func unsupported(got, want string) string {
 	return fmt.Sprintf("%.40s is not supported; this hub accepts %s", got, want)
 }
 
-// openEnvelope parses data and returns its AppHdr and Document, each checked to
-// be in the namespace of its supported version and against its XSD. An
-// element that cannot be used comes back absent, its problem recorded. The
-// problems the caller records after it are of LayerUsage, and dropped where
-// the schema already found one.
-func openEnvelope(data []byte, docID string) (hdr, doc elem, ps *problems) {
-	root, p := parse(data)
+// openEnvelope parses data, into the nodes of st when it is not nil, and
+// returns its AppHdr and Document, each checked to be in the namespace of its
+// supported version and against its XSD. An element that cannot be used
+// comes back absent, its problem recorded. The problems the caller records
+// after it are of LayerUsage, and dropped where the schema already found one.
+func openEnvelope(data []byte, docID string, st *nodeStore) (hdr, doc elem, ps *problems) {
+	root, p := parseWith(data, false, st)
 	if p != nil {
 		ps = &problems{}
 		ps.addLayer(p.Path, LayerSchema, p.Rule, p.Reason)
-		return elem{path: "AppHdr", ps: ps}, elem{path: "Document", ps: ps}, ps
+		return elem{at: pathOf("AppHdr"), ps: ps}, elem{at: pathOf("Document"), ps: ps}, ps
 	}
 	return openTree(root, docID)
 }
@@ -98,8 +98,8 @@ func openEnvelope(data []byte, docID string) (hdr, doc elem, ps *problems) {
 // openTree is openEnvelope of the parsed message root.
 func openTree(root *node, docID string) (hdr, doc elem, ps *problems) {
 	ps = &problems{}
-	hdr = elem{path: "AppHdr", ps: ps}
-	doc = elem{path: "Document", ps: ps}
+	hdr = elem{at: pathOf("AppHdr"), ps: ps}
+	doc = elem{at: pathOf("Document"), ps: ps}
 	if root.local == "AppHdr" || root.local == "Document" {
 		ps.add(root.local, "the AppHdr and the Document must be side by side in an envelope element", corridor.ReasonInvalidFormat)
 		return hdr, doc, ps
@@ -132,7 +132,7 @@ func openTree(root *node, docID string) (hdr, doc elem, ps *problems) {
 // that everything under it is too.
 func (e elem) version(id string) elem {
 	if e.n == nil {
-		e.ps.add(e.path, "required", corridor.ReasonInvalidFormat)
+		e.ps.add(e.path(), "required", corridor.ReasonInvalidFormat)
 		return e
 	}
 	if got, ok := strings.CutPrefix(e.n.space, namespacePrefix); !ok || got != id {
@@ -140,7 +140,7 @@ func (e elem) version(id string) elem {
 		if ok {
 			rule = unsupported(got, id)
 		}
-		e.ps.add(e.path, rule, corridor.ReasonInvalidFormat)
+		e.ps.add(e.path(), rule, corridor.ReasonInvalidFormat)
 		e.n = nil
 		return e
 	}
@@ -156,12 +156,12 @@ func decodeAppHdr(h elem, msgDef string) AppHdr {
 	md := h.req("MsgDefIdr")
 	a.MsgDefID = md.text(MaxIDChars)
 	if a.MsgDefID != "" && a.MsgDefID != msgDef {
-		h.ps.add(md.path, fmt.Sprintf("is %q; this message is %s", a.MsgDefID, msgDef), corridor.ReasonInvalidFormat)
+		h.ps.add(md.path(), fmt.Sprintf("is %q; this message is %s", a.MsgDefID, msgDef), corridor.ReasonInvalidFormat)
 	}
 	svc := h.child("BizSvc")
 	a.BizSvc = svc.text(MaxIDChars)
 	if rule := businessServiceRule(a.BizSvc, msgDef); a.BizSvc != "" && rule != "" {
-		h.ps.add(svc.path, rule, corridor.ReasonInvalidFormat)
+		h.ps.add(svc.path(), rule, corridor.ReasonInvalidFormat)
 	}
 	a.Created = h.req("CreDt").dateTime()
 	a.PossibleDuplicate = h.child("PssblDplct").boolean()
@@ -182,7 +182,7 @@ func writeAppHdr(w *writer, a AppHdr) {
 	if a.BizSvc != "" {
 		w.text("BizSvc", a.BizSvc)
 	}
-	w.text("CreDt", formatDateTime(a.Created))
+	w.dateTime("CreDt", a.Created)
 	if a.PossibleDuplicate {
 		w.text("PssblDplct", "true")
 	}

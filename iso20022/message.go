@@ -91,7 +91,7 @@ func (a AnyElement) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
 // Validate accepts but encoding/xml cannot read (a name of XML 1.0 fifth
 // edition in a wildcard's content, say) is an *InvalidError too.
 func Decode(data []byte) (*Message, error) {
-	r := check(data)
+	r := check(data, nil)
 	if err := r.ps.err(); err != nil {
 		return nil, err
 	}
@@ -162,7 +162,7 @@ func Encode(m Message) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r := check(data); len(r.ps.list) > 0 {
+	if r := check(data, nil); len(r.ps.list) > 0 {
 		return nil, fmt.Errorf("iso20022: encode: %w", r.ps.err())
 	}
 	return data, nil

@@ -34,7 +34,15 @@ type StatusReport struct {
 // one StsRsnInf with a Rsn/Cd. MsgID and Created are read from the GrpHdr.
 // The error is an *InvalidError listing every problem.
 func DecodeStatusReport(data []byte) (*StatusReport, error) {
-	hdr, doc, ps := openEnvelope(data, MsgDefStatusReport)
+	st := lendStore() // What it returns holds strings only.
+	defer st.release()
+	return decodeStatusReport(data, st)
+}
+
+// decodeStatusReport is DecodeStatusReport parsing into st, or into a tree
+// of its own when st is nil.
+func decodeStatusReport(data []byte, st *nodeStore) (*StatusReport, error) {
+	hdr, doc, ps := openEnvelope(data, MsgDefStatusReport, st)
 	h := decodeAppHdr(hdr, MsgDefStatusReport)
 	sr := decodePacs002(doc.req("FIToFIPmtStsRpt"))
 	sr.From, sr.To = h.From, h.To
@@ -54,7 +62,7 @@ func decodePacs002(m elem) StatusReport {
 	if tx.present() && !orig.present() {
 		orig = m.child("OrgnlGrpInfAndSts")
 		if !orig.present() {
-			m.ps.add(tx.path+"/OrgnlGrpInf", "required", corridor.ReasonInvalidFormat)
+			m.ps.add(tx.path()+"/OrgnlGrpInf", "required", corridor.ReasonInvalidFormat)
 		}
 	}
 	sr.OriginalMsgID = orig.req("OrgnlMsgId").text(MaxIDChars)
@@ -76,14 +84,14 @@ func decodeStatusReason(tx elem, sr *StatusReport) {
 	rsn := tx.child("StsRsnInf")
 	switch {
 	case sr.Status == corridor.StatusRejected && !rsn.present():
-		tx.ps.add(rsn.path, "required with TxSts RJCT", corridor.ReasonInvalidFormat)
+		tx.ps.add(rsn.path(), "required with TxSts RJCT", corridor.ReasonInvalidFormat)
 	case sr.Status == corridor.StatusSettled && rsn.present():
-		tx.ps.add(rsn.path, "only with TxSts RJCT", corridor.ReasonInvalidFormat)
+		tx.ps.add(rsn.path(), "only with TxSts RJCT", corridor.ReasonInvalidFormat)
 	}
 	cd := rsn.req("Rsn").req("Cd")
 	if cd.present() {
 		if !reasonPattern(cd.n.text) {
-			tx.ps.add(cd.path, fmt.Sprintf("%.20q is not an ISO 20022 external status reason code", cd.n.text), corridor.ReasonInvalidFormat)
+			tx.ps.add(cd.path(), fmt.Sprintf("%.20q is not an ISO 20022 external status reason code", cd.n.text), corridor.ReasonInvalidFormat)
 		}
 		sr.Reason = corridor.ReasonCode(cd.n.text)
 	}
@@ -95,7 +103,7 @@ func decodeStatusReason(tx elem, sr *StatusReport) {
 func decodeSettlementDate(tx elem, sr *StatusReport) {
 	f := tx.child("FctvIntrBkSttlmDt")
 	if f.present() && sr.Status == corridor.StatusRejected {
-		tx.ps.add(f.path, "only with TxSts ACSC", corridor.ReasonInvalidFormat)
+		tx.ps.add(f.path(), "only with TxSts ACSC", corridor.ReasonInvalidFormat)
 	}
 	sr.SettlementDate = f.req("Dt").date()
 }
@@ -180,7 +188,7 @@ func writePacs002(w *writer, sr StatusReport) {
 	w.open("FIToFIPmtStsRpt", "")
 	w.open("GrpHdr", "")
 	w.text("MsgId", sr.MsgID)
-	w.text("CreDtTm", formatDateTime(sr.Created))
+	w.dateTime("CreDtTm", sr.Created)
 	w.close("GrpHdr")
 	w.open("TxInfAndSts", "")
 	w.open("OrgnlGrpInf", "")
@@ -196,7 +204,7 @@ func writePacs002(w *writer, sr StatusReport) {
 	writeStatusReason(w, sr)
 	if sr.SettlementDate != (corridor.Date{}) {
 		w.open("FctvIntrBkSttlmDt", "")
-		w.text("Dt", sr.SettlementDate.String())
+		w.date("Dt", sr.SettlementDate)
 		w.close("FctvIntrBkSttlmDt")
 	}
 	if sr.InstructingAgent != "" {

@@ -44,7 +44,9 @@ type CustomerCreditTransfer struct {
 // other than SLEV (FF01), as Validate's usage layer does. Elements it does not use are allowed
 // but must be in the Document's namespace; element order is not checked.
 func DecodeCustomerCreditTransfer(data []byte) (*CustomerCreditTransfer, error) {
-	return decodeCustomerCreditTransfer(openEnvelope(data, MsgDefCustomerCreditTransfer))
+	st := lendStore() // What it returns holds strings only.
+	defer st.release()
+	return decodeCustomerCreditTransfer(openEnvelope(data, MsgDefCustomerCreditTransfer, st))
 }
 
 // decodeCustomerCreditTransfer reads the pacs.008 of an envelope opened.
@@ -65,7 +67,7 @@ func decodePacs008(m elem) (corridor.Payment, string) {
 	p.MsgID = g.req("MsgId").text(MaxIDChars)
 	g.req("CreDtTm").dateTime() // Validated; AppHdr/CreDt is the time the hub keeps.
 	if n := g.req("NbOfTxs"); n.present() && n.n.text != "1" {
-		g.ps.add(n.path, fmt.Sprintf("is %.20q; the hub takes exactly 1 transaction per message", n.n.text), corridor.ReasonInvalidFormat)
+		g.ps.add(n.path(), fmt.Sprintf("is %.20q; the hub takes exactly 1 transaction per message", n.n.text), corridor.ReasonInvalidFormat)
 	}
 	g.req("SttlmInf").req("SttlmMtd").code(settlementMethods...)
 
@@ -93,7 +95,7 @@ func decodePacs008(m elem) (corridor.Payment, string) {
 	if xr := tx.child("XchgRate"); xr.present() {
 		p.XchgRate = xr.token()
 		if len(p.XchgRate) > MaxXchgRateChars {
-			xr.ps.add(xr.path, fmt.Sprintf("has more than %d characters", MaxXchgRateChars), corridor.ReasonInvalidFormat)
+			xr.ps.add(xr.path(), fmt.Sprintf("has more than %d characters", MaxXchgRateChars), corridor.ReasonInvalidFormat)
 			p.XchgRate = ""
 		}
 	}
@@ -156,14 +158,14 @@ func fxQuoteOf(tx elem) uint64 {
 		if n.local != "InstrForNxtAgt" {
 			continue
 		}
-		inf := elem{n: n, path: tx.path + "/InstrForNxtAgt", ps: tx.ps}.child("InstrInf")
+		inf := elem{n: n, at: tx.at.child("InstrForNxtAgt"), ps: tx.ps}.child("InstrInf")
 		ref, ok := strings.CutPrefix(inf.token(), FXQuotePrefix)
 		if !ok {
 			continue
 		}
 		id, err := strconv.ParseUint(ref, 10, 64)
 		if err != nil || id == 0 {
-			inf.ps.add(inf.path, fmt.Sprintf("%.40q is not %s<quote id>", inf.token(), FXQuotePrefix), corridor.ReasonInvalidFormat)
+			inf.ps.add(inf.path(), fmt.Sprintf("%.40q is not %s<quote id>", inf.token(), FXQuotePrefix), corridor.ReasonInvalidFormat)
 			return 0
 		}
 		return id
@@ -191,7 +193,7 @@ func (e elem) uetr() corridor.UETR {
 	}
 	u, err := corridor.ParseUETR(e.n.text)
 	if err != nil {
-		e.ps.reject(e.path, err)
+		e.ps.reject(e.path(), err)
 	}
 	return u
 }
@@ -203,17 +205,17 @@ func (e elem) amount() (corridor.Amount, corridor.Currency) {
 	}
 	code, ok := e.attr("Ccy")
 	if !ok {
-		e.ps.add(e.path+"/@Ccy", "required", corridor.ReasonInvalidFormat)
+		e.ps.add(e.path()+"/@Ccy", "required", corridor.ReasonInvalidFormat)
 		return 0, ""
 	}
 	c, err := corridor.ParseCurrency(code)
 	if err != nil {
-		e.ps.reject(e.path+"/@Ccy", err)
+		e.ps.reject(e.path()+"/@Ccy", err)
 		return 0, ""
 	}
 	a, err := corridor.ParseAmount(e.token(), c)
 	if err != nil {
-		e.ps.reject(e.path, err)
+		e.ps.reject(e.path(), err)
 		return 0, c
 	}
 	return a, c
@@ -286,7 +288,7 @@ func writePacs008(w *writer, h AppHdr, p corridor.Payment, instrID string) {
 	w.open("FIToFICstmrCdtTrf", "")
 	w.open("GrpHdr", "")
 	w.text("MsgId", p.MsgID)
-	w.text("CreDtTm", formatDateTime(h.Created))
+	w.dateTime("CreDtTm", h.Created)
 	w.text("NbOfTxs", "1")
 	w.open("SttlmInf", "")
 	w.text("SttlmMtd", encodedSettlementMethod)
@@ -306,7 +308,7 @@ func writePacs008(w *writer, h AppHdr, p corridor.Payment, instrID string) {
 		w.close("PmtTpInf")
 	}
 	w.leaf("IntrBkSttlmAmt", p.Amount.Format(p.Currency), "Ccy", string(p.Currency))
-	w.text("IntrBkSttlmDt", p.SettlementDate.String())
+	w.date("IntrBkSttlmDt", p.SettlementDate)
 	if p.Instructed.Currency != "" {
 		w.leaf("InstdAmt", p.Instructed.Amount.Format(p.Instructed.Currency), "Ccy", string(p.Instructed.Currency))
 	}

@@ -25,7 +25,7 @@ type checker struct {
 // checkSchema checks n, the root element of message definition s, and
 // records its problems in ps. n has been found in s's namespace.
 func checkSchema(n *node, s *xsdSchema, ps *problems) {
-	c := checker{ps: ps, ns: namespacePrefix + s.id, root: s}
+	c := checker{ps: ps, ns: s.namespace(), root: s}
 	c.names[0] = n.local
 	c.element(n, &xsdTypes[s.typ])
 }
@@ -72,8 +72,8 @@ func (c *checker) element(n *node, t *xsdType) {
 		}
 		return
 	}
-	if strings.Trim(n.text, xmlSpace) != "" {
-		c.add("", fmt.Sprintf("holds the text %s; %s holds elements only", quote(strings.Trim(n.text, xmlSpace)), t.name), corridor.ReasonInvalidFormat)
+	if trimSpace(n.text) != "" {
+		c.add("", fmt.Sprintf("holds the text %s; %s holds elements only", quote(trimSpace(n.text)), t.name), corridor.ReasonInvalidFormat)
 	}
 	switch t.kind {
 	case kindSequence:

@@ -11,12 +11,25 @@ import (
 // xmlSpace is the white space XSD's collapse facet removes around a value.
 const xmlSpace = " \t\r\n"
 
+// trimSpace is strings.Trim(s, xmlSpace), without making the set of
+// xmlSpace again at each call: the checker trims the text of every element.
+func trimSpace(s string) string {
+	start, end := 0, len(s)
+	for start < end && isSpace(s[start]) {
+		start++
+	}
+	for end > start && isSpace(s[end-1]) {
+		end--
+	}
+	return s[start:end]
+}
+
 // checkSimple checks the text s of an element or attribute against the
 // simple type t. It returns "" when s is valid, else the rule broken and
 // the reason code that goes with it.
 func checkSimple(t *xsdType, s string) (string, corridor.ReasonCode) {
 	if t.base != baseString {
-		s = strings.Trim(s, xmlSpace) // Every base but xs:string collapses white space.
+		s = trimSpace(s) // Every base but xs:string collapses white space.
 	}
 	if rule := lexical(t.base, s); rule != "" {
 		return rule, simpleReason(t)

@@ -41,7 +41,15 @@ type Submission struct {
 // currency), or one wrapping corridor.ErrUnauthorized when sender is not
 // who the message says sent it.
 func DecodeSubmission(data []byte, sender, hub corridor.BIC) (*Submission, error) {
-	root, p := parseCanonical(data)
+	st := lendStore() // What it returns holds strings only.
+	defer st.release()
+	return decodeSubmission(data, sender, hub, st)
+}
+
+// decodeSubmission is DecodeSubmission parsing into st, or into a tree of
+// its own when st is nil.
+func decodeSubmission(data []byte, sender, hub corridor.BIC, st *nodeStore) (*Submission, error) {
+	root, p := parseWith(data, true, st)
 	if p != nil {
 		p.Layer = LayerSchema
 		return nil, &InvalidError{Problems: []Problem{*p}}

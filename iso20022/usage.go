@@ -107,7 +107,7 @@ func usageHeader(h *node, docID string, ps *problems) {
 		}
 	}
 	creDt := h.first("CreDt").content()
-	if _, ok := parseDateTime(strings.Trim(creDt, xmlSpace)); !ok {
+	if _, ok := parseDateTime(trimSpace(creDt)); !ok {
 		ps.add("AppHdr/CreDt", fmt.Sprintf("%s has no zone offset; CBPR+ requires one", quote(creDt)), corridor.ReasonInvalidDate)
 	}
 	if c := h.first("CpyDplct"); c != nil && c.text != "DUPL" {

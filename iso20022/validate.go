@@ -16,7 +16,9 @@ import (
 // two layers apart. A message definition outside the set
 // is one problem naming the version the hub supports.
 func Validate(data []byte) []Problem {
-	return check(data).ps.list
+	st := lendStore() // Problems hold strings only.
+	defer st.release()
+	return check(data, st).ps.list
 }
 
 // checked is a message located and validated.
@@ -26,10 +28,11 @@ type checked struct {
 	ps                   *problems
 }
 
-// check parses data, finds its parts and checks them, first against their
-// schemas, then, if the schemas hold, against the usage rules.
-func check(data []byte) checked {
-	root, p := parse(data)
+// check parses data, into the nodes of st when it is not nil, finds its
+// parts and checks them, first against their schemas, then, if the schemas
+// hold, against the usage rules.
+func check(data []byte, st *nodeStore) checked {
+	root, p := parseWith(data, false, st)
 	if p != nil {
 		r := checked{ps: &problems{}}
 		r.ps.addLayer(p.Path, LayerSchema, p.Rule, p.Reason)

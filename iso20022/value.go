@@ -27,7 +27,7 @@ func (e elem) text(max int) string {
 	}
 	s := e.n.text
 	if n := utf8.RuneCountInString(s); n < 1 || n > max {
-		e.ps.add(e.path, fmt.Sprintf("must be 1 to %d characters; it has %d", max, n), corridor.ReasonInvalidFormat)
+		e.ps.add(e.path(), fmt.Sprintf("must be 1 to %d characters; it has %d", max, n), corridor.ReasonInvalidFormat)
 		return ""
 	}
 	return s
@@ -39,7 +39,7 @@ func (e elem) token() string {
 	if e.n == nil {
 		return ""
 	}
-	return strings.Trim(e.n.text, " \t\r\n")
+	return trimSpace(e.n.text)
 }
 
 // code reads e as one of the listed codes of an XSD enumeration.
@@ -52,7 +52,7 @@ func (e elem) code(codes ...string) string {
 			return c
 		}
 	}
-	e.ps.add(e.path, fmt.Sprintf("%.20q is not one of %s", e.n.text, strings.Join(codes, ", ")), corridor.ReasonInvalidFormat)
+	e.ps.add(e.path(), fmt.Sprintf("%.20q is not one of %s", e.n.text, strings.Join(codes, ", ")), corridor.ReasonInvalidFormat)
 	return ""
 }
 
@@ -65,7 +65,7 @@ func (e elem) bic() corridor.BIC {
 	}
 	bic, err := corridor.ParseBIC(b.n.text)
 	if err != nil {
-		e.ps.reject(b.path, err)
+		e.ps.reject(b.path(), err)
 	}
 	return bic
 }
@@ -80,7 +80,7 @@ func (e elem) date() corridor.Date {
 		err = corridor.Reject(corridor.ReasonInvalidDate, "year 0000 is not a date")
 	}
 	if err != nil {
-		e.ps.reject(e.path, err)
+		e.ps.reject(e.path(), err)
 		return corridor.Date{}
 	}
 	return d
@@ -95,7 +95,7 @@ func (e elem) dateTime() time.Time {
 	}
 	t, ok := parseDateTime(e.token())
 	if !ok {
-		e.ps.add(e.path, fmt.Sprintf("%.40q is not a date and time with a zone offset (YYYY-MM-DDThh:mm:ss[.f]+hh:mm)", e.n.text), corridor.ReasonInvalidDate)
+		e.ps.add(e.path(), fmt.Sprintf("%.40q is not a date and time with a zone offset (YYYY-MM-DDThh:mm:ss[.f]+hh:mm)", e.n.text), corridor.ReasonInvalidDate)
 	}
 	return t
 }
@@ -113,17 +113,18 @@ func parseDateTime(s string) (time.Time, bool) {
 	if d > maxTimeOffset || d < -maxTimeOffset {
 		return time.Time{}, false
 	}
-	if off == 0 {
+	switch {
+	case off == 0:
 		return t.UTC(), true
+	case t.Location() == time.Local:
+		return t.In(time.FixedZone("", off)), true
 	}
-	return t.In(time.FixedZone("", off)), true
+	return t, true // Parse put t in a zone of its own: FixedZone("", off) already, made once.
 }
 
-// formatDateTime writes t as an ISODateTime that CBPR+ accepts: a numeric
-// offset (never Z) and only the fractional digits t has.
-func formatDateTime(t time.Time) string {
-	return t.Format("2006-01-02T15:04:05.999999999-07:00")
-}
+// dateTimeLayout writes an ISODateTime that CBPR+ accepts: a numeric
+// offset (never Z) and only the fractional digits the time has.
+const dateTimeLayout = "2006-01-02T15:04:05.999999999-07:00"
 
 // boolean reads e as an xs:boolean.
 func (e elem) boolean() bool {
@@ -136,6 +137,6 @@ func (e elem) boolean() bool {
 	case "false", "0":
 		return false
 	}
-	e.ps.add(e.path, fmt.Sprintf("%.20q is not true or false", e.n.text), corridor.ReasonInvalidFormat)
+	e.ps.add(e.path(), fmt.Sprintf("%.20q is not true or false", e.n.text), corridor.ReasonInvalidFormat)
 	return false
 }

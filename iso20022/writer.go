@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 	"unicode/utf8"
+
+	"github.com/corridor-network/corridor"
 )
 
 // EnvelopeNamespace is the namespace of the element that holds the AppHdr
@@ -30,10 +33,15 @@ var writerBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // maxKeptWriter bounds the buffer a writer gives back.
 const maxKeptWriter = 64 << 10
 
-func newWriter() *writer {
-	w := &writer{buf: writerBuffers.Get().(*bytes.Buffer)}
-	w.buf.WriteString(xml.Header)
-	return w
+// newWriter is small enough to inline, so that an encoder keeps its writer
+// on its stack.
+func newWriter() *writer { return &writer{buf: writerBuffer()} }
+
+// writerBuffer is a buffer from writerBuffers holding the XML declaration.
+func writerBuffer() *bytes.Buffer {
+	b := writerBuffers.Get().(*bytes.Buffer)
+	b.WriteString(xml.Header)
+	return b
 }
 
 func (w *writer) indent() {
@@ -78,6 +86,25 @@ func (w *writer) leaf(name, text, attr, value string) {
 
 // text writes a leaf without attributes.
 func (w *writer) text(name, text string) { w.leaf(name, text, "", "") }
+
+// dateTime writes a leaf holding t in dateTimeLayout, and date one holding
+// d as d.String() has it. Both format into the buffer rather than into a
+// string of their own (three per message): digits and the punctuation of
+// the layouts, which escape leaves as they are.
+func (w *writer) dateTime(name string, t time.Time) {
+	w.formatted(name, t, dateTimeLayout)
+}
+
+func (w *writer) date(name string, d corridor.Date) {
+	w.formatted(name, time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC), time.DateOnly)
+}
+
+func (w *writer) formatted(name string, t time.Time, layout string) {
+	w.indent()
+	w.buf.WriteString("<" + name + ">")
+	w.buf.Write(t.AppendFormat(w.buf.AvailableBuffer(), layout))
+	w.buf.WriteString("</" + name + ">\n")
+}
 
 // agent writes a BranchAndFinancialInstitutionIdentification6 by its BIC.
 func (w *writer) agent(name, bic string) {

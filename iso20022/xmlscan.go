@@ -1036,14 +1036,14 @@ func (s *scanner) malformedAt(code errCode, off int, format string, args ...any)
 }
 
 // buildTree is parse's pass over data, which it has checked to be within
-// MaxMessageBytes: the tree of the scanner's tokens, or the problem where the
-// scanner stopped.
-func buildTree(data []byte, canonical bool) (*node, *Problem) {
+// MaxMessageBytes: the tree of the scanner's tokens, in the blocks of st
+// when it is not nil, or the problem where the scanner stopped.
+func buildTree(data []byte, canonical bool, st *nodeStore) (*node, *Problem) {
 	src := string(data) // The one copy: names and most text are substrings of it.
 	sc := scratchPool.Get().(*scratch)
 	s := newScanner(src, sc)
 	s.canonical = canonical
-	a := newTreeArena(strings.Count(src, "<"), sc)
+	a := newTreeArena(strings.Count(src, "<"), sc, st)
 	root, p := build(&s, &a)
 	sc.keep(&s, &a)
 	scratchPool.Put(sc)
@@ -1106,12 +1106,15 @@ type textFix struct {
 const maxBlock = 256
 
 // newTreeArena returns an arena for an input with lessThans '<' in it (at
-// most that many elements, usually about half) that uses the buffers of sc.
-func newTreeArena(lessThans int, sc *scratch) treeArena {
+// most that many elements, usually about half) that uses the buffers of sc,
+// and its first blocks from st when it is not nil.
+func newTreeArena(lessThans int, sc *scratch, st *nodeStore) treeArena {
 	block := min(lessThans/2+2, maxBlock)
+	nodes, ptrs, attrs := st.blocks(block)
 	return treeArena{
-		nodes:   make([]node, 0, block),
-		ptrs:    make([]*node, 0, block),
+		nodes:   nodes,
+		ptrs:    ptrs,
+		attrs:   attrs,
 		block:   block,
 		open:    sc.opened,
 		kids:    sc.kids,

@@ -112,6 +112,24 @@ func (p *xsdPattern) match(s string) bool {
 	return cur&p.last != 0
 }
 
+// namespace is s's target namespace, joined once for all messages.
+func (s *xsdSchema) namespace() string {
+	for i := range xsdSchemas {
+		if s == &xsdSchemas[i] {
+			return xsdNamespaces[i]
+		}
+	}
+	return namespacePrefix + s.id
+}
+
+// xsdNamespaces holds the target namespace of each of xsdSchemas.
+var xsdNamespaces = func() (ns [len(xsdSchemas)]string) {
+	for i, s := range xsdSchemas {
+		ns[i] = namespacePrefix + s.id
+	}
+	return ns
+}()
+
 // schemaFor returns the schema of message definition id, or nil.
 func schemaFor(id string) *xsdSchema {
 	for i := range xsdSchemas {
