@@ -201,16 +201,7 @@ type plainScanner struct {
 }
 
 // space skips JSON's insignificant whitespace.
-func (s *plainScanner) space() {
-	for s.pos < len(s.data) {
-		switch s.data[s.pos] {
-		case ' ', '\t', '\n', '\r':
-			s.pos++
-		default:
-			return
-		}
-	}
-}
+func (s *plainScanner) space() { s.pos = spaceEnd(s.data, s.pos) }
 
 // peek is the next byte, or 0 at the end.
 func (s *plainScanner) peek() byte {

@@ -1,8 +1,6 @@
 package httpapi
 
 import (
-	"slices"
-
 	"github.com/corridor-network/corridor/hub"
 )
 
@@ -35,39 +33,13 @@ func (d *jsonDecoder) page(out *InboxResponse) error {
 	d.space()
 	return d.record(0, "the page", func(f jsonField) error {
 		if f == fieldMessages {
-			return d.messages(&out.Messages, 1)
+			// The list grows at once to the count of the page the first
+			// message's batch names: a page of 256 signed as one no longer
+			// grows through nine arrays, twice its final size in all.
+			return sizedList(d, &out.Messages, 1, "messages", pageCount, func(m *InboxMessageBody) error { return d.message(m, 2) })
 		}
 		return d.skip(1)
 	})
-}
-
-// messages reads the page's list of messages, within depth arrays and
-// objects, as list reads a list, except that a list that grows past its
-// capacity grows at once to the count of the page the first message's
-// batch names, if that is more: a page of 256 signed as one no longer
-// grows through nine arrays, twice its final size in all.
-func (d *jsonDecoder) messages(dst *[]InboxMessageBody, depth int) error {
-	switch d.peek() {
-	case 'n':
-		*dst = nil
-		return d.literal("null")
-	case '[':
-	default:
-		return d.typeError("messages", "an array")
-	}
-	s := (*dst)[:0]
-	err := d.array(depth, func(i int) error {
-		if i == cap(s) { // Where elementAt would append: no element of s's array is left to expose.
-			s = slices.Grow(s, max(pageCount(s)-i, 0))
-		}
-		s = elementAt(s, i)
-		return d.message(&s[i], depth+1)
-	})
-	if len(s) == 0 {
-		s = []InboxMessageBody{} // Not nil: [] is a list of none.
-	}
-	*dst = s
-	return err
 }
 
 // pageCount is the count of the page msgs begin, as the first message's

@@ -129,6 +129,14 @@ func (d *jsonDecoder) record(depth int, what string, member func(f jsonField) er
 // array decodes into the elements *dst has (elementAt), element reading
 // each, and [] is an empty list, not nil. what names the value in an error.
 func list[E any](d *jsonDecoder, dst *[]E, depth int, what string, element func(e *E) error) error {
+	return sizedList(d, dst, depth, what, nil, element)
+}
+
+// sizedList is list, except that where the list would grow past its
+// capacity it grows at once to size of what it holds so far, when size is
+// not nil and says more: the same elements, without growing through every
+// capacity on the way to a size the value announces.
+func sizedList[E any](d *jsonDecoder, dst *[]E, depth int, what string, size func([]E) int, element func(e *E) error) error {
 	switch d.peek() {
 	case 'n':
 		*dst = nil
@@ -139,6 +147,9 @@ func list[E any](d *jsonDecoder, dst *[]E, depth int, what string, element func(
 	}
 	s := (*dst)[:0]
 	err := d.array(depth, func(i int) error {
+		if size != nil && i == cap(s) { // Where elementAt would append: no element of s's array is left to expose.
+			s = slices.Grow(s, max(size(s)-i, 0))
+		}
 		s = elementAt(s, i)
 		return element(&s[i])
 	})

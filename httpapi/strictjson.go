@@ -676,15 +676,19 @@ func (s *strictScanner) literal(lit string) error {
 }
 
 // skipSpace skips the space (RFC 8259's four bytes) at s.pos.
-func (s *strictScanner) skipSpace() {
-	for s.pos < len(s.data) {
-		switch s.data[s.pos] {
+func (s *strictScanner) skipSpace() { s.pos = spaceEnd(s.data, s.pos) }
+
+// spaceEnd is where the space (RFC 8259's four bytes) at data[pos:] ends.
+func spaceEnd(data []byte, pos int) int {
+	for pos < len(data) {
+		switch data[pos] {
 		case ' ', '\t', '\n', '\r':
-			s.pos++
+			pos++
 		default:
-			return
+			return pos
 		}
 	}
+	return pos
 }
 
 // notJSON is the error for a body whose JSON value has a fault of syntax
