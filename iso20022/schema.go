@@ -16,8 +16,7 @@ const xsiNamespace = "http://www.w3.org/2001/XMLSchema-instance"
 // it can check on the way (amounts within their currency).
 type checker struct {
 	ps    *problems
-	ns    string               // The schema's target namespace.
-	root  *xsdSchema           // For lax wildcards holding a root element.
+	root  *xsdSchema           // Its target namespace; for lax wildcards holding a root element.
 	names [MaxDepth + 1]string // Local names from the root to the element checked.
 	depth int
 }
@@ -25,7 +24,7 @@ type checker struct {
 // checkSchema checks n, the root element of message definition s, and
 // records its problems in ps. n has been found in s's namespace.
 func checkSchema(n *node, s *xsdSchema, ps *problems) {
-	c := checker{ps: ps, ns: s.namespace(), root: s}
+	c := checker{ps: ps, root: s}
 	c.names[0] = n.local
 	c.element(n, &xsdTypes[s.typ])
 }
@@ -245,7 +244,7 @@ func (c *checker) wildcard(n *node, t *xsdType) {
 		c.add(ch.local, fmt.Sprintf("element in namespace %.80q; %s takes one in %s", ch.space, t.name, t.anyNS), corridor.ReasonInvalidFormat)
 		return
 	}
-	if ch.space == c.ns && ch.local == c.root.root {
+	if c.root.inNamespace(ch.space) && ch.local == c.root.root {
 		c.child(ch, xsdParticle{name: ch.local, typ: c.root.typ})
 	}
 }
@@ -253,10 +252,10 @@ func (c *checker) wildcard(n *node, t *xsdType) {
 // inNamespace reports whether ch is in the schema's namespace, recording a
 // problem if not.
 func (c *checker) inNamespace(ch *node) bool {
-	if ch.space == c.ns {
+	if c.root.inNamespace(ch.space) {
 		return true
 	}
-	c.add(ch.local, fmt.Sprintf("element in namespace %.80q; expected %s", ch.space, c.ns), corridor.ReasonInvalidFormat)
+	c.add(ch.local, fmt.Sprintf("element in namespace %.80q; expected %s", ch.space, c.root.namespace()), corridor.ReasonInvalidFormat)
 	return false
 }
 

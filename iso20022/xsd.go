@@ -1,6 +1,9 @@
 package iso20022
 
-import "math/bits"
+import (
+	"math/bits"
+	"strings"
+)
 
 //go:generate go run ./internal/xsdgen -out . testdata/xsd
 
@@ -112,23 +115,15 @@ func (p *xsdPattern) match(s string) bool {
 	return cur&p.last != 0
 }
 
-// namespace is s's target namespace, joined once for all messages.
-func (s *xsdSchema) namespace() string {
-	for i := range xsdSchemas {
-		if s == &xsdSchemas[i] {
-			return xsdNamespaces[i]
-		}
-	}
-	return namespacePrefix + s.id
-}
+// namespace is s's target namespace, joined for a problem's rule only.
+func (s *xsdSchema) namespace() string { return namespacePrefix + s.id }
 
-// xsdNamespaces holds the target namespace of each of xsdSchemas.
-var xsdNamespaces = func() (ns [len(xsdSchemas)]string) {
-	for i, s := range xsdSchemas {
-		ns[i] = namespacePrefix + s.id
-	}
-	return ns
-}()
+// inNamespace reports whether space is s's target namespace, without
+// joining it: each element checked is compared with it.
+func (s *xsdSchema) inNamespace(space string) bool {
+	id, ok := strings.CutPrefix(space, namespacePrefix)
+	return ok && id == s.id
+}
 
 // schemaFor returns the schema of message definition id, or nil.
 func schemaFor(id string) *xsdSchema {
