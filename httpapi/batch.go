@@ -169,7 +169,7 @@ func decodeBatchMessage(i int, m []byte, maxMessageBytes int64) ([]byte, error) 
 // alphabet. It returns each string's bytes within body, or false for any
 // other body (escapes, other members, null, too many messages), which
 // decodeStrict then judges. What it accepts, decodeStrict accepts and
-// decodes to the same strings (FuzzPlainBatch).
+// decodes to the same strings (FuzzDecodeBatch).
 func plainBatch(body []byte) ([][]byte, bool) {
 	s := plainScanner{data: body}
 	if !s.token('{') || !s.literal(`"messages"`) || !s.token(':') || !s.token('[') {

@@ -10,14 +10,9 @@ import (
 	"sync"
 )
 
-// maxPresize bounds what readAll sets aside before the bytes arrive: a
+// maxPresize bounds what readAllInto sets aside before the bytes arrive: a
 // peer that declares a large body and sends nothing holds no more.
 const maxPresize = 1 << 20
-
-// readAll reads r to its end into a buffer of its own (readAllInto).
-func readAll(r io.Reader, declared, limit int64) ([]byte, error) {
-	return readAllInto(new(bytes.Buffer), r, declared, limit)
-}
 
 // readAllInto reads r to its end into buf, grown first to the length the
 // sender declared when that is within limit (r enforces the limit) and

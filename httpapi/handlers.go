@@ -250,24 +250,34 @@ func (s *Server) handleTrack(w http.ResponseWriter, r *http.Request, id corridor
 	writeJSON(w, http.StatusOK, resp)
 }
 
-// answerBuffers keeps the buffers answers were encoded in: an inbox page is
-// tens of kilobytes, and a new buffer for each, grown by doubling, was 6% of
-// the bytes a payment allocates end to end.
-var answerBuffers = sync.Pool{New: func() any { return new([]byte) }}
+// answerPool keeps the buffers answers were encoded in, each given back
+// once written (the response writer copies what it is given) unless it
+// grew past maxKept, so that one large answer does not keep its memory for
+// all later ones.
+type answerPool struct {
+	pool    sync.Pool
+	maxKept int
+}
 
-// maxKeptAnswer bounds the buffer an answer gives back, so that one large
-// answer does not keep its memory for all later ones.
-const maxKeptAnswer = 1 << 20
+func (p *answerPool) get() *[]byte {
+	if b, ok := p.pool.Get().(*[]byte); ok {
+		return b
+	}
+	return new([]byte)
+}
 
-// putAnswerBuffer gives b back once its answer is written: the response
-// writer copies what it is given.
-func putAnswerBuffer(b *[]byte) {
-	if cap(*b) > maxKeptAnswer {
+func (p *answerPool) put(b *[]byte) {
+	if cap(*b) > p.maxKept {
 		return
 	}
 	*b = (*b)[:0]
-	answerBuffers.Put(b)
+	p.pool.Put(b)
 }
+
+// answerBuffers keeps the buffers of writeJSON's answers: a new buffer for
+// each, grown by doubling, was 6% of the bytes a payment allocated end to
+// end. Inbox pages, larger, have inboxBuffers.
+var answerBuffers = answerPool{maxKept: 1 << 20}
 
 func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	body, err := readBody(w, r, MaxJSONBodyBytes)
@@ -281,16 +291,21 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
 // writes it (appendAnswer: the answers sent most by hand, the others by
 // encoding/json).
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	buf := answerBuffers.Get().(*[]byte)
-	defer putAnswerBuffer(buf)
+	buf := answerBuffers.get()
+	defer answerBuffers.put(buf)
 	body, err := appendAnswer((*buf)[:0], v)
 	if err != nil { // A bug: every answer's type encodes.
 		status = http.StatusInternalServerError
 		body, _ = appendAnswer(body[:0], ErrorBody{Error: "internal error: the answer could not be encoded"})
 	}
 	*buf = body // Kept as large as it grew.
-	// Encoded whole first, so that the length is declared: a client reads
-	// the answer into one buffer of that size.
+	writeAnswer(w, status, body)
+}
+
+// writeAnswer writes body, an answer encoded whole first so that its
+// length is declared: a client reads the answer into one buffer of that
+// size.
+func writeAnswer(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)

@@ -3,8 +3,6 @@ package httpapi
 import (
 	"net/http"
 	"slices"
-	"strconv"
-	"sync"
 
 	"github.com/corridor-network/corridor"
 	"github.com/corridor-network/corridor/hub"
@@ -65,21 +63,13 @@ func (p *inboxPage) appendMessage(b []byte, i int) ([]byte, error) {
 // answerBuffers: a page of MaxInboxRead messages of 4 KB is over a
 // megabyte, beyond what answerBuffers keeps, and was written each time
 // into a buffer grown anew by doubling (5 MB allocated for a page of 1 MB).
-var inboxBuffers = sync.Pool{New: func() any { return new([]byte) }}
-
-// maxKeptInboxPage bounds the buffer a page gives back: a page of
-// MaxInboxRead messages of 16 KB, escaped.
-const maxKeptInboxPage = 8 << 20
+// It keeps a page of MaxInboxRead messages of 16 KB, escaped.
+var inboxBuffers = answerPool{maxKept: 8 << 20}
 
 // write writes p as the answer, as writeJSON writes its InboxResponse.
 func (p *inboxPage) write(w http.ResponseWriter) {
-	buf := inboxBuffers.Get().(*[]byte)
-	defer func() {
-		if cap(*buf) <= maxKeptInboxPage {
-			*buf = (*buf)[:0]
-			inboxBuffers.Put(buf)
-		}
-	}()
+	buf := inboxBuffers.get()
+	defer inboxBuffers.put(buf)
 	body, err := p.append(slices.Grow((*buf)[:0], p.sizeHint()))
 	*buf = body // Kept as large as it grew.
 	if err != nil {
@@ -88,10 +78,7 @@ func (p *inboxPage) write(w http.ResponseWriter) {
 		writeJSON(w, http.StatusInternalServerError, ErrorBody{Error: "internal error: the answer could not be encoded"})
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body) // The client hung up; nothing left to tell it.
+	writeAnswer(w, http.StatusOK, body)
 }
 
 // pageFieldBytes is about what a message of a page takes besides its body:
