@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"path/filepath"
 	"testing"
@@ -84,16 +85,10 @@ func TestSnapshotChunksLeftBehind(t *testing.T) {
 	if err := j.SaveSnapshot(ctx, entries[3].Seq, entries[3].Hash, [32]byte{3}, data); err != nil {
 		t.Fatal(err)
 	}
-	var chunks int
-	if err := raw.QueryRow(`SELECT COUNT(*) FROM snapshot_chunk`).Scan(&chunks); err != nil {
-		t.Fatal(err)
-	}
-	if chunks != 2*3 {
+	if chunks := chunkCount(t, raw); chunks != 2*3 {
 		t.Fatalf("%d chunks stored; want the 3 of each of the 2 snapshots", chunks)
 	}
-	if seq, _, _, got, err := j.LatestSnapshot(ctx, 1<<30); err != nil || seq != entries[3].Seq || !bytes.Equal(got, data) {
-		t.Fatalf("LatestSnapshot = %d, %d bytes, %v; want %d", seq, len(got), err, entries[3].Seq)
-	}
+	mustLatestSnapshot(t, j, entries[3].Seq, data)
 }
 
 // TestSnapshotSavedChunksLeft checks that a save whose deleting of the
@@ -119,20 +114,32 @@ func TestSnapshotSavedChunksLeft(t *testing.T) {
 	if err := j.SaveSnapshot(ctx, entries[2].Seq, entries[2].Hash, [32]byte{}, data); !errors.Is(err, sqlite.ErrChunksLeft) {
 		t.Fatalf("SaveSnapshot with the chunks' deleting refused = %v; want ErrChunksLeft", err)
 	}
-	if seq, _, _, got, err := j.LatestSnapshot(ctx, 1<<30); err != nil || seq != entries[2].Seq || !bytes.Equal(got, data) {
-		t.Fatalf("LatestSnapshot = %d, %d bytes, %v; want %d", seq, len(got), err, entries[2].Seq)
-	}
+	mustLatestSnapshot(t, j, entries[2].Seq, data)
 	if _, err := raw.Exec(`DROP TRIGGER no_chunk_delete`); err != nil {
 		t.Fatal(err)
 	}
 	if err := j.SaveSnapshot(ctx, entries[3].Seq, entries[3].Hash, [32]byte{}, data); err != nil {
 		t.Fatal(err)
 	}
+	if chunks := chunkCount(t, raw); chunks != 2*2 {
+		t.Fatalf("%d chunks stored; want the 2 of each of the 2 snapshots kept", chunks)
+	}
+}
+
+// chunkCount is the number of snapshot chunks in the store raw opens.
+func chunkCount(tb testing.TB, raw *sql.DB) int {
+	tb.Helper()
 	var chunks int
 	if err := raw.QueryRow(`SELECT COUNT(*) FROM snapshot_chunk`).Scan(&chunks); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	if chunks != 2*2 {
-		t.Fatalf("%d chunks stored; want the 2 of each of the 2 snapshots kept", chunks)
+	return chunks
+}
+
+// mustLatestSnapshot fails tb unless j's latest snapshot is data, of seq.
+func mustLatestSnapshot(tb testing.TB, j *sqlite.Journal, seq uint64, data []byte) {
+	tb.Helper()
+	if got, _, _, snap, err := j.LatestSnapshot(context.Background(), 1<<30); err != nil || got != seq || !bytes.Equal(snap, data) {
+		tb.Fatalf("LatestSnapshot = %d, %d bytes, %v; want %d", got, len(snap), err, seq)
 	}
 }
