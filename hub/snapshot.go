@@ -63,7 +63,7 @@ func (h *Hub) Snapshot(ctx context.Context) (Snapshot, error) {
 	start := time.Now()
 	im := c.finish()
 	snap.Seq = im.LastSeq
-	if snap.Data, err = encodeImage(im, int(h.snapshotBytes.Load())); err != nil {
+	if snap.Data, err = encodeImage(im, int(h.snapshotBytes.Load()), snapshotYieldBytes); err != nil {
 		return Snapshot{}, err
 	}
 	h.snapshotBytes.Store(int64(len(snap.Data)))
@@ -132,7 +132,7 @@ func (h *Hub) loadSnapshot(ctx context.Context, store Snapshots) (*state, [32]by
 	case s.lastSeq != seq:
 		return nil, [32]byte{}, unusable("snapshot of entry %d holds the state after entry %d", seq, s.lastSeq)
 	}
-	again, err := encodeImage(s.capture().finish(), len(data))
+	again, err := encodeImage(s.capture().finish(), len(data), 0)
 	if err != nil {
 		return nil, [32]byte{}, unusable("snapshot of entry %d: the state it holds does not encode again: %w", seq, err)
 	}

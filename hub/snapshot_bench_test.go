@@ -150,3 +150,41 @@ func mustPayments(tb testing.TB, h *hub.Hub, first, last int) {
 		}
 	}
 }
+
+// BenchmarkSnapshot measures taking a snapshot (Hub.Snapshot: the copy on
+// the sequencer and the encoding off it) of a hub holding -start.payments
+// payments in memory, without saving it.
+//
+//	go test ./hub -run '^$' -bench BenchmarkSnapshot -start.payments 25000
+func BenchmarkSnapshot(b *testing.B) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "corridor.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	c := &clock{t: businessDay}
+	h, err := hub.Open(ctx, hub.Config{BIC: hubBIC, Journal: db.Journal(), Now: c.Now, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- h.Run(runCtx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			b.Error(err)
+		}
+	}()
+	mustSetUp(b, h, "9000000000.00")
+	mustPayments(b, h, 1, *benchPayments)
+	var snap hub.Snapshot
+	for b.Loop() {
+		if snap, err = h.Snapshot(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(int64(len(snap.Data)))
+	b.ReportMetric(float64(snap.Held.Microseconds())/1000, "held-ms")
+}

@@ -52,12 +52,23 @@ const (
 // would pass MaxSnapshotBytes.
 var ErrSnapshotTooLarge = fmt.Errorf("hub: the state's snapshot passes %d bytes", MaxSnapshotBytes)
 
+// snapshotYieldBytes is how much of its image a running hub's snapshot
+// writes between two yields to the goroutines waiting to run: about a
+// millisecond of encoding.
+const snapshotYieldBytes = 64 << 10
+
 // encodeImage writes im, sorted, as a snapshot, into a buffer of sizeHint
 // bytes to start with (the size of the last one: a snapshot grows little
-// from one to the next).
-func encodeImage(im *image, sizeHint int) ([]byte, error) {
-	im.sort()
-	e := wireEncoder{buf: make([]byte, snapshotHeader, min(max(sizeHint+sizeHint/8, 64<<10), MaxSnapshotBytes))}
+// from one to the next). With yieldEvery above 0 it gives way to every
+// waiting goroutine each time it has written that many bytes: a running
+// hub's snapshot takes a core for a second or more, and taken at once on
+// a busy machine that second was a queue in front of the sequencer and
+// the p99 of every payment in it; given way, it uses the time the hub's
+// own goroutines leave. A start (loadSnapshot) encodes with 0, at full
+// speed.
+func encodeImage(im *image, sizeHint, yieldEvery int) ([]byte, error) {
+	im.sort(yieldEvery > 0)
+	e := wireEncoder{buf: make([]byte, snapshotHeader, min(max(sizeHint+sizeHint/8, 64<<10), MaxSnapshotBytes)), yieldEvery: yieldEvery}
 	if err := e.encode(reflect.ValueOf(im).Elem()); err != nil {
 		return nil, fmt.Errorf("encode snapshot: %w", err)
 	}

@@ -111,7 +111,7 @@ func FuzzDecodeSnapshot(f *testing.F) {
 			return
 		}
 		sum := s.Sum()
-		b, err := encodeImage(s.capture().finish(), 0)
+		b, err := encodeImage(s.capture().finish(), 0, 0)
 		if err != nil {
 			t.Fatalf("a decoded state does not encode: %v", err)
 		}

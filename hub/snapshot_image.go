@@ -22,6 +22,7 @@ package hub
 import (
 	"cmp"
 	"maps"
+	"runtime"
 	"slices"
 
 	"github.com/corridor-network/corridor"
@@ -386,15 +387,24 @@ func (c configCmd) clone() configCmd {
 
 // sort puts every list of im in its fixed order, so that the same state
 // gives the same bytes. It runs off the sequencer.
-func (im *image) sort() {
+func (im *image) sort(yielding bool) {
+	yield := func() {
+		if yielding {
+			runtime.Gosched() // Between the long sorts: see encodeImage.
+		}
+	}
 	slices.SortFunc(im.Participants, func(a, b member) int { return cmp.Compare(a.BIC, b.BIC) })
 	slices.SortFunc(im.Inboxes, func(a, b inboxImage) int { return cmp.Compare(a.BIC, b.BIC) })
 	slices.SortFunc(im.Payments, func(a, b paymentImage) int { return cmp.Compare(a.Seq, b.Seq) }) // In order already (finish): one pass.
+	yield()
 	slices.SortFunc(im.Legs, func(a, b legImage) int { return cmp.Or(cmp.Compare(a.UETR, b.UETR), cmp.Compare(a.Sender, b.Sender)) })
+	yield()
 	compareMsg := func(a, b msgImage) int { return cmp.Or(cmp.Compare(a.Sender, b.Sender), cmp.Compare(a.MsgID, b.MsgID)) }
 	slices.SortFunc(im.MsgIDs, compareMsg)
+	yield()
 	slices.SortFunc(im.CaseMsgs, compareMsg)
 	slices.SortFunc(im.UETRs, func(a, b uetrImage) int { return cmp.Compare(a.UETR, b.UETR) })
+	yield()
 	slices.Sort(im.RevokedOperators)
 	sc := &im.Screening
 	slices.SortFunc(sc.Lists, func(a, b *screening.List) int { return cmp.Compare(a.Name, b.Name) })

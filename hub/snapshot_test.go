@@ -73,7 +73,7 @@ func mustJournalEntries(tb testing.TB, path string) []corridor.JournalEntry {
 
 func mustEncode(tb testing.TB, im *image) []byte {
 	tb.Helper()
-	b, err := encodeImage(im, 0)
+	b, err := encodeImage(im, 0, 0)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -37,9 +37,12 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/corridor-network/corridor/internal/assert"
 )
 
 // maxWireDepth bounds the nesting of decoded values: the image's types nest
@@ -205,8 +208,24 @@ func (b *wireCompiler) compileStruct(c *wireCodec, t reflect.Type) error {
 	return nil
 }
 
-// wireEncoder appends values to buf.
-type wireEncoder struct{ buf []byte }
+// wireEncoder appends values to buf. With yieldEvery set it calls
+// runtime.Gosched each time it has written that many more bytes, so that
+// a long encoding beside a busy sequencer gives way to every goroutine
+// waiting to run (encodeImage says why).
+type wireEncoder struct {
+	buf        []byte
+	yieldEvery int
+	yieldAt    int
+}
+
+// yield gives way to waiting goroutines once yieldEvery more bytes are
+// written.
+func (e *wireEncoder) yield() {
+	if e.yieldEvery > 0 && len(e.buf) >= e.yieldAt {
+		runtime.Gosched()
+		e.yieldAt = len(e.buf) + e.yieldEvery
+	}
+}
 
 // encode appends v.
 func (e *wireEncoder) encode(v reflect.Value) error {
@@ -227,13 +246,21 @@ func (e *wireEncoder) flag(present bool) {
 	}
 }
 
+// encodeTime writes t's MarshalBinary form after its length. The form is
+// at most 16 bytes, so its length is one byte, written before the form is
+// known and set after: the form is written in place, with nothing
+// allocated for it or for the time.
 func encodeTime(e *wireEncoder, v reflect.Value) error {
-	b, err := v.Interface().(time.Time).MarshalBinary()
+	t, _ := reflect.TypeAssert[time.Time](v) // Compiled for time.Time only.
+	at := len(e.buf)
+	b, err := t.AppendBinary(append(e.buf, 0))
 	if err != nil {
 		return fmt.Errorf("%w: %v", errWire, err)
 	}
-	e.uvarint(uint64(len(b)))
-	e.buf = append(e.buf, b...)
+	n := len(b) - at - 1
+	assert.That(n < 0x80, "a time's binary form of %d bytes", n)
+	b[at] = byte(n)
+	e.buf = b
 	return nil
 }
 
@@ -284,6 +311,7 @@ func (e *wireEncoder) elems(v reflect.Value, elem *wireCodec) error {
 		if err := elem.encode(e, v.Index(i)); err != nil {
 			return err
 		}
+		e.yield()
 	}
 	return nil
 }
