@@ -84,26 +84,8 @@ func mustOpenOnly(tb testing.TB, dir string, snapshots bool) {
 func mustPaymentsJournal(tb testing.TB, dir string, n, tail int) hub.Snapshot {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "corridor.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer db.Close()
-	c := &clock{t: businessDay}
-	h, err := hub.Open(ctx, hub.Config{BIC: hubBIC, Journal: db.Journal(), Now: c.Now, Logger: slog.New(slog.DiscardHandler), Retention: *benchRetention})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- h.Run(runCtx) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			tb.Error(err)
-		}
-	}()
-	mustSetUp(tb, h, "9000000000.00")
+	db, h, stop := mustRunningHub(tb, dir, *benchRetention)
+	defer stop()
 	mustPayments(tb, h, 1, n-tail)
 	snap, err := h.Snapshot(ctx)
 	if err != nil {
@@ -157,34 +139,46 @@ func mustPayments(tb testing.TB, h *hub.Hub, first, last int) {
 //
 //	go test ./hub -run '^$' -bench BenchmarkSnapshot -start.payments 25000
 func BenchmarkSnapshot(b *testing.B) {
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "corridor.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	c := &clock{t: businessDay}
-	h, err := hub.Open(ctx, hub.Config{BIC: hubBIC, Journal: db.Journal(), Now: c.Now, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- h.Run(runCtx) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			b.Error(err)
-		}
-	}()
-	mustSetUp(b, h, "9000000000.00")
+	_, h, stop := mustRunningHub(b, b.TempDir(), 0)
+	defer stop()
 	mustPayments(b, h, 1, *benchPayments)
 	var snap hub.Snapshot
+	var err error
 	for b.Loop() {
-		if snap, err = h.Snapshot(ctx); err != nil {
+		if snap, err = h.Snapshot(context.Background()); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.SetBytes(int64(len(snap.Data)))
 	b.ReportMetric(float64(snap.Held.Microseconds())/1000, "held-ms")
+}
+
+// mustRunningHub opens a store in dir and a hub on it with retention, runs
+// its sequencer and sets up the banks (mustSetUp). stop ends the sequencer
+// and closes the store.
+func mustRunningHub(tb testing.TB, dir string, retention time.Duration) (*sqlite.DB, *hub.Hub, func()) {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "corridor.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c := &clock{t: businessDay}
+	h, err := hub.Open(ctx, hub.Config{BIC: hubBIC, Journal: db.Journal(), Now: c.Now, Logger: slog.New(slog.DiscardHandler), Retention: retention})
+	if err != nil {
+		db.Close()
+		tb.Fatal(err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- h.Run(runCtx) }()
+	stop := func() {
+		cancel()
+		if err := <-done; err != nil {
+			tb.Error(err)
+		}
+		db.Close()
+	}
+	mustSetUp(tb, h, "9000000000.00")
+	return db, h, stop
 }
