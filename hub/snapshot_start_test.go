@@ -3,8 +3,10 @@ package hub_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -102,22 +104,24 @@ func TestStartFromSnapshot(t *testing.T) {
 func TestSnapshotCorruptReplays(t *testing.T) {
 	for _, tt := range []struct {
 		name    string
-		corrupt []string // SQL run on the store.
-		flip    bool     // And a bit flipped in the snapshot's first chunk.
+		corrupt func(t *testing.T, store string)
 		why     string
 	}{
-		{"BitFlip", nil, true, "its SHA-256 does not match its contents"},
-		{"Truncated", []string{`UPDATE snapshot_chunk SET data = substr(data, 1, length(data) / 2)`,
-			`UPDATE snapshot SET bytes = (SELECT SUM(length(data)) FROM snapshot_chunk WHERE snapshot_chunk.seq = snapshot.seq)`},
-			false, "its SHA-256 does not match its contents"},
-		{"ChunkLost", []string{`DELETE FROM snapshot_chunk`}, false, "read the latest snapshot"},
-		{"WrongStateHash", []string{`UPDATE snapshot SET state_hash = zeroblob(32)`}, false, "not its state hash"},
-		{"WrongEntryHash", []string{`UPDATE snapshot SET entry_hash = zeroblob(32)`}, false, "not the snapshot's entry hash"},
+		{"BitFlip", func(t *testing.T, store string) { mustRewriteSnapshot(t, store, flipMiddleBit, false) }, "altered"},
+		{"Truncated", func(t *testing.T, store string) { mustRewriteSnapshot(t, store, cutInHalf, false) }, "cut short"},
+		{"FileLost", func(t *testing.T, store string) { mustRemoveSnapshotFile(t, store) }, "missing"},
+		{"RowRewritten", func(t *testing.T, store string) { mustRewriteSnapshot(t, store, flipMiddleBit, true) }, "its SHA-256 does not match its contents"},
+		{"WrongStateHash", func(t *testing.T, store string) {
+			mustExecStore(t, store, `UPDATE snapshot_file SET state_hash = zeroblob(32)`)
+		}, "not its state hash"},
+		{"WrongEntryHash", func(t *testing.T, store string) {
+			mustExecStore(t, store, `UPDATE snapshot_file SET entry_hash = zeroblob(32)`)
+		}, "not the snapshot's entry hash"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			want := mustSnapshotJournal(t, dir)
-			mustCorrupt(t, filepath.Join(dir, "corridor.db"), tt.corrupt, tt.flip)
+			tt.corrupt(t, filepath.Join(dir, "corridor.db"))
 			var log syncBuffer
 			h, _, _ := mustHubLogging(t, dir, currentFixtureConfig(t), &log)
 			if got, _, err := h.StateSum(context.Background()); err != nil || got != want {
@@ -139,29 +143,59 @@ func TestSnapshotCorruptReplays(t *testing.T) {
 	}
 }
 
-// mustCorrupt runs stmts on the store at path, as an operator's sqlite3
-// shell would, and flips a bit of the first snapshot chunk if flip.
-func mustCorrupt(t *testing.T, path string, stmts []string, flip bool) {
+// flipMiddleBit and cutInHalf are two ways of damaging a snapshot's bytes.
+func flipMiddleBit(data []byte) []byte { data[len(data)/2] ^= 0x10; return data }
+func cutInHalf(data []byte) []byte     { return data[:len(data)/2] }
+
+// mustRewriteSnapshot replaces the only snapshot file of the store at path
+// with damage of its bytes, and if row also its row's SHA-256 with the new
+// bytes', as someone covering their tracks would.
+func mustRewriteSnapshot(t *testing.T, store string, damage func([]byte) []byte, row bool) {
 	t.Helper()
-	db, err := sql.Open("sqlite", path) // The driver the sqlite package registers.
+	file := onlySnapshotFile(t, store)
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = damage(data)
+	if err := os.WriteFile(file, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if row {
+		sum := sha256.Sum256(data)
+		mustExecStore(t, store, `UPDATE snapshot_file SET data_hash = ?`, sum[:])
+	}
+}
+
+// mustRemoveSnapshotFile removes the only snapshot file of the store at path.
+func mustRemoveSnapshotFile(t *testing.T, store string) {
+	t.Helper()
+	if err := os.Remove(onlySnapshotFile(t, store)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// onlySnapshotFile is the path of the one snapshot file of the store at
+// path.
+func onlySnapshotFile(t *testing.T, store string) string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(store+"-snapshots", "*.snap"))
+	if err != nil || len(files) != 1 {
+		t.Fatalf("snapshot files %q, %v; want one", files, err)
+	}
+	return files[0]
+}
+
+// mustExecStore runs stmt on the store at path, as an operator's sqlite3
+// shell would.
+func mustExecStore(t *testing.T, store, stmt string, args ...any) {
+	t.Helper()
+	db, err := sql.Open("sqlite", store) // The driver the sqlite package registers.
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	for _, s := range stmts {
-		if _, err := db.Exec(s); err != nil {
-			t.Fatalf("%s: %v", s, err)
-		}
-	}
-	if !flip {
-		return
-	}
-	var data []byte
-	if err := db.QueryRow(`SELECT data FROM snapshot_chunk WHERE n = 0`).Scan(&data); err != nil {
-		t.Fatal(err)
-	}
-	data[len(data)/2] ^= 0x10
-	if _, err := db.Exec(`UPDATE snapshot_chunk SET data = ? WHERE n = 0`, data); err != nil {
-		t.Fatal(err)
+	if _, err := db.Exec(stmt, args...); err != nil {
+		t.Fatalf("%s: %v", stmt, err)
 	}
 }

@@ -114,7 +114,7 @@ func TestArchiveMigration(t *testing.T) {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	mustExec(t, path, `DROP TABLE book_run`, `DROP TABLE archived_key`, `DROP TABLE archived_payment`, `PRAGMA user_version = 4`)
+	mustExec(t, path, `DROP TABLE snapshot_file`, `DROP TABLE book_run`, `DROP TABLE archived_key`, `DROP TABLE archived_payment`, `PRAGMA user_version = 4`)
 
 	db = MustOpen(t, path)
 	if v, err := sqlite.Pragma(ctx, db, "user_version"); err != nil || v != strconv.Itoa(sqlite.SchemaVersion) {

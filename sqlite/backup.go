@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -55,21 +56,41 @@ func vacuumInto(ctx context.Context, path, tmp string) error {
 	if err != nil {
 		return fmt.Errorf("vacuum into %s: %w", tmp, err)
 	}
-	return toWAL(ctx, tmp)
+	return prepareCopy(ctx, tmp)
 }
 
-// toWAL puts the copy at path in WAL mode, as the store is, so that opening
-// it to audit or restore does not rewrite its header.
-func toWAL(ctx context.Context, path string) error {
+// prepareCopy puts the copy at path in WAL mode, as the store is, so that
+// opening it to audit or restore does not rewrite its header, and drops its
+// rows of snapshot files: a backup is one file, the snapshot files stay
+// behind, and a store restored from it replays its journal and snapshots
+// anew instead of looking for files it does not have.
+func prepareCopy(ctx context.Context, path string) error {
 	sdb, err := openSQL(path) // Its DSN sets journal_mode=WAL.
 	if err != nil {
 		return err
 	}
 	err = checkDurability(ctx, sdb)
+	if err == nil {
+		err = dropSnapshotFileRows(ctx, sdb)
+	}
 	if err = errors.Join(err, sdb.Close()); err != nil {
-		return fmt.Errorf("put %s in WAL mode: %w", path, err)
+		return fmt.Errorf("prepare the copy %s: %w", path, err)
 	}
 	return nil
+}
+
+// dropSnapshotFileRows empties snapshot_file, where the schema has it (a
+// store of an earlier build, not migrated, has not).
+func dropSnapshotFileRows(ctx context.Context, sdb *sql.DB) error {
+	var tables int
+	if err := sdb.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'snapshot_file'`).Scan(&tables); err != nil {
+		return err
+	}
+	if tables == 0 {
+		return nil
+	}
+	_, err := sdb.ExecContext(ctx, `DELETE FROM snapshot_file`)
+	return err
 }
 
 // Restore copies the backup file at backup to path, a store that must not
@@ -77,7 +98,7 @@ func toWAL(ctx context.Context, path string) error {
 // directory. It checks nothing of the content: the caller audits the backup
 // first and opens the restored store after.
 func Restore(backup, path string) error {
-	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+	for _, p := range []string{path, path + "-wal", path + "-shm", snapshotDir(path)} {
 		if _, err := os.Lstat(p); !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("restore into %s: %s exists (or cannot be checked: %v); restore into a new data directory", path, p, err)
 		}

@@ -225,7 +225,7 @@ func TestBooksMigration(t *testing.T) {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	mustExec(t, path, `DROP TABLE book_run`, `PRAGMA user_version = 5`)
+	mustExec(t, path, `DROP TABLE snapshot_file`, `DROP TABLE book_run`, `PRAGMA user_version = 5`)
 
 	db = MustOpen(t, path)
 	if v, err := sqlite.Pragma(ctx, db, "user_version"); err != nil || v != strconv.Itoa(sqlite.SchemaVersion) {

@@ -32,3 +32,10 @@ func WaitKeyScan(db *DB) bool {
 
 // MayHoldKey is the key filter's answer for k.
 func MayHoldKey(db *DB, k string) bool { return db.keys.mayHold(k) }
+
+// SnapshotSyncBytes is how much of a snapshot file is written between two
+// fsyncs.
+const SnapshotSyncBytes = snapshotSyncBytes
+
+// SnapshotDir is the directory of the snapshot files of the store at path.
+func SnapshotDir(path string) string { return snapshotDir(path) }

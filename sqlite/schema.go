@@ -127,6 +127,22 @@ var migrations = [...]string{
 	BEGIN SELECT RAISE(ABORT, 'book entries are append-only'); END;
 	CREATE TRIGGER book_run_no_delete BEFORE DELETE ON book_run
 	BEGIN SELECT RAISE(ABORT, 'book entries are append-only'); END;`,
+	// 7: snapshots in files. A snapshot's bytes go to a file of their own
+	// beside the store (PATH-snapshots/SEQ.snap), written, fsynced and
+	// renamed into place before its row here is committed, so that a row
+	// always has its whole file. The bytes of migration 4's chunks went
+	// through the store's one connection, where the journal's appends
+	// waited behind them, and through the write-ahead log and its
+	// checkpoint, written twice. data_hash is the file's SHA-256. Snapshots
+	// of migration 4 are still read, and let go of as newer ones are saved.
+	`CREATE TABLE snapshot_file (
+		seq        INTEGER PRIMARY KEY REFERENCES journal (seq),
+		entry_hash BLOB    NOT NULL CHECK (length(entry_hash) = 32),
+		state_hash BLOB    NOT NULL CHECK (length(state_hash) = 32),
+		bytes      INTEGER NOT NULL CHECK (bytes > 0),
+		data_hash  BLOB    NOT NULL CHECK (length(data_hash) = 32),
+		time_ns    INTEGER NOT NULL
+	);`,
 }
 
 // SchemaVersion is the schema version this build writes: the file's PRAGMA

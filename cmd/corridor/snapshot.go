@@ -90,8 +90,8 @@ func (m *Main) saveSnapshot(ctx context.Context, j snapshotJournal) (uint64, err
 	}
 	start := time.Now()
 	switch err := j.SaveSnapshot(ctx, snap.Seq, snap.EntryHash, snap.StateHash, snap.Data); {
-	case errors.Is(err, sqlite.ErrChunksLeft): // Saved all the same.
-		m.Logger.Warn("older snapshots' chunks not all deleted; the next save deletes them", "error", err)
+	case errors.Is(err, sqlite.ErrSnapshotsLeft): // Saved all the same.
+		m.Logger.Warn("older snapshots not all deleted; the next save deletes them", "error", err)
 	case err != nil:
 		return 0, err
 	}
