@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/corridor-network/corridor"
+	"github.com/corridor-network/corridor/internal/crashpoint"
 )
 
 // Snapshots live in files beside the store (snapshot_file.go), each named
@@ -77,9 +78,11 @@ func (j *Journal) SaveSnapshot(ctx context.Context, seq uint64, entryHash, state
 	if err != nil {
 		return fmt.Errorf("snapshot %d: %w", seq, err) // The file, if any, is no row's: the next save deletes it.
 	}
+	crashpoint.Hit(crashpoint.SnapshotFileWritten)
 	if err := j.db.commitSnapshot(ctx, seq, entryHash, stateHash, dataHash, len(data)); err != nil {
 		return err
 	}
+	crashpoint.Hit(crashpoint.SnapshotSaved)
 	if err := j.db.deleteUnnamedSnapshots(ctx); err != nil {
 		return fmt.Errorf("snapshot %d: %w: %w", seq, ErrSnapshotsLeft, err)
 	}

@@ -140,7 +140,7 @@ func benchOn(ctx context.Context, o benchOptions, store string, stdout, stderr i
 		if err != nil {
 			return nil, err
 		}
-		child, err := startBenchChild(ctx, o.hubBinary, dir, addr, "")
+		child, err := startBenchChild(ctx, o.hubBinary, dir, addr, benchChildEnv(o.crashPoints))
 		if err != nil {
 			return nil, err
 		}

@@ -34,21 +34,38 @@ const (
 // clients reach it again after a restart.
 type benchChild struct {
 	bin, data, addr string
+	env             []string // Added to the hub's environment at every start.
 	url             string
 	cmd             *exec.Cmd
 	exited          chan struct{} // Closed once the process is gone and waited for.
 }
 
 // startBenchChild starts the hub on data at addr (127.0.0.1:0 picks a port,
-// which later starts keep), armed at crash point point:n when point is not
-// "", and waits until it listens.
-func startBenchChild(ctx context.Context, bin, data, addr, point string) (*benchChild, error) {
+// which later starts keep), with env added to its environment, and waits
+// until it listens.
+func startBenchChild(ctx context.Context, bin, data, addr string, env []string) (*benchChild, error) {
 	bin, err := benchHubBinary(bin)
 	if err != nil {
 		return nil, err
 	}
-	c := &benchChild{bin: bin, data: data, addr: addr}
-	return c, c.start(ctx, point)
+	c := &benchChild{bin: bin, data: data, addr: addr, env: env}
+	return c, c.start(ctx, "")
+}
+
+// benchSnapshotEvery is the snapshot interval, in journal entries, of a
+// hub killed at the snapshot's crash points, unless CORRIDOR_SNAPSHOT_EVERY
+// says otherwise: short enough that an armed hub saves a snapshot within
+// benchPointWait of its start at the rates a kill run reaches.
+const benchSnapshotEvery = 500
+
+// benchChildEnv is what a bench adds to its child hub's environment: with
+// crash points at which only a snapshot's save stops, a snapshot every
+// benchSnapshotEvery entries unless the environment sets the interval.
+func benchChildEnv(points []string) []string {
+	if _, set := os.LookupEnv("CORRIDOR_SNAPSHOT_EVERY"); set || !slices.ContainsFunc(points, crashpoint.PerSnapshot) {
+		return nil
+	}
+	return []string{fmt.Sprintf("CORRIDOR_SNAPSHOT_EVERY=%d", benchSnapshotEvery)}
 }
 
 func (c *benchChild) URL() string     { return c.url }
@@ -86,6 +103,7 @@ func (c *benchChild) start(ctx context.Context, point string) error {
 	cmd := exec.Command(c.bin, "hub", "--data", c.data, "--addr", c.addr, "--ops-addr", "127.0.0.1:0",
 		"--resolve-every", "0", "--cycle-every", "0", "--rate-limit", fmt.Sprint(maxRateLimit), "--rate-burst", fmt.Sprint(maxRateLimit))
 	cmd.Env = slices.DeleteFunc(os.Environ(), func(v string) bool { return strings.HasPrefix(v, crashpoint.Env+"=") })
+	cmd.Env = append(cmd.Env, c.env...)
 	if point != "" {
 		cmd.Env = append(cmd.Env, crashpoint.Env+"="+point)
 	}
@@ -166,8 +184,19 @@ func (c *benchChild) stop() error {
 // benchKill is how one kill is made: a SIGKILL from the bench after delay,
 // or the hub killing itself at a crash point.
 type benchKill struct {
-	point string // NAME:N, or "" for a SIGKILL from the bench.
-	delay time.Duration
+	point  string // NAME:N, or "" for a SIGKILL from the bench.
+	delay  time.Duration
+	missed bool // The hub armed at point did not reach it within benchPointWait: the bench killed it.
+}
+
+// armAt is the kill at crash point name on a hit drawn from 10 to 9+most,
+// or at its first hit for a point hit once a snapshot
+// (crashpoint.PerSnapshot).
+func armAt(name string, most int) benchKill {
+	if crashpoint.PerSnapshot(name) {
+		return benchKill{point: name + ":1"}
+	}
+	return benchKill{point: fmt.Sprintf("%s:%d", name, 10+rand.IntN(most))}
 }
 
 // benchKiller kills the child hub under load, restarts it, measures the
@@ -181,6 +210,7 @@ type benchKiller struct {
 	mu          sync.Mutex // guards the fields below
 	kills       int
 	atPoints    map[string]int  // Kills by crash point name; "" is SIGKILL from the bench.
+	missed      map[string]int  // Hubs armed at a crash point that did not reach it, by its name.
 	recoveries  []time.Duration // Kill → the first 202 after the restart.
 	unrecovered int             // Kills the hub did not recover from within benchRecoverMax.
 	crashedSoon int             // Restarts whose crash point killed the hub before its first 202.
@@ -192,7 +222,7 @@ type benchKiller struct {
 
 // benchKillPlan is the plan of `corridor bench --kill-every`: every kill a
 // SIGKILL after every ± jitter, or, with crash points, every other kill at
-// the next point on its N-th hit, N drawn from 10 to 60.
+// the next point on its N-th hit, N drawn from 10 to 60 (armAt).
 func benchKillPlan(every, jitter time.Duration, points []string) func(int) benchKill {
 	return func(i int) benchKill {
 		d := every
@@ -202,7 +232,7 @@ func benchKillPlan(every, jitter time.Duration, points []string) func(int) bench
 		if len(points) == 0 || i%2 == 0 {
 			return benchKill{delay: d}
 		}
-		return benchKill{point: fmt.Sprintf("%s:%d", points[(i/2)%len(points)], 10+rand.IntN(51))}
+		return armAt(points[(i/2)%len(points)], 51)
 	}
 }
 
@@ -220,13 +250,15 @@ func (k *benchKiller) run(ctx context.Context, e *benchEnv, tr *benchTracker, do
 	next := k.plan(0)
 	for i := 0; k.max == 0 || i < k.max; i++ {
 		kl, last := next, k.max > 0 && i+1 == k.max
-		if !k.await(kl, done) {
+		killed, hit := k.await(kl, done)
+		if !killed {
 			if kl.point == "" {
 				return
 			}
 			kl, last = benchKill{}, true // The hub is armed: kill it and restart it unarmed.
 			k.child.kill()
 		}
+		kl.missed = kl.point != "" && !hit
 		if next = k.plan(i + 1); last {
 			next = benchKill{}
 		}
@@ -260,6 +292,10 @@ func (k *benchKiller) restart(ctx context.Context, e *benchEnv, tr *benchTracker
 	name, _, _ := strings.Cut(kl.point, ":")
 	k.mu.Lock()
 	k.kills++
+	if kl.missed {
+		k.missed[name]++
+		name = "" // Killed by the bench.
+	}
 	k.atPoints[name]++
 	k.mu.Unlock()
 	if k.recover(ctx, e, tr, killedAt) {
@@ -270,8 +306,9 @@ func (k *benchKiller) restart(ctx context.Context, e *benchEnv, tr *benchTracker
 
 // await makes the kill kl: it waits kl.delay and sends SIGKILL, or waits for
 // the armed hub to kill itself (SIGKILL after benchPointWait). It reports
-// false, with the hub still up, when done closes first.
-func (k *benchKiller) await(kl benchKill, done <-chan struct{}) bool {
+// whether the hub was killed, false with the hub still up when done closes
+// first, and whether it ended by itself before the bench's SIGKILL.
+func (k *benchKiller) await(kl benchKill, done <-chan struct{}) (killed, byItself bool) {
 	wait := kl.delay
 	if kl.point != "" {
 		wait = benchPointWait
@@ -280,12 +317,12 @@ func (k *benchKiller) await(kl benchKill, done <-chan struct{}) bool {
 	defer t.Stop()
 	select {
 	case <-done:
-		return false
+		return false, false
 	case <-k.child.exited:
-		return true
+		return true, true
 	case <-t.C:
 		k.child.kill()
-		return true
+		return true, false
 	}
 }
 

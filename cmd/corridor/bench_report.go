@@ -67,7 +67,8 @@ type benchKindReport struct {
 // benchKillReport is what --kill-every did.
 type benchKillReport struct {
 	Kills        int            `json:"kills"`
-	ByPoint      map[string]int `json:"byCrashPoint"` // "sigkill" for the bench's own.
+	ByPoint      map[string]int `json:"byCrashPoint"`                // "sigkill" for the bench's own.
+	Missed       map[string]int `json:"crashPointsNotHit,omitempty"` // Armed hubs that did not reach their point within benchPointWait, and got a SIGKILL.
 	Recovery     benchLatency   `json:"killToFirst202"`
 	Unrecovered  int            `json:"unrecovered"`
 	CrashedEarly int            `json:"crashedBeforeFirst202"` // An armed hub that hit its crash point before its first 202.
@@ -223,7 +224,7 @@ func (e *benchEnv) killer(o benchOptions) *benchKiller {
 	if plan == nil {
 		plan = benchKillPlan(o.killEvery, o.killJitter, o.crashPoints)
 	}
-	return &benchKiller{child: child, plan: plan, max: o.maxKills, atPoints: map[string]int{}}
+	return &benchKiller{child: child, plan: plan, max: o.maxKills, atPoints: map[string]int{}, missed: map[string]int{}}
 }
 
 // sendAndKill sends the payments while killer (if any) kills the hub, and
@@ -361,7 +362,7 @@ func (k *benchKiller) report() *benchKillReport {
 		}
 		by[p] = n
 	}
-	return &benchKillReport{Kills: k.kills, ByPoint: by, Recovery: latencyOf(k.recoveries), Unrecovered: k.unrecovered,
+	return &benchKillReport{Kills: k.kills, ByPoint: by, Missed: maps.Clone(k.missed), Recovery: latencyOf(k.recoveries), Unrecovered: k.unrecovered,
 		CrashedEarly: k.crashedSoon, Checks: k.checks, Interrupted: k.interrupted, Problems: k.problems}
 }
 
@@ -441,7 +442,16 @@ func (k benchKillReport) write(w io.Writer) {
 		}
 		fmt.Fprintf(w, "%s %d", p, k.ByPoint[p])
 	}
-	fmt.Fprintf(w, "); kill→first 202 p50 %s, max %s; unrecovered %d; armed hubs that crashed before their first 202 %d; checks after restarts %d complete, %d cut short by the next crash\n",
+	fmt.Fprint(w, ")")
+	for i, p := range slices.Sorted(maps.Keys(k.Missed)) {
+		if i == 0 {
+			fmt.Fprintf(w, "; crash points not reached within %s (SIGKILL instead): ", benchPointWait)
+		} else {
+			fmt.Fprint(w, ", ")
+		}
+		fmt.Fprintf(w, "%s %d", p, k.Missed[p])
+	}
+	fmt.Fprintf(w, "; kill→first 202 p50 %s, max %s; unrecovered %d; armed hubs that crashed before their first 202 %d; checks after restarts %d complete, %d cut short by the next crash\n",
 		benchMicros(k.Recovery.P50), benchMicros(k.Recovery.Max), k.Unrecovered, k.CrashedEarly, k.Checks, k.Interrupted)
 }
 

@@ -2,7 +2,8 @@
 // that a test can prove the hub recovers from a crash at exactly that
 // point: just before or after the journal's transaction commits, after the
 // commit (and its fsync) but before the answers go out, after they went
-// out, and while an inbox read is answered.
+// out, while an inbox read is answered, and half-way through saving a state
+// snapshot.
 //
 // It is inert unless Arm was called: cmd/corridor arms it at start from the
 // environment variable Env (NAME or NAME:N). Until then Hit costs one
@@ -23,17 +24,26 @@ import (
 // the process at the point's first hit, NAME:N at its N-th.
 const Env = "CORRIDOR_CRASHPOINT"
 
-// The crash points. Each is hit once per batch, or per inbox read.
+// The crash points. Each is hit once per batch, per inbox read, or per
+// snapshot saved (PerSnapshot).
 const (
 	JournalCommitBefore = "journal.commit.before" // sqlite: the batch's rows inserted, the transaction not committed.
 	JournalCommitAfter  = "journal.commit.after"  // sqlite: committed and fsynced, not yet returned to the sequencer.
 	ReplyBefore         = "hub.reply.before"      // hub: the batch durable, no caller answered yet.
 	ReplyAfter          = "hub.reply.after"       // hub: every caller of the batch answered.
 	InboxRead           = "inbox.read"            // httpapi: an inbox read, before its answer is written.
+	SnapshotFileWritten = "snapshot.file.written" // sqlite: a snapshot's file fsynced and named, its row not committed.
+	SnapshotSaved       = "snapshot.saved"        // sqlite: the snapshot's row committed, the older ones not yet deleted.
 )
 
-// Names are the crash points, in the order a payment meets them.
-var Names = []string{JournalCommitBefore, JournalCommitAfter, ReplyBefore, ReplyAfter, InboxRead}
+// Names are the crash points: those a payment meets, in its order, then
+// the snapshot's.
+var Names = []string{JournalCommitBefore, JournalCommitAfter, ReplyBefore, ReplyAfter, InboxRead, SnapshotFileWritten, SnapshotSaved}
+
+// PerSnapshot reports whether the crash point name is hit once per
+// snapshot saved, seconds apart, rather than once per batch or read: a
+// kill plan arms such a point at its first hit.
+func PerSnapshot(name string) bool { return name == SnapshotFileWritten || name == SnapshotSaved }
 
 // MaxHits bounds N in NAME:N.
 const MaxHits = 1_000_000_000
