@@ -31,6 +31,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"time"
 
 	"github.com/corridor-network/corridor"
 )
@@ -59,16 +60,18 @@ const snapshotYieldBytes = 64 << 10
 
 // encodeImage writes im, sorted, as a snapshot, into a buffer of sizeHint
 // bytes to start with (the size of the last one: a snapshot grows little
-// from one to the next). With yieldEvery above 0 it gives way to every
-// waiting goroutine each time it has written that many bytes: a running
+// from one to the next). With yieldEvery above 0 it rests each time it has
+// written that many bytes, for as long as writing them took: a running
 // hub's snapshot takes a core for a second or more, and taken at once on
 // a busy machine that second was a queue in front of the sequencer and
-// the p99 of every payment in it; given way, it uses the time the hub's
-// own goroutines leave. A start (loadSnapshot) encodes with 0, at full
-// speed.
+// the p99 of every payment in it. Giving way to the waiting goroutines
+// (runtime.Gosched) was not enough on two cores shared with other
+// processes, the encoder taking a whole core whenever one was free; at
+// half a core it leaves the hub's own work the other half. A start
+// (loadSnapshot) encodes with 0, at full speed.
 func encodeImage(im *image, sizeHint, yieldEvery int) ([]byte, error) {
 	im.sort(yieldEvery > 0)
-	e := wireEncoder{buf: make([]byte, snapshotHeader, min(max(sizeHint+sizeHint/8, 64<<10), MaxSnapshotBytes)), yieldEvery: yieldEvery}
+	e := wireEncoder{buf: make([]byte, snapshotHeader, min(max(sizeHint+sizeHint/8, 64<<10), MaxSnapshotBytes)), yieldEvery: yieldEvery, since: time.Now()}
 	if err := e.encode(reflect.ValueOf(im).Elem()); err != nil {
 		return nil, fmt.Errorf("encode snapshot: %w", err)
 	}

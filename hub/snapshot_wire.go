@@ -37,7 +37,6 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -208,23 +207,28 @@ func (b *wireCompiler) compileStruct(c *wireCodec, t reflect.Type) error {
 	return nil
 }
 
-// wireEncoder appends values to buf. With yieldEvery set it calls
-// runtime.Gosched each time it has written that many more bytes, so that
-// a long encoding beside a busy sequencer gives way to every goroutine
-// waiting to run (encodeImage says why).
+// wireEncoder appends values to buf. With yieldEvery set it rests each
+// time it has written that many more bytes, for as long as writing them
+// took (at most maxRest), so that a long encoding beside a busy hub takes
+// at most about half a core (encodeImage says why).
 type wireEncoder struct {
 	buf        []byte
 	yieldEvery int
 	yieldAt    int
+	since      time.Time // When the bytes since the last rest began.
 }
 
-// yield gives way to waiting goroutines once yieldEvery more bytes are
-// written.
+// maxRest bounds one rest of a yielding encoder: a slice held up by the
+// scheduler does not stop the encoding for as long.
+const maxRest = 5 * time.Millisecond
+
+// yield rests once yieldEvery more bytes are written.
 func (e *wireEncoder) yield() {
-	if e.yieldEvery > 0 && len(e.buf) >= e.yieldAt {
-		runtime.Gosched()
-		e.yieldAt = len(e.buf) + e.yieldEvery
+	if e.yieldEvery == 0 || len(e.buf) < e.yieldAt {
+		return
 	}
+	time.Sleep(min(time.Since(e.since), maxRest))
+	e.yieldAt, e.since = len(e.buf)+e.yieldEvery, time.Now()
 }
 
 // encode appends v.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,15 +27,28 @@ type benchMemoryReport struct {
 	MaxMB    float64 `json:"maxMB"`
 	Readings int     `json:"readings"`
 
-	SubmitP99FirstTenth int64 `json:"submitP99FirstTenthMicros"`
-	SubmitP99LastTenth  int64 `json:"submitP99LastTenthMicros"`
+	SubmitP99FirstTenth int64   `json:"submitP99FirstTenthMicros"`
+	SubmitP99LastTenth  int64   `json:"submitP99LastTenthMicros"`
+	SubmitP99ByTenth    []int64 `json:"submitP99ByTenthMicros"` // Every tenth's, first to last.
+}
+
+// setTenths records the submit→202 p99 of each tenth of the answers.
+func (m *benchMemoryReport) setTenths(p99s []int64) {
+	m.SubmitP99ByTenth = p99s
+	if len(p99s) > 0 {
+		m.SubmitP99FirstTenth, m.SubmitP99LastTenth = p99s[0], p99s[len(p99s)-1]
+	}
 }
 
 func (m *benchMemoryReport) write(w io.Writer) {
 	fmt.Fprintf(w, "hub resident memory: %.1f MB first (after %s), %.1f MB last, %.1f MB at most, over %d readings\n",
 		m.FirstMB, benchMemoryEvery, m.LastMB, m.MaxMB, m.Readings)
-	fmt.Fprintf(w, "submit→202 p99: %s in the first tenth of the run, %s in the last\n",
+	fmt.Fprintf(w, "submit→202 p99: %s in the first tenth of the run, %s in the last; by tenth:",
 		time.Duration(m.SubmitP99FirstTenth)*time.Microsecond, time.Duration(m.SubmitP99LastTenth)*time.Microsecond)
+	for _, p99 := range m.SubmitP99ByTenth {
+		fmt.Fprintf(w, " %s", (time.Duration(p99) * time.Microsecond).Round(100*time.Microsecond))
+	}
+	fmt.Fprintln(w)
 }
 
 // benchMemory reads a child hub's resident memory every benchMemoryEvery
@@ -111,21 +125,29 @@ func writeHeapProfile(file string) error {
 	return errors.Join(pprof.WriteHeapProfile(f), f.Close())
 }
 
-// tenths is the submit→202 p99 of the first and of the last tenth of the
-// answers, in the order they came.
-func (tr *benchTracker) tenths() (first, last int64) {
+// tenths is the submit→202 p99 of each tenth of the answers, in the order
+// they came.
+func (tr *benchTracker) tenths() []int64 {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
 	return tenthsP99(tr.submitLat)
 }
 
-// tenthsP99 is the p99 of the first and of the last tenth of d, in the
-// order given, in microseconds.
-func tenthsP99(d []time.Duration) (first, last int64) {
+// tenthsP99 is the p99 of each tenth of d, in the order given, in
+// microseconds; none when d has fewer than ten. The last tenth takes what
+// the division leaves over.
+func tenthsP99(d []time.Duration) []int64 {
 	n := len(d) / 10
 	if n == 0 {
-		return 0, 0
+		return nil
 	}
-	p99 := func(part []time.Duration) int64 { return latencyOf(append([]time.Duration(nil), part...)).P99 }
-	return p99(d[:n]), p99(d[len(d)-n:])
+	p99s := make([]int64, 10)
+	for i := range p99s {
+		part := d[i*n : (i+1)*n]
+		if i == 9 {
+			part = d[i*n:]
+		}
+		p99s[i] = latencyOf(slices.Clone(part)).P99
+	}
+	return p99s
 }

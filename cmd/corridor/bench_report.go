@@ -195,15 +195,15 @@ func benchMeasure(ctx context.Context, e *benchEnv, o benchOptions) (benchReport
 	if err != nil {
 		return benchReport{}, fmt.Errorf("final check: %w", err)
 	}
-	var firstP99, lastP99 int64
+	var tenths []int64
 	if mem != nil {
-		firstP99, lastP99 = tr.tenths() // Before result sorts the latencies.
+		tenths = tr.tenths() // Before result sorts the latencies.
 	}
 	r := tr.result(start, sent, u0, u1)
 	r.Released = released
 	if mem != nil {
 		r.HubMemory = mem.report()
-		r.HubMemory.SubmitP99FirstTenth, r.HubMemory.SubmitP99LastTenth = firstP99, lastP99
+		r.HubMemory.setTenths(tenths)
 	}
 	r.Invariants.Problems = problems
 	if killer != nil {
