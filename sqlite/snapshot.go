@@ -187,11 +187,11 @@ type snapshotRow struct {
 // snapshot of more than maxBytes; it refuses a file cut, altered or missing
 // (readSnapshotFile), and chunks that do not add up to what their row says.
 func (j *Journal) LatestSnapshot(ctx context.Context, maxBytes int) (seq uint64, entryHash, stateHash [32]byte, data []byte, err error) {
-	file, err := j.db.latestRow(ctx, latestFileSQL, false)
+	file, err := j.db.latestRow(ctx, false)
 	if err != nil {
 		return 0, entryHash, stateHash, nil, err
 	}
-	chunked, err := j.db.latestRow(ctx, latestChunkedSQL, true)
+	chunked, err := j.db.latestRow(ctx, true)
 	if err != nil {
 		return 0, entryHash, stateHash, nil, err
 	}
@@ -213,14 +213,14 @@ func (j *Journal) LatestSnapshot(ctx context.Context, maxBytes int) (seq uint64,
 	return uint64(row.seq), row.entryHash, row.stateHash, data, nil
 }
 
-// latestRow reads the row of query, one of latestFileSQL and
-// latestChunkedSQL (chunked), or a zero row when there is none.
-func (db *DB) latestRow(ctx context.Context, query string, chunked bool) (snapshotRow, error) {
+// latestRow reads the newest snapshot row of files, or with chunked of
+// chunks, or a zero row when there is none.
+func (db *DB) latestRow(ctx context.Context, chunked bool) (snapshotRow, error) {
 	var r snapshotRow
 	var eh, sh, dh []byte
-	last := any(&dh)
+	query, last := latestFileSQL, any(&dh)
 	if chunked {
-		last = &r.chunks
+		query, last = latestChunkedSQL, &r.chunks
 	}
 	switch err := db.sql.QueryRowContext(ctx, query).Scan(&r.seq, &eh, &sh, &r.bytes, last); {
 	case errors.Is(err, sql.ErrNoRows):

@@ -57,34 +57,36 @@ func snapshotDir(path string) string { return path + snapshotDirSuffix }
 func snapshotFileName(seq uint64) string { return fmt.Sprintf("%020d%s", seq, snapshotExt) }
 
 // writeSnapshotFile writes data as snapshot seq's file in dir, made if
-// needed: under a temporary name, fsynced every snapshotSyncBytes and at
-// its end, then renamed into place and the directory fsynced, so that the
-// name is there only for the whole file. It returns the file's SHA-256. On
-// an error the temporary file is removed.
-func writeSnapshotFile(ctx context.Context, dir string, seq uint64, data []byte) (sum [32]byte, err error) {
+// needed: under a temporary name (writeTemp), then renamed into place and
+// the directory fsynced, so that the name is there only for the whole
+// file. It returns the file's SHA-256. A file renamed whose directory then
+// failed to sync is no row's, and the next save deletes it.
+func writeSnapshotFile(ctx context.Context, dir string, seq uint64, data []byte) ([32]byte, error) {
 	if err := makeDir(dir); err != nil {
-		return sum, err
+		return [32]byte{}, err
 	}
-	f, err := os.CreateTemp(dir, snapshotTemp+"*") // Mode 0600: the state names banks and parties.
+	tmp, sum, err := writeTemp(ctx, dir, data)
 	if err != nil {
-		return sum, fmt.Errorf("create snapshot file: %w", err)
+		return [32]byte{}, err
 	}
-	defer func() {
-		if err != nil {
-			err = errors.Join(err, f.Close(), os.Remove(f.Name()))
-		}
-	}()
-	if sum, err = writeSynced(ctx, f, data); err != nil {
-		return sum, fmt.Errorf("write snapshot file %s: %w", f.Name(), err)
-	}
-	if err = f.Close(); err != nil {
-		return sum, fmt.Errorf("write snapshot file %s: %w", f.Name(), err)
-	}
-	name := filepath.Join(dir, snapshotFileName(seq))
-	if err = os.Rename(f.Name(), name); err != nil {
-		return sum, fmt.Errorf("name snapshot file: %w", err)
+	if err := os.Rename(tmp, filepath.Join(dir, snapshotFileName(seq))); err != nil {
+		return [32]byte{}, errors.Join(fmt.Errorf("name snapshot file: %w", err), os.Remove(tmp))
 	}
 	return sum, syncDir(dir)
+}
+
+// writeTemp writes data, fsynced (writeSynced), to a new temporary file in
+// dir and returns its name and SHA-256; on an error it removes the file.
+func writeTemp(ctx context.Context, dir string, data []byte) (string, [32]byte, error) {
+	f, err := os.CreateTemp(dir, snapshotTemp+"*") // Mode 0600: the state names banks and parties.
+	if err != nil {
+		return "", [32]byte{}, fmt.Errorf("create snapshot file: %w", err)
+	}
+	sum, err := writeSynced(ctx, f, data)
+	if err = errors.Join(err, f.Close()); err != nil {
+		return "", [32]byte{}, errors.Join(fmt.Errorf("write snapshot file %s: %w", f.Name(), err), os.Remove(f.Name()))
+	}
+	return f.Name(), sum, nil
 }
 
 // writeSynced writes data to f in SnapshotWriteBytes pieces, fsyncing
