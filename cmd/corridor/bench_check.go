@@ -28,6 +28,9 @@ func (e *benchEnv) audit(ctx context.Context, tr *benchTracker, final bool) ([]s
 	if err := e.trackAll(ctx, tr, tr.toCheck(final)); err != nil {
 		return nil, err
 	}
+	if err := e.trackDone(ctx, tr, final); err != nil {
+		return nil, err
+	}
 	bals, err := e.balances(ctx)
 	if err != nil {
 		return nil, err
@@ -49,7 +52,8 @@ func (e *benchEnv) audit(ctx context.Context, tr *benchTracker, final bool) ([]s
 	return problems, nil
 }
 
-// toCheck is every payment (final) or those not yet found terminal.
+// toCheck is every payment of the map (final) or those not yet found
+// terminal; trackDone asks about the records.
 func (tr *benchTracker) toCheck(all bool) map[msgKey]*benchPayment {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
@@ -134,11 +138,11 @@ func (tr *benchTracker) checkPayments(final bool) []string {
 		}
 		tallies[what].add(k)
 	}
-	for k, p := range tr.payments {
+	tr.eachPayment(func(k msgKey, p *benchPayment) {
 		for _, what := range p.problems(final) {
 			bad(what, k)
 		}
-	}
+	})
 	if final && tr.stray > 0 {
 		tallies["pacs.002s name payments the bench never sent"] = &benchTally{n: tr.stray}
 	}
@@ -199,14 +203,14 @@ func (e *benchEnv) checkBalances(tr *benchTracker, bals map[benchAccount]int64) 
 	}
 	moved := map[corridor.Currency]int64{}
 	tr.mu.Lock()
-	for _, p := range tr.payments {
+	tr.eachPayment(func(_ msgKey, p *benchPayment) {
 		if p.legs != 1 || p.status != string(corridor.StatusSettled) {
-			continue
+			return
 		}
 		for _, ef := range p.effects {
 			want[benchAccount{ef.bic, ef.ccy}] += ef.minor
 		}
-	}
+	})
 	tr.mu.Unlock()
 	var out []string
 	for _, a := range slices.SortedFunc(maps.Keys(bals), func(x, y benchAccount) int {

@@ -154,7 +154,7 @@ func benchUsageNow() benchUsage {
 // submitters and, with kills, the killer; releases what still queues, waits
 // for the last pacs.002s, checks the invariants and reports.
 func benchMeasure(ctx context.Context, e *benchEnv, o benchOptions) (benchReport, error) {
-	tr := newBenchTracker(min(o.payments, 1<<16))
+	tr := newBenchTracker(min(o.payments, 1<<16), e.banks())
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	for _, b := range e.banks() {
@@ -328,7 +328,7 @@ func (tr *benchTracker) kindReports() []benchKindReport {
 	for k := range numKinds {
 		final[k] = map[string]int{}
 	}
-	for _, p := range tr.payments {
+	tr.eachPayment(func(_ msgKey, p *benchPayment) {
 		st := strings.TrimSpace(p.status + " " + p.wait + " " + p.reason)
 		if p.legs == 0 {
 			st = "unknown to the hub"
@@ -337,7 +337,7 @@ func (tr *benchTracker) kindReports() []benchKindReport {
 		if p.settled > 0 {
 			settled[p.kind]++
 		}
-	}
+	})
 	var out []benchKindReport
 	for k := range numKinds {
 		kc := &tr.kinds[k]

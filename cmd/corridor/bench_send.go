@@ -52,8 +52,11 @@ type benchKindCounts struct {
 
 // benchTracker follows every submission from its submit to its pacs.002.
 type benchTracker struct {
-	mu           sync.Mutex // guards the fields up to lastReport
-	payments     map[msgKey]*benchPayment
+	mu           sync.Mutex               // guards the fields up to lastReport
+	payments     map[msgKey]*benchPayment // Until they are finished (bench_done.go).
+	done         benchDoneList            // Finished payments, in the order they finished.
+	doneAt       map[benchDoneKey]int     // Their index in done.
+	banks        []*demoBank              // A record's from indexes them.
 	refusals     [numKinds]map[string]int // By "status reason"; bounded by the few statuses and reasons the hub has.
 	answered     [numKinds]map[string]int // 202s by the payment's status in them (ACSC, PDNG and its wait, RJCT and its reason).
 	submitLat    []time.Duration
@@ -71,8 +74,9 @@ type benchTracker struct {
 	lastAck                            atomic.Int64 // Unix nanoseconds of the latest 202.
 }
 
-func newBenchTracker(n int) *benchTracker {
-	tr := &benchTracker{payments: make(map[msgKey]*benchPayment, n), readProblems: map[string]int{}, submitLat: make([]time.Duration, 0, n)}
+func newBenchTracker(n int, banks []*demoBank) *benchTracker {
+	tr := &benchTracker{payments: make(map[msgKey]*benchPayment, n), doneAt: map[benchDoneKey]int{}, banks: banks,
+		readProblems: map[string]int{}, submitLat: make([]time.Duration, 0, n)}
 	for k := range numKinds {
 		tr.refusals[k], tr.answered[k] = map[string]int{}, map[string]int{}
 	}
@@ -131,6 +135,7 @@ func (tr *benchTracker) answer(op benchOp, resp httpapi.SubmitResponse, err erro
 		tr.reportedAcked.Add(1)
 	}
 	tr.submitLat = append(tr.submitLat, now.Sub(p.start))
+	tr.retireIfDone(op.key, p)
 }
 
 // benchRefusal says why a submission was not acknowledged, or "" when the
@@ -203,6 +208,13 @@ func (tr *benchTracker) report(key msgKey, status corridor.PaymentStatus, possib
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
 	p, ok := tr.payments[key]
+	if d, retired := tr.retired(key); !ok && retired {
+		if possibleDup {
+			return // Delivered again after a crash, and marked so: a bank drops it.
+		}
+		_, p = tr.bringBack(d) // A second pacs.002: the checks must see it.
+		ok = true
+	}
 	if !ok {
 		tr.stray++
 		return
@@ -221,6 +233,7 @@ func (tr *benchTracker) report(key msgKey, status corridor.PaymentStatus, possib
 		tr.settled.Add(1)
 		tr.reportLat[p.kind] = append(tr.reportLat[p.kind], now.Sub(p.start))
 	}
+	tr.retireIfDone(key, p)
 }
 
 // awaiting counts the acknowledged payments whose pacs.002 has not arrived.
