@@ -82,8 +82,7 @@ func (e *benchEnv) trackAll(ctx context.Context, tr *benchTracker, ps map[msgKey
 				var found benchPayment
 				found, errs[w] = track(ctx, k, ps[k])
 				tr.mu.Lock()
-				p := ps[k]
-				p.legs, p.status, p.wait, p.reason = found.legs, found.status, found.wait, found.reason
+				ps[k].keepFindings(&found)
 				tr.mu.Unlock()
 			}
 		}()
@@ -113,6 +112,11 @@ func track(ctx context.Context, k msgKey, p *benchPayment) (benchPayment, error)
 		}
 	}
 	return found, nil
+}
+
+// keepFindings copies into p what a check found of it.
+func (p *benchPayment) keepFindings(found *benchPayment) {
+	p.legs, p.status, p.wait, p.reason = found.legs, found.status, found.wait, found.reason
 }
 
 // benchTally counts the payments of one problem and names a few.

@@ -182,12 +182,12 @@ func (tr *benchTracker) retired(k msgKey) (*benchDone, bool) {
 
 // bringBack puts the payment of record d back into the map. The caller
 // holds tr.mu.
-func (tr *benchTracker) bringBack(d *benchDone) (msgKey, *benchPayment) {
+func (tr *benchTracker) bringBack(d *benchDone) *benchPayment {
 	k, p := tr.payment(d)
 	delete(tr.doneAt, d.key)
 	*d = benchDone{gone: true}
 	tr.payments[k] = p
-	return k, p
+	return p
 }
 
 // eachPayment calls fn with every payment the bench tracks: those in the
@@ -245,7 +245,7 @@ func (tr *benchTracker) keepChunkFindings(chunk map[msgKey]*benchPayment) {
 		if d, ok := tr.retired(k); ok {
 			d.keepFindings(p)
 		} else if live := tr.payments[k]; live != nil {
-			live.legs, live.status, live.wait, live.reason = p.legs, p.status, p.wait, p.reason
+			live.keepFindings(p)
 		}
 	}
 }

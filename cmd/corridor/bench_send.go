@@ -208,16 +208,16 @@ func (tr *benchTracker) report(key msgKey, status corridor.PaymentStatus, possib
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
 	p, ok := tr.payments[key]
-	if d, retired := tr.retired(key); !ok && retired {
+	if !ok {
+		d, retired := tr.retired(key)
+		if !retired {
+			tr.stray++
+			return
+		}
 		if possibleDup {
 			return // Delivered again after a crash, and marked so: a bank drops it.
 		}
-		_, p = tr.bringBack(d) // A second pacs.002: the checks must see it.
-		ok = true
-	}
-	if !ok {
-		tr.stray++
-		return
+		p = tr.bringBack(d) // A second pacs.002: the checks must see it.
 	}
 	if possibleDup && p.reports > 0 {
 		return // Delivered again after a crash, and marked so: a bank drops it.
